@@ -1,0 +1,249 @@
+"""Load CSV tables and check them against their schemas, collecting every problem.
+
+A table schema is a JSON Schema (kept as YAML in ``livingreview/schemas/``) that
+describes one row as an object whose properties are the columns. On top of
+standard JSON Schema, three keys describe the table as a whole:
+
+``x-primary-key``
+    column whose values must be unique and non-empty (the row id).
+``x-unique``
+    further columns whose non-empty values must be unique.
+``x-allow-extra-columns``
+    if true, columns not in ``properties`` are kept instead of reported.
+
+Empty cells are treated as missing values: ``required`` therefore means "must
+not be empty". Cells are converted to the property's ``type`` (``integer``,
+``number``, ``boolean``) before validation, so a wrong type is reported as such.
+Every problem names file, line, column, the value found and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+import yaml
+
+from .errors import DataError, Problem, raise_if_any
+from .io import read_text
+
+HEADER_LINE = 1
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """Return the schema ``livingreview/schemas/<name>.schema.yaml``."""
+    text = resources.files("livingreview").joinpath(f"schemas/{name}.schema.yaml").read_text()
+    schema = yaml.safe_load(text)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
+
+
+def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Parse a CSV file into its header and ``(line number, row)`` pairs.
+
+    Raises :class:`DataError` for undecodable text, rows with the wrong number of
+    fields, duplicate or blank header names.
+    """
+    path = Path(path)
+    text = read_text(path, DataError)
+    reader = csv.reader(io.StringIO(text), strict=True)
+    problems: list[Problem] = []
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError.single(path, "is empty", fix="add a header row naming the columns") from None
+    except csv.Error as exc:
+        raise DataError.single(path, f"header is not valid CSV ({exc})", row=1) from None
+    header = [h.strip() for h in header]
+    seen: set[str] = set()
+    for i, name in enumerate(header, start=1):
+        if not name:
+            problems.append(
+                Problem(str(path), f"header field {i} is blank", row=1, fix="name the column")
+            )
+        elif name in seen:
+            problems.append(
+                Problem(str(path), "column appears twice in the header", row=1, column=name,
+                        fix="remove or rename one of the two columns")
+            )
+        seen.add(name)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not any(f.strip() for f in fields):
+                continue  # blank line
+            if len(fields) != len(header):
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"row has {len(fields)} fields but the header has {len(header)}",
+                        row=line,
+                        fix="check for an unquoted comma or a missing field; quote cells "
+                        'that contain commas ("a, b")',
+                    )
+                )
+                continue
+            rows.append((line, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+    except csv.Error as exc:
+        problems.append(
+            Problem(str(path), f"is not valid CSV ({exc})", row=reader.line_num,
+                    fix="close the quoted cell that starts on or before this line")
+        )
+    raise_if_any(problems, DataError, f"{path} cannot be read")
+    return header, rows
+
+
+def _convert(value: str, kind: Any) -> Any:
+    kinds = kind if isinstance(kind, list) else [kind]
+    if "integer" in kinds:
+        try:
+            return int(value)
+        except ValueError:
+            if "string" not in kinds:
+                raise
+    if "number" in kinds:
+        try:
+            return float(value)
+        except ValueError:
+            if "string" not in kinds:
+                raise
+    if "boolean" in kinds:
+        lowered = value.lower()
+        if lowered in {"true", "yes", "1"}:
+            return True
+        if lowered in {"false", "no", "0"}:
+            return False
+        raise ValueError(value)
+    return value
+
+
+_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "boolean": "true or false"}
+
+
+def validate_rows(
+    path: str | Path,
+    header: list[str],
+    rows: list[tuple[int, dict[str, str]]],
+    schema: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Check parsed rows against ``schema``; return typed records and all problems."""
+    file = str(path)
+    props: dict[str, Any] = schema.get("properties", {})
+    problems: list[Problem] = []
+    required = list(schema.get("required", []))
+    missing = [c for c in required if c not in header]
+    for column in missing:
+        problems.append(
+            Problem(file, "required column is missing from the header", row=HEADER_LINE,
+                    column=column, fix=f"add a column named '{column}'")
+        )
+    if not schema.get("x-allow-extra-columns", False):
+        for column in header:
+            if column not in props:
+                known = ", ".join(props)
+                problems.append(
+                    Problem(file, "unknown column", row=HEADER_LINE, column=column,
+                            expected=f"one of: {known}",
+                            fix="rename it to a known column or delete it (see data/README.md)")
+                )
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    records: list[dict[str, Any]] = []
+    for line, row in rows:
+        record: dict[str, Any] = {}
+        for column, value in row.items():
+            if value == "":
+                continue
+            kind = props.get(column, {}).get("type", "string")
+            try:
+                record[column] = _convert(value, kind)
+            except ValueError:
+                word = _TYPE_WORDS.get(kind if isinstance(kind, str) else kind[0], str(kind))
+                problems.append(
+                    Problem(file, "wrong type", row=line, column=column, found=value,
+                            expected=word, fix=f"enter {word} or leave the cell empty")
+                )
+                record[column] = None
+        checkable = {k: v for k, v in record.items() if v is not None}
+        for err in sorted(validator.iter_errors(checkable), key=lambda e: list(e.path)):
+            problems.append(_problem_from_jsonschema(file, line, err, checkable))
+        records.append({"_line": line, **record})
+    problems.extend(_unique_problems(file, records, schema))
+    return records, problems
+
+
+def _problem_from_jsonschema(file: str, line: int, err: Any, record: dict[str, Any]) -> Problem:
+    if err.validator == "required":
+        column = err.message.split("'")[1]
+        sub = err.schema.get("x-message") if isinstance(err.schema, dict) else None
+        return Problem(file, sub or "required value is empty", row=line, column=column,
+                       fix=f"fill in '{column}'")
+    column = str(err.path[0]) if err.path else None
+    found = None if column is None else str(record.get(column))
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if err.validator == "enum":
+        allowed = ", ".join(str(v) for v in err.validator_value)
+        return Problem(file, "value not allowed", row=line, column=column, found=found,
+                       expected=f"one of: {allowed}", fix="use one of the allowed values")
+    if err.validator == "pattern":
+        hint = schema.get("x-pattern-hint", f"text matching {err.validator_value}")
+        return Problem(file, "value has the wrong form", row=line, column=column, found=found,
+                       expected=hint, fix=f"write it as {hint}")
+    if err.validator == "format":
+        return Problem(file, f"value is not a valid {err.validator_value}", row=line,
+                       column=column, found=found,
+                       expected="YYYY-MM-DD" if err.validator_value == "date" else None,
+                       fix=f"enter a valid {err.validator_value}")
+    if err.validator in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
+        return Problem(file, "value out of range", row=line, column=column, found=found,
+                       expected=f"{err.validator} {err.validator_value}",
+                       fix="correct the number")
+    return Problem(file, err.message, row=line, column=column, found=found,
+                   fix=schema.get("x-fix", "correct the value"))
+
+
+def _unique_problems(file: str, records: list[dict[str, Any]], schema: dict[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    columns = list(schema.get("x-unique", []))
+    key = schema.get("x-primary-key")
+    if key:
+        columns.insert(0, key)
+    for column in columns:
+        first_seen: dict[Any, int] = {}
+        for rec in records:
+            value = rec.get(column)
+            if value is None:
+                continue
+            if value in first_seen:
+                problems.append(
+                    Problem(file, f"duplicate value (first used on line {first_seen[value]})",
+                            row=rec["_line"], column=column, found=str(value),
+                            fix=f"give each row its own '{column}'")
+                )
+            else:
+                first_seen[value] = rec["_line"]
+    return problems
+
+
+def load_table(path: str | Path, schema_name: str) -> pd.DataFrame:
+    """Read ``path``, validate it against the named schema and return a typed DataFrame.
+
+    The frame keeps the source line of every row in column ``_line`` so later
+    cross-file checks can name it. Raises :class:`DataError` with every problem.
+    """
+    schema = load_schema(schema_name)
+    header, rows = read_csv_rows(path)
+    records, problems = validate_rows(path, header, rows, schema)
+    raise_if_any(problems, DataError, f"{path} is not valid")
+    columns = ["_line", *header]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    return frame.astype(object).where(frame.notna(), None)
