@@ -1,0 +1,57 @@
+"""Load and validate ``config/config.yaml``.
+
+The config holds the review's science settings only (which data files, which
+renderer); runtime knobs such as the number of cores live in the Snakemake
+profile. It is plain YAML parsed with ``yaml.safe_load``, so it cannot execute
+code, and it is checked against ``schemas/config.schema.yaml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .errors import ConfigError, Problem, raise_if_any
+from .io import read_yaml
+from .validation import load_schema
+
+
+def validate_config(config: Any, file: str | Path = "config/config.yaml") -> dict[str, Any]:
+    """Return ``config`` if it matches the schema, else raise ConfigError listing every problem."""
+    schema = load_schema("config")
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = []
+    for err in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
+        path = [str(p) for p in err.path]
+        key = ".".join(path) or "(top level)"
+        if err.validator == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            for name in extra:
+                known = ", ".join(err.schema.get("properties", {}))
+                problems.append(
+                    Problem(str(file), "unknown setting", column=".".join([*path, name]),
+                            expected=f"one of: {known}", fix="remove it or correct its spelling")
+                )
+            continue
+        if err.validator == "enum":
+            allowed = ", ".join(map(str, err.validator_value))
+            problems.append(Problem(str(file), "value not allowed", column=key, found=str(err.instance),
+                                    expected=f"one of: {allowed}", fix="use one of the allowed values"))
+            continue
+        if err.validator == "required":
+            name = err.message.split("'")[1]
+            problems.append(Problem(str(file), "required setting is missing",
+                                    column=".".join([*path, name]),
+                                    fix=f"add '{name}' (see config/README.md)"))
+            continue
+        problems.append(Problem(str(file), err.message, column=key,
+                                fix="see config/README.md for the allowed settings"))
+    raise_if_any(problems, ConfigError, f"{file} is not valid")
+    return config
+
+
+def load_config(path: str | Path) -> dict[str, Any]:
+    """Read and validate a config file."""
+    return validate_config(read_yaml(path, ConfigError), path)

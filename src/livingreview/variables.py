@@ -1,0 +1,83 @@
+"""The numbers the prose quotes, computed from the data into ``_variables.yml``.
+
+Chapters never type a number that the data hold; they write
+``{{< var studies.included >}}`` and the renderer substitutes the value. Keys:
+
+``studies``
+    ``included`` (number of included studies), ``participants`` (sum of ``n``
+    over studies that report it), ``participants_unknown`` (studies without
+    ``n``), ``randomised`` and ``nonrandomised`` (by design class),
+    ``single_dose`` and ``repeated_dose``, ``first_year`` / ``last_year`` (range
+    of publication years of included reports).
+``diagnosis.<code>``
+    per diagnosis group of ``data/protocol.yaml``: ``label``, ``studies``,
+    ``participants``.
+``design.<code>``
+    per design class: ``label``, ``studies``.
+``prisma``
+    every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+RANDOMISED = ("rct_parallel", "rct_crossover")
+
+
+def _int(value: Any) -> int:
+    return int(value) if value is not None and not pd.isna(value) else 0
+
+
+def study_variables(studies: pd.DataFrame, protocol: dict[str, Any]) -> dict[str, Any]:
+    """Counts of included studies and participants, overall and per group."""
+    n = pd.to_numeric(studies["n"], errors="coerce") if "n" in studies else pd.Series(dtype=float)
+    design = studies["design_class"] if len(studies) else pd.Series(dtype=object)
+    dosing = studies["dosing"] if "dosing" in studies else pd.Series(dtype=object)
+    totals = {
+        "included": len(studies),
+        "participants": _int(n.sum(min_count=1)) if len(n) else 0,
+        "participants_unknown": int(n.isna().sum()),
+        "randomised": int(design.isin(RANDOMISED).sum()),
+        "nonrandomised": int((~design.isin(RANDOMISED)).sum()),
+        "single_dose": int((dosing == "single").sum()),
+        "repeated_dose": int((dosing == "repeated").sum()),
+    }
+    diagnosis = {}
+    for code, label in protocol.get("diagnosis_groups", {}).items():
+        rows = studies["diagnosis_group"] == code if len(studies) else pd.Series(dtype=bool)
+        group_n = n[rows] if len(studies) else n
+        diagnosis[code] = {
+            "label": label,
+            "studies": int(rows.sum()),
+            "participants": _int(group_n.sum(min_count=1)) if len(group_n) else 0,
+        }
+    designs = {
+        code: {"label": label, "studies": int((design == code).sum())}
+        for code, label in protocol.get("design_classes", {}).items()
+    }
+    return {"studies": totals, "diagnosis": diagnosis, "design": designs}
+
+
+def report_years(records: pd.DataFrame) -> dict[str, int | None]:
+    """First and last publication year among included reports."""
+    included = records[records.get("eligibility") == "include"] if len(records) else records
+    years = pd.to_numeric(included.get("year"), errors="coerce").dropna()
+    if years.empty:
+        return {"first_year": None, "last_year": None}
+    return {"first_year": int(years.min()), "last_year": int(years.max())}
+
+
+def collect_variables(
+    studies: pd.DataFrame,
+    records: pd.DataFrame,
+    protocol: dict[str, Any],
+    prisma: dict[str, Any],
+) -> dict[str, Any]:
+    """All variables for ``_variables.yml``, in a stable key order."""
+    variables = study_variables(studies, protocol)
+    variables["studies"].update(report_years(records))
+    variables["prisma"] = prisma
+    return variables

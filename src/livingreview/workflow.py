@@ -1,0 +1,70 @@
+"""Glue between Snakemake rules and the package.
+
+Each rule's script is a few lines that call :func:`run_step` with one function of
+the package. ``run_step`` sends log messages to the rule's ``log:`` file and turns
+a :class:`~livingreview.errors.ReviewError` into a readable message on stderr and
+a non-zero exit, so Snakemake stops the build and shows the user which file to
+fix, without a Python traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import ReviewError
+
+log = logging.getLogger("livingreview")
+
+
+def reproducible_environment(root: str | Path = ".") -> dict[str, str]:
+    """Environment settings that make every output independent of the machine.
+
+    Time zone and locale are fixed, and ``SOURCE_DATE_EPOCH`` (honoured by
+    Pandoc, Typst and matplotlib) is the time of the last commit, or 0 outside
+    a git checkout, unless the caller already set it.
+    """
+    env = {"TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _last_commit_time(Path(root)) or "0"
+    env["SOURCE_DATE_EPOCH"] = epoch
+    return env
+
+
+def _last_commit_time(root: Path) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            capture_output=True, text=True, check=False, timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = result.stdout.strip()
+    return value if result.returncode == 0 and value.isdigit() else None
+
+
+def run_step(snakemake: Any, step: Callable[[], object]) -> None:
+    """Run ``step`` for a Snakemake job, logging to the job's log file.
+
+    On a :class:`ReviewError` the message goes to stderr and the log, and the
+    process exits with status 1; any output the step wrote atomically is either
+    complete or absent.
+    """
+    log_files = list(getattr(snakemake, "log", []) or [])
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if log_files:
+        Path(log_files[0]).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_files[0], mode="w", encoding="utf-8"))
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s",
+                        handlers=handlers, force=True)
+    rule = getattr(snakemake, "rule", "step")
+    try:
+        step()
+    except ReviewError as exc:
+        log.error("%s failed:\n%s", rule, exc)
+        sys.exit(1)
+    log.info("%s done", rule)

@@ -1,0 +1,188 @@
+"""End to end: `snakemake` on a tiny synthetic review builds website, DOCX and PDF.
+
+These tests run the real workflow in a temporary folder and read the outputs
+as a user would: the HTML parsed, the DOCX opened, the PDF's text extracted.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from .fixture_review import make_fixture_review
+
+pytestmark = pytest.mark.workflow
+
+
+def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run snakemake as the README does (no flags: the default profile gives the cores)."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=project, capture_output=True, text=True, check=False, timeout=900,
+    )
+
+
+def planned_rules(project: Path) -> set[str]:
+    """Rules a plain `snakemake` would run now (from a dry run's job table)."""
+    result = snakemake(project, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("Job stats:")[-1] if "Job stats:" in result.stdout else ""
+    rules = set(re.findall(r"^([a-z_]+)\s+\d+\s*$", table, flags=re.MULTILINE))
+    return rules - {"total", "all"}
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def html_text(project: Path, page: str) -> BeautifulSoup:
+    return BeautifulSoup((project / "_book" / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def docx_text(project: Path) -> str:
+    document = docx.Document(str(project / "_book" / "review.docx"))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def pdf_text(project: Path) -> str:
+    reader = PdfReader(str(project / "_book" / "review.pdf"))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_fixture_review(tmp_path_factory.mktemp("review"))
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return project
+
+
+@pytest.fixture
+def copy_of_built(built: Path, tmp_path: Path) -> Path:
+    """A private copy of the built project (timestamps kept) for tests that edit it."""
+    target = tmp_path / "review"
+    shutil.copytree(built, target, symlinks=True)
+    return target
+
+
+def test_cold_build_writes_website_docx_and_pdf(built: Path) -> None:
+    book = built / "_book"
+    assert (book / "index.html").is_file()
+    assert (book / "manuscript" / "01-results.html").is_file()
+    assert (book / "review.docx").stat().st_size > 0
+    assert (book / "review.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_study_values_and_counts_in_all_three_formats(built: Path) -> None:
+    page = html_text(built, "manuscript/01-results.html")
+    table_text = " ".join(page.find("table").get_text(" ").split())
+    for value in ("Synthetic finding: anxiety fell at 24 h", "18", "up to 7 days"):
+        assert value in table_text
+        assert value in docx_text(built)
+        assert value in " ".join(pdf_text(built).split())
+    prose = " ".join(page.get_text(" ").split())
+    assert "We included 2 synthetic studies with 30 participants" in prose
+
+
+def test_every_included_study_cited_and_listed(built: Path) -> None:
+    refs = " ".join(html_text(built, "manuscript/02-references.html").get_text(" ").split())
+    for author in ("Alpha", "Beta"):
+        assert author in refs
+        assert author in docx_text(built)
+        assert author in pdf_text(built)
+
+
+def test_noop_rebuild_plans_nothing(built: Path) -> None:
+    assert planned_rules(built) == set()
+
+
+def test_editing_a_study_value_updates_all_formats_and_only_dependents(
+    copy_of_built: Path,
+) -> None:
+    project = copy_of_built
+    path = project / "data" / "studies.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0]["effect_duration"] = "up to 9 days"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    planned = planned_rules(project)
+    assert "draw_flow_diagram" not in planned and "derive_prisma_counts" not in planned
+    assert "draw_pharmacology_figure" not in planned
+    assert {"validate_data", "make_characteristics_table", "render_book"} <= planned
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "up to 9 days" in html_text(project, "manuscript/01-results.html").get_text()
+    assert "up to 9 days" in docx_text(project)
+    assert "up to 9 days" in " ".join(pdf_text(project).split())
+
+
+def test_editing_a_chapter_rerenders_without_redrawing(copy_of_built: Path) -> None:
+    chapter = copy_of_built / "manuscript" / "01-results.qmd"
+    chapter.write_text(chapter.read_text() + "\nAn added synthetic sentence.\n")
+    assert planned_rules(copy_of_built) == {"check_manuscript", "render_book"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        pytest.param(
+            lambda p: _drop_column(p / "data" / "studies.csv", "design_class"),
+            r"data/studies\.csv:1 \[design_class\]: required column is missing",
+            id="missing-column",
+        ),
+        pytest.param(
+            lambda p: _duplicate_first_row(p / "data" / "studies.csv"),
+            r"data/studies\.csv:4 \[study_id\]: duplicate value",
+            id="duplicate-study-id",
+        ),
+        pytest.param(
+            lambda p: _append_to(p / "manuscript" / "01-results.qmd", "\nSee [@nosuchkey2020].\n"),
+            r"manuscript/01-results\.qmd:\d+.*nosuchkey2020",
+            id="unknown-citation-key",
+        ),
+    ],
+)
+def test_bad_input_stops_build_and_keeps_previous_book(copy_of_built: Path, edit, expected) -> None:
+    before = tree_digest(copy_of_built / "_book")
+    edit(copy_of_built)
+    result = snakemake(copy_of_built)
+    assert result.returncode != 0
+    assert re.search(expected, result.stdout + result.stderr), result.stderr[-3000:]
+    assert tree_digest(copy_of_built / "_book") == before
+
+
+def _drop_column(path: Path, column: str) -> None:
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    fields = [f for f in rows[0] if f != column]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _duplicate_first_row(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")
+
+
+def _append_to(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")

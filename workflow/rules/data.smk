@@ -1,0 +1,16 @@
+rule validate_data:
+    """Check every data file and the links between them; stop the build on any problem."""
+    input:
+        protocol=get_data("protocol"),
+        records=get_data("records"),
+        studies=get_data("studies"),
+        sources=get_data("extraction_sources"),
+        bibliography=get_data("bibliography"),
+    output:
+        report=VALIDATION_REPORT,
+    log:
+        "logs/validate_data.log",
+    conda:
+        "../envs/livingreview.yaml"
+    script:
+        "../scripts/validate_data.py"

@@ -1,0 +1,30 @@
+rule make_characteristics_table:
+    """Characteristics of included studies (the review's systematic review table)."""
+    input:
+        studies=get_data("studies"),
+        protocol=get_data("protocol"),
+        validated=get_validated(),
+    output:
+        table="results/tables/characteristics.md",
+    log:
+        "logs/make_characteristics_table.log",
+    conda:
+        "../envs/livingreview.yaml"
+    script:
+        "../scripts/make_characteristics_table.py"
+
+
+rule summarise_by_diagnosis:
+    """Studies, participants, designs and routes per diagnostic group."""
+    input:
+        studies=get_data("studies"),
+        protocol=get_data("protocol"),
+        validated=get_validated(),
+    output:
+        table="results/tables/summary_by_diagnosis.md",
+    log:
+        "logs/summarise_by_diagnosis.log",
+    conda:
+        "../envs/livingreview.yaml"
+    script:
+        "../scripts/summarise_by_diagnosis.py"
