@@ -20,9 +20,15 @@ Chapters never type a number that the data hold; they write
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from .errors import DataError
+from .io import read_text, read_yaml, write_yaml
+from .validation import load_table
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
 
@@ -80,4 +86,23 @@ def collect_variables(
     variables = study_variables(studies, protocol)
     variables["studies"].update(report_years(records))
     variables["prisma"] = prisma
+    return variables
+
+
+def write_variables(
+    counts_json: str | Path,
+    studies: str | Path,
+    records: str | Path,
+    protocol: str | Path,
+    output: str | Path,
+) -> dict[str, Any]:
+    """Compute every variable from the data files and write ``_variables.yml`` atomically."""
+    prisma = json.loads(read_text(counts_json))["variables"]
+    variables = collect_variables(
+        load_table(studies, "studies"),
+        load_table(records, "records"),
+        read_yaml(protocol, DataError),  # type: ignore[arg-type]
+        prisma,
+    )
+    write_yaml(output, variables)
     return variables

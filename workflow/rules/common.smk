@@ -35,6 +35,8 @@ def get_tables():
     return [
         "results/tables/characteristics.md",
         "results/tables/summary_by_diagnosis.md",
+        "results/tables/eligibility.md",
+        "results/tables/exclusion_reasons.md",
     ]
 
 

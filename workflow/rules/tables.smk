@@ -28,3 +28,19 @@ rule summarise_by_diagnosis:
         "../envs/livingreview.yaml"
     script:
         "../scripts/summarise_by_diagnosis.py"
+
+
+rule write_eligibility_criteria:
+    """Eligibility criteria and exclusion reasons for the methods chapter, from the protocol."""
+    input:
+        protocol=get_data("protocol"),
+        validated=get_validated(),
+    output:
+        criteria="results/tables/eligibility.md",
+        reasons="results/tables/exclusion_reasons.md",
+    log:
+        "logs/write_eligibility_criteria.log",
+    conda:
+        "../envs/livingreview.yaml"
+    script:
+        "../scripts/write_eligibility_criteria.py"

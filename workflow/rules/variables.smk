@@ -3,6 +3,7 @@ rule collect_variables:
     input:
         counts="results/prisma/counts.json",
         studies=get_data("studies"),
+        records=get_data("records"),
         protocol=get_data("protocol"),
         validated=get_validated(),
     output:

@@ -1,0 +1,17 @@
+"""Rule collect_variables: write _variables.yml (workflow/rules/variables.smk)."""
+
+from livingreview.variables import write_variables
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    write_variables(
+        counts_json=snakemake.input.counts,
+        studies=snakemake.input.studies,
+        records=snakemake.input.records,
+        protocol=snakemake.input.protocol,
+        output=snakemake.output.variables,
+    )
+
+
+run_step(snakemake, lambda: main(snakemake))

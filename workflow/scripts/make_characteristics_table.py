@@ -1,0 +1,17 @@
+"""Rule make_characteristics_table: the systematic review table (workflow/rules/tables.smk)."""
+
+from livingreview.evidence import load_protocol, load_studies
+from livingreview.tables import characteristics_table, write_table
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    protocol = load_protocol(snakemake.input.protocol)
+    studies = load_studies(snakemake.input.studies)
+    table = characteristics_table(
+        studies, protocol["diagnosis_groups"], protocol["design_classes"]
+    )
+    write_table(table, snakemake.output.table)
+
+
+run_step(snakemake, lambda: main(snakemake))

@@ -1,0 +1,16 @@
+"""Rule summarise_by_diagnosis: per-group summary table (workflow/rules/tables.smk)."""
+
+from livingreview.evidence import load_protocol, load_studies
+from livingreview.tables import summary_by_diagnosis, write_table
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    protocol = load_protocol(snakemake.input.protocol)
+    studies = load_studies(snakemake.input.studies)
+    write_table(
+        summary_by_diagnosis(studies, protocol["diagnosis_groups"]), snakemake.output.table
+    )
+
+
+run_step(snakemake, lambda: main(snakemake))

@@ -1,0 +1,18 @@
+"""Rule validate_data: check every data file and their links (see workflow/rules/data.smk)."""
+
+from livingreview.evidence import load_review_data, write_validation_report
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    data = load_review_data(
+        protocol=snakemake.input.protocol,
+        records=snakemake.input.records,
+        studies=snakemake.input.studies,
+        sources=snakemake.input.sources,
+        bibliography=snakemake.input.bibliography,
+    )
+    write_validation_report(data, snakemake.output.report)
+
+
+run_step(snakemake, lambda: main(snakemake))
