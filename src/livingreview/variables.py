@@ -14,6 +14,8 @@ Chapters never type a number that the data hold; they write
     ``participants``.
 ``design.<code>``
     per design class: ``label``, ``studies``.
+``search``
+    ``first_date`` / ``last_date``: earliest and latest search date in the ledger.
 ``prisma``
     every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
 """
@@ -76,6 +78,12 @@ def report_years(records: pd.DataFrame) -> dict[str, int | None]:
     return {"first_year": int(years.min()), "last_year": int(years.max())}
 
 
+def search_dates(records: pd.DataFrame) -> dict[str, str | None]:
+    """Earliest and latest ``search_date`` of the ledger (ISO dates)."""
+    dates = sorted(str(d) for d in records.get("search_date", []) if d)
+    return {"first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None}
+
+
 def collect_variables(
     studies: pd.DataFrame,
     records: pd.DataFrame,
@@ -85,6 +93,7 @@ def collect_variables(
     """All variables for ``_variables.yml``, in a stable key order."""
     variables = study_variables(studies, protocol)
     variables["studies"].update(report_years(records))
+    variables["search"] = search_dates(records)
     variables["prisma"] = prisma
     return variables
 
