@@ -245,5 +245,7 @@ def load_table(path: str | Path, schema_name: str) -> pd.DataFrame:
     records, problems = validate_rows(path, header, rows, schema)
     raise_if_any(problems, DataError, f"{path} is not valid")
     columns = ["_line", *header]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    return frame.astype(object).where(frame.notna(), None)
+    # object dtype keeps whole numbers as int and empty cells as None (pandas would
+    # otherwise turn an integer column with gaps into floats: 15 -> 15.0).
+    rows = [[record.get(column) for column in columns] for record in records]
+    return pd.DataFrame(rows, columns=columns, dtype=object)

@@ -11,7 +11,7 @@ validate_config(config)
 os.environ.update(reproducible_environment(workflow.basedir))
 
 FIGURE_FORMATS = ["svg", "pdf", "png"]
-VALIDATION_REPORT = "results/data/validation.json"
+VALIDATION_REPORT = "results/data/summary.json"
 
 
 def get_data(name):

@@ -7,7 +7,10 @@ rule validate_data:
         sources=get_data("extraction_sources"),
         bibliography=get_data("bibliography"),
     output:
-        report=VALIDATION_REPORT,
+        records="results/data/records.csv",
+        studies="results/data/studies.csv",
+        sources="results/data/extraction_sources.csv",
+        summary=VALIDATION_REPORT,
     log:
         "logs/validate_data.log",
     conda:

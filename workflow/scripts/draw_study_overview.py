@@ -1,14 +1,15 @@
 """Rule draw_study_overview: evidence map of included studies (workflow/rules/figures.smk)."""
 
 from livingreview.bibliography import study_labels
-from livingreview.evidence import load_protocol, load_studies
+from livingreview.evidence import read_protocol
 from livingreview.figures import study_overview_figure
+from livingreview.validation import load_table
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    protocol = load_protocol(snakemake.input.protocol)
-    studies = load_studies(snakemake.input.studies)
+    protocol = read_protocol(snakemake.input.protocol)
+    studies = load_table(snakemake.input.studies, "studies")
     study_overview_figure(
         studies,
         protocol["diagnosis_groups"],

@@ -1,13 +1,14 @@
 """Rule make_characteristics_table: the systematic review table (workflow/rules/tables.smk)."""
 
-from livingreview.evidence import load_protocol, load_studies
+from livingreview.evidence import read_protocol
 from livingreview.tables import characteristics_table, write_table
+from livingreview.validation import load_table
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    protocol = load_protocol(snakemake.input.protocol)
-    studies = load_studies(snakemake.input.studies)
+    protocol = read_protocol(snakemake.input.protocol)
+    studies = load_table(snakemake.input.studies, "studies")
     table = characteristics_table(
         studies, protocol["diagnosis_groups"], protocol["design_classes"]
     )

@@ -1,13 +1,14 @@
 """Rule summarise_by_diagnosis: per-group summary table (workflow/rules/tables.smk)."""
 
-from livingreview.evidence import load_protocol, load_studies
+from livingreview.evidence import read_protocol
 from livingreview.tables import summary_by_diagnosis, write_table
+from livingreview.validation import load_table
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    protocol = load_protocol(snakemake.input.protocol)
-    studies = load_studies(snakemake.input.studies)
+    protocol = read_protocol(snakemake.input.protocol)
+    studies = load_table(snakemake.input.studies, "studies")
     write_table(
         summary_by_diagnosis(studies, protocol["diagnosis_groups"]), snakemake.output.table
     )

@@ -1,6 +1,8 @@
 """Rule validate_data: check every data file and their links (see workflow/rules/data.smk)."""
 
-from livingreview.evidence import load_review_data, write_validation_report
+from pathlib import Path
+
+from livingreview.evidence import load_review_data, write_validated
 from livingreview.workflow import run_step
 
 
@@ -12,7 +14,7 @@ def main(snakemake):
         sources=snakemake.input.sources,
         bibliography=snakemake.input.bibliography,
     )
-    write_validation_report(data, snakemake.output.report)
+    write_validated(data, Path(snakemake.output.summary).parent)
 
 
 run_step(snakemake, lambda: main(snakemake))

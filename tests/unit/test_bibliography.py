@@ -1,0 +1,189 @@
+"""Tests for livingreview.bibliography: every bad .bib is reported with file, line and key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from livingreview.bibliography import (
+    Citation,
+    check_keys,
+    entry_keys,
+    load_bibliography,
+)
+from livingreview.errors import BibliographyError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """\
+@article{alpha2020,
+  author = {Alpha, A.},
+  title = {First},
+  journal = {J},
+  year = {2020}
+}
+
+@book{beta2021,
+  author = {Beta, B.},
+  title = {Second},
+  year = {2021}
+}
+"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "refs.bib") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def test_good_file_loads(tmp_path: Path) -> None:
+    library = load_bibliography(write(tmp_path, GOOD))
+    assert entry_keys(library) == {"alpha2020", "beta2021"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(GOOD.replace("\n", "\r\n"), id="crlf"),
+        pytest.param("\ufeff" + GOOD, id="bom"),
+        pytest.param("\ufeff" + GOOD.replace("\n", "\r\n"), id="bom-crlf"),
+    ],
+)
+def test_spreadsheet_style_text_is_accepted(tmp_path: Path, text: str) -> None:
+    assert entry_keys(load_bibliography(write(tmp_path, text))) == {"alpha2020", "beta2021"}
+
+
+BAD = [
+    pytest.param(
+        GOOD + "\n@article{alpha2020,\n  title = {Again}\n}\n",
+        "duplicate citation key",
+        14,
+        "alpha2020",
+        id="duplicate-key",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {Unclosed\n}\n\n@misc{delta, title = {D}}\n",
+        "cannot be parsed",
+        14,
+        None,
+        id="unparsable-entry",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  author = {G, G.},\n  year = {2000}\n}\n",
+        "no title",
+        14,
+        "gamma",
+        id="missing-title",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {  }\n}\n",
+        "no title",
+        14,
+        "gamma",
+        id="empty-title",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {A},\n  title = {B}\n}\n",
+        "field twice",
+        14,
+        "gamma",
+        id="duplicate-field",
+    ),
+    pytest.param(
+        GOOD.encode() + "\n@article{gamma,\n  title = {Caf\xe9}\n}\n".encode("latin-1"),
+        "not valid UTF-8",
+        15,
+        None,
+        id="latin-1",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message", "line", "column"), BAD)
+def test_bad_bibliography_is_reported_with_file_and_line(
+    tmp_path: Path, text: str | bytes, message: str, line: int, column: str | None
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(BibliographyError) as info:
+        load_bibliography(path)
+    problems = info.value.problems
+    assert len(problems) == 1, str(info.value)
+    problem = problems[0]
+    assert problem.file == str(path)
+    assert message in problem.message
+    assert problem.row == line
+    assert problem.column == column
+    # the rendered message carries the same location for the user
+    assert f"{path}:{line}" in str(info.value)
+
+
+def test_all_problems_are_reported_together(tmp_path: Path) -> None:
+    text = GOOD + "\n@article{alpha2020, title = {Dup}}\n\n@article{nothing, year = {1}}\n"
+    with pytest.raises(BibliographyError) as info:
+        load_bibliography(write(tmp_path, text))
+    assert [p.row for p in info.value.problems] == [14, 16]
+
+
+def test_check_keys_names_each_unknown_key_and_where_it_was_cited(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD)
+    cited = [
+        Citation("alpha2020", "chapter.qmd", 3, "5"),
+        Citation("missing1", "chapter.qmd", 7, "12"),
+        Citation("missing2", "data/records.csv", 4, "bib_key"),
+    ]
+    with pytest.raises(BibliographyError) as info:
+        check_keys(cited, path)
+    found = [(p.found, p.file, p.row, p.column) for p in info.value.problems]
+    assert found == [
+        ("missing1", "chapter.qmd", 7, "12"),
+        ("missing2", "data/records.csv", 4, "bib_key"),
+    ]
+    assert "chapter.qmd:7 [12]" in str(info.value)
+
+
+def test_check_keys_passes_when_all_keys_exist(tmp_path: Path) -> None:
+    library = check_keys([Citation("beta2021", "x.qmd", 1)], write(tmp_path, GOOD))
+    assert "beta2021" in entry_keys(library)
+
+
+def test_check_keys_reports_a_broken_bibliography(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD + "\n@article{alpha2020, title = {Dup}}\n")
+    with pytest.raises(BibliographyError, match="duplicate citation key"):
+        check_keys([Citation("alpha2020", "x.qmd", 1)], path)
+
+
+# ---------------------------------------------------------------- the shipped refs/
+
+
+def test_shipped_bibliography_loads_without_working_notes() -> None:
+    path = ROOT / "refs" / "references.bib"
+    keys = entry_keys(load_bibliography(path))
+    for key in (
+        "tully2022",
+        "page2021prisma",
+        "haddaway2022prisma2020",
+        "campbell2020swim",
+        "whittaker2021",
+        "walsh2021",
+        "elliott2014",
+    ):
+        assert key in keys
+    assert "status for Tully" not in path.read_text(encoding="utf-8")
+
+
+def test_shipped_csl_styles_are_independent() -> None:
+    # Pandoc cannot fetch a dependent style's parent offline, so every shipped
+    # style must carry its own citation and bibliography layout.
+    styles = sorted((ROOT / "refs").glob("*.csl"))
+    assert styles
+    for style in styles:
+        text = style.read_text(encoding="utf-8")
+        assert 'rel="independent-parent"' not in text, style.name
+        assert re.search(r"<citation\b", text) and re.search(r"<bibliography\b", text)
+        assert "creativecommons.org/licenses/by-sa" in text, style.name
