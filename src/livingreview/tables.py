@@ -1,0 +1,588 @@
+"""Tables of included studies, written as Pandoc Markdown.
+
+The characteristics table is a Pandoc *grid table*: it is the only Markdown
+table form in which a cell can span all columns, so each diagnosis group gets a
+bold heading row across the full width (rendered as ``colspan`` in HTML,
+``gridSpan`` in DOCX and ``table.cell(colspan: ..)`` in Typst), and long cell
+text wraps over several source lines. Grid-table cells are parsed as *block*
+Markdown, so besides escaping inline markup every wrapped line is protected
+against being read as a list item, heading or definition (see
+:func:`_protect_line_start`).
+
+Cell text from the data is always escaped, so a value cannot inject markup or
+HTML. The only markup we emit ourselves is the citation ``@bib_key`` in the
+Study column (rendered by citeproc in the style the review's CSL chooses) and
+the bold group headings.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import BibliographyError, DataError, Problem, raise_if_any
+from .io import write_text
+
+STUDIES_FILE = "data/studies.csv"
+PROTOCOL_FILE = "data/protocol.yaml"
+MISSING = "–"  # en dash for values not reported or not extracted
+
+# Abbreviations that may occur in the table, with their expansions. Only those
+# that occur in a rendered table are listed in its note. Matching is
+# case-sensitive and whole-token; longer forms win ("GAD-7" is not also "GAD").
+ABBREVIATIONS: dict[str, str] = {
+    "AMPA": "α-amino-3-hydroxy-5-methyl-4-isoxazolepropionic acid",
+    "BAI": "Beck Anxiety Inventory",
+    "BDI": "Beck Depression Inventory",
+    "BDNF": "brain-derived neurotrophic factor",
+    "BP": "blood pressure",
+    "BPRS": "Brief Psychiatric Rating Scale",
+    "CADSS": "Clinician-Administered Dissociative States Scale",
+    "CAPS-5": "Clinician-Administered PTSD Scale for DSM-5",
+    "CBT": "cognitive behavioural therapy",
+    "CGI": "Clinical Global Impression",
+    "CGI-I": "Clinical Global Impression – Improvement",
+    "CGI-S": "Clinical Global Impression – Severity",
+    "DBP": "diastolic blood pressure",
+    "DSM-5": "Diagnostic and Statistical Manual of Mental Disorders, 5th edition",
+    "DSM-IV": "Diagnostic and Statistical Manual of Mental Disorders, 4th edition",
+    "ECT": "electroconvulsive therapy",
+    "EEG": "electroencephalography",
+    "FQ": "Fear Questionnaire",
+    "GABA": "γ-aminobutyric acid",
+    "GAD": "generalised anxiety disorder",
+    "GAD-7": "Generalized Anxiety Disorder 7-item scale",
+    "HADS": "Hospital Anxiety and Depression Scale",
+    "HCN1": "hyperpolarisation-activated cyclic nucleotide-gated channel 1",
+    "HAM-A": "Hamilton Anxiety Rating Scale",
+    "HAM-D": "Hamilton Depression Rating Scale",
+    "HAMD": "Hamilton Depression Rating Scale",
+    "HAMD-17": "17-item Hamilton Depression Rating Scale",
+    "HAMD6": "6-item Hamilton Depression Rating Scale",
+    "HDRS": "Hamilton Depression Rating Scale",
+    "HNK": "hydroxynorketamine",
+    "HR": "heart rate",
+    "IES-R": "Impact of Event Scale – Revised",
+    "IM": "intramuscular",
+    "IV": "intravenous",
+    "KAP": "ketamine-assisted psychotherapy",
+    "LSAS": "Liebowitz Social Anxiety Scale",
+    "MADRS": "Montgomery–Åsberg Depression Rating Scale",
+    "MDD": "major depressive disorder",
+    "NMDA": "N-methyl-D-aspartate",
+    "mTOR": "mechanistic target of rapamycin",
+    "OCD": "obsessive-compulsive disorder",
+    "OCD-VAS": "visual analogue scale of OCD symptoms",
+    "PCL-5": "PTSD Checklist for DSM-5",
+    "PHQ-9": "Patient Health Questionnaire, 9 items",
+    "PK": "pharmacokinetics",
+    "PTSD": "post-traumatic stress disorder",
+    "QIDS-SR": "Quick Inventory of Depressive Symptomatology – Self-Report",
+    "QIDS-SR16": "16-item Quick Inventory of Depressive Symptomatology – Self-Report",
+    "RCT": "randomised controlled trial",
+    "SAD": "social anxiety disorder",
+    "SBP": "systolic blood pressure",
+    "SC": "subcutaneous",
+    "SDS": "Sheehan Disability Scale",
+    "SNRI": "serotonin–noradrenaline reuptake inhibitor",
+    "SSRI": "selective serotonin reuptake inhibitor",
+    "STAI": "State-Trait Anxiety Inventory",
+    "TrkB": "tropomyosin receptor kinase B",
+    "TRD": "treatment-resistant depression",
+    "VAS": "visual analogue scale",
+    "Y-BOCS": "Yale-Brown Obsessive Compulsive Scale",
+    "YMRS": "Young Mania Rating Scale",
+}
+
+# Routes recognised in free-text `route` cells for the summary table, in display order.
+ROUTE_PATTERNS: dict[str, str] = {
+    "IV": r"\bIV\b|intravenous",
+    "SC": r"\bSC\b|subcutaneous",
+    "IM": r"\bIM\b|intramuscular",
+    "oral": r"\boral\b",
+    "intranasal": r"intranasal|\bnasal\b",
+    "sublingual": r"sublingual",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the characteristics table."""
+
+    header: str
+    width: int
+    """Minimum width in characters; Pandoc turns widths into relative column widths."""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("Study", 12),
+    Column("Design and blinding", 20),
+    Column("n", 4),
+    Column("Diagnosis", 16),
+    Column("Refractory definition", 16),
+    Column("Route / dose / schedule", 18),
+    Column("Comparator", 12),
+    Column("Anxiety measures (timepoints)", 18),
+    Column("Main anxiety finding", 26),
+    Column("Duration of effect", 12),
+    Column("Adverse effects", 18),
+)
+
+
+# ---------------------------------------------------------------------------
+# public API
+
+
+def characteristics_table(
+    studies: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    design_labels: Mapping[str, str],
+    *,
+    years: Mapping[str, int] | None = None,
+) -> str:
+    """Return the characteristics-of-included-studies table as a Pandoc grid table.
+
+    One row per study, grouped under a bold full-width heading row per diagnosis
+    group (groups in protocol order, empty groups left out); within a group rows
+    are ordered by year, then ``study_id`` (see :func:`grouped_studies`).
+    ``years`` optionally maps ``study_id`` to the publication year (see
+    :func:`study_years`).
+    Empty values are shown as an en dash; see :func:`characteristics_note`.
+
+    Raises :class:`DataError` if a study uses a diagnosis group or design class
+    that the protocol does not define.
+    """
+    groups = _grouped_rows(studies, diagnosis_labels, design_labels, years)
+    body = [(label, [_escape_row(cells) for cells in rows]) for label, rows in groups]
+    header = [_escape(c.header) for c in COLUMNS]
+    return _grid_table(header, body)
+
+
+def characteristics_note(
+    studies: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    design_labels: Mapping[str, str],
+) -> str:
+    """Return the note under the characteristics table.
+
+    It explains the en dash (if any cell is empty) and expands every
+    abbreviation from :data:`ABBREVIATIONS` that occurs in the table, and only those.
+    """
+    groups = _grouped_rows(studies, diagnosis_labels, design_labels, None)
+    texts = [label for label, _ in groups]
+    texts += [c.header for c in COLUMNS]
+    texts += [cell for _, rows in groups for cells in rows for cell in cells[1:]]
+    parts = []
+    if any(cell == MISSING for _, rows in groups for cells in rows for cell in cells):
+        parts.append(f"{MISSING}, not reported or not extracted.")
+    used = abbreviations_used(texts)
+    if used:
+        parts.append("Abbreviations: " + "; ".join(f"{k}, {v}" for k, v in used.items()) + ".")
+    return ("*Note.* " + " ".join(parts) + "\n") if parts else ""
+
+
+def abbreviations_used(texts: Iterable[str]) -> dict[str, str]:
+    """Return the known abbreviations occurring in ``texts``, sorted, with expansions."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(_ABBREVIATION_RE.findall(text))
+    return {k: ABBREVIATIONS[k] for k in sorted(found, key=str.casefold)}
+
+
+def summary_by_diagnosis(
+    studies: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    *,
+    design_labels: Mapping[str, str] | None = None,
+) -> str:
+    """Return a Markdown pipe table summarising the studies per diagnosis group.
+
+    Columns: group (protocol order, empty groups left out), number of studies,
+    participants (sum of ``n``; prefixed with "≥" and annotated when some
+    studies lack ``n``), designs (studies per design class, named by
+    ``design_labels`` when given, else by code) and routes (studies per
+    recognised route; a study with several routes counts under each). A final
+    row gives the totals. Participants are summed over studies, so anyone who
+    took part in more than one study is counted more than once.
+    """
+    check_protocol_codes(studies, "diagnosis_group", diagnosis_labels, "diagnosis_groups")
+    if design_labels is not None:
+        check_protocol_codes(studies, "design_class", design_labels, "design_classes")
+    lines = [
+        "| Diagnosis group | Studies | Participants | Designs | Routes |",
+        "|:------------------|------:|----------:|:---------------------|:--------------|",
+    ]
+    for code, label in diagnosis_labels.items():
+        group = studies[studies["diagnosis_group"] == code]
+        if len(group):
+            lines.append(_summary_row(_escape(label), group, design_labels))
+    lines.append(_summary_row("**Total**", studies, design_labels))
+    return "\n".join(lines) + "\n"
+
+
+def write_table(markdown: str, path: str | Path) -> Path:
+    """Write a generated Markdown table atomically (UTF-8, ``\\n`` line endings)."""
+    if markdown and not markdown.endswith("\n"):
+        markdown += "\n"
+    return write_text(path, markdown)
+
+
+def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, int | None]]:
+    """Return ``{bib key: (first author's family name, year)}`` from a BibTeX file.
+
+    Missing authors or years are ``None``. Raises :class:`BibliographyError` if
+    the file does not parse.
+    """
+    import bibtexparser  # local: only the bibliography-backed helpers need it
+
+    from .io import read_text
+
+    library = bibtexparser.parse_string(read_text(bib_path, BibliographyError))
+    if library.failed_blocks:
+        problems = [
+            Problem(
+                str(bib_path),
+                "entry does not parse",
+                row=block.start_line + 1,
+                fix="correct the BibTeX syntax of this entry",
+            )
+            for block in library.failed_blocks
+        ]
+        raise_if_any(problems, BibliographyError, f"{bib_path} cannot be read")
+    result: dict[str, tuple[str | None, int | None]] = {}
+    for entry in library.entries:
+        fields = {f.key.lower(): str(f.value) for f in entry.fields}
+        result[entry.key] = (
+            _first_family_name(fields.get("author", "")),
+            _year(fields.get("year", "")),
+        )
+    return result
+
+
+def study_years(studies: pd.DataFrame, bib_path: str | Path) -> dict[str, int]:
+    """Return ``{study_id: year}`` for studies whose bib entry has a year."""
+    bib = bib_first_author_year(bib_path)
+    years = {}
+    for sid, key in zip(studies["study_id"], studies["bib_key"], strict=True):
+        year = bib.get(key, (None, None))[1]
+        if year is not None:
+            years[sid] = year
+    return years
+
+
+# ---------------------------------------------------------------------------
+# rows and cells (plain text; escaped only when the table is assembled)
+
+
+def _grouped_rows(
+    studies: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    design_labels: Mapping[str, str],
+    years: Mapping[str, int] | None,
+) -> list[tuple[str, list[list[str]]]]:
+    """Return ``[(group label, [cells per study])]`` in display order.
+
+    The first cell of each row is the citation markup; the rest is plain text.
+    """
+    check_protocol_codes(studies, "design_class", design_labels, "design_classes")
+    return [
+        (label, [_cells(r, design_labels) for r in members])
+        for _, label, members in grouped_studies(studies, diagnosis_labels, years=years)
+    ]
+
+
+def grouped_studies(
+    studies: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    *,
+    years: Mapping[str, int] | None = None,
+) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """Return ``[(group code, group label, study records)]`` in display order.
+
+    This is the one ordering shared by tables and figures: groups in protocol
+    order (groups without studies left out), then year (from ``years``, else
+    the ``publication_date`` column, else the bib key; undated last), then
+    ``study_id``. Raises :class:`DataError`
+    if a study's diagnosis group is not defined in the protocol.
+    """
+    check_protocol_codes(studies, "diagnosis_group", diagnosis_labels, "diagnosis_groups")
+    records = studies.to_dict("records")
+    groups = []
+    for code, label in diagnosis_labels.items():
+        members = sorted(
+            (r for r in records if r["diagnosis_group"] == code),
+            key=lambda r: _sort_key(r, years),
+        )
+        if members:
+            groups.append((code, label, members))
+    return groups
+
+
+def _sort_key(record: Mapping[str, Any], years: Mapping[str, int] | None) -> tuple:
+    year = years.get(record["study_id"]) if years is not None else None
+    # fall back on the year in publication_date (YYYY or YYYY-MM), then in the bib key
+    for fallback in ("publication_date", "bib_key"):
+        if year is None:
+            found = re.search(r"(?:19|20)\d\d", _text(record.get(fallback)))
+            year = int(found.group()) if found else None
+    # studies without a year sort after dated ones; study_id breaks ties stably
+    return (year is None, year or 0, str(record["study_id"]))
+
+
+def _cells(record: Mapping[str, Any], design_labels: Mapping[str, str]) -> list[str]:
+    """Plain-text cells of one study (first cell is the citation)."""
+    design = _join([design_labels[record["design_class"]], _text(record.get("design"))], ": ")
+    blinding = _text(record.get("blinding"))
+    if blinding:
+        design = f"{design}; blinding: {blinding}"
+    route = _join([_text(record.get(c)) for c in ("route", "dose", "schedule")], "; ")
+    measures = _text(record.get("anxiety_scales"))
+    timepoints = _text(record.get("timepoints"))
+    if timepoints:
+        measures = f"{measures} ({timepoints})" if measures else f"timepoints: {timepoints}"
+    cells = [
+        _citation(str(record["bib_key"])),
+        design,
+        _text(record.get("n")),
+        _text(record.get("diagnosis")),
+        _text(record.get("refractory_definition")),
+        route,
+        _text(record.get("comparator")),
+        measures,
+        _text(record.get("main_finding")),
+        _text(record.get("effect_duration")),
+        _text(record.get("adverse_effects")),
+    ]
+    return [c if c else MISSING for c in cells]
+
+
+def _citation(key: str) -> str:
+    # Pandoc reads a bare key only if it ends in a letter or digit; braces allow the rest.
+    bare = re.fullmatch(r"[A-Za-z0-9_]+(?:[:.-][A-Za-z0-9_]+)*", key)
+    return f"@{key}" if bare else f"@{{{key}}}"
+
+
+def _text(value: Any) -> str:
+    """Cell text of one value: missing -> '', whole floats as integers, whitespace collapsed."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _join(parts: Iterable[str], sep: str) -> str:
+    return sep.join(p for p in parts if p)
+
+
+def check_protocol_codes(
+    studies: pd.DataFrame, column: str, labels: Mapping[str, str], protocol_key: str
+) -> None:
+    """Raise :class:`DataError` naming every row whose ``column`` code is not in ``labels``.
+
+    Tables and figures group rows by protocol codes; checking first means an
+    undefined code stops the build instead of silently dropping a study.
+    """
+    problems = []
+    for _, row in studies.iterrows():
+        code = row.get(column)
+        if code not in labels:
+            line = row.get("_line")
+            problems.append(
+                Problem(
+                    STUDIES_FILE,
+                    f"{column} code is not defined in {PROTOCOL_FILE}",
+                    row=int(line) if line is not None and not pd.isna(line) else None,
+                    column=column,
+                    found=str(code),
+                    expected="one of: " + ", ".join(labels),
+                    fix=f"use a defined code or add it under '{protocol_key}:' in {PROTOCOL_FILE}",
+                )
+            )
+    raise_if_any(problems, DataError, f"{STUDIES_FILE} does not match {PROTOCOL_FILE}")
+
+
+# ---------------------------------------------------------------------------
+# escaping
+
+
+# Backslash-escaping every character Pandoc (or Quarto shortcodes, `{{<`) could
+# read as markup; a backslash before ASCII punctuation always yields the literal.
+_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]<>#|@~^$&])")
+
+
+def _escape(text: str) -> str:
+    """Escape inline Markdown/HTML so ``text`` renders literally."""
+    return _ESCAPE_RE.sub(r"\\\1", text)
+
+
+def _escape_row(cells: list[str]) -> list[str]:
+    return [cells[0], *(_escape(c) for c in cells[1:])]
+
+
+_LINE_START_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # ordered-list markers: 1. 1) a. A) iv.  -> escape the delimiter
+    (re.compile(r"^(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])(?=\s|$)"), r"\1\\\2"),
+    # fancy list markers in parentheses: (1) (a)
+    (re.compile(r"^\((\w+\))(?=\s|$)"), r"\\(\1"),
+    # bullets, definitions, setext underlines and rules: - + : = at line start
+    (re.compile(r"^([-+:=])"), r"\\\1"),
+)
+
+
+def _protect_line_start(line: str) -> str:
+    """Escape a wrapped line's start so Pandoc's block parser keeps it as plain text."""
+    for pattern, replacement in _LINE_START_RULES:
+        line = pattern.sub(replacement, line, count=1)
+    return line
+
+
+# ---------------------------------------------------------------------------
+# grid table assembly
+
+
+def _display_width(text: str) -> int:
+    """Width in terminal cells, as Pandoc measures grid tables (wide = 2, combining = 0)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1
+    return width
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _display_width(text))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap by display width; words longer than ``width`` stay whole."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and _display_width(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
+    return [_protect_line_start(line) for line in lines]
+
+
+def _column_widths(header: list[str], body: list[tuple[str, list[list[str]]]]) -> list[int]:
+    """Column widths: the declared minimum, widened to fit the longest unbreakable word."""
+    widths = []
+    for i, column in enumerate(COLUMNS):
+        cells = [header[i]] + [cells[i] for _, rows in body for cells in rows]
+        longest = max(_display_width(w) + 1 for c in cells for w in c.split(" "))
+        widths.append(max(column.width, longest))
+    return widths
+
+
+def _grid_table(header: list[str], body: list[tuple[str, list[list[str]]]]) -> str:
+    widths = _column_widths(header, body)
+    rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    head_rule = rule.replace("-", "=")
+    span = sum(w + 3 for w in widths) - 3  # a full-width cell absorbs the inner borders
+    out = [rule, *_grid_row(header, widths), head_rule]
+    for label, rows in body:
+        out += [f"| {_pad(line, span)} |" for line in _wrap(f"**{_escape(label)}**", span)]
+        out.append(rule)
+        for cells in rows:
+            out += _grid_row(cells, widths)
+            out.append(rule)
+    return "\n".join(out) + "\n"
+
+
+def _grid_row(cells: list[str], widths: list[int]) -> list[str]:
+    wrapped = [_wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+    height = max(len(w) for w in wrapped)
+    lines = []
+    for i in range(height):
+        parts = [
+            _pad(w[i] if i < len(w) else "", width)
+            for w, width in zip(wrapped, widths, strict=True)
+        ]
+        lines.append("| " + " | ".join(parts) + " |")
+    return lines
+
+
+# ---------------------------------------------------------------------------
+# summary table helpers
+
+
+def _summary_row(label: str, group: pd.DataFrame, design_labels: Mapping[str, str] | None) -> str:
+    n = pd.to_numeric(group["n"], errors="coerce") if "n" in group else pd.Series(dtype=float)
+    missing = int(n.isna().sum()) if len(n) else len(group)
+    total = int(n.sum(skipna=True)) if len(n) else 0
+    word = "study" if missing == 1 else "studies"
+    if missing and missing == len(group):
+        participants = f"{MISSING} (n not reported in {missing} {word})"
+    elif missing:
+        participants = f"≥{total} (n not reported in {missing} {word})"
+    else:
+        participants = str(total)
+    designs = _counts(group["design_class"].tolist(), design_labels)
+    routes = _route_counts(group["route"].tolist() if "route" in group else [None] * len(group))
+    return f"| {label} | {len(group)} | {participants} | {designs} | {routes} |"
+
+
+def _counts(codes: list[Any], labels: Mapping[str, str] | None) -> str:
+    order = list(labels) if labels is not None else sorted({str(c) for c in codes})
+    parts = []
+    for code in order:
+        k = sum(1 for c in codes if c == code)
+        if k:
+            name = labels[code] if labels is not None else code.replace("_", " ")
+            parts.append(f"{_escape(name)} ({k})")
+    return "; ".join(parts) or MISSING
+
+
+def _route_counts(routes: list[Any]) -> str:
+    """Studies per recognised route; a study with several routes counts under each."""
+    counts: dict[str, int] = {}
+    for value in routes:
+        text = _text(value)
+        matched = [
+            r
+            for r, pattern in ROUTE_PATTERNS.items()
+            if re.search(pattern, text, flags=re.IGNORECASE)
+        ]
+        if not text:
+            matched = ["not reported"]
+        elif not matched:
+            matched = ["other"]
+        for route in matched:
+            counts[route] = counts.get(route, 0) + 1
+    order = [*ROUTE_PATTERNS, "other", "not reported"]
+    return "; ".join(f"{r} ({counts[r]})" for r in order if r in counts) or MISSING
+
+
+def _first_family_name(authors: str) -> str | None:
+    first = re.split(r"\s+and\s+", authors.strip(), maxsplit=1)[0].strip()
+    if not first:
+        return None
+    first = first.replace("{", "").replace("}", "")
+    if "," in first:
+        return first.split(",", 1)[0].strip() or None
+    return first.split()[-1]
+
+
+def _year(text: str) -> int | None:
+    found = re.search(r"\d{4}", text)
+    return int(found.group()) if found else None
+
+
+_ABBREVIATION_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True))
+    + r")(?!\w)"
+)
