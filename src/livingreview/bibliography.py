@@ -34,8 +34,6 @@ __all__ = [
     "load_bibliography",
     "missing_key_problems",
     "parse_bibliography",
-    "short_label",
-    "study_labels",
 ]
 
 
@@ -171,29 +169,3 @@ def check_keys(cited_keys: Iterable[Citation], library_path: str | Path) -> Libr
     problems = missing_key_problems(cited_keys, entry_keys(library), library_path)
     raise_if_any(problems, BibliographyError, f"unknown citation keys (see {library_path})")
     return library
-
-
-def short_label(entry: Entry) -> str:
-    """"Surname year" (or "Surname et al. year") for figure labels; falls back to the key."""
-    fields = {f.key.lower(): str(f.value) for f in entry.fields}
-    authors = [a.strip() for a in fields.get("author", "").split(" and ") if a.strip()]
-    year = fields.get("year", "n.d.")
-    if not authors:
-        return f"{entry.key} ({year})"
-    surname = _surname(authors[0])
-    suffix = " et al." if len(authors) > 2 else (f" & {_surname(authors[1])}" if len(authors) == 2 else "")
-    return f"{surname}{suffix} {year}"
-
-
-def _surname(author: str) -> str:
-    return (author.split(",")[0] if "," in author else author.split()[-1]).strip("{} ")
-
-
-def study_labels(studies: object, library_path: str | Path) -> dict[str, str]:
-    """Map each study_id to a short label of its main report ("Glue et al. 2017")."""
-    library = load_bibliography(library_path)
-    entries = {e.key: e for e in library.entries}
-    labels = {}
-    for study_id, key in zip(studies["study_id"], studies["bib_key"], strict=True):  # type: ignore[index]
-        labels[study_id] = short_label(entries[key]) if key in entries else study_id
-    return labels

@@ -7,7 +7,7 @@ bold heading row across the full width (rendered as ``colspan`` in HTML,
 text wraps over several source lines. Grid-table cells are parsed as *block*
 Markdown, so besides escaping inline markup every wrapped line is protected
 against being read as a list item, heading or definition (see
-:func:`_protect_line_start`).
+the line-start rules of :mod:`livingreview.markdown`).
 
 Cell text from the data is always escaped, so a value cannot inject markup or
 HTML. The only markup we emit ourselves is the citation ``@bib_key`` in the
@@ -27,8 +27,10 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import BibliographyError, DataError, Problem, raise_if_any
+from .bibliography import load_bibliography
+from .errors import DataError, Problem, raise_if_any
 from .io import write_text
+from .markdown import escape_inline, protect_line_start
 
 STUDIES_FILE = "data/studies.csv"
 PROTOCOL_FILE = "data/protocol.yaml"
@@ -161,7 +163,7 @@ def characteristics_table(
     """
     groups = _grouped_rows(studies, diagnosis_labels, design_labels, years)
     body = [(label, [_escape_row(cells) for cells in rows]) for label, rows in groups]
-    header = [_escape(c.header) for c in COLUMNS]
+    header = [escape_inline(c.header) for c in COLUMNS]
     return _grid_table(header, body)
 
 
@@ -222,7 +224,7 @@ def summary_by_diagnosis(
     for code, label in diagnosis_labels.items():
         group = studies[studies["diagnosis_group"] == code]
         if len(group):
-            lines.append(_summary_row(_escape(label), group, design_labels))
+            lines.append(_summary_row(escape_inline(label), group, design_labels))
     lines.append(_summary_row("**Total**", studies, design_labels))
     return "\n".join(lines) + "\n"
 
@@ -240,22 +242,7 @@ def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, i
     Missing authors or years are ``None``. Raises :class:`BibliographyError` if
     the file does not parse.
     """
-    import bibtexparser  # local: only the bibliography-backed helpers need it
-
-    from .io import read_text
-
-    library = bibtexparser.parse_string(read_text(bib_path, BibliographyError))
-    if library.failed_blocks:
-        problems = [
-            Problem(
-                str(bib_path),
-                "entry does not parse",
-                row=block.start_line + 1,
-                fix="correct the BibTeX syntax of this entry",
-            )
-            for block in library.failed_blocks
-        ]
-        raise_if_any(problems, BibliographyError, f"{bib_path} cannot be read")
+    library = load_bibliography(bib_path)
     result: dict[str, tuple[str | None, int | None]] = {}
     for entry in library.entries:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
@@ -413,35 +400,8 @@ def check_protocol_codes(
 # escaping
 
 
-# Backslash-escaping every character Pandoc (or Quarto shortcodes, `{{<`) could
-# read as markup; a backslash before ASCII punctuation always yields the literal.
-_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]<>#|@~^$&])")
-
-
-def _escape(text: str) -> str:
-    """Escape inline Markdown/HTML so ``text`` renders literally."""
-    return _ESCAPE_RE.sub(r"\\\1", text)
-
-
 def _escape_row(cells: list[str]) -> list[str]:
-    return [cells[0], *(_escape(c) for c in cells[1:])]
-
-
-_LINE_START_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    # ordered-list markers: 1. 1) a. A) iv.  -> escape the delimiter
-    (re.compile(r"^(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)([.)])(?=\s|$)"), r"\1\\\2"),
-    # fancy list markers in parentheses: (1) (a)
-    (re.compile(r"^\((\w+\))(?=\s|$)"), r"\\(\1"),
-    # bullets, definitions, setext underlines and rules: - + : = at line start
-    (re.compile(r"^([-+:=])"), r"\\\1"),
-)
-
-
-def _protect_line_start(line: str) -> str:
-    """Escape a wrapped line's start so Pandoc's block parser keeps it as plain text."""
-    for pattern, replacement in _LINE_START_RULES:
-        line = pattern.sub(replacement, line, count=1)
-    return line
+    return [cells[0], *(escape_inline(c) for c in cells[1:])]
 
 
 # ---------------------------------------------------------------------------
@@ -474,7 +434,7 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             current = candidate
     lines.append(current)
-    return [_protect_line_start(line) for line in lines]
+    return [protect_line_start(line) for line in lines]
 
 
 def _column_widths(header: list[str], body: list[tuple[str, list[list[str]]]]) -> list[int]:
@@ -494,7 +454,7 @@ def _grid_table(header: list[str], body: list[tuple[str, list[list[str]]]]) -> s
     span = sum(w + 3 for w in widths) - 3  # a full-width cell absorbs the inner borders
     out = [rule, *_grid_row(header, widths), head_rule]
     for label, rows in body:
-        out += [f"| {_pad(line, span)} |" for line in _wrap(f"**{_escape(label)}**", span)]
+        out += [f"| {_pad(line, span)} |" for line in _wrap(f"**{escape_inline(label)}**", span)]
         out.append(rule)
         for cells in rows:
             out += _grid_row(cells, widths)
@@ -542,7 +502,7 @@ def _counts(codes: list[Any], labels: Mapping[str, str] | None) -> str:
         k = sum(1 for c in codes if c == code)
         if k:
             name = labels[code] if labels is not None else code.replace("_", " ")
-            parts.append(f"{_escape(name)} ({k})")
+            parts.append(f"{escape_inline(name)} ({k})")
     return "; ".join(parts) or MISSING
 
 

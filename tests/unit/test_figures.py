@@ -321,9 +321,9 @@ def test_unknown_design_class_is_a_data_error() -> None:
 def test_study_labels_from_synthetic_bib(tmp_path: Path) -> None:
     bib = tmp_path / "synthetic.bib"
     bib.write_text(
-        "@article{k1, author = {Synthauthor, A. and Other, B.}, year = {2020}}\n"
-        "@article{k2, author = {B. {Synthauthor}}, year = {2020}}\n"
-        "@article{k3, author = {Solo, C.}, year = {2019}}\n"
+        "@article{k1, title = {T1}, author = {Synthauthor, A. and Other, B.}, year = {2020}}\n"
+        "@article{k2, title = {T2}, author = {B. {Synthauthor}}, year = {2020}}\n"
+        "@article{k3, title = {T3}, author = {Solo, C.}, year = {2019}}\n"
         "@article{k4, title = {No author}, year = {2018}}\n",
         encoding="utf-8",
     )

@@ -15,10 +15,10 @@ import pypandoc
 import pytest
 
 from livingreview.errors import DataError
+from livingreview.markdown import protect_line_start
 from livingreview.tables import (
     ABBREVIATIONS,
     MISSING,
-    _protect_line_start,
     abbreviations_used,
     characteristics_note,
     characteristics_table,
@@ -295,7 +295,7 @@ def test_wrapped_lines_cannot_start_blocks(start: str) -> None:
     ],
 )
 def test_protect_line_start(line: str, expected: str) -> None:
-    assert _protect_line_start(line) == expected
+    assert protect_line_start(line) == expected
 
 
 @pytest.mark.parametrize("empty", [None, float("nan"), "", "   "])

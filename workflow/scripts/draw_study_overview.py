@@ -1,8 +1,7 @@
 """Rule draw_study_overview: evidence map of included studies (workflow/rules/figures.smk)."""
 
-from livingreview.bibliography import study_labels
 from livingreview.evidence import read_protocol
-from livingreview.figures import study_overview_figure
+from livingreview.figures import study_labels, study_overview_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 
@@ -14,10 +13,10 @@ def main(snakemake):
         studies,
         protocol["diagnosis_groups"],
         protocol["design_classes"],
-        study_labels(studies, snakemake.input.bibliography),
         snakemake.output.svg,
         snakemake.output.pdf,
         snakemake.output.png,
+        labels=study_labels(studies, snakemake.input.bibliography),
     )
 
 
