@@ -19,53 +19,54 @@ Attr = list[Any]  # [identifier, [classes], [[key, value], ...]]
 # ---------------------------------------------------------------- constructors
 
 
-def attr(identifier: str = "", classes: list[str] | None = None,
-         attributes: dict[str, str] | None = None) -> Attr:
+def attr(
+    identifier: str = "", classes: list[str] | None = None, attributes: dict[str, str] | None = None
+) -> Attr:
     """Build a Pandoc ``Attr`` triple."""
     return [identifier, list(classes or []), [[k, v] for k, v in (attributes or {}).items()]]
 
 
-def Str(text: str) -> Element:  # noqa: N802 - Pandoc's own element names
+def Str(text: str) -> Element:
     return {"t": "Str", "c": text}
 
 
-def Space() -> Element:  # noqa: N802
+def Space() -> Element:
     return {"t": "Space"}
 
 
-def Span(inlines: list[Element], a: Attr | None = None) -> Element:  # noqa: N802
+def Span(inlines: list[Element], a: Attr | None = None) -> Element:
     return {"t": "Span", "c": [a or attr(), inlines]}
 
 
-def Strong(inlines: list[Element]) -> Element:  # noqa: N802
+def Strong(inlines: list[Element]) -> Element:
     return {"t": "Strong", "c": inlines}
 
 
-def Link(inlines: list[Element], target: str, a: Attr | None = None) -> Element:  # noqa: N802
+def Link(inlines: list[Element], target: str, a: Attr | None = None) -> Element:
     return {"t": "Link", "c": [a or attr(), inlines, [target, ""]]}
 
 
-def Para(inlines: list[Element]) -> Element:  # noqa: N802
+def Para(inlines: list[Element]) -> Element:
     return {"t": "Para", "c": inlines}
 
 
-def Plain(inlines: list[Element]) -> Element:  # noqa: N802
+def Plain(inlines: list[Element]) -> Element:
     return {"t": "Plain", "c": inlines}
 
 
-def Div(blocks: list[Element], a: Attr | None = None) -> Element:  # noqa: N802
+def Div(blocks: list[Element], a: Attr | None = None) -> Element:
     return {"t": "Div", "c": [a or attr(), blocks]}
 
 
-def Header(level: int, inlines: list[Element], a: Attr | None = None) -> Element:  # noqa: N802
+def Header(level: int, inlines: list[Element], a: Attr | None = None) -> Element:
     return {"t": "Header", "c": [level, a or attr(), inlines]}
 
 
-def RawBlock(fmt: str, text: str) -> Element:  # noqa: N802
+def RawBlock(fmt: str, text: str) -> Element:
     return {"t": "RawBlock", "c": [fmt, text]}
 
 
-def RawInline(fmt: str, text: str) -> Element:  # noqa: N802
+def RawInline(fmt: str, text: str) -> Element:
     return {"t": "RawInline", "c": [fmt, text]}
 
 
@@ -132,8 +133,17 @@ def stringify(node: Any) -> str:
         return stringify(node["c"][1])
     if t == "Header":
         return stringify(node["c"][2])
-    if t in ("Para", "Plain", "Emph", "Strong", "Strikeout", "Underline", "SmallCaps",
-             "Superscript", "Subscript"):
+    if t in (
+        "Para",
+        "Plain",
+        "Emph",
+        "Strong",
+        "Strikeout",
+        "Underline",
+        "SmallCaps",
+        "Superscript",
+        "Subscript",
+    ):
         return stringify(node["c"])
     if "c" in node:
         return stringify(node["c"])

@@ -1,0 +1,802 @@
+"""Draw the PRISMA 2020 flow diagram with matplotlib.
+
+The drawing follows the PRISMA 2020 templates (Page et al. 2021) as the
+PRISMA2020 R package lays them out: blue side bands "Identification",
+"Screening" and "Included"; a yellow title over the main arm; the grey
+"Previous studies" column on the left for an updated review; the grey "other
+methods" arm on the right. Arms with nothing to show are left out; when only
+the other-methods arm has records (a review found by citation searching, say)
+it becomes the main arm, in the main arm's place with the yellow title.
+
+How text is kept inside its box
+    Every box has a fixed width per column. Text is wrapped word by word,
+    measuring each candidate line with the Agg renderer (the one that makes
+    the PNG), with a hanging indent for continuation lines; words wider than a
+    box are split. Box heights then follow the measured text, rows take the
+    height of their tallest box, and the side bands grow rows when their label
+    needs it. :func:`layout` returns every rectangle and every measured text
+    extent so tests can prove nothing overflows or overlaps.
+
+Deterministic output
+    DejaVu Sans (bundled with matplotlib) at fixed sizes; ``svg.fonttype =
+    'path'`` so the SVG looks the same on every machine whatever fonts the
+    reader has (the text itself is kept in SVG comments, in a ``<desc>`` and,
+    with links, in per-box ``<title>`` tooltips for screen readers and
+    search); fixed ``svg.hashsalt``; no dates in SVG or PDF metadata. Two draws
+    of the same counts give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import pairwise
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
+
+from .io import atomic_path, write_text
+from .prisma import BOX_OF_FIELD, UNSPECIFIED_REASON, PrismaCounts
+
+# --------------------------------------------------------------------------- #
+# Style (sizes in inches unless marked pt)
+# --------------------------------------------------------------------------- #
+
+FONT = "DejaVu Sans"
+FONT_SIZE = 8.0  # pt
+TITLE_SIZE = 8.5  # pt
+BAND_SIZE = 8.5  # pt
+LINE_SPACING = 1.25
+PNG_DPI = 300
+MEASURE_DPI = 100
+
+YELLOW = "#ffc125"  # R package default title_colour "Goldenrod1"
+GREY = "#dcdcdc"  # greybox_colour "Gainsboro"
+BLUE = "#a2b9d6"  # the PRISMA 2020 template's side bands
+EDGE = "#000000"
+
+PAD_X, PAD_Y = 0.08, 0.07
+MARGIN = 0.1
+BAND_WIDTH, BAND_GAP = 0.3, 0.14
+COLUMN_GAP = 0.34  # room for a horizontal arrow between a box and its side box
+ARM_GAP = 0.4
+ROW_GAP = 0.26  # room for a vertical arrow
+COLUMN_WIDTHS = {"prev": 1.8, "p": 2.2, "ps": 2.3, "s": 2.2, "ss": 2.3}
+
+RC_PARAMS = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT],
+    "svg.fonttype": "path",
+    "svg.hashsalt": "livingreview-prisma2020",
+    "pdf.fonttype": 42,
+    "text.usetex": False,
+    "figure.dpi": MEASURE_DPI,
+}
+SVG_METADATA = {"Date": None, "Creator": "livingreview"}
+# No dates and no software versions: a matplotlib upgrade alone does not change the bytes.
+PDF_METADATA = {
+    "CreationDate": None,
+    "ModDate": None,
+    "Creator": "livingreview",
+    "Producer": None,
+}
+PNG_METADATA = {"Software": None}
+
+
+@contextlib.contextmanager
+def _style() -> Iterator[None]:
+    """Matplotlib's built-in defaults plus ours, whatever matplotlibrc this machine has."""
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        mpl.rcParams.update(RC_PARAMS)
+        yield
+
+
+NBSP = "\u00a0"  # glues "(n = 12)" together while wrapping; rendered as a space
+
+BOX_NAMES: dict[str, str] = {
+    name: BOX_OF_FIELD[name]
+    for name in (
+        "previous_studies",
+        "database_results",
+        "duplicates",
+        "records_screened",
+        "records_excluded",
+        "dbr_sought_reports",
+        "dbr_notretrieved_reports",
+        "dbr_assessed",
+        "dbr_excluded",
+        "new_studies",
+        "website_results",
+        "other_sought_reports",
+        "other_notretrieved_reports",
+        "other_assessed",
+        "other_excluded",
+        "total_studies",
+        "total_studies_ma",
+    )
+}
+"""Diagram boxes, named by their first count field, with the PRISMA2020 template box id.
+
+``links`` may use either form as key (``"records_screened"`` or ``"box4"``).
+"""
+
+
+# --------------------------------------------------------------------------- #
+# Layout objects
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class Rect:
+    """Axis-aligned rectangle in inches, origin at the figure's bottom-left corner."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def top(self) -> float:
+        return self.y + self.h
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return (self.x + self.w / 2, self.y + self.h / 2)
+
+    def contains(self, other: Rect, tol: float = 1e-9) -> bool:
+        """True when ``other`` lies entirely inside this rectangle."""
+        return (
+            other.x >= self.x - tol
+            and other.y >= self.y - tol
+            and other.right <= self.right + tol
+            and other.top <= self.top + tol
+        )
+
+    def overlaps(self, other: Rect) -> bool:
+        """True when the two rectangles share interior area."""
+        return (
+            self.x < other.right
+            and other.x < self.right
+            and self.y < other.top
+            and other.y < self.top
+        )
+
+
+@dataclass(frozen=True)
+class PlacedBox:
+    """One drawn box: its rectangle, the wrapped text drawn in it and that text's extent."""
+
+    name: str
+    kind: str  # "box", "title" or "band"
+    rect: Rect
+    text: str
+    text_extent: Rect | None
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Everything the drawing places, in inches (figure coordinates)."""
+
+    width: float
+    height: float
+    boxes: tuple[PlacedBox, ...]
+    arrows: tuple[tuple[tuple[float, float], ...], ...]
+
+    def box(self, name: str) -> PlacedBox:
+        """The placed box called ``name`` (KeyError if the diagram has none)."""
+        for box in self.boxes:
+            if box.name == name:
+                return box
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [b.name for b in self.boxes]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """A box before placement: where it goes and what it says."""
+
+    name: str
+    kind: str
+    row: str
+    columns: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    face: str = "white"
+    tooltip: str = ""
+
+
+# --------------------------------------------------------------------------- #
+# Content: which boxes, saying what
+# --------------------------------------------------------------------------- #
+
+
+def _n(count: int | None) -> str:
+    """``(n = 1,234)`` with non-breaking spaces so wrapping keeps it whole."""
+    return f"(n{NBSP}={NBSP}{(count or 0):,})"
+
+
+def _sources(items: Mapping[str, int]) -> list[str]:
+    return [f"    {name} {_n(n)}" for name, n in items.items()]
+
+
+def _reasons(items: Mapping[str, int]) -> tuple[str, ...]:
+    labelled = {k: v for k, v in items.items() if k != UNSPECIFIED_REASON}
+    if not labelled:
+        return (f"Reports excluded {_n(sum(items.values()))}",)
+    lines = [f"{label} {_n(n)}" for label, n in labelled.items()]
+    if UNSPECIFIED_REASON in items:
+        lines.append(f"Reason not given {_n(items[UNSPECIFIED_REASON])}")
+    return ("Reports excluded:", *lines)
+
+
+def _box(name: str, row: str, column: str, *paragraphs: str) -> _Spec:
+    """A white content box in one column."""
+    return _Spec(name, "box", row, (column,), paragraphs)
+
+
+def _dbr_arm(c: PrismaCounts, main: str, side: str) -> list[_Spec]:
+    """Boxes 2-9: identification via databases and registers down to full-text exclusions."""
+    return [
+        _box("database_results", "identification", main,
+             "Records identified from:",
+             f"Databases {_n(c.database_results)}", *_sources(c.database_specific),
+             f"Registers {_n(c.register_results)}", *_sources(c.register_specific)),
+        _box("duplicates", "identification", side,
+             "Records removed before screening:",
+             f"Duplicate records {_n(c.duplicates)}",
+             f"Records marked as ineligible by automation tools {_n(c.excluded_automatic)}",
+             f"Records removed for other reasons {_n(c.excluded_other)}"),
+        _box("records_screened", "screened", main, f"Records screened {_n(c.records_screened)}"),
+        _box("records_excluded", "screened", side, f"Records excluded {_n(c.records_excluded)}"),
+        _box("dbr_sought_reports", "sought", main,
+             f"Reports sought for retrieval {_n(c.dbr_sought_reports)}"),
+        _box("dbr_notretrieved_reports", "sought", side,
+             f"Reports not retrieved {_n(c.dbr_notretrieved_reports)}"),
+        _box("dbr_assessed", "assessed", main,
+             f"Reports assessed for eligibility {_n(c.dbr_assessed)}"),
+        _box("dbr_excluded", "assessed", side, *_reasons(c.dbr_excluded)),
+    ]  # fmt: skip
+
+
+def _other_arm(c: PrismaCounts, main: str, side: str) -> list[_Spec]:
+    """Boxes 11-15: identification via other methods; no screening box in this arm."""
+    return [
+        _box("website_results", "identification", main,
+             "Records identified from:",
+             f"Websites {_n(c.website_results)}",
+             f"Organisations {_n(c.organisation_results)}",
+             f"Citation searching {_n(c.citations_results)}"),
+        _box("other_sought_reports", "sought", main,
+             f"Reports sought for retrieval {_n(c.other_sought_reports)}"),
+        _box("other_notretrieved_reports", "sought", side,
+             f"Reports not retrieved {_n(c.other_notretrieved_reports)}"),
+        _box("other_assessed", "assessed", main,
+             f"Reports assessed for eligibility {_n(c.other_assessed)}"),
+        _box("other_excluded", "assessed", side, *_reasons(c.other_excluded)),
+    ]  # fmt: skip
+
+
+def _included(c: PrismaCounts, column: str) -> list[_Spec]:
+    """Boxes 10, 16 and 17 under the main arm."""
+    if c.is_update:
+        specs = [
+            _box("new_studies", "included", column,
+                 f"New studies included in review {_n(c.new_studies)}",
+                 f"Reports of new included studies {_n(c.new_reports)}"),
+            _box("total_studies", "total", column,
+                 f"Total studies included in review {_n(c.total_studies)}",
+                 f"Reports of total included studies {_n(c.total_reports)}"),
+        ]  # fmt: skip
+    else:  # the template for new reviews says "Studies included" and has no total box
+        specs = [
+            _box("new_studies", "included", column,
+                 f"Studies included in review {_n(c.new_studies)}",
+                 f"Reports of included studies {_n(c.new_reports)}"),
+        ]  # fmt: skip
+    if c.total_studies_ma is not None:
+        specs.append(
+            _box("total_studies_ma", "ma", column,
+                 f"Total studies included in meta-analysis {_n(c.total_studies_ma)}",
+                 f"Reports of total included studies in meta-analysis {_n(c.total_reports_ma)}")
+        )  # fmt: skip
+    return specs
+
+
+def _arms(c: PrismaCounts) -> tuple[str, str | None]:
+    """Which arm is drawn as the main arm and which (if any) as the grey second arm."""
+    if c.has_dbr_arm or not c.has_other_arm:
+        return "dbr", ("other" if c.has_other_arm else None)
+    return "other", None
+
+
+def _title(arm: str, columns: tuple[str, ...], text: str, face: str) -> _Spec:
+    return _Spec(f"title_{arm}", "title", "title", columns, (text,), face)
+
+
+def _specs(c: PrismaCounts) -> list[_Spec]:
+    """Every box of the diagram, with its row and column(s)."""
+    primary, secondary = _arms(c)
+    new = "new " if c.is_update else ""  # the update template says "new studies"
+    titles = {
+        "dbr": f"Identification of {new}studies via databases and registers",
+        "other": f"Identification of {new}studies via other methods",
+    }
+    arm_boxes = {"dbr": _dbr_arm, "other": _other_arm}
+    specs: list[_Spec] = []
+    if c.is_update:
+        specs += [
+            _title("previous", ("prev",), "Previous studies", GREY),
+            _box("previous_studies", "identification", "prev",
+                 f"Studies included in previous version of review {_n(c.previous_studies)}",
+                 "Reports of studies included in previous version of review "
+                 f"{_n(c.previous_reports)}"),
+        ]  # fmt: skip
+    specs.append(_title(primary, ("p", "ps"), titles[primary], YELLOW))
+    specs += arm_boxes[primary](c, "p", "ps")
+    if secondary:
+        specs.append(_title(secondary, ("s", "ss"), titles[secondary], GREY))
+        specs += arm_boxes[secondary](c, "s", "ss")
+    specs += _included(c, "p")
+    return [replace(s, tooltip=_tooltip(s)) for s in specs]
+
+
+def _tooltip(spec: _Spec) -> str:
+    return "\n".join(p.strip().replace(NBSP, " ") for p in spec.paragraphs)
+
+
+ROWS = ("title", "identification", "screened", "sought", "assessed", "included", "total", "ma")
+BANDS = {
+    "Identification": ("identification",),
+    "Screening": ("screened", "sought", "assessed"),
+    "Included": ("included", "total", "ma"),
+}
+
+
+# --------------------------------------------------------------------------- #
+# Measuring and wrapping
+# --------------------------------------------------------------------------- #
+
+
+def _font(kind: str) -> FontProperties:
+    size = {"box": FONT_SIZE, "title": TITLE_SIZE, "band": BAND_SIZE}[kind]
+    weight = "normal" if kind == "box" else "bold"
+    return FontProperties(family=FONT, size=size, weight=weight)
+
+
+class _Measure:
+    """Text sizes in inches, measured by the Agg renderer that draws the PNG."""
+
+    def __init__(self) -> None:
+        self.figure = Figure(dpi=MEASURE_DPI)
+        FigureCanvasAgg(self.figure)
+        self.renderer = self.figure.canvas.get_renderer()
+
+    def width(self, text: str, prop: FontProperties) -> float:
+        w, _, _ = self.renderer.get_text_width_height_descent(
+            text.replace(NBSP, " "), prop, ismath=False
+        )
+        return w / MEASURE_DPI
+
+    def block(self, text: str, kind: str, rotation: float = 0) -> tuple[float, float]:
+        """Width and height of a (multi-line) text block as drawn."""
+        artist = _text_artist(self.figure, 0, 0, text, kind, rotation=rotation)
+        extent = artist.get_window_extent(self.renderer)
+        artist.remove()
+        return extent.width / MEASURE_DPI, extent.height / MEASURE_DPI
+
+
+def _split_long_word(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """Cut a word wider than the box into pieces that fit (at least one character each)."""
+    pieces = []
+    while word and not fits(word):
+        cut = 1
+        while cut < len(word) and fits(word[: cut + 1]):
+            cut += 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word else pieces
+
+
+def wrap(text: str, width: float, fits_width: Callable[[str], float]) -> list[str]:
+    """Greedy word wrap of one paragraph to ``width`` inches.
+
+    Leading spaces are kept as an indent; continuation lines get two more
+    spaces (a hanging indent, so wrapped list items stay readable).
+    """
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    hanging = indent + "  "
+    words = [w for w in re.split(r"[ \t\r\n]+", text.strip()) if w]
+    lines: list[str] = []
+    current = ""
+
+    def fits(s: str) -> bool:
+        return fits_width(s) <= width
+
+    for word in words:
+        candidate = f"{current} {word}" if current else (hanging if lines else indent) + word
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        fresh = (hanging if lines else indent) + word
+        pieces = [fresh] if fits(fresh) else _split_long_word(fresh, fits)
+        lines += pieces[:-1]
+        current = pieces[-1]
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def _wrapped(spec: _Spec, width: float, measure: _Measure) -> str:
+    prop = _font(spec.kind)
+    lines: list[str] = []
+    for paragraph in spec.paragraphs:
+        lines += wrap(paragraph, width, lambda s: measure.width(s, prop))
+    return "\n".join(lines).replace(NBSP, " ")
+
+
+# --------------------------------------------------------------------------- #
+# Placement
+# --------------------------------------------------------------------------- #
+
+
+def _column_positions(specs: Sequence[_Spec]) -> dict[str, tuple[float, float]]:
+    """x and width of each column in use, left to right."""
+    used = {c for s in specs for c in s.columns}
+    x = MARGIN + BAND_WIDTH + BAND_GAP
+    positions: dict[str, tuple[float, float]] = {}
+    for column in ("prev", "p", "ps", "s", "ss"):
+        if column not in used:
+            continue
+        if column == "s":
+            x += ARM_GAP - COLUMN_GAP
+        positions[column] = (x, COLUMN_WIDTHS[column])
+        x += COLUMN_WIDTHS[column] + COLUMN_GAP
+    return positions
+
+
+def _span(spec: _Spec, columns: Mapping[str, tuple[float, float]]) -> tuple[float, float]:
+    first, last = columns[spec.columns[0]], columns[spec.columns[-1]]
+    return first[0], last[0] + last[1] - first[0]
+
+
+def _row_heights(
+    specs: Sequence[_Spec], sizes: Mapping[str, tuple[float, float]], measure: _Measure
+) -> dict[str, float]:
+    """Height of each row in use: its tallest box, grown so each band label fits."""
+    heights: dict[str, float] = {}
+    for spec in specs:
+        heights[spec.row] = max(heights.get(spec.row, 0.0), sizes[spec.name][1])
+    for label, rows in BANDS.items():
+        present = [r for r in rows if r in heights]
+        if not present:
+            continue
+        need = measure.block(label, "band", rotation=90)[1] + 2 * PAD_Y
+        have = sum(heights[r] for r in present) + ROW_GAP * (len(present) - 1)
+        if have < need:
+            heights[present[-1]] += need - have
+    return {r: heights[r] for r in ROWS if r in heights}
+
+
+def _place(
+    specs: Sequence[_Spec], measure: _Measure
+) -> tuple[float, float, list[tuple[_Spec, Rect, str]], dict[str, Rect]]:
+    """Rectangles for every box and band; returns (width, height, boxes, row rects)."""
+    columns = _column_positions(specs)
+    texts, sizes = {}, {}
+    for spec in specs:
+        x, w = _span(spec, columns)
+        texts[spec.name] = _wrapped(spec, w - 2 * PAD_X, measure)
+        th = measure.block(texts[spec.name], spec.kind)[1]
+        sizes[spec.name] = (w, th + 2 * PAD_Y)
+    heights = _row_heights(specs, sizes, measure)
+    width = max(x + w for x, w in columns.values()) + MARGIN
+    height = 2 * MARGIN + sum(heights.values()) + ROW_GAP * (len(heights) - 1)
+    rows: dict[str, Rect] = {}
+    top = height - MARGIN
+    for row, h in heights.items():
+        rows[row] = Rect(MARGIN, top - h, width - 2 * MARGIN, h)
+        top -= h + ROW_GAP
+    placed = []
+    for spec in specs:
+        x, w = _span(spec, columns)
+        row = rows[spec.row]
+        # Titles fill their row so they line up; other boxes are centred on the
+        # row's middle so horizontal arrows run straight.
+        h = row.h if spec.kind == "title" else sizes[spec.name][1]
+        placed.append((spec, Rect(x, row.y + (row.h - h) / 2, w, h), texts[spec.name]))
+    return width, height, placed, rows
+
+
+def _bands(rows: Mapping[str, Rect]) -> list[tuple[str, Rect]]:
+    bands = []
+    for label, names in BANDS.items():
+        present = [rows[r] for r in names if r in rows]
+        if present:
+            bottom, top = min(r.y for r in present), max(r.top for r in present)
+            bands.append((label, Rect(MARGIN, bottom, BAND_WIDTH, top - bottom)))
+    return bands
+
+
+def _arrows(rects: Mapping[str, Rect]) -> list[tuple[tuple[float, float], ...]]:
+    """Polylines (last point = arrow head) joining the boxes as in the template."""
+
+    def down(a: str, b: str) -> tuple[tuple[float, float], ...]:
+        x = rects[a].center[0]
+        return ((x, rects[a].y), (x, rects[b].top))
+
+    def across(a: str, b: str) -> tuple[tuple[float, float], ...]:
+        y = rects[a].center[1]
+        return ((rects[a].right, y), (rects[b].x, y))
+
+    arrows = []
+    chains = [
+        ["database_results", "records_screened", "dbr_sought_reports", "dbr_assessed"],
+        ["website_results", "other_sought_reports", "other_assessed"],
+        ["new_studies", "total_studies", "total_studies_ma"],
+    ]
+    for chain in chains:
+        present = [n for n in chain if n in rects]
+        arrows += [down(a, b) for a, b in pairwise(present)]
+    for a, b in [
+        ("database_results", "duplicates"),
+        ("records_screened", "records_excluded"),
+        ("dbr_sought_reports", "dbr_notretrieved_reports"),
+        ("dbr_assessed", "dbr_excluded"),
+        ("other_sought_reports", "other_notretrieved_reports"),
+        ("other_assessed", "other_excluded"),
+    ]:
+        if a in rects and b in rects:
+            arrows.append(across(a, b))
+    included = rects["new_studies"]
+    for arm_end in ("dbr_assessed", "other_assessed"):
+        if arm_end not in rects:
+            continue
+        start = rects[arm_end]
+        if abs(start.center[0] - included.center[0]) < 1e-9:
+            arrows.append(down(arm_end, "new_studies"))
+        else:  # the second arm joins the included box from the right
+            x, y = start.center[0], included.center[1]
+            arrows.append(((x, start.y), (x, y), (included.right, y)))
+    if "previous_studies" in rects:
+        prev, total = rects["previous_studies"], rects["total_studies"]
+        x, y = prev.center[0], total.center[1]
+        arrows.append(((x, prev.y), (x, y), (total.x, y)))
+    return arrows
+
+
+# --------------------------------------------------------------------------- #
+# Drawing
+# --------------------------------------------------------------------------- #
+
+
+def _text_artist(
+    fig: Figure, x: float, y: float, text: str, kind: str, rotation: float = 0
+) -> Text:
+    align = "left" if kind == "box" else "center"
+    return fig.text(
+        x,
+        y,
+        text,
+        transform=fig.dpi_scale_trans,
+        fontproperties=_font(kind),
+        ha=align,
+        va="top" if kind == "box" else "center",
+        multialignment=align,
+        linespacing=LINE_SPACING,
+        rotation=rotation,
+        rotation_mode="anchor",
+        parse_math=False,  # labels are plain text: "$" or "_" must not start maths
+        color="black",
+    )
+
+
+def _add_box(fig: Figure, kind: str, rect: Rect, face: str, text: str) -> Text:
+    rounded = kind != "box"
+    patch = FancyBboxPatch(
+        (rect.x, rect.y),
+        rect.w,
+        rect.h,
+        boxstyle="round,pad=0,rounding_size=0.05" if rounded else "square,pad=0",
+        transform=fig.dpi_scale_trans,
+        facecolor=face,
+        edgecolor=EDGE if kind == "box" else "none",
+        linewidth=0.8,
+    )
+    fig.add_artist(patch)
+    if kind == "box":
+        return _text_artist(fig, rect.x + PAD_X, rect.top - PAD_Y, text, kind)
+    rotation = 90 if kind == "band" else 0
+    return _text_artist(fig, *rect.center, text, kind, rotation=rotation)
+
+
+def _add_arrow(fig: Figure, points: Sequence[tuple[float, float]]) -> None:
+    codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1)
+    fig.add_artist(
+        FancyArrowPatch(
+            path=MplPath(points, codes),
+            arrowstyle="-|>,head_length=0.5,head_width=0.25",
+            mutation_scale=10,
+            transform=fig.dpi_scale_trans,
+            color=EDGE,
+            linewidth=0.8,
+        )
+    )
+
+
+def _add_link(fig: Figure, name: str, rect: Rect, url: str | None) -> None:
+    """A transparent rectangle over the box that carries its link and its SVG id."""
+    overlay = Rectangle(
+        (rect.x, rect.y),
+        rect.w,
+        rect.h,
+        transform=fig.dpi_scale_trans,
+        facecolor=(1, 1, 1, 0),
+        edgecolor="none",
+        zorder=10,
+    )
+    overlay.set_gid(f"prisma-box-{name}")
+    if url:
+        overlay.set_url(url)
+    fig.add_artist(overlay)
+
+
+def _normalise_links(links: Mapping[str, str] | None) -> dict[str, str] | None:
+    if links is None:
+        return None
+    by_box_id = {box: name for name, box in BOX_NAMES.items()}
+    out = {}
+    for key, url in links.items():
+        name = by_box_id.get(key, key)
+        if name not in BOX_NAMES:
+            known = ", ".join(BOX_NAMES)
+            raise ValueError(f"links: unknown box {key!r}; use one of {known} (or box1-box17)")
+        out[name] = url
+    return out
+
+
+def _build(counts: PrismaCounts, links: Mapping[str, str] | None = None) -> tuple[Figure, Layout]:
+    """Lay out and draw the diagram on a new figure; return it with its measured layout."""
+    with _style():
+        measure = _Measure()
+        specs = _specs(counts)
+        width, height, placed, rows = _place(specs, measure)
+        fig = Figure(figsize=(width, height), dpi=MEASURE_DPI)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("white")
+        boxes: list[tuple[PlacedBox, Text]] = []
+        for label, rect in _bands(rows):
+            artist = _add_box(fig, "band", rect, BLUE, label)
+            boxes.append(
+                (PlacedBox(f"band_{label.lower()}", "band", rect, label, None, label), artist)
+            )
+        for spec, rect, text in placed:
+            artist = _add_box(fig, spec.kind, rect, spec.face, text)
+            boxes.append((PlacedBox(spec.name, spec.kind, rect, text, None, spec.tooltip), artist))
+        rects = {s.name: r for s, r, _ in placed}
+        arrows = _arrows(rects)
+        for points in arrows:
+            _add_arrow(fig, points)
+        if links is not None:
+            for spec, rect, _ in placed:
+                if spec.kind == "box":
+                    _add_link(fig, spec.name, rect, links.get(spec.name))
+        renderer = fig.canvas.get_renderer()
+        measured = tuple(
+            replace(box, text_extent=_inches(artist.get_window_extent(renderer)))
+            for box, artist in boxes
+        )
+    return fig, Layout(width, height, measured, tuple(arrows))
+
+
+def _inches(bbox: object) -> Rect:
+    x0, y0, x1, y1 = (v / MEASURE_DPI for v in bbox.extents)  # type: ignore[attr-defined]
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def layout(counts: PrismaCounts) -> Layout:
+    """Return the diagram's layout: box rectangles and measured text extents, in inches."""
+    fig, placed = _build(counts)
+    fig.clear()
+    return placed
+
+
+# --------------------------------------------------------------------------- #
+# Output
+# --------------------------------------------------------------------------- #
+
+
+def _description(placed: Layout) -> str:
+    """The diagram's text in reading order, for the SVG <desc> (screen readers, search)."""
+    parts = [
+        b.tooltip.replace("\n", "; ").replace(":; ", ": ") for b in placed.boxes if b.kind != "band"
+    ]
+    return "PRISMA 2020 flow diagram. " + ". ".join(parts)
+
+
+def _svg_accessible(svg: str, placed: Layout, tooltips: bool) -> str:
+    """Add a <title>/<desc> to the SVG and, with links, a <title> tooltip to every box."""
+    head = (
+        '<title id="prisma-title">PRISMA 2020 flow diagram</title>\n'
+        f'<desc id="prisma-desc">{escape(_description(placed))}</desc>\n'
+    )
+    svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="prisma-title prisma-desc" ', 1)
+    start = svg.index(">", svg.index("<svg ")) + 1
+    svg = svg[:start] + "\n" + head + svg[start:].lstrip("\n")
+    if tooltips:
+        for box in placed.boxes:
+            tag = f'<g id="prisma-box-{box.name}">'
+            svg = svg.replace(tag, f"{tag}\n   <title>{escape(box.tooltip)}</title>", 1)
+        # Links go to pages of the same website: open them in the same tab.
+        svg = svg.replace(' target="_blank"', "")
+    return svg
+
+
+def _svg_text(fig: Figure) -> str:
+    buffer = io.StringIO()
+    with _style():
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    return buffer.getvalue()
+
+
+def draw_flow_diagram(
+    counts: PrismaCounts,
+    svg_path: str | Path,
+    pdf_path: str | Path,
+    png_path: str | Path,
+    links: Mapping[str, str] | None = None,
+) -> Layout:
+    """Draw the PRISMA 2020 flow diagram as SVG (website), PDF (vector) and PNG (300 dpi).
+
+    ``links`` maps boxes (names in :data:`BOX_NAMES` or template ids ``box1`` ...
+    ``box17``) to URLs; the SVG then wraps each of those boxes in a hyperlink
+    and gives every box a ``<title>`` tooltip. PDF and PNG are static. Each
+    file is written atomically. Returns the layout that was drawn.
+    """
+    links = _normalise_links(links)
+    fig, placed = _build(counts, links)
+    svg = _svg_accessible(_svg_text(fig), placed, tooltips=links is not None)
+    write_text(svg_path, svg)
+    if links is not None:  # the static twins carry no overlay
+        fig.clear()
+        fig, placed = _build(counts)
+    with _style():
+        with atomic_path(pdf_path) as tmp:
+            fig.savefig(tmp, format="pdf", metadata=PDF_METADATA)
+        with atomic_path(png_path) as tmp:
+            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+    fig.clear()
+    return placed
+
+
+def iter_overflows(placed: Layout) -> Iterator[str]:
+    """Describe every text outside its box and every pair of overlapping boxes (for tests)."""
+    figure = Rect(0, 0, placed.width, placed.height)
+    for box in placed.boxes:
+        if box.text_extent is not None and not box.rect.contains(box.text_extent):
+            yield f"text of {box.name} overflows its box"
+        if not figure.contains(box.rect):
+            yield f"{box.name} lies outside the figure"
+    for i, a in enumerate(placed.boxes):
+        for b in placed.boxes[i + 1 :]:
+            if a.rect.overlaps(b.rect):
+                yield f"{a.name} overlaps {b.name}"

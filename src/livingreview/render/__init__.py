@@ -1,0 +1,129 @@
+"""Render the review (a Quarto book) to a website, one DOCX and one PDF.
+
+Two backends behind one entry point, :func:`render_book`:
+
+- ``quarto``: the Quarto CLI, when it is on PATH (or asked for);
+- ``embedded``: Pandoc (``pypandoc-binary``) and Typst (``typst``) driven from
+  Python, implementing the subset of Quarto the review uses (see
+  :mod:`.book`). It always works, because Quarto cannot be installed here.
+
+Both write the same layout into a staging folder that replaces ``_book/``
+only when every format succeeded, so a failed render leaves the last good
+output in place. :func:`check_manuscript` reports, by file and line, anything
+the embedded backend would not render faithfully.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import ManuscriptError, Problem, RenderError, raise_if_any
+from ..io import replace_directory, write_text
+from .book import build_book
+from .embedded import render_embedded
+from .project import load_book
+from .quarto import quarto_path, render_quarto
+from .reference_docx import build_reference_docx, write_reference_docx
+
+__all__ = [
+    "build_reference_docx",
+    "check_manuscript",
+    "check_manuscript_or_raise",
+    "check_manuscript_report",
+    "manifest",
+    "render_book",
+    "render_book_with_manifest",
+    "write_reference_docx",
+]
+
+BACKENDS = ("auto", "quarto", "embedded")
+FORMAT_ALIASES = {"html": "html", "docx": "docx", "pdf": "pdf", "typst": "pdf"}
+
+
+def check_manuscript(project_dir: Path) -> list[Problem]:
+    """Every problem the embedded renderer would hit, each with file and line.
+
+    Unsupported Quarto syntax, unknown shortcodes and variables, includes that
+    are missing, cyclic or outside the project, unresolved cross-references,
+    citation keys missing from the bibliography and images that do not exist
+    (after the format's default extension).
+    """
+    return list(build_book(Path(project_dir)).problems)
+
+
+def check_manuscript_or_raise(project_dir: Path) -> None:
+    """:func:`check_manuscript`, raising :class:`ManuscriptError` if anything is wrong."""
+    raise_if_any(check_manuscript(project_dir), ManuscriptError, "the manuscript has problems")
+
+
+def render_book(
+    project_dir: Path, backend: str = "auto", formats: Sequence[str] = ("html", "docx", "pdf")
+) -> dict[str, str]:
+    """Render the book into ``_book/`` and return its manifest ``{relative path: sha256}``.
+
+    ``backend`` is ``auto`` (Quarto if on PATH, else embedded), ``quarto`` or
+    ``embedded``; ``formats`` any of ``html``, ``docx``, ``pdf``. The output
+    replaces ``_book/`` only if every format rendered.
+    """
+    root = Path(project_dir).resolve()
+    if backend not in BACKENDS:
+        raise RenderError(
+            [Problem("render", f"unknown backend '{backend}'", expected=", ".join(BACKENDS))]
+        )
+    wanted = []
+    for fmt in formats:
+        if fmt not in FORMAT_ALIASES:
+            raise RenderError(
+                [Problem("render", f"unknown format '{fmt}'", expected="html, docx or pdf")]
+            )
+        if FORMAT_ALIASES[fmt] not in wanted:
+            wanted.append(FORMAT_ALIASES[fmt])
+    if backend == "auto":
+        backend = "quarto" if quarto_path() else "embedded"
+    book = load_book(root)
+    target = root / book.output_dir
+    staging = target.with_name(target.name + ".staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        if backend == "quarto":
+            render_quarto(root, staging, wanted)
+        else:
+            model = build_book(root)
+            raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
+            render_embedded(model, staging, wanted)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    replace_directory(staging, target)
+    return manifest(target)
+
+
+def manifest(folder: Path) -> dict[str, str]:
+    """``{relative posix path: sha256}`` of every file under ``folder``, sorted."""
+    folder = Path(folder)
+    out = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def check_manuscript_report(project_dir: Path, report: Path | str) -> None:
+    """Check the manuscript for the workflow: raise on any problem, else write a short report."""
+    check_manuscript_or_raise(project_dir)
+    chapters = load_book(Path(project_dir).resolve()).chapters
+    write_text(report, f"manuscript check passed: {len(chapters)} chapters, no problems\n")
+
+
+def render_book_with_manifest(
+    project_dir: Path, backend: str, formats: Sequence[str], manifest: Path | str
+) -> dict[str, str]:
+    """Render ``_book/`` and write its manifest as JSON (the workflow's record of the render)."""
+    files = render_book(project_dir, backend=backend, formats=formats)
+    write_text(manifest, json.dumps(files, indent=1, sort_keys=True) + "\n")
+    return files

@@ -1,0 +1,89 @@
+"""Build the offline full-text search index from the rendered HTML pages.
+
+Each page's ``<main>`` is split at its ``h1``-``h3`` headings into entries
+``{title, url, text}``; the website's script searches them in the browser.
+Parsing uses the standard library's :class:`html.parser.HTMLParser`, so the
+index is made from exactly what readers see.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+_SKIP = {"script", "style", "nav", "math", "annotation"}
+
+
+class _MainText(HTMLParser):
+    """Collect (heading id, heading text, body text) sections of ``<main>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.in_main = 0
+        self.skip = 0
+        self.heading: str | None = None
+        self.sections: list[dict[str, str]] = []
+        self._buf: list[str] = []
+        self._title: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "main":
+            self.in_main += 1
+            self.sections.append({"id": "", "title": "", "text": ""})
+            return
+        if not self.in_main:
+            return
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag in ("h1", "h2", "h3") and not self.skip:
+            self._flush()
+            self.heading = tag
+            ident = dict(attrs).get("id") or ""
+            self.sections.append({"id": ident, "title": "", "text": ""})
+            self._title = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "main":
+            self._flush()
+            self.in_main -= 1
+        elif self.in_main and tag in _SKIP and self.skip:
+            self.skip -= 1
+        elif self.heading == tag:
+            self.sections[-1]["title"] = _clean(" ".join(self._title))
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_main or self.skip:
+            return
+        if self.heading:
+            self._title.append(data)
+        else:
+            self._buf.append(data)
+
+    def _flush(self) -> None:
+        if self.sections:
+            self.sections[-1]["text"] += _clean(" ".join(self._buf))
+        self._buf = []
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build_search_index(site: Path, pages: list[str]) -> list[dict[str, str]]:
+    """Search entries for ``pages`` (paths relative to ``site``), in book order."""
+    entries: list[dict[str, str]] = []
+    for page in pages:
+        parser = _MainText()
+        parser.feed((site / page).read_text(encoding="utf-8"))
+        page_title = next((s["title"] for s in parser.sections if s["title"]), page)
+        for section in parser.sections:
+            if not section["text"] and not section["title"]:
+                continue
+            title = section["title"] or page_title
+            if section["title"] and title != page_title:
+                title = f"{page_title} › {title}"
+            url = page + (f"#{section['id']}" if section["id"] else "")
+            entries.append({"title": title, "url": url, "text": section["text"]})
+    return entries

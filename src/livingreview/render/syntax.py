@@ -1,0 +1,147 @@
+"""Find Quarto syntax the embedded renderer does not support, by line.
+
+Works on the expanded chapter text (after includes), so each finding is
+reported at the line of the file where it was written. What is flagged is
+syntax whose meaning would otherwise be lost silently: executable code cells
+(chapters hold prose only; numbers come from ``_variables.yml``), tabsets,
+margin columns, conditional content and figure layouts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import Problem
+from .shortcodes import Expanded
+
+FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
+DIV_FENCE = re.compile(r"^\s*:{3,}\s*(?P<info>\{[^}]*\}|[\w-]+)?\s*:*\s*$")
+INLINE_CELL = re.compile(r"`\{(?P<lang>[A-Za-z]\w*)\}[^`]*`")
+SPAN_CLASSES = re.compile(r"\]\{(?P<attrs>[^}]*)\}")
+
+CALLOUT_TYPES = ("note", "tip", "warning", "important", "caution")
+UNSUPPORTED_CLASSES = {
+    "panel-tabset": "tabsets have no equivalent in DOCX/PDF; use sections",
+    "panel-input": "panel layouts are not supported; use plain sections",
+    "panel-sidebar": "panel layouts are not supported; use plain sections",
+    "panel-fill": "panel layouts are not supported; use plain sections",
+    "panel-center": "panel layouts are not supported; use plain sections",
+    "content-visible": "conditional content is not supported; keep content for all formats",
+    "content-hidden": "conditional content is not supported; keep content for all formats",
+    "aside": "margin content is not supported; use a footnote",
+    "cell": "code cells are not supported; include generated output instead",
+}
+UNSUPPORTED_PREFIXES = {"column-": "margin/column layouts are not supported; use a footnote"}
+UNSUPPORTED_ATTRS = ("layout", "layout-ncol", "layout-nrow", "layout-align", "layout-valign")
+
+
+def parse_attr_text(info: str) -> tuple[str, list[str], dict[str, str]]:
+    """Split ``{#id .class key=value}`` (or a bare class word) into its parts."""
+    info = info.strip()
+    if not info.startswith("{"):
+        return "", [info] if info else [], {}
+    identifier, classes, attrs = "", [], {}
+    for token in re.findall(r'[\w.#-]+="[^"]*"|[\w.#-]+=\S+|\S+', info.strip("{}")):
+        if token.startswith("#"):
+            identifier = token[1:]
+        elif token.startswith("."):
+            classes.append(token[1:])
+        elif "=" in token:
+            key, _, value = token.partition("=")
+            attrs[key] = value.strip('"')
+    return identifier, classes, attrs
+
+
+def class_problem(cls: str, attrs: dict[str, str]) -> str | None:
+    """Why a div/span class (or its attributes) is unsupported, or None."""
+    if cls in UNSUPPORTED_CLASSES:
+        return UNSUPPORTED_CLASSES[cls]
+    for prefix, why in UNSUPPORTED_PREFIXES.items():
+        if cls.startswith(prefix):
+            return why
+    if cls.startswith("callout-") and cls[8:] not in CALLOUT_TYPES:
+        return "callout types are " + ", ".join(CALLOUT_TYPES)
+    return None
+
+
+def scan(expanded: Expanded) -> list[Problem]:
+    """Problems for unsupported syntax in one expanded chapter."""
+    problems: list[Problem] = []
+    in_code: str | None = None
+    for text, (file, line) in zip(expanded.lines, expanded.origins, strict=True):
+        fence = FENCE.match(text)
+        if in_code is not None:
+            if (
+                fence
+                and fence.group("fence")[0] == in_code[0]
+                and len(fence.group("fence")) >= len(in_code)
+                and not fence.group("info").strip()
+            ):
+                in_code = None
+            continue
+        if fence:
+            in_code = fence.group("fence")
+            info = fence.group("info").strip()
+            cell = re.match(r"^\{\s*([A-Za-z][\w-]*)", info)
+            if cell:
+                problems.append(
+                    Problem(
+                        file,
+                        f"executable code cell '{{{cell.group(1)}}}' is not supported",
+                        row=line,
+                        found=text.strip(),
+                        expected="prose and references to generated artifacts only",
+                        fix="compute the value in the workflow and use {{< var name >}}, or "
+                        "include a generated table/figure",
+                    )
+                )
+            continue
+        div = DIV_FENCE.match(text)
+        if div and div.group("info"):
+            _, classes, attrs = parse_attr_text(div.group("info"))
+            problems.extend(_class_problems(file, line, text, classes, attrs))
+        for match in INLINE_CELL.finditer(text):
+            problems.append(
+                Problem(
+                    file,
+                    f"inline code cell '{{{match.group('lang')}}}' is not supported",
+                    row=line,
+                    column=str(match.start() + 1),
+                    found=match.group(0),
+                    fix="use {{< var name >}} with a value computed by the workflow",
+                )
+            )
+        for match in SPAN_CLASSES.finditer(text):
+            _, classes, attrs = parse_attr_text("{" + match.group("attrs") + "}")
+            problems.extend(_class_problems(file, line, text, classes, attrs))
+    return problems
+
+
+def _class_problems(
+    file: str, line: int, text: str, classes: list[str], attrs: dict[str, str]
+) -> list[Problem]:
+    out = []
+    for cls in classes:
+        why = class_problem(cls, attrs)
+        if why:
+            out.append(
+                Problem(
+                    file,
+                    f"'.{cls}' is not supported by the embedded renderer",
+                    row=line,
+                    found=text.strip(),
+                    fix=why,
+                )
+            )
+    for key in UNSUPPORTED_ATTRS:
+        if key in attrs:
+            out.append(
+                Problem(
+                    file,
+                    f"figure layout attribute '{key}' is not supported",
+                    row=line,
+                    found=text.strip(),
+                    fix="combine panels into one image in the workflow",
+                )
+            )
+    return out

@@ -1,0 +1,119 @@
+/* livingreview website: chapter menu on narrow screens and offline full-text search.
+   The search index is a plain script (search-index.js) rather than JSON loaded over the network
+   file, so search also works when the pages are opened from file://. */
+(function () {
+  "use strict";
+  var root = document.body.getAttribute("data-root") || "";
+  document.documentElement.classList.add("js");
+
+  var toggle = document.querySelector(".nav-toggle");
+  var sidebar = document.getElementById("sidebar");
+  if (toggle && sidebar) {
+    toggle.hidden = !window.matchMedia("(max-width: 48rem)").matches;
+    window.matchMedia("(max-width: 48rem)").addEventListener("change", function (e) {
+      toggle.hidden = !e.matches;
+    });
+    toggle.addEventListener("click", function () {
+      var open = sidebar.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var index = window.LR_SEARCH_INDEX || [];
+  if (!input || !list) { return; }
+
+  function terms(query) {
+    return query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 1; });
+  }
+
+  function snippet(text, term) {
+    var at = text.toLowerCase().indexOf(term);
+    var start = Math.max(0, at - 60);
+    var piece = (start > 0 ? "…" : "") + text.slice(start, start + 180) + (start + 180 < text.length ? "…" : "");
+    return piece;
+  }
+
+  function appendHighlighted(parent, text, term) {
+    var lower = text.toLowerCase();
+    var pos = 0;
+    var at;
+    while (term && (at = lower.indexOf(term, pos)) !== -1) {
+      parent.appendChild(document.createTextNode(text.slice(pos, at)));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(at, at + term.length);
+      parent.appendChild(mark);
+      pos = at + term.length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(pos)));
+  }
+
+  function search(query) {
+    var words = terms(query);
+    if (!words.length) { return []; }
+    var hits = [];
+    index.forEach(function (entry) {
+      var title = entry.title.toLowerCase();
+      var text = entry.text.toLowerCase();
+      var score = 0;
+      for (var i = 0; i < words.length; i++) {
+        var inTitle = title.indexOf(words[i]) !== -1;
+        var inText = text.indexOf(words[i]) !== -1;
+        if (!inTitle && !inText) { return; }
+        score += (inTitle ? 10 : 0) + (inText ? 1 : 0);
+      }
+      hits.push({ entry: entry, score: score });
+    });
+    hits.sort(function (a, b) { return b.score - a.score; });
+    return hits.slice(0, 20);
+  }
+
+  function show(query) {
+    var hits = search(query);
+    list.textContent = "";
+    list.hidden = !query.trim();
+    status.textContent = query.trim() ? hits.length + " result(s)" : "";
+    var words = terms(query);
+    if (query.trim() && !hits.length) {
+      var none = document.createElement("li");
+      none.textContent = "No results";
+      none.style.padding = "0.5rem 0.75rem";
+      list.appendChild(none);
+    }
+    hits.forEach(function (hit) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = root + hit.entry.url;
+      var t = document.createElement("span");
+      t.className = "result-title";
+      t.textContent = hit.entry.title;
+      var s = document.createElement("span");
+      s.className = "result-snippet";
+      appendHighlighted(s, snippet(hit.entry.text, words[0] || ""), words[0] || "");
+      a.appendChild(t);
+      a.appendChild(s);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+  }
+
+  input.addEventListener("input", function () { show(input.value); });
+  var preset = new URLSearchParams(window.location.search).get("q");
+  if (preset) { input.value = preset; show(preset); }
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { input.value = ""; show(""); }
+    if (e.key === "ArrowDown") {
+      var first = list.querySelector("a");
+      if (first) { e.preventDefault(); first.focus(); }
+    }
+  });
+  list.addEventListener("keydown", function (e) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var i = links.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" && i < links.length - 1) { e.preventDefault(); links[i + 1].focus(); }
+    if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
+    if (e.key === "Escape") { input.focus(); input.value = ""; show(""); }
+  });
+})();

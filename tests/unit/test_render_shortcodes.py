@@ -1,0 +1,94 @@
+"""Shortcode expansion and the line map, without running Pandoc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from livingreview.render.shortcodes import (
+    PAGEBREAK_MARKER,
+    Context,
+    expand_file,
+    expand_inline,
+    lookup,
+)
+from livingreview.render.syntax import scan
+
+
+def ctx(tmp_path: Path) -> Context:
+    return Context(
+        tmp_path.resolve(),
+        {"n": 12, "a": {"b": "deep", "flag": True}},
+        {"title": "The review", "book": {"title": "Book"}},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("{{< var n >}} studies", "12 studies", id="number"),
+        pytest.param("{{< var a.b >}}", "deep", id="nested"),
+        pytest.param("{{< var a.flag >}}", "true", id="bool"),
+        pytest.param("{{<var n>}}", "12", id="no-spaces"),
+        pytest.param(
+            "{{< meta title >}} / {{< meta book.title >}}", "The review / Book", id="meta"
+        ),
+        pytest.param("{{{< var n >}}}", "{{< var n >}}", id="escaped"),
+        pytest.param("a {{< pagebreak >}} b", f"a {PAGEBREAK_MARKER} b", id="pagebreak"),
+    ],
+)
+def test_expand_inline(tmp_path: Path, text: str, expected: str) -> None:
+    problems: list = []
+    assert expand_inline(text, "x.qmd", 1, ctx(tmp_path), problems) == expected
+    assert problems == []
+
+
+def test_unknown_variable_is_an_error_not_blank(tmp_path: Path) -> None:
+    problems: list = []
+    out = expand_inline("x {{< var a.c >}}", "ch.qmd", 7, ctx(tmp_path), problems)
+    assert "{{< var a.c >}}" in out
+    assert [(p.file, p.row, p.column) for p in problems] == [("ch.qmd", 7, "3")]
+
+
+def test_lookup() -> None:
+    assert lookup({"a": {"b": 1}}, "a.b") == (True, 1)
+    assert lookup({"a": {"b": 1}}, "a.c") == (False, None)
+
+
+def test_line_map_through_nested_includes(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "ch.qmd").write_text("one\n\n{{< include sub/_a.md >}}\n\nlast {{< var n >}}\n")
+    (tmp_path / "sub" / "_a.md").write_text("a1\n{{< include _b.md >}}\na3\n")
+    (tmp_path / "sub" / "_b.md").write_text("b1 {{< var a.b >}}\n")
+    problems: list = []
+    out = expand_file(tmp_path / "ch.qmd", ctx(tmp_path), problems)
+    assert problems == []
+    assert out.lines == ["one", "", "a1", "b1 deep", "a3", "", "last 12"]
+    assert out.origins == [
+        ("ch.qmd", 1),
+        ("ch.qmd", 2),
+        ("sub/_a.md", 1),
+        ("sub/_b.md", 1),
+        ("sub/_a.md", 3),
+        ("ch.qmd", 4),
+        ("ch.qmd", 5),
+    ]
+
+
+def test_include_must_be_on_its_own_line(tmp_path: Path) -> None:
+    problems: list = []
+    expand_inline("text {{< include x.md >}}", "ch.qmd", 2, ctx(tmp_path), problems)
+    assert problems[0].message == "include must stand on a line of its own"
+
+
+def test_syntax_scan_ignores_code_blocks(tmp_path: Path) -> None:
+    (tmp_path / "ch.qmd").write_text(
+        "````markdown\n```{python}\n::: {.panel-tabset}\n````\n\n::: {.column-margin}\nx\n:::\n"
+    )
+    problems: list = []
+    out = expand_file(tmp_path / "ch.qmd", ctx(tmp_path), problems)
+    found = scan(out)
+    assert [(p.row, p.message) for p in found] == [
+        (6, "'.column-margin' is not supported by the embedded renderer")
+    ]
