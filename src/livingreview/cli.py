@@ -68,8 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render _book/ (website, DOCX, PDF)")
     render.add_argument("--backend", choices=["auto", "quarto", "embedded"], default="auto")
-    render.add_argument("--formats", nargs="+", choices=["html", "docx", "pdf"],
-                        default=["html", "docx", "pdf"])
+    render.add_argument(
+        "--formats", nargs="+", choices=["html", "docx", "pdf"], default=["html", "docx", "pdf"]
+    )
     render.set_defaults(func=_render)
     return parser
 

@@ -31,23 +31,47 @@ def validate_config(config: Any, file: str | Path = "config/config.yaml") -> dic
             for name in extra:
                 known = ", ".join(err.schema.get("properties", {}))
                 problems.append(
-                    Problem(str(file), "unknown setting", column=".".join([*path, name]),
-                            expected=f"one of: {known}", fix="remove it or correct its spelling")
+                    Problem(
+                        str(file),
+                        "unknown setting",
+                        column=".".join([*path, name]),
+                        expected=f"one of: {known}",
+                        fix="remove it or correct its spelling",
+                    )
                 )
             continue
         if err.validator == "enum":
             allowed = ", ".join(map(str, err.validator_value))
-            problems.append(Problem(str(file), "value not allowed", column=key, found=str(err.instance),
-                                    expected=f"one of: {allowed}", fix="use one of the allowed values"))
+            problems.append(
+                Problem(
+                    str(file),
+                    "value not allowed",
+                    column=key,
+                    found=str(err.instance),
+                    expected=f"one of: {allowed}",
+                    fix="use one of the allowed values",
+                )
+            )
             continue
         if err.validator == "required":
             name = err.message.split("'")[1]
-            problems.append(Problem(str(file), "required setting is missing",
-                                    column=".".join([*path, name]),
-                                    fix=f"add '{name}' (see config/README.md)"))
+            problems.append(
+                Problem(
+                    str(file),
+                    "required setting is missing",
+                    column=".".join([*path, name]),
+                    fix=f"add '{name}' (see config/README.md)",
+                )
+            )
             continue
-        problems.append(Problem(str(file), err.message, column=key,
-                                fix="see config/README.md for the allowed settings"))
+        problems.append(
+            Problem(
+                str(file),
+                err.message,
+                column=key,
+                fix="see config/README.md for the allowed settings",
+            )
+        )
     raise_if_any(problems, ConfigError, f"{file} is not valid")
     return config
 
