@@ -148,6 +148,7 @@ def characteristics_table(
     design_labels: Mapping[str, str],
     *,
     years: Mapping[str, int] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """Return the characteristics-of-included-studies table as a Pandoc grid table.
 
@@ -155,13 +156,15 @@ def characteristics_table(
     group (groups in protocol order, empty groups left out); within a group rows
     are ordered by year, then ``study_id`` (see :func:`grouped_studies`).
     ``years`` optionally maps ``study_id`` to the publication year (see
-    :func:`study_years`).
+    :func:`study_years`); ``labels`` maps ``study_id`` to a reader-facing label
+    ("Glue 2017", see :func:`livingreview.figures.study_labels`) shown before
+    the citation, so the Study column reads the same under numeric styles.
     Empty values are shown as an en dash; see :func:`characteristics_note`.
 
     Raises :class:`DataError` if a study uses a diagnosis group or design class
     that the protocol does not define.
     """
-    groups = _grouped_rows(studies, diagnosis_labels, design_labels, years)
+    groups = _grouped_rows(studies, diagnosis_labels, design_labels, years, labels or {})
     body = [(label, [_escape_row(cells) for cells in rows]) for label, rows in groups]
     header = [escape_inline(c.header) for c in COLUMNS]
     return _grid_table(header, body)
@@ -273,6 +276,7 @@ def _grouped_rows(
     diagnosis_labels: Mapping[str, str],
     design_labels: Mapping[str, str],
     years: Mapping[str, int] | None,
+    labels: Mapping[str, str] | None = None,
 ) -> list[tuple[str, list[list[str]]]]:
     """Return ``[(group label, [cells per study])]`` in display order.
 
@@ -280,7 +284,7 @@ def _grouped_rows(
     """
     check_protocol_codes(studies, "design_class", design_labels, "design_classes")
     return [
-        (label, [_cells(r, design_labels) for r in members])
+        (label, [_cells(r, design_labels, (labels or {}).get(r["study_id"])) for r in members])
         for _, label, members in grouped_studies(studies, diagnosis_labels, years=years)
     ]
 
@@ -323,8 +327,10 @@ def _sort_key(record: Mapping[str, Any], years: Mapping[str, int] | None) -> tup
     return (year is None, year or 0, str(record["study_id"]))
 
 
-def _cells(record: Mapping[str, Any], design_labels: Mapping[str, str]) -> list[str]:
-    """Plain-text cells of one study (first cell is the citation)."""
+def _cells(
+    record: Mapping[str, Any], design_labels: Mapping[str, str], label: str | None = None
+) -> list[str]:
+    """Plain-text cells of one study (first cell: escaped label and the citation markup)."""
     design = _join([design_labels[record["design_class"]], _text(record.get("design"))], ": ")
     blinding = _text(record.get("blinding"))
     if blinding:
@@ -335,7 +341,7 @@ def _cells(record: Mapping[str, Any], design_labels: Mapping[str, str]) -> list[
     if timepoints:
         measures = f"{measures} ({timepoints})" if measures else f"timepoints: {timepoints}"
     cells = [
-        _citation(str(record["bib_key"])),
+        _study_cell(str(record["bib_key"]), label),
         design,
         _text(record.get("n")),
         _text(record.get("diagnosis")),
@@ -348,6 +354,11 @@ def _cells(record: Mapping[str, Any], design_labels: Mapping[str, str]) -> list[
         _text(record.get("adverse_effects")),
     ]
     return [c if c else MISSING for c in cells]
+
+
+def _study_cell(key: str, label: str | None) -> str:
+    # Without a label the in-text form (@key) lets an author-date style name the study.
+    return f"{escape_inline(label)} [{_citation(key)}]" if label else _citation(key)
 
 
 def _citation(key: str) -> str:

@@ -58,7 +58,9 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
     try:
         header = next(reader)
     except StopIteration:
-        raise DataError.single(path, "is empty", fix="add a header row naming the columns") from None
+        raise DataError.single(
+            path, "is empty", fix="add a header row naming the columns"
+        ) from None
     except csv.Error as exc:
         raise DataError.single(path, f"header is not valid CSV ({exc})", row=1) from None
     header = [h.strip() for h in header]
@@ -70,8 +72,13 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
             )
         elif name in seen:
             problems.append(
-                Problem(str(path), "column appears twice in the header", row=1, column=name,
-                        fix="remove or rename one of the two columns")
+                Problem(
+                    str(path),
+                    "column appears twice in the header",
+                    row=1,
+                    column=name,
+                    fix="remove or rename one of the two columns",
+                )
             )
         seen.add(name)
     rows: list[tuple[int, dict[str, str]]] = []
@@ -94,8 +101,12 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
             rows.append((line, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
     except csv.Error as exc:
         problems.append(
-            Problem(str(path), f"is not valid CSV ({exc})", row=reader.line_num,
-                    fix="close the quoted cell that starts on or before this line")
+            Problem(
+                str(path),
+                f"is not valid CSV ({exc})",
+                row=reader.line_num,
+                fix="close the quoted cell that starts on or before this line",
+            )
         )
     raise_if_any(problems, DataError, f"{path} cannot be read")
     return header, rows
@@ -142,17 +153,27 @@ def validate_rows(
     missing = [c for c in required if c not in header]
     for column in missing:
         problems.append(
-            Problem(file, "required column is missing from the header", row=HEADER_LINE,
-                    column=column, fix=f"add a column named '{column}'")
+            Problem(
+                file,
+                "required column is missing from the header",
+                row=HEADER_LINE,
+                column=column,
+                fix=f"add a column named '{column}'",
+            )
         )
     if not schema.get("x-allow-extra-columns", False):
         for column in header:
             if column not in props:
                 known = ", ".join(props)
                 problems.append(
-                    Problem(file, "unknown column", row=HEADER_LINE, column=column,
-                            expected=f"one of: {known}",
-                            fix="rename it to a known column or delete it (see data/README.md)")
+                    Problem(
+                        file,
+                        "unknown column",
+                        row=HEADER_LINE,
+                        column=column,
+                        expected=f"one of: {known}",
+                        fix="rename it to a known column or delete it (see data/README.md)",
+                    )
                 )
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -169,8 +190,15 @@ def validate_rows(
             except ValueError:
                 word = _TYPE_WORDS.get(kind if isinstance(kind, str) else kind[0], str(kind))
                 problems.append(
-                    Problem(file, "wrong type", row=line, column=column, found=value,
-                            expected=word, fix=f"enter {word} or leave the cell empty")
+                    Problem(
+                        file,
+                        "wrong type",
+                        row=line,
+                        column=column,
+                        found=value,
+                        expected=word,
+                        fix=f"enter {word} or leave the cell empty",
+                    )
                 )
                 record[column] = None
         checkable = {k: v for k, v in record.items() if v is not None}
@@ -185,33 +213,71 @@ def _problem_from_jsonschema(file: str, line: int, err: Any, record: dict[str, A
     if err.validator == "required":
         column = err.message.split("'")[1]
         sub = err.schema.get("x-message") if isinstance(err.schema, dict) else None
-        return Problem(file, sub or "required value is empty", row=line, column=column,
-                       fix=f"fill in '{column}'")
+        return Problem(
+            file,
+            sub or "required value is empty",
+            row=line,
+            column=column,
+            fix=f"fill in '{column}'",
+        )
     column = str(err.path[0]) if err.path else None
     found = None if column is None else str(record.get(column))
     schema = err.schema if isinstance(err.schema, dict) else {}
     if err.validator == "enum":
         allowed = ", ".join(str(v) for v in err.validator_value)
-        return Problem(file, "value not allowed", row=line, column=column, found=found,
-                       expected=f"one of: {allowed}", fix="use one of the allowed values")
+        return Problem(
+            file,
+            "value not allowed",
+            row=line,
+            column=column,
+            found=found,
+            expected=f"one of: {allowed}",
+            fix="use one of the allowed values",
+        )
     if err.validator == "pattern":
         hint = schema.get("x-pattern-hint", f"text matching {err.validator_value}")
-        return Problem(file, "value has the wrong form", row=line, column=column, found=found,
-                       expected=hint, fix=f"write it as {hint}")
+        return Problem(
+            file,
+            "value has the wrong form",
+            row=line,
+            column=column,
+            found=found,
+            expected=hint,
+            fix=f"write it as {hint}",
+        )
     if err.validator == "format":
-        return Problem(file, f"value is not a valid {err.validator_value}", row=line,
-                       column=column, found=found,
-                       expected="YYYY-MM-DD" if err.validator_value == "date" else None,
-                       fix=f"enter a valid {err.validator_value}")
+        return Problem(
+            file,
+            f"value is not a valid {err.validator_value}",
+            row=line,
+            column=column,
+            found=found,
+            expected="YYYY-MM-DD" if err.validator_value == "date" else None,
+            fix=f"enter a valid {err.validator_value}",
+        )
     if err.validator in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}:
-        return Problem(file, "value out of range", row=line, column=column, found=found,
-                       expected=f"{err.validator} {err.validator_value}",
-                       fix="correct the number")
-    return Problem(file, err.message, row=line, column=column, found=found,
-                   fix=schema.get("x-fix", "correct the value"))
+        return Problem(
+            file,
+            "value out of range",
+            row=line,
+            column=column,
+            found=found,
+            expected=f"{err.validator} {err.validator_value}",
+            fix="correct the number",
+        )
+    return Problem(
+        file,
+        err.message,
+        row=line,
+        column=column,
+        found=found,
+        fix=schema.get("x-fix", "correct the value"),
+    )
 
 
-def _unique_problems(file: str, records: list[dict[str, Any]], schema: dict[str, Any]) -> list[Problem]:
+def _unique_problems(
+    file: str, records: list[dict[str, Any]], schema: dict[str, Any]
+) -> list[Problem]:
     problems: list[Problem] = []
     columns = list(schema.get("x-unique", []))
     key = schema.get("x-primary-key")
@@ -225,9 +291,14 @@ def _unique_problems(file: str, records: list[dict[str, Any]], schema: dict[str,
                 continue
             if value in first_seen:
                 problems.append(
-                    Problem(file, f"duplicate value (first used on line {first_seen[value]})",
-                            row=rec["_line"], column=column, found=str(value),
-                            fix=f"give each row its own '{column}'")
+                    Problem(
+                        file,
+                        f"duplicate value (first used on line {first_seen[value]})",
+                        row=rec["_line"],
+                        column=column,
+                        found=str(value),
+                        fix=f"give each row its own '{column}'",
+                    )
                 )
             else:
                 first_seen[value] = rec["_line"]

@@ -18,6 +18,9 @@ Chapters never type a number that the data hold; they write
     ``first_date`` / ``last_date``: earliest and latest search date in the ledger.
 ``prisma``
     every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
+
+Numbers of 1,000 or more are written with thousands separators ("2,030"), as
+the flow diagram prints them.
 """
 
 from __future__ import annotations
@@ -84,6 +87,20 @@ def search_dates(records: pd.DataFrame) -> dict[str, str | None]:
     return {"first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None}
 
 
+def format_numbers(value: Any, key: str = "") -> Any:
+    """Counts of 1,000 or more as text with thousands separators, as in the figures.
+
+    Years (keys ending in ``year``) are left as they are.
+    """
+    if isinstance(value, dict):
+        return {k: format_numbers(item, str(k)) for k, item in value.items()}
+    if key.endswith("year"):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 1000:
+        return f"{value:,}"
+    return value
+
+
 def collect_variables(
     studies: pd.DataFrame,
     records: pd.DataFrame,
@@ -95,7 +112,7 @@ def collect_variables(
     variables["studies"].update(report_years(records))
     variables["search"] = search_dates(records)
     variables["prisma"] = prisma
-    return variables
+    return format_numbers(variables)
 
 
 def write_variables(

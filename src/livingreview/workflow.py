@@ -39,7 +39,10 @@ def _last_commit_time(root: Path) -> str | None:
     try:
         result = subprocess.run(
             ["git", "-C", str(root), "log", "-1", "--format=%ct"],
-            capture_output=True, text=True, check=False, timeout=10,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -59,8 +62,9 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
     if log_files:
         Path(log_files[0]).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_files[0], mode="w", encoding="utf-8"))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s",
-                        handlers=handlers, force=True)
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True
+    )
     rule = getattr(snakemake, "rule", "step")
     try:
         step()

@@ -473,3 +473,15 @@ def test_summary_when_no_study_in_a_group_reports_n() -> None:
         summary_by_diagnosis(frame(synthetic_study("a", n=None)), DIAGNOSIS_LABELS)
     )
     assert cells["Synthetic anxiety disorders"][1] == f"{MISSING} (n not reported in 1 study)"
+
+
+def test_study_cell_shows_label_then_bracketed_citation() -> None:
+    frame = pd.DataFrame(
+        [{"study_id": "s1", "bib_key": "k1", "diagnosis_group": "g", "design_class": "single_arm"}]
+    )
+    table = characteristics_table(
+        frame, {"g": "Group"}, {"single_arm": "Single-arm"}, labels={"s1": "Synth <b> 2020"}
+    )
+    html = pypandoc.convert_text(table, "html", format="markdown")
+    assert "Synth &lt;b&gt; 2020" in html
+    assert 'data-cites="k1"' in html

@@ -42,47 +42,128 @@ PROTOCOL = {
 }
 
 RECORD_COLUMNS = [
-    "record_id", "source_type", "source", "search_date", "title", "authors", "year",
-    "journal", "doi", "pmid", "url", "duplicate_of", "removed", "removed_reason",
-    "screening", "screening_reason", "retrieval", "eligibility", "exclusion_reason",
-    "study_id", "bib_key", "notes",
+    "record_id",
+    "source_type",
+    "source",
+    "search_date",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "doi",
+    "pmid",
+    "url",
+    "duplicate_of",
+    "removed",
+    "removed_reason",
+    "screening",
+    "screening_reason",
+    "retrieval",
+    "eligibility",
+    "exclusion_reason",
+    "study_id",
+    "bib_key",
+    "notes",
 ]
 
 RECORDS = [
-    {"record_id": "R1", "title": "Synthetic trial A", "year": "2019", "screening": "include",
-     "retrieval": "retrieved", "eligibility": "include", "study_id": "alpha2019",
-     "bib_key": "alpha2019"},
-    {"record_id": "R2", "title": "Synthetic trial A, second report", "year": "2020",
-     "screening": "include", "retrieval": "retrieved", "eligibility": "include",
-     "study_id": "alpha2019", "bib_key": "alpha2020"},
-    {"record_id": "R3", "title": "Synthetic cohort B", "year": "2021", "screening": "include",
-     "retrieval": "retrieved", "eligibility": "include", "study_id": "beta2021",
-     "bib_key": "beta2021"},
-    {"record_id": "R4", "title": "Synthetic case series C", "year": "2018",
-     "screening": "include", "retrieval": "retrieved", "eligibility": "exclude",
-     "exclusion_reason": "population_not_refractory", "bib_key": "gamma2018"},
+    {
+        "record_id": "R1",
+        "title": "Synthetic trial A",
+        "year": "2019",
+        "screening": "include",
+        "retrieval": "retrieved",
+        "eligibility": "include",
+        "study_id": "alpha2019",
+        "bib_key": "alpha2019",
+    },
+    {
+        "record_id": "R2",
+        "title": "Synthetic trial A, second report",
+        "year": "2020",
+        "screening": "include",
+        "retrieval": "retrieved",
+        "eligibility": "include",
+        "study_id": "alpha2019",
+        "bib_key": "alpha2020",
+    },
+    {
+        "record_id": "R3",
+        "title": "Synthetic cohort B",
+        "year": "2021",
+        "screening": "include",
+        "retrieval": "retrieved",
+        "eligibility": "include",
+        "study_id": "beta2021",
+        "bib_key": "beta2021",
+    },
+    {
+        "record_id": "R4",
+        "title": "Synthetic case series C",
+        "year": "2018",
+        "screening": "include",
+        "retrieval": "retrieved",
+        "eligibility": "exclude",
+        "exclusion_reason": "population_not_refractory",
+        "bib_key": "gamma2018",
+    },
     {"record_id": "R5", "title": "Synthetic duplicate of A", "duplicate_of": "R1"},
     {"record_id": "R6", "title": "Synthetic unrelated paper", "screening": "exclude"},
 ]
 
 STUDY_COLUMNS = [
-    "study_id", "bib_key", "diagnosis_group", "design_class", "design", "blinding",
-    "comparator", "n", "diagnosis", "refractory_definition", "route", "dose", "schedule",
-    "dosing", "anxiety_scales", "timepoints", "main_finding", "effect_duration",
+    "study_id",
+    "bib_key",
+    "diagnosis_group",
+    "design_class",
+    "design",
+    "blinding",
+    "comparator",
+    "n",
+    "diagnosis",
+    "refractory_definition",
+    "route",
+    "dose",
+    "schedule",
+    "dosing",
+    "anxiety_scales",
+    "timepoints",
+    "main_finding",
+    "effect_duration",
     "adverse_effects",
 ]
 
 STUDIES = [
-    {"study_id": "alpha2019", "bib_key": "alpha2019", "diagnosis_group": "anxiety_disorders",
-     "design_class": "rct_crossover", "design": "Synthetic crossover RCT",
-     "blinding": "double-blind", "comparator": "saline", "n": "18", "diagnosis": "GAD",
-     "route": "IV", "dose": "0.5 mg/kg", "schedule": "single infusion", "dosing": "single",
-     "anxiety_scales": "HAM-A", "main_finding": "Synthetic finding: anxiety fell at 24 h",
-     "effect_duration": "up to 7 days"},
-    {"study_id": "beta2021", "bib_key": "beta2021", "diagnosis_group": "ptsd",
-     "design_class": "single_arm", "design": "Synthetic open-label study", "n": "12",
-     "diagnosis": "PTSD", "route": "SC", "dosing": "repeated",
-     "main_finding": "Synthetic finding: PCL-5 improved"},
+    {
+        "study_id": "alpha2019",
+        "bib_key": "alpha2019",
+        "diagnosis_group": "anxiety_disorders",
+        "design_class": "rct_crossover",
+        "design": "Synthetic crossover RCT",
+        "blinding": "double-blind",
+        "comparator": "saline",
+        "n": "18",
+        "diagnosis": "GAD",
+        "route": "IV",
+        "dose": "0.5 mg/kg",
+        "schedule": "single infusion",
+        "dosing": "single",
+        "anxiety_scales": "HAM-A",
+        "main_finding": "Synthetic finding: anxiety fell at 24 h",
+        "effect_duration": "up to 7 days",
+    },
+    {
+        "study_id": "beta2021",
+        "bib_key": "beta2021",
+        "diagnosis_group": "ptsd",
+        "design_class": "single_arm",
+        "design": "Synthetic open-label study",
+        "n": "12",
+        "diagnosis": "PTSD",
+        "route": "SC",
+        "dosing": "repeated",
+        "main_finding": "Synthetic finding: PCL-5 improved",
+    },
 ]
 
 BIB = """\
@@ -185,13 +266,28 @@ def make_fixture_review(dest: Path) -> Path:
         shutil.copy2(csl, dest / "refs" / csl.name)
         QUARTO["csl"] = f"refs/{csl.name}"
     (dest / "data" / "protocol.yaml").write_text(yaml.safe_dump(PROTOCOL, sort_keys=False))
-    _write_csv(dest / "data" / "records.csv", RECORD_COLUMNS, RECORDS,
-               source_type="citation_search", source="Synthetic citation search",
-               search_date="2024-01-01")
+    _write_csv(
+        dest / "data" / "records.csv",
+        RECORD_COLUMNS,
+        RECORDS,
+        source_type="citation_search",
+        source="Synthetic citation search",
+        search_date="2024-01-01",
+    )
     _write_csv(dest / "data" / "studies.csv", STUDY_COLUMNS, STUDIES)
-    _write_csv(dest / "data" / "extraction_sources.csv", ["study_id", "field", "source", "note"],
-               [{"study_id": s["study_id"], "field": "*", "source": "synthetic:fixture",
-                 "note": "synthetic test data"} for s in STUDIES])
+    _write_csv(
+        dest / "data" / "extraction_sources.csv",
+        ["study_id", "field", "source", "note"],
+        [
+            {
+                "study_id": s["study_id"],
+                "field": "*",
+                "source": "synthetic:fixture",
+                "note": "synthetic test data",
+            }
+            for s in STUDIES
+        ],
+    )
     (dest / "refs" / "references.bib").write_text(BIB)
     (dest / "_quarto.yml").write_text(yaml.safe_dump(QUARTO, sort_keys=False))
     (dest / "index.qmd").write_text(INDEX)

@@ -28,7 +28,11 @@ def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run snakemake as the README does (no flags: the default profile gives the cores)."""
     return subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
-        cwd=project, capture_output=True, text=True, check=False, timeout=900,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
     )
 
 
@@ -44,7 +48,8 @@ def planned_rules(project: Path) -> set[str]:
 def tree_digest(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 

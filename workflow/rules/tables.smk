@@ -3,6 +3,7 @@ rule make_characteristics_table:
     input:
         studies=get_data("studies"),
         protocol=get_data("protocol"),
+        bibliography=get_data("bibliography"),
         validated=get_validated(),
     output:
         table="results/tables/characteristics.md",

@@ -1,6 +1,7 @@
 """Rule make_characteristics_table: the systematic review table (workflow/rules/tables.smk)."""
 
 from livingreview.evidence import read_protocol
+from livingreview.figures import study_labels
 from livingreview.tables import characteristics_table, write_table
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
@@ -10,7 +11,10 @@ def main(snakemake):
     protocol = read_protocol(snakemake.input.protocol)
     studies = load_table(snakemake.input.studies, "studies")
     table = characteristics_table(
-        studies, protocol["diagnosis_groups"], protocol["design_classes"]
+        studies,
+        protocol["diagnosis_groups"],
+        protocol["design_classes"],
+        labels=study_labels(studies, snakemake.input.bibliography),
     )
     write_table(table, snakemake.output.table)
 

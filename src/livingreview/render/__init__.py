@@ -116,8 +116,8 @@ def manifest(folder: Path) -> dict[str, str]:
 def check_manuscript_report(project_dir: Path, report: Path | str) -> None:
     """Check the manuscript for the workflow: raise on any problem, else write a short report."""
     check_manuscript_or_raise(project_dir)
-    chapters = load_book(Path(project_dir).resolve()).chapters
-    write_text(report, f"manuscript check passed: {len(chapters)} chapters, no problems\n")
+    files = load_book(Path(project_dir).resolve()).files
+    write_text(report, f"manuscript check passed: {len(files)} files, no problems\n")
 
 
 def render_book_with_manifest(

@@ -1,0 +1,96 @@
+"""Variables for the prose: computed from synthetic study and record tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from livingreview.variables import collect_variables, format_numbers
+
+PROTOCOL = {
+    "diagnosis_groups": {"anx": "Anxiety", "ptsd": "PTSD"},
+    "design_classes": {"rct_parallel": "RCT", "single_arm": "Single arm"},
+}
+
+
+def synthetic_studies() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "study_id": "a",
+                "diagnosis_group": "anx",
+                "design_class": "rct_parallel",
+                "n": 1500,
+                "dosing": "single",
+            },
+            {
+                "study_id": "b",
+                "diagnosis_group": "anx",
+                "design_class": "single_arm",
+                "n": None,
+                "dosing": "repeated",
+            },
+            {
+                "study_id": "c",
+                "diagnosis_group": "ptsd",
+                "design_class": "single_arm",
+                "n": 12,
+                "dosing": "repeated",
+            },
+        ]
+    )
+
+
+def synthetic_records() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "record_id": "R1",
+                "eligibility": "include",
+                "year": 2019,
+                "search_date": "2024-02-01",
+            },
+            {
+                "record_id": "R2",
+                "eligibility": "exclude",
+                "year": 2010,
+                "search_date": "2023-01-05",
+            },
+            {
+                "record_id": "R3",
+                "eligibility": "include",
+                "year": 2021,
+                "search_date": "2024-02-01",
+            },
+        ]
+    )
+
+
+def test_counts_per_study_group_and_design() -> None:
+    v = collect_variables(synthetic_studies(), synthetic_records(), PROTOCOL, {"records": {}})
+    assert v["studies"]["included"] == 3
+    assert v["studies"]["participants"] == "1,512"
+    assert v["studies"]["participants_unknown"] == 1
+    assert v["studies"]["randomised"] == 1 and v["studies"]["nonrandomised"] == 2
+    assert v["studies"]["single_dose"] == 1 and v["studies"]["repeated_dose"] == 2
+    assert (v["studies"]["first_year"], v["studies"]["last_year"]) == (2019, 2021)
+    assert v["diagnosis"]["anx"] == {"label": "Anxiety", "studies": 2, "participants": "1,500"}
+    assert v["diagnosis"]["ptsd"]["participants"] == 12
+    assert v["design"]["single_arm"]["studies"] == 2
+    assert v["search"] == {"first_date": "2023-01-05", "last_date": "2024-02-01"}
+
+
+def test_empty_review_still_has_every_key() -> None:
+    empty = synthetic_studies().iloc[0:0]
+    v = collect_variables(empty, synthetic_records().iloc[0:0], PROTOCOL, {})
+    assert v["studies"]["included"] == 0 and v["studies"]["participants"] == 0
+    assert v["diagnosis"]["anx"]["studies"] == 0
+    assert v["studies"]["first_year"] is None
+
+
+def test_thousands_separators_only_from_1000() -> None:
+    assert format_numbers({"a": 999, "b": 1000, "c": {"d": 123456}, "e": True}) == {
+        "a": 999,
+        "b": "1,000",
+        "c": {"d": "123,456"},
+        "e": True,
+    }
