@@ -19,12 +19,6 @@ def get_data(name):
     return config["data"][name]
 
 
-def get_validated():
-    """The validation report, as an order-only input: downstream rules wait for the
-    data to pass validation but rerun only when their own source files change."""
-    return ancient(VALIDATION_REPORT)
-
-
 def get_figure(name):
     """The three renditions of a figure: SVG (website), PDF (print), PNG (DOCX)."""
     return expand("results/figures/{name}.{ext}", name=name, ext=FIGURE_FORMATS)

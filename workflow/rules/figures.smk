@@ -4,7 +4,6 @@ rule draw_study_overview:
         studies=get_data("studies"),
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
-        validated=get_validated(),
     output:
         svg="results/figures/study_overview.svg",
         pdf="results/figures/study_overview.pdf",

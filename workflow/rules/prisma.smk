@@ -3,7 +3,6 @@ rule derive_prisma_counts:
     input:
         records=get_data("records"),
         protocol=get_data("protocol"),
-        validated=get_validated(),
     output:
         counts="results/prisma/counts.json",
         template="results/prisma/prisma2020.csv",

@@ -1,6 +1,10 @@
 rule check_manuscript:
-    """Check the chapters before rendering: syntax, cross-references, citations, variables, files."""
+    """Check the chapters before rendering: syntax, cross-references, citations, variables, files.
+
+    It also waits for validate_data, the gate that stops the build before
+    anything is rendered when the data or the links between files are invalid."""
     input:
+        validated=VALIDATION_REPORT,
         manuscript=get_manuscript_files(),
         variables="_variables.yml",
         bibliography=get_data("bibliography"),

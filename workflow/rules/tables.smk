@@ -4,7 +4,6 @@ rule make_characteristics_table:
         studies=get_data("studies"),
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
-        validated=get_validated(),
     output:
         table="results/tables/characteristics.md",
     log:
@@ -20,7 +19,6 @@ rule summarise_by_diagnosis:
     input:
         studies=get_data("studies"),
         protocol=get_data("protocol"),
-        validated=get_validated(),
     output:
         table="results/tables/summary_by_diagnosis.md",
     log:
@@ -35,7 +33,6 @@ rule write_eligibility_criteria:
     """Eligibility criteria and exclusion reasons for the methods chapter, from the protocol."""
     input:
         protocol=get_data("protocol"),
-        validated=get_validated(),
     output:
         criteria="results/tables/eligibility.md",
         reasons="results/tables/exclusion_reasons.md",

@@ -5,7 +5,6 @@ rule collect_variables:
         studies=get_data("studies"),
         records=get_data("records"),
         protocol=get_data("protocol"),
-        validated=get_validated(),
     output:
         variables="_variables.yml",
     log:
