@@ -1,0 +1,154 @@
+"""The shipped ketamine review: built from its real data, checked as a reader would.
+
+Builds a copy of this repository's review (not a fixture) once per session and
+checks the issue's promises on the real outputs: every included study appears
+with the same values in the table of all three formats, is cited in the text
+and listed in the references, and no count that the data hold is typed by hand
+in a chapter.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from livingreview.figures import study_labels
+from livingreview.validation import load_table
+
+ROOT = Path(__file__).resolve().parents[2]
+IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "results",
+    "_book",
+    "_book.*",
+    ".snakemake",
+    "logs",
+    "_variables.yml",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
+    "tests",
+    "benchmarks",
+)
+
+pytestmark = pytest.mark.workflow
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or soft hyphens, for comparing wrapped table cells."""
+    return re.sub(r"[\s\u00ad]+", "", text)
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("ketamine") / "review"
+    shutil.copytree(ROOT, project, ignore=IGNORE)
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    return project
+
+
+@pytest.fixture(scope="module")
+def outputs(review: Path) -> dict[str, str]:
+    book = review / "_book"
+    results = BeautifulSoup((book / "manuscript" / "03-results.html").read_text(), "html.parser")
+    table = results.find("table", id=lambda v: v is None or True)
+    tables = " ".join(t.get_text(" ") for t in results.find_all("table"))
+    document = docx.Document(str(book / "review.docx"))
+    docx_tables = " ".join(
+        cell.text for t in document.tables for row in t.rows for cell in row.cells
+    )
+    pdf = " ".join(page.extract_text() or "" for page in PdfReader(str(book / "review.pdf")).pages)
+    assert table is not None
+    return {"html": squash(tables), "docx": squash(docx_tables), "pdf": squash(pdf)}
+
+
+def included_studies(review: Path) -> list[dict]:
+    studies = load_table(review / "data" / "studies.csv", "studies")
+    labels = study_labels(studies, review / "refs" / "references.bib")
+    return [{**row, "label": labels[row["study_id"]]} for row in studies.to_dict("records")]
+
+
+def test_every_study_in_the_table_of_all_three_formats(review: Path, outputs: dict) -> None:
+    studies = included_studies(review)
+    assert studies, "the shipped review includes studies"
+    for study in studies:
+        expected = [study["label"], study["main_finding"][:60]]
+        if study["n"] is not None:
+            expected.append(str(study["n"]))
+        for fmt, text in outputs.items():
+            for value in expected:
+                assert squash(value) in text, f"{study['study_id']}: {value!r} missing in {fmt}"
+
+
+def test_every_study_cited_in_text_and_listed(review: Path) -> None:
+    book = review / "_book"
+    chapters = " ".join(p.read_text() for p in (review / "manuscript").glob("*.qmd"))
+    references = BeautifulSoup(
+        (book / "manuscript" / "05-references.html").read_text(), "html.parser"
+    )
+    records = load_table(review / "data" / "records.csv", "records")
+    included_keys = set(records.loc[records["eligibility"] == "include", "bib_key"])
+    for key in included_keys:
+        assert re.search(rf"@{re.escape(key)}\b", chapters), f"{key} is not cited in a chapter"
+        assert references.find(id=f"ref-{key}") is not None, f"{key} not in the references"
+
+
+def _numbers(value: object) -> set[int]:
+    if isinstance(value, dict):
+        return set().union(*(_numbers(v) for v in value.values())) if value else set()
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int):
+        return {value}
+    if isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})+", value):
+        return {int(value.replace(",", ""))}
+    return set()
+
+
+def prose_numbers(text: str) -> list[str]:
+    """Numbers in a chapter's prose, ignoring shortcodes, citations, ids, paths and code."""
+    for pattern in (
+        r"\{\{<.*?>\}\}",  # shortcodes
+        r"`[^`]*`",  # code
+        r"\{[^}]*\}",  # attributes
+        r"\]\([^)]*\)",  # link and image targets
+        r"@[\w:.-]+",  # citations and cross-references
+        r"\(2R,6R\)",  # chemical name
+        r"elongation factor 2",  # protein name
+    ):
+        text = re.sub(pattern, " ", text, flags=re.DOTALL)
+    return re.findall(r"(?<![\w.,-])\d[\d,]*(?![\w-])", text)
+
+
+def test_no_count_the_data_hold_is_typed_by_hand(review: Path) -> None:
+    counts = _numbers(yaml.safe_load((review / "_variables.yml").read_text())) - {0, 1}
+    chapters = [review / "index.qmd", *sorted((review / "manuscript").glob("*.qmd"))]
+    typed = []
+    for chapter in chapters:
+        for token in prose_numbers(chapter.read_text()):
+            if int(token.replace(",", "")) in counts:
+                typed.append(f"{chapter.name}: {token}")
+    assert not typed, f"counts typed by hand instead of {{{{< var >}}}}: {typed}"
+
+
+def test_typed_count_is_detected() -> None:
+    assert prose_numbers("We found 30 records {{< var x >}} [@glue2017] (2R,6R)-HNK") == ["30"]
