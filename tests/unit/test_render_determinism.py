@@ -48,13 +48,18 @@ def test_source_date_epoch_stamps_docx_and_pdf(
 
 def test_reference_docx_is_reproducible_and_styled(tmp_path: Path) -> None:
     import docx
+    from docx.oxml.ns import qn
 
     assert build_reference_docx() == build_reference_docx()
     path = write_reference_docx(tmp_path / "refs" / "reference.docx")
     document = docx.Document(str(path))
     styles = document.styles
-    assert styles["Normal"].font.name == "Times New Roman"
-    assert styles["Normal"].font.size.pt == 11
+    defaults = styles.element.find(qn("w:docDefaults")).find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    assert defaults.find(qn("w:rFonts")).get(qn("w:ascii")) == "Times New Roman"
+    assert defaults.find(qn("w:sz")).get(qn("w:val")) == "22"  # 11 pt body text
+    # Normal sets neither, so the table style's 8 pt applies inside tables
+    assert styles["Normal"].font.size is None and styles["Normal"].font.name is None
+    assert styles["Table"].font.size.pt == 8
     for name in (
         "Heading 1",
         "Image Caption",

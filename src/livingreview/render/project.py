@@ -84,6 +84,7 @@ class Book:
     crossref: dict[str, str]
     formats: dict[str, dict[str, Any]]
     variables: dict[str, Any] = field(default_factory=dict)
+    resources: tuple[str, ...] = ()  # project: resources: files published with the website
 
     @property
     def files(self) -> list[Path]:
@@ -220,7 +221,15 @@ def load_book(root: Path) -> Book:
         crossref=crossref,
         formats=formats,
         variables=variables,
+        resources=_as_tuple(project.get("resources")),
     )
+
+
+def _as_tuple(value: object) -> tuple[str, ...]:
+    """A YAML string or list of strings as a tuple."""
+    if value is None:
+        return ()
+    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
 
 
 def _slug(text: str) -> str:

@@ -25,8 +25,11 @@ from .pandoc import pandoc_path, tool_env
 
 BODY_FONT = "Times New Roman"
 HEADING_FONT = "Arial"
+TABLE_SIZE = 16  # half-points: 8 pt table text, as in the PDF
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# Page sizes in twentieths of a point (w:pgSz), portrait width x height.
 PAPER = {"a4": (11906, 16838), "letter": (12240, 15840), "us-letter": (12240, 15840)}
+MARGIN = 1418  # 2.5 cm on every side, in twentieths of a point
 
 
 def _fonts(name: str) -> str:
@@ -71,11 +74,12 @@ def _heading(
 
 
 STYLES = {
+    # Font and size come from the document defaults only: a size or font on
+    # Normal would override the table style's smaller type in every cell.
     "Normal": (
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
         '<w:name w:val="Normal"/><w:qFormat/><w:pPr>'
         '<w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr>'
-        f'<w:rPr>{_fonts(BODY_FONT)}<w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr>'
         "</w:style>"
     ),
     "BodyText": _para_style(
@@ -170,14 +174,15 @@ STYLES = {
         '<w:style w:type="table" w:default="1" w:styleId="Table"><w:name w:val="Table"/>'
         '<w:basedOn w:val="TableNormal"/><w:qFormat/><w:pPr><w:spacing w:after="0" '
         'w:line="240" w:lineRule="auto"/><w:jc w:val="left"/></w:pPr><w:rPr>'
-        f'{_fonts(HEADING_FONT)}<w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr><w:tblPr>'
+        f'{_fonts(HEADING_FONT)}<w:sz w:val="{TABLE_SIZE}"/><w:szCs w:val="{TABLE_SIZE}"/></w:rPr>'
+        "<w:tblPr>"
         '<w:tblInd w:w="0" w:type="dxa"/><w:tblBorders>'
         '<w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
         '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
         '<w:insideH w:val="single" w:sz="2" w:space="0" w:color="BFBFBF"/>'
         '</w:tblBorders><w:tblCellMar><w:top w:w="40" w:type="dxa"/>'
-        '<w:left w:w="80" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/>'
-        '<w:right w:w="80" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        '<w:left w:w="57" w:type="dxa"/><w:bottom w:w="40" w:type="dxa"/>'
+        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar></w:tblPr>'
         '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr><w:tcPr>'
         '<w:tcBorders><w:bottom w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
         '</w:tcBorders><w:vAlign w:val="bottom"/></w:tcPr></w:tblStylePr></w:style>'
@@ -229,13 +234,25 @@ FOOTER_TYPE = (
 )
 
 
-def _section(paper: str) -> str:
+def page_setup(paper: str, landscape: bool = False) -> str:
+    """Page size (turned if ``landscape``) and 2.5 cm margins of a DOCX section."""
     width, height = PAPER.get(paper.lower(), PAPER["a4"])
+    size = (
+        f'<w:pgSz w:w="{height}" w:h="{width}" w:orient="landscape"/>'
+        if landscape
+        else f'<w:pgSz w:w="{width}" w:h="{height}"/>'
+    )
     return (
-        f'<w:sectPr><w:footerReference w:type="default" r:id="rIdLrFooter1"/>'
-        f'<w:pgSz w:w="{width}" w:h="{height}"/><w:pgMar w:top="1418" w:right="1418" '
-        'w:bottom="1418" w:left="1418" w:header="709" w:footer="709" w:gutter="0"/>'
-        "</w:sectPr>"
+        size + f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" '
+        f'w:left="{MARGIN}" w:header="709" w:footer="709" w:gutter="0"/>'
+    )
+
+
+def _section(paper: str) -> str:
+    return (
+        '<w:sectPr><w:footerReference w:type="default" r:id="rIdLrFooter1"/>'
+        + page_setup(paper)
+        + "</w:sectPr>"
     )
 
 

@@ -1,0 +1,204 @@
+"""DOCX specifics: the shipped reference document, section layout, figure sizes, Word check.
+
+The LibreOffice test converts the feature book's DOCX to PDF, the check anyone
+can run for "opens without a repair prompt"; it runs only where ``soffice``
+(or ``libreoffice``) is installed, e.g. after
+``apt-get install libreoffice-writer-nogui``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from livingreview.render import ast as A
+from livingreview.render import build_reference_docx, render_book
+from livingreview.render.docx_layout import W, fit_sections
+from livingreview.render.finish import finish, png_print_size
+from livingreview.render.project import load_book
+
+ROOT = Path(__file__).parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "render"
+
+
+def test_shipped_reference_docx_is_what_the_code_generates() -> None:
+    shipped = ROOT / "refs" / "reference.docx"
+    assert shipped.read_bytes() == build_reference_docx("a4"), (
+        "refs/reference.docx is out of date: regenerate it with "
+        'python -c "from livingreview.render import write_reference_docx; '
+        "write_reference_docx('refs/reference.docx')\""
+    )
+
+
+# ---------------------------------------------------------------- sections and tables
+
+
+def _document(body: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:document xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/'
+        f'officeDocument/2006/relationships"><w:body>{body}</w:body></w:document>'
+    ).encode()
+
+
+def _table(widths: list[int], kind: str = "pct") -> str:
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    return (
+        f'<w:tbl><w:tblPr><w:tblW w:type="{kind}" w:w="5000"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid></w:tbl>"
+    )
+
+
+def _section(width: int, height: int, extra: str = "") -> str:
+    return (
+        f'<w:sectPr>{extra}<w:pgSz w:w="{width}" w:h="{height}"/>'
+        '<w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418"/></w:sectPr>'
+    )
+
+
+def test_fit_sections_scales_tables_to_their_section_and_copies_footers() -> None:
+    footer = '<w:footerReference w:type="default" r:id="rIdFooter"/>'
+    body = (
+        _table([1000, 3000])  # portrait section
+        + f"<w:p><w:pPr>{_section(11906, 16838)}</w:pPr></w:p>"
+        + _table([2000, 2000, 4000])  # landscape section
+        + _table([100, 100], kind="auto")  # auto width: left alone
+        + f"<w:p><w:pPr>{_section(16838, 11906)}</w:pPr></w:p>"
+        + _section(11906, 16838, footer)
+    )
+    root = etree.fromstring(fit_sections(_document(body)))
+    ns = {"w": W}
+    tables = root.findall(".//w:tbl", ns)
+    widths = [[int(c.get(f"{{{W}}}w")) for c in t.findall(".//w:gridCol", ns)] for t in tables]
+    assert widths[0] == [2267, 6803] and sum(widths[0]) == 11906 - 2 * 1418
+    assert sum(widths[1]) == 16838 - 2 * 1418
+    assert widths[1][0] == widths[1][1] and abs(widths[1][2] - 2 * widths[1][0]) <= 2
+    assert widths[2] == [100, 100]
+    sections = root.findall(".//w:sectPr", ns)
+    assert all(s.find("w:footerReference", ns) is not None for s in sections)
+    assert sections[0][0].tag == f"{{{W}}}footerReference"  # schema order: references first
+
+
+# ---------------------------------------------------------------- figure sizes
+
+
+def _png(path: Path, width: int, height: int, dpi: int | None) -> Path:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    phys = b""
+    if dpi:
+        per_metre = round(dpi / 0.0254)
+        phys = chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+    rows = zlib.compress(b"".join(b"\x00" + b"\x00" * width for _ in range(height)))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + phys
+        + chunk(b"IDAT", rows)
+        + chunk(b"IEND", b"")
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("size", "dpi", "expected"),
+    [
+        pytest.param((600, 300), 300, (2.0, 1.0), id="300-dpi"),
+        pytest.param((144, 72), None, (2.0, 1.0), id="no-phys-is-72-dpi"),
+    ],
+)
+def test_png_print_size(tmp_path: Path, size: tuple[int, int], dpi, expected) -> None:
+    width, height = png_print_size(_png(tmp_path / "x.png", *size, dpi))
+    assert (round(width, 3), round(height, 3)) == expected
+
+
+def test_png_print_size_of_a_non_png_is_none(tmp_path: Path) -> None:
+    (tmp_path / "x.png").write_text("not a png")
+    assert png_print_size(tmp_path / "x.png") is None
+    assert png_print_size(tmp_path / "missing.png") is None
+
+
+def _figure_widths(tmp_path: Path, fmt: str, attrs: dict[str, str], fig_attrs=None) -> list:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURES / "book", root)
+    _png(root / "tall.png", 300, 3000, 300)  # 1 x 10 inches
+    image = {"t": "Image", "c": [A.attr("", [], attrs), [], ["tall.png", ""]]}
+    figure = {
+        "t": "Figure",
+        "c": [A.attr("fig-x", [], fig_attrs or {}), [None, []], [A.Plain([image])]],
+    }
+    out = finish([figure], fmt, load_book(root))
+    return [el["c"][0][2] for el in A.iter_elements(out) if el["t"] == "Image"]
+
+
+def test_docx_figures_are_capped_to_the_page(tmp_path: Path) -> None:
+    # 10 inches tall: at most 60% of the A4 text height (9.72 in) -> 5.83 in tall, 0.58 in wide
+    (attrs,) = _figure_widths(tmp_path, "docx", {})
+    assert attrs == [["width", "0.58in"]]
+
+
+@pytest.mark.parametrize(
+    ("attrs", "fig_attrs", "expected"),
+    [
+        pytest.param({"width": "50%"}, None, [["width", "50%"]], id="explicit-width-wins"),
+        pytest.param({"fig-width": "3"}, None, [["width", "3in"]], id="fig-width-on-image"),
+        pytest.param({}, {"fig-height": "2.5"}, [["height", "2.5in"]], id="fig-height-on-figure"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["docx", "typst", "html"])
+def test_quarto_figure_sizes_are_honoured(tmp_path: Path, fmt, attrs, fig_attrs, expected) -> None:
+    assert _figure_widths(tmp_path, fmt, attrs, fig_attrs) == [expected]
+
+
+# ---------------------------------------------------------------- Word/LibreOffice
+
+
+def _office() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_office() is None, reason="needs LibreOffice (soffice) on PATH")
+def test_docx_opens_in_libreoffice_with_landscape_pages(tmp_path: Path) -> None:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURES / "features", root)
+    for folder in ("results", "refs"):
+        shutil.copytree(FIXTURES / "book" / folder, root / folder)
+    render_book(root, backend="embedded", formats=["docx"])
+    out = tmp_path / "converted"
+    proc = subprocess.run(
+        [
+            _office(),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(root / "_book" / "review.docx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    reader = PdfReader(out / "review.pdf")
+    texts = [page.extract_text() for page in reader.pages]
+    assert "Feature book" in texts[0]
+    wide = [i for i, t in enumerate(texts) if "Row 0" in t or "Row 6" in t or "Row 3" in t]
+    assert wide, "the wide table is missing from the converted document"
+    for i in wide:
+        page = reader.pages[i]
+        assert page.mediabox.width > page.mediabox.height  # landscape section
+        assert "Comparator" in texts[i]  # header row repeated on every page
+    assert "Portrait text after the wide table." in "".join(texts[wide[-1] + 1 :])
