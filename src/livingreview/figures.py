@@ -196,6 +196,9 @@ def build_study_overview(
         xmin, xmax, log = _x_range([n for n in n_values if n is not None])
         _draw_rows(fig, ax, rows, xmin)
         _style_axes(ax, xmin, xmax, log, span, many_rows=span > 30)
+        if not rows:  # a review with no included studies says so rather than an empty axis
+            ax.text(0.5, 0.5, "No studies were included.", transform=ax.transAxes,
+                    ha="center", va="center")  # fmt: skip
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, **LEGEND_STYLE)
     return fig
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,9 @@ COLUMNS: tuple[Column, ...] = (
 # public API
 
 
+NO_STUDIES = "No studies were included."
+
+
 def characteristics_table(
     studies: pd.DataFrame,
     diagnosis_labels: Mapping[str, str],
@@ -167,7 +170,8 @@ def characteristics_table(
     groups = _grouped_rows(studies, diagnosis_labels, design_labels, years, labels or {})
     body = [(label, [_escape_row(cells) for cells in rows]) for label, rows in groups]
     header = [escape_inline(c.header) for c in COLUMNS]
-    return _grid_table(header, body)
+    # A table needs a body: with no included studies it says so in one full-width row.
+    return _grid_table(header, body or [(NO_STUDIES, [])])
 
 
 def characteristics_note(
@@ -206,6 +210,7 @@ def summary_by_diagnosis(
     diagnosis_labels: Mapping[str, str],
     *,
     design_labels: Mapping[str, str] | None = None,
+    extra_columns: Mapping[str, Callable[[pd.DataFrame], str]] | None = None,
 ) -> str:
     """Return a Markdown pipe table summarising the studies per diagnosis group.
 
@@ -216,19 +221,28 @@ def summary_by_diagnosis(
     recognised route; a study with several routes counts under each). A final
     row gives the totals. Participants are summed over studies, so anyone who
     took part in more than one study is counted more than once.
+
+    ``extra_columns`` maps further headers to functions that return the
+    (already escaped) Markdown cell for a group's rows, for example the
+    direction and duration columns of :func:`livingreview.synthesis.findings_columns`.
     """
     check_protocol_codes(studies, "diagnosis_group", diagnosis_labels, "diagnosis_groups")
     if design_labels is not None:
         check_protocol_codes(studies, "design_class", design_labels, "design_classes")
+    extra = dict(extra_columns or {})
     lines = [
-        "| Diagnosis group | Studies | Participants | Designs | Routes |",
-        "|:------------------|------:|----------:|:---------------------|:--------------|",
+        "| Diagnosis group | Studies | Participants | Designs | Routes |"
+        + "".join(f" {escape_inline(h)} |" for h in extra),
+        "|:------------------|------:|----------:|:---------------------|:--------------|"
+        + ":--------------|" * len(extra),
     ]
     for code, label in diagnosis_labels.items():
         group = studies[studies["diagnosis_group"] == code]
         if len(group):
-            lines.append(_summary_row(escape_inline(label), group, design_labels))
-    lines.append(_summary_row("**Total**", studies, design_labels))
+            row = _summary_row(escape_inline(label), group, design_labels)
+            lines.append(row + "".join(f" {cell(group)} |" for cell in extra.values()))
+    total = _summary_row("**Total**", studies, design_labels)
+    lines.append(total + "".join(f" {cell(studies)} |" for cell in extra.values()))
     return "\n".join(lines) + "\n"
 
 

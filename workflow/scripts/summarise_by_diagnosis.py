@@ -1,6 +1,7 @@
 """Rule summarise_by_diagnosis: per-group summary table (workflow/rules/tables.smk)."""
 
 from livingreview.evidence import read_protocol
+from livingreview.synthesis import findings_columns, load_outcomes
 from livingreview.tables import summary_by_diagnosis, write_table
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
@@ -9,9 +10,11 @@ from livingreview.workflow import run_step
 def main(snakemake):
     protocol = read_protocol(snakemake.input.protocol)
     studies = load_table(snakemake.input.studies, "studies")
-    write_table(
-        summary_by_diagnosis(studies, protocol["diagnosis_groups"]), snakemake.output.table
+    outcomes = load_outcomes(snakemake.input.outcomes, studies)
+    table = summary_by_diagnosis(
+        studies, protocol["diagnosis_groups"], extra_columns=findings_columns(outcomes)
     )
+    write_table(table, snakemake.output.table)
 
 
 run_step(snakemake, lambda: main(snakemake))

@@ -1,0 +1,154 @@
+/* livingreview website: sortable and filterable study tables.
+   Progressive enhancement: without JavaScript the table stays a plain, complete table.
+   Works offline (no dependencies, no network). Enhances #tbl-characteristics and any
+   table with class "table-tools" (or inside an element with that class).
+
+   - Filter: a text box shows only the study rows containing every word typed, and a
+     select shows one diagnosis group (taken from the full-width group heading rows).
+   - Sort: each column heading becomes a button; clicks cycle ascending, descending and
+     the original grouped order. While sorted, group heading rows are hidden and each
+     row shows its group in a data attribute. Numbers sort as numbers; "–" sorts last. */
+(function () {
+  "use strict";
+
+  var MISSING = "\u2013";
+
+  function cellText(cell) {
+    return (cell ? cell.textContent : "").replace(/\s+/g, " ").trim();
+  }
+
+  function isGroupRow(row) {
+    return row.cells.length === 1 && row.cells[0].colSpan > 1;
+  }
+
+  function sortKey(text) {
+    if (!text || text === MISSING) { return { missing: true, num: NaN, text: "" }; }
+    var match = text.match(/^[≥<>~]?\s*(\d+(?:[.,]\d+)*)/);
+    var num = match ? parseFloat(match[1].replace(/,/g, "")) : NaN;
+    return { missing: false, num: num, text: text.toLowerCase() };
+  }
+
+  function compare(a, b) {
+    if (a.missing !== b.missing) { return a.missing ? 1 : -1; }
+    if (!isNaN(a.num) && !isNaN(b.num) && a.num !== b.num) { return a.num - b.num; }
+    return a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+  }
+
+  function enhance(table, index) {
+    var body = table.tBodies[0];
+    var head = table.tHead;
+    if (!body || !head || !head.rows.length) { return; }
+    var original = Array.prototype.slice.call(body.rows);
+    var group = "";
+    var groups = [];
+    original.forEach(function (row) {
+      if (isGroupRow(row)) {
+        group = cellText(row);
+        groups.push(group);
+        row.setAttribute("data-group-heading", group);
+      } else {
+        row.setAttribute("data-group", group);
+      }
+    });
+    var studies = original.filter(function (row) { return !isGroupRow(row); });
+    var state = { column: -1, direction: 0 };
+
+    var tools = document.createElement("div");
+    tools.className = "table-tools";
+    var id = (table.id || "table-" + index) + "-filter";
+    var label = document.createElement("label");
+    label.setAttribute("for", id);
+    label.textContent = "Filter studies";
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = id;
+    input.autocomplete = "off";
+    tools.appendChild(label);
+    tools.appendChild(input);
+    var select = null;
+    if (groups.length > 1) {
+      select = document.createElement("select");
+      select.id = id + "-group";
+      select.setAttribute("aria-label", "Diagnosis group");
+      [["", "All groups"]].concat(groups.map(function (g) { return [g, g]; })).forEach(function (pair) {
+        var option = document.createElement("option");
+        option.value = pair[0];
+        option.textContent = pair[1];
+        select.appendChild(option);
+      });
+      tools.appendChild(select);
+    }
+    var status = document.createElement("p");
+    status.className = "table-tools-status";
+    status.setAttribute("aria-live", "polite");
+    tools.appendChild(status);
+    table.parentNode.insertBefore(tools, table);
+
+    function apply() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var wanted = select ? select.value : "";
+      var shown = 0;
+      var visibleGroups = {};
+      studies.forEach(function (row) {
+        var text = row.textContent.toLowerCase();
+        var ok = (!wanted || row.getAttribute("data-group") === wanted) &&
+          words.every(function (w) { return text.indexOf(w) !== -1; });
+        row.hidden = !ok;
+        if (ok) { shown += 1; visibleGroups[row.getAttribute("data-group")] = true; }
+      });
+      original.forEach(function (row) {
+        if (isGroupRow(row)) {
+          row.hidden = state.direction !== 0 || !visibleGroups[row.getAttribute("data-group-heading")];
+        }
+      });
+      status.textContent = shown + " of " + studies.length + " studies shown";
+    }
+
+    function order() {
+      var rows = original;
+      if (state.direction !== 0) {
+        var column = state.column;
+        rows = studies.slice().sort(function (a, b) {
+          var result = compare(sortKey(cellText(a.cells[column])), sortKey(cellText(b.cells[column])));
+          return state.direction * result || studies.indexOf(a) - studies.indexOf(b);
+        });
+      }
+      rows.forEach(function (row) { body.appendChild(row); });
+      Array.prototype.forEach.call(head.rows[0].cells, function (th, i) {
+        var sorted = i === state.column && state.direction !== 0;
+        th.setAttribute("aria-sort", sorted ? (state.direction > 0 ? "ascending" : "descending") : "none");
+      });
+      apply();
+    }
+
+    Array.prototype.forEach.call(head.rows[0].cells, function (th, i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      while (th.firstChild) { button.appendChild(th.firstChild); }
+      th.appendChild(button);
+      th.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        if (state.column !== i) { state.column = i; state.direction = 1; }
+        else { state.direction = state.direction === 1 ? -1 : state.direction === -1 ? 0 : 1; }
+        order();
+      });
+    });
+    input.addEventListener("input", apply);
+    if (select) { select.addEventListener("change", apply); }
+    table.classList.add("table-tools-enhanced");
+    apply();
+  }
+
+  var css = document.createElement("style");
+  css.textContent = ".table-tools{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin:.5em 0}" +
+    ".table-tools-status{margin:0;font-size:.9em}" +
+    ".sort-button{font:inherit;font-weight:bold;color:inherit;background:none;border:0;padding:0;" +
+    "text-align:left;cursor:pointer}" +
+    "th[aria-sort=ascending] .sort-button::after{content:' \\25B2'}" +
+    "th[aria-sort=descending] .sort-button::after{content:' \\25BC'}";
+  document.head.appendChild(css);
+
+  var tables = document.querySelectorAll("table#tbl-characteristics, table.table-tools, .table-tools table");
+  Array.prototype.forEach.call(tables, enhance);
+})();

@@ -1,0 +1,20 @@
+"""Rule draw_risk_of_bias_traffic_light: traffic-light plot (workflow/rules/synthesis.smk)."""
+
+from livingreview.figures import study_labels
+from livingreview.risk_of_bias import load_risk_of_bias, traffic_light_figure
+from livingreview.validation import load_table
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    studies = load_table(snakemake.input.studies, "studies")
+    traffic_light_figure(
+        load_risk_of_bias(snakemake.input.risk_of_bias, studies),
+        snakemake.output.svg,
+        snakemake.output.pdf,
+        snakemake.output.png,
+        labels=study_labels(studies, snakemake.input.bibliography),
+    )
+
+
+run_step(snakemake, lambda: main(snakemake))
