@@ -358,6 +358,11 @@ def _specs(c: PrismaCounts) -> list[_Spec]:
     return [replace(s, tooltip=_tooltip(s)) for s in specs]
 
 
+def drawn_boxes(counts: PrismaCounts) -> list[str]:
+    """Names (keys of :data:`BOX_NAMES`) of the content boxes drawn for ``counts``, in order."""
+    return [spec.name for spec in _specs(counts) if spec.kind == "box"]
+
+
 def _tooltip(spec: _Spec) -> str:
     return "\n".join(p.strip().replace(NBSP, " ") for p in spec.paragraphs)
 
@@ -739,7 +744,9 @@ def _svg_accessible(svg: str, placed: Layout, tooltips: bool) -> str:
         '<title id="prisma-title">PRISMA 2020 flow diagram</title>\n'
         f'<desc id="prisma-desc">{escape(_description(placed))}</desc>\n'
     )
-    svg = svg.replace("<svg ", '<svg role="img" aria-labelledby="prisma-title prisma-desc" ', 1)
+    # role="img" would hide the links inside from assistive technology.
+    role = "group" if tooltips else "img"
+    svg = svg.replace("<svg ", f'<svg role="{role}" aria-labelledby="prisma-title prisma-desc" ', 1)
     start = svg.index(">", svg.index("<svg ")) + 1
     svg = svg[:start] + "\n" + head + svg[start:].lstrip("\n")
     if tooltips:
@@ -748,6 +755,8 @@ def _svg_accessible(svg: str, placed: Layout, tooltips: bool) -> str:
             svg = svg.replace(tag, f"{tag}\n   <title>{escape(box.tooltip)}</title>", 1)
         # Links go to pages of the same website: open them in the same tab.
         svg = svg.replace(' target="_blank"', "")
+        # The overlay is unfilled, and an unfilled shape takes no clicks unless told to.
+        svg = re.sub(r"(<a [^>]*>\s*<path )", r'\1pointer-events="all" cursor="pointer" ', svg)
     return svg
 
 

@@ -385,6 +385,51 @@ def derive_counts(
     return counts
 
 
+@dataclass(frozen=True)
+class FlowRecords:
+    """The ledger rows behind the flow diagram, each new row in exactly one *exit* list.
+
+    A record leaves the flow once: removed before screening, excluded at
+    screening (in the other-methods arm: identified but not sought), not
+    retrieved, excluded at full text, or included. ``previous`` holds the rows
+    of the reports included in the previous version. Rows are plain dicts of
+    stripped strings, in ledger order. The lists are the same walk
+    :func:`derive_counts` counts, so their lengths are the diagram's numbers.
+    """
+
+    previous: list[dict[str, str]]
+    dbr_removed: list[dict[str, str]]
+    dbr_screened_out: list[dict[str, str]]
+    dbr_not_retrieved: list[dict[str, str]]
+    dbr_excluded: list[dict[str, str]]
+    other_not_sought: list[dict[str, str]]
+    other_not_retrieved: list[dict[str, str]]
+    other_excluded: list[dict[str, str]]
+    included: list[dict[str, str]]
+
+
+def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None) -> FlowRecords:
+    """Split the ledger into the records behind each exit of the PRISMA flow."""
+    ledger = _Ledger(records)
+    seen = previous.record_ids if previous else frozenset()
+    new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
+    dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
+    other = _walk([r for r in new_rows if r.get("source_type") in OTHER_SOURCES], False)
+    sought_ids = {id(r) for r in other.sought}
+    report_ids = previous.report_ids if previous else frozenset()
+    return FlowRecords(
+        previous=[r for r in ledger.rows if r.get("record_id") in report_ids],
+        dbr_removed=[r for r in dbr.rows if _is_removed(r)],
+        dbr_screened_out=[r for r in dbr.kept if r.get("screening") == "exclude"],
+        dbr_not_retrieved=dbr.not_retrieved,
+        dbr_excluded=dbr.excluded,
+        other_not_sought=[r for r in other.rows if id(r) not in sought_ids],
+        other_not_retrieved=other.not_retrieved,
+        other_excluded=other.excluded,
+        included=dbr.included + other.included,
+    )
+
+
 # --------------------------------------------------------------------------- #
 # Invariants
 # --------------------------------------------------------------------------- #
@@ -1175,23 +1220,35 @@ def read_counts(path: str | Path) -> PrismaCounts:
     return counts
 
 
+def read_reason_labels(protocol: str | Path) -> dict[str, str]:
+    """``exclusion_reasons`` (code -> label) of ``data/protocol.yaml``; empty if it has none."""
+    config = read_yaml(protocol, DataError)
+    labels = config.get("exclusion_reasons") if isinstance(config, dict) else None
+    return {str(code): str(label) for code, label in (labels or {}).items()}
+
+
 def derive_counts_from_files(
     records: str | Path,
     protocol: str | Path,
     counts_json: str | Path,
     template_csv: str | Path,
     previous: PreviousVersion | None = None,
+    counts_template: str | Path | None = None,
 ) -> PrismaCounts:
     """Derive and check the counts from ``data/records.csv`` and ``data/protocol.yaml``.
 
-    Writes ``counts_json`` (counts + Quarto variables) and ``template_csv`` (the
-    PRISMA2020 template). Nothing is written unless every check passes.
+    With ``counts_template`` (a filled-in PRISMA2020 CSV template, for teams
+    that only have counts) the counts are read from it instead of the ledger;
+    the same invariants apply. Writes ``counts_json`` (counts + Quarto
+    variables) and ``template_csv`` (the PRISMA2020 template). Nothing is
+    written unless every check passes.
     """
-    ledger = load_table(records, "records")
-    config = read_yaml(protocol, DataError)
-    reason_labels = config.get("exclusion_reasons") if isinstance(config, dict) else None
-    reason_labels = reason_labels or {}
-    counts = derive_counts(ledger, reason_labels, previous, records_file=str(records))
+    reason_labels = read_reason_labels(protocol)
+    if counts_template is not None:
+        counts = from_prisma2020_csv(Path(counts_template))
+    else:
+        ledger = load_table(records, "records")
+        counts = derive_counts(ledger, reason_labels, previous, records_file=str(records))
     json_text, csv_text = counts_to_json(counts, reason_labels), to_prisma2020_csv(counts)
     write_text(counts_json, json_text)
     write_text(template_csv, csv_text)

@@ -18,6 +18,7 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import json
 import posixpath
@@ -25,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,9 +34,10 @@ from typing import Any
 from ..errors import Problem, RenderError
 from . import ast as A
 from .book import BookModel, Chapter
+from .docx_layout import fit_sections
 from .finish import finish
 from .pandoc import ast_to, markdown_to_ast, run
-from .project import source_date, source_date_epoch
+from .project import Book, source_date, source_date_epoch
 from .reference_docx import build_reference_docx
 from .search import build_search_index
 
@@ -229,6 +231,9 @@ def write_html(
         for fmt in ("docx", "pdf")
         if fmt in formats and fmt in book.downloads
     ]
+    data_downloads = [
+        mm({"href": ms(rel), "label": ms(posixpath.basename(rel))}) for rel in book.resources
+    ]
     nav_items = []
     for ch, _ in pages:
         if ch.entry.kind == "part":
@@ -241,6 +246,8 @@ def write_html(
     images: set[str] = set()
     for ch, blocks in finished:
         _html_links(blocks, ch.page, id_pages, images)
+        blocks[:] = A.walk(blocks, lambda el, page=ch.page: _inline_linked_svg(el, page, book.root))
+        blocks[:] = A.walk(blocks, _scroll_table)
         root = "../" * ch.page.count("/")
         nav = []
         for kind, item in nav_items:
@@ -267,6 +274,7 @@ def write_html(
             "book-title": mi(copy.deepcopy(book_title)),
             "nav": ml(nav),
             "downloads": ml(downloads),
+            "data-downloads": ml(data_downloads),
         }
         for key in ("subtitle", "version", "date"):
             if key in front:
@@ -292,7 +300,7 @@ def write_html(
         out.write_text(html, encoding="utf-8", newline="\n")
     assets = staging / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
-    for name in ("style.css", "site.js"):
+    for name in ("style.css", "site.js", "table-tools.js"):
         (assets / name).write_text(
             (TEMPLATES / name).read_text(encoding="utf-8"), encoding="utf-8", newline="\n"
         )
@@ -305,6 +313,29 @@ def write_html(
         newline="\n",
     )
     for rel in sorted(images):
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(book.root / rel, target)
+    _copy_resources(book, staging)
+
+
+def _copy_resources(book: Book, staging: Path) -> None:
+    """Copy the files of ``project: resources:`` (data for readers) next to the pages."""
+    missing = [rel for rel in book.resources if not (book.root / rel).is_file()]
+    if missing:
+        raise RenderError(
+            [
+                Problem(
+                    "_quarto.yml",
+                    "file to publish with the website not found",
+                    column="project.resources",
+                    found=rel,
+                    fix="correct the path (relative to the project folder) or build the file first",
+                )
+                for rel in missing
+            ]
+        )
+    for rel in book.resources:
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(book.root / rel, target)
@@ -321,6 +352,69 @@ def _page_title(ch: Chapter, book_title: list[A.Element]) -> str:
     title = A.stringify(_nav_label(ch)) if ch.page != "index.html" else ""
     book = A.stringify(book_title)
     return f"{title} – {book}" if title and book else (title or book)
+
+
+def _scroll_table(el: A.Element) -> A.Element | None:
+    """Wrap a table in a scrolling region that keyboard users can focus and scroll.
+
+    The region is named after the table's caption; ``--cols`` lets the style sheet
+    give wide tables a minimum width so their columns stay readable.
+    """
+    if el["t"] != "Table":
+        return None
+    label = A.stringify(el["c"][1][1]) or el["c"][0][0] or "Table"
+    cols = len(el["c"][2])
+    return A.Div(
+        [el],
+        A.attr(
+            "",
+            ["table-scroll"],
+            {"role": "region", "tabindex": "0", "aria-label": label, "style": f"--cols: {cols}"},
+        ),
+    )
+
+
+_SVG_PROLOGUE = re.compile(r"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>)*\s*", re.S)
+_SVG_HREF = re.compile(r'(?P<attr>\s(?:xlink:)?href=")(?P<url>[^"#][^"]*)"')
+
+
+def _inline_linked_svg(el: A.Element, page: str, root: Path) -> A.Element | None:
+    """An SVG image whose shapes are hyperlinks (the PRISMA flow diagram) is inlined.
+
+    Links inside an SVG shown with ``<img>`` cannot be clicked, so such a figure
+    is written into the page itself. Its relative links, written relative to
+    the SVG file (so the file also works on its own), are rewritten relative to
+    the page. SVGs without links stay ``<img>`` (smaller pages, cached files).
+    """
+    if el["t"] != "Image":
+        return None
+    src = el["c"][2][0]
+    if not src.endswith(".svg") or ":" in src.split("/")[0]:
+        return None
+    here = posixpath.dirname(page)
+    rel = posixpath.normpath(posixpath.join(here, src))
+    path = root / rel
+    if not path.is_file():
+        return None
+    svg = path.read_text(encoding="utf-8")
+    if not re.search(r"<a\s[^>]*href=", svg):
+        return None
+    svg_dir = posixpath.dirname(rel)
+
+    def relink(match: re.Match[str]) -> str:
+        url = match["url"]
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^/", url, re.I):
+            return match.group(0)  # absolute: leave it
+        target, _, anchor = url.partition("#")
+        moved = posixpath.relpath(posixpath.normpath(posixpath.join(svg_dir, target)), here or ".")
+        return f'{match["attr"]}{moved}{"#" + anchor if anchor else ""}"'
+
+    svg = _SVG_HREF.sub(relink, _SVG_PROLOGUE.sub("", svg, count=1))
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, count=1, flags=re.S)
+    svg = svg.replace(
+        "<svg ", '<svg class="linked-figure" style="max-width: 100%; height: auto" ', 1
+    )
+    return A.RawInline("html", svg.rstrip("\n"))
 
 
 def _html_links(
@@ -378,7 +472,7 @@ def _title_blocks(front: dict[str, Any]) -> list[A.Element]:
             )
             for aff in front["affiliations"]["c"]
         ]
-        out.append(_styled("Affiliation", affs))
+        out.append(_styled("Affiliation", affs + _orcid_blocks(front["authors"]["c"])))
     facts = []
     if "version" in front:
         facts.append(
@@ -399,6 +493,20 @@ def _title_blocks(front: dict[str, Any]) -> list[A.Element]:
             words += _meta_inlines(kw)
         out.append(_styled("Keywords", [A.Para(words)]))
     return out
+
+
+def _orcid_blocks(authors: list[dict[str, Any]]) -> list[A.Element]:
+    """One line listing each author's ORCID iD as a link (none if no author has one)."""
+    items: list[A.Element] = []
+    for author in authors:
+        orcid = author["c"].get("orcid")
+        if not orcid:
+            continue
+        if items:
+            items += [A.Str(";"), A.Space()]
+        url = f"https://orcid.org/{orcid['c']}"
+        items += [*_meta_inlines(author["c"]["name"]), A.Space(), A.Link([A.Str(url)], url)]
+    return [A.Para([A.Str("ORCID"), A.Space(), A.Str("iD:"), A.Space(), *items])] if items else []
 
 
 def write_docx(
@@ -424,47 +532,54 @@ def write_docx(
         if book.format_option("docx", "toc", False):
             args.append("--toc")
         ast_to(document(blocks, meta), args, cwd=book.root, what="review.docx")
-    set_core_properties(
-        output,
-        A.stringify(_meta_inlines(front.get("title"))),
-        [a.name for a in book.authors],
-        [A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
+    core = functools.partial(
+        set_core_properties,
+        title=A.stringify(_meta_inlines(front.get("title"))),
+        authors=[a.name for a in book.authors],
+        keywords=[A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
     )
+    rewrite_docx_parts(output, {"docProps/core.xml": core, "word/document.xml": fit_sections})
 
 
-def set_core_properties(path: Path, title: str, authors: list[str], keywords: list[str]) -> None:
-    """Fill title, author and keywords of the DOCX's core properties.
+def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]) -> None:
+    """Rewrite named parts of a DOCX package in place.
+
+    The package is rewritten entry by entry with the same order and timestamps,
+    so the bytes stay as deterministic as Pandoc's.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename in rewrites:
+                data = rewrites[info.filename](data)
+            target.writestr(info, data)
+    path.write_bytes(out.getvalue())
+
+
+def set_core_properties(data: bytes, title: str, authors: list[str], keywords: list[str]) -> bytes:
+    """``docProps/core.xml`` with title, author and keywords filled in.
 
     Pandoc takes them from the ``title``/``author`` metadata, but those would also
     print its own title block; ours (with affiliations) is built from blocks.
-    The package is rewritten entry by entry with the same order and timestamps.
     """
     from xml.sax.saxutils import escape
 
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info.filename)) for info in source.infolist()]
     values = {
         "dc:title": title,
         "dc:creator": "; ".join(authors),
         "cp:keywords": ", ".join(keywords),
     }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
-                for tag, value in values.items():
-                    if not value:
-                        continue
-                    element = f"<{tag}>{escape(value)}</{tag}>"
-                    text, n = re.subn(rf"<{tag}\s*/>|<{tag}>.*?</{tag}>", element, text, flags=re.S)
-                    if n == 0:
-                        text = text.replace(
-                            "</cp:coreProperties>", element + "</cp:coreProperties>"
-                        )
-                data = text.encode("utf-8")
-            target.writestr(info, data)
-    path.write_bytes(out.getvalue())
+    text = data.decode("utf-8")
+    for tag, value in values.items():
+        if not value:
+            continue
+        element = f"<{tag}>{escape(value)}</{tag}>"
+        text, n = re.subn(rf"<{tag}\s*/>|<{tag}>.*?</{tag}>", element, text, flags=re.S)
+        if n == 0:
+            text = text.replace("</cp:coreProperties>", element + "</cp:coreProperties>")
+    return text.encode("utf-8")
 
 
 # ---------------------------------------------------------------- PDF (Typst)

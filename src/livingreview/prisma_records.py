@@ -1,0 +1,298 @@
+"""The records behind each box of the PRISMA flow diagram, as a page of the book.
+
+The website's flow diagram is interactive: every box links to a section of a
+generated appendix, ``results/prisma/records.qmd``, that lists the records
+behind it (title, year, source, decision, reason). DOCX and PDF carry the same
+appendix as their static twin.
+
+Each record of the ledger appears once, in the section of the box where it
+left the flow (removed before screening, excluded at screening, not
+retrieved, excluded at full text, or included). Boxes that records pass
+through (identified, screened, sought, assessed, total) list where their
+records went, with links, so a reader can follow every count down to the
+records. Both the sections and the diagram come from the same walk of the
+ledger (:func:`livingreview.prisma.flow_records`), so a section lists exactly
+as many records as its box shows.
+
+Sections have plain ids ``box-<box name>`` (for example
+``#box-records-screened``), not ``sec-`` ids, so they are not numbered
+cross-reference targets. Every data value is escaped
+(:func:`livingreview.markdown.escape_markdown`): a title holding HTML or
+Markdown shows as text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from .flow_diagram import draw_flow_diagram, drawn_boxes
+from .io import write_text
+from .markdown import escape_markdown
+from .prisma import (
+    FlowRecords,
+    PreviousVersion,
+    PrismaCounts,
+    derive_counts_from_files,
+    flow_records,
+    read_counts,
+    read_reason_labels,
+)
+from .validation import load_table
+
+SECTION_PREFIX = "box-"
+PAGE_TITLE = "PRISMA flow diagram: the records behind each box"
+PAGE_ID = "sec-prisma-records"
+NO_RECORDS_LINK = ("total_studies_ma",)  # the meta-analysis box has no record-level data
+
+COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
+# Dashes per column in the pipe table's separator: Pandoc's relative column widths.
+WIDTHS = (8, 34, 5, 14, 18, 21)
+
+
+def section_id(box: str) -> str:
+    """Id of the section for ``box`` (a name in :data:`flow_diagram.BOX_NAMES`)."""
+    return SECTION_PREFIX + box.replace("_", "-")
+
+
+def _n(count: int | None) -> str:
+    return f"n = {(count or 0):,}"
+
+
+def _titles(counts: PrismaCounts) -> dict[str, str]:
+    """Heading of each box's section, with its count(s) as drawn."""
+    c = counts
+    new = "New studies included in the review" if c.is_update else "Studies included in the review"
+    return {
+        "previous_studies": "Studies included in the previous version "
+        f"({_n(c.previous_studies)} studies, {_n(c.previous_reports)} reports)",
+        "database_results": "Records identified from databases and registers "
+        f"({_n(c.dbr_identified)})",
+        "duplicates": "Records removed before screening "
+        f"({_n(c.duplicates + c.excluded_automatic + c.excluded_other)})",
+        "records_screened": f"Records screened ({_n(c.records_screened)})",
+        "records_excluded": f"Records excluded at screening ({_n(c.records_excluded)})",
+        "dbr_sought_reports": "Reports sought for retrieval, databases and registers "
+        f"({_n(c.dbr_sought_reports)})",
+        "dbr_notretrieved_reports": "Reports not retrieved, databases and registers "
+        f"({_n(c.dbr_notretrieved_reports)})",
+        "dbr_assessed": "Reports assessed for eligibility, databases and registers "
+        f"({_n(c.dbr_assessed)})",
+        "dbr_excluded": f"Reports excluded, databases and registers ({_n(c.dbr_excluded_total)})",
+        "website_results": f"Records identified by other methods ({_n(c.other_identified)})",
+        "other_sought_reports": "Reports sought for retrieval, other methods "
+        f"({_n(c.other_sought_reports)})",
+        "other_notretrieved_reports": "Reports not retrieved, other methods "
+        f"({_n(c.other_notretrieved_reports)})",
+        "other_assessed": "Reports assessed for eligibility, other methods "
+        f"({_n(c.other_assessed)})",
+        "other_excluded": f"Reports excluded, other methods ({_n(c.other_excluded_total)})",
+        "new_studies": f"{new} ({_n(c.new_studies)} studies, {_n(c.new_reports)} reports)",
+        "total_studies": "Total studies included in the review "
+        f"({_n(c.total_studies)} studies, {_n(c.total_reports)} reports)",
+    }
+
+
+def _flows_to(counts: PrismaCounts) -> dict[str, list[tuple[str, str, int]]]:
+    """Boxes that records pass through: the boxes their records go on to, with counts."""
+    c = counts
+    removed = c.duplicates + c.excluded_automatic + c.excluded_other
+    dbr_included = c.dbr_assessed - c.dbr_excluded_total
+    other_included = c.other_assessed - c.other_excluded_total
+    included = "Included in the review"
+    return {
+        "database_results": [
+            ("duplicates", "Removed before screening", removed),
+            ("records_screened", "Screened", c.records_screened),
+        ],
+        "records_screened": [
+            ("records_excluded", "Excluded at screening", c.records_excluded),
+            ("dbr_sought_reports", "Sought for retrieval", c.dbr_sought_reports),
+        ],
+        "dbr_sought_reports": [
+            ("dbr_notretrieved_reports", "Not retrieved", c.dbr_notretrieved_reports),
+            ("dbr_assessed", "Assessed for eligibility", c.dbr_assessed),
+        ],
+        "dbr_assessed": [
+            ("dbr_excluded", "Excluded", c.dbr_excluded_total),
+            ("new_studies", included, dbr_included),
+        ],
+        "website_results": [
+            ("other_sought_reports", "Sought for retrieval", c.other_sought_reports),
+        ],
+        "other_sought_reports": [
+            ("other_notretrieved_reports", "Not retrieved", c.other_notretrieved_reports),
+            ("other_assessed", "Assessed for eligibility", c.other_assessed),
+        ],
+        "other_assessed": [
+            ("other_excluded", "Excluded", c.other_excluded_total),
+            ("new_studies", included, other_included),
+        ],
+        "total_studies": [
+            ("previous_studies", "Included in the previous version", c.previous_reports or 0),
+            ("new_studies", "Newly included", c.new_reports),
+        ],
+    }
+
+
+def _exits(flow: FlowRecords) -> dict[str, list[dict[str, str]]]:
+    """The records listed in each box's section (each new record in exactly one)."""
+    return {
+        "previous_studies": flow.previous,
+        "duplicates": flow.dbr_removed,
+        "records_excluded": flow.dbr_screened_out,
+        "dbr_notretrieved_reports": flow.dbr_not_retrieved,
+        "dbr_excluded": flow.dbr_excluded,
+        "website_results": flow.other_not_sought,
+        "other_notretrieved_reports": flow.other_not_retrieved,
+        "other_excluded": flow.other_excluded,
+        "new_studies": flow.included,
+    }
+
+
+def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[str, str]:
+    """``(decision, reason)`` of a ledger row, as shown in the records table."""
+    if row.get("duplicate_of"):
+        return f"Duplicate of {row['duplicate_of']}", row.get("removed_reason", "")
+    if row.get("removed") == "automation":
+        return "Marked ineligible by an automation tool", row.get("removed_reason", "")
+    if row.get("removed"):
+        return "Removed for another reason", row.get("removed_reason", "")
+    if row.get("screening") == "exclude":
+        return "Excluded at screening", row.get("screening_reason", "")
+    if row.get("retrieval") == "not_retrieved":
+        return "Not retrieved", ""
+    if row.get("eligibility") == "exclude":
+        code = row.get("exclusion_reason", "")
+        return "Excluded at full text", reason_labels.get(code, code)
+    if row.get("eligibility") == "include":
+        study = row.get("study_id", "")
+        return (f"Included: study {study}" if study else "Included"), ""
+    return "", ""
+
+
+def records_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
+    """A Markdown pipe table of ``rows``; every value escaped."""
+    lines = [
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join(":" + "-" * (w - 1) for w in WIDTHS) + "|",
+    ]
+    for row in rows:
+        decided, reason = decision(row, reason_labels)
+        cells = (
+            row.get("record_id", ""),
+            row.get("title", ""),
+            row.get("year", ""),
+            row.get("source", ""),
+            decided,
+            reason,
+        )
+        lines.append("| " + " | ".join(escape_markdown(c) for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def records_page_markdown(
+    counts: PrismaCounts,
+    flow: FlowRecords | None,
+    reason_labels: Mapping[str, str],
+    counts_source: str | None = None,
+) -> str:
+    """The appendix page: one section per drawn box, listing its records.
+
+    ``flow`` is ``None`` when the counts come from a PRISMA2020 template
+    (``counts_source`` names it): the sections then give the counts only.
+    """
+    titles, flows_to = _titles(counts), _flows_to(counts)
+    exits = _exits(flow) if flow is not None else {}
+    out = [f"# {PAGE_TITLE} {{#{PAGE_ID}}}", "", _introduction(flow, counts_source), ""]
+    for box in drawn_boxes(counts):
+        if box in NO_RECORDS_LINK:
+            continue
+        out += [f"## {titles[box]} {{#{section_id(box)} .unnumbered}}", ""]
+        present = set(drawn_boxes(counts))
+        targets = [t for t in flows_to.get(box, []) if t[0] in present]
+        if targets:
+            out += ["The records of this box went on to:", ""]
+            out += [f"- [{label}](#{section_id(t)}) ({_n(n)})" for t, label, n in targets]
+            out.append("")
+        if flow is None:
+            continue
+        rows = exits.get(box)
+        if rows is None:
+            continue
+        if targets and rows:  # website_results: identified but not sought
+            out += ["Records identified but not sought (duplicates, removed or screened out):", ""]
+        if rows:
+            out += [records_table(rows, reason_labels), ""]
+        elif not targets:
+            out += ["No records.", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _introduction(flow: FlowRecords | None, counts_source: str | None) -> str:
+    if flow is None:
+        source = escape_markdown(counts_source or "a PRISMA2020 template")
+        return (
+            f"The counts of the flow diagram were read from {source}, a PRISMA2020 template; "
+            "the review's build has no record-level list behind them."
+        )
+    return (
+        "On the website, each box of the PRISMA flow diagram links to its section below. "
+        "Every record of "
+        "the screening ledger appears once, in the box where it left the flow; boxes that "
+        "records pass through link to the boxes their records went on to."
+    )
+
+
+def record_links(
+    counts: PrismaCounts, svg_path: str | Path, page_path: str | Path
+) -> dict[str, str]:
+    """Link of every drawn box to its section, relative to where the SVG is published.
+
+    ``svg_path`` and ``page_path`` are in the project (``results/figures/prisma_flow.svg``,
+    ``results/prisma/records.qmd``; relative paths are taken from the working folder);
+    both keep their place under ``_book/``, so the link also works when the SVG file
+    is opened on its own.
+    """
+    page = Path(page_path).with_suffix(".html").resolve()
+    url = Path(os.path.relpath(page, Path(svg_path).resolve().parent)).as_posix()
+    return {b: f"{url}#{section_id(b)}" for b in drawn_boxes(counts) if b not in NO_RECORDS_LINK}
+
+
+def derive_prisma_outputs(
+    records: str | Path,
+    protocol: str | Path,
+    counts_json: str | Path,
+    template_csv: str | Path,
+    records_page: str | Path,
+    counts_template: str | Path | None = None,
+    previous: PreviousVersion | None = None,
+) -> PrismaCounts:
+    """Counts (JSON + PRISMA2020 template) and the records page, for rule derive_prisma_counts.
+
+    With ``counts_template`` the counts come from that PRISMA2020 template
+    instead of the ledger (see :func:`~livingreview.prisma.derive_counts_from_files`)
+    and the page gives counts only. Every file is written atomically, and
+    nothing is written unless every check passes.
+    """
+    counts = derive_counts_from_files(
+        records, protocol, counts_json, template_csv, previous, counts_template
+    )
+    reason_labels = read_reason_labels(protocol)
+    flow = None if counts_template else flow_records(load_table(records, "records"), previous)
+    source = str(counts_template) if counts_template else None
+    write_text(records_page, records_page_markdown(counts, flow, reason_labels, source))
+    return counts
+
+
+def draw_linked_flow_diagram(
+    counts_json: str | Path,
+    svg: str | Path,
+    pdf: str | Path,
+    png: str | Path,
+    records_page: str | Path,
+) -> None:
+    """Draw the flow diagram with every box of the SVG linked to its records section."""
+    counts = read_counts(counts_json)
+    draw_flow_diagram(counts, svg, pdf, png, links=record_links(counts, svg, records_page))

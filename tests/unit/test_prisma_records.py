@@ -1,0 +1,328 @@
+"""Tests for livingreview.prisma_records: the records behind each PRISMA box, the links,
+and counts taken from a PRISMA2020 template.
+
+Every ledger here is SYNTHETIC (helpers shared with test_prisma.py).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from test_prisma import REASONS, both_arms_ledger, exc, inc, ledger, rec, screened_out
+
+from livingreview.config import validate_config
+from livingreview.errors import ConfigError, PrismaError
+from livingreview.flow_diagram import drawn_boxes
+from livingreview.prisma import (
+    PreviousVersion,
+    counts_to_json,
+    derive_counts,
+    flow_records,
+    from_prisma2020_csv,
+    read_counts,
+    to_prisma2020_csv,
+)
+from livingreview.prisma_records import (
+    decision,
+    derive_prisma_outputs,
+    draw_linked_flow_diagram,
+    record_links,
+    records_page_markdown,
+    section_id,
+)
+
+ANCHOR = re.compile(r"^## .*\{#(?P<id>box-[a-z-]+) \.unnumbered\}$")
+
+
+def sections(page: str) -> dict[str, str]:
+    """Section id -> the Markdown under its heading."""
+    out: dict[str, str] = {}
+    current = None
+    for line in page.splitlines():
+        match = ANCHOR.match(line)
+        if match:
+            current = match["id"]
+            out[current] = ""
+        elif current:
+            out[current] += line + "\n"
+    return out
+
+
+def table_ids(markdown: str) -> list[str]:
+    """Record ids in the first column of the section's table rows."""
+    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    return [row.split("|")[1].strip() for row in rows[1:]]  # skip the header
+
+
+def both_arms_page() -> tuple[str, object]:
+    frame = both_arms_ledger()
+    counts = derive_counts(frame, REASONS)
+    return records_page_markdown(counts, flow_records(frame), REASONS), counts
+
+
+def test_every_record_is_listed_once_where_it_left_the_flow() -> None:
+    page, _ = both_arms_page()
+    listed = [rid for body in sections(page).values() for rid in table_ids(body)]
+    assert sorted(listed) == [f"R{i:03d}" for i in range(1, 17)]
+
+
+def test_each_exit_section_lists_as_many_records_as_its_box_counts() -> None:
+    page, counts = both_arms_page()
+    found = {sid: len(table_ids(body)) for sid, body in sections(page).items()}
+    removed = counts.duplicates + counts.excluded_automatic + counts.excluded_other
+    assert found[section_id("duplicates")] == removed == 3
+    assert found[section_id("records_excluded")] == counts.records_excluded == 2
+    assert found[section_id("dbr_notretrieved_reports")] == counts.dbr_notretrieved_reports
+    assert found[section_id("dbr_excluded")] == counts.dbr_excluded_total == 3
+    assert found[section_id("other_notretrieved_reports")] == counts.other_notretrieved_reports
+    assert found[section_id("other_excluded")] == counts.other_excluded_total == 1
+    assert found[section_id("new_studies")] == counts.new_reports == 4
+    # identified by other methods but never sought (screened out): listed in the arm's first box
+    assert table_ids(sections(page)[section_id("website_results")]) == ["R016"]
+
+
+def test_pass_through_boxes_link_to_where_their_records_went() -> None:
+    page, counts = both_arms_page()
+    screened = sections(page)[section_id("records_screened")]
+    assert f"[Excluded at screening](#box-records-excluded) (n = {counts.records_excluded})" in (
+        screened
+    )
+    assert f"(#box-dbr-sought-reports) (n = {counts.dbr_sought_reports})" in screened
+    assessed = sections(page)[section_id("dbr_assessed")]
+    assert "(#box-new-studies) (n = 3)" in assessed  # R001, R011, R012
+    every_link = re.findall(r"\]\(#(box-[a-z-]+)\)", page)
+    assert set(every_link) <= set(sections(page))
+
+
+def test_one_section_per_drawn_box_and_the_heading_carries_its_count() -> None:
+    page, counts = both_arms_page()
+    expected = [section_id(b) for b in drawn_boxes(counts)]
+    assert list(sections(page)) == expected
+    n = counts.records_screened
+    assert n == 9
+    assert f"## Records screened (n = {n}) {{#box-records-screened .unnumbered}}" in page
+    assert page.startswith("# PRISMA flow diagram: the records behind each box {#sec-prisma-")
+
+
+def test_decisions_and_reasons_shown_for_each_exit() -> None:
+    rows = {
+        "duplicate": ({"duplicate_of": "R9"}, ("Duplicate of R9", "")),
+        "automation": (
+            {"removed": "automation", "removed_reason": "tool X"},
+            ("Marked ineligible by an automation tool", "tool X"),
+        ),
+        "screened": (
+            {"screening": "exclude", "screening_reason": "animal study"},
+            ("Excluded at screening", "animal study"),
+        ),
+        "not retrieved": (
+            {"screening": "include", "retrieval": "not_retrieved"},
+            ("Not retrieved", ""),
+        ),
+        "excluded": (
+            {"eligibility": "exclude", "exclusion_reason": "wrong_population"},
+            ("Excluded at full text", "Wrong population"),
+        ),
+        "included": (
+            {"eligibility": "include", "study_id": "S1"},
+            ("Included: study S1", ""),
+        ),
+    }
+    for name, (row, expected) in rows.items():
+        assert decision(row, REASONS) == expected, name
+
+
+def test_data_values_are_escaped_in_the_table() -> None:
+    frame = ledger(
+        inc("S1", title="<script>alert(1)</script> | *bold* {{< var x >}}", source="A|B"),
+    )
+    counts = derive_counts(frame, REASONS)
+    page = records_page_markdown(counts, flow_records(frame), REASONS)
+    row = next(line for line in page.splitlines() if line.startswith("| R001"))
+    assert "<script>" not in page and "{{<" not in page
+    assert r"\<script\>alert(1)\</script\> \| \*bold\* \{\{\< var x \>\}\}" in row
+    assert len(re.findall(r"(?<!\\)\|", row)) == 7  # six cells, no cell split by data
+
+
+def test_empty_ledger_gives_a_page_that_says_so() -> None:
+    frame = ledger()
+    counts = derive_counts(frame, REASONS)
+    page = records_page_markdown(counts, flow_records(frame), REASONS)
+    included = sections(page)[section_id("new_studies")]
+    assert "No records." in included
+    assert "(n = 0 studies, n = 0 reports)" in page
+
+
+def test_updated_review_lists_the_previous_reports_once() -> None:
+    frame = ledger(
+        inc("S1"),  # R001: previous version
+        exc("wrong_population"),  # R002: previous version
+        inc("S1"),  # R003: new report of an old study
+        inc("S2"),  # R004
+        screened_out(),  # R005
+    )
+    previous = PreviousVersion(study_ids={"S1"}, report_ids={"R001"}, record_ids={"R001", "R002"})
+    counts = derive_counts(frame, REASONS, previous)
+    page = records_page_markdown(counts, flow_records(frame, previous), REASONS)
+    found = sections(page)
+    assert table_ids(found[section_id("previous_studies")]) == ["R001"]
+    assert table_ids(found[section_id("new_studies")]) == ["R003", "R004"]
+    assert "R002" not in page  # accounted for by the previous version, not counted again
+    total = found[section_id("total_studies")]
+    assert "(#box-previous-studies) (n = 1)" in total and "(#box-new-studies) (n = 2)" in total
+
+
+def test_template_counts_give_a_page_without_records() -> None:
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    page = records_page_markdown(counts, None, REASONS, counts_source="config/prisma\\_2020.csv")
+    assert "| Record |" not in page
+    assert "read from config/prisma" in page
+    assert list(sections(page)) == [section_id(b) for b in drawn_boxes(counts)]
+
+
+def test_links_point_from_the_svg_to_each_drawn_box_section() -> None:
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    links = record_links(counts, "results/figures/prisma_flow.svg", "results/prisma/records.qmd")
+    assert list(links) == drawn_boxes(counts)
+    assert links["records_screened"] == "../prisma/records.html#box-records-screened"
+
+
+def test_linked_svg_has_anchors_tooltips_and_clickable_overlays(tmp_path: Path) -> None:
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    counts_json = tmp_path / "counts.json"
+    counts_json.write_text(counts_to_json(counts, REASONS))
+    svg = tmp_path / "fig" / "flow.svg"
+    draw_linked_flow_diagram(
+        counts_json, svg, tmp_path / "f.pdf", tmp_path / "f.png", tmp_path / "p" / "records.qmd"
+    )
+    text = svg.read_text()
+    hrefs = re.findall(r'xlink:href="(\.\./p/records\.html#box-[a-z-]+)"', text)
+    assert len(hrefs) == len(drawn_boxes(counts))
+    assert text.count('pointer-events="all"') == len(hrefs)
+    assert f"<title>Records screened (n = {counts.records_screened})</title>" in text
+    assert 'role="group"' in text  # role="img" would hide the links from screen readers
+
+
+# --------------------------------------------------------------------------- #
+# derive_prisma_outputs: ledger or PRISMA2020 template
+# --------------------------------------------------------------------------- #
+
+
+def write_inputs(tmp_path: Path) -> tuple[Path, Path]:
+    frame = both_arms_ledger().drop(columns="_line")
+    records = tmp_path / "records.csv"
+    frame.fillna("").to_csv(records, index=False)
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump({"exclusion_reasons": REASONS}))
+    return records, protocol
+
+
+def outputs(tmp_path: Path) -> dict[str, Path]:
+    out = tmp_path / "out"
+    return {
+        "counts_json": out / "counts.json",
+        "template_csv": out / "prisma2020.csv",
+        "records_page": out / "records.qmd",
+    }
+
+
+def test_outputs_from_the_ledger(tmp_path: Path) -> None:
+    records, protocol = write_inputs(tmp_path)
+    paths = outputs(tmp_path)
+    counts = derive_prisma_outputs(records, protocol, **paths)
+    assert read_counts(paths["counts_json"]) == counts
+    assert from_prisma2020_csv(paths["template_csv"]) == counts
+    assert "| R016 |" in paths["records_page"].read_text()
+
+
+def test_counts_template_replaces_the_ledger(tmp_path: Path) -> None:
+    records, protocol = write_inputs(tmp_path)
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    template = tmp_path / "filled_in.csv"
+    template.write_text(to_prisma2020_csv(counts))
+    # The ledger now says something else: the template must win.
+    records.write_text(records.read_text().splitlines()[0] + "\n")
+    paths = outputs(tmp_path)
+    assert derive_prisma_outputs(records, protocol, **paths, counts_template=template) == counts
+    assert paths["template_csv"].read_text() == template.read_text()
+    page = paths["records_page"].read_text()
+    assert "filled\\_in.csv" in page and "| Record |" not in page
+
+
+def test_counts_template_must_add_up_and_nothing_is_written(tmp_path: Path) -> None:
+    records, protocol = write_inputs(tmp_path)
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    text = re.sub(r"^(records_screened,.*),\d+$", r"\1,999", to_prisma2020_csv(counts), flags=re.M)
+    assert ",999\n" in text
+    template = tmp_path / "bad.csv"
+    template.write_text(text)
+    paths = outputs(tmp_path)
+    with pytest.raises(PrismaError, match=r"bad\.csv.*box4 records_screened is 999"):
+        derive_prisma_outputs(records, protocol, **paths, counts_template=template)
+    assert not any(p.exists() for p in paths.values())
+
+
+def test_config_accepts_counts_template_and_rejects_unknown_keys() -> None:
+    base = {
+        "data": dict.fromkeys(
+            ["protocol", "records", "studies", "extraction_sources", "bibliography"], "x"
+        ),
+        "render": {"backend": "auto", "formats": ["html"]},
+    }
+    validate_config({**base, "prisma": {"counts_template": "data/prisma2020.csv"}})
+    with pytest.raises(ConfigError, match=r"\[prisma\.count_template\]: unknown setting"):
+        validate_config({**base, "prisma": {"count_template": "x.csv"}})
+
+
+def test_other_methods_only_has_no_screening_sections() -> None:
+    frame = ledger(
+        rec("citation_search", retrieval="retrieved", eligibility="include", study_id="S1"),
+        rec("website", retrieval="not_retrieved"),
+    )
+    counts = derive_counts(frame, REASONS)
+    page = records_page_markdown(counts, flow_records(frame), REASONS)
+    assert section_id("records_screened") not in page
+    assert next(iter(sections(page))) == section_id("website_results")
+
+
+# --------------------------------------------------------------------------- #
+# The ketamine review: its exported template round-trips to the same drawing
+# --------------------------------------------------------------------------- #
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_ketamine_template_round_trips_to_the_same_counts_and_drawing(tmp_path: Path) -> None:
+    out = tmp_path / "ledger"
+    counts = derive_prisma_outputs(
+        ROOT / "data" / "records.csv",
+        ROOT / "data" / "protocol.yaml",
+        out / "counts.json",
+        out / "prisma2020.csv",
+        out / "records.qmd",
+    )
+    assert counts.total_studies > 0 and counts.other_excluded
+    imported = from_prisma2020_csv(out / "prisma2020.csv")
+    assert imported == counts
+    again = tmp_path / "template"
+    assert (
+        derive_prisma_outputs(
+            ROOT / "data" / "records.csv",
+            ROOT / "data" / "protocol.yaml",
+            again / "counts.json",
+            again / "prisma2020.csv",
+            again / "records.qmd",
+            counts_template=out / "prisma2020.csv",
+        )
+        == counts
+    )
+    assert (again / "prisma2020.csv").read_bytes() == (out / "prisma2020.csv").read_bytes()
+    drawings = []
+    for folder in (out, again):
+        names = [folder / f"flow.{ext}" for ext in ("svg", "pdf", "png")]
+        draw_linked_flow_diagram(folder / "counts.json", *names, folder / "records.qmd")
+        drawings.append([p.read_bytes() for p in names])
+    assert drawings[0] == drawings[1]
