@@ -53,6 +53,71 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_path(args: argparse.Namespace, name: str) -> Path:
+    from .config import load_config
+
+    root = Path(args.project)
+    return root / load_config(root / "config" / "config.yaml")["data"][name]
+
+
+def _progress(stage: str, done: int, total: int) -> None:
+    print(f"{stage}: {done:,} of {total:,} records", file=sys.stderr)
+
+
+def _import_search(args: argparse.Namespace) -> int:
+    from .prisma import slugify
+    from .search_import import import_search
+
+    stem = f"{args.search_date}_{slugify(args.source)}"
+    sheet = Path(args.sheet or Path(args.project) / "screening" / f"{stem}.csv")
+    report = Path(args.report or Path(args.project) / "screening" / f"{stem}_dedup.csv")
+    result = import_search(
+        _data_path(args, "records"),
+        args.export,
+        source=args.source,
+        source_type=args.source_type,
+        search_date=args.search_date,
+        sheet=sheet,
+        report=report,
+        fmt=args.format,
+        progress=_progress,
+    )
+    print(result.summary())
+    print(f"screening sheet: {sheet}\nde-duplication report: {report}")
+    return 0
+
+
+def _screening_sheet(args: argparse.Namespace) -> int:
+    from .search_import import write_pending_sheet
+
+    count = write_pending_sheet(_data_path(args, "records"), args.output)
+    print(f"{count} records awaiting screening written to {args.output}")
+    return 0
+
+
+def _apply_screening(args: argparse.Namespace) -> int:
+    from .search_import import apply_screening
+
+    updated = apply_screening(_data_path(args, "records"), args.sheet, _data_path(args, "protocol"))
+    print(f"decisions for {len(updated)} records copied into the ledger")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from .releases import Scope, make_release, parse_assignment
+
+    scope = Scope(args.cutoff, tuple(parse_assignment(a) for a in args.assign))
+    folder = make_release(
+        Path(args.project),
+        version=args.version,
+        release_date=args.date,
+        note=args.note,
+        scope=scope,
+    )
+    print(f"released version {args.version} into {folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and documentation."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__)
@@ -72,6 +137,47 @@ def build_parser() -> argparse.ArgumentParser:
         "--formats", nargs="+", choices=["html", "docx", "pdf"], default=["html", "docx", "pdf"]
     )
     render.set_defaults(func=_render)
+
+    imp = sub.add_parser(
+        "import-search",
+        help="import a search export (RIS, PubMed/MEDLINE, CSV) into the ledger, de-duplicated",
+    )
+    imp.add_argument("export", help="the exported file")
+    imp.add_argument("--source", required=True, help="database or method, e.g. MEDLINE")
+    imp.add_argument(
+        "--source-type",
+        required=True,
+        choices=["database", "register", "website", "organisation", "citation_search"],
+    )
+    imp.add_argument("--search-date", required=True, help="YYYY-MM-DD the search was run")
+    imp.add_argument("--format", choices=["auto", "ris", "pubmed", "csv"], default="auto")
+    imp.add_argument(
+        "--sheet", help="screening sheet to write (default screening/<date>_<source>.csv)"
+    )
+    imp.add_argument("--report", help="de-duplication report (default ..._dedup.csv)")
+    imp.set_defaults(func=_import_search)
+
+    sheet = sub.add_parser("screening-sheet", help="write a sheet of records awaiting screening")
+    sheet.add_argument("output", help="CSV file to write")
+    sheet.set_defaults(func=_screening_sheet)
+
+    apply = sub.add_parser("apply-screening", help="copy a completed screening sheet's decisions")
+    apply.add_argument("sheet", help="the completed sheet")
+    apply.set_defaults(func=_apply_screening)
+
+    release = sub.add_parser("release", help="freeze the evidence state as a citable version")
+    release.add_argument("--version", required=True, help="version number, e.g. 2.0")
+    release.add_argument("--date", required=True, help="release date YYYY-MM-DD")
+    release.add_argument("--note", required=True, help="the authors' sentence for What's new")
+    release.add_argument("--cutoff", help="cover only records published up to YYYY-MM")
+    release.add_argument(
+        "--assign",
+        action="append",
+        default=[],
+        metavar="ID=in|out: REASON",
+        help="place a record whose date cannot be compared with the cut-off (repeatable)",
+    )
+    release.set_defaults(func=_release)
     return parser
 
 

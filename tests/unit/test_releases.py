@@ -1,0 +1,292 @@
+"""Releases: scope, snapshots, What's new, history, citation, and refusing bad releases.
+
+The synthetic review of tests/workflow/fixture_review.py supplies the data
+(SYNTHETIC: invented studies and records). Releases that need a full build are
+exercised in tests/workflow/test_releases.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from livingreview.errors import DataError, ReleaseError
+from livingreview.evidence import load_review_data
+from livingreview.releases import (
+    Assignment,
+    Release,
+    Scope,
+    accounted_record_ids,
+    citation_markdown,
+    freeze,
+    history_markdown,
+    make_release,
+    parse_assignment,
+    previous_release,
+    read_release,
+    release_state,
+    scope_record_ids,
+    whats_new_markdown,
+    with_numbers,
+)
+from livingreview.releases import _snapshot_text as snapshot_text
+
+
+def _load_fixture_module():
+    """tests/workflow/fixture_review.py, loaded by path (tests/ is not a package)."""
+    path = Path(__file__).resolve().parents[1] / "workflow" / "fixture_review.py"
+    spec = importlib.util.spec_from_file_location("fixture_review", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_fixture_review = _load_fixture_module().make_fixture_review
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_fixture_review(tmp_path)
+
+
+def review_data(project: Path):
+    return load_review_data(
+        protocol=project / "data" / "protocol.yaml",
+        records=project / "data" / "records.csv",
+        studies=project / "data" / "studies.csv",
+        sources=project / "data" / "extraction_sources.csv",
+        bibliography=project / "refs" / "references.bib",
+    )
+
+
+def variables(included: int, participants: int, reports: int) -> dict:
+    return {
+        "studies": {"included": included, "participants": participants},
+        "prisma": {"reports": {"total": reports}},
+        "diagnosis": {"ptsd": {"label": "PTSD", "studies": included - 1}},
+    }
+
+
+def release(version: str, studies: dict, records: tuple[str, ...], numbers: dict, **kw) -> Release:
+    return Release(
+        version=version,
+        date=kw.get("date", "2026-11-27"),
+        search_date="2026-11-01",
+        note=kw.get("note", f"Synthetic note for {version}."),
+        scope=kw.get("scope", Scope()),
+        inputs=kw.get("inputs", {"records": "0" * 64}),
+        studies=studies,
+        record_ids=records,
+        report_ids=kw.get("reports", records[:1]),
+        pending_ids=(),
+        prisma=numbers["prisma"],
+        variables=numbers,
+    )
+
+
+V1 = release(
+    "1.0",
+    {"alpha2019": {"bib_key": "alpha2019", "n": 18, "main_finding": "fell at 24 h"}},
+    ("R1", "R2"),
+    variables(1, 18, 2),
+    scope=Scope("2019-12", (Assignment("R3", False, "synthetic: after the cut-off"),)),
+)
+V2 = release(
+    "2.0",
+    {
+        "alpha2019": {"bib_key": "alpha2019", "n": 20, "main_finding": "fell at 24 h"},
+        "beta2021": {"bib_key": "beta2021", "n": 12, "main_finding": "PCL-5 improved"},
+    },
+    ("R1", "R2", "R3"),
+    variables(2, 32, 3),
+    note="Synthetic: adds beta2021.",
+)
+
+
+def test_whats_new_lists_added_changed_studies_and_changed_counts() -> None:
+    text = whats_new_markdown([V1, V2])
+    assert text.startswith("## What's new in version 2.0 {.unnumbered}")
+    assert "Synthetic: adds beta2021." in text
+    assert "**Studies added (1):** beta2021 [@beta2021]." in text
+    assert "**Studies removed:** none." in text
+    assert "alpha2019 [@alpha2019]: participants 18 → 20" in text
+    assert "| Included studies | 1 | 2 |" in text
+    assert "| Participants in included studies | 18 | 32 |" in text
+    assert "| Included reports | 2 | 3 |" in text
+    assert "| Studies: PTSD | 0 | 1 |" in text
+
+
+def test_history_has_cochrane_tables_links_and_scope_assignments() -> None:
+    text = history_markdown([V1, V2], link_prefix="../")
+    whats_new, history = text.split("## History {.unnumbered}")
+    assert whats_new.index("| 2026-11-27 | New studies added |") < whats_new.index(
+        "| 2026-11-27 | First version released |"
+    )
+    assert "Studies added: 1, removed: 0, with changed values: 1." in whats_new
+    assert "| 1.0 | 2026-11-27 | 2026-11-01 | records published up to December 2019; 1 record" in (
+        history
+    )
+    assert "[PDF](../releases/1.0/review.pdf), [DOCX](../releases/1.0/review.docx)" in history
+    assert "- R3 (not in version 1.0): synthetic: after the cut-off" in history
+
+
+def test_citation_for_release_and_for_draft() -> None:
+    released = citation_markdown(
+        "Synthetic review", ["Ann Alpha", "Bob B. Beta"], [V1, V2], {"status": "released"}
+    )
+    assert "Alpha A, Beta BB. Synthetic review. Version 2.0, released 27 November 2026." in (
+        released
+    )
+    assert "author = {Alpha, Ann and Beta, Bob B.}" in released
+    assert "version = {2.0}" in released
+    draft = citation_markdown("Synthetic review", ["Ann Alpha"], [V1, V2], {"status": "draft"})
+    assert "unreleased draft made after version 2.0; please cite version 2.0" in draft
+
+
+def test_state_is_released_only_when_every_data_file_matches() -> None:
+    assert release_state([V1, V2], {"records": "0" * 64})["version"] == "2.0"
+    draft = release_state([V1, V2], {"records": "1" * 64})
+    assert (draft["version"], draft["status"]) == ("2.0+draft", "draft")
+    assert release_state([], {})["version"] == "draft"
+
+
+def test_previous_arm_is_latest_release_unless_nothing_new_since() -> None:
+    assert previous_release([V1, V2], ["R1", "R2", "R3", "R4"]) is V2
+    assert previous_release([V1, V2], ["R1", "R2", "R3"]) is V1
+    assert previous_release([V1], ["R1", "R2"]) is None
+    assert previous_release([], ["R1"]) is None
+
+
+def test_snapshot_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "1.0" / "release.yaml"
+    path.parent.mkdir()
+    path.write_text(snapshot_text(V1))
+    again = read_release(path)
+    assert again == V1
+    assert again.previous_version().study_ids == frozenset({"alpha2019"})
+
+
+def test_edited_snapshot_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "1.0" / "release.yaml"
+    path.parent.mkdir()
+    path.write_text(snapshot_text(V1).replace("version: '1.0'", "version: one"))
+    with pytest.raises(ReleaseError, match=r"release\.yaml \[version\]"):
+        read_release(path)
+
+
+def test_scope_needs_every_uncomparable_record_assigned(project: Path) -> None:
+    data = review_data(project)
+    with pytest.raises(ReleaseError) as info:
+        scope_record_ids(data, Scope("2020-06"), "data/records.csv")
+    text = str(info.value)
+    # R2 (2020) and R5/R6 (no year) cannot be compared with June 2020
+    assert re.findall(r"cannot tell whether record (R\d)", text) == ["R2", "R5", "R6"]
+    assert "data/records.csv:3 [year]" in text
+    scope = Scope(
+        "2020-06",
+        tuple(
+            parse_assignment(a)
+            for a in ("R2=out: synthetic", "R5=in: synthetic", "R6=in: synthetic")
+        ),
+    )
+    assert scope_record_ids(data, scope, "data/records.csv") == ["R1", "R4", "R5", "R6"]
+
+
+def test_freeze_scoped_version_keeps_its_studies_and_records(project: Path) -> None:
+    data = review_data(project)
+    scope = Scope("2020-12", (Assignment("R5", True, "s"), Assignment("R6", True, "s")))
+    snap = freeze(
+        data,
+        version="1.0",
+        release_date="2026-11-27",
+        note="Synthetic",
+        scope=scope,
+        releases=[],
+        inputs={},
+    )
+    assert list(snap.studies) == ["alpha2019"]
+    assert snap.report_ids == ("R1", "R2")
+    assert snap.record_ids == ("R1", "R2", "R4", "R5", "R6")
+    assert snap.studies["alpha2019"]["n"] == 18
+    numbers = with_numbers(snap, {"studies": {"included": 1}, "prisma": {"x": 1}, "release": {}})
+    assert numbers.prisma == {"x": 1} and "release" not in numbers.variables
+    assert accounted_record_ids([{"record_id": "X", "screening": "include"}]) == []
+
+
+def test_release_refuses_invalid_data_and_writes_nothing(project: Path) -> None:
+    path = project / "data" / "studies.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0]["n"] = "eighteen"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(DataError, match=r"studies\.csv:2 \[n\]"):
+        make_release(project, version="1.0", release_date="2026-11-27", note="Synthetic")
+    assert not (project / "releases").exists()
+
+
+class FailingBuild:
+    """A build that fails the way a broken chapter makes snakemake fail."""
+
+    def __init__(self, project: Path, epoch: str) -> None:
+        self.project = project
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def overlay(self, files) -> None:
+        self.files = dict(files)
+
+    def run(self, wanted, targets=()):
+        raise ReleaseError.single("snakemake", "the build of the release failed")
+
+
+def test_release_refuses_a_failing_build_and_writes_nothing(project: Path) -> None:
+    with pytest.raises(ReleaseError, match="build of the release failed"):
+        make_release(
+            project,
+            version="1.0",
+            release_date="2026-11-27",
+            note="Synthetic",
+            builder=FailingBuild,
+        )
+    assert not (project / "releases").exists()
+
+
+@pytest.mark.parametrize(
+    ("version", "date", "message"),
+    [
+        pytest.param("v1", "2026-11-27", "not a version number", id="bad-version"),
+        pytest.param("1.0", "27/11/2026", "not a date", id="bad-date"),
+        pytest.param("0.9", "2026-11-27", "must be greater than the latest release", id="older"),
+        pytest.param("1.0", "2026-11-27", "already released", id="existing"),
+        pytest.param("1.1", "2026-01-01", "is before the latest release", id="earlier-date"),
+    ],
+)
+def test_release_refuses_bad_or_existing_versions(
+    project: Path, version: str, date: str, message: str
+) -> None:
+    folder = project / "releases" / "1.0"
+    folder.mkdir(parents=True)
+    snapshot = snapshot_text(V1)
+    (folder / "release.yaml").write_text(snapshot)
+    with pytest.raises(ReleaseError, match=message):
+        make_release(project, version=version, release_date=date, note="Synthetic")
+    assert (folder / "release.yaml").read_text() == snapshot
+    assert sorted(p.name for p in (project / "releases").iterdir()) == ["1.0"]
+
+
+def test_assignment_syntax() -> None:
+    assert parse_assignment("R11 = out:  later  than the cut-off") == Assignment(
+        "R11", False, "later than the cut-off"
+    )
+    with pytest.raises(ReleaseError, match="RECORD_ID=in: reason"):
+        parse_assignment("R11=maybe")

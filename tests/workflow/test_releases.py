@@ -1,0 +1,196 @@
+"""End to end: release a synthetic review, add a study, release again, build the site.
+
+Checks What's new, the version history, the PRISMA previous/new/total arithmetic
+and the version stamp in the website, the DOCX and the PDF, and that every
+release's PDF and DOCX is published at a stable URL. SYNTHETIC DATA only
+(tests/workflow/fixture_review.py plus one invented study added here).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from livingreview.releases import make_release
+
+from .fixture_review import make_fixture_review
+from .test_build import docx_text, html_text, pdf_text, snakemake
+
+pytestmark = pytest.mark.workflow
+
+HISTORY_CHAPTER = """\
+# Version history {#sec-version-history}
+
+{{< include ../results/releases/history.md >}}
+"""
+
+
+def _append_csv(path: Path, row: dict[str, str]) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        fields = next(csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=fields).writerow(row)
+
+
+def _use_release_pages(project: Path) -> None:
+    """Stamp the book with the release variables and include the generated pages."""
+    quarto = yaml.safe_load((project / "_quarto.yml").read_text())
+    quarto["version"] = "{{< var release.version >}}"
+    quarto["date"] = "{{< var release.date >}}"
+    quarto["book"]["appendices"] = ["manuscript/09-history.qmd"]
+    (project / "_quarto.yml").write_text(yaml.safe_dump(quarto, sort_keys=False))
+    index = (project / "index.qmd").read_text()
+    head, rest = index.split("\n", 1)
+    (project / "index.qmd").write_text(
+        f"{head}\n\n{{{{< include results/releases/whats_new.md >}}}}\n{rest}\n"
+        "{{< include results/releases/cite.md >}}\n"
+    )
+    (project / "manuscript" / "09-history.qmd").write_text(HISTORY_CHAPTER)
+
+
+def _add_synthetic_study(project: Path) -> None:
+    data = project / "data"
+    _append_csv(
+        data / "records.csv",
+        {
+            "record_id": "R7",
+            "source_type": "citation_search",
+            "source": "Synthetic citation search",
+            "search_date": "2025-01-01",
+            "title": "Synthetic trial G",
+            "year": "2024",
+            "screening": "include",
+            "retrieval": "retrieved",
+            "eligibility": "include",
+            "study_id": "gamma2024",
+            "bib_key": "gamma2024",
+        },
+    )
+    _append_csv(
+        data / "studies.csv",
+        {
+            "study_id": "gamma2024",
+            "bib_key": "gamma2024",
+            "diagnosis_group": "ptsd",
+            "design_class": "single_arm",
+            "n": "30",
+            "main_finding": "Synthetic finding: anxiety fell",
+        },
+    )
+    _append_csv(
+        data / "extraction_sources.csv",
+        {"study_id": "gamma2024", "field": "*", "source": "synthetic:fixture", "note": "synthetic"},
+    )
+    with (project / "refs" / "references.bib").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n@article{gamma2024,\n  author = {Gamma, Gus},\n  title = {Synthetic trial G},\n"
+            "  journal = {Synthetic Psychiatry},\n  year = {2024}\n}\n"
+        )
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = make_fixture_review(tmp_path_factory.mktemp("living"))
+    _use_release_pages(project)
+    make_release(project, version="1.0", release_date="2026-01-15", note="Synthetic first version.")
+    _add_synthetic_study(project)
+    make_release(
+        project, version="2.0", release_date="2026-06-30", note="Synthetic update adding G."
+    )
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return project
+
+
+def test_snapshots_are_small_and_hold_the_evidence_state(released: Path) -> None:
+    v1 = yaml.safe_load((released / "releases" / "1.0" / "release.yaml").read_text())
+    v2 = yaml.safe_load((released / "releases" / "2.0" / "release.yaml").read_text())
+    assert sorted(v1["studies"]) == ["alpha2019", "beta2021"]
+    assert sorted(v2["studies"]) == ["alpha2019", "beta2021", "gamma2024"]
+    assert v2["studies"]["gamma2024"]["n"] == 30
+    assert v2["variables"]["studies"]["included"] == 3
+    assert v2["prisma"]["studies"] == {"new": 1, "previous": 2, "total": 3}
+    assert (released / "releases" / "1.0" / "release.yaml").stat().st_size < 20_000
+
+
+def test_prisma_previous_new_total_arithmetic(released: Path) -> None:
+    counts = json.loads((released / "results" / "prisma" / "counts.json").read_text())["counts"]
+    assert (counts["previous_studies"], counts["new_studies"], counts["total_studies"]) == (2, 1, 3)
+    assert (counts["previous_reports"], counts["new_reports"], counts["total_reports"]) == (3, 1, 4)
+    assert counts["citations_results"] == 1  # only R7 is new in version 2.0
+    svg = (released / "results" / "figures" / "prisma_flow.svg").read_text()
+    assert "Studies included in previous version of review (n = 2)" in svg
+
+
+def test_whats_new_and_citation_on_the_website(released: Path) -> None:
+    text = " ".join(html_text(released, "index.html").get_text(" ").split())
+    assert "What’s new in version 2.0" in text or "What's new in version 2.0" in text
+    assert "Synthetic update adding G." in text
+    assert "Studies added (1): gamma2024" in text
+    assert "Included studies 2 3" in text
+    assert "Version 2.0, released 30 June 2026" in text
+    code = html_text(released, "index.html").find("pre").get_text()
+    assert code.startswith("@misc{author2026v2_0,")
+    assert "version = {2.0}" in code
+
+
+def test_version_history_page(released: Path) -> None:
+    page = html_text(released, "manuscript/09-history.html")
+    rows = [[c.get_text(" ", strip=True) for c in tr.find_all("td")] for tr in page.find_all("tr")]
+    rows = [r for r in rows if r]
+    assert rows[0][:2] == ["2026-06-30", "New studies added"]
+    assert rows[1][:2] == ["2026-01-15", "First version released"]
+    history = [r for r in rows if r and r[0] in ("1.0", "2.0")]
+    assert [(r[0], r[1], r[4], r[5]) for r in history] == [
+        ("2.0", "2026-06-30", "3", "4"),
+        ("1.0", "2026-01-15", "2", "3"),
+    ]
+    links = {a["href"] for a in page.find_all("a")}
+    assert {"../releases/1.0/review.pdf", "../releases/1.0/review.docx"} <= links
+
+
+def test_version_stamp_in_all_three_formats(released: Path) -> None:
+    assert "v2.0" in html_text(released, "index.html").get_text()
+    assert "Version 2.0" in " ".join(docx_text(released).split())
+    pdf = " ".join(pdf_text(released).split())
+    assert "Version 2.0" in pdf and "2026-06-30" in pdf
+
+
+def test_every_release_published_at_a_stable_url(released: Path) -> None:
+    for version, date in (("1.0", "2026-01-15"), ("2.0", "2026-06-30")):
+        pdf = released / "_book" / "releases" / version / "review.pdf"
+        assert pdf.read_bytes() == (released / "releases" / version / "review.pdf").read_bytes()
+        assert (released / "_book" / "releases" / version / "review.docx").is_file()
+        text = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
+        assert f"Version {version}" in text and date in text
+
+
+def test_draft_after_a_release_is_stamped_as_draft(released: Path, tmp_path: Path) -> None:
+    import shutil
+
+    project = tmp_path / "draft"
+    shutil.copytree(released, project, symlinks=True)
+    _append_csv(
+        project / "data" / "records.csv",
+        {
+            "record_id": "R8",
+            "source_type": "database",
+            "source": "Synthetic MEDLINE",
+            "search_date": "2026-07-01",
+            "title": "Synthetic excluded record",
+            "screening": "exclude",
+        },
+    )
+    result = snakemake(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    variables = yaml.safe_load((project / "_variables.yml").read_text())
+    assert variables["release"]["version"] == "2.0+draft"
+    counts = json.loads((project / "results" / "prisma" / "counts.json").read_text())["counts"]
+    # the draft's previous arm is version 2.0; the new record is screened out
+    assert (counts["previous_studies"], counts["new_studies"]) == (3, 0)
+    assert counts["records_excluded"] == 1
