@@ -23,8 +23,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "results", "_book", "_book.*", ".snakemake", "logs", "_variables.yml",
-    "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
+    ".git",
+    ".venv",
+    "results",
+    "_book",
+    "_book.*",
+    ".snakemake",
+    "logs",
+    "_variables.yml",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
 )
 
 
@@ -33,7 +43,10 @@ def snakemake(project: Path) -> float:
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--quiet", "all"],
-        cwd=project, capture_output=True, text=True, check=False,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     elapsed = time.perf_counter() - start
     if result.returncode != 0:
@@ -47,8 +60,9 @@ def one_round(source: Path) -> dict[str, float]:
         shutil.copytree(source, project, ignore=COPY_IGNORE)
         times = {"cold build": snakemake(project), "no-op rebuild": snakemake(project)}
         chapter = sorted((project / "manuscript").glob("*.qmd"))[0]
-        chapter.write_text(chapter.read_text(encoding="utf-8") + "\nBenchmark edit.\n",
-                           encoding="utf-8")
+        chapter.write_text(
+            chapter.read_text(encoding="utf-8") + "\nBenchmark edit.\n", encoding="utf-8"
+        )
         times["rebuild after editing one chapter"] = snakemake(project)
         return times
 

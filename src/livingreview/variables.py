@@ -18,6 +18,18 @@ Chapters never type a number that the data hold; they write
     ``first_date`` / ``last_date``: earliest and latest search date in the ledger.
 ``prisma``
     every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
+``cumulative``
+    the same keys as ``prisma`` for the whole ledger, every version together
+    (equal to ``prisma`` until the first update; see :func:`cumulative_counts`).
+``release``
+    ``version``, ``date``, ``status`` (released or draft), ``latest`` and
+    ``search_date`` of the version the outputs carry (see :mod:`livingreview.releases`).
+``synthesis``
+    studies per combined direction of effect and outcome domain (see
+    :func:`livingreview.synthesis.synthesis_variables`), when outcomes are given.
+``rob``
+    studies assessed per tool and overall judgement (see
+    :func:`livingreview.risk_of_bias.rob_variables`), when judgements are given.
 
 Numbers of 1,000 or more are written with thousands separators ("2,030"), as
 the flow diagram prints them.
@@ -106,13 +118,36 @@ def collect_variables(
     records: pd.DataFrame,
     protocol: dict[str, Any],
     prisma: dict[str, Any],
+    *,
+    outcomes: pd.DataFrame | None = None,
+    risk_of_bias: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """All variables for ``_variables.yml``, in a stable key order."""
+    from .risk_of_bias import rob_variables  # imported here: they pull in matplotlib
+    from .synthesis import synthesis_variables
+
     variables = study_variables(studies, protocol)
     variables["studies"].update(report_years(records))
     variables["search"] = search_dates(records)
     variables["prisma"] = prisma
+    if outcomes is not None:
+        variables["synthesis"] = synthesis_variables(outcomes, studies)
+    if risk_of_bias is not None:
+        variables["rob"] = rob_variables(risk_of_bias)
     return format_numbers(variables)
+
+
+def cumulative_counts(records: pd.DataFrame, protocol: str | Path) -> dict[str, Any]:
+    """PRISMA counts of the whole ledger, every version together (no previous arm).
+
+    After an update the ``prisma`` keys describe the flow diagram, whose arms
+    count only the records new since the previous release; prose about the
+    review as a whole quotes these ``cumulative`` keys instead.
+    """
+    from .prisma import counts_as_variables, derive_counts
+
+    reasons = (read_yaml(protocol, DataError) or {}).get("exclusion_reasons") or {}  # type: ignore[union-attr]
+    return counts_as_variables(derive_counts(records, reasons), reasons)
 
 
 def write_variables(
@@ -121,14 +156,36 @@ def write_variables(
     records: str | Path,
     protocol: str | Path,
     output: str | Path,
+    *,
+    outcomes: str | Path | None = None,
+    risk_of_bias: str | Path | None = None,
+    release: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Compute every variable from the data files and write ``_variables.yml`` atomically."""
+    """Compute every variable from the data files and write ``_variables.yml`` atomically.
+
+    ``release`` (results/releases/state.json) gives the ``release.*`` keys: the
+    version and date the outputs carry (see :mod:`livingreview.releases`).
+
+    ``outcomes`` and ``risk_of_bias`` (data/outcomes.csv, data/risk_of_bias.csv)
+    are optional; their counts are added when given.
+    """
+    from .risk_of_bias import load_risk_of_bias
+    from .synthesis import load_outcomes
+
     prisma = json.loads(read_text(counts_json))["variables"]
+    study_table = load_table(studies, "studies")
     variables = collect_variables(
-        load_table(studies, "studies"),
+        study_table,
         load_table(records, "records"),
         read_yaml(protocol, DataError),  # type: ignore[arg-type]
         prisma,
+        outcomes=None if outcomes is None else load_outcomes(outcomes, study_table),
+        risk_of_bias=None if risk_of_bias is None else load_risk_of_bias(risk_of_bias, study_table),
     )
+    variables["cumulative"] = format_numbers(
+        cumulative_counts(load_table(records, "records"), protocol)
+    )
+    if release is not None:
+        variables["release"] = json.loads(read_text(release))
     write_yaml(output, variables)
     return variables

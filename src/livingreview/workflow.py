@@ -9,6 +9,7 @@ fix, without a Python traceback.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import subprocess
@@ -48,6 +49,35 @@ def _last_commit_time(root: Path) -> str | None:
         return None
     value = result.stdout.strip()
     return value if result.returncode == 0 and value.isdigit() else None
+
+
+PACKAGE = Path(__file__).resolve().parent
+SHARED_MODULES = ("errors", "io", "validation", "markdown", "workflow")
+
+
+def code_version(*modules: str) -> str:
+    """A short hash of the package code a rule runs.
+
+    Rules pass it as a ``params:`` value, so Snakemake reruns a rule when the
+    code behind it changes (by default it notices only a changed script).
+    ``modules`` are module names (``"tables"``) or subpackage names
+    (``"render"``, every file in it, templates included); the shared modules
+    every rule uses are always included.
+    """
+    digest = hashlib.sha256()
+    for name in sorted(set(modules) | set(SHARED_MODULES)):
+        target = PACKAGE / name
+        files = (
+            sorted(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if target.is_dir()
+            else [target.with_suffix(".py")]
+        )
+        for path in files:
+            digest.update(path.relative_to(PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    for schema in sorted((PACKAGE / "schemas").glob("*.yaml")):
+        digest.update(schema.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def run_step(snakemake: Any, step: Callable[[], object]) -> None:

@@ -166,6 +166,43 @@ STUDIES = [
     },
 ]
 
+OUTCOME_COLUMNS = [
+    "study_id", "domain", "measure", "comparison", "dosing", "timepoint", "time_value",
+    "time_unit", "time_from", "time_role", "direction", "n", "reported", "source",
+]  # fmt: skip
+
+OUTCOMES = [
+    {"study_id": "alpha2019", "domain": "anxiety", "measure": "HAM-A", "comparison": "control",
+     "dosing": "single", "timepoint": "24 h", "time_value": "24", "time_unit": "hours",
+     "time_from": "dose", "time_role": "onset", "direction": "benefit",
+     "reported": "Synthetic result: anxiety fell at 24 h"},
+    {"study_id": "beta2021", "domain": "anxiety", "measure": "PCL-5", "comparison": "baseline",
+     "dosing": "repeated", "timepoint": "end of treatment", "time_role": "endpoint",
+     "direction": "benefit", "reported": "Synthetic result: PCL-5 improved"},
+]  # fmt: skip
+
+ROB_COLUMNS = [
+    "study_id", "tool", "result_assessed", *[f"D{i}" for i in range(1, 8)], "overall", "weight",
+    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "source",
+]  # fmt: skip
+
+
+def _rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dict[str, str]:
+    row = {"study_id": study_id, "tool": tool, "result_assessed": "Synthetic anxiety result",
+           "overall": judgements[-1], "weight": weight, "overall_support": "Synthetic reason",
+           "source": "https://example.org/synthetic"}  # fmt: skip
+    for i, judgement in enumerate(judgements[:-1], start=1):
+        row[f"D{i}"], row[f"D{i}_support"] = judgement, "Synthetic reason"
+    return row
+
+
+RISK_OF_BIAS = [
+    _rob_row(
+        "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
+    ),
+    _rob_row("beta2021", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "12"),
+]
+
 BIB = """\
 @article{alpha2019,
   author = {Alpha, Ann and Other, Oscar},
@@ -199,12 +236,24 @@ BIB = """\
 """
 
 QUARTO = {
-    "project": {"type": "book", "output-dir": "_book"},
+    "project": {
+        "type": "book",
+        "output-dir": "_book",
+        "resources": [
+            "data/records.csv",
+            "data/studies.csv",
+            "data/protocol.yaml",
+            "refs/references.bib",
+            "results/prisma/prisma2020.csv",
+        ],
+    },
     "book": {
         "title": "Synthetic review",
         "author": [{"name": "Test Author", "affiliations": ["Synthetic University"]}],
         "output-file": "review",
+        "downloads": ["docx", "pdf"],
         "chapters": ["index.qmd", "manuscript/01-results.qmd", "manuscript/02-references.qmd"],
+        "appendices": ["results/prisma/records.qmd"],  # generated: the records behind PRISMA
     },
     "bibliography": "refs/references.bib",
     "link-citations": True,
@@ -227,6 +276,10 @@ RESULTS = """\
 We included {{< var studies.included >}} synthetic studies with
 {{< var studies.participants >}} participants (@tbl-characteristics, @fig-flow).
 Study A was reported twice [@alpha2019; @alpha2020]; study B once [@beta2021].
+Citation searching identified {{< var prisma.records.identified >}} records, of which
+{{< var prisma.reports.assessed >}} reports were assessed and
+{{< var prisma.reports.excluded >}} excluded; the {{< var prisma.studies.total >}}
+included studies have {{< var prisma.reports.total >}} reports.
 
 ![Synthetic flow diagram.](../results/figures/prisma_flow){#fig-flow}
 
@@ -288,6 +341,13 @@ def make_fixture_review(dest: Path) -> Path:
             for s in STUDIES
         ],
     )
+    _write_csv(
+        dest / "data" / "outcomes.csv",
+        OUTCOME_COLUMNS,
+        OUTCOMES,
+        source="https://example.org/synthetic",
+    )
+    _write_csv(dest / "data" / "risk_of_bias.csv", ROB_COLUMNS, RISK_OF_BIAS)
     (dest / "refs" / "references.bib").write_text(BIB)
     (dest / "_quarto.yml").write_text(yaml.safe_dump(QUARTO, sort_keys=False))
     (dest / "index.qmd").write_text(INDEX)

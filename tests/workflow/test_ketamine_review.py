@@ -134,6 +134,7 @@ def prose_numbers(text: str) -> list[str]:
         r"@[\w:.-]+",  # citations and cross-references
         r"\(2R,6R\)",  # chemical name
         r"elongation factor 2",  # protein name
+        r"RoB 2",  # name of the risk-of-bias tool
     ):
         text = re.sub(pattern, " ", text, flags=re.DOTALL)
     return re.findall(r"(?<![\w.,-])\d[\d,]*(?![\w-])", text)

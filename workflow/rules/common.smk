@@ -3,8 +3,10 @@
 import os
 from pathlib import Path
 
+import yaml
+
 from livingreview.config import validate_config
-from livingreview.workflow import reproducible_environment
+from livingreview.workflow import code_version, reproducible_environment
 
 validate_config(config)
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
@@ -12,11 +14,25 @@ os.environ.update(reproducible_environment(workflow.basedir))
 
 FIGURE_FORMATS = ["svg", "pdf", "png"]
 VALIDATION_REPORT = "results/data/summary.json"
+# Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
+PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
 
 
 def get_data(name):
     """Path of a source data file named in config['data']."""
     return config["data"][name]
+
+
+def get_counts_template():
+    """The PRISMA2020 template the counts are read from ([] = derive them from the ledger)."""
+    path = config.get("prisma", {}).get("counts_template")
+    return [path] if path else []
+
+
+def get_code_version(*modules):
+    """Hash of the package modules a rule runs, passed as a param so that a change
+    in the package (not only in the rule's script) reruns the rule."""
+    return code_version(*modules)
 
 
 def get_figure(name):
@@ -25,12 +41,36 @@ def get_figure(name):
 
 
 def get_tables():
-    """Generated Markdown tables that chapters include."""
+    """Generated Markdown tables (and release pages) that chapters include."""
     return [
         "results/tables/characteristics.md",
         "results/tables/summary_by_diagnosis.md",
         "results/tables/eligibility.md",
         "results/tables/exclusion_reasons.md",
+    ] + get_release_pages()
+
+
+def get_data_files():
+    """Every source data file, keyed by its name in config['data']."""
+    return dict(config["data"])
+
+
+def get_release_snapshots():
+    """Every releases/<version>/release.yaml (frozen versions of the review)."""
+    return sorted(str(p) for p in Path("releases").glob("*/release.yaml"))
+
+
+def get_release_artifacts():
+    """The PDF and DOCX of every release (published at _book/releases/<version>/)."""
+    return sorted(str(p) for p in Path("releases").glob("*/review.*"))
+
+
+def get_release_pages():
+    """What's new, version history and Cite this version, generated from the releases."""
+    return [
+        "results/releases/whats_new.md",
+        "results/releases/history.md",
+        "results/releases/cite.md",
     ]
 
 
@@ -40,23 +80,41 @@ def get_figures():
         get_figure("prisma_flow")
         + get_figure("study_overview")
         + get_figure("pharmacology")
+        + get_figure("effect_direction")
+        + get_figure("onset_duration")
+        + get_figure("risk_of_bias_traffic_light")
+        + get_figure("risk_of_bias_summary")
     )
 
 
 def get_manuscript_files():
-    """_quarto.yml, the book's index page and every file under manuscript/."""
+    """_quarto.yml, the book's index page, every file under manuscript/ and the
+    generated pages the book lists (the PRISMA records appendix)."""
     files = ["_quarto.yml", "index.qmd"]
     files += sorted(str(p) for p in Path("manuscript").rglob("*") if p.is_file())
-    return files
+    return files + [PRISMA_RECORDS_PAGE]
+
+
+def get_book_resources():
+    """Files that _quarto.yml's `project: resources:` publishes with the website."""
+    try:
+        with open("_quarto.yml", encoding="utf-8") as handle:
+            project = (yaml.safe_load(handle) or {}).get("project") or {}
+        resources = project.get("resources")
+    except (OSError, yaml.YAMLError, AttributeError):
+        return []  # check_manuscript reports a missing or broken _quarto.yml
+    return [resources] if isinstance(resources, str) else list(resources or [])
 
 
 def get_render_inputs():
     """Everything the rendered book depends on."""
     return {
+        "published": get_book_resources(),
         "manuscript": get_manuscript_files(),
         "variables": "_variables.yml",
         "bibliography": get_data("bibliography"),
-        "style": sorted(str(p) for p in Path("refs").glob("*.csl")),
+        "style": sorted(str(p) for p in Path("refs").glob("*.csl"))
+        + sorted(str(p) for p in Path("refs").glob("reference*.docx")),
         "tables": get_tables(),
         "figures": get_figures(),
         "check": "results/check/manuscript.txt",
@@ -65,4 +123,4 @@ def get_render_inputs():
 
 def get_final_outputs():
     """Targets of `rule all`."""
-    return ["results/render/manifest.json"]
+    return ["results/render/manifest.json", "results/releases/published.json"]

@@ -15,5 +15,7 @@ rule validate_data:
         "logs/validate_data.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("evidence", "bibliography"),
     script:
         "../scripts/validate_data.py"

@@ -12,6 +12,8 @@ rule draw_study_overview:
         "logs/draw_study_overview.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("figures", "tables", "bibliography", "evidence"),
     script:
         "../scripts/draw_study_overview.py"
 
@@ -26,5 +28,7 @@ rule draw_pharmacology_figure:
         "logs/draw_pharmacology_figure.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("figures"),
     script:
         "../scripts/draw_pharmacology_figure.py"

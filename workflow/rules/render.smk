@@ -16,6 +16,8 @@ rule check_manuscript:
         "logs/check_manuscript.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("render", "bibliography"),
     script:
         "../scripts/check_manuscript.py"
 
@@ -33,6 +35,7 @@ rule render_book:
     conda:
         "../envs/livingreview.yaml"
     params:
+        code=get_code_version("render", "bibliography"),
         backend=config["render"]["backend"],
         formats=config["render"]["formats"],
     script:

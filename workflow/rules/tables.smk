@@ -10,14 +10,17 @@ rule make_characteristics_table:
         "logs/make_characteristics_table.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("tables", "figures", "bibliography", "evidence"),
     script:
         "../scripts/make_characteristics_table.py"
 
 
 rule summarise_by_diagnosis:
-    """Studies, participants, designs and routes per diagnostic group."""
+    """Studies, participants, designs, routes, direction and duration of effect per group."""
     input:
         studies=get_data("studies"),
+        outcomes=get_data("outcomes"),
         protocol=get_data("protocol"),
     output:
         table="results/tables/summary_by_diagnosis.md",
@@ -25,6 +28,8 @@ rule summarise_by_diagnosis:
         "logs/summarise_by_diagnosis.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("tables", "synthesis", "evidence"),
     script:
         "../scripts/summarise_by_diagnosis.py"
 
@@ -40,5 +45,7 @@ rule write_eligibility_criteria:
         "logs/write_eligibility_criteria.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("methods", "evidence"),
     script:
         "../scripts/write_eligibility_criteria.py"

@@ -5,11 +5,18 @@ rule collect_variables:
         studies=get_data("studies"),
         records=get_data("records"),
         protocol=get_data("protocol"),
+        outcomes=get_data("outcomes"),
+        risk_of_bias=get_data("risk_of_bias"),
+        release="results/releases/state.json",
     output:
         variables="_variables.yml",
     log:
         "logs/collect_variables.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version(
+            "variables", "prisma", "synthesis", "risk_of_bias", "evidence", "releases"
+        ),
     script:
         "../scripts/collect_variables.py"

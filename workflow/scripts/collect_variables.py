@@ -11,6 +11,9 @@ def main(snakemake):
         records=snakemake.input.records,
         protocol=snakemake.input.protocol,
         output=snakemake.output.variables,
+        outcomes=snakemake.input.outcomes,
+        risk_of_bias=snakemake.input.risk_of_bias,
+        release=snakemake.input.release,
     )
 
 

@@ -1,15 +1,19 @@
-"""Rule derive_prisma_counts: PRISMA 2020 box counts from the ledger (workflow/rules/prisma.smk)."""
+"""Rule derive_prisma_counts: PRISMA box counts and records page (workflow/rules/prisma.smk)."""
 
-from livingreview.prisma import derive_counts_from_files
+from livingreview.prisma_records import derive_prisma_outputs
+from livingreview.releases import read_previous_version
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    derive_counts_from_files(
+    derive_prisma_outputs(
         records=snakemake.input.records,
         protocol=snakemake.input.protocol,
         counts_json=snakemake.output.counts,
         template_csv=snakemake.output.template,
+        records_page=snakemake.output.records_page,
+        counts_template=(snakemake.params.counts_template or [None])[0],
+        previous=read_previous_version(snakemake.input.previous),
     )
 
 

@@ -1,13 +1,17 @@
 """Rule draw_flow_diagram: draw the PRISMA 2020 flow diagram (workflow/rules/prisma.smk)."""
 
-from livingreview.flow_diagram import draw_flow_diagram
-from livingreview.prisma import read_counts
+from livingreview.prisma_records import draw_linked_flow_diagram
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    counts = read_counts(snakemake.input.counts)
-    draw_flow_diagram(counts, snakemake.output.svg, snakemake.output.pdf, snakemake.output.png)
+    draw_linked_flow_diagram(
+        counts_json=snakemake.input.counts,
+        svg=snakemake.output.svg,
+        pdf=snakemake.output.pdf,
+        png=snakemake.output.png,
+        records_page=snakemake.params.records_page,
+    )
 
 
 run_step(snakemake, lambda: main(snakemake))
