@@ -78,8 +78,8 @@
     var words = terms(query);
     if (query.trim() && !hits.length) {
       var none = document.createElement("li");
+      none.className = "no-results";
       none.textContent = "No results";
-      none.style.padding = "0.5rem 0.75rem";
       list.appendChild(none);
     }
     hits.forEach(function (hit) {
@@ -104,11 +104,19 @@
   if (preset) { input.value = preset; show(preset); }
   input.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { input.value = ""; show(""); }
+    if (e.key === "Enter") {
+      var top = list.querySelector("a");
+      if (top) { e.preventDefault(); top.click(); }
+    }
     if (e.key === "ArrowDown") {
       var first = list.querySelector("a");
       if (first) { e.preventDefault(); first.focus(); }
     }
   });
+  document.addEventListener("click", function (e) {
+    if (!list.hidden && !e.target.closest(".search")) { list.hidden = true; }
+  });
+  input.addEventListener("focus", function () { if (input.value.trim()) { show(input.value); } });
   list.addEventListener("keydown", function (e) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     var i = links.indexOf(document.activeElement);

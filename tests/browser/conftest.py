@@ -1,0 +1,166 @@
+"""Fixtures for the browser tests: a built fixture review, a local web server, Chromium.
+
+The review is the synthetic workflow fixture (tests/workflow/fixture_review.py)
+built with `python -m snakemake`, so the pages have the tables, figures,
+citations and downloads of a real review. `_book/` is served by Python's
+http.server on 127.0.0.1 (a free port) and opened in Debian's chromium through
+Playwright; Playwright never downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SECTIONS = """
+## Study selection {#sec-selection}
+
+Synthetic text: how the synthetic studies were selected.
+
+## Limitations {#sec-limitations}
+
+Synthetic text: what the synthetic review cannot tell.
+"""
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 375, "height": 740}
+
+
+def _load_fixture_module():
+    """tests/workflow/fixture_review.py, loaded by path (tests/ is not a package)."""
+    path = Path(__file__).resolve().parents[1] / "workflow" / "fixture_review.py"
+    spec = importlib.util.spec_from_file_location("lr_fixture_review", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic fixture review, built by snakemake; returns the project folder."""
+    project = _load_fixture_module().make_fixture_review(tmp_path_factory.mktemp("site"))
+    with (project / "manuscript" / "01-results.qmd").open("a", encoding="utf-8") as chapter:
+        chapter.write(SECTIONS)  # sections, so the page has a table of contents
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return project
+
+
+@pytest.fixture(scope="session")
+def site(review: Path) -> Path:
+    """The built website folder (`_book/`)."""
+    return review / "_book"
+
+
+@pytest.fixture(scope="session")
+def pages(site: Path) -> list[str]:
+    """Every HTML page of the site, relative to it, in a stable order."""
+    found = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert "index.html" in found
+    return found
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """`_book/` served over HTTP on 127.0.0.1 at a free port, from a thread."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download, no network)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Problems:
+    """What went wrong while a page was open: console errors, failed requests."""
+
+    items: list[str] = field(default_factory=list)
+
+    def watch(self, page) -> None:
+        """Record the page's console errors and warnings, uncaught exceptions and
+        requests that failed or answered with an HTTP error."""
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.items.append(f"uncaught exception: {error}"))
+        page.on("requestfailed", lambda r: self.items.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.items.append(f"console {message.type}: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.items.append(f"HTTP {response.status}: {response.url}")
+
+
+def _open(browser, viewport: dict[str, int]):
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+    page.problems = problems  # read by the tests
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh desktop-sized tab whose console errors and failed requests are recorded."""
+    context, tab = _open(browser, DESKTOP)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser):
+    """A fresh 375 px wide tab (a phone) with the same recording."""
+    context, tab = _open(browser, MOBILE)
+    yield tab
+    context.close()
