@@ -27,6 +27,8 @@ def _validate(args: argparse.Namespace) -> int:
         studies=paths["studies"],
         sources=paths["extraction_sources"],
         bibliography=paths["bibliography"],
+        outcomes=paths.get("outcomes"),
+        risk_of_bias=paths.get("risk_of_bias"),
     )
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
     return 0

@@ -422,12 +422,43 @@ def read_protocol(path: str | Path) -> dict[str, Any]:
     return protocol
 
 
+def _synthesis_problems(
+    studies: pd.DataFrame, outcomes: str | Path | None, risk_of_bias: str | Path | None
+) -> list[Problem]:
+    """Problems in the outcome and risk-of-bias files, and studies left unjudged."""
+    # Imported here: both modules build on this one's loaders.
+    from .risk_of_bias import load_risk_of_bias
+    from .synthesis import load_outcomes
+
+    problems: list[Problem] = []
+    if outcomes is not None:
+        _collect(problems, lambda: load_outcomes(outcomes, studies))
+    if risk_of_bias is not None:
+        rob = _collect(problems, lambda: load_risk_of_bias(risk_of_bias, studies))
+        judged = set(rob["study_id"]) if rob is not None else None
+        for row in _rows(studies):
+            if judged is not None and row["study_id"] not in judged:
+                problems.append(
+                    Problem(
+                        str(risk_of_bias),
+                        "included study has no risk-of-bias judgement",
+                        column="study_id",
+                        found=row["study_id"],
+                        fix="add a row for it (record 'No information' where the sources "
+                        "do not allow a judgement)",
+                    )
+                )
+    return problems
+
+
 def load_review_data(
     protocol: str | Path,
     records: str | Path,
     studies: str | Path,
     sources: str | Path,
     bibliography: str | Path,
+    outcomes: str | Path | None = None,
+    risk_of_bias: str | Path | None = None,
 ) -> ReviewData:
     """Load and cross-check all source data; raise one :class:`DataError` with every problem.
 
@@ -438,6 +469,10 @@ def load_review_data(
     study uses as ``bib_key``); every ``bib_key`` is in the bibliography; every
     non-empty value in studies has a source (its field or ``*``). Checks that
     need a file which failed to load are skipped; its own problems are reported.
+    When given, ``outcomes`` and ``risk_of_bias`` are checked too (see
+    :func:`livingreview.synthesis.load_outcomes` and
+    :func:`livingreview.risk_of_bias.load_risk_of_bias`), and every included
+    study must have a risk-of-bias judgement.
     """
     files = {
         k: str(v)
@@ -479,6 +514,9 @@ def load_review_data(
         cited = _citations(files["records"], recs) if recs is not None else []
         cited += _citations(files["studies"], stud) if stud is not None else []
         problems += missing_key_problems(cited, keys, files["bibliography"])
+
+    if stud is not None:
+        problems += _synthesis_problems(stud, outcomes, risk_of_bias)
 
     raise_if_any(problems, DataError, "the review's source data is not valid")
     assert proto is not None and recs is not None and stud is not None and srcs is not None

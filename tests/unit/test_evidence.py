@@ -514,3 +514,25 @@ def test_shipped_records_copy_bibliographic_fields_from_the_evidence() -> None:
             assert (rec[column] or "") == source[column], (rec["record_id"], column)
         assert (str(rec["year"]) if rec["year"] else "") == source["year"], rec["record_id"]
         assert rec["url"] == source["source_url"].split(" | ")[0]
+
+
+def test_every_included_study_needs_a_risk_of_bias_row(tmp_path: Path) -> None:
+    """The shipped data with one risk-of-bias row removed: the study is named."""
+    data = Path(__file__).resolve().parents[2] / "data"
+    lines = (data / "risk_of_bias.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = lines[1].split(",")[0]
+    rob = tmp_path / "risk_of_bias.csv"
+    rob.write_text("".join([lines[0], *lines[2:]]), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_review_data(
+            protocol=data / "protocol.yaml",
+            records=data / "records.csv",
+            studies=data / "studies.csv",
+            sources=data / "extraction_sources.csv",
+            bibliography=data.parent / "refs" / "references.bib",
+            outcomes=data / "outcomes.csv",
+            risk_of_bias=rob,
+        )
+    message = str(caught.value)
+    assert "risk_of_bias.csv [study_id]: included study has no risk-of-bias judgement" in message
+    assert repr(dropped) in message

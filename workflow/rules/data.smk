@@ -6,6 +6,8 @@ rule validate_data:
         studies=get_data("studies"),
         sources=get_data("extraction_sources"),
         bibliography=get_data("bibliography"),
+        outcomes=get_data("outcomes"),
+        risk_of_bias=get_data("risk_of_bias"),
     output:
         records="results/data/records.csv",
         studies="results/data/studies.csv",
@@ -16,6 +18,6 @@ rule validate_data:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("evidence", "bibliography"),
+        code=get_code_version("evidence", "bibliography", "synthesis", "risk_of_bias"),
     script:
         "../scripts/validate_data.py"

@@ -13,6 +13,8 @@ def main(snakemake):
         studies=snakemake.input.studies,
         sources=snakemake.input.sources,
         bibliography=snakemake.input.bibliography,
+        outcomes=snakemake.input.outcomes,
+        risk_of_bias=snakemake.input.risk_of_bias,
     )
     write_validated(data, Path(snakemake.output.summary).parent)
 

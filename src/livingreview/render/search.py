@@ -12,7 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-_SKIP = {"script", "style", "nav", "math", "annotation"}
+_SKIP = {"script", "style", "nav", "math", "annotation", "svg"}
 
 
 class _MainText(HTMLParser):
