@@ -888,13 +888,32 @@ def study_changes(old: Release, new: Release) -> tuple[list[str], list[str], dic
     return added, removed, changed
 
 
-def _study_ref(release: Release, sid: str) -> str:
+def _study_ref(release: Release, sid: str, labels: Mapping[str, str]) -> str:
     key = release.studies[sid].get("bib_key")
-    return f"{escape_markdown(sid)} [@{key}]" if key else escape_markdown(sid)
+    name = escape_markdown(labels.get(sid, sid))
+    return f"{name} [@{key}]" if key else name
 
 
-def whats_new_markdown(releases: Sequence[Release]) -> str:
-    """The "What's new" section: the diff of the last two releases, with the authors' note."""
+def release_study_labels(releases: Sequence[Release], bibliography: str | Path) -> dict[str, str]:
+    """Reader-facing labels ("Glue 2017") of every study in any release, from the bibliography."""
+    from .figures import study_labels
+
+    keys: dict[str, str] = {}
+    for release in releases:
+        for sid, values in release.studies.items():
+            if values.get("bib_key"):
+                keys[sid] = values["bib_key"]
+    frame = pd.DataFrame({"study_id": list(keys), "bib_key": list(keys.values())})
+    return study_labels(frame, bibliography) if keys else {}
+
+
+def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | None = None) -> str:
+    """The "What's new" section: the diff of the last two releases, with the authors' note.
+
+    ``labels`` maps study ids to reader-facing labels (see :func:`release_study_labels`);
+    studies without one are shown by their id.
+    """
+    labels = labels or {}
     head = "## What's new {.unnumbered}\n\n"
     if not releases:
         return head + "No version of this review has been released yet.\n"
@@ -915,13 +934,13 @@ def whats_new_markdown(releases: Sequence[Release]) -> str:
     added, removed, changed = study_changes(old, new)
     lines.append(f"Compared with version {old.version} ({_format_date(old.date)}):")
     lines.append("")
-    lines.append(_study_list("Studies added", [_study_ref(new, s) for s in added]))
-    lines.append(_study_list("Studies removed", [_study_ref(old, s) for s in removed]))
+    lines.append(_study_list("Studies added", [_study_ref(new, s, labels) for s in added]))
+    lines.append(_study_list("Studies removed", [_study_ref(old, s, labels) for s in removed]))
     if changed:
         lines.append(f"- **Studies with changed values ({len(changed)}):**")
         for sid, diffs in changed.items():
             parts = "; ".join(f"{FIELD_LABELS[f]} {_value(a)} → {_value(b)}" for f, a, b in diffs)
-            lines.append(f"  - {_study_ref(new, sid)}: {parts}")
+            lines.append(f"  - {_study_ref(new, sid, labels)}: {parts}")
     else:
         lines.append("- **Studies with changed values:** none.")
     lines.append("")
@@ -1073,8 +1092,12 @@ def write_release_pages(
     history: str | Path,
     citation: str | Path,
     link_prefix: str = "",
+    bibliography: str | Path | None = None,
 ) -> None:
-    """Write What's new, the version history and Cite this version as Markdown."""
+    """Write What's new, the version history and Cite this version as Markdown.
+
+    With ``bibliography``, studies in What's new are named as in the tables.
+    """
     from .render.project import load_book
 
     releases = load_releases(snapshots)
@@ -1083,7 +1106,8 @@ def write_release_pages(
     title = str(book.metadata.get("title") or "")
     if book.metadata.get("subtitle"):
         title = f"{title}: {book.metadata['subtitle']}"
-    write_text(whats_new, whats_new_markdown(releases))
+    labels = release_study_labels(releases, bibliography) if bibliography else {}
+    write_text(whats_new, whats_new_markdown(releases, labels))
     write_text(history, history_markdown(releases, link_prefix))
     write_text(citation, citation_markdown(title, [a.name for a in book.authors], releases, state))
 
@@ -1104,6 +1128,7 @@ __all__ = [
     "previous_release",
     "read_previous_version",
     "release_state",
+    "release_study_labels",
     "whats_new_markdown",
     "with_numbers",
     "write_previous_version",

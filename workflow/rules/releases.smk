@@ -9,6 +9,8 @@ rule describe_previous_release:
         "logs/describe_previous_release.log",
     conda:
         "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("releases", "prisma"),
     script:
         "../scripts/describe_previous_release.py"
 
@@ -26,6 +28,7 @@ rule stamp_release_state:
     conda:
         "../envs/livingreview.yaml"
     params:
+        code=get_code_version("releases"),
         data_keys=list(get_data_files()),
     script:
         "../scripts/stamp_release_state.py"
@@ -37,6 +40,7 @@ rule write_release_pages:
         snapshots=get_release_snapshots(),
         state="results/releases/state.json",
         quarto="_quarto.yml",
+        bibliography=get_data("bibliography"),
     output:
         whats_new="results/releases/whats_new.md",
         history="results/releases/history.md",
@@ -46,6 +50,7 @@ rule write_release_pages:
     conda:
         "../envs/livingreview.yaml"
     params:
+        code=get_code_version("releases", "figures", "bibliography", "render"),
         # the history is included by manuscript/06-version-history.qmd, one folder
         # below the site root where releases/<version>/review.{pdf,docx} are published
         link_prefix="../",
@@ -66,6 +71,7 @@ rule publish_release_files:
     conda:
         "../envs/livingreview.yaml"
     params:
+        code=get_code_version("releases"),
         book="_book",
     script:
         "../scripts/publish_release_files.py"

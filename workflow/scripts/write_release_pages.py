@@ -13,6 +13,7 @@ def main(snakemake):
         history=snakemake.output.history,
         citation=snakemake.output.citation,
         link_prefix=snakemake.params.link_prefix,
+        bibliography=snakemake.input.bibliography,
     )
 
 
