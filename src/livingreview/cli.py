@@ -15,21 +15,9 @@ from .errors import ReviewError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .config import load_config
-    from .evidence import load_review_data
+    from .evidence import load_configured_data
 
-    root = Path(args.project)
-    config = load_config(root / args.config)
-    paths = {key: root / value for key, value in config["data"].items()}
-    data = load_review_data(
-        protocol=paths["protocol"],
-        records=paths["records"],
-        studies=paths["studies"],
-        sources=paths["extraction_sources"],
-        bibliography=paths["bibliography"],
-        outcomes=paths.get("outcomes"),
-        risk_of_bias=paths.get("risk_of_bias"),
-    )
+    data = load_configured_data(args.project, args.config)
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
     return 0
 

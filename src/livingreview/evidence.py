@@ -584,3 +584,22 @@ def schema_markdown(schema_name: str) -> str:
         text = " ".join(str(prop.get("description", "")).split())
         lines.append(f"| `{name}` | {kind} | {'yes' if name in required else ''} | {text} |")
     return "\n".join(lines) + "\n"
+
+
+def load_configured_data(
+    project: str | Path, config: str | Path = "config/config.yaml"
+) -> ReviewData:
+    """Load and cross-check every data file that ``config`` (relative to ``project``) names."""
+    from .config import load_config
+
+    root = Path(project)
+    paths = {key: root / value for key, value in load_config(root / config)["data"].items()}
+    return load_review_data(
+        protocol=paths["protocol"],
+        records=paths["records"],
+        studies=paths["studies"],
+        sources=paths["extraction_sources"],
+        bibliography=paths["bibliography"],
+        outcomes=paths.get("outcomes"),
+        risk_of_bias=paths.get("risk_of_bias"),
+    )

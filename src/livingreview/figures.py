@@ -312,17 +312,22 @@ def _draw_study_marker(ax: Any, row: _Row, xmin: float) -> None:
         **_marker_style(marker, colour, fill),
     )
     if n is None:
-        ax.annotate(
-            "n not reported",
-            (x, row.y),
-            xytext=(6, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left",
-            color="#555555",
-            fontstyle="italic",
-            fontsize=7,
-        )
+        annotate_missing(ax, "n not reported", (x, row.y), offset=6)
+
+
+def annotate_missing(ax: Any, text: str, xy: tuple[float, float], *, offset: float) -> None:
+    """Grey italic note beside a row whose value was not reported (e.g. "n not reported")."""
+    ax.annotate(
+        text,
+        xy,
+        xytext=(offset, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        color="#555555",
+        fontstyle="italic",
+        fontsize=7,
+    )
 
 
 def _style_axes(

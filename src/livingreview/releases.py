@@ -57,7 +57,7 @@ import pandas as pd
 import yaml
 
 from .errors import Problem, ReleaseError, raise_if_any
-from .evidence import ReviewData, load_review_data
+from .evidence import ReviewData, load_configured_data
 from .io import read_text, read_yaml, write_bytes, write_text
 from .markdown import escape_markdown
 from .prisma import PreviousVersion
@@ -658,13 +658,7 @@ def make_release(
     root = Path(project).resolve()
     config = load_config(root / "config" / "config.yaml")
     paths = {k: root / v for k, v in config["data"].items()}
-    data = load_review_data(
-        protocol=paths["protocol"],
-        records=paths["records"],
-        studies=paths["studies"],
-        sources=paths["extraction_sources"],
-        bibliography=paths["bibliography"],
-    )
+    data = load_configured_data(root)
     releases = load_releases(find_snapshots(root))
     check_new_version(version, release_date, releases)
     draft = freeze(

@@ -49,6 +49,7 @@ from .figures import (
     STYLE,
     _chars_per_line,
     _fit_legend,
+    annotate_missing,
     figure_style,
     save_figure,
 )
@@ -614,17 +615,7 @@ def _thin_time_ticks(fig: Figure, ax: Any, gap_pt: float = 4.0) -> None:
 
 def _draw_timeline_row(ax: Any, row: PlotRow, points: list[dict[str, Any]], xmin: float) -> None:
     if not points:
-        ax.annotate(
-            "timing not reported",
-            (xmin, row.y),
-            xytext=(2, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left",
-            color="#555555",
-            fontstyle="italic",
-            fontsize=7,
-        )
+        annotate_missing(ax, "timing not reported", (xmin, row.y), offset=2)
         return
     style = DOSING_STYLE[str(row.dosing)]
     benefit = [p["hours"] for p in points if p["direction"] == "benefit"]
