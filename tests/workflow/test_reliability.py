@@ -116,7 +116,11 @@ def test_interrupted_first_build_publishes_nothing_and_rerun_completes(
 ) -> None:
     reference = outputs(reference_build)
     status = start_and_interrupt(fresh_project, sig)
-    assert status != 0
+    if status == 0:
+        # On a loaded machine Ctrl-C can land after the last job has finished; a
+        # complete, correct build is then the right outcome (nothing half-made).
+        assert differences(outputs(fresh_project), reference) == []
+        return
     assert not (fresh_project / "_book").exists()  # no half-made website
     assert complete_files_only(fresh_project, reference) == []
     result = rerun_after(fresh_project, sig)
