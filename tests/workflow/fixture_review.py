@@ -187,7 +187,7 @@ ROB_COLUMNS = [
 ]  # fmt: skip
 
 
-def _rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dict[str, str]:
+def rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dict[str, str]:
     row = {"study_id": study_id, "tool": tool, "result_assessed": "Synthetic anxiety result",
            "overall": judgements[-1], "weight": weight, "overall_support": "Synthetic reason",
            "source": "https://example.org/synthetic"}  # fmt: skip
@@ -197,10 +197,10 @@ def _rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> di
 
 
 RISK_OF_BIAS = [
-    _rob_row(
+    rob_row(
         "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
     ),
-    _rob_row("beta2021", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "12"),
+    rob_row("beta2021", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "12"),
 ]
 
 BIB = """\

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from livingreview.releases import make_release
 
-from .fixture_review import make_fixture_review
+from .fixture_review import rob_row, make_fixture_review
 from .test_build import docx_text, html_text, pdf_text, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -86,6 +86,13 @@ def _add_synthetic_study(project: Path) -> None:
         data / "extraction_sources.csv",
         {"study_id": "gamma2024", "field": "*", "source": "synthetic:fixture", "note": "synthetic"},
     )
+    # every included study needs a risk-of-bias judgement (the validation gate checks it)
+    _append_csv(
+        data / "risk_of_bias.csv",
+        rob_row(
+            "gamma2024", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "30"
+        ),
+    )
     with (project / "refs" / "references.bib").open("a", encoding="utf-8") as handle:
         handle.write(
             "\n@article{gamma2024,\n  author = {Gamma, Gus},\n  title = {Synthetic trial G},\n"
@@ -131,7 +138,7 @@ def test_whats_new_and_citation_on_the_website(released: Path) -> None:
     text = " ".join(html_text(released, "index.html").get_text(" ").split())
     assert "What’s new in version 2.0" in text or "What's new in version 2.0" in text
     assert "Synthetic update adding G." in text
-    assert "Studies added (1): gamma2024" in text
+    assert "Studies added (1): Gamma 2024" in text
     assert "Included studies 2 3" in text
     assert "Version 2.0, released 30 June 2026" in text
     code = html_text(released, "index.html").find("pre").get_text()
