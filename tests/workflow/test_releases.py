@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from livingreview.releases import make_release
 
-from .fixture_review import rob_row, make_fixture_review
+from .fixture_review import make_fixture_review, rob_row
 from .test_build import docx_text, html_text, pdf_text, snakemake
 
 pytestmark = pytest.mark.workflow
