@@ -255,3 +255,25 @@ def test_axe_finds_no_serious_or_critical_violation(browser, base_url, pages, vi
     finally:
         context.close()
     assert found == [], "\n".join(found)
+
+
+SVG_LINKS = """() => Array.from(document.querySelectorAll('figure svg a'), a => new URL(
+  a.getAttribute('href') || a.getAttributeNS('http://www.w3.org/1999/xlink', 'href'),
+  document.baseURI).href)"""
+
+
+def test_flow_diagram_boxes_link_to_the_records_behind_them(page, base_url) -> None:
+    """Every box of the inline PRISMA diagram links to an existing section, and a click opens it."""
+    visit(page, base_url + RESULTS_PAGE)
+    links = page.evaluate(SVG_LINKS)
+    assert len(links) >= 5, links
+    for url in sorted(set(links)):
+        target, anchor = urldefrag(url)
+        visit(page, target)
+        assert anchor and page.locator(f"[id='{anchor}']").count() == 1, f"{url}: no such section"
+    visit(page, base_url + RESULTS_PAGE)
+    first = page.locator("figure svg a").first
+    expected = page.evaluate(SVG_LINKS)[0]
+    first.click()
+    page.wait_for_url(expected)
+    assert page.url == expected
