@@ -77,6 +77,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -226,21 +227,63 @@ def _cell(value: Any) -> str:
 
 
 class _Ledger:
-    """Ledger rows as plain dicts of stripped strings, plus the line of each row."""
+    """Ledger rows as plain dicts of stripped strings, plus the line of each row.
+
+    ``rows`` are the records the flow diagram counts; records still awaiting a
+    decision (see :func:`awaiting_stage`) are kept apart in ``awaiting``, so a
+    living review can be rebuilt while a new search is being screened.
+    """
 
     def __init__(self, records: pd.DataFrame) -> None:
         self.rows: list[dict[str, str]] = []
+        self.awaiting: list[dict[str, str]] = []
         self._lines: dict[int, int | None] = {}
         for raw in records.to_dict(orient="records"):
             row = {k: _cell(v) for k, v in raw.items() if k != "_line"}
             line = _cell(raw.get("_line"))
             self._lines[id(row)] = int(float(line)) if line else None
-            self.rows.append(row)
-        self.by_id = {r["record_id"]: r for r in self.rows if r.get("record_id")}
+            (self.awaiting if awaiting_stage(row) else self.rows).append(row)
+        self.by_id = {r["record_id"]: r for r in self.rows + self.awaiting if r.get("record_id")}
 
     def line_of(self, row: dict[str, str]) -> int | None:
         """Line of ``row`` in the CSV file (None when the frame has no ``_line``)."""
         return self._lines[id(row)]
+
+
+AWAITING_STAGES = ("screening", "retrieval", "eligibility")
+
+
+def awaiting_stage(row: Mapping[str, str]) -> str | None:
+    """The decision a record still waits for (``screening``, ``retrieval`` or
+    ``eligibility``), or None once it has left the flow or been included.
+
+    A record waits only when every earlier decision moved it on and the next
+    one is blank (a new search result not yet screened, a report not yet
+    assessed). Such records are not counted until decided; contradictory rows
+    are still reported by :func:`check_invariants`.
+    """
+    kind = row.get("source_type")
+    if kind not in DBR_SOURCES + OTHER_SOURCES:
+        return None  # reported by check_invariants: counted in no box
+    if _is_removed(row) or row.get("screening") == "exclude":
+        return None
+    dbr = kind in DBR_SOURCES
+    if dbr and not row.get("screening"):
+        return "screening" if not (row.get("retrieval") or row.get("eligibility")) else None
+    if not row.get("retrieval"):
+        return "retrieval" if not row.get("eligibility") else None
+    if row.get("retrieval") == "retrieved" and not row.get("eligibility"):
+        return "eligibility"
+    return None
+
+
+def awaiting_counts(records: pd.DataFrame) -> dict[str, int]:
+    """Records awaiting each decision (not yet in the flow diagram), and their total."""
+    ledger = _Ledger(records)
+    counts = {stage: 0 for stage in AWAITING_STAGES}
+    for row in ledger.awaiting:
+        counts[str(awaiting_stage(row))] += 1
+    return {**counts, "total": len(ledger.awaiting)}
 
 
 def _is_removed(row: Mapping[str, str]) -> bool:
@@ -1194,12 +1237,21 @@ def counts_as_variables(
 # --------------------------------------------------------------------------- #
 
 
-def counts_to_json(counts: PrismaCounts, reason_labels: Mapping[str, str] | None = None) -> str:
-    """Serialise counts as ``{"counts": {field: value}, "variables": {...}}`` (stable order)."""
+def counts_to_json(
+    counts: PrismaCounts,
+    reason_labels: Mapping[str, str] | None = None,
+    awaiting: Mapping[str, int] | None = None,
+) -> str:
+    """Serialise counts as ``{"counts": {field: value}, "variables": {...}}`` (stable order).
+
+    ``awaiting`` (see :func:`awaiting_counts`) becomes the ``awaiting`` variables.
+    """
     data = {
         "counts": {f.name: _plain(getattr(counts, f.name)) for f in fields(counts)},
         "variables": counts_as_variables(counts, reason_labels),
     }
+    if awaiting is not None:
+        data["variables"]["awaiting"] = dict(awaiting)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -1246,10 +1298,21 @@ def derive_counts_from_files(
     reason_labels = read_reason_labels(protocol)
     if counts_template is not None:
         counts = from_prisma2020_csv(Path(counts_template))
+        awaiting = {stage: 0 for stage in AWAITING_STAGES} | {"total": 0}
     else:
         ledger = load_table(records, "records")
         counts = derive_counts(ledger, reason_labels, previous, records_file=str(records))
-    json_text, csv_text = counts_to_json(counts, reason_labels), to_prisma2020_csv(counts)
+        awaiting = awaiting_counts(ledger)
+        if awaiting["total"]:
+            logging.getLogger("livingreview").warning(
+                "%s: %d record(s) await a decision and are not in the flow diagram yet "
+                "(screening %d, retrieval %d, eligibility %d); decide them with "
+                "`livingreview screening-sheet` and `livingreview apply-screening`",
+                records, awaiting["total"], awaiting["screening"], awaiting["retrieval"],
+                awaiting["eligibility"],
+            )  # fmt: skip
+    json_text = counts_to_json(counts, reason_labels, awaiting)
+    csv_text = to_prisma2020_csv(counts)
     write_text(counts_json, json_text)
     write_text(template_csv, csv_text)
     return counts

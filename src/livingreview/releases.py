@@ -633,6 +633,28 @@ def _scoped_files(paths: Mapping[str, Path], root: Path, release: Release) -> di
     return out
 
 
+def _refuse_undecided_records(data: ReviewData, records_file: str) -> None:
+    """A version is a finished state: every record must have its decisions."""
+    from .prisma import awaiting_stage
+
+    problems = []
+    for row in data.records.to_dict("records"):
+        plain = {k: "" if v is None else str(v) for k, v in row.items()}
+        stage = awaiting_stage(plain)
+        if stage:
+            problems.append(
+                Problem(
+                    records_file,
+                    f"record {plain['record_id']} still awaits its {stage} decision",
+                    row=row.get("_line"),
+                    column=stage,
+                    fix="decide it (livingreview screening-sheet, then apply-screening) "
+                    "before releasing",
+                )
+            )
+    raise_if_any(problems, ReleaseError, "cannot release while records await a decision")
+
+
 def make_release(
     project: str | Path,
     *,
@@ -659,6 +681,7 @@ def make_release(
     config = load_config(root / "config" / "config.yaml")
     paths = {k: root / v for k, v in config["data"].items()}
     data = load_configured_data(root)
+    _refuse_undecided_records(data, config["data"]["records"])
     releases = load_releases(find_snapshots(root))
     check_new_version(version, release_date, releases)
     draft = freeze(

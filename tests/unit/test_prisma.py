@@ -20,6 +20,7 @@ from livingreview.prisma import (
     TEMPLATE_ROWS,
     PreviousVersion,
     PrismaCounts,
+    awaiting_counts,
     check_invariants,
     counts_as_variables,
     counts_to_json,
@@ -588,29 +589,6 @@ LEDGER_VIOLATIONS = [
         id="duplicate-and-removed",
     ),
     pytest.param(
-        [rec()],
-        [
-            "data/records.csv:2 [screening]: record R001",
-            "box4 records_screened but has no screening decision",
-        ],
-        id="awaiting-screening",
-    ),
-    pytest.param(
-        [rec(screening="include")],
-        ["[retrieval]: record R001", "box6 dbr_sought_reports but has no retrieval decision"],
-        id="sought-no-retrieval",
-    ),
-    pytest.param(
-        [rec("website")],
-        ["[retrieval]: record R001", "box12 other_sought_reports"],
-        id="other-sought-no-retrieval",
-    ),
-    pytest.param(
-        [rec(screening="include", retrieval="retrieved")],
-        ["[eligibility]: record R001", "box8 dbr_assessed but has no eligibility decision"],
-        id="assessed-no-decision",
-    ),
-    pytest.param(
         [not_retrieved(eligibility="include", study_id="S1")],
         ["[eligibility]: record R001", "not retrieved (box7 dbr_notretrieved_reports)"],
         id="not-retrieved-but-assessed",
@@ -641,7 +619,10 @@ def test_ledger_violations_name_record_and_line(rows: list[dict], expected: list
 
 def test_derive_counts_checks_by_default_and_collects_every_violation() -> None:
     frame = ledger(
-        inc("S1", study_id=None), dup("R009"), exc("wrong_population", exclusion_reason=None), rec()
+        inc("S1", study_id=None),
+        dup("R009"),
+        exc("wrong_population", exclusion_reason=None),
+        rec(source_type="email"),
     )
     with pytest.raises(PrismaError) as err:
         derive_counts(frame, REASONS)
@@ -1024,9 +1005,10 @@ def test_derive_counts_from_files_writes_json_and_template(tmp_path: Path) -> No
     assert read_counts(out_json) == counts
     assert from_prisma2020_csv(out_csv) == counts
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    assert data["variables"] == counts_as_variables(counts, REASONS)
+    awaiting = {"screening": 0, "retrieval": 0, "eligibility": 0, "total": 0}
+    assert data["variables"] == {**counts_as_variables(counts, REASONS), "awaiting": awaiting}
     assert list(data["counts"]["database_specific"]) == ["MEDLINE", "Embase", "PsycINFO"]
-    assert out_json.read_text(encoding="utf-8") == counts_to_json(counts, REASONS)
+    assert out_json.read_text(encoding="utf-8") == counts_to_json(counts, REASONS, awaiting)
 
 
 def test_derive_counts_from_files_writes_nothing_on_error(tmp_path: Path) -> None:
@@ -1042,3 +1024,44 @@ def test_read_counts_rejects_a_file_that_is_not_counts(tmp_path: Path) -> None:
     path.write_text('{"variables": {}}', encoding="utf-8")
     with pytest.raises(PrismaError, match="is not a counts file"):
         read_counts(path)
+
+
+# --------------------------------------------------------------------------- #
+# Records awaiting a decision (a living review between import and screening)
+# --------------------------------------------------------------------------- #
+
+
+@pytest.mark.parametrize(
+    ("row", "stage"),
+    [
+        pytest.param(rec(), "screening", id="new-database-record"),
+        pytest.param(rec(screening="include"), "retrieval", id="sought-no-retrieval"),
+        pytest.param(rec("website"), "retrieval", id="other-methods-not-yet-sought"),
+        pytest.param(
+            rec(screening="include", retrieval="retrieved"), "eligibility", id="not-yet-assessed"
+        ),
+    ],
+)
+def test_records_awaiting_a_decision_are_counted_apart(row: dict[str, str], stage: str) -> None:
+    frame = ledger(inc("S1"), exc("wrong_population"), row)
+    counts = derive_counts(frame, REASONS)  # no violation: the record simply waits
+    assert counts == derive_counts(ledger(inc("S1"), exc("wrong_population")), REASONS)
+    assert awaiting_counts(frame) == {
+        "screening": 0, "retrieval": 0, "eligibility": 0, stage: 1, "total": 1
+    }  # fmt: skip
+
+
+def test_contradictions_are_not_mistaken_for_waiting() -> None:
+    frame = ledger(rec(retrieval="retrieved", eligibility="include", study_id="S1"))
+    with pytest.raises(PrismaError, match="no screening decision"):
+        derive_counts(frame, REASONS)
+    assert awaiting_counts(frame)["total"] == 0
+
+
+def test_awaiting_records_reach_the_variables(tmp_path: Path) -> None:
+    records, protocol = write_inputs(tmp_path, ledger(inc("S1"), rec(), rec()))
+    out_json = tmp_path / "counts.json"
+    derive_counts_from_files(records, protocol, out_json, tmp_path / "prisma2020.csv")
+    variables = json.loads(out_json.read_text(encoding="utf-8"))["variables"]
+    assert variables["awaiting"]["screening"] == 2
+    assert variables["records"]["screened"] == 1

@@ -230,6 +230,25 @@ def test_release_refuses_invalid_data_and_writes_nothing(project: Path) -> None:
     assert not (project / "releases").exists()
 
 
+def test_release_refuses_records_awaiting_a_decision(project: Path) -> None:
+    path = project / "data" / "records.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        fields = next(csv.reader(handle))
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=fields).writerow(
+            {
+                "record_id": "R99",
+                "source_type": "database",
+                "source": "Synthetic database",
+                "search_date": "2026-11-01",
+                "title": "Synthetic record not yet screened",
+            }
+        )
+    with pytest.raises(ReleaseError, match=r"record R99 still awaits its screening decision"):
+        make_release(project, version="1.0", release_date="2026-11-27", note="Synthetic")
+    assert not (project / "releases").exists()
+
+
 class FailingBuild:
     """A build that fails the way a broken chapter makes snakemake fail."""
 
