@@ -15,7 +15,7 @@ import jsonschema
 
 from .errors import ConfigError, Problem, raise_if_any
 from .io import read_yaml
-from .validation import load_schema
+from .validation import load_schema, value_problem
 
 
 def validate_config(config: Any, file: str | Path = "config/config.yaml") -> dict[str, Any]:
@@ -40,17 +40,9 @@ def validate_config(config: Any, file: str | Path = "config/config.yaml") -> dic
                     )
                 )
             continue
-        if err.validator == "enum":
-            allowed = ", ".join(map(str, err.validator_value))
+        if err.validator in {"enum", "pattern", "format", "minimum", "maximum"}:
             problems.append(
-                Problem(
-                    str(file),
-                    "value not allowed",
-                    column=key,
-                    found=str(err.instance),
-                    expected=f"one of: {allowed}",
-                    fix="use one of the allowed values",
-                )
+                value_problem(str(file), err, row=None, column=key, found=str(err.instance))
             )
             continue
         if err.validator == "required":

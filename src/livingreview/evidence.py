@@ -23,7 +23,7 @@ import yaml
 from .bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
 from .errors import DataError, Problem, ReviewError, raise_if_any
 from .io import read_text, read_yaml, write_text
-from .validation import load_schema, load_table
+from .validation import load_schema, load_table, value_problem
 
 __all__ = [
     "ReviewData",
@@ -101,30 +101,7 @@ def _protocol_problem(
             column=key,
             fix="remove or rename the key (see data/README.md)",
         )
-    schema = err.schema if isinstance(err.schema, dict) else {}
-    if err.validator == "pattern":
-        hint = schema.get("x-pattern-hint", f"text matching {err.validator_value}")
-        return Problem(
-            file,
-            "value has the wrong form",
-            row=line,
-            column=key,
-            found=str(err.instance),
-            expected=hint,
-            fix=f"write it as {hint}",
-        )
-    if err.validator == "enum":
-        allowed = ", ".join(str(v) for v in err.validator_value)
-        return Problem(
-            file,
-            "value not allowed",
-            row=line,
-            column=key,
-            found=str(err.instance),
-            expected=f"one of: {allowed}",
-            fix="use one of the allowed values",
-        )
-    return Problem(file, err.message, row=line, column=key, fix="correct the value")
+    return value_problem(file, err, row=line, column=key, found=str(err.instance))
 
 
 def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:

@@ -222,36 +222,38 @@ def _problem_from_jsonschema(file: str, line: int, err: Any, record: dict[str, A
         )
     column = str(err.path[0]) if err.path else None
     found = None if column is None else str(record.get(column))
+    return value_problem(file, err, row=line, column=column, found=found)
+
+
+def value_problem(
+    file: str, err: Any, *, row: int | None, column: str | None, found: str | None
+) -> Problem:
+    """A user-facing problem for a jsonschema error about one value.
+
+    Shared by every file type (CSV rows, YAML data, config): the caller locates
+    the value (row/line and column or key) and words "missing" errors itself.
+    """
     schema = err.schema if isinstance(err.schema, dict) else {}
+    where = {"row": row, "column": column, "found": found}
     if err.validator == "enum":
         allowed = ", ".join(str(v) for v in err.validator_value)
         return Problem(
             file,
             "value not allowed",
-            row=line,
-            column=column,
-            found=found,
+            **where,
             expected=f"one of: {allowed}",
             fix="use one of the allowed values",
         )
     if err.validator == "pattern":
         hint = schema.get("x-pattern-hint", f"text matching {err.validator_value}")
         return Problem(
-            file,
-            "value has the wrong form",
-            row=line,
-            column=column,
-            found=found,
-            expected=hint,
-            fix=f"write it as {hint}",
+            file, "value has the wrong form", **where, expected=hint, fix=f"write it as {hint}"
         )
     if err.validator == "format":
         return Problem(
             file,
             f"value is not a valid {err.validator_value}",
-            row=line,
-            column=column,
-            found=found,
+            **where,
             expected="YYYY-MM-DD" if err.validator_value == "date" else None,
             fix=f"enter a valid {err.validator_value}",
         )
@@ -259,20 +261,11 @@ def _problem_from_jsonschema(file: str, line: int, err: Any, record: dict[str, A
         return Problem(
             file,
             "value out of range",
-            row=line,
-            column=column,
-            found=found,
+            **where,
             expected=f"{err.validator} {err.validator_value}",
             fix="correct the number",
         )
-    return Problem(
-        file,
-        err.message,
-        row=line,
-        column=column,
-        found=found,
-        fix=schema.get("x-fix", "correct the value"),
-    )
+    return Problem(file, err.message, **where, fix=schema.get("x-fix", "correct the value"))
 
 
 def _unique_problems(
