@@ -10,6 +10,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from prisma_fixtures import zero_counts
 
 from livingreview.flow_diagram import (
     BOX_NAMES,
@@ -21,23 +22,6 @@ from livingreview.flow_diagram import (
     wrap,
 )
 from livingreview.prisma import PrismaCounts
-
-
-def zero_counts(**changes: object) -> PrismaCounts:
-    """All-zero counts of a new (not updated) review, with ``changes`` applied."""
-    base: dict[str, object] = dict.fromkeys(PrismaCounts.__dataclass_fields__, 0)
-    base.update(
-        previous_studies=None,
-        previous_reports=None,
-        total_studies_ma=None,
-        total_reports_ma=None,
-        database_specific={},
-        register_specific={},
-        dbr_excluded={},
-        other_excluded={},
-    )
-    base.update(changes)
-    return PrismaCounts(**base)  # type: ignore[arg-type]
 
 
 def full_counts(**changes: object) -> PrismaCounts:

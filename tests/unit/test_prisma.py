@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from prisma_fixtures import zero_counts
 
 from livingreview.errors import PrismaError
 from livingreview.prisma import (
@@ -108,23 +109,6 @@ def ledger(*rows: dict[str, str]) -> pd.DataFrame:
         full.update(row)
         records.append({"_line": i + 1, **full})
     return pd.DataFrame.from_records(records, columns=["_line", *COLUMNS]).astype(object)
-
-
-def zero_counts(**changes: object) -> PrismaCounts:
-    """All-zero counts of a new (not updated) review, with ``changes`` applied."""
-    base: dict[str, object] = dict.fromkeys(PrismaCounts.__dataclass_fields__, 0)
-    base.update(
-        previous_studies=None,
-        previous_reports=None,
-        total_studies_ma=None,
-        total_reports_ma=None,
-        database_specific={},
-        register_specific={},
-        dbr_excluded={},
-        other_excluded={},
-    )
-    base.update(changes)
-    return PrismaCounts(**base)  # type: ignore[arg-type]
 
 
 def both_arms_ledger() -> pd.DataFrame:

@@ -1,0 +1,22 @@
+"""Synthetic PRISMA counts shared by the PRISMA and flow-diagram tests."""
+
+from __future__ import annotations
+
+from livingreview.prisma import PrismaCounts
+
+
+def zero_counts(**changes: object) -> PrismaCounts:
+    """All-zero counts of a new (not updated) review, with ``changes`` applied."""
+    base: dict[str, object] = dict.fromkeys(PrismaCounts.__dataclass_fields__, 0)
+    base.update(
+        previous_studies=None,
+        previous_reports=None,
+        total_studies_ma=None,
+        total_reports_ma=None,
+        database_specific={},
+        register_specific={},
+        dbr_excluded={},
+        other_excluded={},
+    )
+    base.update(changes)
+    return PrismaCounts(**base)
