@@ -80,7 +80,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -449,6 +449,8 @@ class FlowRecords:
     other_not_retrieved: list[dict[str, str]]
     other_excluded: list[dict[str, str]]
     included: list[dict[str, str]]
+    awaiting: list[dict[str, str]] = field(default_factory=list)
+    """New records still awaiting a decision (not in the diagram yet)."""
 
 
 def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None) -> FlowRecords:
@@ -470,6 +472,7 @@ def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None)
         other_not_retrieved=other.not_retrieved,
         other_excluded=other.excluded,
         included=dbr.included + other.included,
+        awaiting=[r for r in ledger.awaiting if r.get("record_id") not in seen],
     )
 
 

@@ -34,6 +34,7 @@ from .prisma import (
     FlowRecords,
     PreviousVersion,
     PrismaCounts,
+    awaiting_stage,
     derive_counts_from_files,
     flow_records,
     read_counts,
@@ -169,7 +170,8 @@ def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[
     if row.get("eligibility") == "include":
         study = row.get("study_id", "")
         return (f"Included: study {study}" if study else "Included"), ""
-    return "", ""
+    stage = awaiting_stage(row)
+    return (f"Awaiting the {stage} decision", "") if stage else ("", "")
 
 
 def records_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
@@ -227,6 +229,16 @@ def records_page_markdown(
             out += [records_table(rows, reason_labels), ""]
         elif not targets:
             out += ["No records.", ""]
+    if flow is not None and flow.awaiting:
+        out += [
+            f"## Awaiting a decision {{#{section_id('awaiting')} .unnumbered}}",
+            "",
+            "These records have been found but not yet decided; they enter the flow "
+            "diagram once their next decision is recorded.",
+            "",
+            records_table(flow.awaiting, reason_labels),
+            "",
+        ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

@@ -326,3 +326,15 @@ def test_ketamine_template_round_trips_to_the_same_counts_and_drawing(tmp_path: 
         draw_linked_flow_diagram(folder / "counts.json", *names, folder / "records.qmd")
         drawings.append([p.read_bytes() for p in names])
     assert drawings[0] == drawings[1]
+
+
+def test_records_awaiting_a_decision_are_listed_apart() -> None:
+    """One synthetic record not yet screened: listed in its own section, not counted."""
+    frame = ledger(inc("S1"), rec(title="Synthetic not yet screened"))
+    counts = derive_counts(frame, REASONS)
+    page = records_page_markdown(counts, flow_records(frame), REASONS)
+    assert counts.records_screened == 1
+    assert "## Awaiting a decision {#box-awaiting .unnumbered}" in page
+    awaiting_part = page.split("Awaiting a decision", 1)[1]
+    assert "Synthetic not yet screened" in awaiting_part
+    assert "Awaiting the screening decision" in awaiting_part
