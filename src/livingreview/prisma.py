@@ -345,6 +345,19 @@ def _reason_counts(rows: list[dict[str, str]], reason_labels: Mapping[str, str])
     return {reason_labels.get(code, code or UNSPECIFIED_REASON): by_code[code] for code in ordered}
 
 
+def _walk_ledger(
+    records: pd.DataFrame, previous: PreviousVersion | None
+) -> tuple[_Ledger, frozenset[str], _Arm, _Arm]:
+    """The ledger, the record ids of the previous version, and the walk of each arm
+    over the records that version did not account for."""
+    ledger = _Ledger(records)
+    seen = frozenset(previous.record_ids) if previous else frozenset()
+    new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
+    dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
+    other = _walk([r for r in new_rows if r.get("source_type") in OTHER_SOURCES], False)
+    return ledger, seen, dbr, other
+
+
 def derive_counts(
     records: pd.DataFrame,
     reason_labels: Mapping[str, str],
@@ -367,11 +380,7 @@ def derive_counts(
     :func:`check_invariants`, which raises :class:`PrismaError` listing every
     violation.
     """
-    ledger = _Ledger(records)
-    seen = previous.record_ids if previous else frozenset()
-    new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
-    dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
-    other = _walk([r for r in new_rows if r.get("source_type") in OTHER_SOURCES], False)
+    _, _, dbr, other = _walk_ledger(records, previous)
 
     dbr_removed = [r for r in dbr.rows if _is_removed(r)]
     databases = [r for r in dbr.rows if r["source_type"] == "database"]
@@ -455,11 +464,7 @@ class FlowRecords:
 
 def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None) -> FlowRecords:
     """Split the ledger into the records behind each exit of the PRISMA flow."""
-    ledger = _Ledger(records)
-    seen = previous.record_ids if previous else frozenset()
-    new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
-    dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
-    other = _walk([r for r in new_rows if r.get("source_type") in OTHER_SOURCES], False)
+    ledger, seen, dbr, other = _walk_ledger(records, previous)
     sought_ids = {id(r) for r in other.sought}
     report_ids = previous.report_ids if previous else frozenset()
     return FlowRecords(
