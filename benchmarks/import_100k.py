@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from livingreview.search_import import import_search
+from livingreview.ledger.search_import import import_search
 
 LEDGER_HEADER = (
     "record_id,source_type,source,search_date,title,authors,year,journal,doi,pmid,url,"

@@ -15,7 +15,7 @@ from .errors import ReviewError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .evidence import load_configured_data
+    from .evidence.review_data import load_configured_data
 
     data = load_configured_data(args.project, args.config)
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
@@ -55,8 +55,8 @@ def _progress(stage: str, done: int, total: int) -> None:
 
 
 def _import_search(args: argparse.Namespace) -> int:
-    from .prisma import slugify
-    from .search_import import import_search
+    from .ledger.search_import import import_search
+    from .prisma.counts import slugify
 
     stem = f"{args.search_date}_{slugify(args.source)}"
     sheet = Path(args.sheet or Path(args.project) / "screening" / f"{stem}.csv")
@@ -78,7 +78,7 @@ def _import_search(args: argparse.Namespace) -> int:
 
 
 def _screening_sheet(args: argparse.Namespace) -> int:
-    from .search_import import write_pending_sheet
+    from .ledger.screening import write_pending_sheet
 
     count = write_pending_sheet(_data_path(args, "records"), args.output)
     print(f"{count} records awaiting screening written to {args.output}")
@@ -86,7 +86,7 @@ def _screening_sheet(args: argparse.Namespace) -> int:
 
 
 def _apply_screening(args: argparse.Namespace) -> int:
-    from .search_import import apply_screening
+    from .ledger.screening import apply_screening
 
     updated = apply_screening(_data_path(args, "records"), args.sheet, _data_path(args, "protocol"))
     print(f"decisions for {len(updated)} records copied into the ledger")
@@ -94,7 +94,8 @@ def _apply_screening(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from .releases import Scope, make_release, parse_assignment
+    from .living.make_release import make_release
+    from .living.releases import Scope, parse_assignment
 
     scope = Scope(args.cutoff, tuple(parse_assignment(a) for a in args.assign))
     folder = make_release(

@@ -39,3 +39,6 @@ def protect_line_start(line: str) -> str:
 def escape_markdown(text: object) -> str:
     """Escape ``text`` as one literal line of Markdown (newlines become spaces)."""
     return protect_line_start(escape_inline(" ".join(str(text).split())))
+
+
+MISSING = "–"  # en dash for values not reported or not extracted

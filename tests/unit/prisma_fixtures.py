@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from livingreview.prisma import PrismaCounts
+from livingreview.prisma.model import PrismaCounts
 
 
 def zero_counts(**changes: object) -> PrismaCounts:

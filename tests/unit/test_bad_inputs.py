@@ -25,13 +25,10 @@ from test_render_errors import chapter, project
 
 from livingreview.config import load_config
 from livingreview.errors import ReviewError
-from livingreview.evidence import load_review_data
-from livingreview.prisma import (
-    PrismaCounts,
-    derive_counts_from_files,
-    from_prisma2020_csv,
-    to_prisma2020_csv,
-)
+from livingreview.evidence.review_data import load_review_data
+from livingreview.prisma.counts import derive_counts_from_files
+from livingreview.prisma.model import PrismaCounts
+from livingreview.prisma.template import from_prisma2020_csv, to_prisma2020_csv
 from livingreview.render import check_manuscript_or_raise
 
 METHODS = "manuscript/02-methods.qmd"

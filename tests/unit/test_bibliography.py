@@ -7,12 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.bibliography import (
-    Citation,
-    check_keys,
-    entry_keys,
-    load_bibliography,
-)
+from livingreview.bibliography import Citation, check_keys, entry_keys, load_bibliography
 from livingreview.errors import BibliographyError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.errors import DataError, Problem
-from livingreview.evidence import (
+from livingreview.evidence.review_data import (
     ReviewData,
     load_protocol,
     load_review_data,

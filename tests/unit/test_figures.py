@@ -27,17 +27,18 @@ from matplotlib.transforms import Bbox
 from PIL import Image
 
 from livingreview.errors import DataError
-from livingreview.figures import (
-    CM,
-    DESIGN_MARKERS,
-    OKABE_ITO,
-    OVERVIEW_WIDTH_CM,
+from livingreview.evidence.studies import study_labels
+from livingreview.figures.common import CM, OKABE_ITO
+from livingreview.figures.pharmacology import (
     PHARMACOLOGY_WIDTH_CM,
     build_pharmacology_figure,
-    build_study_overview,
     pharmacology_figure,
     pharmacology_text,
-    study_labels,
+)
+from livingreview.figures.study_overview import (
+    DESIGN_MARKERS,
+    OVERVIEW_WIDTH_CM,
+    build_study_overview,
     study_overview_figure,
 )
 
@@ -354,7 +355,7 @@ def test_pharmacology_files_and_determinism(tmp_path: Path) -> None:
 def test_pharmacology_bytes_do_not_depend_on_the_process(tmp_path: Path) -> None:
     here = write_all(pharmacology_figure, tmp_path, "here")
     code = (
-        "import sys; from livingreview.figures import pharmacology_figure; "
+        "import sys; from livingreview.figures.pharmacology import pharmacology_figure; "
         "pharmacology_figure(*sys.argv[1:])"
     )
     there = [tmp_path / f"there{p.suffix}" for p in here]

@@ -1,4 +1,4 @@
-"""Tests for livingreview.flow_diagram: content, layout, determinism and links.
+"""Tests for livingreview.prisma.flow_diagram: content, layout, determinism and links.
 
 All counts here are SYNTHETIC.
 """
@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from prisma_fixtures import zero_counts
 
-from livingreview.flow_diagram import (
+from livingreview.prisma.flow_diagram import (
     BOX_NAMES,
     Layout,
     Rect,
@@ -21,7 +21,7 @@ from livingreview.flow_diagram import (
     layout,
     wrap,
 )
-from livingreview.prisma import PrismaCounts
+from livingreview.prisma.model import PrismaCounts
 
 
 def full_counts(**changes: object) -> PrismaCounts:

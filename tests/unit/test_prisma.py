@@ -16,19 +16,19 @@ import yaml
 from prisma_fixtures import zero_counts
 
 from livingreview.errors import PrismaError
-from livingreview.prisma import (
-    TEMPLATE_HEADER,
-    TEMPLATE_ROWS,
-    PreviousVersion,
-    PrismaCounts,
-    awaiting_counts,
-    check_invariants,
+from livingreview.prisma.counts import (
     counts_as_variables,
     counts_to_json,
     derive_counts,
     derive_counts_from_files,
-    from_prisma2020_csv,
     read_counts,
+)
+from livingreview.prisma.invariants import check_invariants
+from livingreview.prisma.model import PreviousVersion, PrismaCounts, awaiting_counts
+from livingreview.prisma.template import (
+    TEMPLATE_HEADER,
+    TEMPLATE_ROWS,
+    from_prisma2020_csv,
     to_prisma2020_csv,
 )
 from livingreview.validation import load_table

@@ -1,4 +1,4 @@
-"""Tests for livingreview.prisma_records: the records behind each PRISMA box, the links,
+"""Tests for livingreview.prisma.records_appendix: the records behind each PRISMA box, the links,
 and counts taken from a PRISMA2020 template.
 
 Every ledger here is SYNTHETIC (helpers shared with test_prisma.py).
@@ -15,17 +15,10 @@ from test_prisma import REASONS, both_arms_ledger, exc, inc, ledger, rec, screen
 
 from livingreview.config import validate_config
 from livingreview.errors import ConfigError, PrismaError
-from livingreview.flow_diagram import drawn_boxes
-from livingreview.prisma import (
-    PreviousVersion,
-    counts_to_json,
-    derive_counts,
-    flow_records,
-    from_prisma2020_csv,
-    read_counts,
-    to_prisma2020_csv,
-)
-from livingreview.prisma_records import (
+from livingreview.prisma.counts import counts_to_json, derive_counts, flow_records, read_counts
+from livingreview.prisma.flow_diagram import drawn_boxes
+from livingreview.prisma.model import PreviousVersion
+from livingreview.prisma.records_appendix import (
     decision,
     derive_prisma_outputs,
     draw_linked_flow_diagram,
@@ -33,6 +26,7 @@ from livingreview.prisma_records import (
     records_page_markdown,
     section_id,
 )
+from livingreview.prisma.template import from_prisma2020_csv, to_prisma2020_csv
 
 ANCHOR = re.compile(r"^## .*\{#(?P<id>box-[a-z-]+) \.unnumbered\}$")
 

@@ -15,25 +15,21 @@ from pathlib import Path
 import pytest
 
 from livingreview.errors import DataError, ReleaseError
-from livingreview.evidence import load_review_data
-from livingreview.releases import (
+from livingreview.evidence.review_data import load_review_data
+from livingreview.living.make_release import _snapshot_text as snapshot_text
+from livingreview.living.make_release import freeze, make_release, with_numbers
+from livingreview.living.pages import citation_markdown, history_markdown, whats_new_markdown
+from livingreview.living.releases import (
     Assignment,
     Release,
     Scope,
     accounted_record_ids,
-    citation_markdown,
-    freeze,
-    history_markdown,
-    make_release,
     parse_assignment,
     previous_release,
     read_release,
     release_state,
     scope_record_ids,
-    whats_new_markdown,
-    with_numbers,
 )
-from livingreview.releases import _snapshot_text as snapshot_text
 
 
 def _load_fixture_module():

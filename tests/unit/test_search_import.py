@@ -11,16 +11,12 @@ import pytest
 import yaml
 
 from livingreview.errors import DataError
-from livingreview.search_import import (
-    SHEET_COLUMNS,
-    apply_screening,
-    import_search,
-    next_record_ids,
-    normalise_title,
-    read_export,
-    split_csv_rows,
-    write_pending_sheet,
-)
+from livingreview.ledger.deduplicate import normalise_title
+from livingreview.ledger.export_formats import read_export
+from livingreview.ledger.fields import SHEET_COLUMNS
+from livingreview.ledger.ledger_file import split_csv_rows
+from livingreview.ledger.screening import apply_screening, write_pending_sheet
+from livingreview.ledger.search_import import import_search, next_record_ids
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "search"
 PROTOCOL = {"exclusion_reasons": {"population_not_refractory": "Population not refractory"}}

@@ -15,15 +15,13 @@ import pypandoc
 import pytest
 
 from livingreview.errors import DataError
-from livingreview.markdown import protect_line_start
-from livingreview.tables import (
+from livingreview.evidence.studies import grouped_studies, study_years
+from livingreview.markdown import MISSING, protect_line_start
+from livingreview.tables.characteristics import (
     ABBREVIATIONS,
-    MISSING,
     abbreviations_used,
     characteristics_note,
     characteristics_table,
-    grouped_studies,
-    study_years,
     summary_by_diagnosis,
     write_table,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from livingreview.variables import collect_variables, format_numbers
+from livingreview.text.variables import collect_variables, format_numbers
 
 PROTOCOL = {
     "diagnosis_groups": {"anx": "Anxiety", "ptsd": "PTSD"},

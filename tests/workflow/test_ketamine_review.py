@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from livingreview.figures import study_labels
+from livingreview.evidence.studies import study_labels
 from livingreview.validation import load_table
 
 ROOT = Path(__file__).resolve().parents[2]

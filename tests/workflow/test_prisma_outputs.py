@@ -22,8 +22,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from livingreview.flow_diagram import drawn_boxes
-from livingreview.prisma import read_counts
+from livingreview.prisma.counts import read_counts
+from livingreview.prisma.flow_diagram import drawn_boxes
 
 from .test_build import snakemake
 

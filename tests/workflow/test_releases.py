@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from livingreview.releases import make_release
+from livingreview.living.make_release import make_release
 
 from .fixture_review import make_fixture_review, rob_row
 from .test_build import docx_text, html_text, pdf_text, snakemake

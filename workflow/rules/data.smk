@@ -18,6 +18,6 @@ rule validate_data:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("evidence", "bibliography", "synthesis", "risk_of_bias"),
+        code=get_code_version("bibliography", "evidence"),
     script:
         "../scripts/validate_data.py"

@@ -13,7 +13,7 @@ rule draw_study_overview:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("figures", "tables", "bibliography", "evidence"),
+        code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:
         "../scripts/draw_study_overview.py"
 
@@ -29,6 +29,6 @@ rule draw_pharmacology_figure:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("figures"),
+        code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_pharmacology_figure.py"

@@ -16,7 +16,7 @@ rule derive_prisma_counts:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("prisma", "prisma_records", "evidence", "releases"),
+        code=get_code_version("evidence", "living", "prisma"),
         counts_template=get_counts_template(),
     script:
         "../scripts/derive_prisma_counts.py"
@@ -36,7 +36,7 @@ rule draw_flow_diagram:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("flow_diagram", "prisma", "prisma_records"),
+        code=get_code_version("prisma"),
         records_page=PRISMA_RECORDS_PAGE,
     script:
         "../scripts/draw_flow_diagram.py"

@@ -10,7 +10,7 @@ rule describe_previous_release:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("releases", "prisma"),
+        code=get_code_version("living", "prisma"),
     script:
         "../scripts/describe_previous_release.py"
 
@@ -28,7 +28,7 @@ rule stamp_release_state:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("releases"),
+        code=get_code_version("living"),
         data_keys=list(get_data_files()),
     script:
         "../scripts/stamp_release_state.py"
@@ -50,7 +50,7 @@ rule write_release_pages:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("releases", "figures", "bibliography", "render"),
+        code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
         # the history is included by manuscript/06-version-history.qmd, one folder
         # below the site root where releases/<version>/review.{pdf,docx} are published
         link_prefix="../",
@@ -71,7 +71,7 @@ rule publish_release_files:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("releases"),
+        code=get_code_version("living"),
         book="_book",
     script:
         "../scripts/publish_release_files.py"

@@ -17,7 +17,7 @@ rule check_manuscript:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("render", "bibliography"),
+        code=get_code_version("bibliography", "render"),
     script:
         "../scripts/check_manuscript.py"
 
@@ -35,7 +35,7 @@ rule render_book:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("render", "bibliography"),
+        code=get_code_version("bibliography", "render"),
         backend=config["render"]["backend"],
         formats=config["render"]["formats"],
     script:

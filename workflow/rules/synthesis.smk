@@ -14,7 +14,7 @@ rule draw_effect_direction_plot:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("synthesis", "figures", "evidence"),
+        code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_effect_direction_plot.py"
 
@@ -35,7 +35,7 @@ rule draw_onset_duration_plot:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("synthesis", "figures", "evidence"),
+        code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_onset_duration_plot.py"
 
@@ -55,7 +55,7 @@ rule draw_risk_of_bias_traffic_light:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("risk_of_bias", "figures", "evidence"),
+        code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_traffic_light.py"
 
@@ -74,6 +74,6 @@ rule draw_risk_of_bias_summary:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("risk_of_bias", "figures", "evidence"),
+        code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_summary.py"

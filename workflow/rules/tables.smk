@@ -11,7 +11,7 @@ rule make_characteristics_table:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("tables", "figures", "bibliography", "evidence"),
+        code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:
         "../scripts/make_characteristics_table.py"
 
@@ -29,7 +29,7 @@ rule summarise_by_diagnosis:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("tables", "synthesis", "evidence"),
+        code=get_code_version("evidence", "synthesis", "tables"),
     script:
         "../scripts/summarise_by_diagnosis.py"
 
@@ -46,6 +46,6 @@ rule write_eligibility_criteria:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("methods", "evidence"),
+        code=get_code_version("evidence", "tables"),
     script:
         "../scripts/write_eligibility_criteria.py"

@@ -15,8 +15,6 @@ rule collect_variables:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version(
-            "variables", "prisma", "synthesis", "risk_of_bias", "evidence", "releases"
-        ),
+        code=get_code_version("evidence", "living", "prisma", "synthesis", "text"),
     script:
         "../scripts/collect_variables.py"

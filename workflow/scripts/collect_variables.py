@@ -1,6 +1,6 @@
 """Rule collect_variables: write _variables.yml (workflow/rules/variables.smk)."""
 
-from livingreview.variables import write_variables
+from livingreview.text.variables import write_variables
 from livingreview.workflow import run_step
 
 

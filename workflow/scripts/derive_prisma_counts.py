@@ -1,7 +1,7 @@
 """Rule derive_prisma_counts: PRISMA box counts and records page (workflow/rules/prisma.smk)."""
 
-from livingreview.prisma_records import derive_prisma_outputs
-from livingreview.releases import read_previous_version
+from livingreview.living.releases import read_previous_version
+from livingreview.prisma.records_appendix import derive_prisma_outputs
 from livingreview.workflow import run_step
 
 

@@ -1,6 +1,6 @@
 """Rule describe_previous_release: the PRISMA previous arm (workflow/rules/releases.smk)."""
 
-from livingreview.releases import write_previous_version
+from livingreview.living.releases import write_previous_version
 from livingreview.workflow import run_step
 
 

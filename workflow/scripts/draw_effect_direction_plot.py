@@ -1,8 +1,9 @@
 """Rule draw_effect_direction_plot: effect direction plot (workflow/rules/synthesis.smk)."""
 
-from livingreview.evidence import read_protocol
-from livingreview.figures import study_labels
-from livingreview.synthesis import effect_direction_figure, load_outcomes
+from livingreview.evidence.outcomes import load_outcomes
+from livingreview.evidence.review_data import read_protocol
+from livingreview.evidence.studies import study_labels
+from livingreview.figures.effect_direction import effect_direction_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

@@ -1,6 +1,6 @@
 """Rule draw_flow_diagram: draw the PRISMA 2020 flow diagram (workflow/rules/prisma.smk)."""
 
-from livingreview.prisma_records import draw_linked_flow_diagram
+from livingreview.prisma.records_appendix import draw_linked_flow_diagram
 from livingreview.workflow import run_step
 
 

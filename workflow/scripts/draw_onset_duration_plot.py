@@ -1,8 +1,9 @@
 """Rule draw_onset_duration_plot: onset and duration of effect (workflow/rules/synthesis.smk)."""
 
-from livingreview.evidence import read_protocol
-from livingreview.figures import study_labels
-from livingreview.synthesis import load_outcomes, onset_duration_figure
+from livingreview.evidence.outcomes import load_outcomes
+from livingreview.evidence.review_data import read_protocol
+from livingreview.evidence.studies import study_labels
+from livingreview.figures.onset_duration import onset_duration_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

@@ -1,6 +1,6 @@
 """Rule draw_pharmacology_figure: ketamine mechanism schematic (workflow/rules/figures.smk)."""
 
-from livingreview.figures import pharmacology_figure
+from livingreview.figures.pharmacology import pharmacology_figure
 from livingreview.workflow import run_step
 
 

@@ -1,6 +1,7 @@
 """Rule draw_risk_of_bias_summary: weighted summary plot (workflow/rules/synthesis.smk)."""
 
-from livingreview.risk_of_bias import load_risk_of_bias, summary_figure
+from livingreview.evidence.risk_of_bias import load_risk_of_bias
+from livingreview.figures.risk_of_bias import summary_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

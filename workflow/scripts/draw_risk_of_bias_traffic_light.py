@@ -1,7 +1,8 @@
 """Rule draw_risk_of_bias_traffic_light: traffic-light plot (workflow/rules/synthesis.smk)."""
 
-from livingreview.figures import study_labels
-from livingreview.risk_of_bias import load_risk_of_bias, traffic_light_figure
+from livingreview.evidence.risk_of_bias import load_risk_of_bias
+from livingreview.evidence.studies import study_labels
+from livingreview.figures.risk_of_bias import traffic_light_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

@@ -1,7 +1,8 @@
 """Rule draw_study_overview: evidence map of included studies (workflow/rules/figures.smk)."""
 
-from livingreview.evidence import read_protocol
-from livingreview.figures import study_labels, study_overview_figure
+from livingreview.evidence.review_data import read_protocol
+from livingreview.evidence.studies import study_labels
+from livingreview.figures.study_overview import study_overview_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

@@ -1,8 +1,8 @@
 """Rule make_characteristics_table: the systematic review table (workflow/rules/tables.smk)."""
 
-from livingreview.evidence import read_protocol
-from livingreview.figures import study_labels
-from livingreview.tables import characteristics_table, write_table
+from livingreview.evidence.review_data import read_protocol
+from livingreview.evidence.studies import study_labels
+from livingreview.tables.characteristics import characteristics_table, write_table
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

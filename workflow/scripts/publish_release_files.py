@@ -1,6 +1,6 @@
 """Rule publish_release_files: releases' PDF/DOCX into _book/ (workflow/rules/releases.smk)."""
 
-from livingreview.releases import publish_release_files
+from livingreview.living.pages import publish_release_files
 from livingreview.workflow import run_step
 
 

@@ -1,6 +1,6 @@
 """Rule stamp_release_state: the version the outputs carry (workflow/rules/releases.smk)."""
 
-from livingreview.releases import write_release_state
+from livingreview.living.releases import write_release_state
 from livingreview.workflow import run_step
 
 

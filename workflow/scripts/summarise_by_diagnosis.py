@@ -1,8 +1,9 @@
 """Rule summarise_by_diagnosis: per-group summary table (workflow/rules/tables.smk)."""
 
-from livingreview.evidence import read_protocol
-from livingreview.synthesis import findings_columns, load_outcomes
-from livingreview.tables import summary_by_diagnosis, write_table
+from livingreview.evidence.outcomes import load_outcomes
+from livingreview.evidence.review_data import read_protocol
+from livingreview.synthesis.narrative import findings_columns
+from livingreview.tables.characteristics import summary_by_diagnosis, write_table
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from livingreview.evidence import load_review_data, write_validated
+from livingreview.evidence.review_data import load_review_data, write_validated
 from livingreview.workflow import run_step
 
 

@@ -1,6 +1,6 @@
 """Rule write_eligibility_criteria: methods tables from the protocol (workflow/rules/tables.smk)."""
 
-from livingreview.methods import write_methods_tables
+from livingreview.tables.eligibility import write_methods_tables
 from livingreview.workflow import run_step
 
 

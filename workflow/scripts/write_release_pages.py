@@ -1,6 +1,6 @@
 """Rule write_release_pages: What's new, history, citation (workflow/rules/releases.smk)."""
 
-from livingreview.releases import write_release_pages
+from livingreview.living.pages import write_release_pages
 from livingreview.workflow import run_step
 
 

@@ -20,10 +20,10 @@ import jsonschema
 import pandas as pd
 import yaml
 
-from .bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
-from .errors import DataError, Problem, ReviewError, raise_if_any
-from .io import read_text, read_yaml, write_text
-from .validation import load_schema, load_table, value_problem
+from ..bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
+from ..errors import DataError, Problem, ReviewError, raise_if_any
+from ..io import read_text, read_yaml, write_text
+from ..validation import load_schema, load_table, value_problem
 
 __all__ = [
     "ReviewData",
@@ -404,8 +404,8 @@ def _synthesis_problems(
 ) -> list[Problem]:
     """Problems in the outcome and risk-of-bias files, and studies left unjudged."""
     # Imported here: both modules build on this one's loaders.
+    from .outcomes import load_outcomes
     from .risk_of_bias import load_risk_of_bias
-    from .synthesis import load_outcomes
 
     problems: list[Problem] = []
     if outcomes is not None:
@@ -448,7 +448,7 @@ def load_review_data(
     need a file which failed to load are skipped; its own problems are reported.
     When given, ``outcomes`` and ``risk_of_bias`` are checked too (see
     :func:`livingreview.synthesis.load_outcomes` and
-    :func:`livingreview.risk_of_bias.load_risk_of_bias`), and every included
+    :func:`livingreview.evidence.risk_of_bias.load_risk_of_bias`), and every included
     study must have a risk-of-bias judgement.
     """
     files = {
@@ -567,7 +567,7 @@ def load_configured_data(
     project: str | Path, config: str | Path = "config/config.yaml"
 ) -> ReviewData:
     """Load and cross-check every data file that ``config`` (relative to ``project``) names."""
-    from .config import load_config
+    from ..config import load_config
 
     root = Path(project)
     paths = {key: root / value for key, value in load_config(root / config)["data"].items()}

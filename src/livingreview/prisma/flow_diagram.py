@@ -45,8 +45,8 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
-from .io import atomic_path, write_text
-from .prisma import BOX_OF_FIELD, UNSPECIFIED_REASON, PrismaCounts
+from ..io import atomic_path, write_text
+from .model import BOX_OF_FIELD, UNSPECIFIED_REASON, PrismaCounts
 
 # --------------------------------------------------------------------------- #
 # Style (sizes in inches unless marked pt)

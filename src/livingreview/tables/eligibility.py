@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
-from .io import read_yaml, write_text
-from .markdown import escape_markdown
+from ..errors import DataError
+from ..io import read_yaml, write_text
+from ..markdown import escape_markdown
 
 DOMAIN_LABELS = {
     "population": "Population",

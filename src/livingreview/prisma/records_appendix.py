@@ -27,20 +27,18 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .flow_diagram import draw_flow_diagram, drawn_boxes
-from .io import write_text
-from .markdown import escape_markdown
-from .prisma import (
+from ..io import write_text
+from ..markdown import escape_markdown
+from ..validation import load_table
+from .counts import (
     FlowRecords,
-    PreviousVersion,
-    PrismaCounts,
-    awaiting_stage,
     derive_counts_from_files,
     flow_records,
     read_counts,
     read_reason_labels,
 )
-from .validation import load_table
+from .flow_diagram import draw_flow_diagram, drawn_boxes
+from .model import PreviousVersion, PrismaCounts, awaiting_stage
 
 SECTION_PREFIX = "box-"
 PAGE_TITLE = "PRISMA flow diagram: the records behind each box"

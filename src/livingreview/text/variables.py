@@ -23,13 +23,13 @@ Chapters never type a number that the data hold; they write
     (equal to ``prisma`` until the first update; see :func:`cumulative_counts`).
 ``release``
     ``version``, ``date``, ``status`` (released or draft), ``latest`` and
-    ``search_date`` of the version the outputs carry (see :mod:`livingreview.releases`).
+    ``search_date`` of the version the outputs carry (see :mod:`livingreview.living.releases`).
 ``synthesis``
     studies per combined direction of effect and outcome domain (see
     :func:`livingreview.synthesis.synthesis_variables`), when outcomes are given.
 ``rob``
     studies assessed per tool and overall judgement (see
-    :func:`livingreview.risk_of_bias.rob_variables`), when judgements are given.
+    :func:`livingreview.evidence.risk_of_bias.rob_variables`), when judgements are given.
 
 Numbers of 1,000 or more are written with thousands separators ("2,030"), as
 the flow diagram prints them.
@@ -43,9 +43,9 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataError
-from .io import read_text, read_yaml, write_yaml
-from .validation import load_table
+from ..errors import DataError
+from ..io import read_text, read_yaml, write_yaml
+from ..validation import load_table
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
 
@@ -123,8 +123,8 @@ def collect_variables(
     risk_of_bias: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """All variables for ``_variables.yml``, in a stable key order."""
-    from .risk_of_bias import rob_variables  # imported here: they pull in matplotlib
-    from .synthesis import synthesis_variables
+    from ..evidence.risk_of_bias import rob_variables
+    from ..synthesis.narrative import synthesis_variables
 
     variables = study_variables(studies, protocol)
     variables["studies"].update(report_years(records))
@@ -144,7 +144,7 @@ def cumulative_counts(records: pd.DataFrame, protocol: str | Path) -> dict[str, 
     count only the records new since the previous release; prose about the
     review as a whole quotes these ``cumulative`` keys instead.
     """
-    from .prisma import counts_as_variables, derive_counts
+    from ..prisma.counts import counts_as_variables, derive_counts
 
     reasons = (read_yaml(protocol, DataError) or {}).get("exclusion_reasons") or {}  # type: ignore[union-attr]
     return counts_as_variables(derive_counts(records, reasons), reasons)
@@ -164,13 +164,13 @@ def write_variables(
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
 
     ``release`` (results/releases/state.json) gives the ``release.*`` keys: the
-    version and date the outputs carry (see :mod:`livingreview.releases`).
+    version and date the outputs carry (see :mod:`livingreview.living.releases`).
 
     ``outcomes`` and ``risk_of_bias`` (data/outcomes.csv, data/risk_of_bias.csv)
     are optional; their counts are added when given.
     """
-    from .risk_of_bias import load_risk_of_bias
-    from .synthesis import load_outcomes
+    from ..evidence.outcomes import load_outcomes
+    from ..evidence.risk_of_bias import load_risk_of_bias
 
     prisma = json.loads(read_text(counts_json))["variables"]
     study_table = load_table(studies, "studies")

@@ -1,0 +1,166 @@
+"""Evidence figures: the study overview (evidence map) and the pharmacology schematic.
+
+Every figure is written three times: SVG for the website, PDF (vector) for
+print and PNG at 300 dpi for DOCX. Output bytes depend only on the inputs:
+
+- ``svg.hashsalt`` is fixed, so SVG element ids do not change between runs;
+- dates and software versions are removed from SVG, PDF and PNG metadata;
+- text uses DejaVu Sans, which ships with matplotlib, so no system font is used.
+
+Text in the SVG is drawn as paths (``svg.fonttype: 'path'``), not as ``<text>``.
+A reader's browser may not have DejaVu Sans, and a substitute font with other
+widths would break the no-overlap layout that the tests check. Matplotlib still
+writes each string as an XML comment next to its glyphs, which keeps the SVG
+searchable with grep; the accessible description of a figure is its caption
+and alt text in the chapter. In the PDF, fonts are embedded as TrueType
+(``pdf.fonttype: 42``) so the text stays selectable and searchable.
+
+Figures are built with :class:`matplotlib.figure.Figure` (not pyplot) under a
+local ``rc_context``, so building a figure never changes global state.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+
+from ..io import atomic_path
+
+CM = 1 / 2.54  # inches per centimetre
+PNG_DPI = 300
+
+# Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+GREY = "#7F7F7F"
+
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 7.5,
+    "mathtext.fontset": "dejavusans",
+    "axes.linewidth": 0.6,
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#222222",
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "livingreview",
+    "pdf.fonttype": 42,
+    "savefig.facecolor": "white",
+}
+
+# Metadata without dates or version strings, per output format.
+METADATA: dict[str, dict[str, Any]] = {
+    "svg": {"Date": None, "Creator": "livingreview"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "livingreview", "Producer": None},
+    "png": {"Software": None},
+}
+
+
+@contextmanager
+def figure_style() -> Iterator[None]:
+    """Apply the house style (fonts, line widths, determinism settings) locally."""
+    with mpl.rc_context(STYLE):
+        yield
+
+
+def save_figure(fig: Figure, out_svg: str | Path, out_pdf: str | Path, out_png: str | Path) -> None:
+    """Write ``fig`` as SVG, PDF and 300-dpi PNG, each atomically and reproducibly."""
+    with figure_style():
+        for path, fmt in ((out_svg, "svg"), (out_pdf, "pdf"), (out_png, "png")):
+            with atomic_path(path) as tmp:
+                fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt])
+
+
+# ---------------------------------------------------------------------------
+# study labels
+
+
+# ---------------------------------------------------------------------------
+# 1. study overview (evidence map)
+
+
+def _chars_per_line(width_in: float, size_pt: float, *, bold: bool = False) -> int:
+    # DejaVu Sans averages about 0.6 em per character (0.66 em in bold).
+    return max(10, int(width_in * 72 / (size_pt * (0.66 if bold else 0.6))))
+
+
+def annotate_missing(ax: Any, text: str, xy: tuple[float, float], *, offset: float) -> None:
+    """Grey italic note beside a row whose value was not reported (e.g. "n not reported")."""
+    ax.annotate(
+        text,
+        xy,
+        xytext=(offset, 0),
+        textcoords="offset points",
+        va="center",
+        ha="left",
+        color="#555555",
+        fontstyle="italic",
+        fontsize=7,
+    )
+
+
+LEGEND_STYLE: dict[str, Any] = {
+    "frameon": False,
+    "handlelength": 1.2,
+    "handletextpad": 0.4,
+    "columnspacing": 1.2,
+    "borderaxespad": 0.2,
+    "borderpad": 0.2,
+}
+
+
+def _text_width_pt(text: str, size: float) -> float:
+    """Rendered width of ``text`` in points (widest line), measured with the Agg renderer."""
+    renderer = RendererAgg(1, 1, 72)  # at 72 dpi one pixel is one point
+    prop = FontProperties(family=STYLE["font.family"], size=size)
+    return max(
+        renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
+        for line in text.split("\n")
+    )
+
+
+def _fit_legend(handles: list[Line2D], width_in: float) -> tuple[int, int]:
+    """Choose 2 or 1 legend columns and wrap long labels so the legend fits the width.
+
+    Returns ``(ncols, text lines)``; labels of ``handles`` are rewrapped in place.
+    """
+    size = STYLE["font.size"]
+    marker = (LEGEND_STYLE["handlelength"] + LEGEND_STYLE["handletextpad"]) * size
+    available = width_in * 72 - 2 * (LEGEND_STYLE["borderpad"] + 0.5) * size
+    widest = max((_text_width_pt(h.get_label(), size) for h in handles), default=0.0)
+    ncols = 2 if 2 * (marker + widest) + LEGEND_STYLE["columnspacing"] * size <= available else 1
+    if ncols == 1:
+        for handle in handles:
+            label = handle.get_label()
+            chars = len(label)
+            while chars > 10 and _text_width_pt(label, size) > available - marker:
+                chars -= 2
+                label = "\n".join(textwrap.wrap(handle.get_label(), chars))
+            handle.set_label(label)
+    lines = [h.get_label().count("\n") + 1 for h in handles]
+    rows = [max(lines[i : i + ncols]) for i in range(0, len(lines), ncols)]
+    return ncols, sum(rows)
+
+
+# ---------------------------------------------------------------------------
+# 2. pharmacology schematic

@@ -1,0 +1,250 @@
+"""The onset and duration plot: when anxiety improved after each dose, per study."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib import ticker
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..synthesis.narrative import DOSING_LABELS, anxiety_timeline
+from .common import (
+    CM,
+    LEGEND_STYLE,
+    OKABE_ITO,
+    STYLE,
+    _chars_per_line,
+    annotate_missing,
+    figure_style,
+    save_figure,
+)
+from .effect_direction import (
+    FIGURE_WIDTH_CM,
+    PlotRow,
+    _draw_headings,
+    _new_figure,
+    _study_ticks,
+    layout_rows,
+)
+
+TIMING_MARKERS: dict[str, tuple[str, str]] = {
+    "onset": ("o", "First measured"),
+    "endpoint": ("D", "Other timepoint"),
+    "duration": (">", "Last time still present"),
+}
+
+# Line style per dosing regime (labels from the synthesis, so text and figure agree).
+DOSING_STYLE: dict[str, dict[str, Any]] = {
+    "single": {"color": OKABE_ITO["blue"], "linestyle": "-", "label": DOSING_LABELS["single"]},
+    "repeated": {
+        "color": OKABE_ITO["orange"],
+        "linestyle": (0, (3, 1.5)),
+        "label": DOSING_LABELS["repeated"],
+    },
+}
+
+
+TIME_TICKS: tuple[tuple[float, str], ...] = (
+    (1 / 6, "10 min"),
+    (1.0, "1 h"),
+    (24.0, "1 day"),
+    (168.0, "1 week"),
+    (730.5, "1 month"),
+    (4383.0, "6 months"),
+    (8766.0, "1 year"),
+    (26298.0, "3 years"),
+)
+
+
+def _dosing_rows(outcomes: pd.DataFrame) -> Callable[[dict[str, Any]], list[str | None]]:
+    """Plotted rows of a study: one per dosing regime of its anxiety results (single first)."""
+    anxiety = outcomes[outcomes["domain"] == "anxiety"]
+
+    def expand(record: dict[str, Any]) -> list[str | None]:
+        regimes = set(anxiety.loc[anxiety["study_id"] == record["study_id"], "dosing"])
+        return [d for d in DOSING_STYLE if d in regimes] or [None]
+
+    return expand
+
+
+def build_onset_duration_plot(
+    studies: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    *,
+    labels: Mapping[str, str] | None = None,
+    width_cm: float = FIGURE_WIDTH_CM,
+) -> Figure:
+    """Build the onset-and-duration plot of the anxiolytic effect and return the figure.
+
+    One row per study and dosing regime (single dose above repeated dosing),
+    grouped by diagnosis. Each anxiety result with a time in
+    ``data/outcomes.csv`` is a marker at that time on a log axis (minutes to
+    months): circle = first measured (onset), diamond = other timepoint,
+    triangle = longest time the effect was still present or median time to
+    relapse (duration); filled = benefit, open = no clear difference. A line
+    joins the earliest and latest benefit. Colour and line style tell single
+    from repeated dosing. Rows without a timed result say "timing not
+    reported". Markers carry the gid ``time:<study_id>:<dosing>:<role>:<hours>``.
+    """
+    labels = labels or {}
+    timeline = anxiety_timeline(outcomes)
+    width_in = width_cm * CM
+    with figure_style():
+        wrap = _chars_per_line(width_in, STYLE["font.size"], bold=True)
+        rows = layout_rows(studies, diagnosis_labels, labels, wrap, expand=_dosing_rows(outcomes))
+        points = [p for r in rows if r.kind == "study" for p in timeline.get(_key(r), [])]
+        handles = _timeline_handles(points)
+        fig, ax, ncols = _new_figure(rows, handles, width_in, top_in=0.1)
+        xmin, xmax = _time_range([p["hours"] for p in points])
+        for row in rows:
+            if row.kind == "study":
+                _draw_timeline_row(ax, row, timeline.get(_key(row), []), xmin)
+        _draw_headings(fig, ax, rows)
+        _study_ticks(ax, rows)
+        _time_axis(ax, xmin, xmax)
+        fig.legend(handles=handles, loc="outside lower center", ncols=ncols, **LEGEND_STYLE)
+        _thin_time_ticks(fig, ax)
+    return fig
+
+
+def _key(row: PlotRow) -> tuple[str, str]:
+    return (str(row.record["study_id"]), str(row.dosing))
+
+
+def _time_range(values: list[float]) -> tuple[float, float]:
+    low = min(values, default=1.0)
+    high = max(values, default=168.0)
+    return min(low / 3, 1 / 6), max(high * 2.5, 168.0)
+
+
+def _time_axis(ax: Any, xmin: float, xmax: float) -> None:
+    ax.set_xscale("log")
+    ax.set_xlim(xmin, xmax)
+    ticks = [(v, t) for v, t in TIME_TICKS if xmin <= v <= xmax]
+    ax.xaxis.set_major_locator(ticker.FixedLocator([v for v, _ in ticks]))
+    ax.xaxis.set_major_formatter(ticker.FixedFormatter([t for _, t in ticks]))
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    ax.set_xlabel("Time (log scale)")
+    ax.tick_params(axis="x", which="major", length=3)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.grid(axis="x", which="major", color="#EBEBEB", linewidth=0.5, zorder=0)
+    ax.set_axisbelow(True)
+
+
+def _thin_time_ticks(fig: Figure, ax: Any, gap_pt: float = 4.0) -> None:
+    """Drop tick labels that would touch their left neighbour at the printed size."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.get_xticklabels() if t.get_text()]
+    kept, right = [], -math.inf
+    gap_px = gap_pt * fig.dpi / 72
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if box.x0 >= right + gap_px:
+            kept.append(label.get_text())
+            right = box.x1
+    ticks = [(v, t) for v, t in TIME_TICKS if t in kept]
+    ax.xaxis.set_major_locator(ticker.FixedLocator([v for v, _ in ticks]))
+    ax.xaxis.set_major_formatter(ticker.FixedFormatter([t for _, t in ticks]))
+
+
+def _draw_timeline_row(ax: Any, row: PlotRow, points: list[dict[str, Any]], xmin: float) -> None:
+    if not points:
+        annotate_missing(ax, "timing not reported", (xmin, row.y), offset=2)
+        return
+    style = DOSING_STYLE[str(row.dosing)]
+    benefit = [p["hours"] for p in points if p["direction"] == "benefit"]
+    if len(benefit) > 1:
+        ax.plot(
+            [min(benefit), max(benefit)],
+            [row.y, row.y],
+            color=style["color"],
+            linestyle=style["linestyle"],
+            linewidth=1.4,
+            zorder=2,
+        )
+    for point in points:
+        marker = TIMING_MARKERS[point["time_role"]][0]
+        filled = point["direction"] == "benefit"
+        (line,) = ax.plot(
+            [point["hours"]],
+            [row.y],
+            linestyle="none",
+            marker=marker,
+            markersize=4.5,
+            color=style["color"] if point["direction"] != "harm" else OKABE_ITO["vermillion"],
+            markerfacecolor=style["color"] if filled else "white",
+            markeredgewidth=0.9,
+            zorder=3,
+            clip_on=False,
+        )
+        line.set_gid(
+            f"time:{row.record['study_id']}:{row.dosing}:{point['time_role']}:{point['hours']:g}"
+        )
+
+
+def _timeline_handles(points: list[dict[str, Any]]) -> list[Line2D]:
+    handles = []
+    regimes = {p["dosing"] for p in points}
+    for dosing, style in DOSING_STYLE.items():
+        if dosing in regimes:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=style["color"],
+                    linestyle=style["linestyle"],
+                    linewidth=1.4,
+                    label=style["label"],
+                )
+            )
+    roles = {p["time_role"] for p in points}
+    for role, (marker, label) in TIMING_MARKERS.items():
+        if role in roles:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=4.5,
+                    color="#333333",
+                    label=label,
+                )
+            )
+    if any(p["direction"] != "benefit" for p in points):
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markersize=4.5,
+                color="#333333",
+                markerfacecolor="white",
+                label="Open: no clear difference",
+            )
+        )
+    return handles
+
+
+def onset_duration_figure(
+    studies: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    out_svg: str | Path,
+    out_pdf: str | Path,
+    out_png: str | Path,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """Draw the onset-and-duration plot (:func:`build_onset_duration_plot`); write SVG, PDF, PNG."""
+    fig = build_onset_duration_plot(studies, outcomes, diagnosis_labels, labels=labels)
+    save_figure(fig, out_svg, out_pdf, out_png)

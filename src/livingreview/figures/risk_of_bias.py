@@ -1,0 +1,230 @@
+"""Risk-of-bias figures in the robvis style: the traffic-light plot and the summary bars."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..evidence.risk_of_bias import DOMAIN_COLUMNS, NO_INFORMATION, Tool, by_tool, judgement_shares
+from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style, save_figure
+from .study_overview import ROW_PITCH_IN
+
+COLOURS: dict[str, str] = {
+    "Low": OKABE_ITO["bluish_green"],
+    "Some concerns": OKABE_ITO["yellow"],
+    "Moderate": OKABE_ITO["yellow"],
+    "High": OKABE_ITO["vermillion"],
+    "Serious": OKABE_ITO["vermillion"],
+    "Critical": "#7A1F3D",  # darker than vermillion, so the order survives greyscale
+    NO_INFORMATION: "#D0D0D0",
+}
+
+
+SYMBOLS: dict[str, str] = {
+    "Low": "+",
+    "Some concerns": "−",
+    "Moderate": "−",
+    "High": "×",
+    "Serious": "×",
+    "Critical": "!",
+    NO_INFORMATION: "?",
+}
+
+
+# Symbol colour with enough contrast on each fill.
+SYMBOL_INK = {"Low": "white", "High": "white", "Serious": "white", "Critical": "white"}
+
+
+FIGURE_WIDTH_CM = 8.0
+
+
+OVERALL_GAP = 0.5  # extra space (in columns) before the Overall column
+
+
+def build_traffic_light_plot(
+    rob: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    width_cm: float = FIGURE_WIDTH_CM,
+) -> Figure:
+    """Traffic-light plot: one panel per tool, a row per study, a column per domain + Overall.
+
+    Each judgement is a circle in its colour with its symbol; circles carry
+    the gid ``rob:<tool>:<study_id>:<column>:<judgement>``. Under each panel
+    a key names the domains and the judgements the tool uses.
+    """
+    panels = by_tool(rob, labels)
+    width_in = width_cm * CM
+    with figure_style():
+        wrap = _chars_per_line(width_in, 7.0)
+        keys = [_domain_key(tool, wrap) for tool, _ in panels]
+        heights = [
+            len(rows) * ROW_PITCH_IN * 1.3 + 0.55 + (k.count("\n") + 1) * 0.135
+            for (_, rows), k in zip(panels, keys, strict=True)
+        ]
+        fig = Figure(figsize=(width_in, sum(heights) + 0.1), layout="constrained")
+        FigureCanvasAgg(fig)
+        if not panels:
+            _empty(fig)
+            return fig
+        subfigs = fig.subfigures(len(panels), 1, height_ratios=heights, squeeze=False)[:, 0]
+        for sub, (tool, rows), key in zip(subfigs, panels, keys, strict=True):
+            _traffic_panel(sub, tool, rows, key)
+    return fig
+
+
+def _domain_key(tool: Tool, wrap: int) -> str:
+    lines = [f"D{i}: {name}" for i, name in enumerate(tool.domains, start=1)]
+    symbols = "; ".join(f"{SYMBOLS[level]} {level.lower()}" for level in tool.levels)
+    return "\n".join(line for text in [*lines, symbols] for line in textwrap.wrap(text, wrap))
+
+
+def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
+    ax = sub.add_subplot()
+    columns = [*DOMAIN_COLUMNS[: len(tool.domains)], "overall"]
+    # the Overall column stands apart, behind a divider, so its wider heading has room
+    xs = [*range(len(columns) - 1), len(columns) - 1 + OVERALL_GAP]
+    for y, row in enumerate(rows.to_dict("records")):
+        for x, column in zip(xs, columns, strict=True):
+            judgement = row[column]
+            (dot,) = ax.plot(
+                [x],
+                [y],
+                linestyle="none",
+                marker="o",
+                markersize=9.5,
+                markerfacecolor=COLOURS[judgement],
+                markeredgecolor="#555555",
+                markeredgewidth=0.5,
+                zorder=2,
+                clip_on=False,
+            )
+            dot.set_gid(f"rob:{tool.name}:{row['study_id']}:{column}:{judgement}")
+            ax.text(
+                x,
+                y,
+                SYMBOLS[judgement],
+                ha="center",
+                va="center_baseline",
+                fontsize=7.5,
+                fontweight="bold",
+                color=SYMBOL_INK.get(judgement, "black"),
+                zorder=3,
+            )
+    ax.set_xticks(xs, [c if c != "overall" else "Overall" for c in columns])
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), list(rows["label"]))
+    ax.set_xlim(-0.6, xs[-1] + 0.6)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.axvline(len(columns) - 1.5 + OVERALL_GAP / 2, color="#BBBBBB", linewidth=0.6)
+    ax.tick_params(length=0, pad=3)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    sub.suptitle(tool.title, fontweight="bold", fontsize=STYLE["font.size"], x=0.02, ha="left")
+    sub.supxlabel(key, x=0.02, ha="left", fontsize=7, linespacing=1.25)
+
+
+def build_summary_plot(
+    rob: pd.DataFrame,
+    *,
+    width_cm: float = FIGURE_WIDTH_CM,
+) -> Figure:
+    """Weighted summary bar plot: one panel per tool, a bar per domain and Overall.
+
+    Each bar splits 100 % of the participants (``weight``) by judgement;
+    segments carry the gid ``share:<tool>:<column>:<judgement>:<percent>``.
+    """
+    panels = by_tool(rob)
+    width_in = width_cm * CM
+    with figure_style():
+        wrap = max(16, int(_chars_per_line(width_in, 7.0) * 0.4))
+        heights = [(len(tool.domains) + 1) * 0.34 + 1.0 for tool, _ in panels]
+        fig = Figure(figsize=(width_in, sum(heights) + 0.1), layout="constrained")
+        FigureCanvasAgg(fig)
+        if not panels:
+            _empty(fig)
+            return fig
+        subfigs = fig.subfigures(len(panels), 1, height_ratios=heights, squeeze=False)[:, 0]
+        for sub, (tool, rows) in zip(subfigs, panels, strict=True):
+            _summary_panel(sub, tool, rows, wrap)
+    return fig
+
+
+def _summary_panel(sub: Any, tool: Tool, rows: pd.DataFrame, wrap: int) -> None:
+    ax = sub.add_subplot()
+    columns = [*DOMAIN_COLUMNS[: len(tool.domains)], "overall"]
+    names = [*tool.domains, "Overall risk of bias"]
+    for y, column in enumerate(columns):
+        left = 0.0
+        for level, share in judgement_shares(rows, tool, column).items():
+            (bar,) = ax.barh(
+                y,
+                share * 100,
+                left=left,
+                height=0.7,
+                color=COLOURS[level],
+                edgecolor="#555555",
+                linewidth=0.4,
+            )
+            bar.set_gid(f"share:{tool.name}:{column}:{level}:{share * 100:.1f}")
+            left += share * 100
+    ax.set_yticks(
+        range(len(columns)), ["\n".join(textwrap.wrap(n, wrap)) for n in names], fontsize=7
+    )
+    ax.set_ylim(len(columns) - 0.5, -0.5)
+    ax.set_xlim(0, 100)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", length=2)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("Share of participants (weighted by n)", fontsize=7, labelpad=2)
+    n = len(rows)
+    sub.suptitle(
+        f"{tool.name}: {n} {'study' if n == 1 else 'studies'}",
+        fontweight="bold",
+        fontsize=STYLE["font.size"],
+        x=0.02,
+        ha="left",
+    )
+    handles = [
+        Patch(facecolor=COLOURS[lv], edgecolor="#555555", linewidth=0.4, label=lv)
+        for lv in tool.levels
+    ]
+    sub.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=3,
+        fontsize=7,
+        **{**LEGEND_STYLE, "handlelength": 0.9},
+    )
+
+
+def _empty(fig: Figure) -> None:
+    fig.text(0.5, 0.5, "No risk-of-bias assessments", ha="center", va="center")
+
+
+def traffic_light_figure(
+    rob: pd.DataFrame,
+    out_svg: str | Path,
+    out_pdf: str | Path,
+    out_png: str | Path,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """Draw the traffic-light plot (:func:`build_traffic_light_plot`); write SVG, PDF, PNG."""
+    save_figure(build_traffic_light_plot(rob, labels=labels), out_svg, out_pdf, out_png)
+
+
+def summary_figure(
+    rob: pd.DataFrame, out_svg: str | Path, out_pdf: str | Path, out_png: str | Path
+) -> None:
+    """Draw the weighted summary plot (:func:`build_summary_plot`); write SVG, PDF, PNG."""
+    save_figure(build_summary_plot(rob), out_svg, out_pdf, out_png)

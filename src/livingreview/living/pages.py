@@ -1,0 +1,337 @@
+"""Pages derived from the releases: What's new, version history and Cite this version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..io import write_bytes, write_text
+from ..markdown import escape_markdown
+from .releases import (
+    FIELD_LABELS,
+    KEY_FIELDS,
+    RELEASES_DIR,
+    Release,
+    load_releases,
+    read_release_state,
+)
+
+# --------------------------------------------------------------------------- #
+# Markdown: What's new, version history, cite this version
+# --------------------------------------------------------------------------- #
+
+
+def _format_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def _value(value: Any) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    return escape_markdown(value)
+
+
+KEY_NUMBERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Included studies", ("studies", "included")),
+    ("Included reports", ("prisma", "reports", "total")),
+    ("Participants in included studies", ("studies", "participants")),
+    ("Studies without a participant count", ("studies", "participants_unknown")),
+    ("Randomised studies", ("studies", "randomised")),
+    ("Non-randomised studies", ("studies", "nonrandomised")),
+    ("Single-dose studies", ("studies", "single_dose")),
+    ("Repeated-dose studies", ("studies", "repeated_dose")),
+)
+
+
+def _lookup(variables: Mapping[str, Any], path: Sequence[str]) -> Any:
+    value: Any = variables
+    for part in path:
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _number_rows(old: Release, new: Release) -> list[tuple[str, Any, Any]]:
+    """Key numbers (overall, per diagnostic group and design) that differ."""
+    rows = [
+        (label, _lookup(old.variables, path), _lookup(new.variables, path))
+        for label, path in KEY_NUMBERS
+    ]
+    for section, noun in (("diagnosis", "Studies"), ("design", "Studies")):
+        groups = {**(old.variables.get(section) or {}), **(new.variables.get(section) or {})}
+        for code, group in groups.items():
+            label = f"{noun}: {group.get('label', code)}"
+            rows.append(
+                (
+                    label,
+                    _lookup(old.variables, (section, code, "studies")),
+                    _lookup(new.variables, (section, code, "studies")),
+                )
+            )
+    return [(label, a, b) for label, a, b in rows if a != b]
+
+
+def study_changes(old: Release, new: Release) -> tuple[list[str], list[str], dict[str, list]]:
+    """Studies added, removed, and changed (study_id -> [(field, old, new)])."""
+    added = sorted(set(new.studies) - set(old.studies))
+    removed = sorted(set(old.studies) - set(new.studies))
+    changed: dict[str, list[tuple[str, Any, Any]]] = {}
+    for sid in sorted(set(old.studies) & set(new.studies)):
+        diffs = [
+            (name, old.studies[sid].get(name), new.studies[sid].get(name))
+            for name in KEY_FIELDS
+            if old.studies[sid].get(name) != new.studies[sid].get(name)
+        ]
+        if diffs:
+            changed[sid] = diffs
+    return added, removed, changed
+
+
+def _study_ref(release: Release, sid: str, labels: Mapping[str, str]) -> str:
+    key = release.studies[sid].get("bib_key")
+    name = escape_markdown(labels.get(sid, sid))
+    return f"{name} [@{key}]" if key else name
+
+
+def release_study_labels(releases: Sequence[Release], bibliography: str | Path) -> dict[str, str]:
+    """Reader-facing labels ("Glue 2017") of every study in any release, from the bibliography."""
+    from ..evidence.studies import study_labels
+
+    keys: dict[str, str] = {}
+    for release in releases:
+        for sid, values in release.studies.items():
+            if values.get("bib_key"):
+                keys[sid] = values["bib_key"]
+    frame = pd.DataFrame({"study_id": list(keys), "bib_key": list(keys.values())})
+    return study_labels(frame, bibliography) if keys else {}
+
+
+def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | None = None) -> str:
+    """The "What's new" section: the diff of the last two releases, with the authors' note.
+
+    ``labels`` maps study ids to reader-facing labels (see :func:`release_study_labels`);
+    studies without one are shown by their id.
+    """
+    labels = labels or {}
+    head = "## What's new {.unnumbered}\n\n"
+    if not releases:
+        return head + "No version of this review has been released yet.\n"
+    new = releases[-1]
+    lines = [
+        f"## What's new in version {new.version} {{.unnumbered}}",
+        "",
+        f"*Released {_format_date(new.date)}.* {escape_markdown(new.note)}",
+        "",
+    ]
+    if len(releases) == 1:
+        lines.append(
+            f"This is the first released version: it includes {len(new.studies)} "
+            f"{'study' if len(new.studies) == 1 else 'studies'}."
+        )
+        return "\n".join(lines) + "\n"
+    old = releases[-2]
+    added, removed, changed = study_changes(old, new)
+    lines.append(f"Compared with version {old.version} ({_format_date(old.date)}):")
+    lines.append("")
+    lines.append(_study_list("Studies added", [_study_ref(new, s, labels) for s in added]))
+    lines.append(_study_list("Studies removed", [_study_ref(old, s, labels) for s in removed]))
+    if changed:
+        lines.append(f"- **Studies with changed values ({len(changed)}):**")
+        for sid, diffs in changed.items():
+            parts = "; ".join(f"{FIELD_LABELS[f]} {_value(a)} → {_value(b)}" for f, a, b in diffs)
+            lines.append(f"  - {_study_ref(new, sid, labels)}: {parts}")
+    else:
+        lines.append("- **Studies with changed values:** none.")
+    lines.append("")
+    numbers = _number_rows(old, new)
+    if numbers:
+        lines += [
+            "Counts that changed:",
+            "",
+            f"| | Version {old.version} | Version {new.version} |",
+            "|:---|---:|---:|",
+        ]
+        lines += [f"| {escape_markdown(label)} | {a} | {b} |" for label, a, b in numbers]
+    else:
+        lines.append("No counts changed.")
+    return "\n".join(lines) + "\n"
+
+
+def _study_list(title: str, refs: list[str]) -> str:
+    if not refs:
+        return f"- **{title}:** none."
+    return f"- **{title} ({len(refs)}):** " + "; ".join(refs) + "."
+
+
+def _scope_text(release: Release) -> str:
+    if release.scope.cutoff is None:
+        return "every record in the ledger"
+    cut = release.scope.cutoff
+    month = date(int(cut[:4]), int(cut[5:]), 1).strftime("%B %Y")
+    n = len(release.scope.assignments)
+    extra = f"; {n} record{'s' if n != 1 else ''} assigned by hand" if n else ""
+    return f"records published up to {month}{extra}"
+
+
+def _event(old: Release | None, new: Release) -> str:
+    if old is None:
+        return "First version released"
+    added, removed, _ = study_changes(old, new)
+    if added or removed:
+        return "New studies added" if added else "Studies removed"
+    return "Updated, no change in included studies"
+
+
+def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
+    """Cochrane-style What's new and History tables, plus how each version was scoped.
+
+    ``link_prefix`` leads from the page that includes the Markdown to the site
+    root, where ``releases/<version>/review.pdf`` and ``.docx`` are published.
+    """
+    if not releases:
+        return "No version of this review has been released yet.\n"
+    lines = [
+        "## What's new {.unnumbered}",
+        "",
+        "| Date | Event | Description |",
+        "|:---|:---|:---|",
+    ]
+    for i in range(len(releases) - 1, -1, -1):
+        old, new = (releases[i - 1] if i else None), releases[i]
+        text = f"Version {new.version}. {escape_markdown(new.note)}"
+        if old is not None:
+            added, removed, changed = study_changes(old, new)
+            text += (
+                f" Studies added: {len(added)}, removed: {len(removed)}, "
+                f"with changed values: {len(changed)}."
+            )
+        lines.append(f"| {new.date} | {_event(old, new)} | {text} |")
+    lines += [
+        "",
+        "## History {.unnumbered}",
+        "",
+        "| Version | Released | Latest search | Covers | Studies | Reports | Downloads |",
+        "|:---|:---|:---|:---|---:|---:|:---|",
+    ]
+    for rel in reversed(releases):
+        base = f"{link_prefix}{RELEASES_DIR}/{rel.version}"
+        links = f"[PDF]({base}/review.pdf), [DOCX]({base}/review.docx)"
+        lines.append(
+            f"| {rel.version} | {rel.date} | {rel.search_date or ''} | {_scope_text(rel)} | "
+            f"{len(rel.studies)} | {len(rel.report_ids)} | {links} |"
+        )
+    scoped = [r for r in releases if r.scope.assignments]
+    for rel in scoped:
+        lines += [
+            "",
+            f"Records of version {rel.version} whose publication date could not be compared "
+            f"with the cut-off, and how they were assigned:",
+            "",
+        ]
+        lines += [
+            f"- {escape_markdown(a.record_id)} ({'in' if a.in_scope else 'not in'} version "
+            f"{rel.version}): {escape_markdown(a.reason)}"
+            for a in rel.scope.assignments
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _family_given(name: str) -> tuple[str, str]:
+    """ "Helgi B. Schiöth" -> ("Schiöth", "Helgi B."): the last word is the family name."""
+    parts = name.split()
+    return (parts[-1], " ".join(parts[:-1])) if parts else ("", "")
+
+
+def _initials(given: str) -> str:
+    return "".join(p[0] for p in re.split(r"[\s.\-]+", given) if p)
+
+
+def citation_markdown(
+    title: str, authors: Sequence[str], releases: Sequence[Release], state: Mapping[str, Any]
+) -> str:
+    """The "Cite this version" block: a formatted reference and its BibTeX entry."""
+    head = "## Cite this version {.unnumbered}\n\n"
+    if not releases:
+        return head + "No version of this review has been released yet, so there is none to cite.\n"
+    latest = releases[-1]
+    intro = ""
+    if state.get("status") != "released":
+        intro = (
+            f"This is an unreleased draft made after version {latest.version}; "
+            f"please cite version {latest.version}:\n\n"
+        )
+    names = [_family_given(a) for a in authors]
+    formatted = ", ".join(f"{fam} {_initials(given)}".strip() for fam, given in names)
+    text = (
+        f"{escape_markdown(formatted)}. {escape_markdown(title)}. Version {latest.version}, "
+        f"released {_format_date(latest.date)}."
+    )
+    key = re.sub(r"[^a-z0-9]", "", (names[0][0] if names else "review").lower())
+    key = f"{key}{latest.date[:4]}v{latest.version.replace('.', '_')}"
+    bib_authors = " and ".join(f"{fam}, {given}".strip(", ") for fam, given in names)
+    bibtex = "\n".join(
+        [
+            f"@misc{{{key},",
+            f"  author = {{{bib_authors}}},",
+            f"  title = {{{title}}},",
+            f"  year = {{{latest.date[:4]}}},",
+            f"  version = {{{latest.version}}},",
+            f"  note = {{Version {latest.version}, released {latest.date}}}",
+            "}",
+        ]
+    )
+    return head + intro + text + "\n\n```bibtex\n" + bibtex + "\n```\n"
+
+
+def write_release_pages(
+    snapshots: Sequence[str | Path],
+    state_json: str | Path,
+    quarto: str | Path,
+    whats_new: str | Path,
+    history: str | Path,
+    citation: str | Path,
+    link_prefix: str = "",
+    bibliography: str | Path | None = None,
+) -> None:
+    """Write What's new, the version history and Cite this version as Markdown.
+
+    With ``bibliography``, studies in What's new are named as in the tables.
+    """
+    from ..render.project import load_book
+
+    releases = load_releases(snapshots)
+    state = read_release_state(state_json)
+    book = load_book(Path(quarto).resolve().parent)
+    title = str(book.metadata.get("title") or "")
+    if book.metadata.get("subtitle"):
+        title = f"{title}: {book.metadata['subtitle']}"
+    labels = release_study_labels(releases, bibliography) if bibliography else {}
+    write_text(whats_new, whats_new_markdown(releases, labels))
+    write_text(history, history_markdown(releases, link_prefix))
+    write_text(citation, citation_markdown(title, [a.name for a in book.authors], releases, state))
+
+
+def publish_release_files(
+    files: Sequence[str | Path], book: str | Path, output: str | Path
+) -> None:
+    """Copy ``releases/<version>/review.{pdf,docx}`` to ``<book>/releases/<version>/``.
+
+    The copies keep the paths of the repository, so each version's files have a
+    stable URL on the website; ``output`` lists them with their SHA-256.
+    """
+    listing = {}
+    for path in sorted(Path(f) for f in files):
+        rel = Path(RELEASES_DIR) / path.parent.name / path.name
+        content = path.read_bytes()
+        write_bytes(Path(book) / rel, content)
+        listing[rel.as_posix()] = hashlib.sha256(content).hexdigest()
+    write_text(output, json.dumps(listing, indent=1, sort_keys=True) + "\n")

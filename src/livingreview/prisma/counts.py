@@ -1,0 +1,492 @@
+"""PRISMA 2020 flow counts: derived from the screening ledger, checked, exchanged.
+
+The counts are never typed by hand: :func:`derive_counts` computes every box of
+the PRISMA 2020 flow diagram from ``data/records.csv`` (one row per record),
+:func:`check_invariants` proves they add up, and the counts leave this module as
+
+* a :class:`PrismaCounts` value for :mod:`livingreview.prisma.flow_diagram`,
+* the 34-row CSV template of the PRISMA2020 R package / Shiny app
+  (:func:`to_prisma2020_csv`, read back by :func:`from_prisma2020_csv`),
+* a nested dict for Quarto's ``_variables.yml`` (:func:`counts_as_variables`),
+* ``results/prisma/counts.json`` (:func:`derive_counts_from_files` writes it with
+  the template; :func:`read_counts` reads it back for the drawing rule).
+
+How the ledger maps to boxes
+----------------------------
+*Databases and registers arm* (``source_type`` database or register):
+identified = every row; box3 removes rows with ``duplicate_of`` (duplicates),
+then ``removed`` = automation / other; every remaining row is *screened*;
+``screening`` exclude -> records excluded, include -> report sought;
+``retrieval`` not_retrieved -> not retrieved, retrieved -> assessed;
+``eligibility`` exclude -> excluded with its ``exclusion_reason``, include -> included.
+
+*Other methods arm* (website, organisation, citation_search): identified = every
+row. PRISMA 2020 has no screening box here, so a row goes straight to "reports
+sought" unless it is a duplicate, removed, or screened out (``screening`` =
+exclude); such rows are counted as identified but not sought. Retrieval and
+eligibility then work as in the first arm.
+
+*Studies and reports*: one ledger row is one report. Several reports may
+describe one study (same ``study_id``). ``new_reports`` counts included rows;
+``new_studies`` counts the distinct ``study_id`` of included rows that were not
+already included in the previous version.
+
+Updated reviews (:class:`PreviousVersion`)
+------------------------------------------
+A living review keeps earlier records in the ledger. Every row whose
+``record_id`` is in ``previous.record_ids`` (all records the previous version
+accounted for; its included reports at least) is *skipped* from both new arms,
+so a record is counted once, in the version that first saw it. The previous
+version contributes ``previous_studies = len(previous.study_ids)`` and
+``previous_reports = len(previous.report_ids)``. A new report of a study that
+was already included adds to ``new_reports`` and ``total_reports`` but not to
+``new_studies``, so ``total_studies = previous_studies + new_studies`` counts
+every study once.
+
+Variables for the prose (:func:`counts_as_variables`)
+-----------------------------------------------------
+``records``
+    ``identified_databases``, ``identified_registers``, ``identified_dbr``
+    (databases + registers), ``identified_websites``, ``identified_organisations``,
+    ``identified_citations``, ``identified_other`` (websites + organisations +
+    citations), ``identified`` (both arms), ``duplicates``, ``removed_automation``,
+    ``removed_other``, ``removed_before_screening`` (the three together),
+    ``screened``, ``excluded``.
+``reports``
+    ``dbr_sought``, ``dbr_not_retrieved``, ``dbr_assessed``, ``dbr_excluded``,
+    ``dbr_included``, ``other_sought``, ``other_not_retrieved``,
+    ``other_assessed``, ``other_excluded``, ``other_included``, ``sought``,
+    ``not_retrieved``, ``assessed``, ``excluded`` (both arms), ``new``,
+    ``previous``, ``total``, ``meta_analysis``.
+``studies``
+    ``new``, ``previous``, ``total``, ``meta_analysis``.
+``excluded_reasons`` / ``excluded_reasons_dbr`` / ``excluded_reasons_other``
+    reports excluded per reason (both arms / one arm), keyed by the reason code
+    from ``data/protocol.yaml`` when ``reason_labels`` is given, else by a
+    snake_case slug of the label.
+``databases`` / ``registers``
+    records identified per named source, keyed by a snake_case slug of the name.
+
+Values are plain integers. Keys whose box does not apply (``previous`` when the
+review is not an update, ``meta_analysis`` when no meta-analysis) are left out,
+so a chapter quoting them fails loudly instead of printing an empty value.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError, PrismaError
+from ..io import read_text, read_yaml, write_text
+from ..validation import load_table
+from .invariants import check_invariants
+from .model import (
+    AWAITING_STAGES,
+    DBR_SOURCES,
+    OTHER_SOURCES,
+    RECORDS_FILE,
+    UNSPECIFIED_REASON,
+    PreviousVersion,
+    PrismaCounts,
+    _is_removed,
+    _Ledger,
+    awaiting_counts,
+)
+from .template import _COUNT_FIELDS, from_prisma2020_csv, to_prisma2020_csv
+
+"""Key of an exclusion count given without reasons (a template whose ``n`` is a number)."""
+
+
+# --------------------------------------------------------------------------- #
+# Counts
+# --------------------------------------------------------------------------- #
+
+
+# --------------------------------------------------------------------------- #
+# Reading the ledger
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True)
+class _Arm:
+    """The rows of one arm that reach each stage of the flow."""
+
+    rows: list[dict[str, str]]
+    kept: list[dict[str, str]]
+    sought: list[dict[str, str]]
+    not_retrieved: list[dict[str, str]]
+    assessed: list[dict[str, str]]
+    excluded: list[dict[str, str]]
+    included: list[dict[str, str]]
+
+
+def _walk(rows: list[dict[str, str]], has_screening: bool) -> _Arm:
+    """Follow rows through the stages.
+
+    In the databases/registers arm a kept record is sought only when screening
+    included it; the other-methods arm has no screening box, so a kept record
+    is sought unless it was explicitly screened out.
+    """
+    kept = [r for r in rows if not _is_removed(r)]
+    if has_screening:
+        sought = [r for r in kept if r.get("screening") == "include"]
+    else:
+        sought = [r for r in kept if r.get("screening") != "exclude"]
+    assessed = [r for r in sought if r.get("retrieval") == "retrieved"]
+    return _Arm(
+        rows=rows,
+        kept=kept,
+        sought=sought,
+        not_retrieved=[r for r in sought if r.get("retrieval") == "not_retrieved"],
+        assessed=assessed,
+        excluded=[r for r in assessed if r.get("eligibility") == "exclude"],
+        included=[r for r in assessed if r.get("eligibility") == "include"],
+    )
+
+
+def _count_by(rows: Iterable[Mapping[str, str]], key: str) -> dict[str, int]:
+    """Count rows per value of ``key``, in order of first appearance (the ledger's order)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.get(key, "")] = counts.get(row.get(key, ""), 0) + 1
+    return counts
+
+
+def _reason_counts(rows: list[dict[str, str]], reason_labels: Mapping[str, str]) -> dict[str, int]:
+    """Excluded reports per reason label, in protocol order; unknown codes keep their code."""
+    by_code = _count_by(rows, "exclusion_reason")
+    ordered = [c for c in reason_labels if c in by_code] + [
+        c for c in by_code if c not in reason_labels
+    ]
+    return {reason_labels.get(code, code or UNSPECIFIED_REASON): by_code[code] for code in ordered}
+
+
+def _walk_ledger(
+    records: pd.DataFrame, previous: PreviousVersion | None
+) -> tuple[_Ledger, frozenset[str], _Arm, _Arm]:
+    """The ledger, the record ids of the previous version, and the walk of each arm
+    over the records that version did not account for."""
+    ledger = _Ledger(records)
+    seen = frozenset(previous.record_ids) if previous else frozenset()
+    new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
+    dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
+    other = _walk([r for r in new_rows if r.get("source_type") in OTHER_SOURCES], False)
+    return ledger, seen, dbr, other
+
+
+def derive_counts(
+    records: pd.DataFrame,
+    reason_labels: Mapping[str, str],
+    previous: PreviousVersion | None = None,
+    meta_analysis: tuple[int, int] | None = None,
+    *,
+    check: bool = True,
+    records_file: str = RECORDS_FILE,
+) -> PrismaCounts:
+    """Count every PRISMA 2020 box from the screening ledger.
+
+    ``records`` is ``data/records.csv`` as loaded by
+    :func:`livingreview.validation.load_table` (a ``_line`` column is used in
+    messages when present). ``reason_labels`` maps exclusion reason codes to
+    the labels shown in the diagram. ``previous`` describes the last release
+    (records it accounted for are skipped, see the module docstring).
+    ``meta_analysis`` is ``(studies, reports)`` in the meta-analysis, if any.
+
+    With ``check`` (the default) the result and the ledger are passed through
+    :func:`check_invariants`, which raises :class:`PrismaError` listing every
+    violation.
+    """
+    _, _, dbr, other = _walk_ledger(records, previous)
+
+    dbr_removed = [r for r in dbr.rows if _is_removed(r)]
+    databases = [r for r in dbr.rows if r["source_type"] == "database"]
+    registers = [r for r in dbr.rows if r["source_type"] == "register"]
+    included = dbr.included + other.included
+    previous_studies = previous.study_ids if previous else frozenset()
+    new_study_ids = {r["study_id"] for r in included if r.get("study_id")} - previous_studies
+
+    n_prev_studies = len(previous.study_ids) if previous else None
+    n_prev_reports = len(previous.report_ids) if previous else None
+    counts = PrismaCounts(
+        previous_studies=n_prev_studies,
+        previous_reports=n_prev_reports,
+        database_results=len(databases),
+        database_specific=_count_by(databases, "source"),
+        register_results=len(registers),
+        register_specific=_count_by(registers, "source"),
+        duplicates=sum(1 for r in dbr_removed if r.get("duplicate_of")),
+        excluded_automatic=sum(
+            1 for r in dbr_removed if not r.get("duplicate_of") and r["removed"] == "automation"
+        ),
+        excluded_other=sum(
+            1 for r in dbr_removed if not r.get("duplicate_of") and r["removed"] == "other"
+        ),
+        records_screened=len(dbr.kept),
+        records_excluded=sum(1 for r in dbr.kept if r.get("screening") == "exclude"),
+        dbr_sought_reports=len(dbr.sought),
+        dbr_notretrieved_reports=len(dbr.not_retrieved),
+        dbr_assessed=len(dbr.assessed),
+        dbr_excluded=_reason_counts(dbr.excluded, reason_labels),
+        website_results=sum(1 for r in other.rows if r["source_type"] == "website"),
+        organisation_results=sum(1 for r in other.rows if r["source_type"] == "organisation"),
+        citations_results=sum(1 for r in other.rows if r["source_type"] == "citation_search"),
+        other_sought_reports=len(other.sought),
+        other_notretrieved_reports=len(other.not_retrieved),
+        other_assessed=len(other.assessed),
+        other_excluded=_reason_counts(other.excluded, reason_labels),
+        new_studies=len(new_study_ids),
+        new_reports=len(included),
+        total_studies=(n_prev_studies or 0) + len(new_study_ids),
+        total_reports=(n_prev_reports or 0) + len(included),
+        total_studies_ma=meta_analysis[0] if meta_analysis else None,
+        total_reports_ma=meta_analysis[1] if meta_analysis else None,
+    )
+    if check:
+        check_invariants(
+            counts,
+            records,
+            reason_labels=reason_labels,
+            previous=previous,
+            source=records_file,
+            records_file=records_file,
+        )
+    return counts
+
+
+@dataclass(frozen=True)
+class FlowRecords:
+    """The ledger rows behind the flow diagram, each new row in exactly one *exit* list.
+
+    A record leaves the flow once: removed before screening, excluded at
+    screening (in the other-methods arm: identified but not sought), not
+    retrieved, excluded at full text, or included. ``previous`` holds the rows
+    of the reports included in the previous version. Rows are plain dicts of
+    stripped strings, in ledger order. The lists are the same walk
+    :func:`derive_counts` counts, so their lengths are the diagram's numbers.
+    """
+
+    previous: list[dict[str, str]]
+    dbr_removed: list[dict[str, str]]
+    dbr_screened_out: list[dict[str, str]]
+    dbr_not_retrieved: list[dict[str, str]]
+    dbr_excluded: list[dict[str, str]]
+    other_not_sought: list[dict[str, str]]
+    other_not_retrieved: list[dict[str, str]]
+    other_excluded: list[dict[str, str]]
+    included: list[dict[str, str]]
+    awaiting: list[dict[str, str]] = field(default_factory=list)
+    """New records still awaiting a decision (not in the diagram yet)."""
+
+
+def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None) -> FlowRecords:
+    """Split the ledger into the records behind each exit of the PRISMA flow."""
+    ledger, seen, dbr, other = _walk_ledger(records, previous)
+    sought_ids = {id(r) for r in other.sought}
+    report_ids = previous.report_ids if previous else frozenset()
+    return FlowRecords(
+        previous=[r for r in ledger.rows if r.get("record_id") in report_ids],
+        dbr_removed=[r for r in dbr.rows if _is_removed(r)],
+        dbr_screened_out=[r for r in dbr.kept if r.get("screening") == "exclude"],
+        dbr_not_retrieved=dbr.not_retrieved,
+        dbr_excluded=dbr.excluded,
+        other_not_sought=[r for r in other.rows if id(r) not in sought_ids],
+        other_not_retrieved=other.not_retrieved,
+        other_excluded=other.excluded,
+        included=dbr.included + other.included,
+        awaiting=[r for r in ledger.awaiting if r.get("record_id") not in seen],
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Variables for the manuscript
+# --------------------------------------------------------------------------- #
+
+
+def slugify(text: str) -> str:
+    """snake_case key for a label: "Wrong population (adults)" -> ``wrong_population_adults``."""
+    slug = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_")
+    if not slug:
+        return "unspecified"
+    return slug if slug[0].isalpha() else f"n_{slug}"
+
+
+def _keyed(items: Mapping[str, int], key_of: Mapping[str, str]) -> dict[str, int]:
+    """Re-key ``label -> n`` by code or slug; colliding slugs get ``_2``, ``_3`` ..."""
+    out: dict[str, int] = {}
+    for label, n in items.items():
+        key = key_of.get(label) or slugify(label)
+        base, i = key, 2
+        while key in out:
+            key, i = f"{base}_{i}", i + 1
+        out[key] = n
+    return out
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def counts_as_variables(
+    counts: PrismaCounts, reason_labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return every box as a nested plain dict for Quarto's ``_variables.yml``.
+
+    Key names are listed in the module docstring. With ``reason_labels``
+    (code -> label, from ``data/protocol.yaml``) exclusion reasons are keyed by
+    their code, otherwise by a slug of their label.
+    """
+    code_of = {label: code for code, label in (reason_labels or {}).items()}
+    both: dict[str, int] = {}
+    for label, n in [*counts.dbr_excluded.items(), *counts.other_excluded.items()]:
+        both[label] = both.get(label, 0) + n
+    dbr_included = counts.dbr_assessed - counts.dbr_excluded_total
+    other_included = counts.other_assessed - counts.other_excluded_total
+    removed = counts.duplicates + counts.excluded_automatic + counts.excluded_other
+    return {
+        "records": {
+            "identified_databases": counts.database_results,
+            "identified_registers": counts.register_results,
+            "identified_dbr": counts.dbr_identified,
+            "identified_websites": counts.website_results,
+            "identified_organisations": counts.organisation_results,
+            "identified_citations": counts.citations_results,
+            "identified_other": counts.other_identified,
+            "identified": counts.dbr_identified + counts.other_identified,
+            "duplicates": counts.duplicates,
+            "removed_automation": counts.excluded_automatic,
+            "removed_other": counts.excluded_other,
+            "removed_before_screening": removed,
+            "screened": counts.records_screened,
+            "excluded": counts.records_excluded,
+        },
+        "reports": _drop_none(
+            {
+                "dbr_sought": counts.dbr_sought_reports,
+                "dbr_not_retrieved": counts.dbr_notretrieved_reports,
+                "dbr_assessed": counts.dbr_assessed,
+                "dbr_excluded": counts.dbr_excluded_total,
+                "dbr_included": dbr_included,
+                "other_sought": counts.other_sought_reports,
+                "other_not_retrieved": counts.other_notretrieved_reports,
+                "other_assessed": counts.other_assessed,
+                "other_excluded": counts.other_excluded_total,
+                "other_included": other_included,
+                "sought": counts.dbr_sought_reports + counts.other_sought_reports,
+                "not_retrieved": counts.dbr_notretrieved_reports
+                + counts.other_notretrieved_reports,
+                "assessed": counts.dbr_assessed + counts.other_assessed,
+                "excluded": counts.dbr_excluded_total + counts.other_excluded_total,
+                "new": counts.new_reports,
+                "previous": counts.previous_reports,
+                "total": counts.total_reports,
+                "meta_analysis": counts.total_reports_ma,
+            }
+        ),
+        "studies": _drop_none(
+            {
+                "new": counts.new_studies,
+                "previous": counts.previous_studies,
+                "total": counts.total_studies,
+                "meta_analysis": counts.total_studies_ma,
+            }
+        ),
+        "excluded_reasons": _keyed(both, code_of),
+        "excluded_reasons_dbr": _keyed(counts.dbr_excluded, code_of),
+        "excluded_reasons_other": _keyed(counts.other_excluded, code_of),
+        "databases": _keyed(counts.database_specific, {}),
+        "registers": _keyed(counts.register_specific, {}),
+    }
+
+
+# --------------------------------------------------------------------------- #
+# Files (the adapters the Snakemake rules call)
+# --------------------------------------------------------------------------- #
+
+
+def counts_to_json(
+    counts: PrismaCounts,
+    reason_labels: Mapping[str, str] | None = None,
+    awaiting: Mapping[str, int] | None = None,
+) -> str:
+    """Serialise counts as ``{"counts": {field: value}, "variables": {...}}`` (stable order).
+
+    ``awaiting`` (see :func:`awaiting_counts`) becomes the ``awaiting`` variables.
+    """
+    data = {
+        "counts": {f.name: _plain(getattr(counts, f.name)) for f in fields(counts)},
+        "variables": counts_as_variables(counts, reason_labels),
+    }
+    if awaiting is not None:
+        data["variables"]["awaiting"] = dict(awaiting)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, Mapping) else value
+
+
+def read_counts(path: str | Path) -> PrismaCounts:
+    """Read counts written by :func:`counts_to_json` (``results/prisma/counts.json``)."""
+    try:
+        data = json.loads(read_text(path, PrismaError))["counts"]
+        counts = PrismaCounts(**{name: data[name] for name in _COUNT_FIELDS})
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PrismaError.single(
+            path, f"is not a counts file ({exc})", fix="rebuild it: snakemake derive_prisma_counts"
+        ) from None
+    check_invariants(counts, source=str(path))
+    return counts
+
+
+def read_reason_labels(protocol: str | Path) -> dict[str, str]:
+    """``exclusion_reasons`` (code -> label) of ``data/protocol.yaml``; empty if it has none."""
+    config = read_yaml(protocol, DataError)
+    labels = config.get("exclusion_reasons") if isinstance(config, dict) else None
+    return {str(code): str(label) for code, label in (labels or {}).items()}
+
+
+def derive_counts_from_files(
+    records: str | Path,
+    protocol: str | Path,
+    counts_json: str | Path,
+    template_csv: str | Path,
+    previous: PreviousVersion | None = None,
+    counts_template: str | Path | None = None,
+) -> PrismaCounts:
+    """Derive and check the counts from ``data/records.csv`` and ``data/protocol.yaml``.
+
+    With ``counts_template`` (a filled-in PRISMA2020 CSV template, for teams
+    that only have counts) the counts are read from it instead of the ledger;
+    the same invariants apply. Writes ``counts_json`` (counts + Quarto
+    variables) and ``template_csv`` (the PRISMA2020 template). Nothing is
+    written unless every check passes.
+    """
+    reason_labels = read_reason_labels(protocol)
+    if counts_template is not None:
+        counts = from_prisma2020_csv(Path(counts_template))
+        awaiting = {stage: 0 for stage in AWAITING_STAGES} | {"total": 0}
+    else:
+        ledger = load_table(records, "records")
+        counts = derive_counts(ledger, reason_labels, previous, records_file=str(records))
+        awaiting = awaiting_counts(ledger)
+        if awaiting["total"]:
+            logging.getLogger("livingreview").warning(
+                "%s: %d record(s) await a decision and are not in the flow diagram yet "
+                "(screening %d, retrieval %d, eligibility %d); decide them with "
+                "`livingreview screening-sheet` and `livingreview apply-screening`",
+                records, awaiting["total"], awaiting["screening"], awaiting["retrieval"],
+                awaiting["eligibility"],
+            )  # fmt: skip
+    json_text = counts_to_json(counts, reason_labels, awaiting)
+    csv_text = to_prisma2020_csv(counts)
+    write_text(counts_json, json_text)
+    write_text(template_csv, csv_text)
+    return counts

@@ -1,0 +1,3 @@
+"""Synthesis of the included studies: direction of effect, timelines and the findings
+summaries quoted in the prose.
+"""
