@@ -85,7 +85,7 @@ def ris_record_starts(path: str | Path, text: str) -> list[int]:
             if not skipping:
                 problem(
                     number,
-                    f"record after record {len(starts)} has no TY line (a tag outside any record)",
+                    f"record {len(starts) + 1} has no TY line (its first tag is outside a record)",
                     line.strip(),
                     fix="add 'TY  - JOUR' (or the record's type) as its first line, or "
                     + EXPORT_FIX,

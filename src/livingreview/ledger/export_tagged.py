@@ -92,7 +92,7 @@ def read_wos(path: str | Path) -> list[ExportRecord]:
             Problem(
                 str(path),
                 "the file has no EF line at its end (truncated?)",
-                row=len(lines),
+                row=max(i for i, line in enumerate(lines, start=1) if line.strip()),
                 fix=EXPORT_FIX,
             )
         )
