@@ -29,6 +29,12 @@ def get_counts_template():
     return [path] if path else []
 
 
+def get_decision_log():
+    """The reviewers' decision log ([] until a sheet has been applied)."""
+    path = Path("screening/decisions.csv")
+    return [str(path)] if path.exists() else []
+
+
 def get_code_version(*modules):
     """Hash of the package modules a rule runs, passed as a param so that a change
     in the package (not only in the rule's script) reruns the rule."""

@@ -151,16 +151,40 @@ def agreement(log: Iterable[Mapping[str, str]]) -> dict[str, dict[str, float | i
 
 
 def agreement_variables(log_path: str | Path | None, reviewers: int) -> dict[str, object]:
-    """The ``screening`` variables the methods text quotes: mode, and kappa per stage."""
-    log = read_decision_log(log_path)
-    variables: dict[str, object] = {
-        "reviewers": reviewers,
-        "mode": "two reviewers independently" if reviewers >= 2 else "one reviewer",
-    }
-    for stage, values in agreement(log).items():
+    """The ``screening`` variables the methods text quotes.
+
+    ``reviewers`` (1 or 2), ``statement`` (a sentence saying how records were
+    screened, with the agreement when two reviewers screened) and, per
+    double-reviewed stage with paired decisions, ``records``,
+    ``agreement_percent`` and ``kappa`` (text: "0.40" or "not defined").
+    """
+    stats = agreement(read_decision_log(log_path))
+    variables: dict[str, object] = {"reviewers": reviewers}
+    if reviewers < 2:
+        variables["statement"] = (
+            "One reviewer screened titles and abstracts and assessed full texts "
+            "(single-reviewer mode); every decision is recorded with its date."
+        )
+        return variables
+    parts = []
+    names = {"screening": "title/abstract screening", "eligibility": "full-text assessment"}
+    for stage, values in stats.items():
+        kappa = "not defined" if values["kappa"] is None else f"{values['kappa']:.2f}"
+        percent = round(100 * float(values["agreement"] or 0), 1)
         variables[stage] = {
             "records": values["records"],
-            "agreement_percent": round(100 * float(values["agreement"] or 0), 1),
-            "kappa": "not defined" if values["kappa"] is None else f"{values['kappa']:.2f}",
+            "agreement_percent": percent,
+            "kappa": kappa,
         }
+        parts.append(
+            f"{names[stage]}: Cohen's kappa {kappa}, raw agreement {percent}% "
+            f"({values['records']} records)"
+        )
+    statement = (
+        "Two reviewers independently screened titles and abstracts and assessed full texts; "
+        "disagreements were resolved by discussion or a third reviewer"
+    )
+    variables["statement"] = statement + (
+        " (agreement at " + "; ".join(parts) + ")." if parts else "."
+    )
     return variables
