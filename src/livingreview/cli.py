@@ -17,9 +17,22 @@ from .errors import ReviewError
 def _validate(args: argparse.Namespace) -> int:
     from .evidence.review_data import load_configured_data
 
+    from .evidence.status import configured_status
+
     data = load_configured_data(args.project, args.config)
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
+    print(configured_status(args.project, args.config).summary())
     return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .evidence.status import configured_status
+
+    status = configured_status(args.project, args.config)
+    for line in status.lines():
+        print(line)
+    print(status.summary())
+    return 0 if status.complete else 1
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -148,6 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check every data file and their links")
     validate.add_argument("--config", default="config/config.yaml")
     validate.set_defaults(func=_validate)
+
+    status = sub.add_parser(
+        "status",
+        help="to-do list: the stage each record waits at and what each included study lacks "
+        "(exit 0 when nothing is missing)",
+    )
+    status.add_argument("--config", default="config/config.yaml")
+    status.set_defaults(func=_status)
 
     check = sub.add_parser("check", help="check the chapters: syntax, references, citations, files")
     check.set_defaults(func=_check)
