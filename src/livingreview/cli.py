@@ -16,7 +16,6 @@ from .errors import ReviewError
 
 def _validate(args: argparse.Namespace) -> int:
     from .evidence.review_data import load_configured_data
-
     from .evidence.status import configured_status
 
     data = load_configured_data(args.project, args.config)
