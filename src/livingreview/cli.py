@@ -115,6 +115,24 @@ def _apply_screening(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_decisions(args: argparse.Namespace) -> int:
+    from .ledger.decision_exports import decisions_to_sheets
+
+    sheets = decisions_to_sheets(
+        _data_path(args, "records"),
+        args.export,
+        _screening_folder(args),
+        tool=args.tool,
+        stage=args.stage,
+        reviewer=args.reviewer,
+        decision=args.decision or "",
+    )
+    for sheet in sheets:
+        print(f"completed sheet: {sheet}")
+    print("next: check them, then `livingreview apply-screening SHEET` for each")
+    return 0
+
+
 def _conflicts(args: argparse.Namespace) -> int:
     from .ledger.reviewers import find_conflicts, read_decision_log
     from .ledger.screening import write_conflicts_sheet
@@ -194,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--search-date", required=True, help="YYYY-MM-DD the search was run")
     imp.add_argument(
         "--format",
-        choices=["auto", "ris", "pubmed", "csv", "wos", "tab", "cochrane"],
+        choices=["auto", "ris", "pubmed", "csv", "wos", "tab", "cochrane", "ictrp"],
         default="auto",
         help="export format (default: told from the file)",
     )
@@ -221,6 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
     apply.add_argument("--reviewer", default="", help="who decided (for empty reviewer cells)")
     apply.add_argument("--date", help="when (YYYY-MM-DD) for empty decided_on cells; default today")
     apply.set_defaults(func=_apply_screening)
+
+    decisions = sub.add_parser(
+        "import-decisions",
+        help="turn a Rayyan, ASReview or Covidence export into completed sheets (per reviewer)",
+    )
+    decisions.add_argument("export", help="the tool's CSV export")
+    decisions.add_argument("--tool", required=True, choices=["rayyan", "asreview", "covidence"])
+    decisions.add_argument("--stage", choices=["screening", "eligibility"], default="screening")
+    decisions.add_argument("--reviewer", default="", help="who screened (ASReview, Covidence)")
+    decisions.add_argument(
+        "--decision", choices=["include", "exclude"], help="the list a Covidence file is"
+    )
+    decisions.set_defaults(func=_import_decisions)
 
     conflicts = sub.add_parser(
         "conflicts", help="list disagreements between the two reviewers (exit 1 if any)"

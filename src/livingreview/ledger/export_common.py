@@ -74,13 +74,15 @@ def make_record(line: int, **values: Any) -> ExportRecord:
 # --------------------------------------------------------------------------- #
 
 
-def check_not_empty_or_html(path: str | Path, text: str, kind: str) -> None:
-    """Refuse an empty file and a web page (an error or login page saved as the export)."""
+def check_not_empty_or_html(path: str | Path, text: str, kind: str, xml: bool = False) -> None:
+    """Refuse an empty file and a web page (an error or login page saved as the export);
+    with ``xml`` an XML declaration is expected, not refused."""
     if not text.strip():
         raise DataError.single(path, f"is empty: no {kind} records", row=1, fix=EXPORT_FIX)
     for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            if re.match(r"\s*<(!doctype\s+html|html|head|body|\?xml)\b", line, re.IGNORECASE):
+            pattern = r"\s*<(!doctype\s+html|html|head|body)\b" if xml else r"\s*<"
+            if re.match(pattern, line, re.IGNORECASE):
                 raise DataError.single(
                     path,
                     f"is a web page (HTML/XML), not a {kind} export",

@@ -271,6 +271,7 @@ Reader = Callable[[str | Path], list[ExportRecord]]
 
 
 def _readers() -> dict[str, Reader]:
+    from .export_registers import read_ictrp
     from .export_tables import read_csv_export, read_tab_export
     from .export_tagged import read_cochrane, read_wos
 
@@ -281,15 +282,16 @@ def _readers() -> dict[str, Reader]:
         "wos": read_wos,
         "tab": read_tab_export,
         "cochrane": read_cochrane,
+        "ictrp": read_ictrp,
     }
 
 
-FORMATS = ("ris", "pubmed", "csv", "wos", "tab", "cochrane")
+FORMATS = ("ris", "pubmed", "csv", "wos", "tab", "cochrane", "ictrp")
 """ris: RIS from any database or reference manager (Ovid, Embase, EBSCO, Zotero,
 EndNote, Cochrane Library); pubmed: PubMed/MEDLINE text; csv: CSV (Scopus,
 ClinicalTrials.gov, WHO ICTRP, any CSV with a title column); wos: Web of
 Science plain text; tab: tab-delimited (Web of Science); cochrane: Cochrane
-Library plain text."""
+Library plain text; ictrp: WHO ICTRP XML."""
 
 
 def detect_format(path: str | Path) -> str:
@@ -309,17 +311,21 @@ def detect_format(path: str | Path) -> str:
         return "wos"
     if re.match(r"Record #\d+ of \d+", first):
         return "cochrane"
+    if "<Trials_downloaded_from_ICTRP" in head or (
+        path.suffix.lower() == ".xml" and "<Trial>" in head
+    ):
+        return "ictrp"
     if first.startswith("PT\t") or (path.suffix.lower() in (".txt", ".tsv") and "\t" in first):
         return "tab"
     suffix = path.suffix.lower()
     formats = {".ris": "ris", ".nbib": "pubmed", ".txt": "pubmed", ".medline": "pubmed"}
-    formats.update({".csv": "csv", ".tsv": "tab"})
+    formats.update({".csv": "csv", ".tsv": "tab", ".xml": "ictrp"})
     if suffix not in formats:
         raise DataError.single(
             path,
             "cannot tell the export format from the file",
             found=suffix or "(no extension)",
-            expected=".ris, .nbib, .txt, .csv or .tsv",
+            expected=".ris, .nbib, .txt, .csv, .tsv or .xml",
             fix="pass --format " + "|".join(FORMATS),
         )
     return formats[suffix]

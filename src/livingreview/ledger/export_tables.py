@@ -34,6 +34,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "year": (
         "year",
         "publication year",
+        "published year",
         "py",
         "date_registration",
         "date registration",
@@ -56,13 +57,22 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "abstract": ("abstract", "ab", "brief summary", "brief_summary"),
     "keywords": ("keywords", "author keywords", "de", "conditions", "condition", "mesh terms"),
     "register_id": ("nct number", "trialid", "trial id", "trial_id"),
+    # decision exports (see .decision_exports)
+    "notes": ("notes",),
+    "included": ("included",),
 }
+
+PASSED_ON = ("register_id", "notes", "included")
+"""Columns kept in ``ExportRecord.extra`` as they are."""
 
 
 def _split_authors(value: str) -> list[str]:
-    """Scopus writes ``"Smith J., Jones K.L."`` (older) or ``"Smith J.; Jones K.L."``."""
+    """Scopus writes ``"Smith J., Jones K.L."`` (older) or ``"Smith J.; Jones K.L."``,
+    Rayyan ``"Smith J. and Jones K.L."``."""
     if ";" in value:
         return [a for a in value.split(";") if a.strip()]
+    if " and " in value:
+        return [a for a in value.split(" and ") if a.strip()]
     parts = [p.strip() for p in value.split(",")]
     if len(parts) > 1 and all(re.search(r"\s(?:[A-Z]\.?-?){1,4}$", p) for p in parts if p):
         return parts
@@ -152,7 +162,7 @@ def _table_record(line: int, cells: Sequence[str], columns: Mapping[str, int]) -
         url=url,
         abstract=value.get("abstract", ""),
         keywords=value.get("keywords", "").replace("|", "; "),
-        extra={"register_id": register_id} if register_id else None,
+        extra={k: value[k] for k in PASSED_ON if value.get(k)},
     )
 
 

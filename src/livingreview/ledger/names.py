@@ -32,7 +32,7 @@ def normalise_author(name: str) -> str:
         words = name.split(" ")
         if len(words) == 1 or len(words) > 3:
             return name
-        if re.fullmatch(r"[A-Z]{1,4}|([A-Z]\.)+", words[-1]):  # "Glue PJ" / "Glue P.J."
+        if re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", words[-1]):  # "Glue PJ" / "Glue P.J"
             surname, given = " ".join(words[:-1]), words[-1]
         else:  # "Paul Glue"
             surname, given = words[-1], " ".join(words[:-1])
