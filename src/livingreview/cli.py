@@ -166,6 +166,11 @@ def _release(args: argparse.Namespace) -> int:
         scope=scope,
     )
     print(f"released version {args.version} into {folder}")
+    print(
+        "next: commit the release folder (git add releases/ && git commit), rebuild the "
+        "website with `snakemake`, and publish it; start the next update with "
+        "`livingreview import-search` and check progress with `livingreview status`"
+    )
     return 0
 
 
