@@ -96,6 +96,11 @@ class Status:
                 f"{lack}: {', '.join(d)}" if d else lack for lack, d in missing.items()
             )
             out.append(f"study {sid}: lacks {details}")
+        if any("extraction values" in m for m in self.studies.values()):
+            out.append(
+                "(an empty value counts as done once data/extraction_sources.csv has a row for "
+                "that study and field saying where it was looked for, e.g. 'not reported')"
+            )
         return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
@@ -16,6 +17,7 @@ def _initials(given: str) -> str:
     return "".join(p[0].upper() for p in parts if p[0].isalpha())
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_author(name: str) -> str:
     """One author as ``Surname AB``.
 
@@ -50,6 +52,7 @@ def normalise_authors(names: list[str] | str) -> str:
     return "; ".join(a for a in (normalise_author(n) for n in names) if a)
 
 
+@lru_cache(maxsize=1 << 12)
 def normalise_journal(name: str) -> str:
     """Journal name with spacing cleaned and ALL-CAPS turned into title case.
 
