@@ -15,11 +15,14 @@ once and keeps only what it needs, so 100,000 records take about a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReviewError
+from ..io import read_text
 from ..ledger.reviewers import find_conflicts, read_decision_log, waiting_for_second
 from ..ledger.stages import AWAITING_STAGES, awaiting_stage
 from ..validation import read_csv_rows
@@ -104,6 +107,20 @@ class Status:
         return out
 
 
+_KEEP = ("record_id", "source_type", "duplicate_of", "removed", "screening", "retrieval")
+_KEEP += ("eligibility", "study_id", "bib_key")
+
+
+def _ledger_rows(path: str | Path) -> Iterator[dict[str, str]]:
+    """The ledger's rows, one at a time, with only the columns the stages need."""
+    reader = csv.reader(io.StringIO(read_text(path)))
+    header = [h.strip() for h in next(reader, [])]
+    index = [(k, header.index(k)) for k in _KEEP if k in header]
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            yield {k: cells[i].strip() if i < len(cells) else "" for k, i in index}
+
+
 def _rows(path: str | Path | None) -> list[dict[str, str]]:
     if path is None or not Path(path).exists():
         return []
@@ -170,10 +187,7 @@ def review_status(
     """The to-do list of a review from its data files (absent optional files count as empty)."""
     status = Status(awaiting={stage: [] for stage in AWAITING_STAGES})
     included: dict[str, list[dict[str, str]]] = {}
-    keep = ("record_id", "source_type", "duplicate_of", "removed", "screening", "retrieval")
-    keep += ("eligibility", "study_id", "bib_key")
-    for _, row in read_csv_rows(records)[1]:
-        row = {k: row.get(k, "") for k in keep}
+    for row in _ledger_rows(records):
         stage = awaiting_stage(row)
         if stage:
             status.awaiting[stage].append(row["record_id"])

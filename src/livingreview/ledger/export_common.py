@@ -14,7 +14,7 @@ from .names import normalise_authors, normalise_journal
 EXPORT_FIX = "export the search again from the database and import the new file"
 
 
-@dataclass
+@dataclass(slots=True)
 class ExportRecord:
     """One record of a search export: where it starts and its bibliographic fields.
 

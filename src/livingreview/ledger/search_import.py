@@ -238,6 +238,7 @@ def import_search(
         progress("duplicates found", len(result.duplicates), len(entries))
     kept = {o.record_id for o in result.new}
     extra = {rid: e.extra for rid, e in zip(ids, entries, strict=True) if rid in kept}
+    del entries  # the rows hold what is written; free the parsed records first
     write_new_csv(report, REPORT_COLUMNS, (o.row() for o in outcomes))
     write_screening_sheet(
         sheet, ({**r, **extra[r["record_id"]]} for r in rows if r["record_id"] in kept)
