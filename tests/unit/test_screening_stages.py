@@ -231,4 +231,4 @@ def test_agreement_and_mode_become_the_methods_variables(tmp_path: Path) -> None
     assert "Cohen's kappa 0.40, raw agreement 66.7% (3 records)" in str(variables["statement"])
     single = agreement_variables(None, 1)
     assert single == {"reviewers": 1, "statement": single["statement"]}
-    assert "single-reviewer mode" in str(single["statement"])
+    assert str(single["statement"]).startswith("One reviewer screened")

@@ -162,8 +162,8 @@ def agreement_variables(log_path: str | Path | None, reviewers: int) -> dict[str
     variables: dict[str, object] = {"reviewers": reviewers}
     if reviewers < 2:
         variables["statement"] = (
-            "One reviewer screened titles and abstracts and assessed full texts "
-            "(single-reviewer mode); every decision is recorded with its date."
+            "One reviewer screened titles and abstracts and assessed full texts; "
+            "no second reviewer checked the decisions."
         )
         return variables
     parts = []
