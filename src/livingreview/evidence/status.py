@@ -225,7 +225,7 @@ def configured_status(project: str | Path, config: str | Path = "config/config.y
     from ..config import load_config
 
     root = Path(project)
-    paths = {k: root / v for k, v in load_config(root / config)["data"].items()}
+    paths = {k: root / v for k, v in load_config(root / config, root)["data"].items()}
     return review_status(
         paths["records"],
         paths.get("studies"),
