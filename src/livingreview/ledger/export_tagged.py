@@ -124,17 +124,34 @@ def read_cochrane(path: str | Path) -> list[ExportRecord]:
     text = read_text(path)
     check_not_empty_or_html(path, text, "Cochrane Library")
     problems: list[Problem] = []
-    blocks: list[tuple[int, dict[str, list[str]]]] = []
-    last = ""
+    records: list[ExportRecord] = []
+    start, count, tags, last = 0, 0, None, ""
+
+    def flush() -> None:  # one record at a time, so a large file is not held twice
+        if tags is None:
+            return
+        missing = [t for t in ("ID", "TI") if t not in tags]
+        if missing:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"record {count} lacks its {' and '.join(missing)} line(s) (truncated?)",
+                    row=start,
+                    fix=EXPORT_FIX,
+                )
+            )
+            return
+        records.append(_cochrane_record(start, tags))
+
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         if _COCHRANE_START.match(line):
-            blocks.append((number, {}))
-            last = ""
+            flush()
+            start, count, tags, last = number, count + 1, {}, ""
             continue
         match = _COCHRANE_TAG.match(line)
-        if not blocks:
+        if tags is None:
             problems.append(
                 Problem(
                     str(path),
@@ -146,36 +163,25 @@ def read_cochrane(path: str | Path) -> list[ExportRecord]:
             )
         elif match:
             last = match.group(1)
-            blocks[-1][1].setdefault(last, []).append(match.group(2).strip())
+            tags.setdefault(last, []).append(match.group(2).strip())
         elif last:
-            blocks[-1][1][last][-1] += " " + line.strip()
-    records = []
-    for i, (start, tags) in enumerate(blocks, start=1):
-        missing = [t for t in ("ID", "TI") if t not in tags]
-        if missing:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"record {i} lacks its {' and '.join(missing)} line(s) (truncated?)",
-                    row=start,
-                    fix=EXPORT_FIX,
-                )
-            )
-            continue
-        records.append(
-            make_record(
-                start,
-                title=tags["TI"][0],
-                authors=[a for v in tags.get("AU", []) for a in v.split(";")],
-                year=(tags.get("YR") or tags.get("PY") or [""])[0],
-                journal=(tags.get("SO") or [""])[0],
-                doi=(tags.get("DOI") or [""])[0],
-                pmid=next((v for v in tags.get("PM", []) if v.isdigit()), ""),
-                url=(tags.get("US") or [""])[0],
-                abstract=(tags.get("AB") or [""])[0],
-                keywords=tags.get("KY", []),
-                extra={"accession": tags["ID"][0]},
-            )
-        )
+            tags[last][-1] += " " + line.strip()
+    flush()
     raise_if_any(problems, DataError, f"{path} is not a complete Cochrane Library export")
     return records
+
+
+def _cochrane_record(start: int, tags: dict[str, list[str]]) -> ExportRecord:
+    return make_record(
+        start,
+        title=tags["TI"][0],
+        authors=[a for v in tags.get("AU", []) for a in v.split(";")],
+        year=(tags.get("YR") or tags.get("PY") or [""])[0],
+        journal=(tags.get("SO") or [""])[0],
+        doi=(tags.get("DOI") or [""])[0],
+        pmid=next((v for v in tags.get("PM", []) if v.isdigit()), ""),
+        url=(tags.get("US") or [""])[0],
+        abstract=(tags.get("AB") or [""])[0],
+        keywords=tags.get("KY", []),
+        extra={"accession": tags["ID"][0]},
+    )
