@@ -38,8 +38,19 @@ def run_cases() -> dict[str, str]:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
         subprocess.run(
-            [sys.executable, "-m", "pytest", TEST, "-q", "-p", "no:cacheprovider",
-             "-k", "test_quarto_expectation", f"--junitxml={report}", "--tb=no"],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                TEST,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-k",
+                "test_quarto_expectation",
+                f"--junitxml={report}",
+                "--tb=no",
+            ],
             cwd=ROOT,
             check=False,
             capture_output=True,
