@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,13 +62,18 @@ def check_manuscript_or_raise(project_dir: Path) -> None:
 
 
 def render_book(
-    project_dir: Path, backend: str = "auto", formats: Sequence[str] = ("html", "docx", "pdf")
+    project_dir: Path,
+    backend: str = "auto",
+    formats: Sequence[str] = ("html", "docx", "pdf"),
+    lenient: bool = False,
 ) -> dict[str, str]:
     """Render the book into ``_book/`` and return its manifest ``{relative path: sha256}``.
 
     ``backend`` is ``auto`` (Quarto if on PATH, else embedded), ``quarto`` or
     ``embedded``; ``formats`` any of ``html``, ``docx``, ``pdf``. The output
-    replaces ``_book/`` only if every format rendered.
+    replaces ``_book/`` only if every format rendered. ``lenient`` (embedded
+    backend) renders unresolved cross-references as ``?@id`` with a warning, as
+    Quarto does, instead of refusing the book.
     """
     root = Path(project_dir).resolve()
     if backend not in BACKENDS:
@@ -94,8 +100,10 @@ def render_book(
         if backend == "quarto":
             render_quarto(root, staging, wanted)
         else:
-            model = build_book(root)
+            model = build_book(root, lenient=lenient)
             raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
+            for warning in model.warnings:
+                logging.getLogger("livingreview").warning("%s", warning)
             render_embedded(model, staging, wanted)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

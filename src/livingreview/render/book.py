@@ -25,14 +25,38 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..errors import Problem
 from . import ast as A
+from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .syntax import scan
 
 CROSSREF_KINDS = ("fig", "tbl", "sec", "eq")
+# Quarto's other reference prefixes (callouts, theorems, listings): not numbered by
+# the embedded backend, so a reference to one is reported as unsupported.
+OTHER_KINDS = (
+    "nte",
+    "tip",
+    "wrn",
+    "imp",
+    "cau",
+    "thm",
+    "lem",
+    "cor",
+    "prp",
+    "cnj",
+    "def",
+    "exm",
+    "exr",
+    "sol",
+    "rem",
+    "lst",
+    "alg",
+)
 NBSP = "\u00a0"
 FORMATS = ("html", "docx", "typst")
 DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
@@ -62,6 +86,7 @@ class Chapter:
     number: str | None = None
     title: list[A.Element] = field(default_factory=list)
     anchor: str = ""  # id of the chapter's title heading
+    crossref: dict[str, str] = field(default_factory=dict)  # book's options + the chapter's own
 
     @property
     def rel(self) -> str:
@@ -97,6 +122,8 @@ class BookModel:
     citations: dict[str, tuple[str, int | None]]  # key -> first (file, line)
     images: list[Image]
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)  # --lenient: what Quarto would warn
+    lenient: bool = False
 
     @property
     def root(self) -> Path:
@@ -141,8 +168,12 @@ def _ref_pattern(key: str) -> str:
 # ---------------------------------------------------------------- building
 
 
-def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
-    """Read, expand, parse, number and cross-reference every chapter of the book."""
+def build_book(root: Path, check_bibliography: bool = True, lenient: bool = False) -> BookModel:
+    """Read, expand, parse, number and cross-reference every chapter of the book.
+
+    ``lenient`` renders an unresolved cross-reference as Quarto does (``?@fig-x``,
+    recorded in ``warnings``) instead of refusing the book.
+    """
     book = load_book(root)
     problems: list[Problem] = []
     ctx = Context(book.root, book.variables, book.metadata)
@@ -151,7 +182,7 @@ def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
     chapters = [_read_chapter(book, entry, ctx, problems) for entry in book.entries]
     for chapter in chapters:
         problems.extend(scan(chapter.source))
-    model = BookModel(book, chapters, metadata, {}, {}, [], problems)
+    model = BookModel(book, chapters, metadata, {}, {}, [], problems, lenient=lenient)
     _number_book(model)
     for chapter in chapters:
         _resolve_crossrefs(model, chapter)
@@ -181,7 +212,9 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
             )
         )
         return Chapter(entry, entry.html_path or "", Expanded(), [], {})
-    source = expand_file(path, ctx, problems)
+    front = front_matter(path)
+    chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
+    source = expand_file(path, chapter_ctx, problems)
     doc = markdown_to_ast(source.text, what=entry.path.as_posix())
     blocks = doc["blocks"]
     meta = doc.get("meta", {})
@@ -192,32 +225,53 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
             if title["t"] in ("MetaInlines",)
             else A.text_inlines(A.stringify(title["c"]))
         )
-        classes = []
-        if entry.path.as_posix() == "index.qmd":
-            classes.append("unnumbered")
-        blocks.insert(0, A.Header(1, inlines, A.attr("", classes)))
-    return Chapter(entry, entry.html_path or "", source, blocks, meta)
+        blocks.insert(0, A.Header(1, inlines, A.attr("", [])))
+    crossref = dict(book.crossref)
+    own = front.get("crossref")
+    if isinstance(own, dict):
+        crossref.update({k: str(v) for k, v in own.items() if isinstance(v, str | int | float)})
+    chapter = Chapter(entry, entry.html_path or "", source, blocks, meta, crossref=crossref)
+    return chapter
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    """The YAML front matter of a chapter file (``{}`` if it has none or it is not a mapping).
+
+    Read before shortcodes are expanded, so ``{{< meta key >}}`` sees the
+    chapter's own keys as Quarto does.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    match = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(\n|$)", text, re.S)
+    if not match:
+        return {}
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}  # Pandoc reports the broken block when it parses the chapter
+    return data if isinstance(data, dict) else {}
+
+
+def flag(value: object) -> bool:
+    """A YAML option read as text (``true``/``false``) as a boolean."""
+    return str(value).strip().lower() not in ("false", "no", "0", "off")
 
 
 # ---------------------------------------------------------------- numbering
 
 
-def _is_index(entry: BookEntry) -> bool:
-    return entry.path is not None and entry.path.as_posix() == "index.qmd"
-
-
 def _number_book(model: BookModel) -> None:
     chapter_count = 0
     appendix_count = 0
+    book_counts = {"fig": 0, "tbl": 0, "eq": 0}
     seen_ids: set[str] = set()
     depth = model.book.metadata.get("number-depth")
     for chapter in model.chapters:
         h1 = next((b for b in chapter.blocks if b["t"] == "Header" and b["c"][0] == 1), None)
         numbered = (
-            h1 is not None
-            and chapter.entry.kind != "part"
-            and not _is_index(chapter.entry)
-            and "unnumbered" not in h1["c"][1][1]
+            h1 is not None and chapter.entry.kind != "part" and "unnumbered" not in h1["c"][1][1]
         )
         if numbered and chapter.entry.kind == "appendix":
             chapter.number = chr(ord("A") + appendix_count)
@@ -225,28 +279,34 @@ def _number_book(model: BookModel) -> None:
         elif numbered:
             chapter_count += 1
             chapter.number = str(chapter_count)
-        _number_chapter(model, chapter, h1, seen_ids, depth)
+        _number_chapter(model, chapter, h1, seen_ids, depth, book_counts)
 
 
 def _number_chapter(
-    model: BookModel, chapter: Chapter, h1: A.Element | None, seen_ids: set[str], depth: Any
+    model: BookModel,
+    chapter: Chapter,
+    h1: A.Element | None,
+    seen_ids: set[str],
+    depth: Any,
+    book_counts: dict[str, int],
 ) -> None:
-    crossref = model.book.crossref
+    crossref = chapter.crossref or model.book.crossref
     counters = [0] * 7
-    counts = {"fig": 0, "tbl": 0, "eq": 0}
+    by_chapter = flag(crossref.get("chapters", "true"))
+    counts = {"fig": 0, "tbl": 0, "eq": 0} if by_chapter else book_counts
     appendix = chapter.entry.kind == "appendix"
 
     def number_for(kind: str) -> str:
         counts[kind] += 1
-        return f"{chapter.number}.{counts[kind]}" if chapter.number else str(counts[kind])
+        n = label(crossref.get(f"{kind}-labels", "arabic"), counts[kind])
+        return f"{chapter.number}.{n}" if chapter.number and by_chapter else n
 
     def visit(el: A.Element) -> Any:
-        t = el["t"]
-        if t == "Div":
+        if el["t"] == "Div":
             return _normalise_div(el)
         return None
 
-    chapter.blocks = A.walk(chapter.blocks, visit)
+    chapter.blocks = normalise_floats(A.walk(chapter.blocks, visit))
     for el in A.iter_elements(chapter.blocks):
         t = el["t"]
         if t == "Header":
@@ -302,18 +362,42 @@ def _number_chapter(
                     a[0],
                     Target("sec", number, chapter.page, level, appendix and level == 1, title),
                 )
-        elif t in ("Figure", "Table"):
+        elif t in ("Figure", "Table") and not is_subfloat(el):
             a = el["c"][0]
-            kind = "fig" if t == "Figure" else "tbl"
-            if a[0].startswith(kind + "-"):
-                number = number_for(kind)
-                _add_target(model, chapter, a[0], Target(kind, number, chapter.page))
+            kind = float_kind(a[0])
             if t == "Figure":
                 _set_alt_text(el)
-            if a[0].startswith(kind + "-"):
+            if kind:
+                number = number_for(kind)
+                _add_target(model, chapter, a[0], Target(kind, number, chapter.page))
                 _prefix_caption(el, crossref[f"{kind}-title"], number, crossref["title-delim"])
+            if kind and t == "Figure":
+                _number_subfloats(model, chapter, el, kind, number, crossref)
         elif t == "Para":
             _number_equations(model, chapter, el, number_for)
+
+
+def _number_subfloats(
+    model: BookModel,
+    chapter: Chapter,
+    panel: A.Element,
+    kind: str,
+    number: str,
+    crossref: dict[str, str],
+) -> None:
+    """Label a float's subfloats (a), (b) ... and register them as "Figure 1 (a)"."""
+    for n, sub in enumerate(subfloats(panel), start=1):
+        text = f"({label(crossref.get('subref-labels', 'alpha a'), n)})"
+        ident = sub["c"][0][0]
+        if ident:
+            sub_kind = float_kind(ident) or kind
+            _add_target(model, chapter, ident, Target(sub_kind, f"{number} {text}", chapter.page))
+        blocks = sub["c"][1][1]
+        if blocks and blocks[0]["t"] in ("Plain", "Para"):
+            blocks[0]["c"] = [A.Str(text), A.Space(), *blocks[0]["c"]]
+        else:
+            sub["c"][1] = [None, [A.Plain([A.Str(text)])]]
+        _set_alt_text(sub)
 
 
 def _add_target(model: BookModel, chapter: Chapter, ident: str, target: Target) -> None:
@@ -332,63 +416,23 @@ def _add_target(model: BookModel, chapter: Chapter, ident: str, target: Target) 
 
 
 def _normalise_div(div: A.Element) -> A.Element | None:
-    """Quarto's ``::: {#fig-x}`` / ``::: {#tbl-x}`` divs become Figure/Table elements."""
+    """A callout's first heading becomes its title, as in Quarto."""
     a, blocks = div["c"]
-    ident = a[0]
     callout = next((c for c in a[1] if c.startswith("callout-")), None)
     if callout and blocks and blocks[0]["t"] == "Header" and A.attr_get(a, "title") is None:
-        # Quarto takes a callout's title from its first heading
         a[2].append(["title", A.stringify(blocks[0]["c"][2])])
         div["c"][1] = blocks[1:]
-        return None
-    if not (ident.startswith("fig-") or ident.startswith("tbl-")) or not blocks:
-        return None
-    caption: list[A.Element] = []
-    body = list(blocks)
-    if body[-1]["t"] == "Para" and len(body) > 1:
-        caption = body.pop()["c"]
-    if ident.startswith("tbl-"):
-        tables = [b for b in body if b["t"] == "Table"]
-        if len(tables) == 1:
-            table = tables[0]
-            table["c"][0] = [ident, list(a[1]), list(a[2])]
-            if caption:
-                table["c"][1] = [None, [A.Plain(caption)]]
-            return table if len(body) == 1 else A.Div(body)
-        return None
-    figures = [b for b in body if b["t"] == "Figure"]
-    if len(body) == 1 and figures:  # ::: {#fig-x} wrapping ![cap](img)
-        inner = figures[0]
-        inner["c"][0] = [ident, list(a[1]), list(a[2])]
-        if caption:
-            inner["c"][1] = [None, [A.Plain(caption)]]
-        return inner
-    content = []
-    for b in body:
-        if b["t"] == "Figure":  # an implicit figure inside: keep only its image
-            content.extend(b["c"][2])
-        elif b["t"] == "Para":
-            content.append(A.Plain(b["c"]))
-        else:
-            content.append(b)
-    return {
-        "t": "Figure",
-        "c": [
-            [ident, list(a[1]), list(a[2])],
-            [None, [A.Plain(caption)] if caption else []],
-            content,
-        ],
-    }
+    return None
 
 
 def _prefix_caption(el: A.Element, title: str, number: str, delim: str) -> None:
     caption = el["c"][1]
     blocks = caption[1]
-    prefix = [*A.text_inlines(f"{title}{NBSP}{number}{delim}")]
+    prefix = [*A.text_inlines(f"{title}{NBSP}{number}{delim}")]  # plain text, as Quarto writes it
     if blocks and blocks[0]["t"] in ("Plain", "Para"):
-        blocks[0]["c"] = [A.Span(prefix, A.attr("", ["caption-label"])), A.Space(), *blocks[0]["c"]]
+        blocks[0]["c"] = [*prefix, A.Space(), *blocks[0]["c"]]
     else:
-        blocks.insert(0, A.Plain([A.Span(prefix, A.attr("", ["caption-label"]))]))
+        blocks.insert(0, A.Plain(prefix))
 
 
 def _set_alt_text(figure: A.Element) -> None:
@@ -411,7 +455,7 @@ def _set_alt_text(figure: A.Element) -> None:
 
 
 def _number_equations(model: BookModel, chapter: Chapter, para: A.Element, number_for: Any) -> None:
-    """``$$ ... $$ {#eq-x}``: tag the equation with its number and give it an anchor."""
+    """``$$ ... $$ {#eq-x}`` (attributes such as ``alt="..."`` allowed): number and anchor it."""
     inlines = para["c"]
     i = 0
     while i < len(inlines):
@@ -420,41 +464,57 @@ def _number_equations(model: BookModel, chapter: Chapter, para: A.Element, numbe
             j = i + 1
             if j < len(inlines) and inlines[j]["t"] in ("Space", "SoftBreak"):
                 j += 1
-            if j < len(inlines) and inlines[j]["t"] == "Str":
-                m = re.fullmatch(r"\{#(eq-[\w-]+)\}", inlines[j]["c"])
-                if m:
-                    ident = m.group(1)
-                    number = number_for("eq")
-                    _add_target(model, chapter, ident, Target("eq", number, chapter.page))
-                    el["c"][1] = el["c"][1].rstrip() + rf" \qquad ({number})"
-                    inlines[i] = A.Span([el], A.attr(ident, ["quarto-equation"]))
-                    del inlines[i + 1 : j + 1]
+            end = _attribute_end(inlines, j)
+            if end is not None:
+                text = A.stringify(inlines[j : end + 1])
+                ident = text[2:].split("}")[0].split()[0]
+                alt = re.search(r"\balt\s*=\s*[\"“'‘](.*)[\"”'’]", text, re.S)
+                number = number_for("eq")
+                _add_target(model, chapter, ident, Target("eq", number, chapter.page))
+                el["c"][1] = el["c"][1].rstrip() + rf" \qquad ({number})"
+                extra = {"aria-label": alt.group(1)} if alt else {}
+                inlines[i] = A.Span([el], A.attr(ident, ["quarto-equation"], extra))
+                del inlines[i + 1 : end + 1]
         i += 1
+
+
+def _attribute_end(inlines: list[A.Element], start: int) -> int | None:
+    """Index of the inline closing an ``{#eq-x ...}`` attribute block that opens at ``start``."""
+    if start >= len(inlines) or inlines[start]["t"] != "Str":
+        return None
+    if not re.match(r"\{#eq-[\w-]+", inlines[start]["c"]):
+        return None
+    for k in range(start, len(inlines)):
+        if inlines[k]["t"] in ("Str", "Quoted") and A.stringify(inlines[k]).endswith("}"):
+            return k
+        if inlines[k]["t"] not in ("Str", "Space", "Quoted", "SoftBreak"):
+            return None
+    return None
 
 
 # ---------------------------------------------------------------- cross-references
 
 
-def crossref_kind(key: str) -> str | None:
+def crossref_kind(key: str, kinds: tuple[str, ...] = CROSSREF_KINDS) -> str | None:
     """``fig``/``tbl``/``sec``/``eq`` if ``key`` is a cross-reference id (any case)."""
     prefix = key.split("-", 1)[0]
-    if (
-        "-" in key
-        and prefix.lower() in CROSSREF_KINDS
-        and prefix in (prefix.lower(), prefix.capitalize())
-    ):
+    if "-" in key and prefix.lower() in kinds and prefix in (prefix.lower(), prefix.capitalize()):
         return prefix.lower()
     return None
 
 
 def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
-    crossref = model.book.crossref
+    crossref = chapter.crossref or model.book.crossref
+    hyperlink = flag(crossref.get("ref-hyperlink", "true"))
 
     def visit(el: A.Element) -> Any:
         if el["t"] != "Cite":
             return None
         citations = el["c"][0]
-        kinds = [crossref_kind(c["citationId"]) for c in citations]
+        kinds = [
+            crossref_kind(c["citationId"]) or crossref_kind(c["citationId"], OTHER_KINDS)
+            for c in citations
+        ]
         if not any(kinds):
             for c in citations:
                 model.citations.setdefault(c["citationId"], ("", None))
@@ -480,30 +540,52 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
             key = c["citationId"]
             ident = key[0].lower() + key[1:]
             target = model.targets.get(ident)
-            if target is None:
-                file, line = locate(chapter, _ref_pattern(key))
-                model.problems.append(
-                    Problem(
-                        file,
-                        f"unresolved cross-reference '@{key}'",
-                        row=line,
-                        expected="the id of a figure, table, section or equation in the book",
-                        fix=f"add {{#{ident}}} to the element, or correct the id",
-                    )
-                )
-                return None
             if n:
                 out.extend([A.Str(","), A.Space()])
-            out.append(
-                A.Link(
-                    _ref_text(target, c, key[0].isupper(), crossref),
-                    "#" + ident,
-                    A.attr("", ["quarto-xref"]),
-                )
-            )
+            if target is None:
+                missing = _unresolved(model, chapter, key, ident)
+                if missing is None:
+                    return None
+                out.append(missing)
+                continue
+            text = _ref_text(target, c, key[0].isupper(), crossref)
+            if hyperlink:
+                out.append(A.Link(text, "#" + ident, A.attr("", ["quarto-xref"])))
+            else:
+                out.append(A.Span(text, A.attr("", ["quarto-xref-text"])))
         return out
 
     chapter.blocks = A.walk(chapter.blocks, visit)
+
+
+def _unresolved(model: BookModel, chapter: Chapter, key: str, ident: str) -> A.Element | None:
+    """Report a reference with no target; with ``lenient``, Quarto's bold ``?@id`` instead."""
+    file, line = locate(chapter, _ref_pattern(key))
+    kind = ident.split("-", 1)[0]
+    if kind in OTHER_KINDS:
+        problem = Problem(
+            file,
+            f"unsupported reference type '@{key}'",
+            row=line,
+            expected="references to figures (@fig-), tables (@tbl-), sections (@sec-) and "
+            "equations (@eq-)",
+            fix="refer to the element in words, or make it a figure, table or section",
+        )
+    else:
+        element = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation"}[kind]
+        problem = Problem(
+            file,
+            f"unresolved cross-reference '@{key}'",
+            row=line,
+            expected=f"the id of a {element} in the book",
+            fix=f"no {element} has the id '{ident}': correct the reference, or give the "
+            f"{element} that id ({{#{ident}}})",
+        )
+    if model.lenient:
+        model.warnings.append(problem)
+        return A.Strong([A.Str(f"?@{key}")])
+    model.problems.append(problem)
+    return None
 
 
 def _ref_text(

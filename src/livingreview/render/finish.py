@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
+from .floats import PANEL, render_float
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
@@ -21,6 +22,7 @@ from .syntax import CALLOUT_TYPES
 
 CALLOUT_TITLES = {t: t.capitalize() for t in CALLOUT_TYPES}
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
 DOCX_INLINE_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 # Figures without an explicit size are scaled down to fit these fractions of the
 # text width and height (the PDF template uses the same limits).
@@ -56,12 +58,15 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return None
         if t == "Figure":
             _figure_size(el, book.root, paper, fmt)
-            return None
+            return render_float(el, fmt)
         if t == "Table" and fmt == "typst":
             _left_align_default_columns(el)
-            return None
+        if t == "Table":
+            return render_float(el, fmt)
         if t == "Div":
             classes = el["c"][0][1]
+            if PANEL in classes:
+                return render_float(el, fmt)
             callout = next((c[8:] for c in classes if c.startswith("callout-")), None)
             if callout in CALLOUT_TYPES:
                 return _callout(el, callout, fmt)
@@ -84,7 +89,7 @@ def _block_pagebreak(fmt: str) -> list[A.Element]:
         return [A.RawBlock("openxml", DOCX_PAGE_BREAK)]
     if fmt == "typst":
         return [A.RawBlock("typst", "#pagebreak()")]
-    return []
+    return [A.RawBlock("html", HTML_PAGE_BREAK)]
 
 
 def _inline_pagebreak(fmt: str) -> list[A.Element]:

@@ -33,6 +33,12 @@ DEFAULT_CROSSREF = {
     "title-delim": ":",
     "appendix-title": "Appendix",
     "appendix-delim": " —",
+    "fig-labels": "arabic",
+    "tbl-labels": "arabic",
+    "eq-labels": "arabic",
+    "subref-labels": "alpha a",
+    "chapters": "true",
+    "ref-hyperlink": "true",
 }
 
 

@@ -4,7 +4,7 @@ Works on the expanded chapter text (after includes), so each finding is
 reported at the line of the file where it was written. What is flagged is
 syntax whose meaning would otherwise be lost silently: executable code cells
 (chapters hold prose only; numbers come from ``_variables.yml``), tabsets,
-margin columns, conditional content and figure layouts.
+margin columns and conditional content.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ UNSUPPORTED_CLASSES = {
     "cell": "code cells are not supported; include generated output instead",
 }
 UNSUPPORTED_PREFIXES = {"column-": "margin/column layouts are not supported; use a footnote"}
-UNSUPPORTED_ATTRS = ("layout", "layout-ncol", "layout-nrow", "layout-align", "layout-valign")
 
 
 def parse_attr_text(info: str) -> tuple[str, list[str], dict[str, str]]:
@@ -131,17 +130,6 @@ def _class_problems(
                     row=line,
                     found=text.strip(),
                     fix=why,
-                )
-            )
-    for key in UNSUPPORTED_ATTRS:
-        if key in attrs:
-            out.append(
-                Problem(
-                    file,
-                    f"figure layout attribute '{key}' is not supported",
-                    row=line,
-                    found=text.strip(),
-                    fix="combine panels into one image in the workflow",
                 )
             )
     return out
