@@ -109,6 +109,8 @@ INCLUDES = """\
 OUTER = """\
 Outer text.
 
+![A picture beside the included file](inc.png)
+
 {{< include parts/_inner.md >}}
 
 {{< include /shared/_root.md >}}
@@ -141,6 +143,7 @@ def write_book(root: Path) -> Path:
         (root / rel).write_text(text, encoding="utf-8")
     _picture(root / "pics" / "one.png", 0.2)
     _picture(root / "pics" / "two.png", 0.8)
+    _picture(root / "chapters" / "parts" / "inc.png", 0.5)
     return root
 
 
@@ -236,6 +239,14 @@ def test_includes_resolve_as_in_quarto(out: dict, fmt: str) -> None:
     assert "Inner text from the chapter folder." in text
     assert "Root text from the project root." in text
     assert "WRONG" not in text
+    # an image path in an included file is relative to that file, as in Quarto
+    assert "A picture beside the included file" in text
+
+
+def test_included_image_is_copied_for_the_website(out: dict) -> None:
+    soup = BeautifulSoup(out["raw"]["chapters/includes"], "html.parser")
+    img = soup.find("img", alt="A picture beside the included file")
+    assert img["src"] == "parts/inc.png"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..errors import ManuscriptError, Problem, RenderError, raise_if_any
 from ..io import replace_directory, write_text
 from .book import build_book
+from .compat import quarto_differences
 from .embedded import render_embedded
 from .project import load_book
 from .quarto import quarto_path, render_quarto
@@ -45,15 +46,20 @@ BACKENDS = ("auto", "quarto", "embedded")
 FORMAT_ALIASES = {"html": "html", "docx": "docx", "pdf": "pdf", "typst": "pdf"}
 
 
-def check_manuscript(project_dir: Path) -> list[Problem]:
+def check_manuscript(project_dir: Path, quarto_compatible: bool = False) -> list[Problem]:
     """Every problem the embedded renderer would hit, each with file and line.
 
     Unsupported Quarto syntax, unknown shortcodes and variables, includes that
     are missing, cyclic or outside the project, unresolved cross-references,
     citation keys missing from the bibliography and images that do not exist
-    (after the format's default extension).
+    (after the format's default extension) or cannot go into the PDF. With
+    ``quarto_compatible``, also what would render differently under real Quarto.
     """
-    return list(build_book(Path(project_dir)).problems)
+    model = build_book(Path(project_dir))
+    problems = list(model.problems)
+    if quarto_compatible:
+        problems += quarto_differences(model)
+    return problems
 
 
 def check_manuscript_or_raise(project_dir: Path) -> None:

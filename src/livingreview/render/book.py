@@ -4,15 +4,18 @@
 format-independent representation that the HTML, DOCX and Typst writers and
 the ``check`` command share:
 
-1. each chapter's text with shortcodes and includes expanded (line map kept);
+1. each chapter's text with shortcodes and includes expanded (line map kept;
+   the chapter's own front matter is read first, for ``meta`` and ``crossref:``);
 2. parsed by Pandoc into its JSON AST;
-3. chapters numbered (``index.qmd`` and ``{.unnumbered}`` chapters are not,
-   appendices are lettered) and sections numbered below them;
-4. figures and tables in both Quarto forms normalised to Pandoc ``Figure`` and
-   ``Table`` elements with ids, numbered per chapter ("Figure 3.1") and given
-   Quarto's caption prefix ("Figure 3.1: ...");
+3. chapters numbered as Quarto numbers them (``index.qmd`` too, unless it is
+   ``{.unnumbered}``; appendices are lettered) and sections numbered below them;
+4. every Quarto float form (see :mod:`.floats`) normalised to a Pandoc
+   ``Figure`` or ``Table`` with its id, numbered per chapter ("Figure 3.1", or
+   through the book with ``crossref: chapters: false``), subfloats labelled
+   "(a)", "(b)", and given Quarto's caption prefix ("Figure 3.1: ...");
 5. ``@fig-``/``@tbl-``/``@sec-``/``@eq-`` references replaced by links with
-   Quarto's text, so citeproc only ever sees real citation keys.
+   Quarto's text, so citeproc only ever sees real citation keys. A reference
+   to nothing stops the build, or with ``lenient`` becomes Quarto's ``?@id``.
 
 Every problem found on the way is collected with the file and line where it
 was written, so a user sees all of them in one run.
@@ -25,10 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import Problem
 from . import ast as A
+from .chapter_source import SCHEME, flag, front_matter, include_paths
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
@@ -87,6 +89,8 @@ class Chapter:
     title: list[A.Element] = field(default_factory=list)
     anchor: str = ""  # id of the chapter's title heading
     crossref: dict[str, str] = field(default_factory=dict)  # book's options + the chapter's own
+    # relative links written in included files from other folders: (target, folder)
+    include_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rel(self) -> str:
@@ -216,7 +220,7 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
     source = expand_file(path, chapter_ctx, problems)
     doc = markdown_to_ast(source.text, what=entry.path.as_posix())
-    blocks = doc["blocks"]
+    blocks, include_links = include_paths(doc["blocks"])
     meta = doc.get("meta", {})
     if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
         title = meta["title"]
@@ -231,32 +235,8 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     if isinstance(own, dict):
         crossref.update({k: str(v) for k, v in own.items() if isinstance(v, str | int | float)})
     chapter = Chapter(entry, entry.html_path or "", source, blocks, meta, crossref=crossref)
+    chapter.include_links = include_links
     return chapter
-
-
-def front_matter(path: Path) -> dict[str, Any]:
-    """The YAML front matter of a chapter file (``{}`` if it has none or it is not a mapping).
-
-    Read before shortcodes are expanded, so ``{{< meta key >}}`` sees the
-    chapter's own keys as Quarto does.
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    match = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(\n|$)", text, re.S)
-    if not match:
-        return {}
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}  # Pandoc reports the broken block when it parses the chapter
-    return data if isinstance(data, dict) else {}
-
-
-def flag(value: object) -> bool:
-    """A YAML option read as text (``true``/``false``) as a boolean."""
-    return str(value).strip().lower() not in ("false", "no", "0", "off")
 
 
 # ---------------------------------------------------------------- numbering
@@ -542,8 +522,8 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
             target = model.targets.get(ident)
             if n:
                 out.extend([A.Str(","), A.Space()])
-            if target is None:
-                missing = _unresolved(model, chapter, key, ident)
+            if target is None or target.number is None:  # Quarto: unnumbered is unresolved
+                missing = _unresolved(model, chapter, key, ident, target is not None)
                 if missing is None:
                     return None
                 out.append(missing)
@@ -558,11 +538,22 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
     chapter.blocks = A.walk(chapter.blocks, visit)
 
 
-def _unresolved(model: BookModel, chapter: Chapter, key: str, ident: str) -> A.Element | None:
+def _unresolved(
+    model: BookModel, chapter: Chapter, key: str, ident: str, unnumbered: bool = False
+) -> A.Element | None:
     """Report a reference with no target; with ``lenient``, Quarto's bold ``?@id`` instead."""
     file, line = locate(chapter, _ref_pattern(key))
     kind = ident.split("-", 1)[0]
-    if kind in OTHER_KINDS:
+    if unnumbered:
+        problem = Problem(
+            file,
+            f"cross-reference '@{key}' to an unnumbered section",
+            row=line,
+            expected="a numbered section (Quarto leaves a reference to an unnumbered one "
+            "unresolved)",
+            fix=f"number the section (remove .unnumbered) or link to it: [its title](#{ident})",
+        )
+    elif kind in OTHER_KINDS:
         problem = Problem(
             file,
             f"unsupported reference type '@{key}'",
@@ -591,9 +582,7 @@ def _unresolved(model: BookModel, chapter: Chapter, key: str, ident: str) -> A.E
 def _ref_text(
     target: Target, citation: dict[str, Any], capital: bool, crossref: dict[str, str]
 ) -> list[A.Element]:
-    if target.number is None:  # unnumbered section: its title
-        return list(target.title)
-    number = [A.Str(target.number)]
+    number = [A.Str(target.number or "")]
     suffix = citation.get("citationSuffix") or []
     if citation["citationMode"]["t"] == "SuppressAuthor":
         return [*number, *suffix]
@@ -624,7 +613,8 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
         path, _, anchor = target.partition("#")
         if not path.endswith((".qmd", ".md")) or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I):
             continue
-        rel = "/".join(_normalise_parts((chapter.entry.path.parent / path).parts))
+        base = Path() if path.startswith("/") else chapter.entry.path.parent  # / = project
+        rel = "/".join(_normalise_parts((base / path.lstrip("/")).parts))
         other = by_path.get(rel)
         if other is None:
             file, line = locate(chapter, re.escape(target))
@@ -682,7 +672,8 @@ def _collect_images(model: BookModel, chapter: Chapter) -> None:
         if el["t"] != "Image":
             continue
         src = el["c"][2][0]
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):  # http:, data: ...
+        if SCHEME.match(src):  # http:, data: ...
+            _web_image(model, chapter, src)
             continue
         written = src
         if src.startswith("/"):
@@ -691,6 +682,31 @@ def _collect_images(model: BookModel, chapter: Chapter) -> None:
             rel = Path(*_normalise_parts((base / src).parts))
         el["c"][2][0] = rel.as_posix()
         model.images.append(Image(rel.as_posix(), chapter, written))
+
+
+def _web_image(model: BookModel, chapter: Chapter, src: str) -> None:
+    """A picture on the web or in a ``data:`` URI cannot go into the PDF here: say so now.
+
+    Quarto downloads remote pictures for the PDF; the embedded backend never uses
+    the network, and Typst cannot read ``data:`` URIs. The website shows them.
+    """
+    if model.book.formats and "typst" not in model.book.formats:
+        return  # no PDF
+    data = src.lower().startswith("data:")
+    file, line = locate(chapter, re.escape(src[:60]))
+    model.problems.append(
+        Problem(
+            file,
+            "a picture given as a data: URI cannot go into the PDF"
+            if data
+            else "a picture on the web cannot go into the PDF (the embedded backend does not "
+            "download)",
+            row=line,
+            found=src if len(src) <= 80 else src[:77] + "...",
+            expected="a picture file inside the project",
+            fix="save the picture into the project (e.g. images/) and point to that file",
+        )
+    )
 
 
 def _normalise_parts(parts: tuple[str, ...]) -> list[str]:

@@ -14,6 +14,7 @@ code blocks are blanked first, so whatever they hide is ignored as Quarto does.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from ..io import read_text
 SHORTCODE = re.compile(r"\{\{\{<\s*(?P<esc>.*?)\s*>\}\}\}|\{\{<\s*(?P<body>.*?)\s*>\}\}")
 INCLUDE_LINE = re.compile(r"^\s*\{\{<\s*include\s+(?P<path>.+?)\s*>\}\}\s*$")
 INCLUDE_ARG = re.compile(r"\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>\S+)")
+# Marks where an included file from another folder starts (with its folder) and ends.
+INCLUDE_DIR_MARK = "lr-include-dir:"
 CODE_FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})")
 SUPPORTED = ("include", "var", "meta", "pagebreak")
 # An inline marker the AST passes turn into each format's page break.
@@ -299,7 +302,15 @@ def expand_file(
                     )
                 )
                 continue
-            out.extend(expand_file(target, ctx, problems, stack, (rel, number), main_dir))
+            inner = expand_file(target, ctx, problems, stack, (rel, number), main_dir)
+            moved = os.path.relpath(target.parent, main_dir).replace(os.sep, "/")
+            if moved != "." and inner.lines:
+                # paths inside the included file are relative to it (Quarto's fixup)
+                out.add(f"<!-- {INCLUDE_DIR_MARK}{moved} -->\n", (rel, number))
+                out.extend(inner)
+                out.add(f"\n<!-- {INCLUDE_DIR_MARK} -->", (rel, number))
+            else:
+                out.extend(inner)
             continue
         out.add(expand_inline(line, rel, number, ctx, problems), (rel, number))
     return out

@@ -1,0 +1,162 @@
+"""Quarto options and modes the embedded backend follows (issue 15).
+
+``--lenient``, ``check --quarto-compatible``, chapter front matter for
+``meta`` and ``crossref:``, ``ref-hyperlink``, ``*-labels``,
+``number-sections: false``, references Quarto leaves unresolved, and pictures
+that cannot go into the PDF (refused by ``check``, never by a failed render).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from livingreview.cli import main
+from livingreview.errors import ManuscriptError
+from livingreview.render import check_manuscript, render_book
+
+
+def book(
+    root: Path, chapter: str, extra: str = "", index: str = "# Preface {.unnumbered}\n"
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "_quarto.yml").write_text(
+        "project:\n  type: book\nbook:\n  title: T\n  chapters:\n    - index.qmd\n    - ch.qmd\n"
+        + extra,
+        encoding="utf-8",
+    )
+    (root / "index.qmd").write_text(index, encoding="utf-8")
+    (root / "ch.qmd").write_text(chapter, encoding="utf-8")
+    return root
+
+
+def html(root: Path, page: str = "ch") -> str:
+    render_book(root, backend="embedded", formats=["html"])
+    return (root / "_book" / f"{page}.html").read_text(encoding="utf-8")
+
+
+TABLE = "| a | b |\n|---|---|\n| 1 | 2 |\n\n: Letters {#tbl-letters}\n"
+
+
+def test_unresolved_reference_stops_the_build_unless_lenient(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    root = book(tmp_path / "b", "# One\n\nSee @fig-missing.\n")
+    with pytest.raises(ManuscriptError) as err:
+        render_book(root, backend="embedded", formats=["html"])
+    assert "unresolved cross-reference '@fig-missing'" in str(err.value.problems[0])
+    assert "add {#fig-missing}" not in str(err.value.problems[0])
+    with caplog.at_level(logging.WARNING, logger="livingreview"):
+        render_book(root, backend="embedded", formats=["html", "docx", "pdf"], lenient=True)
+    assert "<strong>?@fig-missing</strong>" in (root / "_book" / "ch.html").read_text()
+    assert any("@fig-missing" in r.getMessage() for r in caplog.records)
+
+
+def test_cli_lenient(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = book(tmp_path / "b", "# One\n\nSee @tbl-missing.\n")
+    assert (
+        main(
+            [
+                "--project",
+                str(root),
+                "render",
+                "--backend",
+                "embedded",
+                "--lenient",
+                "--formats",
+                "html",
+            ]
+        )
+        == 0
+    )
+    assert "?@tbl-missing" in (root / "_book" / "ch.html").read_text()
+
+
+def test_reference_to_an_unnumbered_section_is_unresolved(tmp_path: Path) -> None:
+    root = book(tmp_path / "b", "# One\n\n## Aside {#sec-aside .unnumbered}\n\nSee @sec-aside.\n")
+    problems = check_manuscript(root)
+    assert [(p.file, p.row, p.message) for p in problems] == [
+        ("ch.qmd", 5, "cross-reference '@sec-aside' to an unnumbered section")
+    ]
+
+
+def test_callout_and_theorem_references_are_reported_as_unsupported(tmp_path: Path) -> None:
+    root = book(tmp_path / "b", "# One\n\nSee @lst-code and @alg-x.\n")
+    messages = [p.message for p in check_manuscript(root)]
+    assert messages == [
+        "unsupported reference type '@lst-code'",
+        "unsupported reference type '@alg-x'",
+    ]
+
+
+def test_chapter_front_matter_meta_and_crossref_options(tmp_path: Path) -> None:
+    chapter = (
+        "---\nfive: 5\ncrossref:\n  tbl-prefix: Tab.\n  tbl-labels: roman i\n"
+        "  ref-hyperlink: false\n---\n\n# One\n\nFive: {{< meta five >}}. See @tbl-letters.\n\n"
+        + TABLE
+    )
+    page = html(book(tmp_path / "b", chapter))
+    assert "Five: 5." in page
+    assert "Table&nbsp;1.i: Letters" in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.select("a.quarto-xref") == []
+    assert "See Tab.&nbsp;1.i." in page.replace('<span class="quarto-xref-text">', "").replace(
+        "</span>", ""
+    )
+
+
+def test_crossref_chapters_false_numbers_through_the_book(tmp_path: Path) -> None:
+    page = html(book(tmp_path / "b", "# One\n\n" + TABLE, extra="crossref:\n  chapters: false\n"))
+    assert "Table&nbsp;1: Letters" in page
+
+
+def test_number_sections_false_hides_every_number(tmp_path: Path) -> None:
+    root = book(tmp_path / "b", "# One\n\n## Part\n", extra="number-sections: false\n")
+    soup = BeautifulSoup(html(root), "html.parser")
+    assert soup.select(".chapter-number, .header-section-number") == []
+    prev = BeautifulSoup(html(root, "index"), "html.parser").select_one("a[rel=next]")
+    assert prev.get_text(" ", strip=True).endswith("One") and "1" not in prev.get_text()
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("https://example.org/a.png", "a picture on the web cannot go into the PDF"),
+        ("data:image/png;base64,iVBORw0KGgo=", "a picture given as a data: URI cannot go"),
+    ],
+)
+def test_pictures_the_pdf_cannot_hold_are_refused_by_check(
+    tmp_path: Path, src: str, message: str
+) -> None:
+    root = book(tmp_path / "b", f"# One\n\n![A picture]({src})\n")
+    problems = check_manuscript(root)
+    assert len(problems) == 1 and problems[0].message.startswith(message)
+    assert (problems[0].file, problems[0].row) == ("ch.qmd", 3)
+    # a website-only book shows them
+    html_only = book(
+        tmp_path / "h", f"# One\n\n![A picture]({src})\n", extra="format:\n  html: {}\n"
+    )
+    assert check_manuscript(html_only) == []
+
+
+def test_quarto_compatible_flags_links_quarto_rewrites(tmp_path: Path) -> None:
+    root = book(tmp_path / "b", "# One\n\n{{< include parts/_a.md >}}\n")
+    (root / "parts").mkdir()
+    (root / "parts" / "_a.md").write_text("[Back](index.qmd) and [root](/index.qmd)\n")
+    assert check_manuscript(root) == []
+    problems = check_manuscript(root, quarto_compatible=True)
+    assert [(p.file, p.message, p.found) for p in problems] == [
+        ("parts/_a.md", "Quarto rewrites this link relative to the included file", "index.qmd")
+    ]
+
+
+def test_cli_check_quarto_compatible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = book(tmp_path / "b", "# One\n\n{{< include parts/_a.md >}}\n")
+    (root / "parts").mkdir()
+    (root / "parts" / "_a.md").write_text("[Back](index.qmd)\n")
+    assert main(["--project", str(root), "check"]) == 0
+    assert main(["--project", str(root), "check", "--quarto-compatible"]) == 1
+    assert "Quarto rewrites this link" in capsys.readouterr().err
