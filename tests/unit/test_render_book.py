@@ -251,10 +251,12 @@ def test_callouts(book: dict) -> None:
     soup = page(book, "manuscript/01-introduction")
     note = soup.find("div", class_="callout-note")
     assert "callout" in note["class"]
+    assert note.find(class_="screen-reader-only").extract().get_text() == "Note"
     assert squash(note.find(class_="callout-header").get_text()) == "Living review"
     assert "updated" in note.find(class_="callout-body").get_text()
     assert note.find("h2") is None  # the heading became the title
     warning = soup.find("div", class_="callout-warning")
+    assert warning.find(class_="screen-reader-only").extract().get_text() == "Warning"
     assert squash(warning.find(class_="callout-header").get_text()) == "Caution about doses"
     styled = [p.text for p in book["docx"].paragraphs if p.style.name == "Callout"]
     assert styled == [

@@ -287,6 +287,9 @@ def test_five_callouts(out: dict) -> None:
     soup = out["html"]["manuscript/07-callouts"]
     for kind, title, body in CALLOUTS:
         div = soup.find("div", class_=f"callout-{kind}")
+        label = div.find(class_="screen-reader-only")  # Quarto's label naming the type
+        assert label.get_text() == kind.capitalize()
+        label.decompose()
         assert squash(div.find(class_="callout-header").get_text()) == title
         assert squash(div.find(class_="callout-body").get_text()) == body
     assert styled(out, "Callout") == [text for _, title, body in CALLOUTS for text in (title, body)]

@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import docx
 import pytest
 from bs4 import BeautifulSoup
+from pypdf import PdfReader
 
 from livingreview.cli import main
 from livingreview.errors import ManuscriptError
@@ -160,3 +162,44 @@ def test_cli_check_quarto_compatible(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["--project", str(root), "check"]) == 0
     assert main(["--project", str(root), "check", "--quarto-compatible"]) == 1
     assert "Quarto rewrites this link" in capsys.readouterr().err
+
+
+CALLOUTS = """\
+# One
+
+::: {.callout}
+## Exercise
+
+Untyped callout.
+:::
+
+::: {.callout-tip appearance="simple" icon="false"}
+Simple, without title or icon.
+:::
+
+::: {.callout-note}
+## Title with **markup**
+
+Body.
+:::
+"""
+
+
+def test_callouts_have_quartos_html_structure(tmp_path: Path) -> None:
+    root = book(tmp_path / "b", CALLOUTS)
+    render_book(root, backend="embedded")
+    soup = BeautifulSoup((root / "_book" / "ch.html").read_text(), "html.parser")
+    untyped = soup.select_one("div.callout.callout-none.callout-titled")
+    assert untyped.select_one(".callout-title-container").get_text(strip=True) == "CalloutExercise"
+    assert soup.select_one("div.callout-tip.callout-style-simple.no-icon > div.callout-body")
+    assert soup.select_one("div.callout-tip .callout-header") is None
+    note = soup.select_one(
+        "div.callout-note.callout-style-default.callout-titled > div.callout-header"
+        " > div.callout-icon-container + div.callout-title-container"
+    )
+    assert note.select_one("span.screen-reader-only").get_text() == "Note"
+    assert note.select_one("strong").get_text() == "markup"
+    docx_text = [p.text for p in docx.Document(str(root / "_book" / "t.docx")).paragraphs]
+    assert "Exercise" in docx_text and "Title with markup" in docx_text
+    pdf = " ".join(p.extract_text() for p in PdfReader(root / "_book" / "t.pdf").pages)
+    assert "Exercise" in pdf and "Untyped callout." in pdf

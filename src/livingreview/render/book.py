@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import Problem
 from . import ast as A
+from .callouts import take_title
 from .chapter_source import SCHEME, flag, front_matter, include_paths
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .pandoc import bibliography_keys, markdown_to_ast
@@ -283,7 +284,7 @@ def _number_chapter(
 
     def visit(el: A.Element) -> Any:
         if el["t"] == "Div":
-            return _normalise_div(el)
+            take_title(el)
         return None
 
     chapter.blocks = normalise_floats(A.walk(chapter.blocks, visit))
@@ -393,16 +394,6 @@ def _add_target(model: BookModel, chapter: Chapter, ident: str, target: Target) 
         )
         return
     model.targets[ident] = target
-
-
-def _normalise_div(div: A.Element) -> A.Element | None:
-    """A callout's first heading becomes its title, as in Quarto."""
-    a, blocks = div["c"]
-    callout = next((c for c in a[1] if c.startswith("callout-")), None)
-    if callout and blocks and blocks[0]["t"] == "Header" and A.attr_get(a, "title") is None:
-        a[2].append(["title", A.stringify(blocks[0]["c"][2])])
-        div["c"][1] = blocks[1:]
-    return None
 
 
 def _prefix_caption(el: A.Element, title: str, number: str, delim: str) -> None:

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
+from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
-from .syntax import CALLOUT_TYPES
 
-CALLOUT_TITLES = {t: t.capitalize() for t in CALLOUT_TYPES}
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
 DOCX_INLINE_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
@@ -67,9 +66,9 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             classes = el["c"][0][1]
             if PANEL in classes:
                 return render_float(el, fmt)
-            callout = next((c[8:] for c in classes if c.startswith("callout-")), None)
-            if callout in CALLOUT_TYPES:
-                return _callout(el, callout, fmt)
+            callout = callout_type(classes)
+            if callout:
+                return render_callout(el, callout, fmt)
             if "landscape" in classes:
                 return _landscape(el, fmt, paper)
         return None
@@ -98,35 +97,6 @@ def _inline_pagebreak(fmt: str) -> list[A.Element]:
     if fmt == "typst":
         return [A.RawInline("typst", "#pagebreak(weak: true)")]
     return []
-
-
-def _callout(div: A.Element, kind: str, fmt: str) -> list[A.Element]:
-    a, content = div["c"]
-    title_text = A.attr_get(a, "title") or CALLOUT_TITLES[kind]
-    title = A.text_inlines(title_text)
-    if fmt == "html":
-        return [
-            A.Div(
-                [
-                    A.Div([A.Plain([A.Strong(title)])], A.attr("", ["callout-header"])),
-                    A.Div(content, A.attr("", ["callout-body"])),
-                ],
-                A.attr(a[0], ["callout", f"callout-{kind}"], {"role": "note"}),
-            )
-        ]
-    if fmt == "docx":
-        return [
-            A.Div(
-                [A.Para([A.Strong(title)]), *content], A.attr(a[0], [], {"custom-style": "Callout"})
-            )
-        ]
-    # typst: a function defined in the template wraps the content
-    return [
-        A.RawBlock("typst", f'#callout(kind: "{kind}")['),
-        A.Para([A.Strong(title)]),
-        *content,
-        A.RawBlock("typst", "]"),
-    ]
 
 
 def _quarto_size(source: A.Attr, image: A.Attr) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
+from .callouts import CALLOUT_TYPES
 from .shortcodes import Expanded
 
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
@@ -19,7 +20,6 @@ DIV_FENCE = re.compile(r"^\s*:{3,}\s*(?P<info>\{[^}]*\}|[\w-]+)?\s*:*\s*$")
 INLINE_CELL = re.compile(r"`\{(?P<lang>[A-Za-z]\w*)\}[^`]*`")
 SPAN_CLASSES = re.compile(r"\]\{(?P<attrs>[^}]*)\}")
 
-CALLOUT_TYPES = ("note", "tip", "warning", "important", "caution")
 UNSUPPORTED_CLASSES = {
     "panel-tabset": "tabsets have no equivalent in DOCX/PDF; use sections",
     "panel-input": "panel layouts are not supported; use plain sections",
