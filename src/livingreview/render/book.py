@@ -33,33 +33,17 @@ from . import ast as A
 from .callouts import take_title
 from .chapter_source import SCHEME, flag, front_matter, include_paths
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
+from .numbered_blocks import NAMES, block_kind, title_block
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .syntax import scan
 
-CROSSREF_KINDS = ("fig", "tbl", "sec", "eq")
-# Quarto's other reference prefixes (callouts, theorems, listings): not numbered by
-# the embedded backend, so a reference to one is reported as unsupported.
-OTHER_KINDS = (
-    "nte",
-    "tip",
-    "wrn",
-    "imp",
-    "cau",
-    "thm",
-    "lem",
-    "cor",
-    "prp",
-    "cnj",
-    "def",
-    "exm",
-    "exr",
-    "sol",
-    "rem",
-    "lst",
-    "alg",
-)
+CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
+# Quarto's other reference prefixes: not numbered by the embedded backend, so a
+# reference to one is reported as an unsupported reference type.
+OTHER_KINDS = ("alg",)
+ELEMENTS = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation", "lst": "listing"}
 NBSP = "\u00a0"
 FORMATS = ("html", "docx", "typst")
 DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
@@ -278,7 +262,7 @@ def _number_chapter(
     appendix = chapter.entry.kind == "appendix"
 
     def number_for(kind: str) -> str:
-        counts[kind] += 1
+        counts[kind] = counts.get(kind, 0) + 1
         n = label(crossref.get(f"{kind}-labels", "arabic"), counts[kind])
         return f"{chapter.number}.{n}" if chapter.number and by_chapter else n
 
@@ -354,6 +338,11 @@ def _number_chapter(
                 _prefix_caption(el, crossref[f"{kind}-title"], number, crossref["title-delim"])
             if kind and t == "Figure":
                 _number_subfloats(model, chapter, el, kind, number, crossref)
+        elif t == "Div" and block_kind(el):
+            kind = block_kind(el)
+            number = number_for(kind)
+            _add_target(model, chapter, el["c"][0][0], Target(kind, number, chapter.page))
+            title_block(el, kind, number, crossref)
         elif t == "Para":
             _number_equations(model, chapter, el, number_for)
 
@@ -522,8 +511,8 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
             text = _ref_text(target, c, key[0].isupper(), crossref)
             if hyperlink:
                 out.append(A.Link(text, "#" + ident, A.attr("", ["quarto-xref"])))
-            else:
-                out.append(A.Span(text, A.attr("", ["quarto-xref-text"])))
+            else:  # ref-hyperlink: false: the text alone, as Quarto writes it
+                out.extend(text)
         return out
 
     chapter.blocks = A.walk(chapter.blocks, visit)
@@ -549,12 +538,12 @@ def _unresolved(
             file,
             f"unsupported reference type '@{key}'",
             row=line,
-            expected="references to figures (@fig-), tables (@tbl-), sections (@sec-) and "
-            "equations (@eq-)",
+            expected="a reference to a figure, table, listing, section, equation, theorem-like "
+            "block or callout (@fig-, @tbl-, @lst-, @sec-, @eq-, @thm- ..., @nte- ...)",
             fix="refer to the element in words, or make it a figure, table or section",
         )
     else:
-        element = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation"}[kind]
+        element = ELEMENTS.get(kind) or NAMES[kind].lower()
         problem = Problem(
             file,
             f"unresolved cross-reference '@{key}'",
@@ -582,7 +571,7 @@ def _ref_text(
     if target.kind == "sec" and target.level == 1:
         prefix = crossref["appendix-title"] if target.appendix else crossref["ch-prefix"]
     else:
-        prefix = crossref[f"{target.kind}-prefix"]
+        prefix = crossref.get(f"{target.kind}-prefix") or NAMES[target.kind]
     if capital:
         prefix = prefix[:1].upper() + prefix[1:]
     return [A.Str(prefix + NBSP + target.number), *suffix]

@@ -62,7 +62,7 @@ def render_callout(div: A.Element, kind: str, fmt: str) -> list[A.Element]:
         A.RawBlock("typst", f'#callout(kind: "{colour}")['),
         *([A.Para([A.Strong(shown)])] if shown else []),
         *content,
-        A.RawBlock("typst", "]"),
+        A.RawBlock("typst", f"] <{a[0]}>" if a[0] else "]"),  # the label a reference links to
     ]
 
 

@@ -37,8 +37,6 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
 
     def visit(el: A.Element) -> Any:
         t = el["t"]
-        if t == "Para" and _is_pagebreak_para(el):
-            return _block_pagebreak(fmt)
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
             return _inline_pagebreak(fmt)
         if (
@@ -73,7 +71,10 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
                 return _landscape(el, fmt, paper)
         return None
 
-    return A.walk(blocks, visit)
+    def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
+        return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
+
+    return A.walk(A.walk(blocks, block_breaks), visit)
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:

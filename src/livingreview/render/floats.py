@@ -7,6 +7,7 @@ id, so numbering and cross-references see one shape:
 - an image alone in a paragraph (Pandoc's implicit figure), with a ``#fig-``
   or ``#tbl-`` id;
 - a linked image ``[![caption](img){#fig-x}](url)``;
+- a code block with a ``#lst-`` id and ``lst-cap="..."`` (a listing);
 - a div ``::: {#fig-x}`` / ``::: {#tbl-x}`` around an image, a table or any
   content, captioned by its last paragraph or by ``fig-cap=``/``tbl-cap=``;
 - a div with ``layout-ncol``, ``layout-nrow`` or ``layout``: its blocks are
@@ -28,15 +29,16 @@ from typing import Any
 import yaml
 
 from . import ast as A
+from .pandoc import markdown_to_ast
 
-FLOAT_KINDS = ("fig", "tbl")
+FLOAT_KINDS = ("fig", "tbl", "lst")
 LAYOUT_ATTRS = ("layout", "layout-ncol", "layout-nrow")
 SUBFLOAT = "quarto-subfloat"
 PANEL = "quarto-layout-panel"
 
 
 def float_kind(ident: str) -> str | None:
-    """``fig`` or ``tbl`` for a float id (``fig-x``), else None."""
+    """``fig``, ``tbl`` or ``lst`` for a float id (``fig-x``), else None."""
     prefix, dash, _ = ident.partition("-")
     return prefix if dash and prefix in FLOAT_KINDS else None
 
@@ -74,9 +76,24 @@ def normalise_floats(blocks: list[A.Element]) -> list[A.Element]:
             return _image_figure(el)
         if el["t"] == "Div":
             return _float_div(el)
+        if el["t"] == "CodeBlock":
+            return _listing(el)
         return None
 
     return A.walk(blocks, visit)
+
+
+def _listing(code: A.Element) -> A.Element | None:
+    """A code block with a ``#lst-`` id and ``lst-cap``: a listing float (caption in Markdown)."""
+    a = code["c"][0]
+    if float_kind(a[0]) != "lst":
+        return None
+    written = A.attr_pop(a, "lst-cap") or ""
+    parsed = markdown_to_ast(written, what=f"lst-cap of #{a[0]}")["blocks"] if written else []
+    caption = parsed[0]["c"] if parsed and parsed[0]["t"] in ("Para", "Plain") else []
+    ident = a[0]
+    a[0] = ""
+    return figure(ident, [], [], caption, [code])
 
 
 def _linked_image(para: A.Element) -> A.Element | None:
@@ -319,7 +336,7 @@ def _html_float(el: A.Element, kind: str) -> list[A.Element]:
     for item in A.iter_elements(content):
         if item["t"] == "Image" and "figure-img" not in item["c"][0][1]:
             item["c"][0][1].append("figure-img")
-    position = "top" if kind == "tbl" else "bottom"
+    position = "top" if kind in ("tbl", "lst") else "bottom"
     if sub:
         outer = [f"quarto-subfloat-{kind}", "quarto-float"]
         inner = f"quarto-subfloat-{kind} figure"
@@ -358,8 +375,8 @@ def _layout(el: A.Element, fmt: str, kind: str | None) -> list[A.Element] | None
     caption = caption_inlines(el) if el["t"] == "Figure" else []
     if fmt == "html":  # an id-less layout div keeps Quarto's rows of cells
         return None
-    if fmt == "docx":
-        out = [_docx_table(grid)]
+    if fmt == "docx":  # one borderless table per row, as Quarto lays out DOCX
+        out = [_docx_table([row]) for row in grid]
         if caption:
             out.append(A.Para(caption))
         return [A.Div(out, A.attr(ident))] if ident else out

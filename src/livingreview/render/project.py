@@ -30,6 +30,8 @@ DEFAULT_CROSSREF = {
     "ch-prefix": "Chapter",
     "fig-title": "Figure",
     "tbl-title": "Table",
+    "lst-prefix": "Listing",
+    "lst-title": "Listing",
     "title-delim": ":",
     "appendix-title": "Appendix",
     "appendix-delim": " —",
