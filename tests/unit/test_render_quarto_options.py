@@ -187,24 +187,36 @@ def test_pictures_the_pdf_cannot_hold_are_refused_by_check(
     assert check_manuscript(html_only) == []
 
 
-def test_quarto_compatible_flags_links_quarto_rewrites(tmp_path: Path) -> None:
+def test_links_in_included_files_are_relative_to_them(tmp_path: Path) -> None:
     root = book(tmp_path / "b", "# One\n\n{{< include parts/_a.md >}}\n")
     (root / "parts").mkdir()
-    (root / "parts" / "_a.md").write_text("[Back](index.qmd) and [root](/index.qmd)\n")
+    (root / "parts" / "_a.md").write_text("[Back](../index.qmd) and [up](../ch.qmd#one)\n")
+    assert check_manuscript(root) == []
+    soup = BeautifulSoup(html(root), "html.parser")
+    assert [a["href"] for a in soup.select("main p a")] == ["index.html#preface", "#one"]
+
+
+def test_quarto_compatible_flags_what_the_embedded_backend_ignores(tmp_path: Path) -> None:
+    chapter = (
+        "# One\n\n![A picture](a.png){fig-align=center}\n\n"
+        '::: {.callout-note collapse="true"}\nFolded.\n:::\n'
+    )
+    root = book(tmp_path / "b", chapter, extra="filters:\n  - my-filter.lua\n")
+    (root / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert check_manuscript(root) == []
     problems = check_manuscript(root, quarto_compatible=True)
-    assert [(p.file, p.message, p.found) for p in problems] == [
-        ("parts/_a.md", "Quarto rewrites this link relative to the included file", "index.qmd")
+    assert [(p.file, p.row, p.message) for p in problems] == [
+        ("_quarto.yml", None, "Lua filters are not run by the embedded backend"),
+        ("ch.qmd", 3, "'fig-align' is ignored by the embedded backend"),
+        ("ch.qmd", 5, "'collapse' is ignored by the embedded backend"),
     ]
 
 
 def test_cli_check_quarto_compatible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = book(tmp_path / "b", "# One\n\n{{< include parts/_a.md >}}\n")
-    (root / "parts").mkdir()
-    (root / "parts" / "_a.md").write_text("[Back](index.qmd)\n")
+    root = book(tmp_path / "b", "# One\n\n::: {.callout-tip collapse=true}\nx\n:::\n")
     assert main(["--project", str(root), "check"]) == 0
     assert main(["--project", str(root), "check", "--quarto-compatible"]) == 1
-    assert "Quarto rewrites this link" in capsys.readouterr().err
+    assert "'collapse' is ignored" in capsys.readouterr().err
 
 
 CALLOUTS = """\

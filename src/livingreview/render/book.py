@@ -74,8 +74,6 @@ class Chapter:
     title: list[A.Element] = field(default_factory=list)
     anchor: str = ""  # id of the chapter's title heading
     crossref: dict[str, str] = field(default_factory=dict)  # book's options + the chapter's own
-    # relative links written in included files from other folders: (target, folder)
-    include_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rel(self) -> str:
@@ -205,7 +203,7 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
     source = expand_file(path, chapter_ctx, problems)
     doc = markdown_to_ast(source.text, what=entry.path.as_posix())
-    blocks, include_links = include_paths(doc["blocks"])
+    blocks = include_paths(doc["blocks"])
     meta = doc.get("meta", {})
     if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
         title = meta["title"]
@@ -220,7 +218,6 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     if isinstance(own, dict):
         crossref.update({k: str(v) for k, v in own.items() if isinstance(v, str | int | float)})
     chapter = Chapter(entry, entry.html_path or "", source, blocks, meta, crossref=crossref)
-    chapter.include_links = include_links
     return chapter
 
 

@@ -2,9 +2,9 @@
 
 - :func:`front_matter`: the chapter's own YAML front matter, read before
   shortcodes are expanded so ``{{< meta >}}`` and ``crossref:`` see it;
-- :func:`include_paths`: image paths written in an included file from another
-  folder made relative to the chapter (Quarto resolves them against the
-  included file), using the marks :mod:`.shortcodes` leaves;
+- :func:`include_paths`: image and link paths written in an included file
+  from another folder made relative to the chapter (Quarto resolves them
+  against the included file), using the marks :mod:`.shortcodes` leaves;
 - :func:`flag`: a YAML option read as text, as a boolean.
 """
 
@@ -23,17 +23,13 @@ from .shortcodes import INCLUDE_DIR_MARK
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 
-def include_paths(blocks: list[A.Element]) -> tuple[list[A.Element], list[tuple[str, str]]]:
-    """Relative image paths written in an included file from another folder become
-    relative to the chapter, as Quarto resolves them against the included file.
+def include_paths(blocks: list[A.Element]) -> list[A.Element]:
+    """Relative image and link paths written in an included file from another folder
+    become relative to the chapter: Quarto resolves them against the included file.
 
-    Links keep their text (the workflow writes links to published files relative
-    to the page); ``check --quarto-compatible`` reports those Quarto would rewrite.
-    Returns the blocks without the folder marks the expansion left, and each such
-    link as ``(target, folder of its file relative to the chapter)``.
+    Returns the blocks without the folder marks :mod:`.shortcodes` left.
     """
     folders: list[str] = []
-    links: list[tuple[str, str]] = []
     for el in A.iter_elements(blocks):
         if el["t"] in ("RawBlock", "RawInline") and INCLUDE_DIR_MARK in el["c"][1]:
             folder = el["c"][1].split(INCLUDE_DIR_MARK, 1)[1].strip(" ->\n")
@@ -45,17 +41,14 @@ def include_paths(blocks: list[A.Element]) -> tuple[list[A.Element], list[tuple[
             target = el["c"][2][0]
             if not target or target.startswith(("/", "#")) or SCHEME.match(target):
                 continue
-            if el["t"] == "Image":
-                el["c"][2][0] = posixpath.normpath(posixpath.join(folders[-1], target))
-            else:
-                links.append((target, folders[-1]))
+            el["c"][2][0] = posixpath.normpath(posixpath.join(folders[-1], target))
 
     def drop(el: A.Element) -> Any:
         if el["t"] in ("RawBlock", "RawInline") and INCLUDE_DIR_MARK in el["c"][1]:
             return []
         return None
 
-    return A.walk(blocks, drop), links
+    return A.walk(blocks, drop)
 
 
 def front_matter(path: Path) -> dict[str, Any]:
