@@ -33,7 +33,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from livingreview.errors import ReviewError
-from livingreview.render import render_book
+from livingreview.render import check_manuscript, render_book
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "quarto"
 DOCS = CORPUS / "docs"
@@ -222,18 +222,7 @@ def render(doc: Doc, fmt: str, cache: dict, tmp_path_factory: pytest.TempPathFac
     key = (doc.name, fmt)
     if key in cache:
         return cache[key]
-    root = tmp_path_factory.mktemp(doc.name) / "project"
-    source = DOCS / doc.name
-    if doc.project:
-        shutil.copytree(source, root, ignore=shutil.ignore_patterns("expectations.yml"))
-        _website_as_book(root)
-    else:
-        shutil.copytree(source, root / "doc", ignore=shutil.ignore_patterns("expectations.yml"))
-        meta = front_matter(root / "doc" / "index.qmd")
-        (root / "_quarto.yml").write_text(
-            yaml.safe_dump(_book_yaml(meta, doc.formats), allow_unicode=True), encoding="utf-8"
-        )
-    _add_images(root)
+    root = _project(doc, tmp_path_factory)
     out = Output(root)
     try:
         kwargs = {"lenient": True} if doc.lenient else {}
@@ -306,6 +295,33 @@ def test_quarto_expectation(
         assert not ok, f"{what} should not match"
     else:
         assert ok, f"{what} should match"
+
+
+def _project(doc: Doc, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The document as a book in a fresh folder (see the module docstring)."""
+    root = tmp_path_factory.mktemp(doc.name) / "project"
+    source = DOCS / doc.name
+    if doc.project:
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns("expectations.yml"))
+        _website_as_book(root)
+    else:
+        shutil.copytree(source, root / "doc", ignore=shutil.ignore_patterns("expectations.yml"))
+        meta = front_matter(root / "doc" / "index.qmd")
+        (root / "_quarto.yml").write_text(
+            yaml.safe_dump(_book_yaml(meta, doc.formats), allow_unicode=True), encoding="utf-8"
+        )
+    _add_images(root)
+    return root
+
+
+@pytest.mark.parametrize("name", sorted(DOC_INDEX))
+def test_what_check_accepts_renders(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No document that ``livingreview check`` accepts fails to render, in any format."""
+    root = _project(DOC_INDEX[name], tmp_path_factory)
+    if check_manuscript(root):
+        return  # refused up front, with file and line: nothing half-built
+    render_book(root, backend="embedded", formats=["html", "docx", "pdf"])
+    assert (root / "_book" / "index.html").exists() or any((root / "_book").rglob("*.html"))
 
 
 def test_corpus_size() -> None:

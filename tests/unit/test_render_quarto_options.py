@@ -12,6 +12,8 @@ import logging
 from pathlib import Path
 
 import docx
+import matplotlib
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
@@ -19,6 +21,9 @@ from pypdf import PdfReader
 from livingreview.cli import main
 from livingreview.errors import ManuscriptError
 from livingreview.render import check_manuscript, render_book
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
 
 
 def book(
@@ -258,3 +263,55 @@ def test_callouts_have_quartos_html_structure(tmp_path: Path) -> None:
     assert "Exercise" in docx_text and "Title with markup" in docx_text
     pdf = " ".join(p.extract_text() for p in PdfReader(root / "_book" / "t.pdf").pages)
     assert "Exercise" in pdf and "Untyped callout." in pdf
+
+
+LIST_TABLE = """\
+# One
+
+::: {#tbl-list .list-table}
+Planets by size. {tbl-colwidths=[50,50]}
+
+* - Planet
+  - Size
+* - Jupiter
+  - Large
+:::
+
+A div with a chapter heading inside:
+
+::: {#box .box}
+# Inside a div
+
+Text in the box.
+:::
+
+![A picture](a.png?raw=true)
+
+See @tbl-list.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "pdf"])
+def test_list_table_heading_in_div_and_query_string(tmp_path: Path, fmt: str) -> None:
+    root = book(tmp_path / "b", LIST_TABLE)
+    plt.imsave(root / "a.png", np.zeros((4, 4)))
+    assert check_manuscript(root) == []
+    render_book(root, backend="embedded", formats=[fmt])  # the PDF used to fail on the heading
+    out = root / "_book"
+    if fmt == "html":
+        soup = BeautifulSoup((out / "ch.html").read_text(), "html.parser")
+        assert [th.get_text() for th in soup.select("div#tbl-list table thead th")] == [
+            "Planet",
+            "Size",
+        ]
+        assert soup.select_one("img")["src"] == "a.png"
+        text = soup.get_text(" ")
+    elif fmt == "docx":
+        document = docx.Document(str(out / "t.docx"))
+        text = " ".join(p.text for p in document.paragraphs)
+        text += " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    else:
+        text = " ".join(p.extract_text() for p in PdfReader(out / "t.pdf").pages)
+    text = " ".join(text.replace("\u00a0", " ").split())
+    assert "Table 1.1: Planets by size." in text and "tbl-colwidths" not in text
+    assert "Jupiter" in text and "Text in the box." in text

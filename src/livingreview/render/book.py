@@ -36,6 +36,7 @@ from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .numbered_blocks import NAMES, block_kind, title_block
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
+from .raw_typst import raw_typst_problems
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .syntax import scan
 
@@ -175,6 +176,8 @@ def build_book(root: Path, check_bibliography: bool = True, lenient: bool = Fals
         _resolve_crossrefs(model, chapter)
         _resolve_chapter_links(model, chapter)
         _collect_images(model, chapter)
+    if not book.formats or "typst" in book.formats:
+        problems.extend(raw_typst_problems(chapters))
     if check_bibliography:
         _check_citations(model)
     _check_images(model)
@@ -653,6 +656,7 @@ def _collect_images(model: BookModel, chapter: Chapter) -> None:
             _web_image(model, chapter, src)
             continue
         written = src
+        src = re.split(r"[?#]", src, maxsplit=1)[0]  # a query string names the same file
         if src.startswith("/"):
             rel = Path(src.lstrip("/"))
         else:

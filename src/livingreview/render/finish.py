@@ -69,12 +69,27 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
                 return render_callout(el, callout, fmt)
             if "landscape" in classes:
                 return _landscape(el, fmt, paper)
+            if fmt == "typst":
+                return _unbox_chapter_heading(el)
         return None
 
     def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
         return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
 
     return A.walk(A.walk(blocks, block_breaks), visit)
+
+
+def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:
+    """A div holding a level-1 heading is written without its Typst block.
+
+    Level-1 headings start a page, and Typst allows no page break inside a
+    block; the div's id stays as a label to link to.
+    """
+    if not any(el["t"] == "Header" and el["c"][0] == 1 for el in A.iter_elements(div["c"][1])):
+        return None
+    ident = div["c"][0][0]
+    label = [A.RawBlock("typst", f'#metadata("") <{ident}>')] if ident else []
+    return [*label, *div["c"][1]]
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:

@@ -8,6 +8,7 @@ id, so numbering and cross-references see one shape:
   or ``#tbl-`` id;
 - a linked image ``[![caption](img){#fig-x}](url)``;
 - a code block with a ``#lst-`` id and ``lst-cap="..."`` (a listing);
+- a ``.list-table`` div (Quarto's list of lists written as a table);
 - a div ``::: {#fig-x}`` / ``::: {#tbl-x}`` around an image, a table or any
   content, captioned by its last paragraph or by ``fig-cap=``/``tbl-cap=``;
 - a div with ``layout-ncol``, ``layout-nrow`` or ``layout``: its blocks are
@@ -124,7 +125,52 @@ def _image_figure(fig: A.Element) -> A.Element | None:
     return None
 
 
+def _list_table(div: A.Element) -> A.Element | None:
+    """Quarto's ``.list-table``: a list of lists (first row the header) as a table.
+
+    A paragraph before or after the list is the caption; ``{...}`` attributes
+    at its end (``tbl-colwidths``) are dropped.
+    """
+    a, blocks = div["c"]
+    lists = [b for b in blocks if b["t"] == "BulletList"]
+    if len(lists) != 1 or not all(
+        len(item) == 1 and item[0]["t"] == "BulletList" for item in lists[0]["c"]
+    ):
+        return None
+    rows = [[cell for cell in item[0]["c"]] for item in lists[0]["c"]]
+    paras = [b for b in blocks if b["t"] == "Para"]
+    caption = list(paras[0]["c"]) if paras else []
+    while caption and (
+        caption[-1]["t"] == "Space" or A.stringify(caption[-1]).rstrip().endswith("}")
+    ):
+        last = caption.pop()
+        if last["t"] == "Str" and last["c"].startswith("{"):
+            while caption and caption[-1]["t"] == "Space":
+                caption.pop()
+            break
+    columns = max(len(r) for r in rows)
+
+    def row(cells: list[list[A.Element]]) -> list:
+        padded = [*cells, *[[] for _ in range(columns - len(cells))]]
+        return [A.attr(), [[A.attr(), {"t": "AlignDefault"}, 1, 1, c] for c in padded]]
+
+    table = {
+        "t": "Table",
+        "c": [
+            [a[0], [c for c in a[1] if c != "list-table"], list(a[2])],
+            [None, [A.Plain(caption)] if caption else []],
+            [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in range(columns)],
+            [A.attr(), [row(rows[0])]],
+            [[A.attr(), 0, [], [row(r) for r in rows[1:]]]],
+            [A.attr(), []],
+        ],
+    }
+    return table
+
+
 def _float_div(div: A.Element) -> A.Element | None:
+    if "list-table" in div["c"][0][1]:
+        return _list_table(div)
     a, blocks = div["c"]
     ident = a[0]
     kind = float_kind(ident)
