@@ -37,6 +37,9 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
 
     def visit(el: A.Element) -> Any:
         t = el["t"]
+        if t == "Math" and fmt == "html":  # Quarto's span.math around each formula
+            kind = "display" if el["c"][0]["t"] == "DisplayMath" else "inline"
+            return A.Span([el], A.attr("", ["math", kind]))
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
             return _inline_pagebreak(fmt)
         if (
