@@ -226,7 +226,8 @@ def test_shortcodes_expanded(book: dict) -> None:
 def test_nested_include_table(book: dict) -> None:
     rows = (
         page(book, "manuscript/03-results")
-        .find(id="tbl-characteristics").find("table")
+        .find(id="tbl-characteristics")
+        .find("table")
         .tbody.find_all("tr")
     )
     assert [r.td.get_text() for r in rows] == ["Smith 2020", "Jones 2021"]

@@ -185,10 +185,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 FORMATS = ["html", "docx", "pdf"]
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_subfigures_and_subtables(out: dict, fmt: str) -> None:
-    text = out[fmt]
-    for expected in (
+EXPECTED = {
+    "subfigures-and-subtables": (
         "(a) Left panel",
         "(b) Right panel",
         "Figure 2.1: Two panels",
@@ -196,8 +194,22 @@ def test_subfigures_and_subtables(out: dict, fmt: str) -> None:
         "(b) Second table",
         "Table 2.1: Two tables",
         "Figure 2.1, Figure 2.1 (b), Table 2.1, Table 2.1 (b)",
-    ):
-        assert expected in text, f"{fmt}: {expected!r} missing"
+    ),
+    "other-float-forms": (
+        "Table 2.2: A table given as a picture",
+        "Table 2.3: An image with a table id",
+        "Figure 2.2: A linked figure",
+        "Figure 2.3: Caption from an attribute",
+        "Table 2.2, Table 2.3, Figure 2.2 and Figure 2.3",
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("group", sorted(EXPECTED))
+def test_float_captions_and_references(out: dict, fmt: str, group: str) -> None:
+    for expected in EXPECTED[group]:
+        assert expected in out[fmt], f"{fmt}: {expected!r} missing"
 
 
 def test_subfigure_html_structure(out: dict) -> None:
@@ -209,19 +221,6 @@ def test_subfigure_html_structure(out: dict) -> None:
     assert squash(soup.select_one("#fig-right figcaption").get_text()) == "(b) Right panel"
     assert soup.select_one("a.quarto-xref[href='#fig-right']").get_text() == "Figure\u00a02.1 (b)"
     assert soup.select_one("div#tbl-two > figure.quarto-subfloat-tbl table") is not None
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_other_float_forms(out: dict, fmt: str) -> None:
-    text = out[fmt]
-    for expected in (
-        "Table 2.2: A table given as a picture",
-        "Table 2.3: An image with a table id",
-        "Figure 2.2: A linked figure",
-        "Figure 2.3: Caption from an attribute",
-        "Table 2.2, Table 2.3, Figure 2.2 and Figure 2.3",
-    ):
-        assert expected in text, f"{fmt}: {expected!r} missing"
 
 
 def test_float_forms_html(out: dict) -> None:
