@@ -54,12 +54,11 @@ DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 class Target:
     """Something a cross-reference can point at."""
 
-    kind: str  # fig, tbl, sec, eq
-    number: str | None  # "3.1"; None for an unnumbered section
+    kind: str  # fig, tbl, lst, sec, eq, thm ..., nte ...
+    number: str | None  # "3.1"; None for an unnumbered section (Quarto: unresolved)
     page: str  # HTML page (relative to _book/) that holds it
     level: int = 0  # heading level, for sections
     appendix: bool = False
-    title: list[A.Element] = field(default_factory=list)
 
 
 @dataclass
@@ -325,7 +324,7 @@ def _number_chapter(
                     model,
                     chapter,
                     a[0],
-                    Target("sec", number, chapter.page, level, appendix and level == 1, title),
+                    Target("sec", number, chapter.page, level, appendix and level == 1),
                 )
         elif t in ("Figure", "Table") and not is_subfloat(el):
             a = el["c"][0]
