@@ -48,7 +48,7 @@ def _status(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .render import check_manuscript
 
-    problems = check_manuscript(Path(args.project))
+    problems = check_manuscript(Path(args.project), quarto_compatible=args.quarto_compatible)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -61,7 +61,9 @@ def _check(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from .render import render_book
 
-    manifest = render_book(Path(args.project), backend=args.backend, formats=args.formats)
+    manifest = render_book(
+        Path(args.project), backend=args.backend, formats=args.formats, lenient=args.lenient
+    )
     print(f"rendered {len(manifest)} files into {Path(args.project) / '_book'}")
     return 0
 
@@ -204,12 +206,23 @@ def build_parser() -> argparse.ArgumentParser:
     status.set_defaults(func=_status)
 
     check = sub.add_parser("check", help="check the chapters: syntax, references, citations, files")
+    check.add_argument(
+        "--quarto-compatible",
+        action="store_true",
+        help="also report what would render differently under real Quarto",
+    )
     check.set_defaults(func=_check)
 
     render = sub.add_parser("render", help="render _book/ (website, DOCX, PDF)")
     render.add_argument("--backend", choices=["auto", "quarto", "embedded"], default="auto")
     render.add_argument(
         "--formats", nargs="+", choices=["html", "docx", "pdf"], default=["html", "docx", "pdf"]
+    )
+    render.add_argument(
+        "--lenient",
+        action="store_true",
+        help="render unresolved cross-references as ?@id with a warning, as Quarto does "
+        "(embedded backend), instead of refusing the book",
     )
     render.set_defaults(func=_render)
 

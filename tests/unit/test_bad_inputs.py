@@ -408,9 +408,10 @@ CASES = [
     pytest.param(
         manuscript(
             {
+                # as in Quarto, nested include paths are relative to the chapter
                 METHODS: chapter("{{< include ../a.md >}}"),
-                "a.md": "A\n\n{{< include b.md >}}\n",
-                "b.md": "{{< include a.md >}}\n",
+                "a.md": "A\n\n{{< include ../b.md >}}\n",
+                "b.md": "{{< include ../a.md >}}\n",
             }
         ),
         "b.md", 1, None, r"include cycle",

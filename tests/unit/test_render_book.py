@@ -132,11 +132,11 @@ def test_section_numbers(book: dict) -> None:
 
 
 def test_figure_captions_in_all_formats(book: dict) -> None:
-    fig = page(book, "manuscript/02-methods").find("figure", id="fig-flow")
+    fig = page(book, "manuscript/02-methods").find(id="fig-flow").find("figure")
     assert squash(fig.figcaption.get_text()) == "Figure 2.1: PRISMA flow diagram of 345 records"
     assert fig.img["alt"] == "Flow diagram with boxes"
     assert fig.img["src"] == "../results/figures/flow.svg"  # html default-image-extension
-    div_fig = page(book, "manuscript/03-results").find("figure", id="fig-forest")
+    div_fig = page(book, "manuscript/03-results").find(id="fig-forest").find("figure")
     assert (
         squash(div_fig.figcaption.get_text()) == "Figure 3.1: Forest plot of the included studies."
     )
@@ -159,11 +159,13 @@ def test_docx_embeds_png_figures_at_print_size(book: dict) -> None:
 
 def test_tables_in_both_quarto_forms(book: dict) -> None:
     soup = page(book, "manuscript/03-results")
-    table = soup.find("table", id="tbl-characteristics")  # div form, pulled in by include
-    assert squash(table.caption.get_text()) == "Table 3.1: Characteristics of included studies"
+    table = soup.find(id="tbl-characteristics")  # div form, pulled in by include
+    assert table.find("table") is not None
+    assert squash(table.figcaption.get_text()) == "Table 3.1: Characteristics of included studies"
     assert [th.get_text() for th in table.thead.find_all("th")] == ["Study", "Design", "N"]
-    outcomes = soup.find("table", id="tbl-outcomes")  # pipe table + ": caption {#tbl-}"
-    assert squash(outcomes.caption.get_text()) == "Table 3.2: Outcomes reported"
+    outcomes = soup.find(id="tbl-outcomes")  # pipe table + ": caption {#tbl-}"
+    assert outcomes.find("table") is not None
+    assert squash(outcomes.figcaption.get_text()) == "Table 3.2: Outcomes reported"
     tables = book["docx"].tables
     assert [c.text for c in tables[0].rows[0].cells] == ["Study", "Design", "N"]
     assert tables[0].rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # a real Word header row
@@ -224,7 +226,8 @@ def test_shortcodes_expanded(book: dict) -> None:
 def test_nested_include_table(book: dict) -> None:
     rows = (
         page(book, "manuscript/03-results")
-        .find("table", id="tbl-characteristics")
+        .find(id="tbl-characteristics")
+        .find("table")
         .tbody.find_all("tr")
     )
     assert [r.td.get_text() for r in rows] == ["Smith 2020", "Jones 2021"]
@@ -249,10 +252,12 @@ def test_callouts(book: dict) -> None:
     soup = page(book, "manuscript/01-introduction")
     note = soup.find("div", class_="callout-note")
     assert "callout" in note["class"]
+    assert note.find(class_="screen-reader-only").extract().get_text() == "Note"
     assert squash(note.find(class_="callout-header").get_text()) == "Living review"
     assert "updated" in note.find(class_="callout-body").get_text()
     assert note.find("h2") is None  # the heading became the title
     warning = soup.find("div", class_="callout-warning")
+    assert warning.find(class_="screen-reader-only").extract().get_text() == "Warning"
     assert squash(warning.find(class_="callout-header").get_text()) == "Caution about doses"
     styled = [p.text for p in book["docx"].paragraphs if p.style.name == "Callout"]
     assert styled == [

@@ -194,10 +194,10 @@ def test_pagebreak(out: dict) -> None:
 
 def test_figures_both_forms(out: dict) -> None:
     soup = out["html"]["manuscript/04-figures"]
-    inline = soup.find("figure", id="fig-inline")
+    inline = soup.find(id="fig-inline").find("figure")
     assert squash(inline.figcaption.get_text()) == "Figure 4.1: Flow of records in the inline form"
     assert inline.img["alt"] == "Boxes and arrows"
-    div = soup.find("figure", id="fig-div")
+    div = soup.find(id="fig-div").find("figure")
     assert squash(div.figcaption.get_text()) == "Figure 4.2: Forest plot in the div form."
     assert re.fullmatch(r"width:\s*50(\.0)?%;?", div.img.get("style", ""))
     assert styled(out, "Image Caption") == [
@@ -214,10 +214,11 @@ def test_figures_both_forms(out: dict) -> None:
 
 def test_tables_both_forms(out: dict) -> None:
     soup = out["html"]["manuscript/05-tables"]
-    caption = soup.find("table", id="tbl-caption")
-    assert squash(caption.caption.get_text()) == "Table 5.1: Outcomes in the caption form"
-    div = soup.find("table", id="tbl-div")
-    assert squash(div.caption.get_text()) == "Table 5.2: Designs in the div form."
+    caption = soup.find(id="tbl-caption")  # Quarto's div#tbl-x > figure > figcaption + table
+    assert squash(caption.figcaption.get_text()) == "Table 5.1: Outcomes in the caption form"
+    div_float = soup.find(id="tbl-div")
+    assert squash(div_float.figcaption.get_text()) == "Table 5.2: Designs in the div form."
+    div = div_float.find("table")
     assert [squash(th.get_text()) for th in div.thead.find_all("th")] == ["Study", "Design"]
     assert styled(out, "Table Caption")[:2] == [
         "Table 5.1: Outcomes in the caption form",
@@ -286,6 +287,9 @@ def test_five_callouts(out: dict) -> None:
     soup = out["html"]["manuscript/07-callouts"]
     for kind, title, body in CALLOUTS:
         div = soup.find("div", class_=f"callout-{kind}")
+        label = div.find(class_="screen-reader-only")  # Quarto's label naming the type
+        assert label.get_text() == kind.capitalize()
+        label.decompose()
         assert squash(div.find(class_="callout-header").get_text()) == title
         assert squash(div.find(class_="callout-body").get_text()) == body
     assert styled(out, "Callout") == [text for _, title, body in CALLOUTS for text in (title, body)]
@@ -336,8 +340,9 @@ def _sections_around(document: docx.document.Document, table) -> tuple:
 
 
 def test_landscape_table(out: dict) -> None:
-    table = out["html"]["manuscript/09-landscape"].find("table", id="tbl-wide")
-    assert squash(table.caption.get_text()) == "Table 9.1: A wide table on landscape pages."
+    wide_float = out["html"]["manuscript/09-landscape"].find(id="tbl-wide")
+    assert squash(wide_float.figcaption.get_text()) == "Table 9.1: A wide table on landscape pages."
+    table = wide_float.find("table")
     assert len(table.tbody.find_all("tr")) == 60
     # DOCX: the table sits in a landscape section between portrait ones
     wide = next(

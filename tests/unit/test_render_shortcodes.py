@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.render.shortcodes import (
+    INCLUDE_DIR_MARK,
     PAGEBREAK_MARKER,
     Context,
     expand_file,
@@ -59,21 +60,83 @@ def test_lookup() -> None:
 def test_line_map_through_nested_includes(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "ch.qmd").write_text("one\n\n{{< include sub/_a.md >}}\n\nlast {{< var n >}}\n")
-    (tmp_path / "sub" / "_a.md").write_text("a1\n{{< include _b.md >}}\na3\n")
+    # as in Quarto, a nested include is relative to the chapter, not to the including file
+    (tmp_path / "sub" / "_a.md").write_text("a1\n{{< include sub/_b.md >}}\na3\n")
     (tmp_path / "sub" / "_b.md").write_text("b1 {{< var a.b >}}\n")
     problems: list = []
     out = expand_file(tmp_path / "ch.qmd", ctx(tmp_path), problems)
     assert problems == []
-    assert out.lines == ["one", "", "a1", "b1 deep", "a3", "", "last 12"]
-    assert out.origins == [
-        ("ch.qmd", 1),
-        ("ch.qmd", 2),
-        ("sub/_a.md", 1),
-        ("sub/_b.md", 1),
-        ("sub/_a.md", 3),
-        ("ch.qmd", 4),
-        ("ch.qmd", 5),
+    kept = [
+        (line, origin)
+        for line, origin in zip(out.lines, out.origins, strict=True)
+        if line and INCLUDE_DIR_MARK not in line  # marks around files from other folders
     ]
+    assert kept == [
+        ("one", ("ch.qmd", 1)),
+        ("a1", ("sub/_a.md", 1)),
+        ("b1 deep", ("sub/_b.md", 1)),
+        ("a3", ("sub/_a.md", 3)),
+        ("last 12", ("ch.qmd", 5)),
+    ]
+    assert out.lines[2] == f"<!-- {INCLUDE_DIR_MARK}sub -->"
+
+
+@pytest.mark.parametrize(
+    "written", ["sub/_b.md", "/sub/_b.md", '"sub/_b.md"', "sub/_b.md fixup=true"]
+)
+def test_nested_include_paths_resolve_as_in_quarto(tmp_path: Path, written: str) -> None:
+    """Relative to the chapter (not to sub/_a.md), from the project with /, quoted or not."""
+    (tmp_path / "chapters" / "sub").mkdir(parents=True)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "chapters" / "ch.qmd").write_text("{{< include sub/_a.md >}}\n")
+    (tmp_path / "chapters" / "sub" / "_a.md").write_text(f"{{{{< include {written} >}}}}\n")
+    (tmp_path / "chapters" / "sub" / "_b.md").write_text("b1\n")
+    (tmp_path / "sub" / "_b.md").write_text("b1\n")
+    if written.startswith("/"):
+        (tmp_path / "chapters" / "sub" / "_b.md").unlink()
+    else:
+        (tmp_path / "sub" / "_b.md").unlink()
+    problems: list = []
+    out = expand_file(tmp_path / "chapters" / "ch.qmd", ctx(tmp_path), problems)
+    assert problems == []
+    assert [line for line in out.lines if line and INCLUDE_DIR_MARK not in line] == ["b1"]
+
+
+def test_nested_include_relative_to_the_including_file_is_not_found(tmp_path: Path) -> None:
+    """Quarto resolves ``_b.md`` in ``sub/_a.md`` against the chapter: it is missing."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "ch.qmd").write_text("{{< include sub/_a.md >}}\n")
+    (tmp_path / "sub" / "_a.md").write_text("{{< include _b.md >}}\n")
+    (tmp_path / "sub" / "_b.md").write_text("b1\n")
+    problems: list = []
+    expand_file(tmp_path / "ch.qmd", ctx(tmp_path), problems)
+    assert [(p.file, p.row, p.message, p.expected) for p in problems] == [
+        ("sub/_a.md", 1, "included file not found", "_b.md")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "a\n<!--\n{{< include missing.md >}}\n::: {.column-margin}\n-->\nb\n", id="block"
+        ),
+        pytest.param("a\n<!-- {{< var nope >}} --> \nb\n", id="inline"),
+    ],
+)
+def test_html_comments_are_ignored(tmp_path: Path, text: str) -> None:
+    (tmp_path / "ch.qmd").write_text(text)
+    problems: list = []
+    out = expand_file(tmp_path / "ch.qmd", ctx(tmp_path), problems)
+    assert problems == [] and scan(out) == []
+    assert [line for line in out.lines if line] == ["a", "b"]
+    assert out.origins[-1] == ("ch.qmd", len(text.splitlines()))
+
+
+def test_html_comment_inside_code_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "ch.qmd").write_text("```html\n<!-- kept -->\n```\n")
+    out = expand_file(tmp_path / "ch.qmd", ctx(tmp_path), [])
+    assert out.lines == ["```html", "<!-- kept -->", "```"]
 
 
 def test_include_must_be_on_its_own_line(tmp_path: Path) -> None:

@@ -51,8 +51,9 @@ rule write_release_pages:
         "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
-        # the history is included by manuscript/06-version-history.qmd, one folder
-        # below the site root where releases/<version>/review.{pdf,docx} are published
-        link_prefix="../",
+        # links in an included file are relative to that file (Quarto's rule): from
+        # results/releases/ the history's links lead, via manuscript/ (the including
+        # chapter, one folder below the site root), to releases/<version>/ of the site
+        link_prefix="../../",
     script:
         "../scripts/write_release_pages.py"

@@ -192,8 +192,10 @@ def _event(old: Release | None, new: Release) -> str:
 def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
     """Cochrane-style What's new and History tables, plus how each version was scoped.
 
-    ``link_prefix`` leads from the page that includes the Markdown to the site
-    root, where ``releases/<version>/review.pdf`` and ``.docx`` are published.
+    ``link_prefix`` leads to the site root, where ``releases/<version>/review.pdf``
+    and ``.docx`` are published. Links in an included file are relative to that
+    file (Quarto rewrites them onto the including page), so the prefix counts the
+    included file's folder and the including page's folder.
     """
     if not releases:
         return "No version of this review has been released yet.\n"

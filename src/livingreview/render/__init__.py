@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +36,7 @@ from ..paths import (
     swap_in,
 )
 from .book import build_book
+from .compat import quarto_differences
 from .embedded import render_embedded
 from .project import load_book
 from .quarto import quarto_path, render_quarto
@@ -55,15 +57,20 @@ BACKENDS = ("auto", "quarto", "embedded")
 FORMAT_ALIASES = {"html": "html", "docx": "docx", "pdf": "pdf", "typst": "pdf"}
 
 
-def check_manuscript(project_dir: Path) -> list[Problem]:
+def check_manuscript(project_dir: Path, quarto_compatible: bool = False) -> list[Problem]:
     """Every problem the embedded renderer would hit, each with file and line.
 
     Unsupported Quarto syntax, unknown shortcodes and variables, includes that
     are missing, cyclic or outside the project, unresolved cross-references,
     citation keys missing from the bibliography and images that do not exist
-    (after the format's default extension).
+    (after the format's default extension) or cannot go into the PDF. With
+    ``quarto_compatible``, also what would render differently under real Quarto.
     """
-    return list(build_book(Path(project_dir)).problems)
+    model = build_book(Path(project_dir))
+    problems = list(model.problems)
+    if quarto_compatible:
+        problems += quarto_differences(model)
+    return problems
 
 
 def check_manuscript_or_raise(project_dir: Path) -> None:
@@ -76,13 +83,16 @@ def render_book(
     backend: str = "auto",
     formats: Sequence[str] = ("html", "docx", "pdf"),
     release_files: Sequence[str | Path] = (),
+    lenient: bool = False,
 ) -> dict[str, str]:
     """Render the book into its output folder and return its manifest ``{relative path: sha256}``.
 
     ``backend`` is ``auto`` (Quarto if on PATH, else embedded), ``quarto`` or
     ``embedded``; ``formats`` any of ``html``, ``docx``, ``pdf``.
     ``release_files`` (``releases/<version>/review.pdf`` ...) are published at
-    the same paths inside the new output, before it is swapped in.
+    the same paths inside the new output, before it is swapped in. ``lenient``
+    (embedded backend) renders unresolved cross-references as ``?@id`` with a
+    warning, as Quarto does, instead of refusing the book.
 
     The output folder (``project: output-dir:``, checked by
     :func:`livingreview.paths.output_dir_problems`) is replaced only when every
@@ -116,8 +126,10 @@ def render_book(
             render_quarto(root, staging, wanted)
             (staging / OUTPUT_MARKER).touch()  # in case Quarto cleaned the folder
         else:
-            model = build_book(root)
+            model = build_book(root, lenient=lenient)
             raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
+            for warning in model.warnings:
+                logging.getLogger("livingreview").warning("%s", warning)
             render_embedded(model, staging, wanted)
         _place_release_files(root, staging, release_files)
         for rel in book.resources:

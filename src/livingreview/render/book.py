@@ -4,15 +4,18 @@
 format-independent representation that the HTML, DOCX and Typst writers and
 the ``check`` command share:
 
-1. each chapter's text with shortcodes and includes expanded (line map kept);
+1. each chapter's text with shortcodes and includes expanded (line map kept;
+   the chapter's own front matter is read first, for ``meta`` and ``crossref:``);
 2. parsed by Pandoc into its JSON AST;
-3. chapters numbered (``index.qmd`` and ``{.unnumbered}`` chapters are not,
-   appendices are lettered) and sections numbered below them;
-4. figures and tables in both Quarto forms normalised to Pandoc ``Figure`` and
-   ``Table`` elements with ids, numbered per chapter ("Figure 3.1") and given
-   Quarto's caption prefix ("Figure 3.1: ...");
+3. chapters numbered as Quarto numbers them (``index.qmd`` too, unless it is
+   ``{.unnumbered}``; appendices are lettered) and sections numbered below them;
+4. every Quarto float form (see :mod:`.floats`) normalised to a Pandoc
+   ``Figure`` or ``Table`` with its id, numbered per chapter ("Figure 3.1", or
+   through the book with ``crossref: chapters: false``), subfloats labelled
+   "(a)", "(b)", and given Quarto's caption prefix ("Figure 3.1: ...");
 5. ``@fig-``/``@tbl-``/``@sec-``/``@eq-`` references replaced by links with
-   Quarto's text, so citeproc only ever sees real citation keys.
+   Quarto's text, so citeproc only ever sees real citation keys. A reference
+   to nothing stops the build, or with ``lenient`` becomes Quarto's ``?@id``.
 
 Every problem found on the way is collected with the file and line where it
 was written, so a user sees all of them in one run.
@@ -27,12 +30,21 @@ from typing import Any
 
 from ..errors import Problem
 from . import ast as A
+from .callouts import take_title
+from .chapter_source import SCHEME, flag, front_matter, include_paths
+from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
+from .numbered_blocks import NAMES, block_kind, title_block
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
+from .raw_typst import raw_typst_problems
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .syntax import scan
 
-CROSSREF_KINDS = ("fig", "tbl", "sec", "eq")
+CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
+# Quarto's other reference prefixes: not numbered by the embedded backend, so a
+# reference to one is reported as an unsupported reference type.
+OTHER_KINDS = ("alg",)
+ELEMENTS = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation", "lst": "listing"}
 NBSP = "\u00a0"
 FORMATS = ("html", "docx", "typst")
 DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
@@ -42,12 +54,11 @@ DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 class Target:
     """Something a cross-reference can point at."""
 
-    kind: str  # fig, tbl, sec, eq
-    number: str | None  # "3.1"; None for an unnumbered section
+    kind: str  # fig, tbl, lst, sec, eq, thm ..., nte ...
+    number: str | None  # "3.1"; None for an unnumbered section (Quarto: unresolved)
     page: str  # HTML page (relative to _book/) that holds it
     level: int = 0  # heading level, for sections
     appendix: bool = False
-    title: list[A.Element] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +73,7 @@ class Chapter:
     number: str | None = None
     title: list[A.Element] = field(default_factory=list)
     anchor: str = ""  # id of the chapter's title heading
+    crossref: dict[str, str] = field(default_factory=dict)  # book's options + the chapter's own
 
     @property
     def rel(self) -> str:
@@ -97,6 +109,8 @@ class BookModel:
     citations: dict[str, tuple[str, int | None]]  # key -> first (file, line)
     images: list[Image]
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)  # --lenient: what Quarto would warn
+    lenient: bool = False
 
     @property
     def root(self) -> Path:
@@ -141,8 +155,12 @@ def _ref_pattern(key: str) -> str:
 # ---------------------------------------------------------------- building
 
 
-def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
-    """Read, expand, parse, number and cross-reference every chapter of the book."""
+def build_book(root: Path, check_bibliography: bool = True, lenient: bool = False) -> BookModel:
+    """Read, expand, parse, number and cross-reference every chapter of the book.
+
+    ``lenient`` renders an unresolved cross-reference as Quarto does (``?@fig-x``,
+    recorded in ``warnings``) instead of refusing the book.
+    """
     book = load_book(root)
     problems: list[Problem] = []
     ctx = Context(book.root, book.variables, book.metadata)
@@ -151,12 +169,14 @@ def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
     chapters = [_read_chapter(book, entry, ctx, problems) for entry in book.entries]
     for chapter in chapters:
         problems.extend(scan(chapter.source))
-    model = BookModel(book, chapters, metadata, {}, {}, [], problems)
+    model = BookModel(book, chapters, metadata, {}, {}, [], problems, lenient=lenient)
     _number_book(model)
     for chapter in chapters:
         _resolve_crossrefs(model, chapter)
         _resolve_chapter_links(model, chapter)
         _collect_images(model, chapter)
+    if not book.formats or "typst" in book.formats:
+        problems.extend(raw_typst_problems(chapters))
     if check_bibliography:
         _check_citations(model)
     _check_images(model)
@@ -181,9 +201,11 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
             )
         )
         return Chapter(entry, entry.html_path or "", Expanded(), [], {})
-    source = expand_file(path, ctx, problems)
+    front = front_matter(path)
+    chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
+    source = expand_file(path, chapter_ctx, problems)
     doc = markdown_to_ast(source.text, what=entry.path.as_posix())
-    blocks = doc["blocks"]
+    blocks = include_paths(doc["blocks"])
     meta = doc.get("meta", {})
     if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
         title = meta["title"]
@@ -192,32 +214,28 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
             if title["t"] in ("MetaInlines",)
             else A.text_inlines(A.stringify(title["c"]))
         )
-        classes = []
-        if entry.path.as_posix() == "index.qmd":
-            classes.append("unnumbered")
-        blocks.insert(0, A.Header(1, inlines, A.attr("", classes)))
-    return Chapter(entry, entry.html_path or "", source, blocks, meta)
+        blocks.insert(0, A.Header(1, inlines, A.attr("", [])))
+    crossref = dict(book.crossref)
+    own = front.get("crossref")
+    if isinstance(own, dict):
+        crossref.update({k: str(v) for k, v in own.items() if isinstance(v, str | int | float)})
+    chapter = Chapter(entry, entry.html_path or "", source, blocks, meta, crossref=crossref)
+    return chapter
 
 
 # ---------------------------------------------------------------- numbering
 
 
-def _is_index(entry: BookEntry) -> bool:
-    return entry.path is not None and entry.path.as_posix() == "index.qmd"
-
-
 def _number_book(model: BookModel) -> None:
     chapter_count = 0
     appendix_count = 0
+    book_counts = {"fig": 0, "tbl": 0, "eq": 0}
     seen_ids: set[str] = set()
     depth = model.book.metadata.get("number-depth")
     for chapter in model.chapters:
         h1 = next((b for b in chapter.blocks if b["t"] == "Header" and b["c"][0] == 1), None)
         numbered = (
-            h1 is not None
-            and chapter.entry.kind != "part"
-            and not _is_index(chapter.entry)
-            and "unnumbered" not in h1["c"][1][1]
+            h1 is not None and chapter.entry.kind != "part" and "unnumbered" not in h1["c"][1][1]
         )
         if numbered and chapter.entry.kind == "appendix":
             chapter.number = chr(ord("A") + appendix_count)
@@ -225,28 +243,34 @@ def _number_book(model: BookModel) -> None:
         elif numbered:
             chapter_count += 1
             chapter.number = str(chapter_count)
-        _number_chapter(model, chapter, h1, seen_ids, depth)
+        _number_chapter(model, chapter, h1, seen_ids, depth, book_counts)
 
 
 def _number_chapter(
-    model: BookModel, chapter: Chapter, h1: A.Element | None, seen_ids: set[str], depth: Any
+    model: BookModel,
+    chapter: Chapter,
+    h1: A.Element | None,
+    seen_ids: set[str],
+    depth: Any,
+    book_counts: dict[str, int],
 ) -> None:
-    crossref = model.book.crossref
+    crossref = chapter.crossref or model.book.crossref
     counters = [0] * 7
-    counts = {"fig": 0, "tbl": 0, "eq": 0}
+    by_chapter = flag(crossref.get("chapters", "true"))
+    counts = {"fig": 0, "tbl": 0, "eq": 0} if by_chapter else book_counts
     appendix = chapter.entry.kind == "appendix"
 
     def number_for(kind: str) -> str:
-        counts[kind] += 1
-        return f"{chapter.number}.{counts[kind]}" if chapter.number else str(counts[kind])
+        counts[kind] = counts.get(kind, 0) + 1
+        n = label(crossref.get(f"{kind}-labels", "arabic"), counts[kind])
+        return f"{chapter.number}.{n}" if chapter.number and by_chapter else n
 
     def visit(el: A.Element) -> Any:
-        t = el["t"]
-        if t == "Div":
-            return _normalise_div(el)
+        if el["t"] == "Div":
+            take_title(el)
         return None
 
-    chapter.blocks = A.walk(chapter.blocks, visit)
+    chapter.blocks = normalise_floats(A.walk(chapter.blocks, visit))
     for el in A.iter_elements(chapter.blocks):
         t = el["t"]
         if t == "Header":
@@ -300,20 +324,49 @@ def _number_chapter(
                     model,
                     chapter,
                     a[0],
-                    Target("sec", number, chapter.page, level, appendix and level == 1, title),
+                    Target("sec", number, chapter.page, level, appendix and level == 1),
                 )
-        elif t in ("Figure", "Table"):
+        elif t in ("Figure", "Table") and not is_subfloat(el):
             a = el["c"][0]
-            kind = "fig" if t == "Figure" else "tbl"
-            if a[0].startswith(kind + "-"):
-                number = number_for(kind)
-                _add_target(model, chapter, a[0], Target(kind, number, chapter.page))
+            kind = float_kind(a[0])
             if t == "Figure":
                 _set_alt_text(el)
-            if a[0].startswith(kind + "-"):
+            if kind:
+                number = number_for(kind)
+                _add_target(model, chapter, a[0], Target(kind, number, chapter.page))
                 _prefix_caption(el, crossref[f"{kind}-title"], number, crossref["title-delim"])
+            if kind and t == "Figure":
+                _number_subfloats(model, chapter, el, kind, number, crossref)
+        elif t == "Div" and block_kind(el):
+            kind = block_kind(el)
+            number = number_for(kind)
+            _add_target(model, chapter, el["c"][0][0], Target(kind, number, chapter.page))
+            title_block(el, kind, number, crossref)
         elif t == "Para":
             _number_equations(model, chapter, el, number_for)
+
+
+def _number_subfloats(
+    model: BookModel,
+    chapter: Chapter,
+    panel: A.Element,
+    kind: str,
+    number: str,
+    crossref: dict[str, str],
+) -> None:
+    """Label a float's subfloats (a), (b) ... and register them as "Figure 1 (a)"."""
+    for n, sub in enumerate(subfloats(panel), start=1):
+        text = f"({label(crossref.get('subref-labels', 'alpha a'), n)})"
+        ident = sub["c"][0][0]
+        if ident:
+            sub_kind = float_kind(ident) or kind
+            _add_target(model, chapter, ident, Target(sub_kind, f"{number} {text}", chapter.page))
+        blocks = sub["c"][1][1]
+        if blocks and blocks[0]["t"] in ("Plain", "Para"):
+            blocks[0]["c"] = [A.Str(text), A.Space(), *blocks[0]["c"]]
+        else:
+            sub["c"][1] = [None, [A.Plain([A.Str(text)])]]
+        _set_alt_text(sub)
 
 
 def _add_target(model: BookModel, chapter: Chapter, ident: str, target: Target) -> None:
@@ -331,64 +384,14 @@ def _add_target(model: BookModel, chapter: Chapter, ident: str, target: Target) 
     model.targets[ident] = target
 
 
-def _normalise_div(div: A.Element) -> A.Element | None:
-    """Quarto's ``::: {#fig-x}`` / ``::: {#tbl-x}`` divs become Figure/Table elements."""
-    a, blocks = div["c"]
-    ident = a[0]
-    callout = next((c for c in a[1] if c.startswith("callout-")), None)
-    if callout and blocks and blocks[0]["t"] == "Header" and A.attr_get(a, "title") is None:
-        # Quarto takes a callout's title from its first heading
-        a[2].append(["title", A.stringify(blocks[0]["c"][2])])
-        div["c"][1] = blocks[1:]
-        return None
-    if not (ident.startswith("fig-") or ident.startswith("tbl-")) or not blocks:
-        return None
-    caption: list[A.Element] = []
-    body = list(blocks)
-    if body[-1]["t"] == "Para" and len(body) > 1:
-        caption = body.pop()["c"]
-    if ident.startswith("tbl-"):
-        tables = [b for b in body if b["t"] == "Table"]
-        if len(tables) == 1:
-            table = tables[0]
-            table["c"][0] = [ident, list(a[1]), list(a[2])]
-            if caption:
-                table["c"][1] = [None, [A.Plain(caption)]]
-            return table if len(body) == 1 else A.Div(body)
-        return None
-    figures = [b for b in body if b["t"] == "Figure"]
-    if len(body) == 1 and figures:  # ::: {#fig-x} wrapping ![cap](img)
-        inner = figures[0]
-        inner["c"][0] = [ident, list(a[1]), list(a[2])]
-        if caption:
-            inner["c"][1] = [None, [A.Plain(caption)]]
-        return inner
-    content = []
-    for b in body:
-        if b["t"] == "Figure":  # an implicit figure inside: keep only its image
-            content.extend(b["c"][2])
-        elif b["t"] == "Para":
-            content.append(A.Plain(b["c"]))
-        else:
-            content.append(b)
-    return {
-        "t": "Figure",
-        "c": [
-            [ident, list(a[1]), list(a[2])],
-            [None, [A.Plain(caption)] if caption else []],
-            content,
-        ],
-    }
-
-
 def _prefix_caption(el: A.Element, title: str, number: str, delim: str) -> None:
     caption = el["c"][1]
     blocks = caption[1]
-    prefix = [*A.text_inlines(f"{title}{NBSP}{number}{delim}")]
+    prefix = [*A.text_inlines(f"{title}{NBSP}{number}{delim}")]  # plain text, as Quarto writes it
     if blocks and blocks[0]["t"] in ("Plain", "Para"):
-        blocks[0]["c"] = [A.Span(prefix, A.attr("", ["caption-label"])), A.Space(), *blocks[0]["c"]]
+        blocks[0]["c"] = [*prefix, A.Space(), *blocks[0]["c"]]
     else:
-        blocks.insert(0, A.Plain([A.Span(prefix, A.attr("", ["caption-label"]))]))
+        blocks.insert(0, A.Plain(prefix))
 
 
 def _set_alt_text(figure: A.Element) -> None:
@@ -411,7 +414,7 @@ def _set_alt_text(figure: A.Element) -> None:
 
 
 def _number_equations(model: BookModel, chapter: Chapter, para: A.Element, number_for: Any) -> None:
-    """``$$ ... $$ {#eq-x}``: tag the equation with its number and give it an anchor."""
+    """``$$ ... $$ {#eq-x}`` (attributes such as ``alt="..."`` allowed): number and anchor it."""
     inlines = para["c"]
     i = 0
     while i < len(inlines):
@@ -420,41 +423,57 @@ def _number_equations(model: BookModel, chapter: Chapter, para: A.Element, numbe
             j = i + 1
             if j < len(inlines) and inlines[j]["t"] in ("Space", "SoftBreak"):
                 j += 1
-            if j < len(inlines) and inlines[j]["t"] == "Str":
-                m = re.fullmatch(r"\{#(eq-[\w-]+)\}", inlines[j]["c"])
-                if m:
-                    ident = m.group(1)
-                    number = number_for("eq")
-                    _add_target(model, chapter, ident, Target("eq", number, chapter.page))
-                    el["c"][1] = el["c"][1].rstrip() + rf" \qquad ({number})"
-                    inlines[i] = A.Span([el], A.attr(ident, ["quarto-equation"]))
-                    del inlines[i + 1 : j + 1]
+            end = _attribute_end(inlines, j)
+            if end is not None:
+                text = A.stringify(inlines[j : end + 1])
+                ident = text[2:].split("}")[0].split()[0]
+                alt = re.search(r"\balt\s*=\s*[\"“'‘](.*)[\"”'’]", text, re.S)
+                number = number_for("eq")
+                _add_target(model, chapter, ident, Target("eq", number, chapter.page))
+                el["c"][1] = el["c"][1].rstrip() + rf" \qquad ({number})"
+                extra = {"aria-label": alt.group(1)} if alt else {}
+                inlines[i] = A.Span([el], A.attr(ident, ["quarto-equation"], extra))
+                del inlines[i + 1 : end + 1]
         i += 1
+
+
+def _attribute_end(inlines: list[A.Element], start: int) -> int | None:
+    """Index of the inline closing an ``{#eq-x ...}`` attribute block that opens at ``start``."""
+    if start >= len(inlines) or inlines[start]["t"] != "Str":
+        return None
+    if not re.match(r"\{#eq-[\w-]+", inlines[start]["c"]):
+        return None
+    for k in range(start, len(inlines)):
+        if inlines[k]["t"] in ("Str", "Quoted") and A.stringify(inlines[k]).endswith("}"):
+            return k
+        if inlines[k]["t"] not in ("Str", "Space", "Quoted", "SoftBreak"):
+            return None
+    return None
 
 
 # ---------------------------------------------------------------- cross-references
 
 
-def crossref_kind(key: str) -> str | None:
+def crossref_kind(key: str, kinds: tuple[str, ...] = CROSSREF_KINDS) -> str | None:
     """``fig``/``tbl``/``sec``/``eq`` if ``key`` is a cross-reference id (any case)."""
     prefix = key.split("-", 1)[0]
-    if (
-        "-" in key
-        and prefix.lower() in CROSSREF_KINDS
-        and prefix in (prefix.lower(), prefix.capitalize())
-    ):
+    if "-" in key and prefix.lower() in kinds and prefix in (prefix.lower(), prefix.capitalize()):
         return prefix.lower()
     return None
 
 
 def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
-    crossref = model.book.crossref
+    crossref = chapter.crossref or model.book.crossref
+    hyperlink = flag(crossref.get("ref-hyperlink", "true"))
 
     def visit(el: A.Element) -> Any:
         if el["t"] != "Cite":
             return None
         citations = el["c"][0]
-        kinds = [crossref_kind(c["citationId"]) for c in citations]
+        kinds = [
+            crossref_kind(c["citationId"]) or crossref_kind(c["citationId"], OTHER_KINDS)
+            for c in citations
+        ]
         if not any(kinds):
             for c in citations:
                 model.citations.setdefault(c["citationId"], ("", None))
@@ -480,38 +499,69 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
             key = c["citationId"]
             ident = key[0].lower() + key[1:]
             target = model.targets.get(ident)
-            if target is None:
-                file, line = locate(chapter, _ref_pattern(key))
-                model.problems.append(
-                    Problem(
-                        file,
-                        f"unresolved cross-reference '@{key}'",
-                        row=line,
-                        expected="the id of a figure, table, section or equation in the book",
-                        fix=f"add {{#{ident}}} to the element, or correct the id",
-                    )
-                )
-                return None
             if n:
                 out.extend([A.Str(","), A.Space()])
-            out.append(
-                A.Link(
-                    _ref_text(target, c, key[0].isupper(), crossref),
-                    "#" + ident,
-                    A.attr("", ["quarto-xref"]),
-                )
-            )
+            if target is None or target.number is None:  # Quarto: unnumbered is unresolved
+                missing = _unresolved(model, chapter, key, ident, target is not None)
+                if missing is None:
+                    return None
+                out.append(missing)
+                continue
+            text = _ref_text(target, c, key[0].isupper(), crossref)
+            if hyperlink:
+                out.append(A.Link(text, "#" + ident, A.attr("", ["quarto-xref"])))
+            else:  # ref-hyperlink: false: the text alone, as Quarto writes it
+                out.extend(text)
         return out
 
     chapter.blocks = A.walk(chapter.blocks, visit)
 
 
+def _unresolved(
+    model: BookModel, chapter: Chapter, key: str, ident: str, unnumbered: bool = False
+) -> A.Element | None:
+    """Report a reference with no target; with ``lenient``, Quarto's bold ``?@id`` instead."""
+    file, line = locate(chapter, _ref_pattern(key))
+    kind = ident.split("-", 1)[0]
+    if unnumbered:
+        problem = Problem(
+            file,
+            f"cross-reference '@{key}' to an unnumbered section",
+            row=line,
+            expected="a numbered section (Quarto leaves a reference to an unnumbered one "
+            "unresolved)",
+            fix=f"number the section (remove .unnumbered) or link to it: [its title](#{ident})",
+        )
+    elif kind in OTHER_KINDS:
+        problem = Problem(
+            file,
+            f"unsupported reference type '@{key}'",
+            row=line,
+            expected="a reference to a figure, table, listing, section, equation, theorem-like "
+            "block or callout (@fig-, @tbl-, @lst-, @sec-, @eq-, @thm- ..., @nte- ...)",
+            fix="refer to the element in words, or make it a figure, table or section",
+        )
+    else:
+        element = ELEMENTS.get(kind) or NAMES[kind].lower()
+        problem = Problem(
+            file,
+            f"unresolved cross-reference '@{key}'",
+            row=line,
+            expected=f"the id of a {element} in the book",
+            fix=f"no {element} has the id '{ident}': correct the reference, or give the "
+            f"{element} that id ({{#{ident}}})",
+        )
+    if model.lenient:
+        model.warnings.append(problem)
+        return A.Strong([A.Str(f"?@{key}")])
+    model.problems.append(problem)
+    return None
+
+
 def _ref_text(
     target: Target, citation: dict[str, Any], capital: bool, crossref: dict[str, str]
 ) -> list[A.Element]:
-    if target.number is None:  # unnumbered section: its title
-        return list(target.title)
-    number = [A.Str(target.number)]
+    number = [A.Str(target.number or "")]
     suffix = citation.get("citationSuffix") or []
     if citation["citationMode"]["t"] == "SuppressAuthor":
         return [*number, *suffix]
@@ -520,7 +570,7 @@ def _ref_text(
     if target.kind == "sec" and target.level == 1:
         prefix = crossref["appendix-title"] if target.appendix else crossref["ch-prefix"]
     else:
-        prefix = crossref[f"{target.kind}-prefix"]
+        prefix = crossref.get(f"{target.kind}-prefix") or NAMES[target.kind]
     if capital:
         prefix = prefix[:1].upper() + prefix[1:]
     return [A.Str(prefix + NBSP + target.number), *suffix]
@@ -542,7 +592,8 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
         path, _, anchor = target.partition("#")
         if not path.endswith((".qmd", ".md")) or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I):
             continue
-        rel = "/".join(_normalise_parts((chapter.entry.path.parent / path).parts))
+        base = Path() if path.startswith("/") else chapter.entry.path.parent  # / = project
+        rel = "/".join(_normalise_parts((base / path.lstrip("/")).parts))
         other = by_path.get(rel)
         if other is None:
             file, line = locate(chapter, re.escape(target))
@@ -600,15 +651,42 @@ def _collect_images(model: BookModel, chapter: Chapter) -> None:
         if el["t"] != "Image":
             continue
         src = el["c"][2][0]
-        if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):  # http:, data: ...
+        if SCHEME.match(src):  # http:, data: ...
+            _web_image(model, chapter, src)
             continue
         written = src
+        src = re.split(r"[?#]", src, maxsplit=1)[0]  # a query string names the same file
         if src.startswith("/"):
             rel = Path(src.lstrip("/"))
         else:
             rel = Path(*_normalise_parts((base / src).parts))
         el["c"][2][0] = rel.as_posix()
         model.images.append(Image(rel.as_posix(), chapter, written))
+
+
+def _web_image(model: BookModel, chapter: Chapter, src: str) -> None:
+    """A picture on the web or in a ``data:`` URI cannot go into the PDF here: say so now.
+
+    Quarto downloads remote pictures for the PDF; the embedded backend never uses
+    the network, and Typst cannot read ``data:`` URIs. The website shows them.
+    """
+    if model.book.formats and "typst" not in model.book.formats:
+        return  # no PDF
+    data = src.lower().startswith("data:")
+    file, line = locate(chapter, re.escape(src[:60]))
+    model.problems.append(
+        Problem(
+            file,
+            "a picture given as a data: URI cannot go into the PDF"
+            if data
+            else "a picture on the web cannot go into the PDF (the embedded backend does not "
+            "download)",
+            row=line,
+            found=src if len(src) <= 80 else src[:77] + "...",
+            expected="a picture file inside the project",
+            fix="save the picture into the project (e.g. images/) and point to that file",
+        )
+    )
 
 
 def _normalise_parts(parts: tuple[str, ...]) -> list[str]:

@@ -243,6 +243,7 @@ def write_html(
     linkable = [ch for ch, _ in finished if ch.entry.kind != "part" or ch.entry.path]
     book_title = _meta_inlines(front.get("title"))
     toc = bool(book.format_option("html", "toc", True))
+    number_sections = bool(book.format_option("html", "number-sections", True))
     images: set[str] = set()
     for ch, blocks in finished:
         _html_links(blocks, ch.page, id_pages, images)
@@ -261,7 +262,7 @@ def write_html(
                 entry["part"] = mb(True)
             else:
                 entry["href"] = ms(item.page)
-                if item.number:
+                if item.number and number_sections:
                     entry["number"] = ms(_number_label(item))
                 if item is ch:
                     entry["current"] = mb(True)
@@ -282,21 +283,25 @@ def write_html(
         index = linkable.index(ch) if ch in linkable else -1
         if index > 0:
             prev = linkable[index - 1]
-            meta["prev"] = mm({"href": ms(prev.page), "label": mi(_nav_label(prev))})
+            meta["prev"] = mm(
+                {"href": ms(prev.page), "label": mi(_nav_label(prev, number_sections))}
+            )
         if 0 <= index < len(linkable) - 1:
             nxt = linkable[index + 1]
-            meta["next"] = mm({"href": ms(nxt.page), "label": mi(_nav_label(nxt))})
+            meta["next"] = mm({"href": ms(nxt.page), "label": mi(_nav_label(nxt, number_sections))})
         if ch.page == "index.html":
             meta["is-index"] = mb(True)
             for key in ("authors", "affiliations", "abstract", "keywords"):
                 if key in front:
                     meta[key] = front[key]
         args = ["-t", "html5", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--wrap=none"]
+        args.append("--section-divs")  # Quarto's <section> wrappers, with the heading's id
         if toc:
             args += ["--toc", f"--toc-depth={int(book.format_option('html', 'toc-depth', 3))}"]
         html = ast_to(document(blocks, meta), args, cwd=book.root, what=ch.rel)
         out = staging / ch.page
         out.parent.mkdir(parents=True, exist_ok=True)
+        html = html.replace("\u00a0", "&nbsp;")  # as Quarto writes it
         out.write_text(html, encoding="utf-8", newline="\n")
     assets = staging / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
@@ -341,9 +346,9 @@ def _copy_resources(book: Book, staging: Path) -> None:
         shutil.copyfile(book.root / rel, target)
 
 
-def _nav_label(ch: Chapter) -> list[A.Element]:
+def _nav_label(ch: Chapter, numbered: bool = True) -> list[A.Element]:
     label = copy.deepcopy(ch.title) or A.text_inlines(ch.entry.path.stem if ch.entry.path else "")
-    if ch.number:
+    if ch.number and numbered:
         return [A.Str(ch.number), A.Space(), *label]
     return label
 
@@ -362,7 +367,8 @@ def _scroll_table(el: A.Element) -> A.Element | None:
     """
     if el["t"] != "Table":
         return None
-    label = A.stringify(el["c"][1][1]) or el["c"][0][0] or "Table"
+    caption = A.attr_pop(el["c"][0], "data-float-caption")  # a float's, moved to <figcaption>
+    label = A.stringify(el["c"][1][1]) or caption or el["c"][0][0] or "Table"
     cols = len(el["c"][2])
     return A.Div(
         [el],
@@ -608,6 +614,8 @@ def write_pdf(
     if book.format_option("typst", "toc", False):
         meta["toc"] = mb(True)
     source = ast_to(document(blocks, meta), args, cwd=book.root, what="review.typ")
+    if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
+        output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
     try:
         pdf = typst.compile(
             source.encode("utf-8"),

@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
+from .callouts import callout_type, render_callout
+from .floats import PANEL, render_float
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
-from .syntax import CALLOUT_TYPES
 
-CALLOUT_TITLES = {t: t.capitalize() for t in CALLOUT_TYPES}
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
 DOCX_INLINE_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 # Figures without an explicit size are scaled down to fit these fractions of the
 # text width and height (the PDF template uses the same limits).
@@ -36,8 +37,9 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
 
     def visit(el: A.Element) -> Any:
         t = el["t"]
-        if t == "Para" and _is_pagebreak_para(el):
-            return _block_pagebreak(fmt)
+        if t == "Math" and fmt == "html":  # Quarto's span.math around each formula
+            kind = "display" if el["c"][0]["t"] == "DisplayMath" else "inline"
+            return A.Span([el], A.attr("", ["math", kind]))
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
             return _inline_pagebreak(fmt)
         if (
@@ -56,20 +58,41 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return None
         if t == "Figure":
             _figure_size(el, book.root, paper, fmt)
-            return None
+            return render_float(el, fmt)
         if t == "Table" and fmt == "typst":
             _left_align_default_columns(el)
-            return None
+        if t == "Table":
+            return render_float(el, fmt)
         if t == "Div":
             classes = el["c"][0][1]
-            callout = next((c[8:] for c in classes if c.startswith("callout-")), None)
-            if callout in CALLOUT_TYPES:
-                return _callout(el, callout, fmt)
+            if PANEL in classes:
+                return render_float(el, fmt)
+            callout = callout_type(classes)
+            if callout:
+                return render_callout(el, callout, fmt)
             if "landscape" in classes:
                 return _landscape(el, fmt, paper)
+            if fmt == "typst":
+                return _unbox_chapter_heading(el)
         return None
 
-    return A.walk(blocks, visit)
+    def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
+        return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
+
+    return A.walk(A.walk(blocks, block_breaks), visit)
+
+
+def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:
+    """A div holding a level-1 heading is written without its Typst block.
+
+    Level-1 headings start a page, and Typst allows no page break inside a
+    block; the div's id stays as a label to link to.
+    """
+    if not any(el["t"] == "Header" and el["c"][0] == 1 for el in A.iter_elements(div["c"][1])):
+        return None
+    ident = div["c"][0][0]
+    label = [A.RawBlock("typst", f'#metadata("") <{ident}>')] if ident else []
+    return [*label, *div["c"][1]]
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:
@@ -84,7 +107,7 @@ def _block_pagebreak(fmt: str) -> list[A.Element]:
         return [A.RawBlock("openxml", DOCX_PAGE_BREAK)]
     if fmt == "typst":
         return [A.RawBlock("typst", "#pagebreak()")]
-    return []
+    return [A.RawBlock("html", HTML_PAGE_BREAK)]
 
 
 def _inline_pagebreak(fmt: str) -> list[A.Element]:
@@ -93,35 +116,6 @@ def _inline_pagebreak(fmt: str) -> list[A.Element]:
     if fmt == "typst":
         return [A.RawInline("typst", "#pagebreak(weak: true)")]
     return []
-
-
-def _callout(div: A.Element, kind: str, fmt: str) -> list[A.Element]:
-    a, content = div["c"]
-    title_text = A.attr_get(a, "title") or CALLOUT_TITLES[kind]
-    title = A.text_inlines(title_text)
-    if fmt == "html":
-        return [
-            A.Div(
-                [
-                    A.Div([A.Plain([A.Strong(title)])], A.attr("", ["callout-header"])),
-                    A.Div(content, A.attr("", ["callout-body"])),
-                ],
-                A.attr(a[0], ["callout", f"callout-{kind}"], {"role": "note"}),
-            )
-        ]
-    if fmt == "docx":
-        return [
-            A.Div(
-                [A.Para([A.Strong(title)]), *content], A.attr(a[0], [], {"custom-style": "Callout"})
-            )
-        ]
-    # typst: a function defined in the template wraps the content
-    return [
-        A.RawBlock("typst", f'#callout(kind: "{kind}")['),
-        A.Para([A.Strong(title)]),
-        *content,
-        A.RawBlock("typst", "]"),
-    ]
 
 
 def _quarto_size(source: A.Attr, image: A.Attr) -> None:

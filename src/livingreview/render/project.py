@@ -31,9 +31,17 @@ DEFAULT_CROSSREF = {
     "ch-prefix": "Chapter",
     "fig-title": "Figure",
     "tbl-title": "Table",
+    "lst-prefix": "Listing",
+    "lst-title": "Listing",
     "title-delim": ":",
     "appendix-title": "Appendix",
     "appendix-delim": " —",
+    "fig-labels": "arabic",
+    "tbl-labels": "arabic",
+    "eq-labels": "arabic",
+    "subref-labels": "alpha a",
+    "chapters": "true",
+    "ref-hyperlink": "true",
 }
 
 

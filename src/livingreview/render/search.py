@@ -26,6 +26,7 @@ class _MainText(HTMLParser):
         self.sections: list[dict[str, str]] = []
         self._buf: list[str] = []
         self._title: list[str] = []
+        self._section_id = ""  # <section id> wrapping the next heading (Quarto's HTML)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "main":
@@ -34,12 +35,15 @@ class _MainText(HTMLParser):
             return
         if not self.in_main:
             return
-        if tag in _SKIP:
+        if tag == "section":
+            self._section_id = dict(attrs).get("id") or ""
+        elif tag in _SKIP:
             self.skip += 1
         elif tag in ("h1", "h2", "h3") and not self.skip:
             self._flush()
             self.heading = tag
-            ident = dict(attrs).get("id") or ""
+            ident = dict(attrs).get("id") or self._section_id
+            self._section_id = ""
             self.sections.append({"id": ident, "title": "", "text": ""})
             self._title = []
 

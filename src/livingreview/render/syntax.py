@@ -4,7 +4,7 @@ Works on the expanded chapter text (after includes), so each finding is
 reported at the line of the file where it was written. What is flagged is
 syntax whose meaning would otherwise be lost silently: executable code cells
 (chapters hold prose only; numbers come from ``_variables.yml``), tabsets,
-margin columns, conditional content and figure layouts.
+margin columns and conditional content.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import Problem
+from .callouts import CALLOUT_TYPES
 from .shortcodes import Expanded
 
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
@@ -19,7 +20,6 @@ DIV_FENCE = re.compile(r"^\s*:{3,}\s*(?P<info>\{[^}]*\}|[\w-]+)?\s*:*\s*$")
 INLINE_CELL = re.compile(r"`\{(?P<lang>[A-Za-z]\w*)\}[^`]*`")
 SPAN_CLASSES = re.compile(r"\]\{(?P<attrs>[^}]*)\}")
 
-CALLOUT_TYPES = ("note", "tip", "warning", "important", "caution")
 UNSUPPORTED_CLASSES = {
     "panel-tabset": "tabsets have no equivalent in DOCX/PDF; use sections",
     "panel-input": "panel layouts are not supported; use plain sections",
@@ -32,7 +32,6 @@ UNSUPPORTED_CLASSES = {
     "cell": "code cells are not supported; include generated output instead",
 }
 UNSUPPORTED_PREFIXES = {"column-": "margin/column layouts are not supported; use a footnote"}
-UNSUPPORTED_ATTRS = ("layout", "layout-ncol", "layout-nrow", "layout-align", "layout-valign")
 
 
 def parse_attr_text(info: str) -> tuple[str, list[str], dict[str, str]]:
@@ -131,17 +130,6 @@ def _class_problems(
                     row=line,
                     found=text.strip(),
                     fix=why,
-                )
-            )
-    for key in UNSUPPORTED_ATTRS:
-        if key in attrs:
-            out.append(
-                Problem(
-                    file,
-                    f"figure layout attribute '{key}' is not supported",
-                    row=line,
-                    found=text.strip(),
-                    fix="combine panels into one image in the workflow",
                 )
             )
     return out
