@@ -8,6 +8,7 @@ rule collect_variables:
         outcomes=get_data("outcomes"),
         risk_of_bias=get_data("risk_of_bias"),
         release="results/releases/state.json",
+        meta="results/synthesis/meta_analyses.json",
     output:
         variables="_variables.yml",
     log:

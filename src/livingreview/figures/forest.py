@@ -355,3 +355,54 @@ def forest_figure(
         with atomic_path(out_pdf) as tmp, PdfPages(tmp, metadata=METADATA["pdf"]) as pdf:
             for page in pages:
                 pdf.savefig(page)
+
+
+def rob_by_study(rob: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Risk-of-bias judgements per study (``D1``..``D7``, ``Overall``) from risk_of_bias.csv."""
+    judged: dict[str, dict[str, str]] = {}
+    used: list[str] = []
+    if rob is None:
+        return judged, used
+    for row in rob.to_dict("records"):
+        cells = {}
+        for column in [f"D{i}" for i in range(1, 8)] + ["overall"]:
+            value = row.get(column)
+            if isinstance(value, str) and value:
+                name = "Overall" if column == "overall" else column
+                cells[name] = value
+                if name not in used:
+                    used.append(name)
+        judged.setdefault(row["study_id"], cells)
+    used.sort(key=lambda d: (d == "Overall", d))
+    return judged, used
+
+
+def draw_analyses(results: Sequence[Any], rob: Any, outdir: str | Path) -> list[Path]:
+    """A forest plot (SVG, PDF, PNG) per analysis with at least one study, in ``outdir``.
+
+    Risk-of-bias columns show the domains of the studies in that plot.
+    """
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    judged, _ = rob_by_study(rob)
+    written = []
+    for res in results:
+        if not res.studies:
+            continue
+        ids = {e.study_id for e in res.studies}
+        domains = sorted(
+            {d for s in ids for d in judged.get(s, {})}, key=lambda d: (d == "Overall", d)
+        )
+        stem = outdir / f"forest_{res.analysis['id']}"
+        paths = [stem.with_suffix(f".{ext}") for ext in ("svg", "pdf", "png")]
+        forest_figure(
+            forest_rows(res.studies, res.result),
+            res.result,
+            res.analysis["measure"],
+            *paths,
+            rob=judged,
+            rob_domains=domains,
+            directions=res.directions,
+        )
+        written += paths
+    return written

@@ -160,6 +160,7 @@ def write_variables(
     outcomes: str | Path | None = None,
     risk_of_bias: str | Path | None = None,
     release: str | Path | None = None,
+    meta: str | Path | None = None,
 ) -> dict[str, Any]:
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
 
@@ -167,7 +168,8 @@ def write_variables(
     version and date the outputs carry (see :mod:`livingreview.living.releases`).
 
     ``outcomes`` and ``risk_of_bias`` (data/outcomes.csv, data/risk_of_bias.csv)
-    are optional; their counts are added when given.
+    are optional; their counts are added when given. ``meta`` (the results of the
+    declared meta-analyses) adds the ``meta.<analysis id>.*`` keys.
     """
     from ..evidence.outcomes import load_outcomes
     from ..evidence.risk_of_bias import load_risk_of_bias
@@ -185,6 +187,9 @@ def write_variables(
     variables["cumulative"] = format_numbers(
         cumulative_counts(load_table(records, "records"), protocol)
     )
+    if meta is not None:  # results/synthesis/meta_analyses.json (rule run_meta_analyses)
+        analyses = json.loads(read_text(meta))
+        variables["meta"] = {key: value["variables"] for key, value in analyses.items()}
     if release is not None:
         variables["release"] = json.loads(read_text(release))
     write_yaml(output, variables)
