@@ -31,14 +31,11 @@ def load_trials(path: Path = HERE / "bcg_trials.csv") -> list[dict[str, str]]:
 
 def run(outdir: str | Path = "results/examples/bcg") -> str:
     from livingreview.figures.forest import forest_figure, forest_rows
-    from livingreview.living.evidence_history import (
-        conclusion_sentence,
-        history_figure,
-        meta_history,
-    )
+    from livingreview.figures.release_history import history_figure
     from livingreview.synthesis.analyses import AnalysisResult, StudyEffect, analysis_variables
     from livingreview.synthesis.effect_sizes import binary
     from livingreview.synthesis.meta_analysis import rma
+    from livingreview.synthesis.release_history import conclusion_sentence, meta_history
 
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@
 import importlib.util
 from pathlib import Path
 
-from livingreview.living.evidence_history import conclusion_sentence, meta_history
+from livingreview.synthesis.release_history import conclusion_sentence, meta_history
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,3 +60,23 @@ def test_bcg_example_writes_forest_and_living_view_in_three_formats(tmp_path):
         "The conclusion did not change from version 1.0 (5 studies) to version 2.0 (13 studies): "
         "the pooled estimate favours vaccine."
     )
+
+
+def test_history_sentence_reaches_the_variables_from_release_snapshots(tmp_path):
+    import yaml
+
+    from livingreview.text.variables import meta_variables
+
+    paths = []
+    for version, est, lo, hi in (("1.0", "0.5", "0.3", "0.8"), ("2.0", "0.9", "0.7", "1.2")):
+        path = tmp_path / version / "release.yaml"
+        path.parent.mkdir()
+        path.write_text(yaml.safe_dump(snap(version, est, lo, hi)))
+        paths.append(path)
+    analyses = {
+        "a": {"variables": {"k": 5}, "measure": "RR", "directions": ["Favours X", "Favours Y"]}
+    }
+    out = meta_variables(analyses, paths)
+    assert out["a"]["k"] == 5
+    assert "favoured x and now is inconclusive" in out["a"]["history"]
+    assert meta_variables(analyses)["a"]["history"] == "No release has pooled this analysis yet."

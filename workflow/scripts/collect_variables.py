@@ -15,6 +15,7 @@ def main(snakemake):
         risk_of_bias=snakemake.input.risk_of_bias,
         release=snakemake.input.release,
         meta=snakemake.input.meta,
+        snapshots=list(snakemake.input.snapshots),
     )
 
 

@@ -274,6 +274,7 @@ def results_json(results: Sequence[AnalysisResult]) -> dict[str, Any]:
         out[res.analysis["id"]] = {
             "variables": analysis_variables(res),
             "measure": res.analysis["measure"],
+            "directions": list(res.directions),
             "studies": [e.study_id for e in res.studies],
             "missing": dict(res.missing),
             "egger_note": res.egger_note,

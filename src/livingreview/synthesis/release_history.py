@@ -2,9 +2,10 @@
 
 Every release snapshot (``releases/<version>/release.yaml``) freezes the generated
 numbers, including ``variables.meta.<analysis>.*`` once the review pools an analysis.
-:func:`meta_history` reads them back, :func:`history_figure` draws the estimate and
-its confidence interval per release (a cumulative meta-analysis by release), and
-:func:`conclusion_sentence` says in words whether the conclusion changed.
+:func:`meta_history` reads them back and :func:`conclusion_sentence` says in words
+whether the conclusion changed; :func:`livingreview.figures.release_history.history_figure`
+draws the estimate and its confidence interval per release (a cumulative meta-analysis
+by release).
 
 The conclusion is read from the interval, as a reader would: an interval wholly on
 one side of the line of no effect favours that side; otherwise the evidence is
@@ -19,12 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import NullLocator
 
-from ..figures.common import CM, OKABE_ITO, figure_style, save_figure
-from .releases import version_key
+def version_key(version: str) -> tuple[int, ...]:
+    """Sort key of a version such as 2.10 (numeric parts)."""
+    return tuple(int(part) for part in str(version).split(".") if part.isdigit())
+
 
 NULL = {"RR": 1.0, "OR": 1.0, "ROM": 1.0, "PETO": 1.0}
 
@@ -110,48 +110,3 @@ def _verb(reading: str, past: bool = False) -> str:
     if reading == "inconclusive":
         return "was inconclusive" if past else "is inconclusive (its interval includes no effect)"
     return reading.replace("favours", "favoured", 1) if past else reading
-
-
-def history_figure(
-    points: Sequence[HistoryPoint],
-    measure: str,
-    out_svg: str | Path,
-    out_pdf: str | Path,
-    out_png: str | Path,
-    *,
-    label: str = "Pooled estimate",
-) -> None:
-    """Estimate and 95% CI per release, oldest at the top (SVG, PDF, PNG)."""
-    pooled = [p for p in points if p.estimate is not None]
-    if not pooled:
-        raise ValueError("no release has pooled this analysis")
-    null = NULL.get(measure, 0.0)
-    with figure_style():
-        fig = Figure(figsize=(12 * CM, 0.5 + 0.3 * len(points)), layout="constrained")
-        FigureCanvasAgg(fig)
-        ax = fig.add_subplot()
-        for i, p in enumerate(points):
-            y = -i
-            if p.estimate is None:
-                ax.text(null, y, "not pooled", ha="center", va="center", color="#555555")
-                continue
-            ax.plot([p.ci_lower, p.ci_upper], [y, y], color="#222222", lw=0.8)
-            (dot,) = ax.plot([p.estimate], [y], "D", color=OKABE_ITO["vermillion"], ms=5)
-            dot.set_gid(f"history:{p.version}")
-        ax.axvline(null, color="#333333", lw=0.6)
-        ax.set_yticks(
-            [-i for i in range(len(points))],
-            [f"Version {p.version} ({p.date}; k = {p.k})" for p in points],
-        )
-        if null == 1.0:
-            ax.set_xscale("log")
-            lo = min(p.ci_lower for p in pooled)
-            hi = max(max(p.ci_upper for p in pooled), 1.0)
-            ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)]
-            ticks = [t for t in ticks if lo / 1.5 <= t <= hi * 1.5]
-            ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-            ax.xaxis.set_minor_locator(NullLocator())
-        ax.set_xlabel(f"{label} (95% CI)")
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    save_figure(fig, out_svg, out_pdf, out_png)
