@@ -8,6 +8,17 @@ block names the original publication.
 """
 
 import numpy as np
+import pytest
+
+TOL = 1e-4
+
+
+def close(actual, expected, tol=TOL):
+    """|actual - expected| <= tol elementwise (metafor prints 4 decimals)."""
+    actual = np.atleast_1d(np.asarray(actual, dtype=float))
+    expected = np.atleast_1d(np.asarray(expected, dtype=float))
+    assert actual == pytest.approx(expected, abs=tol)
+
 
 # dat.bcg (= dat.colditz1994): 13 trials of the BCG vaccine against tuberculosis.
 # Colditz GA et al. Efficacy of BCG vaccine in the prevention of tuberculosis.

@@ -23,18 +23,11 @@ from meta_fixtures import (
     NIELWEISE_N1,
     NIELWEISE_N2,
     NORMAND,
+    close,
 )
 
 from livingreview.synthesis import effect_sizes as es
 from livingreview.synthesis.meta_analysis import rma
-
-TOL = 1e-4
-
-
-def close(actual, expected, tol=TOL):
-    actual = np.atleast_1d(np.asarray(actual, dtype=float))
-    expected = np.atleast_1d(np.asarray(expected, dtype=float))
-    assert actual == pytest.approx(expected, abs=tol)
 
 
 def test_log_risk_ratio():
@@ -102,17 +95,14 @@ def test_continuity_correction_only_where_a_cell_is_zero():
     assert list(rd.corrected) == [True, False]
 
 
+def normand(measure):
+    cols = ("m1", "sd1", "n1", "m2", "sd2", "n2")
+    return es.continuous(measure, *(NORMAND[c] for c in cols))
+
+
 def test_standardised_mean_difference_hedges_exact():
     # MF test_misc_escalc.r:61-63
-    e = es.continuous(
-        "SMD",
-        NORMAND["m1"],
-        NORMAND["sd1"],
-        NORMAND["n1"],
-        NORMAND["m2"],
-        NORMAND["sd2"],
-        NORMAND["n2"],
-    )
+    e = normand("SMD")
     close(e.yi, [-0.3552, -0.3479, -2.3176, -1.8880])
     close(e.vi, [0.0131, 0.0645, 0.0458, 0.1606])
     # MF test_misc_rma_uni.r:41 (REML tau2 of these four SMDs)
@@ -124,29 +114,13 @@ def test_standardised_mean_difference_hedges_exact():
 
 def test_ratio_of_means():
     # MF test_misc_escalc.r:69-71 (classic log ratio; correct=True adds Lajeunesse's term)
-    e = es.continuous(
-        "ROM",
-        NORMAND["m1"],
-        NORMAND["sd1"],
-        NORMAND["n1"],
-        NORMAND["m2"],
-        NORMAND["sd2"],
-        NORMAND["n2"],
-    )
+    e = normand("ROM")
     close(e.yi, [-0.3102, -0.0715, -0.6202, -0.7303])
     close(e.vi, [0.0094, 0.0028, 0.0018, 0.0119])
 
 
 def test_mean_difference():
-    e = es.continuous(
-        "MD",
-        NORMAND["m1"],
-        NORMAND["sd1"],
-        NORMAND["n1"],
-        NORMAND["m2"],
-        NORMAND["sd2"],
-        NORMAND["n2"],
-    )
+    e = normand("MD")
     close(e.yi, [-20, -2, -55, -71], tol=1e-12)
     close(e.vi[0], 47**2 / 155 + 64**2 / 156, tol=1e-12)
 

@@ -27,6 +27,7 @@ from meta_fixtures import (
     EGGER_N2,
     RAUDENBUSH_VI,
     RAUDENBUSH_YI,
+    close,
 )
 
 from livingreview.synthesis import effect_sizes as es
@@ -38,14 +39,6 @@ from livingreview.synthesis.meta_analysis import (
     rma,
 )
 from livingreview.synthesis.meta_sensitivity import cumulative, egger_test, leave_one_out, subgroups
-
-TOL = 1e-4
-
-
-def close(actual, expected, tol=TOL):
-    actual = np.atleast_1d(np.asarray(actual, dtype=float))
-    expected = np.atleast_1d(np.asarray(expected, dtype=float))
-    assert actual == pytest.approx(expected, abs=tol)
 
 
 def bcg(measure="RR"):
