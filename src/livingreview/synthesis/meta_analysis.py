@@ -313,31 +313,21 @@ def _counts(ai, bi, ci, di):
 
 
 def _fixed_result(method, k, est, se, level, Q, weights) -> MetaResult:
-    crit = float(stats.norm.ppf(0.5 + level / 2))
+    """A common-effect result from an estimate and its SE (MH, Peto), with Q-based I²."""
+    one = rma(np.array([est], dtype=float), np.array([se * se], dtype=float), "EE", level=level)
     df = k - 1
-    z = est / se
     I2 = float(max(0.0, 100 * (Q - df) / Q)) if (df > 0 and Q > 0) else 0.0
-    return MetaResult(
+    return replace(
+        one,
         method=method,
-        test="z",
         k=k,
-        estimate=float(est),
-        se=float(se),
-        stat=float(z),
-        pval=float(2 * stats.norm.sf(abs(z))),
-        ci_lb=float(est - crit * se),
-        ci_ub=float(est + crit * se),
         df=df,
         Q=float(Q),
         Qp=float(stats.chi2.sf(Q, df)) if df > 0 else 1.0,
-        tau2=0.0,
         I2=I2,
         I2_q=I2,
         H2=float(Q / df) if df > 0 else float("nan"),
-        pi_lb=float(est - crit * se),
-        pi_ub=float(est + crit * se),
         weights=100 * weights / weights.sum(),
-        level=level,
     )
 
 
