@@ -37,6 +37,7 @@ from .risk_of_bias import COLOURS, SYMBOL_INK, SYMBOLS
 
 ROW_IN = 0.17  # height of one row, inches (as the other row-based figures)
 ROWS_PER_PAGE = 45
+PNG_MAX_HEIGHT_PX = 20000
 WIDTH_CM = 17.0
 Z95 = 1.959963984540054
 # column edges as fractions of the figure width
@@ -347,11 +348,17 @@ def forest_figure(
 ) -> None:
     """Write the forest plot: SVG and PNG as one figure, the PDF paged."""
     (single,) = build_forest(effects, result, measure, **kwargs)
-    pages = build_forest(effects, result, measure, rows_per_page=ROWS_PER_PAGE, **kwargs)
+    if len(effects) <= ROWS_PER_PAGE:
+        pages = [single]
+    else:
+        pages = build_forest(effects, result, measure, rows_per_page=ROWS_PER_PAGE, **kwargs)
     with figure_style():
+        # very tall plots (hundreds of studies) get a lower PNG resolution, so the
+        # bitmap stays under PNG_MAX_HEIGHT_PX (up to about 380 studies it is 300 dpi)
+        dpi = min(PNG_DPI, PNG_MAX_HEIGHT_PX / single.get_figheight())
         for path, fmt in ((out_svg, "svg"), (out_png, "png")):
             with atomic_path(path) as tmp:
-                single.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt])
+                single.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
         with atomic_path(out_pdf) as tmp, PdfPages(tmp, metadata=METADATA["pdf"]) as pdf:
             for page in pages:
                 pdf.savefig(page)
