@@ -96,6 +96,9 @@ def test_pooled_analysis_equals_the_engine_and_names_the_study_without_numbers(t
     v = analysis_variables(res)
     assert (v["estimate"], v["ci_lower"], v["ci_upper"]) == ("0.49", "0.33", "0.73")  # README
     assert v["pooled"] == "yes" and v["k"] == 13
+    assert v["i2"] == "92%" and v["i2_q"] == "92%"
+    assert v["egger"].startswith("Egger's regression test: z = ")
+    assert v["subgroup_diagnosis_group"].startswith("Q = ")
 
 
 def test_mantel_haenszel_model_uses_the_counts(tmp_path):
@@ -111,6 +114,7 @@ def test_egger_is_suppressed_below_ten_studies(tmp_path):
     res = run_analysis(analysis(), eff, STUDIES, LABELS)
     assert res.egger is None
     assert "at least 10 studies" in res.egger_note
+    assert analysis_variables(res)["egger"] == res.egger_note
 
 
 def test_estimates_with_ci_are_pooled_on_the_log_scale(tmp_path):

@@ -249,11 +249,31 @@ def analysis_variables(res: AnalysisResult) -> dict[str, Any]:
             "tau2": f"{r.tau2:.3f}",
             "i2": f"{r.I2:.0f}%",
             "q": f"{r.Q:.2f}",
-            "q_p": "< 0.001" if r.Qp < 0.001 else f"{r.Qp:.3f}",
-            "p": "< 0.001" if r.pval < 0.001 else f"{r.pval:.3f}",
+            "p": _p(r.pval),
+            "q_p": _p(r.Qp),
+            "i2_q": f"{r.I2_q:.0f}%",
+            "egger": _egger_text(res),
         }
     )
+    for column, sub in res.subgroups.items():
+        v[f"subgroup_{column}"] = f"Q = {sub.Q_between:.2f}, df = {sub.df}, p {_p_eq(sub.p)}"
     return v
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _p_eq(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _egger_text(res: AnalysisResult) -> str:
+    if res.egger is None:
+        return res.egger_note
+    e = res.egger
+    stat = f"t = {e.stat:.2f}, df = {e.df}" if e.df is not None else f"z = {e.stat:.2f}"
+    return f"Egger's regression test: {stat}, p {_p_eq(e.pval)}"
 
 
 def run_declared_analyses(
