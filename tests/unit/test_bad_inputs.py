@@ -39,6 +39,7 @@ CONFIG = {
         "studies": "data/studies.csv",
         "extraction_sources": "data/extraction_sources.csv",
         "outcomes": "data/outcomes.csv",
+        "effects": "data/effects.csv",
         "risk_of_bias": "data/risk_of_bias.csv",
         "bibliography": "refs/references.bib",
     },

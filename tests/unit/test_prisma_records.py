@@ -268,6 +268,7 @@ def test_config_accepts_counts_template_and_rejects_unknown_keys() -> None:
                 "studies",
                 "extraction_sources",
                 "outcomes",
+                "effects",
                 "risk_of_bias",
                 "bibliography",
             ],

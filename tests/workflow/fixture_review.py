@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from livingreview.validation import load_schema
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROTOCOL = {
@@ -348,6 +350,8 @@ def make_fixture_review(dest: Path) -> Path:
         source="https://example.org/synthetic",
     )
     _write_csv(dest / "data" / "risk_of_bias.csv", ROB_COLUMNS, RISK_OF_BIAS)
+    # no meta-analysis is declared: the header-only numbers file of a review without one
+    _write_csv(dest / "data" / "effects.csv", list(load_schema("effects")["properties"]), [])
     (dest / "refs" / "references.bib").write_text(BIB)
     (dest / "_quarto.yml").write_text(yaml.safe_dump(QUARTO, sort_keys=False))
     (dest / "index.qmd").write_text(INDEX)

@@ -77,3 +77,24 @@ rule draw_risk_of_bias_summary:
         code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_summary.py"
+
+
+rule run_meta_analyses:
+    """Meta-analyses declared in protocol.yaml, from data/effects.csv, with forest plots."""
+    input:
+        effects=get_data("effects"),
+        studies=get_data("studies"),
+        protocol=get_data("protocol"),
+        risk_of_bias=get_data("risk_of_bias"),
+        bibliography=get_data("bibliography"),
+    output:
+        json="results/synthesis/meta_analyses.json",
+        forest=directory("results/figures/forest"),
+    log:
+        "logs/run_meta_analyses.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("synthesis", "figures", "evidence"),
+    script:
+        "../scripts/run_meta_analyses.py"

@@ -9,6 +9,8 @@ rule collect_variables:
         risk_of_bias=get_data("risk_of_bias"),
         release="results/releases/state.json",
         decisions=get_decision_log(),
+        meta="results/synthesis/meta_analyses.json",
+        snapshots=get_release_snapshots(),
     output:
         variables="_variables.yml",
     log:

@@ -15,6 +15,8 @@ def main(snakemake):
         risk_of_bias=snakemake.input.risk_of_bias,
         release=snakemake.input.release,
         decisions=(snakemake.input.decisions or [None])[0],
+        meta=snakemake.input.meta,
+        snapshots=list(snakemake.input.snapshots),
     )
 
 

@@ -38,6 +38,7 @@ the flow diagram prints them.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,22 @@ def collect_variables(
     return format_numbers(variables)
 
 
+def meta_variables(
+    analyses: dict[str, Any], snapshots: Sequence[str | Path] = ()
+) -> dict[str, Any]:
+    """``meta.<analysis id>.*``: the displayed results and the release-history sentence."""
+    from ..synthesis.release_history import conclusion_sentence, meta_history, read_snapshots
+
+    history = read_snapshots(list(snapshots))
+    out = {}
+    for key, value in analyses.items():
+        points = meta_history(history, key)
+        directions = tuple(value.get("directions", ("Favours ketamine", "Favours control")))
+        out[key] = dict(value["variables"])
+        out[key]["history"] = conclusion_sentence(points, value["measure"], directions)
+    return out
+
+
 def cumulative_counts(records: pd.DataFrame, protocol: str | Path) -> dict[str, Any]:
     """PRISMA counts of the whole ledger, every version together (no previous arm).
 
@@ -161,6 +178,8 @@ def write_variables(
     risk_of_bias: str | Path | None = None,
     release: str | Path | None = None,
     decisions: str | Path | None = None,
+    meta: str | Path | None = None,
+    snapshots: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
 
@@ -172,7 +191,10 @@ def write_variables(
     version and date the outputs carry (see :mod:`livingreview.living.releases`).
 
     ``outcomes`` and ``risk_of_bias`` (data/outcomes.csv, data/risk_of_bias.csv)
-    are optional; their counts are added when given.
+    are optional; their counts are added when given. ``meta`` (the results of the
+    declared meta-analyses) adds the ``meta.<analysis id>.*`` keys; ``snapshots``
+    (releases/*/release.yaml) add ``meta.<analysis id>.history``, the sentence on
+    whether the pooled conclusion changed between releases.
     """
     from ..evidence.outcomes import load_outcomes
     from ..evidence.risk_of_bias import load_risk_of_bias
@@ -191,6 +213,8 @@ def write_variables(
     variables["cumulative"] = format_numbers(
         cumulative_counts(load_table(records, "records"), protocol)
     )
+    if meta is not None:  # results/synthesis/meta_analyses.json (rule run_meta_analyses)
+        variables["meta"] = meta_variables(json.loads(read_text(meta)), snapshots)
     if release is not None:
         variables["release"] = json.loads(read_text(release))
     protocol_data = read_yaml(protocol, DataError) or {}

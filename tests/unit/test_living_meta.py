@@ -1,0 +1,82 @@
+"""The living view of a meta-analysis and the BCG worked example (13 published trials)."""
+
+import importlib.util
+from pathlib import Path
+
+from livingreview.synthesis.release_history import conclusion_sentence, meta_history
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def snap(version, estimate, lo, hi, k=5, pooled="yes"):
+    meta = {"pooled": pooled, "k": k, "estimate": estimate, "ci_lower": lo, "ci_upper": hi}
+    return {"version": version, "date": "2026-01-01", "variables": {"meta": {"a": meta}}}
+
+
+def test_history_is_ordered_by_version_and_skips_unpooled_releases():
+    points = meta_history(
+        [snap("10.0", "0.5", "0.3", "0.8"), snap("2.0", "", "", "", 1, "no")], "a"
+    )
+    assert [p.version for p in points] == ["2.0", "10.0"]
+    assert points[0].estimate is None and points[1].ci_upper == 0.8
+
+
+def test_sentence_says_whether_the_conclusion_changed():
+    same = meta_history(
+        [snap("1.0", "0.5", "0.3", "0.8"), snap("2.0", "0.6", "0.4", "0.9", 9)], "a"
+    )
+    assert conclusion_sentence(same, "RR").startswith(
+        "The conclusion did not change from version 1.0"
+    )
+    moved = meta_history(
+        [snap("1.0", "0.5", "0.3", "0.8"), snap("2.0", "0.9", "0.7", "1.2", 9)], "a"
+    )
+    text = conclusion_sentence(moved, "RR")
+    assert text.startswith(
+        "The conclusion changed from version 1.0 (5 studies) to version 2.0 (9 studies)"
+    )
+    assert "favoured ketamine and now is inconclusive" in text
+    smd = meta_history([snap("1.0", "−0.5", "−0.9", "−0.1")], "a")
+    assert (
+        conclusion_sentence(smd, "SMD")
+        == "Only version 1.0 has pooled this analysis (favours ketamine)."
+    )
+    assert conclusion_sentence([], "RR") == "No release has pooled this analysis yet."
+
+
+def test_bcg_example_writes_forest_and_living_view_in_three_formats(tmp_path):
+    spec = importlib.util.spec_from_file_location(
+        "bcg_example", ROOT / "examples/bcg/run_example.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert len(module.load_trials()) == 13
+    sentence = module.run(tmp_path)
+    for stem in ("forest_bcg", "history_bcg"):
+        for ext in ("svg", "pdf", "png"):
+            assert (tmp_path / f"{stem}.{ext}").stat().st_size > 1000, (stem, ext)
+    assert b"forest:pooled" in (tmp_path / "forest_bcg.svg").read_bytes()
+    assert sentence == (
+        "The conclusion did not change from version 1.0 (5 studies) to version 2.0 (13 studies): "
+        "the pooled estimate favours vaccine."
+    )
+
+
+def test_history_sentence_reaches_the_variables_from_release_snapshots(tmp_path):
+    import yaml
+
+    from livingreview.text.variables import meta_variables
+
+    paths = []
+    for version, est, lo, hi in (("1.0", "0.5", "0.3", "0.8"), ("2.0", "0.9", "0.7", "1.2")):
+        path = tmp_path / version / "release.yaml"
+        path.parent.mkdir()
+        path.write_text(yaml.safe_dump(snap(version, est, lo, hi)))
+        paths.append(path)
+    analyses = {
+        "a": {"variables": {"k": 5}, "measure": "RR", "directions": ["Favours X", "Favours Y"]}
+    }
+    out = meta_variables(analyses, paths)
+    assert out["a"]["k"] == 5
+    assert "favoured x and now is inconclusive" in out["a"]["history"]
+    assert meta_variables(analyses)["a"]["history"] == "No release has pooled this analysis yet."
