@@ -108,9 +108,14 @@ def test_nothing_missing_gives_exit_status_zero(
             "extraction_sources": files["sources"],
             "outcomes": files["outcomes"],
             "risk_of_bias": files["risk_of_bias"],
+            "effects": Path("effects.csv"),
             "bibliography": files["bibliography"],
         }.items()
     )
+    effects_header = (
+        (Path(__file__).parents[2] / "data" / "effects.csv").read_text().splitlines()[0]
+    )
+    (tmp_path / "data" / "effects.csv").write_text(effects_header + "\n")
     (tmp_path / "config" / "config.yaml").write_text(
         config + "render:\n  backend: auto\n  formats: [html]\n", encoding="utf-8"
     )
