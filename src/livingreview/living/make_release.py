@@ -346,7 +346,7 @@ def _check_build_numbers(variables_yml: bytes, release: Release) -> None:
             column="release.version",
             found=str(stamp),
             expected=release.version,
-            fix="check that workflow/rules/releases.smk is included by the Snakefile",
+            fix="check that the Snakefile has `use rule * from livingreview`",
         )
 
 

@@ -1,0 +1,42 @@
+rule check_manuscript:
+    """Check the chapters before rendering: syntax, cross-references, citations, variables, files.
+
+    It also waits for validate_data, the gate that stops the build before
+    anything is rendered when the data or the links between files are invalid."""
+    input:
+        validated=VALIDATION_REPORT,
+        manuscript=get_manuscript_files(),
+        variables="_variables.yml",
+        bibliography=get_data("bibliography"),
+        tables=get_tables(),
+        figures=get_figures(),
+    output:
+        report="results/check/manuscript.txt",
+    log:
+        "logs/check_manuscript.log",
+    conda:
+        "envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "render"),
+    script:
+        "scripts/check_manuscript.py"
+
+
+rule render_book:
+    """Render _book/ (website, DOCX, PDF). _book/ is swapped in whole only after every
+    format succeeded, so it is not a Snakemake output (Snakemake would delete it
+    before the job); the manifest of its files is."""
+    input:
+        **get_render_inputs(),
+    output:
+        manifest="results/render/manifest.json",
+    log:
+        "logs/render_book.log",
+    conda:
+        "envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "render"),
+        backend=config["render"]["backend"],
+        formats=config["render"]["formats"],
+    script:
+        "scripts/render_book.py"

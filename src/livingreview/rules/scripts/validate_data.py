@@ -1,0 +1,22 @@
+"""Rule validate_data: check every data file and their links (see livingreview/rules/data.smk)."""
+
+from pathlib import Path
+
+from livingreview.evidence.review_data import load_review_data, write_validated
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    data = load_review_data(
+        protocol=snakemake.input.protocol,
+        records=snakemake.input.records,
+        studies=snakemake.input.studies,
+        sources=snakemake.input.sources,
+        bibliography=snakemake.input.bibliography,
+        outcomes=snakemake.input.outcomes,
+        risk_of_bias=snakemake.input.risk_of_bias,
+    )
+    write_validated(data, Path(snakemake.output.summary).parent)
+
+
+run_step(snakemake, lambda: main(snakemake))

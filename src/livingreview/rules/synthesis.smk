@@ -1,0 +1,79 @@
+rule draw_effect_direction_plot:
+    """Effect direction plot (SWiM; Thomson and Thomas 2013) from data/outcomes.csv."""
+    input:
+        outcomes=get_data("outcomes"),
+        studies=get_data("studies"),
+        protocol=get_data("protocol"),
+        bibliography=get_data("bibliography"),
+    output:
+        svg="results/figures/effect_direction.svg",
+        pdf="results/figures/effect_direction.pdf",
+        png="results/figures/effect_direction.png",
+    log:
+        "logs/draw_effect_direction_plot.log",
+    conda:
+        "envs/livingreview.yaml"
+    params:
+        code=get_code_version("evidence", "figures", "synthesis"),
+    script:
+        "scripts/draw_effect_direction_plot.py"
+
+
+rule draw_onset_duration_plot:
+    """When the anxiolytic effect was first measured and how long it lasted, per study."""
+    input:
+        outcomes=get_data("outcomes"),
+        studies=get_data("studies"),
+        protocol=get_data("protocol"),
+        bibliography=get_data("bibliography"),
+    output:
+        svg="results/figures/onset_duration.svg",
+        pdf="results/figures/onset_duration.pdf",
+        png="results/figures/onset_duration.png",
+    log:
+        "logs/draw_onset_duration_plot.log",
+    conda:
+        "envs/livingreview.yaml"
+    params:
+        code=get_code_version("evidence", "figures", "synthesis"),
+    script:
+        "scripts/draw_onset_duration_plot.py"
+
+
+rule draw_risk_of_bias_traffic_light:
+    """Risk-of-bias traffic-light plot, one panel per tool (robvis layout)."""
+    input:
+        risk_of_bias=get_data("risk_of_bias"),
+        studies=get_data("studies"),
+        bibliography=get_data("bibliography"),
+    output:
+        svg="results/figures/risk_of_bias_traffic_light.svg",
+        pdf="results/figures/risk_of_bias_traffic_light.pdf",
+        png="results/figures/risk_of_bias_traffic_light.png",
+    log:
+        "logs/draw_risk_of_bias_traffic_light.log",
+    conda:
+        "envs/livingreview.yaml"
+    params:
+        code=get_code_version("evidence", "figures"),
+    script:
+        "scripts/draw_risk_of_bias_traffic_light.py"
+
+
+rule draw_risk_of_bias_summary:
+    """Weighted risk-of-bias summary bar plot, one panel per tool (robvis layout)."""
+    input:
+        risk_of_bias=get_data("risk_of_bias"),
+        studies=get_data("studies"),
+    output:
+        svg="results/figures/risk_of_bias_summary.svg",
+        pdf="results/figures/risk_of_bias_summary.pdf",
+        png="results/figures/risk_of_bias_summary.png",
+    log:
+        "logs/draw_risk_of_bias_summary.log",
+    conda:
+        "envs/livingreview.yaml"
+    params:
+        code=get_code_version("evidence", "figures"),
+    script:
+        "scripts/draw_risk_of_bias_summary.py"
