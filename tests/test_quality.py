@@ -25,7 +25,16 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
             ("ruff", "format", "--check", "src", "tests", "benchmarks"),
             id="ruff-format",
         ),
-        pytest.param(("snakefmt", "--check", "Snakefile", "src/livingreview/rules"), id="snakefmt"),
+        pytest.param(
+            (
+                "snakefmt",
+                "--check",
+                "Snakefile",
+                "src/livingreview/rules",
+                "src/livingreview/project_template/Snakefile",
+            ),
+            id="snakefmt",
+        ),
         pytest.param(("snakemake", "--lint"), id="snakemake-lint"),
     ],
 )

@@ -109,11 +109,25 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .living.new_project import create_project
+
+    files = create_project(args.folder, title=args.title)
+    print(f"created a review project with {len(files)} files in {args.folder}")
+    print(f"next: cd {args.folder} && snakemake   (see README.md there)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and documentation."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__)
     parser.add_argument("--project", default=".", help="review project folder (default: .)")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="create a new review project (zero studies) in FOLDER")
+    init.add_argument("folder", help="folder to create (must be absent or empty)")
+    init.add_argument("--title", default="A living systematic review", help="the review's title")
+    init.set_defaults(func=_init)
 
     validate = sub.add_parser("validate", help="check every data file and their links")
     validate.add_argument("--config", default="config/config.yaml")

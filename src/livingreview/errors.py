@@ -99,6 +99,10 @@ class ReleaseError(ReviewError):
     """A release cannot be made or a release snapshot is malformed."""
 
 
+class ProjectError(ReviewError):
+    """A new review project cannot be created where it was asked for."""
+
+
 def raise_if_any(problems: Iterable[Problem], error: type[ReviewError], summary: str) -> None:
     """Raise ``error`` carrying every problem, if there is at least one."""
     problems = list(problems)

@@ -74,12 +74,17 @@ def get_release_pages():
     ]
 
 
+def is_figure_enabled(name):
+    """Whether config['figures'] turns on an optional, review-specific figure."""
+    return bool(config.get("figures", {}).get(name, False))
+
+
 def get_figures():
     """Every figure rendition the chapters show."""
     return (
         get_figure("prisma_flow")
         + get_figure("study_overview")
-        + get_figure("pharmacology")
+        + (get_figure("pharmacology") if is_figure_enabled("pharmacology") else [])
         + get_figure("effect_direction")
         + get_figure("onset_duration")
         + get_figure("risk_of_bias_traffic_light")
