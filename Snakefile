@@ -4,7 +4,7 @@
 depends on what changed, from data/, refs/ and the chapters to _book/. The
 rules ship inside the livingreview package as a Snakemake module (the same
 module every review made by `livingreview init` uses); see
-src/livingreview/rules/README.md for the rules and what each one writes.
+src/livingreview/pipeline/README.md for the rules and what each one writes.
 """
 
 from livingreview.workflow import module_snakefile

@@ -26,7 +26,7 @@ STAGES = [
     {"text"},
     {"render"},
     {"living"},
-    {"cli", "__main__", "rules"},
+    {"cli", "__main__", "pipeline"},
 ]
 
 

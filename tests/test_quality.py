@@ -30,7 +30,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
                 "snakefmt",
                 "--check",
                 "Snakefile",
-                "src/livingreview/rules",
+                "src/livingreview/pipeline",
                 "src/livingreview/project_template/Snakefile",
             ),
             id="snakefmt",

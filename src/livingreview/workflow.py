@@ -61,7 +61,7 @@ def module_snakefile() -> str:
     (``module livingreview: snakefile: module_snakefile()``) and uses every
     rule from it, so upgrading the package upgrades the rules.
     """
-    return str(PACKAGE / "rules" / "Snakefile")
+    return str(PACKAGE / "pipeline" / "Snakefile")
 
 
 SHARED_MODULES = ("errors", "io", "validation", "markdown", "workflow")

@@ -12,11 +12,11 @@ rule draw_effect_direction_plot:
     log:
         "logs/draw_effect_direction_plot.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
-        "scripts/draw_effect_direction_plot.py"
+        "../scripts/draw_effect_direction_plot.py"
 
 
 rule draw_onset_duration_plot:
@@ -33,11 +33,11 @@ rule draw_onset_duration_plot:
     log:
         "logs/draw_onset_duration_plot.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
-        "scripts/draw_onset_duration_plot.py"
+        "../scripts/draw_onset_duration_plot.py"
 
 
 rule draw_risk_of_bias_traffic_light:
@@ -53,11 +53,11 @@ rule draw_risk_of_bias_traffic_light:
     log:
         "logs/draw_risk_of_bias_traffic_light.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "figures"),
     script:
-        "scripts/draw_risk_of_bias_traffic_light.py"
+        "../scripts/draw_risk_of_bias_traffic_light.py"
 
 
 rule draw_risk_of_bias_summary:
@@ -72,8 +72,8 @@ rule draw_risk_of_bias_summary:
     log:
         "logs/draw_risk_of_bias_summary.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "figures"),
     script:
-        "scripts/draw_risk_of_bias_summary.py"
+        "../scripts/draw_risk_of_bias_summary.py"

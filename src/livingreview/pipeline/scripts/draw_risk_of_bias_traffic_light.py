@@ -1,19 +1,16 @@
-"""Rule draw_study_overview: evidence map of included studies (rules/figures.smk)."""
+"""Rule draw_risk_of_bias_traffic_light: traffic-light plot (pipeline/rules/synthesis.smk)."""
 
-from livingreview.evidence.review_data import read_protocol
+from livingreview.evidence.risk_of_bias import load_risk_of_bias
 from livingreview.evidence.studies import study_labels
-from livingreview.figures.study_overview import study_overview_figure
+from livingreview.figures.risk_of_bias import traffic_light_figure
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    protocol = read_protocol(snakemake.input.protocol)
     studies = load_table(snakemake.input.studies, "studies")
-    study_overview_figure(
-        studies,
-        protocol["diagnosis_groups"],
-        protocol["design_classes"],
+    traffic_light_figure(
+        load_risk_of_bias(snakemake.input.risk_of_bias, studies),
         snakemake.output.svg,
         snakemake.output.pdf,
         snakemake.output.png,

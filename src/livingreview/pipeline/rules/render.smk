@@ -15,11 +15,11 @@ rule check_manuscript:
     log:
         "logs/check_manuscript.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "render"),
     script:
-        "scripts/check_manuscript.py"
+        "../scripts/check_manuscript.py"
 
 
 rule render_book:
@@ -33,10 +33,10 @@ rule render_book:
     log:
         "logs/render_book.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "render"),
         backend=config["render"]["backend"],
         formats=config["render"]["formats"],
     script:
-        "scripts/render_book.py"
+        "../scripts/render_book.py"

@@ -14,12 +14,12 @@ rule derive_prisma_counts:
     log:
         "logs/derive_prisma_counts.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "living", "prisma"),
         counts_template=get_counts_template(),
     script:
-        "scripts/derive_prisma_counts.py"
+        "../scripts/derive_prisma_counts.py"
 
 
 rule draw_flow_diagram:
@@ -34,9 +34,9 @@ rule draw_flow_diagram:
     log:
         "logs/draw_flow_diagram.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("prisma"),
         records_page=PRISMA_RECORDS_PAGE,
     script:
-        "scripts/draw_flow_diagram.py"
+        "../scripts/draw_flow_diagram.py"

@@ -1,4 +1,4 @@
-"""Rule render_book: render _book/ and write its manifest (rules/render.smk)."""
+"""Rule render_book: render _book/ and write its manifest (pipeline/rules/render.smk)."""
 
 from pathlib import Path
 

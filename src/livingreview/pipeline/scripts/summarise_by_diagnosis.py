@@ -1,4 +1,4 @@
-"""Rule summarise_by_diagnosis: per-group summary table (rules/tables.smk)."""
+"""Rule summarise_by_diagnosis: per-group summary table (pipeline/rules/tables.smk)."""
 
 from livingreview.evidence.outcomes import load_outcomes
 from livingreview.evidence.review_data import read_protocol

@@ -1,4 +1,4 @@
-"""Rule make_characteristics_table: the systematic review table (rules/tables.smk)."""
+"""Rule make_characteristics_table: the systematic review table (pipeline/rules/tables.smk)."""
 
 from livingreview.evidence.review_data import read_protocol
 from livingreview.evidence.studies import study_labels

@@ -13,8 +13,8 @@ rule collect_variables:
     log:
         "logs/collect_variables.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "living", "prisma", "synthesis", "text"),
     script:
-        "scripts/collect_variables.py"
+        "../scripts/collect_variables.py"

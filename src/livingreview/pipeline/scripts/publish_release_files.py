@@ -1,4 +1,4 @@
-"""Rule publish_release_files: releases' PDF/DOCX into _book/ (rules/releases.smk)."""
+"""Rule publish_release_files: releases' PDF/DOCX into _book/ (pipeline/rules/releases.smk)."""
 
 from livingreview.living.pages import publish_release_files
 from livingreview.workflow import run_step

@@ -1,4 +1,4 @@
-"""Rule stamp_release_state: the version the outputs carry (rules/releases.smk)."""
+"""Rule stamp_release_state: the version the outputs carry (pipeline/rules/releases.smk)."""
 
 from livingreview.living.releases import write_release_state
 from livingreview.workflow import run_step

@@ -8,11 +8,11 @@ rule describe_previous_release:
     log:
         "logs/describe_previous_release.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("living", "prisma"),
     script:
-        "scripts/describe_previous_release.py"
+        "../scripts/describe_previous_release.py"
 
 
 rule stamp_release_state:
@@ -26,12 +26,12 @@ rule stamp_release_state:
     log:
         "logs/stamp_release_state.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("living"),
         data_keys=list(get_data_files()),
     script:
-        "scripts/stamp_release_state.py"
+        "../scripts/stamp_release_state.py"
 
 
 rule write_release_pages:
@@ -48,14 +48,14 @@ rule write_release_pages:
     log:
         "logs/write_release_pages.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
         # the history is included by manuscript/06-version-history.qmd, one folder
         # below the site root where releases/<version>/review.{pdf,docx} are published
         link_prefix="../",
     script:
-        "scripts/write_release_pages.py"
+        "../scripts/write_release_pages.py"
 
 
 rule publish_release_files:
@@ -69,9 +69,9 @@ rule publish_release_files:
     log:
         "logs/publish_release_files.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("living"),
         book="_book",
     script:
-        "scripts/publish_release_files.py"
+        "../scripts/publish_release_files.py"

@@ -1,4 +1,4 @@
-"""Rule derive_prisma_counts: PRISMA box counts and records page (rules/prisma.smk)."""
+"""Rule derive_prisma_counts: PRISMA box counts and records page (pipeline/rules/prisma.smk)."""
 
 from livingreview.living.releases import read_previous_version
 from livingreview.prisma.records_appendix import derive_prisma_outputs

@@ -1,4 +1,4 @@
-"""Rule draw_flow_diagram: draw the PRISMA 2020 flow diagram (rules/prisma.smk)."""
+"""Rule draw_flow_diagram: draw the PRISMA 2020 flow diagram (pipeline/rules/prisma.smk)."""
 
 from livingreview.prisma.records_appendix import draw_linked_flow_diagram
 from livingreview.workflow import run_step

@@ -1,4 +1,4 @@
-"""Rule check_manuscript: check the chapters before rendering (rules/render.smk)."""
+"""Rule check_manuscript: check the chapters before rendering (pipeline/rules/render.smk)."""
 
 from pathlib import Path
 

@@ -9,11 +9,11 @@ rule make_characteristics_table:
     log:
         "logs/make_characteristics_table.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:
-        "scripts/make_characteristics_table.py"
+        "../scripts/make_characteristics_table.py"
 
 
 rule summarise_by_diagnosis:
@@ -27,11 +27,11 @@ rule summarise_by_diagnosis:
     log:
         "logs/summarise_by_diagnosis.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "synthesis", "tables"),
     script:
-        "scripts/summarise_by_diagnosis.py"
+        "../scripts/summarise_by_diagnosis.py"
 
 
 rule write_eligibility_criteria:
@@ -44,8 +44,8 @@ rule write_eligibility_criteria:
     log:
         "logs/write_eligibility_criteria.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "tables"),
     script:
-        "scripts/write_eligibility_criteria.py"
+        "../scripts/write_eligibility_criteria.py"

@@ -1,4 +1,4 @@
-"""Rule validate_data: check every data file and their links (see livingreview/rules/data.smk)."""
+"""Rule validate_data: check every data file and their links (pipeline/rules/data.smk)."""
 
 from pathlib import Path
 

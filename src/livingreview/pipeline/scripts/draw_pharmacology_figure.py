@@ -1,4 +1,4 @@
-"""Rule draw_pharmacology_figure: ketamine mechanism schematic (rules/figures.smk)."""
+"""Rule draw_pharmacology_figure: ketamine mechanism schematic (pipeline/rules/figures.smk)."""
 
 from livingreview.figures.pharmacology import pharmacology_figure
 from livingreview.workflow import run_step

@@ -1,4 +1,4 @@
-"""Rule draw_onset_duration_plot: onset and duration of effect (rules/synthesis.smk)."""
+"""Rule draw_onset_duration_plot: onset and duration of effect (pipeline/rules/synthesis.smk)."""
 
 from livingreview.evidence.outcomes import load_outcomes
 from livingreview.evidence.review_data import read_protocol

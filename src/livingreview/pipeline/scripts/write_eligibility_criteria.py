@@ -1,4 +1,4 @@
-"""Rule write_eligibility_criteria: methods tables from the protocol (rules/tables.smk)."""
+"""Rule write_eligibility_criteria: methods tables from the protocol (pipeline/rules/tables.smk)."""
 
 from livingreview.tables.eligibility import write_methods_tables
 from livingreview.workflow import run_step

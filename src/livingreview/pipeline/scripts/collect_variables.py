@@ -1,4 +1,4 @@
-"""Rule collect_variables: write _variables.yml (rules/variables.smk)."""
+"""Rule collect_variables: write _variables.yml (pipeline/rules/variables.smk)."""
 
 from livingreview.text.variables import write_variables
 from livingreview.workflow import run_step

@@ -16,8 +16,8 @@ rule validate_data:
     log:
         "logs/validate_data.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "evidence"),
     script:
-        "scripts/validate_data.py"
+        "../scripts/validate_data.py"

@@ -1,4 +1,4 @@
-"""Rule describe_previous_release: the PRISMA previous arm (rules/releases.smk)."""
+"""Rule describe_previous_release: the PRISMA previous arm (pipeline/rules/releases.smk)."""
 
 from livingreview.living.releases import write_previous_version
 from livingreview.workflow import run_step

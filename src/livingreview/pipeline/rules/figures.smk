@@ -11,11 +11,11 @@ rule draw_study_overview:
     log:
         "logs/draw_study_overview.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:
-        "scripts/draw_study_overview.py"
+        "../scripts/draw_study_overview.py"
 
 
 rule draw_pharmacology_figure:
@@ -27,8 +27,8 @@ rule draw_pharmacology_figure:
     log:
         "logs/draw_pharmacology_figure.log",
     conda:
-        "envs/livingreview.yaml"
+        "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "figures"),
     script:
-        "scripts/draw_pharmacology_figure.py"
+        "../scripts/draw_pharmacology_figure.py"

@@ -1,4 +1,4 @@
-"""Rule write_release_pages: What's new, history, citation (rules/releases.smk)."""
+"""Rule write_release_pages: What's new, history, citation (pipeline/rules/releases.smk)."""
 
 from livingreview.living.pages import write_release_pages
 from livingreview.workflow import run_step
