@@ -17,6 +17,7 @@ from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
+from .source_anchors import is_anchor
 from .syntax import CALLOUT_TYPES
 
 CALLOUT_TITLES = {t: t.capitalize() for t in CALLOUT_TYPES}
@@ -36,6 +37,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
 
     def visit(el: A.Element) -> Any:
         t = el["t"]
+        if t == "Span" and is_anchor(el):
+            return None if fmt == "docx" else []  # Word bookmarks only
         if t == "Para" and _is_pagebreak_para(el):
             return _block_pagebreak(fmt)
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
