@@ -118,6 +118,18 @@ def _init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _docx_feedback(args: argparse.Namespace) -> int:
+    from .living.docx_feedback import apply_feedback, feedback_report, read_feedback
+
+    items = read_feedback(args.docx, args.project)
+    print(feedback_report(items, args.docx), end="")
+    if args.apply:
+        changed = apply_feedback(items, args.project)
+        applied = sum(1 for i in items if i.action == "apply")
+        print(f"applied {applied} change(s) to {len(changed)} file(s): {', '.join(changed) or '-'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and documentation."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__)
@@ -128,6 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("folder", help="folder to create (must be absent or empty)")
     init.add_argument("--title", default="A living systematic review", help="the review's title")
     init.set_defaults(func=_init)
+
+    feedback = sub.add_parser(
+        "docx-feedback",
+        help="report the comments and tracked changes of a returned review.docx by chapter line",
+    )
+    feedback.add_argument("docx", help="the DOCX a co-author edited (made by the build)")
+    feedback.add_argument(
+        "--apply",
+        action="store_true",
+        help="write insertions and deletions into plain prose paragraphs of the chapters "
+        "(nothing is written if any change cannot be placed)",
+    )
+    feedback.set_defaults(func=_docx_feedback)
 
     validate = sub.add_parser("validate", help="check every data file and their links")
     validate.add_argument("--config", default="config/config.yaml")

@@ -103,6 +103,10 @@ class ProjectError(ReviewError):
     """A new review project cannot be created where it was asked for."""
 
 
+class FeedbackError(ReviewError):
+    """A returned DOCX cannot be read, or its changes cannot be placed in the chapters."""
+
+
 def raise_if_any(problems: Iterable[Problem], error: type[ReviewError], summary: str) -> None:
     """Raise ``error`` carrying every problem, if there is at least one."""
     problems = list(problems)
