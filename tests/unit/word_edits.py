@@ -12,6 +12,8 @@ helpers write exactly that structure into a DOCX made by the build.
 from __future__ import annotations
 
 import copy
+import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -169,3 +171,19 @@ class WordEdits:
             for name, data in parts.items():
                 package.writestr(name, data)
         return target
+
+
+def revisions(data: bytes) -> tuple[list[str], list[str]]:
+    """Texts of the ``w:ins`` and ``w:del`` revisions of a DOCX (empty ones, such as
+    paragraph marks, left out)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+
+    def texts(runs: list[str]) -> list[str]:
+        found = ["".join(re.findall(r"<w:(?:t|delText)[^>]*>([^<]*)<", r)).strip() for r in runs]
+        return [t for t in found if t]
+
+    return (
+        texts(re.findall(r"<w:ins [^>]*[^/]>(.*?)</w:ins>", xml)),
+        texts(re.findall(r"<w:del [^>]*[^/]>(.*?)</w:del>", xml)),
+    )

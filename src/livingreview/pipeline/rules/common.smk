@@ -65,12 +65,19 @@ def get_release_artifacts():
     return sorted(str(p) for p in Path("releases").glob("*/review.*"))
 
 
+def get_release_documents():
+    """The DOCX of every release: the text that Changes in this version compares."""
+    return sorted(str(p) for p in Path("releases").glob("*/review.docx"))
+
+
 def get_release_pages():
-    """What's new, version history and Cite this version, generated from the releases."""
+    """What's new, version history, Cite this version and Changes in this version,
+    generated from the releases."""
     return [
         "results/releases/whats_new.md",
         "results/releases/history.md",
         "results/releases/cite.md",
+        "results/releases/changes.md",
     ]
 
 

@@ -56,3 +56,22 @@ rule write_release_pages:
         link_prefix="../",
     script:
         "../scripts/write_release_pages.py"
+
+
+rule write_changes_page:
+    """Changes in this version: the data changes and a word-level diff of the text of
+    the latest release against the previous one, by chapter (from their DOCX files)."""
+    input:
+        snapshots=get_release_snapshots(),
+        documents=get_release_documents(),
+        bibliography=get_data("bibliography"),
+    output:
+        changes="results/releases/changes.md",
+    log:
+        "logs/write_changes_page.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
+    script:
+        "../scripts/write_changes_page.py"
