@@ -130,6 +130,13 @@ def _docx_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from .living.preview import preview
+
+    preview(Path(args.project), port=args.port, cores=args.cores)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and documentation."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__)
@@ -153,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
         "(nothing is written if any change cannot be placed)",
     )
     feedback.set_defaults(func=_docx_feedback)
+
+    live = sub.add_parser(
+        "preview",
+        help="serve the website on 127.0.0.1, rebuild on save and reload the open page",
+    )
+    live.add_argument("--port", type=int, default=4848, help="port on 127.0.0.1 (default 4848)")
+    live.add_argument("--cores", type=int, default=2, help="cores for a workflow rebuild")
+    live.set_defaults(func=_preview)
 
     validate = sub.add_parser("validate", help="check every data file and their links")
     validate.add_argument("--config", default="config/config.yaml")
