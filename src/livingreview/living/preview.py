@@ -12,6 +12,7 @@ fix, over the last good page.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -215,10 +216,9 @@ class Rebuilder(threading.Thread):
         self.state.publish(problems)
 
     def run(self) -> None:
-        try:  # parse every chapter once, so the first save re-parses only its own
+        # parse every chapter once, so the first save re-parses only its own
+        with contextlib.suppress(ReviewError):
             self.render_pages(self.root, set())
-        except ReviewError:
-            pass
         while not self.stopped.wait(POLL_SECONDS):
             now = snapshot(self.root)
             changed = changed_files(self.current, now)
