@@ -35,7 +35,7 @@ STAGES = [
     {"text"},
     {"render"},
     {"living"},
-    {"cli", "__main__"},
+    {"cli", "__main__", "pipeline"},
 ]
 
 

@@ -20,12 +20,21 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     "command",
     [
-        pytest.param(("ruff", "check", "src", "tests", "workflow", "benchmarks"), id="ruff-check"),
+        pytest.param(("ruff", "check", "src", "tests", "benchmarks"), id="ruff-check"),
         pytest.param(
-            ("ruff", "format", "--check", "src", "tests", "workflow", "benchmarks"),
+            ("ruff", "format", "--check", "src", "tests", "benchmarks"),
             id="ruff-format",
         ),
-        pytest.param(("snakefmt", "--check", "Snakefile", "workflow"), id="snakefmt"),
+        pytest.param(
+            (
+                "snakefmt",
+                "--check",
+                "Snakefile",
+                "src/livingreview/pipeline",
+                "src/livingreview/project_template/Snakefile",
+            ),
+            id="snakefmt",
+        ),
         pytest.param(("snakemake", "--lint"), id="snakemake-lint"),
     ],
 )

@@ -187,11 +187,65 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .living.new_project import create_project
+
+    files = create_project(args.folder, title=args.title)
+    print(f"created a review project with {len(files)} files in {args.folder}")
+    print(f"next: cd {args.folder} && snakemake   (see README.md there)")
+    return 0
+
+
+def _docx_feedback(args: argparse.Namespace) -> int:
+    from .living.docx_feedback import apply_feedback, feedback_report, read_feedback
+
+    items = read_feedback(args.docx, args.project)
+    print(feedback_report(items, args.docx), end="")
+    if args.apply:
+        changed = apply_feedback(items, args.project)
+        applied = sum(1 for i in items if i.action == "apply")
+        print(f"applied {applied} change(s) to {len(changed)} file(s): {', '.join(changed) or '-'}")
+    return 0
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .living.preview import preview
+
+    preview(Path(args.project), port=args.port, cores=args.cores)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and documentation."""
     parser = argparse.ArgumentParser(prog="livingreview", description=__doc__)
     parser.add_argument("--project", default=".", help="review project folder (default: .)")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser("init", help="create a new review project (zero studies) in FOLDER")
+    init.add_argument("folder", help="folder to create (must be absent or empty)")
+    init.add_argument("--title", default="A living systematic review", help="the review's title")
+    init.set_defaults(func=_init)
+
+    feedback = sub.add_parser(
+        "docx-feedback",
+        help="report the comments and tracked changes of a returned review.docx by chapter line",
+    )
+    feedback.add_argument("docx", help="the DOCX a co-author edited (made by the build)")
+    feedback.add_argument(
+        "--apply",
+        action="store_true",
+        help="write insertions and deletions into plain prose paragraphs of the chapters "
+        "(nothing is written if any change cannot be placed)",
+    )
+    feedback.set_defaults(func=_docx_feedback)
+
+    live = sub.add_parser(
+        "preview",
+        help="serve the website on 127.0.0.1, rebuild on save and reload the open page",
+    )
+    live.add_argument("--port", type=int, default=4848, help="port on 127.0.0.1 (default 4848)")
+    live.add_argument("--cores", type=int, default=2, help="cores for a workflow rebuild")
+    live.set_defaults(func=_preview)
 
     validate = sub.add_parser("validate", help="check every data file and their links")
     validate.add_argument("--config", default="config/config.yaml")

@@ -99,6 +99,14 @@ class ReleaseError(ReviewError):
     """A release cannot be made or a release snapshot is malformed."""
 
 
+class ProjectError(ReviewError):
+    """A new review project cannot be created where it was asked for."""
+
+
+class FeedbackError(ReviewError):
+    """A returned DOCX cannot be read, or its changes cannot be placed in the chapters."""
+
+
 def tool_problem(file: str, failure: str, output: str, fix: str) -> Problem:
     """A problem carrying a tool's own message in full (its last 40 lines), indented.
 

@@ -52,6 +52,18 @@ def _last_commit_time(root: Path) -> str | None:
 
 
 PACKAGE = Path(__file__).resolve().parent
+
+
+def module_snakefile() -> str:
+    """Path of the workflow's Snakefile shipped inside the package.
+
+    A review project's Snakefile loads it as a Snakemake module
+    (``module livingreview: snakefile: module_snakefile()``) and uses every
+    rule from it, so upgrading the package upgrades the rules.
+    """
+    return str(PACKAGE / "pipeline" / "Snakefile")
+
+
 SHARED_MODULES = ("errors", "io", "validation", "markdown", "workflow")
 
 

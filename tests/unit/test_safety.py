@@ -24,10 +24,14 @@ from livingreview.io import read_yaml
 from livingreview.render import check_manuscript, check_manuscript_or_raise
 
 ROOT = Path(__file__).resolve().parents[2]
-PYTHON_FILES = sorted(
-    [*(ROOT / "src" / "livingreview").rglob("*.py"), *(ROOT / "workflow").rglob("*.py")]
-)
-SNAKEMAKE_FILES = [ROOT / "Snakefile", *sorted((ROOT / "workflow" / "rules").glob("*.smk"))]
+PIPELINE = ROOT / "src" / "livingreview" / "pipeline"  # the workflow module (rules, scripts)
+PYTHON_FILES = sorted((ROOT / "src" / "livingreview").rglob("*.py"))
+SNAKEMAKE_FILES = [
+    ROOT / "Snakefile",
+    PIPELINE / "Snakefile",
+    *sorted((PIPELINE / "rules").glob("*.smk")),
+    ROOT / "src" / "livingreview" / "project_template" / "Snakefile",
+]
 METHODS = "manuscript/02-methods.qmd"
 
 
@@ -44,6 +48,7 @@ def calls(path: Path) -> list[tuple[str, ast.Call]]:
 def test_the_scan_sees_the_package() -> None:
     names = {p.name for p in PYTHON_FILES}
     assert {"pandoc.py", "workflow.py", "io.py", "render_book.py"} <= names
+    assert {"render.smk", "releases.smk"} <= {p.name for p in SNAKEMAKE_FILES}
     assert any(name == "subprocess.run" for p in PYTHON_FILES for name, _ in calls(p))
 
 
@@ -66,7 +71,7 @@ def test_no_shell_and_no_unsafe_yaml(path: Path) -> None:
             )
 
 
-@pytest.mark.parametrize("path", SNAKEMAKE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", SNAKEMAKE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_rules_run_scripts_not_shell_commands(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"^\s+(shell|run):", text, flags=re.M), path.name

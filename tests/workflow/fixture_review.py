@@ -2,7 +2,7 @@
 
 SYNTHETIC DATA: every study, record and reference written here is invented for
 testing the build and labelled "synthetic" in its title; none of it is evidence.
-The workflow machinery (Snakefile, workflow/, profiles/, config/, refs/*.csl) is
+The workflow machinery (Snakefile, profiles/, config/, refs/*.csl) is
 copied from the real project so the tests exercise the code users run.
 """
 
@@ -312,7 +312,7 @@ def make_fixture_review(dest: Path) -> Path:
     """Write a complete synthetic review project into ``dest`` and return it."""
     for name in ("Snakefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, dest / name)
-    for folder in ("workflow", "profiles", "config"):
+    for folder in ("profiles", "config"):
         shutil.copytree(ROOT / folder, dest / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (dest / "data").mkdir()
     (dest / "refs").mkdir()

@@ -29,6 +29,12 @@ HISTORY_CHAPTER = """\
 {{< include ../results/releases/history.md >}}
 """
 
+CHANGES_CHAPTER = """\
+# Changes in this version {#sec-changes}
+
+{{< include ../results/releases/changes.md >}}
+"""
+
 
 def _append_csv(path: Path, row: dict[str, str]) -> None:
     with path.open(encoding="utf-8", newline="") as handle:
@@ -42,7 +48,7 @@ def _use_release_pages(project: Path) -> None:
     quarto = yaml.safe_load((project / "_quarto.yml").read_text())
     quarto["version"] = "{{< var release.version >}}"
     quarto["date"] = "{{< var release.date >}}"
-    quarto["book"]["appendices"] = ["manuscript/09-history.qmd"]
+    quarto["book"]["appendices"] = ["manuscript/09-history.qmd", "manuscript/10-changes.qmd"]
     (project / "_quarto.yml").write_text(yaml.safe_dump(quarto, sort_keys=False))
     index = (project / "index.qmd").read_text()
     head, rest = index.split("\n", 1)
@@ -51,6 +57,7 @@ def _use_release_pages(project: Path) -> None:
         "{{< include results/releases/cite.md >}}\n"
     )
     (project / "manuscript" / "09-history.qmd").write_text(HISTORY_CHAPTER)
+    (project / "manuscript" / "10-changes.qmd").write_text(CHANGES_CHAPTER)
 
 
 def _add_synthetic_study(project: Path) -> None:
@@ -201,3 +208,35 @@ def test_draft_after_a_release_is_stamped_as_draft(released: Path, tmp_path: Pat
     # the draft's previous arm is version 2.0; the new record is screened out
     assert (counts["previous_studies"], counts["new_studies"]) == (3, 0)
     assert counts["records_excluded"] == 1
+
+
+def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(
+    released: Path, tmp_path: Path
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+    from word_edits import revisions
+
+    assert not (released / "releases" / "1.0" / "changes.docx").exists()
+    changes = released / "releases" / "2.0" / "changes.docx"
+    inserted, deleted = revisions(changes.read_bytes())
+    # the results paragraph quotes the counts: 2 -> 3 studies, 30 -> 60 participants
+    assert {"3", "60"} <= set(inserted) and {"2", "30"} <= set(deleted)
+    assert len(inserted) >= 4 and len(deleted) >= 4
+    text = " ".join(html_text(released, "manuscript/10-changes.html").get_text(" ").split())
+    assert "Version 2.0 compared with version 1.0." in text
+    assert "Studies added (1): Gamma 2024" in text
+    page = html_text(released, "manuscript/10-changes.html")
+    assert {"3", "60"} <= {u.get_text() for u in page.find_all("u")}
+    assert {"2", "30"} <= {d.get_text() for d in page.find_all("del")}
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(changes)],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0 and (tmp_path / "changes.pdf").is_file(), result.stderr

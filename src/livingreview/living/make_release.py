@@ -38,6 +38,7 @@ from .releases import (
     scope_record_ids,
     version_key,
 )
+from .version_diff import CHANGES, release_changes_docx
 
 # --------------------------------------------------------------------------- #
 # Freezing the evidence state
@@ -316,6 +317,10 @@ def make_release(
         build.overlay({snapshot_rel: snapshot.encode()})
         built = build.run([*(f"_book/{name}" for name in ARTIFACTS), "_variables.yml"])
     _check_build_numbers(built["_variables.yml"], final)
+    if releases:  # the text of this version against the previous one, as Word revisions
+        previous = root / RELEASES_DIR / releases[-1].version / "review.docx"
+        if previous.is_file():
+            built[CHANGES] = release_changes_docx(previous, built["review.docx"], final)
     return _write_release_folder(root / RELEASES_DIR, version, snapshot, built)
 
 
@@ -346,7 +351,7 @@ def _check_build_numbers(variables_yml: bytes, release: Release) -> None:
             column="release.version",
             found=str(stamp),
             expected=release.version,
-            fix="check that workflow/rules/releases.smk is included by the Snakefile",
+            fix="check that the Snakefile has `use rule * from livingreview`",
         )
 
 
@@ -361,8 +366,9 @@ def _write_release_folder(
     staging.mkdir(parents=True)
     try:
         write_text(staging / SNAPSHOT, snapshot)
-        for name in ARTIFACTS:
-            write_bytes(staging / name, built[name])
+        for name in (*ARTIFACTS, CHANGES):
+            if name in built:
+                write_bytes(staging / name, built[name])
         if target.exists():
             raise ReleaseError.single(target, "already exists; releases are never rewritten")
         os.rename(staging, target)

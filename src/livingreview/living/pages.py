@@ -137,9 +137,16 @@ def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | 
         )
         return "\n".join(lines) + "\n"
     old = releases[-2]
-    added, removed, changed = study_changes(old, new)
     lines.append(f"Compared with version {old.version} ({_format_date(old.date)}):")
     lines.append("")
+    lines += data_changes_lines(old, new, labels)
+    return "\n".join(lines) + "\n"
+
+
+def data_changes_lines(old: Release, new: Release, labels: Mapping[str, str]) -> list[str]:
+    """Studies added, removed and changed, and the counts that changed, as Markdown lines."""
+    lines: list[str] = []
+    added, removed, changed = study_changes(old, new)
     lines.append(_study_list("Studies added", [_study_ref(new, s, labels) for s in added]))
     lines.append(_study_list("Studies removed", [_study_ref(old, s, labels) for s in removed]))
     if changed:
@@ -161,7 +168,7 @@ def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | 
         lines += [f"| {escape_markdown(label)} | {a} | {b} |" for label, a, b in numbers]
     else:
         lines.append("No counts changed.")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _study_list(title: str, refs: list[str]) -> str:

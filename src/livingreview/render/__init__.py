@@ -21,7 +21,7 @@ import io
 import json
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from ..errors import ManuscriptError, Problem, RenderError, raise_if_any
@@ -37,7 +37,7 @@ from ..paths import (
 )
 from .book import build_book
 from .compat import quarto_differences
-from .embedded import render_embedded
+from .embedded import render_embedded, render_html_pages
 from .project import load_book
 from .quarto import quarto_path, render_quarto
 from .reference_docx import build_reference_docx, write_reference_docx
@@ -50,6 +50,7 @@ __all__ = [
     "manifest",
     "render_book",
     "render_book_with_manifest",
+    "render_pages",
     "write_reference_docx",
 ]
 
@@ -140,6 +141,33 @@ def render_book(
         raise
     _output_step(target, "put the new output in place", lambda: _swap(staging, target))
     return manifest(target)
+
+
+def render_pages(project_dir: Path, sources: Collection[str]) -> list[str]:
+    """Re-render in place only the website pages made from ``sources`` (project-relative
+    chapter or included files) and return them; for ``livingreview preview``.
+
+    The whole book is still parsed and checked (numbering, cross-references and
+    citations span chapters), and a problem raises :class:`ManuscriptError`
+    before any page is written. DOCX, PDF and the other pages stay as the last
+    full build left them.
+    """
+    root = Path(project_dir).resolve()
+    model = build_book(root)
+    raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
+    site = root / model.book.output_dir
+    if not (site / "index.html").is_file():
+        raise RenderError.single(
+            site, "the website has not been built yet", fix="run `snakemake` once first"
+        )
+    wanted = set(sources)
+    pages = sorted(
+        ch.page
+        for ch in model.chapters
+        if ch.page and (ch.rel in wanted or {rel for rel, _ in ch.source.origins} & wanted)
+    )
+    render_html_pages(model, site, pages)
+    return pages
 
 
 def _swap(staging: Path, target: Path) -> None:

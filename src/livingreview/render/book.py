@@ -38,6 +38,7 @@ from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .raw_typst import raw_typst_problems
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
+from .source_anchors import mark_paragraphs
 from .syntax import scan
 
 CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
@@ -204,7 +205,9 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     front = front_matter(path)
     chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
     source = expand_file(path, chapter_ctx, problems)
-    doc = markdown_to_ast(source.text, what=entry.path.as_posix())
+    # anchors to the source lines, kept as bookmarks by the DOCX writer only
+    marked = mark_paragraphs(source.lines, source.origins)
+    doc = markdown_to_ast(marked, what=entry.path.as_posix())
     blocks = include_paths(doc["blocks"])
     meta = doc.get("meta", {})
     if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:

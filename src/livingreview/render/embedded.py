@@ -26,7 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -214,8 +214,13 @@ def write_html(
     front: dict[str, Any],
     staging: Path,
     formats: Sequence[str],
+    only: Collection[str] | None = None,
 ) -> None:
-    """One page per chapter, assets, copied figures and the search index."""
+    """One page per chapter, assets, copied figures and the search index.
+
+    With ``only`` (page paths), just those pages and their figures are written
+    into an existing site: the preview's re-render of the chapters being edited.
+    """
     book = model.book
     finished = [
         (ch, finish(copy.deepcopy(blocks), "html", book)) for ch, blocks in pages if ch.page
@@ -247,6 +252,8 @@ def write_html(
     images: set[str] = set()
     for ch, blocks in finished:
         _html_links(blocks, ch.page, id_pages, images)
+        if only is not None and ch.page not in only:
+            continue
         blocks[:] = A.walk(blocks, lambda el, page=ch.page: _inline_linked_svg(el, page, book.root))
         blocks[:] = A.walk(blocks, _scroll_table)
         root = "../" * ch.page.count("/")
@@ -303,6 +310,9 @@ def write_html(
         out.parent.mkdir(parents=True, exist_ok=True)
         html = html.replace("\u00a0", "&nbsp;")  # as Quarto writes it
         out.write_text(html, encoding="utf-8", newline="\n")
+    if only is not None:
+        _copy_images(book.root, staging, images)
+        return
     assets = staging / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
     for name in ("style.css", "site.js", "table-tools.js"):
@@ -317,11 +327,30 @@ def write_html(
         encoding="utf-8",
         newline="\n",
     )
+    _copy_images(book.root, staging, images)
+    _copy_resources(book, staging)
+
+
+def _copy_images(root: Path, staging: Path, images: set[str]) -> None:
     for rel in sorted(images):
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(book.root / rel, target)
-    _copy_resources(book, staging)
+        shutil.copyfile(root / rel, target)
+
+
+def render_html_pages(model: BookModel, site: Path, only: Collection[str]) -> None:
+    """Re-render the website pages ``only`` of ``model`` in place in the built ``site``.
+
+    Citations, numbering and cross-references still come from the whole book;
+    download links are kept for the formats the last full build wrote.
+    """
+    doc = _citeproc(model)
+    pages = _split_chapters(model, doc)
+    front = _front_matter(model)
+    formats = ["html"] + [
+        fmt for fmt in ("docx", "pdf") if (site / f"{model.book.output_file}.{fmt}").is_file()
+    ]
+    write_html(model, pages, front, site, formats, only=set(only))
 
 
 def _copy_resources(book: Book, staging: Path) -> None:

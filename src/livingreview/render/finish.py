@@ -19,6 +19,7 @@ from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
+from .source_anchors import is_anchor
 
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
@@ -37,6 +38,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
 
     def visit(el: A.Element) -> Any:
         t = el["t"]
+        if t == "Span" and is_anchor(el):
+            return None if fmt == "docx" else []  # Word bookmarks only
         if t == "Math" and fmt == "html":  # Quarto's span.math around each formula
             kind = "display" if el["c"][0]["t"] == "DisplayMath" else "inline"
             return A.Span([el], A.attr("", ["math", kind]))

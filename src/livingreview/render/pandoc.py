@@ -79,9 +79,21 @@ def run(
     return proc.stdout
 
 
+# Pandoc's answers for unchanged inputs, kept for the life of the process: the
+# preview server re-reads every chapter on each save but re-parses only the one
+# that changed. Values are JSON text, so every caller gets its own fresh copy.
+_PARSED: dict[str, str] = {}
+_BIB_KEYS: dict[tuple[str, int, int], frozenset[str]] = {}
+CACHE_SIZE = 256
+
+
 def markdown_to_ast(text: str, what: str = "markdown") -> dict[str, Any]:
     """Parse Pandoc Markdown into the JSON AST."""
-    return json.loads(run(["-f", MARKDOWN, "-t", "json"], stdin=text, what=what))
+    if text not in _PARSED:
+        if len(_PARSED) >= CACHE_SIZE:
+            _PARSED.clear()
+        _PARSED[text] = run(["-f", MARKDOWN, "-t", "json"], stdin=text, what=what)
+    return json.loads(_PARSED[text])
 
 
 def ast_to(
@@ -95,6 +107,14 @@ def bibliography_keys(paths: list[Path]) -> set[str]:
     """Citation keys of the bibliography files, read by Pandoc itself (same as citeproc)."""
     keys: set[str] = set()
     for path in paths:
+        try:
+            stat = path.stat()
+            stamp = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            stamp = None
+        if stamp in _BIB_KEYS:
+            keys.update(_BIB_KEYS[stamp])
+            continue
         fmt = {".bib": "biblatex", ".json": "csljson", ".yaml": "markdown", ".yml": "markdown"}.get(
             path.suffix.lower(), "biblatex"
         )
@@ -102,5 +122,8 @@ def bibliography_keys(paths: list[Path]) -> set[str]:
             out = run(["-f", "markdown", "-t", "csljson", str(path)], what=str(path))
         else:
             out = run(["-f", fmt, "-t", "csljson", str(path)], what=str(path))
-        keys.update(item["id"] for item in json.loads(out or "[]"))
+        found = frozenset(item["id"] for item in json.loads(out or "[]"))
+        if stamp is not None:
+            _BIB_KEYS[stamp] = found
+        keys.update(found)
     return keys

@@ -1,0 +1,358 @@
+"""What changed in the text between two released versions.
+
+Each release keeps the DOCX it was rendered to (``releases/<version>/review.docx``),
+so the text readers saw is frozen with it. This module compares two of them:
+
+- :func:`docx_chapters` reads the prose of a release DOCX, grouped by chapter
+  (level-1 headings), leaving out tables, whose changes are data changes;
+- :func:`chapter_diffs` aligns the chapters by title and their paragraphs, and
+  diffs paired paragraphs word by word (:mod:`difflib`);
+- :func:`changes_markdown` writes the "Changes in this version" section: the data
+  changes (as in What's new) and the text changes by chapter;
+- :func:`write_changes_docx` writes the new version as a DOCX whose differences
+  from the old one are Word revisions (``w:ins``/``w:del``), with the new
+  version's styles, for Word's and LibreOffice's review tools.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+from ..errors import ReleaseError
+from ..io import write_text
+from ..markdown import escape_markdown
+from .pages import data_changes_lines, release_study_labels
+from .releases import Release, load_releases
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FRONT = "Title page and abstract"
+CHANGES = "changes.docx"  # releases/<version>/changes.docx
+# "3 Results", "3.1 Methods", "A Records": section numbers the renderer adds
+_NUMBER = re.compile(r"^(\d+(\.\d+)*|[A-Z])\s+(?=\S)")
+
+Op = tuple[str, str]  # ("=", "+" or "-", text)
+# Two paragraphs are one edited paragraph when this share of their words match.
+SIMILAR = 0.5
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+@dataclass
+class ParagraphDiff:
+    """One paragraph of the new version (or a removed one) with its word changes."""
+
+    ops: list[Op]
+    style: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return any(op != "=" for op, _ in self.ops)
+
+
+@dataclass
+class ChapterDiff:
+    title: str
+    paragraphs: list[ParagraphDiff] = field(default_factory=list)
+
+    def count(self, op: str) -> int:
+        """Words inserted (``+``) or deleted (``-``) in this chapter."""
+        return sum(len(text.split()) for p in self.paragraphs for o, text in p.ops if o == op)
+
+
+Docx = str | Path | bytes  # a DOCX file, or its bytes (a release being made)
+# Left out of the text comparison: the reference list (renumbering noise; added
+# studies are listed with the data changes) and this page itself.
+SKIP_STYLES = {"Bibliography"}
+SKIP_CHAPTERS = ("changes in this version",)
+
+
+def _zip(source: Docx) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def docx_chapters(path: Docx) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(chapter title, [(style, paragraph text), ...])`` of a DOCX, tables left out."""
+    try:
+        with _zip(path) as package:
+            body = etree.fromstring(package.read("word/document.xml")).find(_w("body"))
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise ReleaseError.single(
+            path if not isinstance(path, bytes) else "review.docx",
+            f"cannot read the release's DOCX ({exc})",
+            fix="restore it from git",
+        ) from None
+    chapters: list[tuple[str, list[tuple[str, str]]]] = [(FRONT, [])]
+    for p in body.iter(_w("p")):
+        if any(a.tag == _w("tbl") for a in p.iterancestors()):
+            continue
+        text = " ".join("".join(t.text or "" for t in p.iter(_w("t"))).split())
+        if not text:
+            continue
+        style_el = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+        style = style_el.get(_w("val")) if style_el is not None else ""
+        if style == "Heading1":
+            chapters.append((text, []))
+        elif style not in SKIP_STYLES:
+            chapters[-1][1].append((style, text))
+    return [
+        c
+        for c in chapters
+        if (c[0] != FRONT or c[1]) and not _title_key(c[0]).endswith(SKIP_CHAPTERS)
+    ]
+
+
+def word_diff(old: str, new: str) -> list[Op]:
+    """Word-level edit script from ``old`` to ``new`` (runs of equal, deleted, inserted words)."""
+    a, b = old.split(), new.split()
+    ops: list[Op] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops.append(("=", " ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            ops.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("+", " ".join(b[j1:j2])))
+    return ops
+
+
+def _title_key(title: str) -> str:
+    return _NUMBER.sub("", title).strip().casefold()
+
+
+def _paragraph_diffs(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[ParagraphDiff]:
+    out = []
+    a, b = [t for _, t in old], [t for _, t in new]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out += [ParagraphDiff([("=", t)], s) for s, t in new[j1:j2]]
+            continue
+        out += _pair_block(old[i1:i2], new[j1:j2])
+    return out
+
+
+def _similar(a: str, b: str) -> bool:
+    matcher = difflib.SequenceMatcher(None, a.split(), b.split(), autojunk=False)
+    return matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
+
+
+def _pair_block(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[ParagraphDiff]:
+    """Paragraphs that differ: an edited one is paired with its most similar
+    successor in order (word diff), the others are whole insertions or deletions."""
+    out: list[ParagraphDiff] = []
+    i = 0
+    for style, text in new:
+        match = next((k for k in range(i, len(old)) if _similar(old[k][1], text)), None)
+        if match is None:
+            out.append(ParagraphDiff([("+", text)], style))
+            continue
+        out += [ParagraphDiff([("-", t)], s) for s, t in old[i:match]]
+        out.append(ParagraphDiff(word_diff(old[match][1], text), style))
+        i = match + 1
+    out += [ParagraphDiff([("-", t)], s) for s, t in old[i:]]
+    return out
+
+
+def chapter_diffs(old_docx: Docx, new_docx: Docx) -> list[ChapterDiff]:
+    """Chapters of the new version (and chapters removed from the old) with their diffs."""
+    old = {_title_key(t): (t, paras) for t, paras in docx_chapters(old_docx)}
+    out = []
+    seen = set()
+    for title, paragraphs in docx_chapters(new_docx):
+        key = _title_key(title)
+        seen.add(key)
+        before = old.get(key, (title, None))[1]
+        if before is None:
+            diffs = [ParagraphDiff([("+", t)], s) for s, t in paragraphs]
+        else:
+            diffs = _paragraph_diffs(before, paragraphs)
+        out.append(ChapterDiff(title, diffs))
+    for key, (title, paragraphs) in old.items():
+        if key not in seen:
+            out.append(ChapterDiff(title, [ParagraphDiff([("-", t)], s) for s, t in paragraphs]))
+    return out
+
+
+# ---------------------------------------------------------------- the website page
+
+
+def _markdown_ops(ops: list[Op]) -> str:
+    parts = []
+    for op, text in ops:
+        text = escape_markdown(text)
+        parts.append(
+            text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.underline}}"
+        )
+    return " ".join(parts)
+
+
+def changes_markdown(
+    releases: Sequence[Release],
+    docx: Mapping[str, str | Path],
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The "Changes in this version" section for the latest release.
+
+    ``docx`` maps versions to their release DOCX. Deleted words are struck
+    through and inserted words underlined, by chapter; unchanged paragraphs are
+    left out.
+    """
+    if len(releases) < 2:
+        return (
+            "There is no earlier released version to compare with: the changes "
+            "between versions are listed here from the second release on.\n"
+        )
+    old, new = releases[-2], releases[-1]
+    lines = [
+        f"Version {new.version} compared with version {old.version}.",
+        "",
+        "## Data {.unnumbered}",
+        "",
+        *data_changes_lines(old, new, labels or {}),
+        "",
+        "## Text {.unnumbered}",
+        "",
+        "Words removed since the previous version are struck through and words added "
+        "are underlined; only changed paragraphs are shown. Tables are compared through "
+        "the data above.",
+        "",
+    ]
+    if old.version not in docx or new.version not in docx:
+        lines.append("The text of one of these versions is not available.")
+        return "\n".join(lines) + "\n"
+    for chapter in chapter_diffs(docx[old.version], docx[new.version]):
+        changed = [p for p in chapter.paragraphs if p.changed]
+        title = escape_markdown(chapter.title)
+        if not changed:
+            lines += [f"### {title} {{.unnumbered}}", "", "No changes.", ""]
+            continue
+        lines += [
+            f"### {title} {{.unnumbered}}",
+            "",
+            f"{chapter.count('+')} words added, {chapter.count('-')} words removed.",
+            "",
+        ]
+        lines += [_markdown_ops(p.ops) + "\n" for p in changed]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- the tracked-changes DOCX
+
+
+def _runs(ops: list[Op], author: str, date: str, counter: list[int]) -> str:
+    out = []
+    for i, (op, text) in enumerate(ops):
+        text = escape(text + (" " if i < len(ops) - 1 else ""))
+        if op == "=":
+            out.append(f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>')
+            continue
+        counter[0] += 1
+        tag, text_tag = ("w:ins", "w:t") if op == "+" else ("w:del", "w:delText")
+        out.append(
+            f'<{tag} w:id="{counter[0]}" w:author={quoteattr(author)} w:date="{date}">'
+            f'<w:r><{text_tag} xml:space="preserve">{text}</{text_tag}></w:r></{tag}>'
+        )
+    return "".join(out)
+
+
+def _paragraph_xml(p: ParagraphDiff, author: str, date: str, counter: list[int]) -> str:
+    whole = {op for op, _ in p.ops}
+    mark = ""
+    if whole in ({"+"}, {"-"}):  # a whole paragraph added or removed: its mark too
+        counter[0] += 1
+        tag = "w:ins" if whole == {"+"} else "w:del"
+        mark = (
+            f'<w:rPr><{tag} w:id="{counter[0]}" w:author={quoteattr(author)} '
+            f'w:date="{date}"/></w:rPr>'
+        )
+    style = f'<w:pStyle w:val="{escape(p.style)}"/>' if p.style else ""
+    return f"<w:p><w:pPr>{style}{mark}</w:pPr>{_runs(p.ops, author, date, counter)}</w:p>"
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/></Types>'
+)
+PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
+DOCUMENT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/styles" Target="styles.xml"/></Relationships>'
+)
+
+
+def changes_docx_bytes(old_docx: Docx, new_docx: Docx, author: str, date: str) -> bytes:
+    """The new version's text as a DOCX with every change since the old one as a revision."""
+    counter = [0]
+    body = []
+    for chapter in chapter_diffs(old_docx, new_docx):
+        heading = ParagraphDiff([("=", chapter.title)], "Heading1")
+        if chapter.paragraphs and all(p.ops[0][0] == "-" for p in chapter.paragraphs):
+            heading = ParagraphDiff([("-", chapter.title)], "Heading1")
+        if chapter.title != FRONT:
+            body.append(_paragraph_xml(heading, author, date, counter))
+        body += [_paragraph_xml(p, author, date, counter) for p in chapter.paragraphs]
+    document = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<w:document xmlns:w="{W}"><w:body>{"".join(body)}<w:sectPr/></w:body></w:document>'
+    )
+    with _zip(new_docx) as package:
+        styles = package.read("word/styles.xml")
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES.encode(),
+        "_rels/.rels": PACKAGE_RELS.encode(),
+        "word/document.xml": document.encode("utf-8"),
+        "word/_rels/document.xml.rels": DOCUMENT_RELS.encode(),
+        "word/styles.xml": styles,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def release_changes_docx(old_docx: Docx, new_docx: Docx, release: Release) -> bytes:
+    """``releases/<version>/changes.docx`` of ``release``: its text against the previous one's."""
+    return changes_docx_bytes(
+        old_docx, new_docx, author="livingreview", date=f"{release.date}T00:00:00Z"
+    )
+
+
+def write_changes_page(
+    snapshots: Sequence[str | Path],
+    documents: Sequence[str | Path],
+    bibliography: str | Path | None,
+    output: str | Path,
+) -> None:
+    """Write the "Changes in this version" Markdown from the releases and their DOCX files."""
+    releases = load_releases(snapshots)
+    docx = {Path(d).parent.name: d for d in documents}
+    labels = release_study_labels(releases, bibliography) if bibliography else {}
+    write_text(output, changes_markdown(releases, docx, labels))

@@ -1,0 +1,145 @@
+"""Shared helpers of the rules: config validation, paths, lists of inputs."""
+
+import os
+from pathlib import Path
+
+
+from livingreview.config import validate_config
+from livingreview.paths import book_resources
+from livingreview.workflow import code_version, or_exit, reproducible_environment
+
+
+def get_config_source():
+    """Where the settings came from, named in messages: the file, and --config if given."""
+    return "config/config.yaml with --config" if _overrides else "config/config.yaml"
+
+
+or_exit(validate_config, config, get_config_source())
+# Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
+os.environ.update(reproducible_environment(workflow.basedir))
+
+FIGURE_FORMATS = ["svg", "pdf", "png"]
+VALIDATION_REPORT = "results/data/summary.json"
+# Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
+PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
+
+
+def get_data(name):
+    """Path of a source data file named in config['data']."""
+    return config["data"][name]
+
+
+def get_counts_template():
+    """The PRISMA2020 template the counts are read from ([] = derive them from the ledger)."""
+    path = config.get("prisma", {}).get("counts_template")
+    return [path] if path else []
+
+
+def get_decision_log():
+    """The reviewers' decision log ([] until a sheet has been applied)."""
+    path = Path("screening/decisions.csv")
+    return [str(path)] if path.exists() else []
+
+
+def get_code_version(*modules):
+    """Hash of the package modules a rule runs, passed as a param so that a change
+    in the package (not only in the rule's script) reruns the rule."""
+    return code_version(*modules)
+
+
+def get_figure(name):
+    """The three renditions of a figure: SVG (website), PDF (print), PNG (DOCX)."""
+    return expand("results/figures/{name}.{ext}", name=name, ext=FIGURE_FORMATS)
+
+
+def get_tables():
+    """Generated Markdown tables (and release pages) that chapters include."""
+    return [
+        "results/tables/characteristics.md",
+        "results/tables/summary_by_diagnosis.md",
+        "results/tables/eligibility.md",
+        "results/tables/exclusion_reasons.md",
+    ] + get_release_pages()
+
+
+def get_data_files():
+    """Every source data file, keyed by its name in config['data']."""
+    return dict(config["data"])
+
+
+def get_release_snapshots():
+    """Every releases/<version>/release.yaml (frozen versions of the review)."""
+    return sorted(str(p) for p in Path("releases").glob("*/release.yaml"))
+
+
+def get_release_artifacts():
+    """The PDF and DOCX of every release (published at _book/releases/<version>/)."""
+    return sorted(str(p) for p in Path("releases").glob("*/review.*"))
+
+
+def get_release_documents():
+    """The DOCX of every release: the text that Changes in this version compares."""
+    return sorted(str(p) for p in Path("releases").glob("*/review.docx"))
+
+
+def get_release_pages():
+    """What's new, version history, Cite this version and Changes in this version,
+    generated from the releases."""
+    return [
+        "results/releases/whats_new.md",
+        "results/releases/history.md",
+        "results/releases/cite.md",
+        "results/releases/changes.md",
+    ]
+
+
+def is_figure_enabled(name):
+    """Whether config['figures'] turns on an optional, review-specific figure."""
+    return bool(config.get("figures", {}).get(name, False))
+
+
+def get_figures():
+    """Every figure rendition the chapters show."""
+    return (
+        get_figure("prisma_flow")
+        + get_figure("study_overview")
+        + (get_figure("pharmacology") if is_figure_enabled("pharmacology") else [])
+        + get_figure("effect_direction")
+        + get_figure("onset_duration")
+        + get_figure("risk_of_bias_traffic_light")
+        + get_figure("risk_of_bias_summary")
+    )
+
+
+def get_manuscript_files():
+    """_quarto.yml, the book's index page, every file under manuscript/ and the
+    generated pages the book lists (the PRISMA records appendix)."""
+    files = ["_quarto.yml", "index.qmd"]
+    files += sorted(str(p) for p in Path("manuscript").rglob("*") if p.is_file())
+    return files + [PRISMA_RECORDS_PAGE]
+
+
+def get_book_resources():
+    """Files that _quarto.yml's `project: resources:` publishes with the website."""
+    return book_resources(".")
+
+
+def get_render_inputs():
+    """Everything the rendered book depends on."""
+    return {
+        "published": get_book_resources(),
+        "manuscript": get_manuscript_files(),
+        "variables": "_variables.yml",
+        "bibliography": get_data("bibliography"),
+        "style": sorted(str(p) for p in Path("refs").glob("*.csl"))
+        + sorted(str(p) for p in Path("refs").glob("reference*.docx")),
+        "tables": get_tables(),
+        "figures": get_figures(),
+        "check": "results/check/manuscript.txt",
+        "releases": get_release_artifacts(),
+    }
+
+
+def get_final_outputs():
+    """Targets of `rule all`."""
+    return ["results/render/manifest.json"]

@@ -1,0 +1,78 @@
+rule describe_previous_release:
+    """The release the PRISMA flow diagram shows as "previous studies" (null if none)."""
+    input:
+        snapshots=get_release_snapshots(),
+        records=get_data("records"),
+    output:
+        previous="results/releases/previous.json",
+    log:
+        "logs/describe_previous_release.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("living", "prisma"),
+    script:
+        "../scripts/describe_previous_release.py"
+
+
+rule stamp_release_state:
+    """Which version the outputs carry: the latest release when the data equal its
+    snapshot, otherwise a draft after it (the release.* keys of _variables.yml)."""
+    input:
+        **get_data_files(),
+        snapshots=get_release_snapshots(),
+    output:
+        state="results/releases/state.json",
+    log:
+        "logs/stamp_release_state.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("living"),
+        data_keys=list(get_data_files()),
+    script:
+        "../scripts/stamp_release_state.py"
+
+
+rule write_release_pages:
+    """What's new (diff of the last two releases), version history and Cite this version."""
+    input:
+        snapshots=get_release_snapshots(),
+        state="results/releases/state.json",
+        quarto="_quarto.yml",
+        bibliography=get_data("bibliography"),
+    output:
+        whats_new="results/releases/whats_new.md",
+        history="results/releases/history.md",
+        citation="results/releases/cite.md",
+    log:
+        "logs/write_release_pages.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
+        # links in an included file are relative to that file (Quarto's rule): from
+        # results/releases/ the history's links lead, via manuscript/ (the including
+        # chapter, one folder below the site root), to releases/<version>/ of the site
+        link_prefix="../../",
+    script:
+        "../scripts/write_release_pages.py"
+
+
+rule write_changes_page:
+    """Changes in this version: the data changes and a word-level diff of the text of
+    the latest release against the previous one, by chapter (from their DOCX files)."""
+    input:
+        snapshots=get_release_snapshots(),
+        documents=get_release_documents(),
+        bibliography=get_data("bibliography"),
+    output:
+        changes="results/releases/changes.md",
+    log:
+        "logs/write_changes_page.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
+    script:
+        "../scripts/write_changes_page.py"

@@ -1,0 +1,17 @@
+"""Rule draw_flow_diagram: draw the PRISMA 2020 flow diagram (pipeline/rules/prisma.smk)."""
+
+from livingreview.prisma.records_appendix import draw_linked_flow_diagram
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    draw_linked_flow_diagram(
+        counts_json=snakemake.input.counts,
+        svg=snakemake.output.svg,
+        pdf=snakemake.output.pdf,
+        png=snakemake.output.png,
+        records_page=snakemake.params.records_page,
+    )
+
+
+run_step(snakemake, lambda: main(snakemake))

@@ -1,0 +1,29 @@
+"""Rule validate_data: check every data file and their links (pipeline/rules/data.smk)."""
+
+from pathlib import Path
+
+from livingreview.evidence.review_data import load_review_data, write_validated
+from livingreview.evidence.status import review_status
+from livingreview.workflow import log, run_step
+
+
+def main(snakemake):
+    data = load_review_data(
+        protocol=snakemake.input.protocol,
+        records=snakemake.input.records,
+        studies=snakemake.input.studies,
+        sources=snakemake.input.sources,
+        bibliography=snakemake.input.bibliography,
+        outcomes=snakemake.input.outcomes,
+        risk_of_bias=snakemake.input.risk_of_bias,
+    )
+    write_validated(data, Path(snakemake.output.summary).parent)
+    inputs = snakemake.input
+    status = review_status(
+        inputs.records, inputs.studies, inputs.sources, inputs.bibliography,
+        inputs.outcomes, inputs.risk_of_bias, "screening/decisions.csv",
+    )  # fmt: skip
+    log.info("%s", status.summary())  # the same line `livingreview validate` prints
+
+
+run_step(snakemake, lambda: main(snakemake))

@@ -1,0 +1,171 @@
+"""`livingreview docx-feedback`: comments and tracked changes back to chapter lines.
+
+The DOCX is made by the real renderer from the fixture book with paragraphs
+added to the methods chapter; the edits are written by ``word_edits`` in the
+structure Word saves (see that module). A LibreOffice round trip is in
+tests/workflow/test_docx_feedback.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from word_edits import WordEdits
+
+from livingreview.cli import main
+from livingreview.errors import FeedbackError
+from livingreview.living.docx_feedback import align, apply_feedback, read_feedback
+from livingreview.render import render_book
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+METHODS = "manuscript/02-methods.qmd"
+ADDED = """
+Co-authors edit this paragraph in Word.
+Its second line holds the words to delete here,
+and the third line ends the paragraph.
+
+We screened {{< var counts.screened >}} records [@smith2020] for this paragraph.
+
+A "smart" paragraph -- with quotes -- and the author's dashes.
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("feedback") / "book"
+    shutil.copytree(FIXTURE, root)
+    with (root / METHODS).open("a", encoding="utf-8") as handle:
+        handle.write(ADDED)
+    render_book(root, backend="embedded", formats=["docx"])
+    return root
+
+
+@pytest.fixture
+def book(built: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "book"
+    shutil.copytree(built, root)
+    return root
+
+
+def line_of(root: Path, text: str) -> int:
+    lines = (root / METHODS).read_text(encoding="utf-8").split("\n")
+    return next(i for i, line in enumerate(lines, start=1) if text in line)
+
+
+def edited(book: Path, *edits: tuple[str, ...]) -> Path:
+    docx = WordEdits(book / "_book" / "review.docx")
+    for name, *args in edits:
+        getattr(docx, name)(*args)
+    return docx.save(book / "returned.docx")
+
+
+def test_two_comments_an_insertion_and_a_deletion_are_placed_and_applied(book: Path) -> None:
+    returned = edited(
+        book,
+        ("comment", "edit this paragraph", "Which paragraph?"),
+        ("comment", "for this paragraph", "Say which databases."),
+        ("delete", "to delete "),
+        ("insert", "the third line", " (new words)"),
+    )
+    items = read_feedback(returned, book)
+    placed = [(i.kind, i.file, i.line, i.text) for i in items]
+    first = line_of(book, "Co-authors edit")
+    assert placed == [
+        ("comment", METHODS, first, "Which paragraph?"),
+        ("deletion", METHODS, first + 1, "to delete "),
+        ("insertion", METHODS, first + 2, " (new words)"),
+        ("comment", METHODS, line_of(book, "for this paragraph"), "Say which databases."),
+    ]
+    assert items[0].context == "edit this paragraph"
+    assert [i.action for i in items if i.kind != "comment"] == ["apply", "apply"]
+
+    assert apply_feedback(items, book) == [METHODS]
+    text = (book / METHODS).read_text(encoding="utf-8")
+    assert (
+        "Co-authors edit this paragraph in Word.\n"
+        "Its second line holds the words here,\n"
+        "and the third line (new words) ends the paragraph.\n"
+    ) in text
+
+
+def test_smart_punctuation_is_aligned_back_to_the_source(book: Path) -> None:
+    returned = edited(book, ("delete", "the author’s "), ("insert", "– with quotes –", " added"))
+    items = read_feedback(returned, book)
+    assert [i.action for i in items] == ["apply", "apply"]
+    apply_feedback(items, book)
+    assert 'A "smart" paragraph -- with quotes -- added and dashes.' in (book / METHODS).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_paragraphs_with_variables_or_citations_are_left_for_a_person(book: Path) -> None:
+    before = (book / METHODS).read_text(encoding="utf-8")
+    returned = edited(book, ("insert", "for this paragraph", " only"))
+    (item,) = read_feedback(returned, book)
+    assert (item.file, item.line) == (METHODS, line_of(book, "for this paragraph"))
+    assert item.action.startswith("for a person")
+    assert apply_feedback([item], book) == []
+    assert (book / METHODS).read_text(encoding="utf-8") == before
+
+
+def test_nothing_is_written_when_one_change_cannot_be_placed(book: Path) -> None:
+    returned = edited(book, ("delete", "to delete "), ("insert", "A “smart” paragraph", " X"))
+    path = book / METHODS
+    # a co-author edits the smart paragraph in the chapter after the build
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("the author's", "our"), encoding="utf-8"
+    )
+    before = path.read_text(encoding="utf-8")
+    items = read_feedback(returned, book)
+    assert [i.action.split(":")[0] for i in items] == ["apply", "cannot place"]
+    with pytest.raises(FeedbackError, match="nothing was written"):
+        apply_feedback(items, book)
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_changes_outside_chapter_paragraphs_are_reported(book: Path) -> None:
+    returned = edited(book, ("comment", "Ada Lovelace", "Add my middle name."))
+    (item,) = read_feedback(returned, book)
+    assert item.file is None and "not from a chapter paragraph" in item.action
+
+
+def test_cli_reports_and_applies(book: Path, capsys: pytest.CaptureFixture) -> None:
+    returned = edited(book, ("comment", "edit this paragraph", "Hm."), ("delete", "to delete "))
+    assert main(["--project", str(book), "docx-feedback", str(returned), "--apply"]) == 0
+    out = capsys.readouterr().out
+    first = line_of(book, "Co-authors edit")
+    assert f"{METHODS}:{first}: comment by Co Author: 'Hm.'" in out
+    assert f"{METHODS}:{first + 1}: deletion" in out
+    assert "applied 1 change(s) to 1 file(s)" in out
+
+
+@pytest.mark.parametrize(
+    "content",
+    [pytest.param(b"not a zip", id="not-a-zip"), pytest.param(None, id="zip-without-document")],
+)
+def test_unreadable_file_is_an_error_with_a_fix(tmp_path: Path, content: bytes | None) -> None:
+    path = tmp_path / "returned.docx"
+    if content is None:
+        with zipfile.ZipFile(path, "w") as package:
+            package.writestr("other.xml", "<x/>")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(FeedbackError, match=r"Fix: pass the \.docx"):
+        read_feedback(path, tmp_path)
+    assert main(["--project", str(tmp_path), "docx-feedback", str(path)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "rendered", "ok"),
+    [
+        pytest.param("a\nb", "a b", True, id="line-break"),
+        pytest.param("it's -- done...", "it’s – done…", True, id="smart"),
+        pytest.param("*a* b", "a b", False, id="markup"),
+        pytest.param("a b", "a b c", False, id="longer"),
+    ],
+)
+def test_align(source: str, rendered: str, ok: bool) -> None:
+    assert (align(source, rendered) is not None) is ok

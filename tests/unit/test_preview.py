@@ -1,0 +1,111 @@
+"""`livingreview preview`: which saves re-render only chapters, the event stream, the
+injected reload client and the problems shown in the overlay (no browser here; see
+tests/browser/test_preview.py)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from livingreview.living.preview import (
+    EVENTS,
+    PreviewServer,
+    build_html,
+    changed_files,
+    chapters_only,
+    problems_from_text,
+)
+from livingreview.render import render_book
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+METHODS = "manuscript/02-methods.qmd"
+
+
+@pytest.mark.parametrize(
+    ("changed", "expected"),
+    [
+        pytest.param({"manuscript/01-a.qmd"}, True, id="chapter"),
+        pytest.param({"index.qmd", "manuscript/02-b.qmd"}, True, id="index-and-chapter"),
+        pytest.param({"_quarto.yml"}, False, id="book-settings"),
+        pytest.param({"data/studies.csv"}, False, id="data"),
+        pytest.param({"manuscript/01-a.qmd", "refs/references.bib"}, False, id="chapter-and-refs"),
+    ],
+)
+def test_only_chapter_saves_take_the_fast_path(changed: set[str], expected: bool) -> None:
+    assert chapters_only(changed) is expected
+
+
+def test_changed_files() -> None:
+    assert changed_files({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 1}) == {"b", "c"}
+    assert changed_files({"a": 1}, {}) == {"a"}
+
+
+def test_problems_from_build_output() -> None:
+    text = (
+        "Error in rule x:\n"
+        "the manuscript has problems: 2 problem(s)\n"
+        "  - manuscript/01-a.qmd:7: unknown var 'x'. Fix: correct it\n"
+        "  - data/studies.csv:3 [n]: not a number; found 'ten'. Fix: write 10\n"
+    )
+    assert problems_from_text(text) == [
+        {"where": "manuscript/01-a.qmd:7", "message": "unknown var 'x'. Fix: correct it"},
+        {"where": "data/studies.csv:3 [n]", "message": "not a number; found 'ten'. Fix: write 10"},
+    ]
+    assert problems_from_text("Traceback\nboom")[0]["where"] == "snakemake"
+
+
+def test_a_workflow_rebuild_that_fails_reports_it(tmp_path: Path) -> None:
+    ok, output = build_html(tmp_path)
+    assert not ok and output
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("preview") / "book"
+    shutil.copytree(FIXTURE, root)
+    render_book(root, backend="embedded", formats=["html"])
+    return root
+
+
+def wait_for_version(server: PreviewServer, version: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while server.state.version <= version:
+        assert time.monotonic() < deadline, "no rebuild"
+        time.sleep(0.02)
+
+
+def test_save_rerenders_the_chapter_and_errors_name_the_line(site: Path, tmp_path: Path) -> None:
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    server = PreviewServer(root, port=0)
+    server.start()
+    try:
+        page = root / "_book" / "manuscript" / "02-methods.html"
+        other = root / "_book" / "manuscript" / "03-results.html"
+        other_before = other.stat().st_mtime_ns
+        time.sleep(0.5)
+        chapter = root / METHODS
+        chapter.write_text(chapter.read_text() + "\nA preview sentence.\n", encoding="utf-8")
+        wait_for_version(server, 0)
+        assert server.state.problems == []
+        html = urllib.request.urlopen(server.url + "manuscript/02-methods.html").read().decode()
+        assert "A preview sentence." in html and "/__livereview/client.js" in html
+        assert "A preview sentence." in page.read_text(encoding="utf-8")
+        assert other.stat().st_mtime_ns == other_before  # only the edited chapter
+
+        with urllib.request.urlopen(server.url + EVENTS.lstrip("/"), timeout=10) as stream:
+            assert stream.readline().decode() == "event: state\n"
+            assert '"version": 1' in stream.readline().decode()
+
+        chapter.write_text(chapter.read_text() + "\n{{< var no.such >}}\n", encoding="utf-8")
+        wait_for_version(server, 1)
+        line = chapter.read_text().split("\n").index("{{< var no.such >}}") + 1
+        assert server.state.problems[0]["where"] == f"{METHODS}:{line}"
+        assert "no.such" in server.state.problems[0]["message"]
+        assert "A preview sentence." in page.read_text(encoding="utf-8")  # last good page
+    finally:
+        server.stop()
