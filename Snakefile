@@ -34,6 +34,7 @@ include: "workflow/rules/tables.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/synthesis.smk"
 include: "workflow/rules/variables.smk"
+include: "workflow/rules/text.smk"
 include: "workflow/rules/render.smk"
 include: "workflow/rules/releases.smk"
 

@@ -22,10 +22,23 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace) -> int:
-    from .render import check_manuscript
+def _claims_on_false(root: Path) -> str:
+    """``claims.on_false`` of config/config.yaml (``stop`` when there is no config)."""
+    from .config import load_config
 
-    problems = check_manuscript(Path(args.project))
+    path = root / "config" / "config.yaml"
+    if not path.exists():
+        return "stop"
+    return str((load_config(path).get("claims") or {}).get("on_false", "stop"))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .render import check_manuscript_findings
+
+    root = Path(args.project)
+    problems, warnings = check_manuscript_findings(root, _claims_on_false(root))
+    for warning in warnings:
+        print(f"needs revision (marked in this draft): {warning}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -38,7 +51,10 @@ def _check(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from .render import render_book
 
-    manifest = render_book(Path(args.project), backend=args.backend, formats=args.formats)
+    root = Path(args.project)
+    manifest = render_book(
+        root, backend=args.backend, formats=args.formats, on_false_claim=_claims_on_false(root)
+    )
     print(f"rendered {len(manifest)} files into {Path(args.project) / '_book'}")
     return 0
 

@@ -12,6 +12,7 @@ def main(snakemake):
         backend=snakemake.params.backend,
         formats=snakemake.params.formats,
         manifest=snakemake.output.manifest,
+        on_false_claim=snakemake.params.on_false_claim,
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ from .reference_docx import build_reference_docx, write_reference_docx
 __all__ = [
     "build_reference_docx",
     "check_manuscript",
+    "check_manuscript_findings",
     "check_manuscript_or_raise",
     "check_manuscript_report",
     "manifest",
@@ -44,30 +46,47 @@ BACKENDS = ("auto", "quarto", "embedded")
 FORMAT_ALIASES = {"html": "html", "docx": "docx", "pdf": "pdf", "typst": "pdf"}
 
 
-def check_manuscript(project_dir: Path) -> list[Problem]:
+def check_manuscript(project_dir: Path, on_false_claim: str = "stop") -> list[Problem]:
     """Every problem the embedded renderer would hit, each with file and line.
 
     Unsupported Quarto syntax, unknown shortcodes and variables, includes that
     are missing, cyclic or outside the project, unresolved cross-references,
-    citation keys missing from the bibliography and images that do not exist
-    (after the format's default extension).
+    citation keys missing from the bibliography, images that do not exist
+    (after the format's default extension) and checked claims that are false
+    or cannot be evaluated (false claims are left out when ``on_false_claim``
+    is ``mark`` and the build is a draft: see :func:`check_manuscript_findings`).
     """
-    return list(build_book(Path(project_dir)).problems)
+    return list(build_book(Path(project_dir), on_false_claim=on_false_claim).problems)
 
 
-def check_manuscript_or_raise(project_dir: Path) -> None:
-    """:func:`check_manuscript`, raising :class:`ManuscriptError` if anything is wrong."""
-    raise_if_any(check_manuscript(project_dir), ManuscriptError, "the manuscript has problems")
+def check_manuscript_findings(
+    project_dir: Path, on_false_claim: str = "stop"
+) -> tuple[list[Problem], list[Problem]]:
+    """``(problems, warnings)``: warnings are the false claims a draft build marks."""
+    model = build_book(Path(project_dir), on_false_claim=on_false_claim)
+    return list(model.problems), list(model.warnings)
+
+
+def check_manuscript_or_raise(project_dir: Path, on_false_claim: str = "stop") -> list[Problem]:
+    """:func:`check_manuscript`, raising :class:`ManuscriptError` if anything is wrong;
+    returns the warnings (false claims marked in a draft build)."""
+    problems, warnings = check_manuscript_findings(project_dir, on_false_claim)
+    raise_if_any(problems, ManuscriptError, "the manuscript has problems")
+    return warnings
 
 
 def render_book(
-    project_dir: Path, backend: str = "auto", formats: Sequence[str] = ("html", "docx", "pdf")
+    project_dir: Path,
+    backend: str = "auto",
+    formats: Sequence[str] = ("html", "docx", "pdf"),
+    on_false_claim: str = "stop",
 ) -> dict[str, str]:
     """Render the book into ``_book/`` and return its manifest ``{relative path: sha256}``.
 
     ``backend`` is ``auto`` (Quarto if on PATH, else embedded), ``quarto`` or
     ``embedded``; ``formats`` any of ``html``, ``docx``, ``pdf``. The output
-    replaces ``_book/`` only if every format rendered.
+    replaces ``_book/`` only if every format rendered. ``on_false_claim``
+    (``stop`` or ``mark``) says what a false checked claim does in a draft build.
     """
     root = Path(project_dir).resolve()
     if backend not in BACKENDS:
@@ -94,7 +113,7 @@ def render_book(
         if backend == "quarto":
             render_quarto(root, staging, wanted)
         else:
-            model = build_book(root)
+            model = build_book(root, on_false_claim=on_false_claim)
             raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
             render_embedded(model, staging, wanted)
     except BaseException:
@@ -113,17 +132,31 @@ def manifest(folder: Path) -> dict[str, str]:
     return out
 
 
-def check_manuscript_report(project_dir: Path, report: Path | str) -> None:
-    """Check the manuscript for the workflow: raise on any problem, else write a short report."""
-    check_manuscript_or_raise(project_dir)
+def check_manuscript_report(
+    project_dir: Path, report: Path | str, on_false_claim: str = "stop"
+) -> None:
+    """Check the manuscript for the workflow: raise on any problem, else write a short
+    report, which lists (and logs) the false claims a draft build marks."""
+    warnings = check_manuscript_or_raise(project_dir, on_false_claim)
     files = load_book(Path(project_dir).resolve()).files
-    write_text(report, f"manuscript check passed: {len(files)} files, no problems\n")
+    text = f"manuscript check passed: {len(files)} files, no problems\n"
+    if warnings:
+        text += f"{len(warnings)} claim(s) marked 'needs revision' in this draft:\n"
+        text += "".join(f"  - {w}\n" for w in warnings)
+        logging.getLogger("livingreview").warning(text.rstrip())
+    write_text(report, text)
 
 
 def render_book_with_manifest(
-    project_dir: Path, backend: str, formats: Sequence[str], manifest: Path | str
+    project_dir: Path,
+    backend: str,
+    formats: Sequence[str],
+    manifest: Path | str,
+    on_false_claim: str = "stop",
 ) -> dict[str, str]:
     """Render ``_book/`` and write its manifest as JSON (the workflow's record of the render)."""
-    files = render_book(project_dir, backend=backend, formats=formats)
+    files = render_book(
+        project_dir, backend=backend, formats=formats, on_false_claim=on_false_claim
+    )
     write_text(manifest, json.dumps(files, indent=1, sort_keys=True) + "\n")
     return files

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import Problem
 from . import ast as A
+from .claim_marks import claim_findings, marks_false_claims, render_claims
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
@@ -97,6 +98,8 @@ class BookModel:
     citations: dict[str, tuple[str, int | None]]  # key -> first (file, line)
     images: list[Image]
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
+    """False claims a draft build marks instead of stopping (see :mod:`.claim_marks`)."""
 
     @property
     def root(self) -> Path:
@@ -141,8 +144,15 @@ def _ref_pattern(key: str) -> str:
 # ---------------------------------------------------------------- building
 
 
-def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
-    """Read, expand, parse, number and cross-reference every chapter of the book."""
+def build_book(
+    root: Path, check_bibliography: bool = True, on_false_claim: str = "stop"
+) -> BookModel:
+    """Read, expand, parse, number and cross-reference every chapter of the book.
+
+    Checked claims are judged against ``_variables.yml``: a false claim is a
+    problem, or with ``on_false_claim="mark"`` in a draft build a warning and a
+    visible marker (see :mod:`.claim_marks`).
+    """
     book = load_book(root)
     problems: list[Problem] = []
     ctx = Context(book.root, book.variables, book.metadata)
@@ -151,7 +161,12 @@ def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
     chapters = [_read_chapter(book, entry, ctx, problems) for entry in book.entries]
     for chapter in chapters:
         problems.extend(scan(chapter.source))
-    model = BookModel(book, chapters, metadata, {}, {}, [], problems)
+    claim_problems, warnings = claim_findings(chapters, book.variables, on_false_claim)
+    problems.extend(claim_problems)
+    mark = marks_false_claims(book.variables, on_false_claim)
+    for chapter in chapters:
+        chapter.blocks = render_claims(chapter.blocks, book.variables, mark)
+    model = BookModel(book, chapters, metadata, {}, {}, [], problems, warnings)
     _number_book(model)
     for chapter in chapters:
         _resolve_crossrefs(model, chapter)

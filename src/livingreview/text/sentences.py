@@ -1,0 +1,317 @@
+"""Generated sentences: the prose whose wording the data decide.
+
+Chapters include these Markdown files (``{{< include ../results/text/NAME.md >}}``)
+instead of retyping them, so the words "every", "only" or "no database" can
+never outlive the data that made them true:
+
+- :func:`search_methods_paragraph`: which sources were searched, with dates
+  (from the ledger: databases, registers and other methods);
+- :func:`study_selection_paragraph`: the flow from records identified to
+  studies included, quoting only numbers the cited flow diagram shows;
+- :func:`flow_figure_markdown`: the flow diagram with its caption (which
+  PRISMA 2020 template, which arms) and alternative text;
+- :func:`effect_direction_paragraph`: the direction-of-effect summary per
+  outcome domain.
+
+Each function takes plain values and returns Markdown; :func:`write_generated_text`
+is the adapter the workflow rule calls.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError
+from ..io import read_text, read_yaml, write_text
+from ..markdown import escape_inline
+from ..validation import load_table
+
+DIAGRAMS = ("cumulative", "update")
+"""Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
+
+OTHER_METHOD_WORDS = {
+    "website": "websites",
+    "organisation": "organisations",
+    "citation_search": "citation searching",
+}
+# Outcome domain -> (how the sentence names it, pronoun for "studies that reported ...").
+DOMAIN_PHRASES = {
+    "anxiety": ("anxiety (including PTSD symptoms)", "it"),
+    "depression": ("depressive symptoms", "them"),
+}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _join(items: Sequence[str], word: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _records_word(n: int) -> str:
+    return "record" if n == 1 else "records"
+
+
+# --------------------------------------------------------------------------- #
+# Search methods
+# --------------------------------------------------------------------------- #
+
+
+def _dates(rows: pd.DataFrame) -> str:
+    dates = sorted({str(d) for d in rows["search_date"] if str(d).strip()})
+    if not dates:
+        return "date not recorded"
+    return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+
+
+def _sources(records: pd.DataFrame, types: Sequence[str]) -> list[str]:
+    """``Name (date; n records)`` per source of the given types, in ledger order."""
+    rows = records[records["source_type"].isin(types)]
+    out = []
+    for name in dict.fromkeys(rows["source"]):
+        own = rows[rows["source"] == name]
+        out.append(
+            f"{escape_inline(str(name))} ({_dates(own)}; {_n(len(own))} {_records_word(len(own))})"
+        )
+    return out
+
+
+def search_methods_paragraph(records: pd.DataFrame) -> str:
+    """Which sources were searched and when, from ``data/records.csv``."""
+    databases = _sources(records, ["database"])
+    registers = _sources(records, ["register"])
+    other = _sources(records, list(OTHER_METHOD_WORDS))
+    parts = []
+    if databases:
+        parts.append(f"Bibliographic databases were searched: {_join(databases)}.")
+    if registers:
+        parts.append(f"Trial registers were searched: {_join(registers)}.")
+    if not databases and not registers:
+        parts.append(
+            f"No bibliographic database or trial register was searched, so all "
+            f"{_n(len(records))} records appear under identification via other methods in "
+            "the flow diagram."
+        )
+    if other:
+        kinds = [
+            OTHER_METHOD_WORDS[t] for t in OTHER_METHOD_WORDS if (records["source_type"] == t).any()
+        ]
+        parts.append(f"Other methods ({_join(kinds)}): {_join(other)}.")
+    return " ".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------- #
+# Study selection and the flow diagram
+# --------------------------------------------------------------------------- #
+
+
+def _reasons(excluded: Mapping[str, int]) -> str:
+    ordered = sorted(excluded.items(), key=lambda item: -item[1])  # stable: protocol order
+    return "; ".join(
+        f"{escape_inline(label[:1].lower() + label[1:])}, {_n(n)}" for label, n in ordered
+    )
+
+
+def study_selection_paragraph(counts: Any, previous_version: str | None = None) -> str:
+    """The flow from identification to inclusion, with only numbers the diagram shows.
+
+    ``counts`` is the :class:`~livingreview.prisma.model.PrismaCounts` of the
+    diagram the chapter cites; ``previous_version`` names the release whose
+    studies form the "previous studies" box of an updated-review diagram.
+    """
+    c = counts
+    out = []
+    if c.is_update:
+        out.append(
+            f"Version {escape_inline(previous_version or 'the previous version')} of the review "
+            f"included {_n(c.previous_studies or 0)} studies in {_n(c.previous_reports or 0)} "
+            "reports (@fig-prisma)."
+        )
+    since = " since then" if c.is_update else ""
+    ref = "" if c.is_update else " (@fig-prisma)"
+    if c.has_dbr_arm:
+        removed = c.duplicates + c.excluded_automatic + c.excluded_other
+        text = (
+            f"Databases and registers yielded {_n(c.dbr_identified)} "
+            f"{_records_word(c.dbr_identified)}{since}{ref}"
+        )
+        text += f"; {_n(removed)} were removed before screening" if removed else ""
+        text += (
+            f", {_n(c.records_screened)} were screened and {_n(c.records_excluded)} excluded on "
+            f"title and abstract. Of {_n(c.dbr_sought_reports)} reports sought, "
+            f"{_n(c.dbr_notretrieved_reports)} could not be retrieved and {_n(c.dbr_assessed)} "
+            f"were assessed for eligibility; {_n(c.dbr_excluded_total)} were excluded"
+        )
+        text += f" ({_reasons(c.dbr_excluded)})." if c.dbr_excluded else "."
+        out.append(text)
+        ref = ""
+    if c.has_other_arm:
+        text = (
+            f"Other methods identified {_n(c.other_identified)} "
+            f"{_records_word(c.other_identified)}{since}{ref}. Of {_n(c.other_sought_reports)} "
+            f"reports sought, {_n(c.other_notretrieved_reports)} could not be retrieved and "
+            f"{_n(c.other_assessed)} were assessed for eligibility; "
+            f"{_n(c.other_excluded_total)} were excluded"
+        )
+        text += f" ({_reasons(c.other_excluded)})." if c.other_excluded else "."
+        out.append(text)
+    if not (c.has_dbr_arm or c.has_other_arm):
+        out.append(f"No new records were identified{since}{ref}.")
+    if c.is_update:
+        out.append(
+            f"The update added {_n(c.new_studies)} new studies in {_n(c.new_reports)} reports, "
+            f"so the review includes {_n(c.total_studies)} studies in "
+            f"{_n(c.total_reports)} reports."
+        )
+    else:
+        out.append(
+            f"In all, {_n(c.total_studies)} studies, described in {_n(c.total_reports)} "
+            "reports, were included."
+        )
+    return " ".join(out) + "\n"
+
+
+def _arms(c: Any) -> list[str]:
+    arms = []
+    if c.has_dbr_arm:
+        arms.append("databases and registers")
+    if c.has_other_arm or not arms:
+        arms.append("other methods")
+    return arms
+
+
+def flow_caption(counts: Any, diagram: str, previous_version: str | None = None) -> str:
+    """Caption of the flow diagram: which PRISMA 2020 template and which arms it shows."""
+    c = counts
+    arms = _arms(c)
+    only = " only" if len(arms) == 1 else ""
+    if c.is_update:
+        return (
+            "PRISMA 2020 flow diagram for updated systematic reviews: the studies included in "
+            f"version {escape_inline(previous_version or '(previous)')}, and the records "
+            f"identified since then through {_join(arms)}{only}, derived from the screening ledger."
+        )
+    scope = " over every version of the review" if diagram == "cumulative" else ""
+    return (
+        f"PRISMA 2020 flow diagram for new systematic reviews{scope}: records identified through "
+        f"{_join(arms)}{only}, derived from the screening ledger."
+    )
+
+
+def flow_figure_markdown(
+    counts: Any, diagram: str, image: str, previous_version: str | None = None
+) -> str:
+    """The figure block the Results chapter includes: image, id ``fig-prisma``, caption, alt."""
+    caption = flow_caption(counts, diagram, previous_version)
+    alt = (
+        "PRISMA 2020 flow diagram with the number of records identified, removed, screened, "
+        "sought, not retrieved, assessed and excluded with reasons, and the studies and reports "
+        f"included, for {_join(_arms(counts))}."
+    )
+    return f'![{caption}]({image}){{#fig-prisma fig-alt="{alt}"}}\n'
+
+
+# --------------------------------------------------------------------------- #
+# Direction of effect
+# --------------------------------------------------------------------------- #
+
+
+def _domain_sentence(domain: str, v: Mapping[str, int]) -> str | None:
+    n = int(v.get("studies", 0))
+    if not n:
+        return None
+    benefit, harm = int(v.get("benefit", 0)), int(v.get("harm", 0))
+    unclear, unknown = int(v.get("no_clear_difference", 0)), int(v.get("not_reported", 0))
+    if domain == "adverse_effects":
+        text = (
+            f"adverse effects occurred in {_n(harm)} of the {_n(n)} studies with an "
+            "adverse-effect result"
+        )
+        rest = []
+        if unclear:
+            rest.append(f"{_n(unclear)} found no clear difference")
+        if unknown:
+            rest.append(f"{_n(unknown)} gave no direction")
+        return text + (f" ({_join(rest)})" if rest else "")
+    label, pronoun = DOMAIN_PHRASES.get(domain, (domain.replace("_", " "), "it"))
+    if benefit == n:
+        which = "the one study" if n == 1 else f"all {_n(n)} studies"
+        return f"{label} improved in {which} that reported {pronoun}"
+    rest = []
+    if unclear:
+        rest.append(f"no clear difference in {_n(unclear)}")
+    if harm:
+        rest.append(f"worsened in {_n(harm)}")
+    if unknown:
+        rest.append(f"no direction reported in {_n(unknown)}")
+    return f"{label} improved in {_n(benefit)} of {_n(n)} studies that reported {pronoun}" + (
+        f" ({_join(rest)})" if rest else ""
+    )
+
+
+def effect_direction_paragraph(synthesis: Mapping[str, Any]) -> str:
+    """One sentence per outcome domain from the ``synthesis`` variables."""
+    parts = [
+        s
+        for domain in ("anxiety", "depression", "adverse_effects")
+        if (s := _domain_sentence(domain, synthesis.get(domain) or {})) is not None
+    ]
+    if not parts:
+        return "No study reported a result with a direction of effect.\n"
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + ".\n"
+
+
+# --------------------------------------------------------------------------- #
+# The workflow adapter
+# --------------------------------------------------------------------------- #
+
+GENERATED = ("search_methods", "study_selection", "prisma_figure", "effect_direction")
+
+
+def write_generated_text(
+    *,
+    records: str | Path,
+    counts_json: str | Path,
+    previous_json: str | Path,
+    variables: str | Path,
+    diagram: str,
+    image: str,
+    outputs: Mapping[str, str | Path],
+) -> dict[str, str]:
+    """Write every generated sentence file (``outputs``: name in :data:`GENERATED` -> path).
+
+    ``counts_json`` holds the counts of the flow diagram the Results chapter cites,
+    ``diagram`` says which one it is (``cumulative`` or ``update``) and ``image``
+    is its path as the including chapter writes it.
+    """
+    from ..prisma.counts import read_counts
+
+    if diagram not in DIAGRAMS:
+        raise DataError.single(
+            "config/config.yaml", "unknown flow diagram", column="prisma.results_diagram",
+            found=diagram, expected=" or ".join(DIAGRAMS),
+        )  # fmt: skip
+    ledger = load_table(records, "records")
+    previous = json.loads(read_text(previous_json))
+    version = previous.get("version") if isinstance(previous, dict) else None
+    counts = read_counts(counts_json)
+    values = read_yaml(variables, DataError) or {}
+    texts = {
+        "search_methods": search_methods_paragraph(ledger),
+        "study_selection": study_selection_paragraph(counts, version),
+        "prisma_figure": flow_figure_markdown(counts, diagram, image, version),
+        "effect_direction": effect_direction_paragraph(values.get("synthesis") or {}),  # type: ignore[union-attr]
+    }
+    for name, path in outputs.items():
+        write_text(path, texts[name])
+    return texts
