@@ -109,19 +109,44 @@ def _apply_screening(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _release(args: argparse.Namespace) -> int:
-    from .living.make_release import make_release
+    from .living.make_release import make_release, rebuild_project
     from .living.releases import Scope, parse_assignment
 
     scope = Scope(args.cutoff, tuple(parse_assignment(a) for a in args.assign))
-    folder = make_release(
+    result = make_release(
         Path(args.project),
         version=args.version,
         release_date=args.date,
         note=args.note,
         scope=scope,
+        check_only=args.check,
+        progress=_say,
     )
-    print(f"released version {args.version} into {folder}")
+    if args.check:
+        problems = len(result.false)  # type: ignore[union-attr]
+        print(
+            f"dry run: nothing was written; version {args.version} "
+            + ("can be released" if not problems else f"would be refused ({problems} claim(s))")
+        )
+        return 1 if problems else 0
+    if not args.no_rebuild:
+        rebuild_project(args.project, progress=_say)
+    rel = Path(result).relative_to(Path(args.project).resolve())  # type: ignore[arg-type]
+    print(
+        f"released version {args.version} into {rel}/\n"
+        "Next steps:\n"
+        f"  1. Look at {rel}/review.pdf and {rel}/review.docx"
+        + ("" if args.no_rebuild else " and the website in _book/")
+        + ".\n"
+        "  2. Re-read every claim listed above as changed since the previous release.\n"
+        f'  3. Commit the release: git add {rel} && git commit -m "Release {args.version}"\n'
+        "  4. Push to publish the website (it lists every release)."
+    )
     return 0
 
 
@@ -183,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ID=in|out: REASON",
         help="place a record whose date cannot be compared with the cut-off (repeatable)",
+    )
+    release.add_argument(
+        "--check",
+        action="store_true",
+        help="dry run: list the claims whose truth changed and any that fail; write nothing",
+    )
+    release.add_argument(
+        "--no-rebuild", action="store_true", help="do not rebuild _book/ after the release"
     )
     release.set_defaults(func=_release)
     return parser

@@ -32,6 +32,8 @@ from ..markdown import escape_markdown
 from ..validation import load_table
 from .counts import (
     FlowRecords,
+    counts_to_json,
+    derive_counts,
     derive_counts_from_files,
     flow_records,
     read_counts,
@@ -301,8 +303,6 @@ def derive_prisma_outputs(
     if cumulative_json is not None:
         cumulative = counts
         if previous is not None and counts_template is None:
-            from .counts import counts_to_json, derive_counts
-
             ledger = load_table(records, "records")
             cumulative = derive_counts(
                 ledger, read_reason_labels(protocol), records_file=str(records)

@@ -485,11 +485,16 @@ def _find_divs(lines: Sequence[str], origins: Sequence[tuple[str, int]]) -> list
 
 
 def file_claims(root: Path, files: Iterable[str | Path]) -> tuple[list[Claim], list[Problem]]:
-    """The claims of chapter files (paths relative to ``root``), as written."""
+    """The claims of chapter files (paths relative to ``root``), as written.
+
+    Files that do not exist (a generated page not built yet) are skipped.
+    """
     claims: list[Claim] = []
     problems: list[Problem] = []
     for rel in files:
         path = Path(root) / rel
+        if not path.is_file():
+            continue
         found, bad = find_claims(
             path.read_text(encoding="utf-8").splitlines(), Path(rel).as_posix()
         )
@@ -572,7 +577,7 @@ class ClaimChange:
 
     def __str__(self) -> str:
         def word(value: bool | None) -> str:
-            return {True: "true", False: "false", None: "cannot be evaluated"}[value]
+            return {True: "true", False: "false", None: "not evaluable"}[value]
 
         return (
             f"{self.claim.file}:{self.claim.line}: \u201c{self.claim.excerpt()}\u201d "

@@ -121,61 +121,86 @@ def _reasons(excluded: Mapping[str, int]) -> str:
     )
 
 
-def study_selection_paragraph(counts: Any, previous_version: str | None = None) -> str:
-    """The flow from identification to inclusion, with only numbers the diagram shows.
+def _of(n: int, one: str, many: str) -> str:
+    """``"1 study"``, ``"2 studies"``."""
+    return f"{_n(n)} {one if n == 1 else many}"
+
+
+def _were(n: int) -> str:
+    return f"{_n(n)} {'was' if n == 1 else 'were'}"
+
+
+def _arm_sentence(sought: int, not_retrieved: int, assessed: int, excluded: Any) -> str:
+    """From reports sought to reports excluded, for one arm."""
+    total = sum(excluded.values())
+    text = (
+        f"Of {_of(sought, 'report', 'reports')} sought, {_n(not_retrieved)} could not be "
+        f"retrieved and {_were(assessed)} assessed for eligibility; {_were(total)} excluded"
+    )
+    return text + (f" ({_reasons(excluded)})." if total else ".")
+
+
+def study_selection_paragraph(counts: Any) -> str:
+    """The flow from identification to inclusion, quoting only numbers the diagram shows.
 
     ``counts`` is the :class:`~livingreview.prisma.model.PrismaCounts` of the
-    diagram the chapter cites; ``previous_version`` names the release whose
-    studies form the "previous studies" box of an updated-review diagram.
+    diagram the chapter cites (the caption names the previous version).
     """
     c = counts
     out = []
     if c.is_update:
         out.append(
-            f"Version {escape_inline(previous_version or 'the previous version')} of the review "
-            f"included {_n(c.previous_studies or 0)} studies in {_n(c.previous_reports or 0)} "
-            "reports (@fig-prisma)."
+            f"The previous version of the review included "
+            f"{_of(c.previous_studies or 0, 'study', 'studies')} in "
+            f"{_of(c.previous_reports or 0, 'report', 'reports')} (@fig-prisma)."
         )
     since = " since then" if c.is_update else ""
     ref = "" if c.is_update else " (@fig-prisma)"
     if c.has_dbr_arm:
         removed = c.duplicates + c.excluded_automatic + c.excluded_other
         text = (
-            f"Databases and registers yielded {_n(c.dbr_identified)} "
-            f"{_records_word(c.dbr_identified)}{since}{ref}"
+            "Databases and registers yielded "
+            f"{_of(c.dbr_identified, 'record', 'records')}{since}{ref}"
         )
-        text += f"; {_n(removed)} were removed before screening" if removed else ""
+        text += f"; {_were(removed)} removed before screening" if removed else ""
         text += (
-            f", {_n(c.records_screened)} were screened and {_n(c.records_excluded)} excluded on "
-            f"title and abstract. Of {_n(c.dbr_sought_reports)} reports sought, "
-            f"{_n(c.dbr_notretrieved_reports)} could not be retrieved and {_n(c.dbr_assessed)} "
-            f"were assessed for eligibility; {_n(c.dbr_excluded_total)} were excluded"
+            f", {_were(c.records_screened)} screened and {_n(c.records_excluded)} excluded on "
+            "title and abstract. "
         )
-        text += f" ({_reasons(c.dbr_excluded)})." if c.dbr_excluded else "."
-        out.append(text)
+        out.append(
+            text
+            + _arm_sentence(
+                c.dbr_sought_reports,
+                c.dbr_notretrieved_reports,
+                c.dbr_assessed,
+                c.dbr_excluded,
+            )
+        )
         ref = ""
     if c.has_other_arm:
-        text = (
-            f"Other methods identified {_n(c.other_identified)} "
-            f"{_records_word(c.other_identified)}{since}{ref}. Of {_n(c.other_sought_reports)} "
-            f"reports sought, {_n(c.other_notretrieved_reports)} could not be retrieved and "
-            f"{_n(c.other_assessed)} were assessed for eligibility; "
-            f"{_n(c.other_excluded_total)} were excluded"
+        out.append(
+            f"Other methods identified {_of(c.other_identified, 'record', 'records')}"
+            f"{since}{ref}. "
+            + _arm_sentence(
+                c.other_sought_reports,
+                c.other_notretrieved_reports,
+                c.other_assessed,
+                c.other_excluded,
+            )
         )
-        text += f" ({_reasons(c.other_excluded)})." if c.other_excluded else "."
-        out.append(text)
     if not (c.has_dbr_arm or c.has_other_arm):
         out.append(f"No new records were identified{since}{ref}.")
     if c.is_update:
         out.append(
-            f"The update added {_n(c.new_studies)} new studies in {_n(c.new_reports)} reports, "
-            f"so the review includes {_n(c.total_studies)} studies in "
-            f"{_n(c.total_reports)} reports."
+            f"The update added {_of(c.new_studies, 'new study', 'new studies')} in "
+            f"{_of(c.new_reports, 'report', 'reports')}, so the review includes "
+            f"{_of(c.total_studies, 'study', 'studies')} in "
+            f"{_of(c.total_reports, 'report', 'reports')}."
         )
     else:
         out.append(
-            f"In all, {_n(c.total_studies)} studies, described in {_n(c.total_reports)} "
-            "reports, were included."
+            f"In all, {_of(c.total_studies, 'study', 'studies')}, described in "
+            f"{_of(c.total_reports, 'report', 'reports')}, were included."
         )
     return " ".join(out) + "\n"
 
@@ -244,7 +269,7 @@ def _domain_sentence(domain: str, v: Mapping[str, int]) -> str | None:
         return text + (f" ({_join(rest)})" if rest else "")
     label, pronoun = DOMAIN_PHRASES.get(domain, (domain.replace("_", " "), "it"))
     if benefit == n:
-        which = "the one study" if n == 1 else f"all {_n(n)} studies"
+        which = {1: "the one study", 2: "both studies"}.get(n, f"all {_n(n)} studies")
         return f"{label} improved in {which} that reported {pronoun}"
     rest = []
     if unclear:
@@ -308,7 +333,7 @@ def write_generated_text(
     values = read_yaml(variables, DataError) or {}
     texts = {
         "search_methods": search_methods_paragraph(ledger),
-        "study_selection": study_selection_paragraph(counts, version),
+        "study_selection": study_selection_paragraph(counts),
         "prisma_figure": flow_figure_markdown(counts, diagram, image, version),
         "effect_direction": effect_direction_paragraph(values.get("synthesis") or {}),  # type: ignore[union-attr]
     }
