@@ -93,10 +93,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         if not match or match.end() == pos:
             raise ConditionError(f"cannot read {text[pos:].strip()[:20]!r} (character {pos + 1})")
         kind = match.lastgroup or ""
-        value = match.group(kind)
+        value, start = match.group(kind), match.start(kind)
         if kind == "name" and value in _KEYWORDS:
             kind = "op" if value in ("and", "or", "not") else "bool"
-        out.append((kind, value, match.start(kind) + 1))
+        out.append((kind, value, start + 1))
         pos = match.end()
     return out
 
@@ -114,7 +114,8 @@ class _Parser:
     def take(self, value: str | None = None) -> tuple[str, str, int]:
         token = self.peek()
         if token is None:
-            raise ConditionError(f"the condition ends too early (expected {value or 'a value'})")
+            wanted = repr(value) if value else "a value"
+            raise ConditionError(f"the condition ends too early (expected {wanted})")
         if value is not None and token[1] != value:
             raise ConditionError(f"expected {value!r} at character {token[2]}, found {token[1]!r}")
         self.i += 1
@@ -482,6 +483,29 @@ def _find_divs(lines: Sequence[str], origins: Sequence[tuple[str, int]]) -> list
                 body = "\n".join(lines[start + 1 : i])
                 claims.append(Claim(file, line_no, condition, body, "div"))
     return claims
+
+
+def without_claims(lines: Sequence[str]) -> list[str]:
+    """``lines`` with every claim span's and div's text blanked (same line count).
+
+    For scanners that look for data-dependent prose outside checked claims.
+    """
+    masked = _mask_code(lines)
+    text = "\n".join(lines)
+    cut = list(text)
+    offset_text = "\n".join(masked)
+    for match in _SPAN_ATTRS.finditer(offset_text):
+        classes, _ = parse_attributes(match.group("attrs"))
+        start = _span_start(offset_text, match.start()) if CLAIM_CLASS in classes else None
+        if start is not None:
+            for i in range(start, match.end()):
+                if cut[i] != "\n":
+                    cut[i] = " "
+    out = "".join(cut).split("\n")
+    for claim in _find_divs(masked, [("", n) for n in range(1, len(lines) + 1)]):
+        for i in range(claim.line, claim.line + claim.text.count("\n") + 1):
+            out[i] = ""
+    return out
 
 
 def file_claims(root: Path, files: Iterable[str | Path]) -> tuple[list[Claim], list[Problem]]:
