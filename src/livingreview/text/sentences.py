@@ -115,9 +115,10 @@ def search_methods_paragraph(records: pd.DataFrame) -> str:
 
 
 def _reasons(excluded: Mapping[str, int]) -> str:
-    ordered = sorted(excluded.items(), key=lambda item: -item[1])  # stable: protocol order
+    """``label (n)`` per exclusion reason, most frequent first (ties in protocol order)."""
+    ordered = sorted(excluded.items(), key=lambda item: -item[1])
     return "; ".join(
-        f"{escape_inline(label[:1].lower() + label[1:])}, {_n(n)}" for label, n in ordered
+        f"{escape_inline(label[:1].lower() + label[1:])} ({_n(n)})" for label, n in ordered
     )
 
 
@@ -131,13 +132,32 @@ def _were(n: int) -> str:
 
 
 def _arm_sentence(sought: int, not_retrieved: int, assessed: int, excluded: Any) -> str:
-    """From reports sought to reports excluded, for one arm."""
-    total = sum(excluded.values())
+    """From reports sought to reports excluded, for one arm.
+
+    The PRISMA 2020 "reports excluded" box lists the reasons without a total, so
+    the sentence gives the reports excluded per reason and no total.
+    """
     text = (
         f"Of {_of(sought, 'report', 'reports')} sought, {_n(not_retrieved)} could not be "
-        f"retrieved and {_were(assessed)} assessed for eligibility; {_were(total)} excluded"
+        f"retrieved and {_were(assessed)} assessed for eligibility"
     )
-    return text + (f" ({_reasons(excluded)})." if total else ".")
+    if not sum(excluded.values()):
+        return text + "; 0 were excluded."
+    return text + f". Reasons for excluding reports (number of reports): {_reasons(excluded)}."
+
+
+def _other_kinds(c: Any) -> str:
+    """Which other methods found records: websites, organisations, citation searching."""
+    found = [
+        word
+        for word, n in zip(
+            OTHER_METHOD_WORDS.values(),
+            (c.website_results, c.organisation_results, c.citations_results),
+            strict=True,
+        )
+        if n
+    ]
+    return _join(found) or "none"
 
 
 def study_selection_paragraph(counts: Any) -> str:
@@ -179,7 +199,8 @@ def study_selection_paragraph(counts: Any) -> str:
         ref = ""
     if c.has_other_arm:
         out.append(
-            f"Other methods identified {_of(c.other_identified, 'record', 'records')}"
+            f"Other methods ({_other_kinds(c)}) identified "
+            f"{_of(c.other_identified, 'record', 'records')}"
             f"{since}{ref}. "
             + _arm_sentence(
                 c.other_sought_reports,
