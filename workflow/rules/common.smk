@@ -66,6 +66,7 @@ def get_generated_text():
             "search_methods",
             "study_selection",
             "prisma_figure",
+            "other_flow_figure",
             "effect_direction",
         )
     }

@@ -8,10 +8,12 @@ def main(snakemake):
     write_generated_text(
         records=snakemake.input.records,
         counts_json=snakemake.input.counts,
+        other_counts_json=snakemake.input.other_counts,
         previous_json=snakemake.input.previous,
         variables=snakemake.input.variables,
         diagram=snakemake.params.diagram,
         image=snakemake.params.image,
+        other_image=snakemake.params.other_image,
         outputs={name: getattr(snakemake.output, name) for name in GENERATED},
     )
 

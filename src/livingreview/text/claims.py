@@ -34,11 +34,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ReviewError
+from ..errors import Problem
 
 CLAIM_CLASS = "claim"
 CONDITION_ATTR = "when"
@@ -46,10 +46,6 @@ ON_FALSE = ("stop", "mark")
 """What a build does with a false claim: stop, or (in a draft build) mark it."""
 NEEDS_REVISION = "Needs revision"
 """The visible marker a false claim carries in a draft build with ``on_false: mark``."""
-
-
-class ClaimError(ReviewError):
-    """A checked claim is false, or its condition cannot be evaluated."""
 
 
 class ConditionError(ValueError):
@@ -555,23 +551,23 @@ def judge(claims: Iterable[Claim], variables: Mapping[str, Any]) -> list[Verdict
 
 
 def verdict_problem(verdict: Verdict) -> Problem:
-    """A report line for a claim that is false or cannot be evaluated."""
+    """A report line for a claim that is false or cannot be evaluated: file, line, the
+    claim's text, its condition and the values now (never shortened)."""
     claim = verdict.claim
     if verdict.holds is None:
         return Problem(
             claim.file,
-            f"the condition of a checked claim cannot be evaluated: {verdict.error}",
+            f"the condition of a checked claim cannot be evaluated: {verdict.error}; "
+            f"condition: {claim.condition}",
             row=claim.line,
-            found=claim.condition,
             fix="correct the condition (variable names are the keys of _variables.yml)",
         )
-    values = f" (now: {verdict.values})" if verdict.values else ""
+    values = f"; values now: {verdict.values}" if verdict.values else ""
     return Problem(
         claim.file,
-        f"claim no longer holds: \u201c{claim.excerpt()}\u201d",
+        f"claim no longer holds: \u201c{claim.excerpt()}\u201d; condition: {claim.condition}"
+        + values,
         row=claim.line,
-        found=claim.condition,
-        expected=f"the condition to hold{values}",
         fix="revise the sentence to say what the data now show, then update its condition",
     )
 
@@ -621,16 +617,3 @@ def changed_claims(
         for a, b in zip(old, new, strict=True)
         if a.holds != b.holds
     ]
-
-
-@dataclass
-class ClaimReport:
-    """All claims of a book judged at once (for ``check`` and the build)."""
-
-    verdicts: list[Verdict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def false(self) -> list[Verdict]:
-        """Claims whose condition is false now."""
-        return [v for v in self.verdicts if v.holds is False]

@@ -97,9 +97,8 @@ def search_methods_paragraph(records: pd.DataFrame) -> str:
         parts.append(f"Trial registers were searched: {_join(registers)}.")
     if not databases and not registers:
         parts.append(
-            f"No bibliographic database or trial register was searched, so all "
-            f"{_n(len(records))} records appear under identification via other methods in "
-            "the flow diagram."
+            "No bibliographic database or trial register was searched, so all "
+            f"{_n(len(records))} records were identified through other methods."
         )
     if other:
         kinds = [
@@ -266,6 +265,24 @@ def flow_figure_markdown(
     return f'![{caption}]({image}){{#fig-prisma fig-alt="{alt}"}}\n'
 
 
+def other_flow_figure_markdown(
+    counts: Any, cited_counts: Any, diagram: str, image: str, previous_version: str | None = None
+) -> str:
+    """The diagram the Results chapter does not cite (``diagram`` names it), for the version
+    history; empty when the review is not an update (both diagrams are then the same)."""
+    if not (counts.is_update or cited_counts.is_update):
+        return ""
+    ident = f"fig-prisma-{diagram}"
+    lead = {
+        "update": f"For comparison, @{ident} shows the same review as an update, in the "
+        "PRISMA 2020 template for updated reviews.",
+        "cumulative": f"For comparison, @{ident} counts every record of every version together.",
+    }[diagram]
+    caption = flow_caption(counts, diagram, previous_version)
+    alt = f"PRISMA 2020 flow diagram for {_join(_arms(counts))}."
+    return f'{lead}\n\n![{caption}]({image}){{#{ident} fig-alt="{alt}"}}\n'
+
+
 # --------------------------------------------------------------------------- #
 # Direction of effect
 # --------------------------------------------------------------------------- #
@@ -321,24 +338,33 @@ def effect_direction_paragraph(synthesis: Mapping[str, Any]) -> str:
 # The workflow adapter
 # --------------------------------------------------------------------------- #
 
-GENERATED = ("search_methods", "study_selection", "prisma_figure", "effect_direction")
+GENERATED = (
+    "search_methods",
+    "study_selection",
+    "prisma_figure",
+    "other_flow_figure",
+    "effect_direction",
+)
 
 
 def write_generated_text(
     *,
     records: str | Path,
     counts_json: str | Path,
+    other_counts_json: str | Path,
     previous_json: str | Path,
     variables: str | Path,
     diagram: str,
     image: str,
+    other_image: str,
     outputs: Mapping[str, str | Path],
 ) -> dict[str, str]:
     """Write every generated sentence file (``outputs``: name in :data:`GENERATED` -> path).
 
     ``counts_json`` holds the counts of the flow diagram the Results chapter cites,
     ``diagram`` says which one it is (``cumulative`` or ``update``) and ``image``
-    is its path as the including chapter writes it.
+    is its path as the including chapter writes it; ``other_counts_json`` and
+    ``other_image`` are the other diagram's, shown in the version history.
     """
     from ..prisma.counts import read_counts
 
@@ -351,11 +377,16 @@ def write_generated_text(
     previous = json.loads(read_text(previous_json))
     version = previous.get("version") if isinstance(previous, dict) else None
     counts = read_counts(counts_json)
+    other = read_counts(other_counts_json)
+    other_diagram = DIAGRAMS[1 - DIAGRAMS.index(diagram)]
     values = read_yaml(variables, DataError) or {}
     texts = {
         "search_methods": search_methods_paragraph(ledger),
         "study_selection": study_selection_paragraph(counts),
         "prisma_figure": flow_figure_markdown(counts, diagram, image, version),
+        "other_flow_figure": other_flow_figure_markdown(
+            other, counts, other_diagram, other_image, version
+        ),
         "effect_direction": effect_direction_paragraph(values.get("synthesis") or {}),  # type: ignore[union-attr]
     }
     for name, path in outputs.items():
