@@ -14,15 +14,18 @@ numbers the diagram shows, in all three formats. SYNTHETIC DATA only.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from livingreview.cli import main
 from livingreview.errors import ReleaseError
-from livingreview.living.make_release import ReleaseCheck, make_release
+from livingreview.living.make_release import make_release
 from livingreview.render import check_manuscript_findings
 
 from .fixture_review import make_fixture_review, rob_row
@@ -192,23 +195,19 @@ def update(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "every study": _line_of(chapter, "Anxiety improved in every study"),
         "one control": _line_of(chapter, "Apart from one trial"),
     }
-    messages: list[str] = []
-    dry = make_release(
-        project,
-        version="2.0",
-        release_date="2027-04-01",
-        note="Synthetic update.",
-        check_only=True,
-        progress=messages.append,
-    )
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(
+            ["--project", str(project), "release", "--check", "--version", "2.0",
+             "--date", "2027-04-01", "--note", "Synthetic update."]
+        )  # fmt: skip
     with pytest.raises(ReleaseError) as refused:
         make_release(project, version="2.0", release_date="2027-04-01", note="Synthetic update.")
     releases_after_refusal = sorted(p.name for p in (project / "releases").iterdir())
     return {
         "project": project,
         "stale": stale,
-        "dry": dry,
-        "messages": messages,
+        "dry": (status, out.getvalue(), err.getvalue()),
         "refused": str(refused.value),
         "releases_after_refusal": releases_after_refusal,
     }
@@ -224,14 +223,14 @@ def test_release_is_refused_listing_each_stale_claim(update: dict) -> None:
 
 
 def test_dry_run_lists_the_changed_claims_and_writes_nothing(update: dict) -> None:
-    dry = update["dry"]
-    assert isinstance(dry, ReleaseCheck)
-    assert dry.previous == "1.0" and dry.claims == 3
-    assert sorted(c.claim.line for c in dry.changed) == sorted(update["stale"].values())
-    assert all(c.before is True and c.after is False for c in dry.changed)
-    summary = "\n".join(update["messages"])
-    assert "Claims whose truth changed since version 1.0 (3; re-read these sentences)" in summary
-    assert f"{CHAPTER_FILE}:{update['stale']['every study']}:" in summary
+    status, out, err = update["dry"]
+    assert status == 1
+    assert "dry run: nothing was written; version 2.0 would be refused (3 claim(s))" in out
+    assert "3 checked claim(s) in the chapters." in err
+    assert "Claims whose truth changed since version 1.0 (3; re-read these sentences):" in err
+    for line in update["stale"].values():
+        assert re.search(rf"{CHAPTER_FILE}:{line}: .* was true, is now false", err), line
+    assert update["releases_after_refusal"] == ["1.0"]
 
 
 def test_check_and_draft_build_report_or_mark_the_stale_claims(update: dict, tmp_path) -> None:
