@@ -25,7 +25,7 @@ import yaml
 
 from livingreview.cli import main
 from livingreview.errors import ReleaseError
-from livingreview.living.make_release import make_release
+from livingreview.living.make_release import make_release, rebuild_project
 from livingreview.render import check_manuscript_findings
 
 from .fixture_review import make_fixture_review, rob_row
@@ -257,9 +257,17 @@ def test_check_and_draft_build_report_or_mark_the_stale_claims(update: dict, tmp
 def revised(update: dict) -> Path:
     project = update["project"]
     _write_chapter(project, REVISED)
-    make_release(project, version="2.0", release_date="2027-04-01", note="Synthetic update.")
-    result = snakemake(project)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    steps: list[str] = []
+    make_release(
+        project,
+        version="2.0",
+        release_date="2027-04-01",
+        note="Synthetic update.",
+        progress=steps.append,
+    )
+    rebuild_project(project, progress=steps.append)  # what `livingreview release` runs next
+    assert steps[-2:] == ["writing releases/2.0/", "rebuilding _book/ with the new version"]
+    assert "Claims whose truth changed since version 1.0 (2; re-read" in "\n".join(steps)
     return project
 
 
