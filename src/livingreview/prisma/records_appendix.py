@@ -207,7 +207,12 @@ def records_page_markdown(
     """
     titles, flows_to = _titles(counts), _flows_to(counts)
     exits = _exits(flow) if flow is not None else {}
-    out = [f"# {PAGE_TITLE} {{#{PAGE_ID}}}", "", _introduction(flow, counts_source), ""]
+    out = [
+        f"# {PAGE_TITLE} {{#{PAGE_ID}}}",
+        "",
+        _introduction(flow, counts_source, counts.is_update),
+        "",
+    ]
     for box in drawn_boxes(counts):
         if box in NO_RECORDS_LINK:
             continue
@@ -242,7 +247,7 @@ def records_page_markdown(
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _introduction(flow: FlowRecords | None, counts_source: str | None) -> str:
+def _introduction(flow: FlowRecords | None, counts_source: str | None, update: bool) -> str:
     if flow is None:
         source = escape_markdown(counts_source or "a PRISMA2020 template")
         return (
@@ -251,9 +256,14 @@ def _introduction(flow: FlowRecords | None, counts_source: str | None) -> str:
         )
     return (
         "On the website, each box of the PRISMA flow diagram links to its section below. "
-        "Every record of "
-        "the screening ledger appears once, in the box where it left the flow; boxes that "
-        "records pass through link to the boxes their records went on to."
+        + (
+            "The previous version's included reports are listed in its box, and every record "
+            "found since then appears once, in the box where it left the flow"
+            if update
+            else "Every record of the screening ledger appears once, in the box where it left "
+            "the flow"
+        )
+        + "; boxes that records pass through link to the boxes their records went on to."
     )
 
 
