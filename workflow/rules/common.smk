@@ -6,9 +6,15 @@ from pathlib import Path
 
 from livingreview.config import validate_config
 from livingreview.paths import book_resources
-from livingreview.workflow import code_version, reproducible_environment
+from livingreview.workflow import code_version, or_exit, reproducible_environment
 
-validate_config(config)
+
+def get_config_source():
+    """Where the settings came from, named in messages: the file, and --config if given."""
+    return "config/config.yaml with --config" if _overrides else "config/config.yaml"
+
+
+or_exit(validate_config, config, get_config_source())
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment(workflow.basedir))
 

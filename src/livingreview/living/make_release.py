@@ -333,7 +333,7 @@ def make_release(
     from ..config import load_config
 
     root = Path(project).resolve()
-    config = load_config(root / "config" / "config.yaml")
+    config = load_config(root / "config" / "config.yaml", root)
     paths = {k: root / v for k, v in config["data"].items()}
     progress("checking the data files")
     data = load_configured_data(root)
