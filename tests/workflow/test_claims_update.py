@@ -107,7 +107,7 @@ def _append_csv(path: Path, rows: list[dict[str, str]]) -> None:
 def _database_search(project: Path) -> None:
     """Two synthetic controlled PTSD trials from MEDLINE and Embase; E shows no benefit."""
     data = project / "data"
-    common = {"source_type": "database", "search_date": "2027-03-01", "year": "2026"}
+    common = {"source_type": "database", "search_date": "2026-03-01", "year": "2026"}
     included = {"screening": "include", "retrieval": "retrieved", "eligibility": "include"}
     _append_csv(
         data / "records.csv",
@@ -188,7 +188,7 @@ def update(tmp_path_factory: pytest.TempPathFactory) -> dict:
     project = make_fixture_review(tmp_path_factory.mktemp("claims"))
     _configure(project, prisma={"results_diagram": "update"})
     chapter = _write_chapter(project, BEFORE)
-    make_release(project, version="1.0", release_date="2027-01-15", note="Synthetic first.")
+    make_release(project, version="1.0", release_date="2026-01-15", note="Synthetic first.")
     _database_search(project)
     stale = {
         "no database": _line_of(chapter, '.claim when="cumulative.records'),
@@ -199,10 +199,10 @@ def update(tmp_path_factory: pytest.TempPathFactory) -> dict:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         status = main(
             ["--project", str(project), "release", "--check", "--version", "2.0",
-             "--date", "2027-04-01", "--note", "Synthetic update."]
+             "--date", "2026-04-01", "--note", "Synthetic update."]
         )  # fmt: skip
     with pytest.raises(ReleaseError) as refused:
-        make_release(project, version="2.0", release_date="2027-04-01", note="Synthetic update.")
+        make_release(project, version="2.0", release_date="2026-04-01", note="Synthetic update.")
     releases_after_refusal = sorted(p.name for p in (project / "releases").iterdir())
     return {
         "project": project,
@@ -261,7 +261,7 @@ def revised(update: dict) -> Path:
     make_release(
         project,
         version="2.0",
-        release_date="2027-04-01",
+        release_date="2026-04-01",
         note="Synthetic update.",
         progress=steps.append,
     )
@@ -274,8 +274,8 @@ def revised(update: dict) -> Path:
 def test_generated_sentences_after_the_revision(revised: Path) -> None:
     text = {p.stem: p.read_text() for p in (revised / "results" / "text").glob("*.md")}
     assert text["search_methods"] == (
-        "Bibliographic databases were searched: MEDLINE (2027-03-01; 2 records) and Embase "
-        "(2027-03-01; 2 records). Other methods (citation searching): Synthetic citation "
+        "Bibliographic databases were searched: MEDLINE (2026-03-01; 2 records) and Embase "
+        "(2026-03-01; 2 records). Other methods (citation searching): Synthetic citation "
         "search (2024-01-01; 6 records).\n"
     )
     assert text["study_selection"] == (
