@@ -198,10 +198,11 @@ class ReleaseBuild:
             check=False,
         )
         if proc.returncode != 0:
+            reasons = _build_errors(proc.stdout + proc.stderr)
             raise ReleaseError.single(
                 "snakemake",
-                "the build of the release failed, so nothing was released",
-                found=(proc.stdout + proc.stderr)[-3000:],
+                "the build of the release failed, so nothing was released"
+                + (":\n" + reasons if reasons else ""),
                 fix="run `snakemake` and fix what it reports, then release again",
             )
         missing = [w for w in wanted if not (self.copy / w).is_file()]
@@ -213,6 +214,26 @@ class ReleaseBuild:
                 fix="set render.formats to [html, docx, pdf] in config/config.yaml",
             )
         return {Path(w).name: (self.copy / w).read_bytes() for w in wanted}
+
+
+def _build_errors(output: str, limit: int = 20) -> str:
+    """The project's own error messages in a failed build's output (each rule logs
+    ``ERROR <rule> failed:``, a summary line and ``  - `` problem lines), so the user
+    sees why without opening the temporary copy; else the output's last lines."""
+    lines: list[str] = []
+    state = 0  # 0 outside a message, 1 expecting its summary, 2 in its problem list
+    for line in output.splitlines():
+        if line.startswith("ERROR "):
+            state = 1
+        elif state == 1:
+            state = 2
+        elif state == 2 and not line.startswith("  - "):
+            state = 0
+        if state and line not in lines:
+            lines.append(line)
+    if not lines:
+        lines = [line for line in output.splitlines() if line.strip()][-5:]
+    return "\n".join(f"    {line}" for line in lines[:limit])
 
 
 def _epoch(release_date: str) -> str:
