@@ -428,9 +428,9 @@ CASES = [
     ),
     # PRISMA
     pytest.param(
-        ledger(HEADER + "R001,citation_search,C,2026-11-01,T,2017,,include,retrieved,include,,,\n"),
-        "records.csv", 2, "study_id", r"required value is empty",
-        id="prisma-included-without-study",
+        ledger(HEADER + "R001,database,C,2026-11-01,T,2017,,,retrieved,include,,S1,k1\n"),
+        "records.csv", 2, "screening", r"has no screening decision",
+        id="prisma-included-without-screening",
     ),
     pytest.param(
         ledger(

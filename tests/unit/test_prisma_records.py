@@ -340,4 +340,4 @@ def test_records_awaiting_a_decision_are_listed_apart() -> None:
     assert "## Awaiting a decision {#box-awaiting .unnumbered}" in page
     awaiting_part = page.split("Awaiting a decision", 1)[1]
     assert "Synthetic not yet screened" in awaiting_part
-    assert "Awaiting the screening decision" in awaiting_part
+    assert "Awaiting title/abstract screening" in awaiting_part

@@ -83,6 +83,12 @@ def get_claims_on_false():
     return config.get("claims", {}).get("on_false", "stop")
 
 
+def get_decision_log():
+    """The reviewers' decision log ([] until a sheet has been applied)."""
+    path = Path("screening/decisions.csv")
+    return [str(path)] if path.exists() else []
+
+
 def get_code_version(*modules):
     """Hash of the package modules a rule runs, passed as a param so that a change
     in the package (not only in the rule's script) reruns the rule."""

@@ -277,7 +277,7 @@ def _refuse_undecided_records(data: ReviewData, records_file: str) -> None:
                     records_file,
                     f"record {plain['record_id']} still awaits its {stage} decision",
                     row=row.get("_line"),
-                    column=stage,
+                    column={"linking": "study_id"}.get(stage, stage),
                     fix="decide it (livingreview screening-sheet, then apply-screening) "
                     "before releasing",
                 )
