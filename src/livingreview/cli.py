@@ -45,10 +45,25 @@ def _status(args: argparse.Namespace) -> int:
     return 0 if status.complete else 1
 
 
-def _check(args: argparse.Namespace) -> int:
-    from .render import check_manuscript
+def _claims_on_false(root: Path) -> str:
+    """``claims.on_false`` of config/config.yaml (``stop`` when there is no config)."""
+    from .config import load_config
 
-    problems = check_manuscript(Path(args.project), quarto_compatible=args.quarto_compatible)
+    path = root / "config" / "config.yaml"
+    if not path.exists():
+        return "stop"
+    return str((load_config(path).get("claims") or {}).get("on_false", "stop"))
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .render import check_manuscript_findings
+
+    root = Path(args.project)
+    problems, warnings = check_manuscript_findings(
+        root, _claims_on_false(root), quarto_compatible=args.quarto_compatible
+    )
+    for warning in warnings:
+        print(f"needs revision (marked in this draft): {warning}", file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -61,8 +76,13 @@ def _check(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     from .render import render_book
 
+    root = Path(args.project)
     manifest = render_book(
-        Path(args.project), backend=args.backend, formats=args.formats, lenient=args.lenient
+        root,
+        backend=args.backend,
+        formats=args.formats,
+        lenient=args.lenient,
+        on_false_claim=_claims_on_false(root),
     )
     print(f"rendered {len(manifest)} files into {Path(args.project) / '_book'}")
     return 0
@@ -128,6 +148,10 @@ def _apply_screening(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _import_decisions(args: argparse.Namespace) -> int:
     from .ledger.decision_exports import decisions_to_sheets
 
@@ -167,22 +191,40 @@ def _conflicts(args: argparse.Namespace) -> int:
 
 
 def _release(args: argparse.Namespace) -> int:
-    from .living.make_release import make_release
+    from .living.make_release import make_release, rebuild_project
     from .living.releases import Scope, parse_assignment
 
     scope = Scope(args.cutoff, tuple(parse_assignment(a) for a in args.assign))
-    folder = make_release(
+    result = make_release(
         Path(args.project),
         version=args.version,
         release_date=args.date,
         note=args.note,
         scope=scope,
+        check_only=args.check,
+        progress=_say,
     )
-    print(f"released version {args.version} into {folder}")
+    if args.check:
+        problems = len(result.false)  # type: ignore[union-attr]
+        print(
+            f"dry run: nothing was written; version {args.version} "
+            + ("can be released" if not problems else f"would be refused ({problems} claim(s))")
+        )
+        return 1 if problems else 0
+    if not args.no_rebuild:
+        rebuild_project(args.project, progress=_say)
+    rel = Path(result).relative_to(Path(args.project).resolve())  # type: ignore[arg-type]
     print(
-        "next: commit the release folder (git add releases/ && git commit), rebuild the "
-        "website with `snakemake`, and publish it; start the next update with "
-        "`livingreview import-search` and check progress with `livingreview status`"
+        f"released version {args.version} into {rel}/\n"
+        "Next steps:\n"
+        f"  1. Look at {rel}/review.pdf and {rel}/review.docx"
+        + ("" if args.no_rebuild else " and the website in _book/")
+        + ".\n"
+        "  2. Re-read every claim listed above as changed since the previous release.\n"
+        f'  3. Commit the release: git add {rel} && git commit -m "Release {args.version}"\n'
+        "  4. Push to publish the website (it lists every release).\n"
+        "  5. Start the next update with `livingreview import-search`; "
+        "`livingreview status` shows progress."
     )
     return 0
 
@@ -353,6 +395,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ID=in|out: REASON",
         help="place a record whose date cannot be compared with the cut-off (repeatable)",
+    )
+    release.add_argument(
+        "--check",
+        action="store_true",
+        help="dry run: list the claims whose truth changed and any that fail; write nothing",
+    )
+    release.add_argument(
+        "--no-rebuild", action="store_true", help="do not rebuild _book/ after the release"
     )
     release.set_defaults(func=_release)
     return parser

@@ -305,3 +305,20 @@ def test_assignment_syntax() -> None:
     )
     with pytest.raises(ReleaseError, match="RECORD_ID=in: reason"):
         parse_assignment("R11=maybe")
+
+
+def test_a_failed_release_build_shows_the_project_errors() -> None:
+    from livingreview.living.make_release import _build_errors
+
+    output = (
+        "Select jobs to execute...\nERROR describe_previous_release failed:\n"
+        "data/records.csv is not valid: 1 problem(s)\n"
+        "  - data/records.csv:8 [search_date]: is later than today\n"
+        "[Mon Nov 30 12:57:47 2026]\nFinished jobid: 7\n"
+    )
+    assert _build_errors(output).splitlines() == [
+        "    ERROR describe_previous_release failed:",
+        "    data/records.csv is not valid: 1 problem(s)",
+        "      - data/records.csv:8 [search_date]: is later than today",
+    ]
+    assert _build_errors("a\nb\nlast words\n").splitlines()[-1] == "    last words"

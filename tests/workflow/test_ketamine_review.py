@@ -153,3 +153,23 @@ def test_no_count_the_data_hold_is_typed_by_hand(review: Path) -> None:
 
 def test_typed_count_is_detected() -> None:
     assert prose_numbers("We found 30 records {{< var x >}} [@glue2017] (2R,6R)-HNK") == ["30"]
+
+
+def test_paragraph_citing_the_flow_diagram_quotes_only_its_numbers(review: Path) -> None:
+    """The shipped 2.0 once cited Figure 3.1 for 30/29/21 while the figure showed 5/5/4."""
+    from .test_claims_update import assert_citing_paragraphs_match_diagram
+
+    assert assert_citing_paragraphs_match_diagram(
+        review, "manuscript/03-results.html", "Figure 3.1"
+    )
+
+
+def test_checked_claims_hold_and_render_as_plain_text(review: Path) -> None:
+    """Every claim holds with the shipped data, and no reader sees a claim's condition."""
+    from livingreview.render import check_manuscript_findings
+
+    problems, warnings = check_manuscript_findings(review)
+    assert problems == [] and warnings == []
+    for page in (review / "_book").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'class="claim' not in html and "data-when" not in html, page.name

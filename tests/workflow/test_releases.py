@@ -137,7 +137,8 @@ def test_prisma_previous_new_total_arithmetic(released: Path) -> None:
     assert (counts["previous_studies"], counts["new_studies"], counts["total_studies"]) == (2, 1, 3)
     assert (counts["previous_reports"], counts["new_reports"], counts["total_reports"]) == (3, 1, 4)
     assert counts["citations_results"] == 1  # only R7 is new in version 2.0
-    svg = (released / "results" / "figures" / "prisma_flow.svg").read_text()
+    # the updated-review diagram (Results cites the cumulative one by default)
+    svg = (released / "results" / "figures" / "prisma_flow_update.svg").read_text()
     assert "Studies included in previous version of review (n = 2)" in svg
 
 

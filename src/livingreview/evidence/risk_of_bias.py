@@ -225,8 +225,26 @@ def judgement_shares(rows: pd.DataFrame, tool: Tool, column: str) -> dict[str, f
 
 
 def rob_variables(rob: pd.DataFrame) -> dict[str, Any]:
-    """Counts for the prose: studies assessed per tool and per overall judgement."""
-    out: dict[str, Any] = {"assessed": len(rob)}
+    """Counts for the prose: studies assessed per tool and per overall judgement, and
+    ``weight`` / ``weight_highest`` (participants in the assessed results, all and those
+    at the highest level of risk of their tool: High for RoB 2, Critical for ROBINS-I)."""
+    weights = pd.to_numeric(rob.get("weight"), errors="coerce").fillna(0) if len(rob) else None
+    highest = [
+        (name, [lv for lv in tool.levels if lv != NO_INFORMATION][-1])
+        for name, tool in TOOLS.items()
+    ]
+    at_highest = (
+        pd.concat([(rob["tool"] == n) & (rob["overall"] == lv) for n, lv in highest], axis=1).any(
+            axis=1
+        )
+        if len(rob)
+        else None
+    )
+    out: dict[str, Any] = {
+        "assessed": len(rob),
+        "weight": int(weights.sum()) if weights is not None else 0,
+        "weight_highest": int(weights[at_highest].sum()) if weights is not None else 0,
+    }
     for name, tool in TOOLS.items():
         rows = rob[rob["tool"] == name]
         key = name.lower().replace(" ", "").replace("-", "_")

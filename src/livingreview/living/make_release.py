@@ -9,8 +9,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import yaml
 from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
+from ..text.claims import ClaimChange
 from .releases import (
     ARTIFACTS,
     COPY_IGNORE,
@@ -198,10 +199,11 @@ class ReleaseBuild:
             check=False,
         )
         if proc.returncode != 0:
+            reasons = _build_errors(proc.stdout + proc.stderr)
             raise ReleaseError.single(
                 "snakemake",
-                "the build of the release failed, so nothing was released",
-                found=(proc.stdout + proc.stderr)[-3000:],
+                "the build of the release failed, so nothing was released"
+                + (":\n" + reasons if reasons else ""),
                 fix="run `snakemake` and fix what it reports, then release again",
             )
         missing = [w for w in wanted if not (self.copy / w).is_file()]
@@ -213,6 +215,26 @@ class ReleaseBuild:
                 fix="set render.formats to [html, docx, pdf] in config/config.yaml",
             )
         return {Path(w).name: (self.copy / w).read_bytes() for w in wanted}
+
+
+def _build_errors(output: str, limit: int = 20) -> str:
+    """The project's own error messages in a failed build's output (each rule logs
+    ``ERROR <rule> failed:``, a summary line and ``  - `` problem lines), so the user
+    sees why without opening the temporary copy; else the output's last lines."""
+    lines: list[str] = []
+    state = 0  # 0 outside a message, 1 expecting its summary, 2 in its problem list
+    for line in output.splitlines():
+        if line.startswith("ERROR "):
+            state = 1
+        elif state == 1:
+            state = 2
+        elif state == 2 and not line.startswith("  - "):
+            state = 0
+        if state and line not in lines:
+            lines.append(line)
+    if not lines:
+        lines = [line for line in output.splitlines() if line.strip()][-5:]
+    return "\n".join(f"    {line}" for line in lines[:limit])
 
 
 def _epoch(release_date: str) -> str:
@@ -264,6 +286,45 @@ def _refuse_undecided_records(data: ReviewData, records_file: str) -> None:
     raise_if_any(problems, ReleaseError, "cannot release while records await a decision")
 
 
+@dataclass(frozen=True)
+class ReleaseCheck:
+    """What a release would freeze: its numbers and how its checked claims fare.
+
+    ``changed`` lists every claim whose truth value differs from the previous
+    release (authors re-read exactly those sentences); ``false`` the claims that
+    do not hold with this release's numbers (the release is refused while any
+    does). ``previous`` is the version compared with (None for a first release).
+    """
+
+    version: str
+    previous: str | None
+    claims: int
+    changed: tuple[ClaimChange, ...]
+    false: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        """The list a user reads before freezing (and with ``--check``)."""
+        lines = [f"{self.claims} checked claim(s) in the chapters."]
+        if self.previous is None:
+            lines.append("No previous release to compare the claims with.")
+        elif self.changed:
+            lines.append(
+                f"Claims whose truth changed since version {self.previous} "
+                f"({len(self.changed)}; re-read these sentences):"
+            )
+            lines += [f"  - {change}" for change in self.changed]
+        else:
+            lines.append(f"No claim changed its truth since version {self.previous}.")
+        if self.false:
+            lines.append(f"Claims that do not hold for version {self.version} ({len(self.false)}):")
+            lines += [f"  - {problem}" for problem in self.false]
+        return "\n".join(lines)
+
+
+def _quiet(message: str) -> None:
+    """Default progress reporter: say nothing."""
+
+
 def make_release(
     project: str | Path,
     *,
@@ -272,7 +333,9 @@ def make_release(
     note: str,
     scope: Scope = Scope(),  # noqa: B008 (Scope is a frozen dataclass)
     builder: type[ReleaseBuild] = ReleaseBuild,
-) -> Path:
+    check_only: bool = False,
+    progress: Callable[[str], None] = _quiet,
+) -> Path | ReleaseCheck:
     """Freeze the evidence state as ``releases/<version>/`` and return that folder.
 
     Each step stops the release with a :class:`ReleaseError` or
@@ -280,15 +343,21 @@ def make_release(
     pass :func:`livingreview.evidence.load_review_data`; the version is new and
     later than every release; the scope resolves every record; the review builds
     (``snakemake`` in a temporary copy with the scoped data and the new snapshot:
-    first ``_variables.yml``, whose numbers the snapshot keeps, then everything)
-    and the build carries the snapshot's numbers and version. Then the snapshot,
-    the PDF and the DOCX appear together (one rename).
+    first ``_variables.yml``, whose numbers the snapshot keeps); every checked
+    claim of the chapters holds with those numbers (the claims whose truth
+    changed since the previous release are reported through ``progress``);
+    everything builds and carries the snapshot's numbers and version. Then the
+    snapshot, the PDF and the DOCX appear together (one rename).
+
+    With ``check_only`` (``livingreview release --check``) it stops after the
+    claims, writes nothing and returns the :class:`ReleaseCheck`.
     """
     from ..config import load_config
 
     root = Path(project).resolve()
     config = load_config(root / "config" / "config.yaml", root)
     paths = {k: root / v for k, v in config["data"].items()}
+    progress("checking the data files")
     data = load_configured_data(root)
     _refuse_undecided_records(data, config["data"]["records"])
     releases = load_releases(find_snapshots(root))
@@ -310,18 +379,72 @@ def make_release(
     draft = replace(draft, inputs=digests)
     snapshot_rel = f"{RELEASES_DIR}/{version}/{SNAPSHOT}"
     with builder(root, _epoch(release_date)) as build:
+        progress(f"computing the numbers of version {version} (in a temporary copy)")
         build.overlay({**overlay, snapshot_rel: _snapshot_text(draft).encode()})
         numbers = build.run(["_variables.yml"], targets=["_variables.yml"])["_variables.yml"]
-        final = with_numbers(draft, yaml.safe_load(numbers.decode("utf-8")) or {})
+        variables = yaml.safe_load(numbers.decode("utf-8")) or {}
+        progress("checking the claims in the chapters")
+        check = check_claims_for_release(build.copy, version, variables, releases)
+        progress(check.summary())
+        if check_only:
+            return check
+        if check.false:
+            raise ReleaseError(
+                list(check.false),
+                summary=f"cannot release {version}: {len(check.false)} checked claim(s) no "
+                "longer hold; revise each sentence and its condition, then release again",
+            )
+        final = with_numbers(draft, variables)
         snapshot = _snapshot_text(final)
         build.overlay({snapshot_rel: snapshot.encode()})
+        progress("building the website, PDF and DOCX of the release")
         built = build.run([*(f"_book/{name}" for name in ARTIFACTS), "_variables.yml"])
     _check_build_numbers(built["_variables.yml"], final)
     if releases:  # the text of this version against the previous one, as Word revisions
         previous = root / RELEASES_DIR / releases[-1].version / "review.docx"
         if previous.is_file():
             built[CHANGES] = release_changes_docx(previous, built["review.docx"], final)
+    progress(f"writing {RELEASES_DIR}/{version}/")
     return _write_release_folder(root / RELEASES_DIR, version, snapshot, built)
+
+
+def check_claims_for_release(
+    root: Path, version: str, variables: Mapping[str, Any], releases: Sequence[Release]
+) -> ReleaseCheck:
+    """Judge the chapters' checked claims with the release's numbers and the previous ones."""
+    from ..render.project import load_book
+    from ..text.claims import changed_claims, claim_problems, file_claims, judge
+
+    claims, problems = file_claims(root, load_book(root).files)
+    false = problems + claim_problems(judge(claims, variables))
+    previous = releases[-1] if releases else None
+    changed = changed_claims(claims, previous.variables, variables) if previous else []
+    return ReleaseCheck(
+        version=version,
+        previous=previous.version if previous else None,
+        claims=len(claims),
+        changed=tuple(changed),
+        false=tuple(false),
+    )
+
+
+def rebuild_project(project: str | Path, progress: Callable[[str], None] = _quiet) -> None:
+    """Run ``snakemake`` in the project so ``_book/`` shows the version just released."""
+    progress("rebuilding _book/ with the new version")
+    proc = subprocess.run(
+        [sys.executable, "-m", "snakemake"],
+        cwd=Path(project),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise ReleaseError.single(
+            "snakemake",
+            "the release was written, but rebuilding _book/ failed",
+            found=(proc.stdout + proc.stderr)[-3000:],
+            fix="run `snakemake` and fix what it reports; the release folder is complete",
+        )
 
 
 def _snapshot_text(release: Release) -> str:

@@ -33,6 +33,8 @@ from ..markdown import escape_markdown
 from ..validation import load_table
 from .counts import (
     FlowRecords,
+    counts_to_json,
+    derive_counts,
     derive_counts_from_files,
     flow_records,
     read_counts,
@@ -206,7 +208,12 @@ def records_page_markdown(
     """
     titles, flows_to = _titles(counts), _flows_to(counts)
     exits = _exits(flow) if flow is not None else {}
-    out = [f"# {PAGE_TITLE} {{#{PAGE_ID}}}", "", _introduction(flow, counts_source), ""]
+    out = [
+        f"# {PAGE_TITLE} {{#{PAGE_ID}}}",
+        "",
+        _introduction(flow, counts_source, counts.is_update),
+        "",
+    ]
     for box in drawn_boxes(counts):
         if box in NO_RECORDS_LINK:
             continue
@@ -241,7 +248,7 @@ def records_page_markdown(
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _introduction(flow: FlowRecords | None, counts_source: str | None) -> str:
+def _introduction(flow: FlowRecords | None, counts_source: str | None, update: bool) -> str:
     if flow is None:
         source = escape_markdown(counts_source or "a PRISMA2020 template")
         return (
@@ -250,9 +257,14 @@ def _introduction(flow: FlowRecords | None, counts_source: str | None) -> str:
         )
     return (
         "On the website, each box of the PRISMA flow diagram links to its section below. "
-        "Every record of "
-        "the screening ledger appears once, in the box where it left the flow; boxes that "
-        "records pass through link to the boxes their records went on to."
+        + (
+            "The previous version's included reports are listed in its box, and every record "
+            "found since then appears once, in the box where it left the flow"
+            if update
+            else "Every record of the screening ledger appears once, in the box where it left "
+            "the flow"
+        )
+        + "; boxes that records pass through link to the boxes their records went on to."
     )
 
 
@@ -279,8 +291,16 @@ def derive_prisma_outputs(
     records_page: str | Path,
     counts_template: str | Path | None = None,
     previous: PreviousVersion | None = None,
+    cumulative_json: str | Path | None = None,
+    cited: str = "update",
 ) -> PrismaCounts:
     """Counts (JSON + PRISMA2020 template) and the records page, for rule derive_prisma_counts.
+
+    ``counts_json`` holds the diagram of this version (the PRISMA 2020
+    updated-review diagram when ``previous`` is given); ``cumulative_json`` the
+    diagram over every record of every version. The records page lists the
+    records behind the boxes of the ``cited`` diagram (``update`` or
+    ``cumulative``), the one the Results chapter shows.
 
     With ``counts_template`` the counts come from that PRISMA2020 template
     instead of the ledger (see :func:`~livingreview.prisma.derive_counts_from_files`)
@@ -290,10 +310,21 @@ def derive_prisma_outputs(
     counts = derive_counts_from_files(
         records, protocol, counts_json, template_csv, previous, counts_template
     )
+    shown, shown_previous = counts, previous
+    if cumulative_json is not None:
+        cumulative = counts
+        if previous is not None and counts_template is None:
+            ledger = load_table(records, "records")
+            cumulative = derive_counts(
+                ledger, read_reason_labels(protocol), records_file=str(records)
+            )
+        write_text(cumulative_json, counts_to_json(cumulative, read_reason_labels(protocol)))
+        if cited == "cumulative":
+            shown, shown_previous = cumulative, None
     reason_labels = read_reason_labels(protocol)
-    flow = None if counts_template else flow_records(load_table(records, "records"), previous)
+    flow = None if counts_template else flow_records(load_table(records, "records"), shown_previous)
     source = str(counts_template) if counts_template else None
-    write_text(records_page, records_page_markdown(counts, flow, reason_labels, source))
+    write_text(records_page, records_page_markdown(shown, flow, reason_labels, source))
     return counts
 
 
@@ -303,7 +334,15 @@ def draw_linked_flow_diagram(
     pdf: str | Path,
     png: str | Path,
     records_page: str | Path,
+    other: tuple[str | Path, Sequence[str | Path]] | None = None,
 ) -> None:
-    """Draw the flow diagram with every box of the SVG linked to its records section."""
+    """Draw the flow diagram with every box of the SVG linked to its records section.
+
+    ``other`` is ``(counts json, [svg, pdf, png])`` of the diagram the chapter
+    does not cite (the updated-review or the cumulative one), drawn without links.
+    """
     counts = read_counts(counts_json)
     draw_flow_diagram(counts, svg, pdf, png, links=record_links(counts, svg, records_page))
+    if other is not None:
+        other_svg, other_pdf, other_png = other[1]
+        draw_flow_diagram(read_counts(other[0]), other_svg, other_pdf, other_png)

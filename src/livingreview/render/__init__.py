@@ -45,6 +45,7 @@ from .reference_docx import build_reference_docx, write_reference_docx
 __all__ = [
     "build_reference_docx",
     "check_manuscript",
+    "check_manuscript_findings",
     "check_manuscript_or_raise",
     "check_manuscript_report",
     "manifest",
@@ -58,25 +59,40 @@ BACKENDS = ("auto", "quarto", "embedded")
 FORMAT_ALIASES = {"html": "html", "docx": "docx", "pdf": "pdf", "typst": "pdf"}
 
 
-def check_manuscript(project_dir: Path, quarto_compatible: bool = False) -> list[Problem]:
+def check_manuscript(
+    project_dir: Path, quarto_compatible: bool = False, on_false_claim: str = "stop"
+) -> list[Problem]:
     """Every problem the embedded renderer would hit, each with file and line.
 
     Unsupported Quarto syntax, unknown shortcodes and variables, includes that
     are missing, cyclic or outside the project, unresolved cross-references,
-    citation keys missing from the bibliography and images that do not exist
-    (after the format's default extension) or cannot go into the PDF. With
-    ``quarto_compatible``, also what would render differently under real Quarto.
+    citation keys missing from the bibliography, images that do not exist
+    (after the format's default extension) or cannot go into the PDF, and
+    checked claims that are false or cannot be evaluated (false claims are left
+    out when ``on_false_claim`` is ``mark`` and the build is a draft: see
+    :func:`check_manuscript_findings`). With ``quarto_compatible``, also what
+    would render differently under real Quarto.
     """
-    model = build_book(Path(project_dir))
+    return check_manuscript_findings(project_dir, on_false_claim, quarto_compatible)[0]
+
+
+def check_manuscript_findings(
+    project_dir: Path, on_false_claim: str = "stop", quarto_compatible: bool = False
+) -> tuple[list[Problem], list[Problem]]:
+    """``(problems, warnings)``: warnings are the false claims a draft build marks."""
+    model = build_book(Path(project_dir), on_false_claim=on_false_claim)
     problems = list(model.problems)
     if quarto_compatible:
         problems += quarto_differences(model)
-    return problems
+    return problems, list(model.warnings)
 
 
-def check_manuscript_or_raise(project_dir: Path) -> None:
-    """:func:`check_manuscript`, raising :class:`ManuscriptError` if anything is wrong."""
-    raise_if_any(check_manuscript(project_dir), ManuscriptError, "the manuscript has problems")
+def check_manuscript_or_raise(project_dir: Path, on_false_claim: str = "stop") -> list[Problem]:
+    """:func:`check_manuscript`, raising :class:`ManuscriptError` if anything is wrong;
+    returns the warnings (false claims marked in a draft build)."""
+    problems, warnings = check_manuscript_findings(project_dir, on_false_claim)
+    raise_if_any(problems, ManuscriptError, "the manuscript has problems")
+    return warnings
 
 
 def render_book(
@@ -85,6 +101,7 @@ def render_book(
     formats: Sequence[str] = ("html", "docx", "pdf"),
     release_files: Sequence[str | Path] = (),
     lenient: bool = False,
+    on_false_claim: str = "stop",
 ) -> dict[str, str]:
     """Render the book into its output folder and return its manifest ``{relative path: sha256}``.
 
@@ -93,7 +110,8 @@ def render_book(
     ``release_files`` (``releases/<version>/review.pdf`` ...) are published at
     the same paths inside the new output, before it is swapped in. ``lenient``
     (embedded backend) renders unresolved cross-references as ``?@id`` with a
-    warning, as Quarto does, instead of refusing the book.
+    warning, as Quarto does, instead of refusing the book. ``on_false_claim``
+    (``stop`` or ``mark``) says what a false checked claim does in a draft build.
 
     The output folder (``project: output-dir:``, checked by
     :func:`livingreview.paths.output_dir_problems`) is replaced only when every
@@ -127,7 +145,7 @@ def render_book(
             render_quarto(root, staging, wanted)
             (staging / OUTPUT_MARKER).touch()  # in case Quarto cleaned the folder
         else:
-            model = build_book(root, lenient=lenient)
+            model = build_book(root, lenient=lenient, on_false_claim=on_false_claim)
             raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
             for warning in model.warnings:
                 logging.getLogger("livingreview").warning("%s", warning)
@@ -260,11 +278,19 @@ def manifest(folder: Path) -> dict[str, str]:
     return out
 
 
-def check_manuscript_report(project_dir: Path, report: Path | str) -> None:
-    """Check the manuscript for the workflow: raise on any problem, else write a short report."""
-    check_manuscript_or_raise(project_dir)
+def check_manuscript_report(
+    project_dir: Path, report: Path | str, on_false_claim: str = "stop"
+) -> None:
+    """Check the manuscript for the workflow: raise on any problem, else write a short
+    report, which lists (and logs) the false claims a draft build marks."""
+    warnings = check_manuscript_or_raise(project_dir, on_false_claim)
     files = load_book(Path(project_dir).resolve()).files
-    write_text(report, f"manuscript check passed: {len(files)} files, no problems\n")
+    text = f"manuscript check passed: {len(files)} files, no problems\n"
+    if warnings:
+        text += f"{len(warnings)} claim(s) marked 'needs revision' in this draft:\n"
+        text += "".join(f"  - {w}\n" for w in warnings)
+        logging.getLogger("livingreview").warning(text.rstrip())
+    write_text(report, text)
 
 
 def render_book_with_manifest(
@@ -273,8 +299,15 @@ def render_book_with_manifest(
     formats: Sequence[str],
     manifest: Path | str,
     release_files: Sequence[str | Path] = (),
+    on_false_claim: str = "stop",
 ) -> dict[str, str]:
     """Render the book and write its manifest as JSON (the workflow's record of the render)."""
-    files = render_book(project_dir, backend=backend, formats=formats, release_files=release_files)
+    files = render_book(
+        project_dir,
+        backend=backend,
+        formats=formats,
+        release_files=release_files,
+        on_false_claim=on_false_claim,
+    )
     write_text(manifest, json.dumps(files, indent=1, sort_keys=True) + "\n")
     return files

@@ -32,6 +32,7 @@ from ..errors import Problem
 from . import ast as A
 from .callouts import take_title
 from .chapter_source import SCHEME, flag, front_matter, include_paths
+from .claim_marks import claim_findings, marks_false_claims, render_claims
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .numbered_blocks import NAMES, block_kind, title_block
 from .pandoc import bibliography_keys, markdown_to_ast
@@ -110,7 +111,8 @@ class BookModel:
     citations: dict[str, tuple[str, int | None]]  # key -> first (file, line)
     images: list[Image]
     problems: list[Problem]
-    warnings: list[Problem] = field(default_factory=list)  # --lenient: what Quarto would warn
+    warnings: list[Problem] = field(default_factory=list)
+    """What Quarto would warn about (--lenient) and false claims a draft build marks."""
     lenient: bool = False
 
     @property
@@ -156,11 +158,16 @@ def _ref_pattern(key: str) -> str:
 # ---------------------------------------------------------------- building
 
 
-def build_book(root: Path, check_bibliography: bool = True, lenient: bool = False) -> BookModel:
+def build_book(
+    root: Path, check_bibliography: bool = True, lenient: bool = False, on_false_claim: str = "stop"
+) -> BookModel:
     """Read, expand, parse, number and cross-reference every chapter of the book.
 
     ``lenient`` renders an unresolved cross-reference as Quarto does (``?@fig-x``,
-    recorded in ``warnings``) instead of refusing the book.
+    recorded in ``warnings``) instead of refusing the book. Checked claims are
+    judged against ``_variables.yml``: a false claim is a problem, or with
+    ``on_false_claim="mark"`` in a draft build a warning and a visible marker
+    (see :mod:`.claim_marks`).
     """
     book = load_book(root)
     problems: list[Problem] = []
@@ -170,7 +177,12 @@ def build_book(root: Path, check_bibliography: bool = True, lenient: bool = Fals
     chapters = [_read_chapter(book, entry, ctx, problems) for entry in book.entries]
     for chapter in chapters:
         problems.extend(scan(chapter.source))
-    model = BookModel(book, chapters, metadata, {}, {}, [], problems, lenient=lenient)
+    claim_problems, warnings = claim_findings(chapters, book.variables, on_false_claim)
+    problems.extend(claim_problems)
+    mark = marks_false_claims(book.variables, on_false_claim)
+    for chapter in chapters:
+        chapter.blocks = render_claims(chapter.blocks, book.variables, mark)
+    model = BookModel(book, chapters, metadata, {}, {}, [], problems, warnings, lenient=lenient)
     _number_book(model)
     for chapter in chapters:
         _resolve_crossrefs(model, chapter)

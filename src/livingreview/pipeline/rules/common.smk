@@ -35,6 +35,54 @@ def get_counts_template():
     return [path] if path else []
 
 
+def get_results_diagram():
+    """Which flow diagram the Results chapter cites: cumulative (every record of every
+    version) or update (PRISMA 2020 updated-review template)."""
+    return config.get("prisma", {}).get("results_diagram", "cumulative")
+
+
+def get_cited_counts():
+    """Counts of the flow diagram the Results chapter cites."""
+    if get_results_diagram() == "update":
+        return "results/prisma/counts.json"
+    return "results/prisma/counts_cumulative.json"
+
+
+def get_other_counts():
+    """Counts of the flow diagram the Results chapter does not cite."""
+    if get_results_diagram() == "update":
+        return "results/prisma/counts_cumulative.json"
+    return "results/prisma/counts.json"
+
+
+def get_other_flow_diagram():
+    """Name of the figure drawn for the diagram the Results chapter does not cite."""
+    return (
+        "prisma_flow_cumulative"
+        if get_results_diagram() == "update"
+        else "prisma_flow_update"
+    )
+
+
+def get_generated_text():
+    """Generated sentences the chapters include (text/sentences.py)."""
+    return {
+        name: f"results/text/{name}.md"
+        for name in (
+            "search_methods",
+            "study_selection",
+            "prisma_figure",
+            "other_flow_figure",
+            "effect_direction",
+        )
+    }
+
+
+def get_claims_on_false():
+    """What a false checked claim does to the build: stop, or mark (draft builds)."""
+    return config.get("claims", {}).get("on_false", "stop")
+
+
 def get_decision_log():
     """The reviewers' decision log ([] until a sheet has been applied)."""
     path = Path("screening/decisions.csv")
@@ -54,12 +102,16 @@ def get_figure(name):
 
 def get_tables():
     """Generated Markdown tables (and release pages) that chapters include."""
-    return [
-        "results/tables/characteristics.md",
-        "results/tables/summary_by_diagnosis.md",
-        "results/tables/eligibility.md",
-        "results/tables/exclusion_reasons.md",
-    ] + get_release_pages()
+    return (
+        [
+            "results/tables/characteristics.md",
+            "results/tables/summary_by_diagnosis.md",
+            "results/tables/eligibility.md",
+            "results/tables/exclusion_reasons.md",
+        ]
+        + get_release_pages()
+        + list(get_generated_text().values())
+    )
 
 
 def get_data_files():
@@ -102,6 +154,7 @@ def get_figures():
     """Every figure rendition the chapters show."""
     return (
         get_figure("prisma_flow")
+        + get_figure(get_other_flow_diagram())
         + get_figure("study_overview")
         + (get_figure("pharmacology") if is_figure_enabled("pharmacology") else [])
         + get_figure("effect_direction")

@@ -9,6 +9,7 @@ rule derive_prisma_counts:
         previous="results/releases/previous.json",
     output:
         counts="results/prisma/counts.json",
+        cumulative="results/prisma/counts_cumulative.json",
         template="results/prisma/prisma2020.csv",
         records_page=PRISMA_RECORDS_PAGE,
     log:
@@ -18,19 +19,23 @@ rule derive_prisma_counts:
     params:
         code=get_code_version("evidence", "living", "prisma"),
         counts_template=get_counts_template(),
+        cited=get_results_diagram(),
     script:
         "../scripts/derive_prisma_counts.py"
 
 
 rule draw_flow_diagram:
-    """Draw the PRISMA 2020 flow diagram from the derived counts; in the SVG every box
-    links to its section of the records page."""
+    """Draw the PRISMA 2020 flow diagram the Results chapter cites (config
+    prisma.results_diagram) as prisma_flow, every box of its SVG linked to its section of
+    the records page, and the other one (updated-review or cumulative) without links."""
     input:
-        counts="results/prisma/counts.json",
+        counts=get_cited_counts(),
+        other=get_other_counts(),
     output:
         svg="results/figures/prisma_flow.svg",
         pdf="results/figures/prisma_flow.pdf",
         png="results/figures/prisma_flow.png",
+        other=get_figure(get_other_flow_diagram()),
     log:
         "logs/draw_flow_diagram.log",
     conda:

@@ -17,7 +17,8 @@ rule check_manuscript:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("bibliography", "render"),
+        code=get_code_version("bibliography", "render", "text"),
+        on_false_claim=get_claims_on_false(),
     script:
         "../scripts/check_manuscript.py"
 
@@ -35,7 +36,8 @@ rule render_book:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("bibliography", "render"),
+        code=get_code_version("bibliography", "render", "text"),
+        on_false_claim=get_claims_on_false(),
         backend=config["render"]["backend"],
         formats=config["render"]["formats"],
     script:

@@ -7,7 +7,9 @@ from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    check_manuscript_report(Path("."), snakemake.output.report)
+    check_manuscript_report(
+        Path("."), snakemake.output.report, on_false_claim=snakemake.params.on_false_claim
+    )
 
 
 run_step(snakemake, lambda: main(snakemake))

@@ -10,6 +10,8 @@ def main(snakemake):
         records=snakemake.input.records,
         protocol=snakemake.input.protocol,
         counts_json=snakemake.output.counts,
+        cumulative_json=snakemake.output.cumulative,
+        cited=snakemake.params.cited,
         template_csv=snakemake.output.template,
         records_page=snakemake.output.records_page,
         counts_template=(snakemake.params.counts_template or [None])[0],

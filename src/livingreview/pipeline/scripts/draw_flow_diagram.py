@@ -11,6 +11,7 @@ def main(snakemake):
         pdf=snakemake.output.pdf,
         png=snakemake.output.png,
         records_page=snakemake.params.records_page,
+        other=(snakemake.input.other, snakemake.output.other),
     )
 
 

@@ -13,6 +13,7 @@ def main(snakemake):
         formats=snakemake.params.formats,
         manifest=snakemake.output.manifest,
         release_files=list(snakemake.input.releases),
+        on_false_claim=snakemake.params.on_false_claim,
     )
 
 

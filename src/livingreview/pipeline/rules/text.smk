@@ -1,0 +1,25 @@
+rule write_generated_text:
+    """Generated sentences the chapters include: search methods, study selection, the
+    flow-diagram figure with its caption (and the other diagram, for the version
+    history), and the direction-of-effect summary."""
+    input:
+        records=get_data("records"),
+        counts=get_cited_counts(),
+        other_counts=get_other_counts(),
+        previous="results/releases/previous.json",
+        variables="_variables.yml",
+    output:
+        **get_generated_text(),
+    log:
+        "logs/write_generated_text.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("prisma", "synthesis", "text"),
+        diagram=get_results_diagram(),
+        # the figure block is included by manuscript/03-results.qmd, one folder down
+        image="../results/figures/prisma_flow",
+        # the other diagram is included by manuscript/06-version-history.qmd
+        other_image=f"../results/figures/{get_other_flow_diagram()}",
+    script:
+        "../scripts/write_generated_text.py"

@@ -1,0 +1,21 @@
+"""Rule write_generated_text: the generated sentences (workflow/rules/text.smk)."""
+
+from livingreview.text.sentences import GENERATED, write_generated_text
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    write_generated_text(
+        records=snakemake.input.records,
+        counts_json=snakemake.input.counts,
+        other_counts_json=snakemake.input.other_counts,
+        previous_json=snakemake.input.previous,
+        variables=snakemake.input.variables,
+        diagram=snakemake.params.diagram,
+        image=snakemake.params.image,
+        other_image=snakemake.params.other_image,
+        outputs={name: getattr(snakemake.output, name) for name in GENERATED},
+    )
+
+
+run_step(snakemake, lambda: main(snakemake))

@@ -1,0 +1,394 @@
+"""Generated sentences: the prose whose wording the data decide.
+
+Chapters include these Markdown files (``{{< include ../results/text/NAME.md >}}``)
+instead of retyping them, so the words "every", "only" or "no database" can
+never outlive the data that made them true:
+
+- :func:`search_methods_paragraph`: which sources were searched, with dates
+  (from the ledger: databases, registers and other methods);
+- :func:`study_selection_paragraph`: the flow from records identified to
+  studies included, quoting only numbers the cited flow diagram shows;
+- :func:`flow_figure_markdown`: the flow diagram with its caption (which
+  PRISMA 2020 template, which arms) and alternative text;
+- :func:`effect_direction_paragraph`: the direction-of-effect summary per
+  outcome domain.
+
+Each function takes plain values and returns Markdown; :func:`write_generated_text`
+is the adapter the workflow rule calls.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError
+from ..io import read_text, read_yaml, write_text
+from ..markdown import escape_inline
+from ..validation import load_table
+
+DIAGRAMS = ("cumulative", "update")
+"""Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
+
+OTHER_METHOD_WORDS = {
+    "website": "websites",
+    "organisation": "organisations",
+    "citation_search": "citation searching",
+}
+# Outcome domain -> (how the sentence names it, pronoun for "studies that reported ...").
+DOMAIN_PHRASES = {
+    "anxiety": ("anxiety (including PTSD symptoms)", "it"),
+    "depression": ("depressive symptoms", "them"),
+}
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _join(items: Sequence[str], word: str = "and") -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _records_word(n: int) -> str:
+    return "record" if n == 1 else "records"
+
+
+# --------------------------------------------------------------------------- #
+# Search methods
+# --------------------------------------------------------------------------- #
+
+
+def _dates(rows: pd.DataFrame) -> str:
+    dates = sorted({str(d) for d in rows["search_date"] if str(d).strip()})
+    if not dates:
+        return "date not recorded"
+    return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+
+
+def _sources(records: pd.DataFrame, types: Sequence[str]) -> list[str]:
+    """``Name (date; n records)`` per source of the given types, in ledger order."""
+    rows = records[records["source_type"].isin(types)]
+    out = []
+    for name in dict.fromkeys(rows["source"]):
+        own = rows[rows["source"] == name]
+        out.append(
+            f"{escape_inline(str(name))} ({_dates(own)}; {_n(len(own))} {_records_word(len(own))})"
+        )
+    return out
+
+
+def search_methods_paragraph(records: pd.DataFrame) -> str:
+    """Which sources were searched and when, from ``data/records.csv``."""
+    databases = _sources(records, ["database"])
+    registers = _sources(records, ["register"])
+    other = _sources(records, list(OTHER_METHOD_WORDS))
+    parts = []
+    if databases:
+        parts.append(f"Bibliographic databases were searched: {_join(databases)}.")
+    if registers:
+        parts.append(f"Trial registers were searched: {_join(registers)}.")
+    if not databases and not registers:
+        parts.append(
+            "No bibliographic database or trial register was searched, so all "
+            f"{_n(len(records))} records were identified through other methods."
+        )
+    if other:
+        kinds = [
+            OTHER_METHOD_WORDS[t] for t in OTHER_METHOD_WORDS if (records["source_type"] == t).any()
+        ]
+        parts.append(f"Other methods ({_join(kinds)}): {_join(other)}.")
+    return " ".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------- #
+# Study selection and the flow diagram
+# --------------------------------------------------------------------------- #
+
+
+def _reasons(excluded: Mapping[str, int]) -> str:
+    """``label (n)`` per exclusion reason, most frequent first (ties in protocol order)."""
+    ordered = sorted(excluded.items(), key=lambda item: -item[1])
+    return "; ".join(
+        f"{escape_inline(label[:1].lower() + label[1:])} ({_n(n)})" for label, n in ordered
+    )
+
+
+def _of(n: int, one: str, many: str) -> str:
+    """``"1 study"``, ``"2 studies"``."""
+    return f"{_n(n)} {one if n == 1 else many}"
+
+
+def _were(n: int) -> str:
+    return f"{_n(n)} {'was' if n == 1 else 'were'}"
+
+
+def _arm_sentence(sought: int, not_retrieved: int, assessed: int, excluded: Any) -> str:
+    """From reports sought to reports excluded, for one arm.
+
+    The PRISMA 2020 "reports excluded" box lists the reasons without a total, so
+    the sentence gives the reports excluded per reason and no total.
+    """
+    text = (
+        f"Of {_of(sought, 'report', 'reports')} sought, {_n(not_retrieved)} could not be "
+        f"retrieved and {_were(assessed)} assessed for eligibility"
+    )
+    if not sum(excluded.values()):
+        return text + "; 0 were excluded."
+    return text + f". Reasons for excluding reports (number of reports): {_reasons(excluded)}."
+
+
+def _other_kinds(c: Any) -> str:
+    """Which other methods found records: websites, organisations, citation searching."""
+    found = [
+        word
+        for word, n in zip(
+            OTHER_METHOD_WORDS.values(),
+            (c.website_results, c.organisation_results, c.citations_results),
+            strict=True,
+        )
+        if n
+    ]
+    return _join(found) or "none"
+
+
+def study_selection_paragraph(counts: Any) -> str:
+    """The flow from identification to inclusion, quoting only numbers the diagram shows.
+
+    ``counts`` is the :class:`~livingreview.prisma.model.PrismaCounts` of the
+    diagram the chapter cites (the caption names the previous version).
+    """
+    c = counts
+    out = []
+    if c.is_update:
+        out.append(
+            f"The previous version of the review included "
+            f"{_of(c.previous_studies or 0, 'study', 'studies')} in "
+            f"{_of(c.previous_reports or 0, 'report', 'reports')} (@fig-prisma)."
+        )
+    since = " since then" if c.is_update else ""
+    ref = "" if c.is_update else " (@fig-prisma)"
+    if c.has_dbr_arm:
+        removed = c.duplicates + c.excluded_automatic + c.excluded_other
+        text = (
+            "Databases and registers yielded "
+            f"{_of(c.dbr_identified, 'record', 'records')}{since}{ref}"
+        )
+        text += f"; {_were(removed)} removed before screening" if removed else ""
+        text += (
+            f", {_were(c.records_screened)} screened and {_n(c.records_excluded)} excluded on "
+            "title and abstract. "
+        )
+        out.append(
+            text
+            + _arm_sentence(
+                c.dbr_sought_reports,
+                c.dbr_notretrieved_reports,
+                c.dbr_assessed,
+                c.dbr_excluded,
+            )
+        )
+        ref = ""
+    if c.has_other_arm:
+        out.append(
+            f"Other methods ({_other_kinds(c)}) identified "
+            f"{_of(c.other_identified, 'record', 'records')}"
+            f"{since}{ref}. "
+            + _arm_sentence(
+                c.other_sought_reports,
+                c.other_notretrieved_reports,
+                c.other_assessed,
+                c.other_excluded,
+            )
+        )
+    if not (c.has_dbr_arm or c.has_other_arm):
+        out.append(f"No new records were identified{since}{ref}.")
+    if c.is_update:
+        out.append(
+            f"The update added {_of(c.new_studies, 'new study', 'new studies')} in "
+            f"{_of(c.new_reports, 'report', 'reports')}, so the review includes "
+            f"{_of(c.total_studies, 'study', 'studies')} in "
+            f"{_of(c.total_reports, 'report', 'reports')}."
+        )
+    else:
+        out.append(
+            f"In all, {_of(c.total_studies, 'study', 'studies')}, described in "
+            f"{_of(c.total_reports, 'report', 'reports')}, were included."
+        )
+    return " ".join(out) + "\n"
+
+
+def _arms(c: Any) -> list[str]:
+    arms = []
+    if c.has_dbr_arm:
+        arms.append("databases and registers")
+    if c.has_other_arm or not arms:
+        arms.append("other methods")
+    return arms
+
+
+def flow_caption(counts: Any, diagram: str, previous_version: str | None = None) -> str:
+    """Caption of the flow diagram: which PRISMA 2020 template and which arms it shows."""
+    c = counts
+    arms = _arms(c)
+    only = " only" if len(arms) == 1 else ""
+    if c.is_update:
+        return (
+            "PRISMA 2020 flow diagram for updated systematic reviews: the studies included in "
+            f"version {escape_inline(previous_version or '(previous)')}, and the records "
+            f"identified since then through {_join(arms)}{only}, derived from the screening ledger."
+        )
+    scope = " over every version of the review" if diagram == "cumulative" else ""
+    return (
+        f"PRISMA 2020 flow diagram for new systematic reviews{scope}: records identified through "
+        f"{_join(arms)}{only}, derived from the screening ledger."
+    )
+
+
+def flow_figure_markdown(
+    counts: Any, diagram: str, image: str, previous_version: str | None = None
+) -> str:
+    """The figure block the Results chapter includes: image, id ``fig-prisma``, caption, alt."""
+    caption = flow_caption(counts, diagram, previous_version)
+    alt = (
+        "PRISMA 2020 flow diagram with the number of records identified, removed, screened, "
+        "sought, not retrieved, assessed and excluded with reasons, and the studies and reports "
+        f"included, for {_join(_arms(counts))}."
+    )
+    return f'![{caption}]({image}){{#fig-prisma fig-alt="{alt}"}}\n'
+
+
+def other_flow_figure_markdown(
+    counts: Any, cited_counts: Any, diagram: str, image: str, previous_version: str | None = None
+) -> str:
+    """The diagram the Results chapter does not cite (``diagram`` names it), for the version
+    history; empty when the review is not an update (both diagrams are then the same)."""
+    if not (counts.is_update or cited_counts.is_update):
+        return ""
+    ident = f"fig-prisma-{diagram}"
+    lead = {
+        "update": f"For comparison, @{ident} shows the same review as an update, in the "
+        "PRISMA 2020 template for updated reviews.",
+        "cumulative": f"For comparison, @{ident} counts every record of every version together.",
+    }[diagram]
+    caption = flow_caption(counts, diagram, previous_version)
+    alt = f"PRISMA 2020 flow diagram for {_join(_arms(counts))}."
+    return f'{lead}\n\n![{caption}]({image}){{#{ident} fig-alt="{alt}"}}\n'
+
+
+# --------------------------------------------------------------------------- #
+# Direction of effect
+# --------------------------------------------------------------------------- #
+
+
+def _domain_sentence(domain: str, v: Mapping[str, int]) -> str | None:
+    n = int(v.get("studies", 0))
+    if not n:
+        return None
+    benefit, harm = int(v.get("benefit", 0)), int(v.get("harm", 0))
+    unclear, unknown = int(v.get("no_clear_difference", 0)), int(v.get("not_reported", 0))
+    if domain == "adverse_effects":
+        text = (
+            f"adverse effects occurred in {_n(harm)} of the {_n(n)} studies with an "
+            "adverse-effect result"
+        )
+        rest = []
+        if unclear:
+            rest.append(f"{_n(unclear)} found no clear difference")
+        if unknown:
+            rest.append(f"{_n(unknown)} gave no direction")
+        return text + (f" ({_join(rest)})" if rest else "")
+    label, pronoun = DOMAIN_PHRASES.get(domain, (domain.replace("_", " "), "it"))
+    if benefit == n:
+        which = {1: "the one study", 2: "both studies"}.get(n, f"all {_n(n)} studies")
+        return f"{label} improved in {which} that reported {pronoun}"
+    rest = []
+    if unclear:
+        rest.append(f"no clear difference in {_n(unclear)}")
+    if harm:
+        rest.append(f"worsened in {_n(harm)}")
+    if unknown:
+        rest.append(f"no direction reported in {_n(unknown)}")
+    return f"{label} improved in {_n(benefit)} of {_n(n)} studies that reported {pronoun}" + (
+        f" ({_join(rest)})" if rest else ""
+    )
+
+
+def effect_direction_paragraph(synthesis: Mapping[str, Any]) -> str:
+    """One sentence per outcome domain from the ``synthesis`` variables."""
+    parts = [
+        s
+        for domain in ("anxiety", "depression", "adverse_effects")
+        if (s := _domain_sentence(domain, synthesis.get(domain) or {})) is not None
+    ]
+    if not parts:
+        return "No study reported a result with a direction of effect.\n"
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + ".\n"
+
+
+# --------------------------------------------------------------------------- #
+# The workflow adapter
+# --------------------------------------------------------------------------- #
+
+GENERATED = (
+    "search_methods",
+    "study_selection",
+    "prisma_figure",
+    "other_flow_figure",
+    "effect_direction",
+)
+
+
+def write_generated_text(
+    *,
+    records: str | Path,
+    counts_json: str | Path,
+    other_counts_json: str | Path,
+    previous_json: str | Path,
+    variables: str | Path,
+    diagram: str,
+    image: str,
+    other_image: str,
+    outputs: Mapping[str, str | Path],
+) -> dict[str, str]:
+    """Write every generated sentence file (``outputs``: name in :data:`GENERATED` -> path).
+
+    ``counts_json`` holds the counts of the flow diagram the Results chapter cites,
+    ``diagram`` says which one it is (``cumulative`` or ``update``) and ``image``
+    is its path as the including chapter writes it; ``other_counts_json`` and
+    ``other_image`` are the other diagram's, shown in the version history.
+    """
+    from ..prisma.counts import read_counts
+
+    if diagram not in DIAGRAMS:
+        raise DataError.single(
+            "config/config.yaml", "unknown flow diagram", column="prisma.results_diagram",
+            found=diagram, expected=" or ".join(DIAGRAMS),
+        )  # fmt: skip
+    ledger = load_table(records, "records")
+    previous = json.loads(read_text(previous_json))
+    version = previous.get("version") if isinstance(previous, dict) else None
+    counts = read_counts(counts_json)
+    other = read_counts(other_counts_json)
+    other_diagram = DIAGRAMS[1 - DIAGRAMS.index(diagram)]
+    values = read_yaml(variables, DataError) or {}
+    texts = {
+        "search_methods": search_methods_paragraph(ledger),
+        "study_selection": study_selection_paragraph(counts),
+        "prisma_figure": flow_figure_markdown(counts, diagram, image, version),
+        "other_flow_figure": other_flow_figure_markdown(
+            other, counts, other_diagram, other_image, version
+        ),
+        "effect_direction": effect_direction_paragraph(values.get("synthesis") or {}),  # type: ignore[union-attr]
+    }
+    for name, path in outputs.items():
+        write_text(path, texts[name])
+    return texts
