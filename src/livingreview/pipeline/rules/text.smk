@@ -17,9 +17,9 @@ rule write_generated_text:
     params:
         code=get_code_version("prisma", "synthesis", "text"),
         diagram=get_results_diagram(),
-        # the figure block is included by manuscript/03-results.qmd, one folder down
-        image="../results/figures/prisma_flow",
-        # the other diagram is included by manuscript/06-version-history.qmd
-        other_image=f"../results/figures/{get_other_flow_diagram()}",
+        # image paths in an included file are relative to that file (results/text/),
+        # as Quarto resolves them
+        image="../figures/prisma_flow",
+        other_image=f"../figures/{get_other_flow_diagram()}",
     script:
         "../scripts/write_generated_text.py"
