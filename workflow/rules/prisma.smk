@@ -7,6 +7,8 @@ rule derive_prisma_counts:
         protocol=get_data("protocol"),
         counts_template=get_counts_template(),
         previous="results/releases/previous.json",
+        studies=get_data("studies"),
+        bibliography=get_data("bibliography"),
     output:
         counts="results/prisma/counts.json",
         template="results/prisma/prisma2020.csv",
@@ -16,7 +18,7 @@ rule derive_prisma_counts:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("evidence", "living", "prisma"),
+        code=get_code_version("bibliography", "evidence", "living", "prisma"),
         counts_template=get_counts_template(),
     script:
         "../scripts/derive_prisma_counts.py"

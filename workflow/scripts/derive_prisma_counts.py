@@ -14,6 +14,8 @@ def main(snakemake):
         records_page=snakemake.output.records_page,
         counts_template=(snakemake.params.counts_template or [None])[0],
         previous=read_previous_version(snakemake.input.previous),
+        studies=snakemake.input.studies,
+        bibliography=snakemake.input.bibliography,
     )
 
 

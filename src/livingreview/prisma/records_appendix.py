@@ -27,6 +27,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..evidence.studies import study_labels
 from ..io import write_text
 from ..markdown import escape_markdown
 from ..validation import load_table
@@ -150,8 +151,16 @@ def _exits(flow: FlowRecords) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[str, str]:
-    """``(decision, reason)`` of a ledger row, as shown in the records table."""
+def decision(
+    row: Mapping[str, str],
+    reason_labels: Mapping[str, str],
+    study_names: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """``(decision, reason)`` of a ledger row, as shown in the records table.
+
+    An included record names its study by ``study_names`` (study id to the
+    label readers see, "Glue 2017"), never by the internal id when a label exists.
+    """
     if row.get("duplicate_of"):
         return f"Duplicate of {row['duplicate_of']}", row.get("removed_reason", "")
     if row.get("removed") == "automation":
@@ -167,19 +176,24 @@ def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[
         return "Excluded at full text", reason_labels.get(code, code)
     if row.get("eligibility") == "include":
         study = row.get("study_id", "")
-        return (f"Included: study {study}" if study else "Included"), ""
+        name = (study_names or {}).get(study, study)
+        return (f"Included: study {name}" if study else "Included"), ""
     stage = awaiting_stage(row)
     return (f"Awaiting the {stage} decision", "") if stage else ("", "")
 
 
-def records_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
+def records_table(
+    rows: Sequence[Mapping[str, str]],
+    reason_labels: Mapping[str, str],
+    study_names: Mapping[str, str] | None = None,
+) -> str:
     """A Markdown pipe table of ``rows``; every value escaped."""
     lines = [
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "|".join(":" + "-" * (w - 1) for w in WIDTHS) + "|",
     ]
     for row in rows:
-        decided, reason = decision(row, reason_labels)
+        decided, reason = decision(row, reason_labels, study_names)
         cells = (
             row.get("record_id", ""),
             row.get("title", ""),
@@ -197,6 +211,7 @@ def records_page_markdown(
     flow: FlowRecords | None,
     reason_labels: Mapping[str, str],
     counts_source: str | None = None,
+    study_names: Mapping[str, str] | None = None,
 ) -> str:
     """The appendix page: one section per drawn box, listing its records.
 
@@ -224,7 +239,7 @@ def records_page_markdown(
         if targets and rows:  # website_results: identified but not sought
             out += ["Records identified but not sought (duplicates, removed or screened out):", ""]
         if rows:
-            out += [records_table(rows, reason_labels), ""]
+            out += [records_table(rows, reason_labels, study_names), ""]
         elif not targets:
             out += ["No records.", ""]
     if flow is not None and flow.awaiting:
@@ -234,7 +249,7 @@ def records_page_markdown(
             "These records have been found but not yet decided; they enter the flow "
             "diagram once their next decision is recorded.",
             "",
-            records_table(flow.awaiting, reason_labels),
+            records_table(flow.awaiting, reason_labels, study_names),
             "",
         ]
     return "\n".join(out).rstrip("\n") + "\n"
@@ -278,8 +293,13 @@ def derive_prisma_outputs(
     records_page: str | Path,
     counts_template: str | Path | None = None,
     previous: PreviousVersion | None = None,
+    studies: str | Path | None = None,
+    bibliography: str | Path | None = None,
 ) -> PrismaCounts:
     """Counts (JSON + PRISMA2020 template) and the records page, for rule derive_prisma_counts.
+
+    With ``studies`` and ``bibliography`` included records name their study
+    by its label ("Glue 2017") rather than its internal id.
 
     With ``counts_template`` the counts come from that PRISMA2020 template
     instead of the ledger (see :func:`~livingreview.prisma.derive_counts_from_files`)
@@ -292,7 +312,10 @@ def derive_prisma_outputs(
     reason_labels = read_reason_labels(protocol)
     flow = None if counts_template else flow_records(load_table(records, "records"), previous)
     source = str(counts_template) if counts_template else None
-    write_text(records_page, records_page_markdown(counts, flow, reason_labels, source))
+    names = None
+    if studies is not None and bibliography is not None:
+        names = study_labels(load_table(studies, "studies"), bibliography)
+    write_text(records_page, records_page_markdown(counts, flow, reason_labels, source, names))
     return counts
 
 

@@ -25,10 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
 from . import ast as A
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
+from .reader_text import reader_text_problems
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .syntax import scan
 
@@ -160,6 +162,7 @@ def build_book(root: Path, check_bibliography: bool = True) -> BookModel:
     if check_bibliography:
         _check_citations(model)
     _check_images(model)
+    problems.extend(reader_text_problems(model))
     return model
 
 
@@ -590,6 +593,11 @@ def _check_citations(model: BookModel) -> None:
                     fix="add the reference to the bibliography or correct the key",
                 )
             )
+    for path in model.book.bibliography:
+        if path.suffix.lower() == ".bib" and path.is_file():
+            library, _ = parse_bibliography(path)
+            rel = path.relative_to(model.root).as_posix()
+            model.problems.extend(completeness_problems(library, rel, model.citations))
 
 
 def _collect_images(model: BookModel, chapter: Chapter) -> None:

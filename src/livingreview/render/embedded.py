@@ -433,6 +433,8 @@ def _html_links(
                 other = id_pages.get(target[1:])
                 if other and other != page:
                     el["c"][2][0] = rel(other) + target
+            elif "root-link" in el["c"][0][1]:  # a project file (a figure's source note)
+                el["c"][2][0] = rel(target)
         elif el["t"] == "Image":
             src = el["c"][2][0]
             if ":" in src.split("/")[0]:

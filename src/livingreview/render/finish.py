@@ -26,6 +26,15 @@ DOCX_INLINE_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 # text width and height (the PDF template uses the same limits).
 FIGURE_MAX_WIDTH = 0.8
 FIGURE_MAX_HEIGHT = 0.6
+# Quarto's format names that ``when-format``/``unless-format`` match for each writer.
+FORMAT_ALIASES = {
+    "html": {"html", "html5", "html:js"},
+    "docx": {"docx"},
+    "typst": {"typst", "pdf"},
+}
+# Provenance of a figure or table (the data file it is made from and the
+# workflow step that makes it): a small "source" note on the website only.
+PROVENANCE_KEYS = ("data-source", "data-rule")
 
 
 def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
@@ -40,6 +49,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return _block_pagebreak(fmt)
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
             return _inline_pagebreak(fmt)
+        if t in ("Span", "Div") and {"content-visible", "content-hidden"} & set(el["c"][0][1]):
+            return _conditional(el, fmt)
         if (
             t == "Span"
             and not number_sections
@@ -56,9 +67,12 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return None
         if t == "Figure":
             _figure_size(el, book.root, paper, fmt)
+            _provenance(el, fmt, book.resources)
             return None
-        if t == "Table" and fmt == "typst":
-            _left_align_default_columns(el)
+        if t == "Table":
+            _provenance(el, fmt, book.resources)
+            if fmt == "typst":
+                _left_align_default_columns(el)
             return None
         if t == "Div":
             classes = el["c"][0][1]
@@ -70,6 +84,59 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         return None
 
     return A.walk(blocks, visit)
+
+
+def _conditional(el: A.Element, fmt: str) -> list[A.Element]:
+    """Quarto's ``.content-visible``/``.content-hidden`` with ``when-format``/``unless-format``.
+
+    The content is kept (unwrapped) or dropped for this format; a div without
+    either attribute is shown (``content-visible``) or hidden (``content-hidden``)
+    everywhere, as in Quarto.
+    """
+    a, content = el["c"]
+    names = FORMAT_ALIASES.get(fmt, {fmt})
+    when, unless = A.attr_get(a, "when-format"), A.attr_get(a, "unless-format")
+    matches = True
+    if when is not None:
+        matches = when.strip() in names
+    if unless is not None:
+        matches = matches and unless.strip() not in names
+    visible = matches if "content-visible" in a[1] else not matches
+    if when is None and unless is None:
+        visible = "content-visible" in a[1]
+    return content if visible else []
+
+
+def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...]) -> None:
+    """Move ``data-source``/``data-rule`` off a figure or table into a web-only source note.
+
+    On the website the caption ends with a small "source" link (to the data
+    file when it is published with the site) whose tooltip names the data and
+    the workflow step; print formats carry neither.
+    """
+    attrs = [el["c"][0]]
+    if el["t"] == "Figure":
+        attrs += [i["c"][0] for i in A.iter_elements(el["c"][2]) if i["t"] == "Image"]
+    found: dict[str, str] = {}
+    for a in attrs:
+        for key in PROVENANCE_KEYS:
+            value = A.attr_pop(a, key)
+            if value and key not in found:
+                found[key] = value
+    if fmt != "html" or not found:
+        return
+    sources = found.get("data-source", "").split()
+    tip = ("Made from " + ", ".join(sources)) if sources else "Drawn by code"
+    if "data-rule" in found:
+        tip += f" in the workflow step {found['data-rule']}"
+    published = [s for s in sources if s in resources]
+    label = [A.Str("source")]
+    note_attr = A.attr("", ["source-note"], {"title": tip})
+    inner = A.Link(label, published[0], A.attr("", ["root-link"])) if published else A.Span(label)
+    blocks = el["c"][1][1]
+    if not blocks or blocks[-1]["t"] not in ("Plain", "Para"):
+        blocks.append(A.Plain([]))
+    blocks[-1]["c"].extend([A.Space(), A.Span([inner], note_attr)])
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:
