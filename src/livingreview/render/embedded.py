@@ -354,6 +354,9 @@ def _page_title(ch: Chapter, book_title: list[A.Element]) -> str:
     return f"{title} – {book}" if title and book else (title or book)
 
 
+WIDE_TABLE_COLUMNS = 7
+
+
 def _scroll_table(el: A.Element) -> A.Element | None:
     """Wrap a table in a scrolling region that keyboard users can focus and scroll.
 
@@ -364,11 +367,13 @@ def _scroll_table(el: A.Element) -> A.Element | None:
         return None
     label = A.stringify(el["c"][1][1]) or el["c"][0][0] or "Table"
     cols = len(el["c"][2])
+    # wide tables take the page width on desktops and become cards on phones
+    classes = ["table-scroll", "table-wide"] if cols >= WIDE_TABLE_COLUMNS else ["table-scroll"]
     return A.Div(
         [el],
         A.attr(
             "",
-            ["table-scroll"],
+            classes,
             {"role": "region", "tabindex": "0", "aria-label": label, "style": f"--cols: {cols}"},
         ),
     )
@@ -595,7 +600,9 @@ def write_pdf(
 
     book = model.book
     blocks: list[A.Element] = []
-    for _, chapter_blocks in pages:
+    for ch, chapter_blocks in pages:
+        if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
+            blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
         blocks.extend(finish(copy.deepcopy(chapter_blocks), "typst", book))
     for el in A.iter_elements(blocks):
         if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:

@@ -74,6 +74,13 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             if fmt == "typst":
                 _left_align_default_columns(el)
             return None
+        if t == "Header" and fmt == "typst" and el["c"][0] == 1 and "part" in el["c"][1][1]:
+            # a part title has a page of its own (chapters run on without breaks)
+            return [
+                A.RawBlock("typst", "#pagebreak(weak: true)"),
+                el,
+                A.RawBlock("typst", "#pagebreak(weak: true)"),
+            ]
         if t == "Div":
             classes = el["c"][0][1]
             callout = next((c[8:] for c in classes if c.startswith("callout-")), None)
