@@ -40,6 +40,7 @@ from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reference_docx import build_reference_docx
 from .search import build_search_index
+from .webfonts import dejavu_folder, write_web_fonts
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
 ASSET_DIR = "site_libs/livingreview"
@@ -304,6 +305,7 @@ def write_html(
         (assets / name).write_text(
             (TEMPLATES / name).read_text(encoding="utf-8"), encoding="utf-8", newline="\n"
         )
+    write_web_fonts(assets / "fonts")
     index = build_search_index(staging, [ch.page for ch, _ in finished])
     (assets / "search-index.js").write_text(
         "window.LR_SEARCH_INDEX = "
@@ -621,7 +623,8 @@ def write_pdf(
         pdf = typst.compile(
             source.encode("utf-8"),
             root=str(book.root),
-            font_paths=[],
+            # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
+            font_paths=[str(dejavu_folder())],
             ignore_system_fonts=True,
             timestamp=source_date_epoch(),
         )
