@@ -36,6 +36,7 @@ from . import ast as A
 from .book import BookModel, Chapter
 from .docx_layout import fit_sections
 from .finish import finish
+from .matter import add_matter
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reference_docx import build_reference_docx
@@ -51,7 +52,7 @@ API_VERSION = [1, 23, 1, 1]
 def render_embedded(model: BookModel, staging: Path, formats: Sequence[str]) -> None:
     """Write every requested format of ``model`` into the empty folder ``staging``."""
     doc = _citeproc(model)
-    pages = _split_chapters(model, doc)
+    pages = add_matter(model.metadata, _split_chapters(model, doc))
     front = _front_matter(model)
     if "html" in formats:
         write_html(model, pages, front, staging, formats)
