@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..errors import Problem, RenderError
 from . import ast as A
@@ -39,7 +40,7 @@ from .finish import finish
 from .matter import add_matter
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
-from .reference_docx import build_reference_docx
+from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
 from .webfonts import dejavu_folder, write_web_fonts
 
@@ -548,7 +549,21 @@ def write_docx(
         authors=[a.name for a in book.authors],
         keywords=[A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
     )
-    rewrite_docx_parts(output, {"docProps/core.xml": core, "word/document.xml": fit_sections})
+    title = A.stringify(_meta_inlines(front.get("title")))
+
+    def running_title(data: bytes) -> bytes:
+        return data.replace(
+            f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(title)}</w:t>".encode()
+        )
+
+    rewrite_docx_parts(
+        output,
+        {
+            "docProps/core.xml": core,
+            "word/document.xml": fit_sections,
+            "word/header1.xml": running_title,
+        },
+    )
 
 
 def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]) -> None:

@@ -42,6 +42,17 @@
     });
   });
 
+  // A figure that scrolls sideways on a phone (the flow diagram) can be scrolled
+  // from the keyboard too.
+  Array.prototype.forEach.call(document.querySelectorAll("svg.linked-figure"), function (svg) {
+    var figure = svg.closest("figure");
+    if (!figure) { return; }
+    figure.tabIndex = 0;
+    figure.setAttribute("role", "group");
+    var caption = figure.querySelector("figcaption");
+    figure.setAttribute("aria-label", caption ? caption.textContent.trim().slice(0, 120) : "Figure");
+  });
+
   // Wide tables: each cell carries its column heading, shown as a label when the
   // table becomes one card per row on a phone.
   Array.prototype.forEach.call(document.querySelectorAll(".table-wide > table"), function (table) {
