@@ -3,9 +3,9 @@
 import os
 from pathlib import Path
 
-import yaml
 
 from livingreview.config import validate_config
+from livingreview.paths import book_resources
 from livingreview.workflow import code_version, reproducible_environment
 
 validate_config(config)
@@ -97,13 +97,7 @@ def get_manuscript_files():
 
 def get_book_resources():
     """Files that _quarto.yml's `project: resources:` publishes with the website."""
-    try:
-        with open("_quarto.yml", encoding="utf-8") as handle:
-            project = (yaml.safe_load(handle) or {}).get("project") or {}
-        resources = project.get("resources")
-    except (OSError, yaml.YAMLError, AttributeError):
-        return []  # check_manuscript reports a missing or broken _quarto.yml
-    return [resources] if isinstance(resources, str) else list(resources or [])
+    return book_resources(".")
 
 
 def get_render_inputs():
@@ -118,9 +112,10 @@ def get_render_inputs():
         "tables": get_tables(),
         "figures": get_figures(),
         "check": "results/check/manuscript.txt",
+        "releases": get_release_artifacts(),
     }
 
 
 def get_final_outputs():
     """Targets of `rule all`."""
-    return ["results/render/manifest.json", "results/releases/published.json"]
+    return ["results/render/manifest.json"]

@@ -22,7 +22,7 @@ import yaml
 
 from ..bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
 from ..errors import DataError, Problem, ReviewError, raise_if_any
-from ..io import read_text, read_yaml, write_text
+from ..io import compose_yaml, read_text, read_yaml, write_text
 from ..validation import load_schema, load_table, value_problem
 
 __all__ = [
@@ -113,7 +113,7 @@ def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
     file = str(path)
     data = read_yaml(path, DataError)  # reports syntax errors with their line
     # The composed node tree keeps line numbers, which the parsed data lacks.
-    root = yaml.compose(read_text(path, DataError))
+    root = compose_yaml(read_text(path, DataError), path, DataError)
     if not isinstance(data, dict):
         raise DataError.single(
             file,
