@@ -114,3 +114,28 @@ def test_content_visible_when_format(book: Path) -> None:
 
     pdf = " ".join(p.extract_text() for p in PdfReader(book / "_book" / "review.pdf").pages)
     assert "on the site" not in pdf and "Print-only paragraph" in pdf
+
+
+def test_dates_stay_whole_links_get_tips_and_indexers_get_citation_tags(book: Path) -> None:
+    path = book / "manuscript" / "02-methods.qmd"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n\nSearched on 2024-05-01 and again on 3 June 2024.\n",
+        encoding="utf-8",
+    )
+    render_book(book, backend="embedded")
+    site = book / "_book"
+    methods = (site / "manuscript" / "02-methods.html").read_text(encoding="utf-8")
+    assert '<span class="nowrap">2024-05-01</span>' in methods
+    assert "3\u00a0June\u00a02024" in methods or "3&nbsp;June&nbsp;2024" in methods
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="citation_title" content="Fixture review of' in index
+    assert index.count('<meta name="citation_author"') == 2
+    pages = " ".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    import re
+
+    tips = re.findall(r'<a href="[^"]*#ref-smith2020"[^>]*title="([^"]+)"', pages)
+    assert tips and "Smith" in tips[0]
+    from pypdf import PdfReader
+
+    pdf = " ".join(p.extract_text() for p in PdfReader(site / "review.pdf").pages)
+    assert "2024\u201105\u201101" in pdf or "2024-05-01" in pdf.replace("\u2011", "-")

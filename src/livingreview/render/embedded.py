@@ -40,6 +40,7 @@ from .finish import finish
 from .matter import add_matter
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
+from .reader_text import add_link_tips, link_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
 from .webfonts import dejavu_folder, write_web_fonts
@@ -229,6 +230,9 @@ def write_html(
             a = A.get_attr(el)
             if a and a[0]:
                 id_pages.setdefault(a[0], ch.page)
+    tips = link_tips([blocks for _, blocks in finished])
+    for _, blocks in finished:
+        add_link_tips(blocks, tips)
     downloads = [
         mm({"href": ms(f"{book.output_file}.{fmt}"), "label": ms(DOWNLOAD_LABELS[fmt])})
         for fmt in ("docx", "pdf")
@@ -289,6 +293,14 @@ def write_html(
         if 0 <= index < len(linkable) - 1:
             nxt = linkable[index + 1]
             meta["next"] = mm({"href": ms(nxt.page), "label": mi(_nav_label(nxt))})
+        # citation_* tags (Highwire Press) let scholarly indexers pick up the review
+        meta["citation-title"] = ms(A.stringify(book_title))
+        meta["citation-authors"] = ml([ms(a.name) for a in book.authors])
+        date_text = A.stringify(_meta_inlines(front["date"])) if "date" in front else ""
+        if re.search(r"\d{4}", date_text):
+            meta["citation-date"] = ms(date_text)
+        if "pdf" in formats:
+            meta["citation-pdf"] = ms(f"{root}{book.output_file}.pdf")
         if ch.page == "index.html":
             meta["is-index"] = mb(True)
             for key in ("authors", "affiliations", "abstract", "keywords"):

@@ -8,6 +8,7 @@ function calls), and apply each format's ``default-image-extension``.
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,13 @@ FORMAT_ALIASES = {
 # Provenance of a figure or table (the data file it is made from and the
 # workflow step that makes it): a small "source" note on the website only.
 PROVENANCE_KEYS = ("data-source", "data-rule")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MONTHS = {
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+}  # fmt: skip
+NBSP = "\u00a0"
+NB_HYPHEN = "\u2011"
 
 
 def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
@@ -90,7 +98,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
                 return _landscape(el, fmt, paper)
         return None
 
-    return A.walk(blocks, visit)
+    blocks = A.walk(blocks, visit)
+    return A.walk(blocks, lambda el: _glue_dates(el, fmt))
 
 
 def _conditional(el: A.Element, fmt: str) -> list[A.Element]:
@@ -316,3 +325,45 @@ def _landscape(div: A.Element, fmt: str, paper: str) -> list[A.Element]:
         )
         return [A.RawBlock("openxml", portrait), *content, A.RawBlock("openxml", landscape)]
     return [div]
+
+
+def _glue_dates(el: A.Element, fmt: str) -> None:
+    """Dates never break across lines: "27 November 2026" and "2026-11-27" stay whole.
+
+    Spaces inside a day-month-year date become no-break spaces; an ISO date is
+    kept on one line by a no-wrap span on the website and by no-break hyphens
+    in print.
+    """
+    if el["t"] not in ("Para", "Plain", "Span", "Emph", "Strong"):
+        return None
+    inlines = el["c"][1] if el["t"] == "Span" else el["c"]
+    out: list[A.Element] = []
+    for i, node in enumerate(inlines):
+        if node["t"] == "Space" and 0 < i < len(inlines) - 1:
+            before, after = inlines[i - 1], inlines[i + 1]
+            if (
+                before["t"] == "Str"
+                and after["t"] == "Str"
+                and (
+                    (before["c"].isdigit() and after["c"] in MONTHS)
+                    or (before["c"] in MONTHS and after["c"][:4].isdigit())
+                )
+            ):
+                out.append(A.Str(NBSP))
+                continue
+        if node["t"] == "Str" and ISO_DATE.search(node["c"]):
+            if fmt == "html":
+                parts = re.split(f"({ISO_DATE.pattern})", node["c"])
+                for part in parts:
+                    if ISO_DATE.fullmatch(part):
+                        out.append(A.Span([A.Str(part)], A.attr("", ["nowrap"])))
+                    elif part:
+                        out.append(A.Str(part))
+                continue
+            node = A.Str(ISO_DATE.sub(lambda m: m.group(0).replace("-", NB_HYPHEN), node["c"]))
+        out.append(node)
+    if el["t"] == "Span":
+        el["c"][1] = out
+    else:
+        el["c"] = out
+    return None

@@ -14,6 +14,7 @@ inside citations, link targets, attributes and identifiers.
 
 from __future__ import annotations
 
+import copy
 import csv
 import re
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,14 @@ from typing import Any
 from ..errors import Problem
 from . import ast as A
 
-__all__ = ["leaked_terms", "reader_text_problems", "rule_names", "visible_text"]
+__all__ = [
+    "add_link_tips",
+    "leaked_terms",
+    "link_tips",
+    "reader_text_problems",
+    "rule_names",
+    "visible_text",
+]
 
 RULE = re.compile(r"^\s*(?:rule|checkpoint)\s+(\w+)\s*:", re.M)
 # A path inside the project's build folders, as a reader would see it printed.
@@ -143,3 +151,50 @@ def reader_text_problems(
                     )
                 )
     return problems
+
+
+# ---------------------------------------------------------------- hover text for links
+
+TIP_LENGTH = 300
+
+
+def link_tips(pages: list[list[A.Element]]) -> dict[str, str]:
+    """``{id: text}`` shown when a reader hovers a link to that id on the website.
+
+    References (``ref-*``) give their formatted entry; figures and tables
+    their caption; sections their title.
+    """
+    tips: dict[str, str] = {}
+    for blocks in pages:
+        for el in A.iter_elements(blocks):
+            a = A.get_attr(el)
+            if not a or not a[0] or a[0] in tips:
+                continue
+            ident, t = a[0], el["t"]
+            if ident.startswith("ref-") and t == "Div":
+                text = A.stringify(el["c"][1])
+            elif t in ("Figure", "Table"):
+                caption = A.walk(copy.deepcopy(el["c"][1][1]), _drop_source_note)
+                text = A.stringify(caption)
+            elif t == "Header":
+                text = A.stringify(el["c"][2])
+            else:
+                continue
+            text = " ".join(text.split())
+            if text:
+                tips[ident] = text if len(text) <= TIP_LENGTH else text[: TIP_LENGTH - 1] + "…"
+    return tips
+
+
+def add_link_tips(blocks: list[A.Element], tips: dict[str, str]) -> None:
+    """Give every link to a known id (citations, cross-references) a ``title`` tooltip."""
+    for el in A.iter_elements(blocks):
+        if el["t"] != "Link":
+            continue
+        target = el["c"][2][0]
+        if target.startswith("#") and target[1:] in tips and not el["c"][2][1]:
+            el["c"][2][1] = tips[target[1:]]
+
+
+def _drop_source_note(el: A.Element) -> list[A.Element] | None:
+    return [] if el["t"] == "Span" and "source-note" in el["c"][0][1] else None
