@@ -332,13 +332,17 @@ def _glue_dates(el: A.Element, fmt: str) -> None:
 
     Spaces inside a day-month-year date become no-break spaces; an ISO date is
     kept on one line by a no-wrap span on the website and by no-break hyphens
-    in print.
+    in print. Runs of spaces left where format-specific text was dropped
+    collapse to one.
     """
     if el["t"] not in ("Para", "Plain", "Span", "Emph", "Strong"):
         return None
     inlines = el["c"][1] if el["t"] == "Span" else el["c"]
     out: list[A.Element] = []
     for i, node in enumerate(inlines):
+        blank = ("Space", "SoftBreak")
+        if node["t"] in blank and out and out[-1]["t"] in blank:
+            continue  # where format-specific text was left out, one space remains
         if node["t"] == "Space" and 0 < i < len(inlines) - 1:
             before, after = inlines[i - 1], inlines[i + 1]
             if (
