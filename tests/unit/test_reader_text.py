@@ -139,3 +139,26 @@ def test_dates_stay_whole_links_get_tips_and_indexers_get_citation_tags(book: Pa
 
     pdf = " ".join(p.extract_text() for p in PdfReader(site / "review.pdf").pages)
     assert "2024\u201105\u201101" in pdf or "2024-05-01" in pdf.replace("\u2011", "-")
+
+
+def test_group_rows_become_repeating_typst_subheaders() -> None:
+    import typst
+
+    from livingreview.render.finish import GROUP_MARK, group_subheaders
+
+    rows = "".join(f"  [r{i}], [x \\[{i}\\]],\n" for i in range(40))
+    source = (
+        "#set page(width: 10cm, height: 7cm)\n#table(columns: 2,\n"
+        "  table.header([*Study*], [*n*]),\n"
+        f"  table.cell(colspan: 2)[{GROUP_MARK}#strong[Group \\[one\\]]],\n{rows})\n"
+    )
+    typ = group_subheaders(source)
+    assert "table.header(level: 2, table.cell(colspan: 2)[#strong[Group \\[one\\]]])" in typ
+    assert GROUP_MARK not in typ
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(typst.compile(typ.encode())))
+    assert len(pdf.pages) > 1
+    assert all("Group [one]" in page.extract_text() for page in pdf.pages)  # repeated

@@ -36,7 +36,7 @@ from ..errors import Problem, RenderError
 from . import ast as A
 from .book import BookModel, Chapter
 from .docx_layout import fit_sections
-from .finish import finish
+from .finish import finish, group_subheaders
 from .matter import add_matter
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
@@ -647,6 +647,7 @@ def write_pdf(
     if book.format_option("typst", "toc", False):
         meta["toc"] = mb(True)
     source = ast_to(document(blocks, meta), args, cwd=book.root, what="review.typ")
+    source = group_subheaders(source)
     try:
         pdf = typst.compile(
             source.encode("utf-8"),

@@ -81,6 +81,7 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             _provenance(el, fmt, book.resources)
             if fmt == "typst":
                 _left_align_default_columns(el)
+                _mark_group_rows(el)
             return None
         if t == "Header" and fmt == "typst" and el["c"][0] == 1 and "part" in el["c"][1][1]:
             # a part title has a page of its own (chapters run on without breaks)
@@ -302,6 +303,52 @@ def png_print_size(path: Path) -> tuple[float, float] | None:
             break
         pos += 12 + length
     return px_width / dpi_x, px_height / dpi_y
+
+
+GROUP_MARK = "/*lr-group*/"
+
+
+def _mark_group_rows(table: A.Element) -> None:
+    """Mark full-width one-cell body rows (group headings) for :func:`group_subheaders`."""
+    ncols = len(table["c"][2])
+    for body in table["c"][4]:
+        for row in body[3]:
+            cells = row[1]
+            if ncols > 1 and len(cells) == 1 and cells[0][3] == ncols and cells[0][4]:
+                first = cells[0][4][0]
+                if first["t"] in ("Plain", "Para"):
+                    first["c"].insert(0, A.RawInline("typst", GROUP_MARK))
+
+
+def group_subheaders(source: str) -> str:
+    """Typst source with each marked group row made a level-2 table header.
+
+    Typst repeats a subheader after a page break and never leaves it alone at
+    the foot of a page, so a group heading always sits over its first study.
+    """
+    out, pos = [], 0
+    pattern = re.compile(r"table\.cell\(colspan: \d+[^)]*\)\[" + re.escape(GROUP_MARK))
+    for match in pattern.finditer(source):
+        if match.start() < pos:
+            continue
+        depth, i = 0, match.end() - len(GROUP_MARK) - 1
+        while i < len(source):
+            ch = source[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        cell = source[match.start() : i + 1].replace(GROUP_MARK, "", 1)
+        out += [source[pos : match.start()], f"table.header(level: 2, {cell})"]
+        pos = i + 1
+    out.append(source[pos:])
+    return "".join(out).replace(GROUP_MARK, "")
 
 
 def _left_align_default_columns(table: A.Element) -> None:
