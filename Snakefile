@@ -4,7 +4,7 @@
 depends on what changed, from data/, refs/ and the chapters to _book/:
 
     data/ + refs/      validate_data
-        |              derive_prisma_counts -> draw_flow_diagram
+        |              derive_prisma_counts -> draw_flow_diagram, write_records_appendix
         |              make_characteristics_table, summarise_by_diagnosis
         |              draw_study_overview, draw_pharmacology_figure
         |              describe_previous_release, stamp_release_state, write_release_pages

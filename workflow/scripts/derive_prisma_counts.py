@@ -11,11 +11,8 @@ def main(snakemake):
         protocol=snakemake.input.protocol,
         counts_json=snakemake.output.counts,
         template_csv=snakemake.output.template,
-        records_page=snakemake.output.records_page,
         counts_template=(snakemake.params.counts_template or [None])[0],
         previous=read_previous_version(snakemake.input.previous),
-        studies=snakemake.input.studies,
-        bibliography=snakemake.input.bibliography,
     )
 
 

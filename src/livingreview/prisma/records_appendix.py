@@ -256,10 +256,9 @@ def records_page_markdown(
 
 
 def _introduction(flow: FlowRecords | None, counts_source: str | None) -> str:
-    if flow is None:
-        source = escape_markdown(counts_source or "a PRISMA2020 template")
+    if flow is None:  # the template's path is for the team, not for readers
         return (
-            f"The counts of the flow diagram were read from {source}, a PRISMA2020 template; "
+            "The counts of the flow diagram were read from a PRISMA2020 template; "
             "the review's build has no record-level list behind them."
         )
     return (
@@ -290,16 +289,14 @@ def derive_prisma_outputs(
     protocol: str | Path,
     counts_json: str | Path,
     template_csv: str | Path,
-    records_page: str | Path,
+    records_page: str | Path | None = None,
     counts_template: str | Path | None = None,
     previous: PreviousVersion | None = None,
     studies: str | Path | None = None,
     bibliography: str | Path | None = None,
 ) -> PrismaCounts:
-    """Counts (JSON + PRISMA2020 template) and the records page, for rule derive_prisma_counts.
-
-    With ``studies`` and ``bibliography`` included records name their study
-    by its label ("Glue 2017") rather than its internal id.
+    """Counts (JSON + PRISMA2020 template), for rule derive_prisma_counts; and the
+    records page too when ``records_page`` is given (see :func:`write_records_page`).
 
     With ``counts_template`` the counts come from that PRISMA2020 template
     instead of the ledger (see :func:`~livingreview.prisma.derive_counts_from_files`)
@@ -309,6 +306,39 @@ def derive_prisma_outputs(
     counts = derive_counts_from_files(
         records, protocol, counts_json, template_csv, previous, counts_template
     )
+    if records_page is not None:
+        write_records_page(
+            records,
+            protocol,
+            counts,
+            records_page,
+            counts_template,
+            previous,
+            studies,
+            bibliography,
+        )
+    return counts
+
+
+def write_records_page(
+    records: str | Path,
+    protocol: str | Path,
+    counts: PrismaCounts | str | Path,
+    records_page: str | Path,
+    counts_template: str | Path | None = None,
+    previous: PreviousVersion | None = None,
+    studies: str | Path | None = None,
+    bibliography: str | Path | None = None,
+) -> None:
+    """The records appendix, for rule write_records_appendix (``counts``: derived or their JSON).
+
+    With ``studies`` and ``bibliography`` included records name their study
+    by its label ("Glue 2017") rather than its internal id. A rule of its own,
+    so editing a study's values rewrites this page but never redraws the
+    flow diagram.
+    """
+    if not isinstance(counts, PrismaCounts):
+        counts = read_counts(counts)
     reason_labels = read_reason_labels(protocol)
     flow = None if counts_template else flow_records(load_table(records, "records"), previous)
     source = str(counts_template) if counts_template else None
@@ -316,7 +346,6 @@ def derive_prisma_outputs(
     if studies is not None and bibliography is not None:
         names = study_labels(load_table(studies, "studies"), bibliography)
     write_text(records_page, records_page_markdown(counts, flow, reason_labels, source, names))
-    return counts
 
 
 def draw_linked_flow_diagram(
