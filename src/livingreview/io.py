@@ -32,6 +32,12 @@ def read_text(path: str | Path, error: type[ReviewError] = DataError) -> str:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise error.single(path, "file not found", fix="create it or correct the path") from None
+    except IsADirectoryError:
+        raise error.single(path, "is a folder, not a file", fix="name the file itself") from None
+    except PermissionError:
+        raise error.single(
+            path, "cannot be read (permission denied)", fix="make the file readable"
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -155,8 +161,9 @@ def compose_yaml(
             found=f"{len(text):,} characters",
             fix="check that the right file is named; split data into CSV files",
         )
-    loader = _LimitedLoader(text)
+    loader = None
     try:
+        loader = _LimitedLoader(text)  # checks that every character is allowed in YAML
         node = loader.get_single_node()
         if node is not None:
             _expanded_size(node)
@@ -167,6 +174,14 @@ def compose_yaml(
     except RecursionError:
         raise error.single(
             str(path), f"is nested more than {YAML_MAX_DEPTH} levels deep", fix="flatten it"
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise error.single(
+            str(path),
+            f"contains a character YAML does not allow (U+{exc.character:04X})",
+            row=line,
+            fix="delete the invisible character on that line",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -182,7 +197,8 @@ def compose_yaml(
             ]
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml_text(text: str, path: str | Path, error: type[ReviewError] = ConfigError) -> object:

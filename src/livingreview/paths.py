@@ -62,6 +62,10 @@ def path_problem(root: Path, value: object, *, file: str, key: str) -> Problem |
     root = Path(root).resolve()
     if not text.strip():
         return Problem(file, "is an empty path", column=key, fix="name a file in the project")
+    if "\x00" in text:
+        return Problem(
+            file, "contains a NUL character", column=key, found=text, fix="retype the path"
+        )
     candidate = Path(text)
     if candidate.is_absolute():
         return Problem(
@@ -71,7 +75,17 @@ def path_problem(root: Path, value: object, *, file: str, key: str) -> Problem |
             found=text,
             fix="give a path relative to the project folder",
         )
-    resolved = (root / candidate).resolve()
+    try:
+        resolved = (root / candidate).resolve()
+        resolved.exists()  # raises for names the file system cannot hold
+    except (OSError, ValueError) as exc:
+        return Problem(
+            file,
+            f"cannot be used as a path ({getattr(exc, 'strerror', None) or exc})",
+            column=key,
+            found=text,
+            fix="use a shorter path of ordinary file names",
+        )
     if not resolved.is_relative_to(root):
         via = " through a symbolic link" if ".." not in candidate.parts else ""
         return Problem(

@@ -6,9 +6,15 @@ from pathlib import Path
 
 from livingreview.config import validate_config
 from livingreview.paths import book_resources
-from livingreview.workflow import code_version, reproducible_environment
+from livingreview.workflow import code_version, or_exit, reproducible_environment
 
-validate_config(config)
+
+def get_config_source():
+    """Where the settings came from, named in messages: the file, and --config if given."""
+    return "config/config.yaml with --config" if _overrides else "config/config.yaml"
+
+
+or_exit(validate_config, config, get_config_source())
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment(workflow.basedir))
 
@@ -27,6 +33,12 @@ def get_counts_template():
     """The PRISMA2020 template the counts are read from ([] = derive them from the ledger)."""
     path = config.get("prisma", {}).get("counts_template")
     return [path] if path else []
+
+
+def get_decision_log():
+    """The reviewers' decision log ([] until a sheet has been applied)."""
+    path = Path("screening/decisions.csv")
+    return [str(path)] if path.exists() else []
 
 
 def get_code_version(*modules):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..evidence.studies import study_labels
 from ..io import write_text
+from ..ledger.stages import AWAITING_LABELS
 from ..markdown import escape_markdown
 from ..validation import load_table
 from .counts import (
@@ -179,7 +180,7 @@ def decision(
         name = (study_names or {}).get(study, study)
         return (f"Included: study {name}" if study else "Included"), ""
     stage = awaiting_stage(row)
-    return (f"Awaiting the {stage} decision", "") if stage else ("", "")
+    return (AWAITING_LABELS[stage], "") if stage else ("", "")
 
 
 def records_table(

@@ -15,7 +15,9 @@ the embedded backend would not render faithfully.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 from collections.abc import Sequence
@@ -118,6 +120,9 @@ def render_book(
             raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
             render_embedded(model, staging, wanted)
         _place_release_files(root, staging, release_files)
+        for rel in book.resources:
+            if rel.lower().endswith(".csv") and (staging / rel).is_file():
+                neutralise_formulas(staging / rel)
     except BaseException:
         remove_output_folder(staging)
         raise
@@ -159,6 +164,40 @@ def _output_step(target: Path, action: str, step: object) -> None:
                 )
             ]
         ) from None
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(path: Path) -> bool:
+    """Make a published CSV safe to open in a spreadsheet (OWASP "CSV injection").
+
+    A cell that starts with ``= + - @``, a tab or a carriage return, and is not a
+    plain number, gets a leading apostrophe, so Excel or LibreOffice shows it as
+    text instead of running it as a formula. The file is rewritten only if a cell
+    changed; returns whether it did.
+    """
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    changed = False
+    for row in rows:
+        for i, cell in enumerate(row):
+            if cell.startswith(FORMULA_START) and not _is_number(cell):
+                row[i] = "'" + cell
+                changed = True
+    if changed:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    return changed
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def _place_release_files(root: Path, staging: Path, files: Sequence[str | Path]) -> None:

@@ -162,43 +162,30 @@ def load_book(root: Path) -> Book:
             metadata[key] = book[key]
     metadata["book"] = book
     bibliography = metadata.get("bibliography") or []
-    if isinstance(bibliography, str):
-        bibliography = [bibliography]
-    if not isinstance(bibliography, list):
-        problems.append(
-            _problem(
-                "must be a file name or a list of them",
-                "bibliography",
-                "write refs/x.bib",
-                bibliography,
-            )
-        )
-        bibliography = []
+    bibliography = list(_as_tuple(bibliography, "bibliography", problems))
     csl = metadata.get("csl")
-    for bib in bibliography:
-        if not (root / bib).exists():
+    if csl is not None and not isinstance(csl, str):
+        problems.append(_problem("must be a file name", "csl", "write refs/style.csl", csl))
+        csl = None
+    for key, value in [("bibliography", b) for b in bibliography] + [("csl", csl)]:
+        if not value or path_problem(root, value, file=QUARTO_FILE, key=key) is not None:
+            continue  # the path guard below reports paths that leave the project
+        if not (root / value).exists():
             problems.append(
                 _problem(
-                    "bibliography file not found",
-                    "bibliography",
+                    "bibliography file not found"
+                    if key == "bibliography"
+                    else "CSL style file not found",
+                    key,
                     "correct the path (relative to the project folder)",
-                    bib,
+                    value,
                 )
             )
-    if csl and not (root / csl).exists():
-        problems.append(
-            _problem(
-                "CSL style file not found",
-                "csl",
-                "correct the path or remove csl: to use Chicago author-date",
-                csl,
-            )
-        )
     crossref = dict(DEFAULT_CROSSREF)
     crossref.update(
         {
             k: str(v)
-            for k, v in (raw.get("crossref") or {}).items()
+            for k, v in _mapping(raw, "crossref", problems).items()
             if isinstance(v, str | int | float)
         }
     )
@@ -217,7 +204,14 @@ def load_book(root: Path) -> Book:
     authors = _read_authors(metadata, problems)
     output_dir = project.get("output-dir") if isinstance(project, dict) else None
     output_dir = "_book" if output_dir is None else output_dir
-    problems += output_dir_problems(root, output_dir, file=QUARTO_FILE, key="project.output-dir")
+    if isinstance(output_dir, str):
+        problems += output_dir_problems(
+            root, output_dir, file=QUARTO_FILE, key="project.output-dir"
+        )
+    else:
+        problems.append(
+            _problem("must be a folder name", "project.output-dir", "write _book", output_dir)
+        )
     resources = _as_tuple(project.get("resources"), "project.resources", problems)
     problems += _path_problems(root, entries, resources, bibliography, csl)
     if problems:
@@ -229,7 +223,7 @@ def load_book(root: Path) -> Book:
         authors=tuple(authors),
         output_file=str(book.get("output-file") or _slug(str(metadata.get("title") or "book"))),
         output_dir=str(output_dir),
-        downloads=tuple(str(d) for d in (book.get("downloads") or [])),
+        downloads=_as_tuple(book.get("downloads"), "book.downloads", problems),
         bibliography=tuple(root / b for b in bibliography),
         csl=(root / csl) if csl else None,
         link_citations=bool(metadata.get("link-citations", False)),
@@ -303,6 +297,18 @@ def _mapping(raw: dict[str, Any], key: str, problems: list[Problem]) -> dict[str
     return value
 
 
+def _as_list(value: object, key: str, problems: list[Problem]) -> list[Any]:
+    """A YAML list (or nothing); anything else is a problem."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    problems.append(
+        _problem("must be a list", key, "write one entry per line, starting with -", value)
+    )
+    return []
+
+
 def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split()) or "book"
 
@@ -319,7 +325,7 @@ def _read_entries(book: dict[str, Any], problems: list[Problem]) -> list[BookEnt
                 entries.append(BookEntry("part", Path(part)))
             else:
                 entries.append(BookEntry("part", None, title=part))
-            for sub in item.get("chapters") or []:
+            for sub in _as_list(item.get("chapters"), f"{key} (part)", problems):
                 add_file(sub, kind, key)
         elif isinstance(item, dict) and "href" in item:
             entries.append(BookEntry(kind, Path(str(item["href"]))))
@@ -342,9 +348,9 @@ def _read_entries(book: dict[str, Any], problems: list[Problem]) -> list[BookEnt
                 "add book: chapters: with index.qmd first",
             )
         )
-    for item in chapters or []:
+    for item in _as_list(chapters, "book.chapters", problems):
         add_file(item, "chapter", "book.chapters")
-    for item in book.get("appendices") or []:
+    for item in _as_list(book.get("appendices"), "book.appendices", problems):
         add_file(item, "appendix", "book.appendices")
     return entries
 
