@@ -9,6 +9,7 @@ reports everything wrong with the file.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +32,12 @@ __all__ = [
     "Citation",
     "bibliography_problems",
     "check_keys",
+    "completeness_problems",
     "entry_keys",
     "load_bibliography",
     "missing_key_problems",
     "parse_bibliography",
+    "unconfirmed_fields",
 ]
 
 
@@ -188,3 +191,94 @@ def check_keys(cited_keys: Iterable[Citation], library_path: str | Path) -> Libr
     problems = missing_key_problems(cited_keys, entry_keys(library), library_path)
     raise_if_any(problems, BibliographyError, f"unknown citation keys (see {library_path})")
     return library
+
+
+# Fields each entry type needs for a reference a journal would print. ``pages``
+# also holds an article's e-locator (e932, 2045125320922474, n71).
+REQUIRED_FIELDS = {
+    "article": ("author", "title", "journal", "year", "volume", "pages"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "misc": ("author", "title", "year", "doi|url|howpublished"),
+    "online": ("author", "title", "year", "url|doi"),
+    "techreport": ("author", "title", "institution", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+}
+
+
+def _field(entry: Entry, name: str) -> str:
+    value = entry.fields_dict.get(name)
+    return "" if value is None else str(value.value).strip()
+
+
+def completeness_problems(
+    library: Library, file: str | Path, keys: Iterable[str] | None = None
+) -> list[Problem]:
+    """One problem per missing field of each entry (only ``keys``, if given), by key and field.
+
+    Each entry type needs the fields in :data:`REQUIRED_FIELDS` (``a|b``: one
+    of them). A single author followed by ``others`` ("et al.") is an error: the
+    reference must list its authors. An article with a URL but no DOI is
+    flagged, because journal articles have DOIs and a bare URL rots.
+
+    A field that no source read could confirm is named in the entry's
+    ``unconfirmed = {volume, pages}`` field instead of being guessed: the gap
+    is then on record (and listed by :func:`unconfirmed_fields`), not an error.
+    """
+    file = str(file)
+    wanted = None if keys is None else set(keys)
+    problems: list[Problem] = []
+    for entry in library.entries:
+        if wanted is not None and entry.key not in wanted:
+            continue
+        kind = entry.entry_type.lower()
+        waived = unconfirmed_fields(entry)
+        for need in REQUIRED_FIELDS.get(kind, ("author|editor", "title", "year")):
+            options = need.split("|")
+            if not any(_field(entry, f) for f in options) and not waived & set(options):
+                problems.append(
+                    Problem(
+                        file,
+                        f"@{kind} entry has no {' or '.join(options)}",
+                        row=_line(entry),
+                        column=f"{entry.key}.{options[0]}",
+                        fix=f"add {options[0]} = {{...}} from the publisher's or PubMed's record",
+                    )
+                )
+        authors = [a.strip() for a in re.split(r"\s+and\s+", _field(entry, "author")) if a.strip()]
+        if len(authors) == 2 and authors[1].lower() == "others" and "author" not in waived:
+            problems.append(
+                Problem(
+                    file,
+                    "entry lists one author and 'others' (et al.)",
+                    row=_line(entry),
+                    column=f"{entry.key}.author",
+                    found=_field(entry, "author"),
+                    fix="list every author as the publisher's record gives them",
+                )
+            )
+        if (
+            kind == "article"
+            and _field(entry, "url")
+            and not _field(entry, "doi")
+            and "doi" not in waived
+        ):
+            problems.append(
+                Problem(
+                    file,
+                    "article has a bare URL but no DOI",
+                    row=_line(entry),
+                    column=f"{entry.key}.doi",
+                    found=_field(entry, "url"),
+                    fix="add the article's doi = {...} (and drop the URL)",
+                )
+            )
+    return problems
+
+
+def unconfirmed_fields(entry: Entry) -> set[str]:
+    """Fields an entry's ``unconfirmed = {...}`` names as not confirmed by any source read."""
+    return {
+        f.strip().lower() for f in re.split(r"[,;\s]+", _field(entry, "unconfirmed")) if f.strip()
+    }

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Pictures the layout tests take, kept for a person (and CI's artifacts) to look at.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "logs" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -164,3 +166,9 @@ def mobile_page(browser):
     context, tab = _open(browser, MOBILE)
     yield tab
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say where the screenshots and PDF page images of this run are."""
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"screenshots and PDF pages: {SCREENSHOTS}")

@@ -182,3 +182,84 @@ def test_shipped_csl_styles_are_independent() -> None:
         assert 'rel="independent-parent"' not in text, style.name
         assert re.search(r"<citation\b", text) and re.search(r"<bibliography\b", text)
         assert "creativecommons.org/licenses/by-sa" in text, style.name
+
+
+# ---------------------------------------------------------------- completeness gate
+
+COMPLETE = """@article{ok2020,
+  author = {Smith, Ann and Jones, Bob},
+  title = {A trial},
+  journal = {J Trials},
+  year = {2020},
+  volume = {3},
+  pages = {1--9},
+  doi = {10.1/x}
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("entry", "column", "message"),
+    [
+        pytest.param(
+            COMPLETE.replace("  year = {2020},\n", ""), "ok2020.year", "no year", id="year"
+        ),
+        pytest.param(
+            COMPLETE.replace("  volume = {3},\n", ""), "ok2020.volume", "no volume", id="volume"
+        ),
+        pytest.param(
+            COMPLETE.replace("  pages = {1--9},\n", ""), "ok2020.pages", "no pages", id="pages"
+        ),
+        pytest.param(
+            COMPLETE.replace("Smith, Ann and Jones, Bob", "Smith, Ann and others"),
+            "ok2020.author",
+            "one author and 'others'",
+            id="et-al",
+        ),
+        pytest.param(
+            COMPLETE.replace("doi = {10.1/x}", "url = {https://example.org/a}"),
+            "ok2020.doi",
+            "bare URL but no DOI",
+            id="url-not-doi",
+        ),
+        pytest.param(
+            "@misc{m1,\n  title = {A page},\n  url = {https://example.org}\n}\n",
+            "m1.author",
+            "no author",
+            id="misc-author",
+        ),
+    ],
+)
+def test_gate_reports_key_and_field(tmp_path: Path, entry: str, column: str, message: str) -> None:
+    from livingreview.bibliography import completeness_problems, parse_bibliography
+
+    library, _ = parse_bibliography(write(tmp_path, entry))
+    problems = completeness_problems(library, "refs.bib")
+    assert any(p.column == column and message in p.message for p in problems), problems
+
+
+def test_gate_passes_complete_and_checks_only_cited(tmp_path: Path) -> None:
+    from livingreview.bibliography import completeness_problems, parse_bibliography
+
+    text = COMPLETE + "@article{bad,\n  title = {No fields}\n}\n"
+    library, _ = parse_bibliography(write(tmp_path, text))
+    assert completeness_problems(library, "refs.bib", ["ok2020"]) == []
+    assert completeness_problems(library, "refs.bib", ["bad"])
+
+
+def test_gate_accepts_gaps_named_as_unconfirmed(tmp_path: Path) -> None:
+    from livingreview.bibliography import completeness_problems, parse_bibliography
+
+    text = COMPLETE.replace(
+        "  volume = {3},\n  pages = {1--9},\n", "  unconfirmed = {volume, pages},\n"
+    )
+    library, _ = parse_bibliography(write(tmp_path, text))
+    assert completeness_problems(library, "refs.bib") == []
+
+
+def test_shipped_references_pass_the_gate() -> None:
+    from livingreview.render import check_manuscript
+
+    root = Path(__file__).parents[2]
+    gaps = [p for p in check_manuscript(root) if p.file == "refs/references.bib"]
+    assert gaps == []

@@ -277,7 +277,7 @@ def test_update_draws_previous_column_and_total() -> None:
     placed = layout(full_counts())
     previous, total = placed.box("previous_studies"), placed.box("total_studies")
     assert previous.rect.right < placed.box("database_results").rect.x
-    assert "New studies included in review" in placed.box("new_studies").text
+    assert "New studies included in review" in " ".join(placed.box("new_studies").text.split())
     assert "(n = 11)" in total.text and "(n = 19)" in total.text
     # the previous studies join the total box from the left
     assert any(a[0][1] == previous.rect.y and a[-1][0] == total.rect.x for a in placed.arrows)
@@ -366,15 +366,17 @@ def test_svg_contains_every_count_and_reason(tmp_path: Path) -> None:
         assert f"(n = {value:,})" in desc, value
     assert f"{LONG_REASON} (n = 60)" in desc
     assert "Wrong intervention (n = 12)" in desc and "No anxiety outcome (n = 5)" in desc
-    assert "(n = 1,432)" in svg  # also in the drawn text (kept as SVG comments)
+    assert "(n = 1,432)" in svg  # also in the drawn text (real SVG text)
+    texts = " ".join(" ".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg)).split())
     for word in ("Identification", "Screening", "Included", "Previous studies"):
-        assert f"<!-- {word} -->" in svg
+        assert word in texts
 
 
 def test_svg_is_accessible_and_has_no_external_fonts(tmp_path: Path) -> None:
     svg = draw(tmp_path, ketamine_like)["svg"].decode()
     assert 'role="img"' in svg and '<title id="prisma-title">' in svg
-    assert "<text" not in svg  # glyphs are paths: identical on every machine
+    # real text (searchable, selectable) in the one face the site and the PDF provide
+    assert "<text" in svg and "DejaVu Sans" in svg and "@font-face" not in svg
     assert "<dc:date>" not in svg
 
 

@@ -173,7 +173,8 @@ def test_template_counts_give_a_page_without_records() -> None:
     counts = derive_counts(both_arms_ledger(), REASONS)
     page = records_page_markdown(counts, None, REASONS, counts_source="config/prisma\\_2020.csv")
     assert "| Record |" not in page
-    assert "read from config/prisma" in page
+    assert "read from a PRISMA2020 template" in page
+    assert "config/prisma" not in page  # no project path reaches readers
     assert list(sections(page)) == [section_id(b) for b in drawn_boxes(counts)]
 
 
@@ -243,7 +244,8 @@ def test_counts_template_replaces_the_ledger(tmp_path: Path) -> None:
     assert derive_prisma_outputs(records, protocol, **paths, counts_template=template) == counts
     assert paths["template_csv"].read_text() == template.read_text()
     page = paths["records_page"].read_text()
-    assert "filled\\_in.csv" in page and "| Record |" not in page
+    assert "read from a PRISMA2020 template" in page and "| Record |" not in page
+    assert "filled" not in page  # the file's path is for the team, not for readers
 
 
 def test_counts_template_must_add_up_and_nothing_is_written(tmp_path: Path) -> None:

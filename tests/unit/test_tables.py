@@ -483,3 +483,25 @@ def test_study_cell_shows_label_then_bracketed_citation() -> None:
     html = pypandoc.convert_text(table, "html", format="markdown")
     assert "Synth &lt;b&gt; 2020" in html
     assert 'data-cites="k1"' in html
+
+
+def test_eligibility_table_keeps_the_ids_the_text_cites() -> None:
+    import json
+
+    import pypandoc
+
+    from livingreview.tables.eligibility import eligibility_markdown
+
+    protocol = {
+        "eligibility": [
+            {"id": "P3", "domain": "population", "text": "Synthetic refractory criterion " * 8},
+            {"id": "O1", "domain": "outcome", "text": "Synthetic anxiety scale."},
+        ]
+    }
+    table = eligibility_markdown(protocol)
+    doc = json.loads(pypandoc.convert_text(table, "json", format="markdown"))
+    tbl = doc["blocks"][0]["c"]
+    widths = [spec[1]["c"] for spec in tbl[2]]
+    assert widths[0] < widths[1] < widths[2]  # narrow ID, then domain, criterion widest
+    text = pypandoc.convert_text(table, "plain", format="markdown")
+    assert "P3" in text and "O1" in text and "Population" in text

@@ -219,21 +219,27 @@ BIB = """\
   author = {Alpha, Ann},
   title = {Synthetic trial A, second report},
   journal = {Journal of Synthetic Results},
-  year = {2020}
+  year = {2020},
+  volume = {2},
+  pages = {11--20}
 }
 
 @article{beta2021,
   author = {Beta, Bob},
   title = {Synthetic cohort B},
   journal = {Synthetic Psychiatry},
-  year = {2021}
+  year = {2021},
+  volume = {3},
+  pages = {e21}
 }
 
 @article{gamma2018,
   author = {Gamma, Gail},
   title = {Synthetic case series C},
   journal = {Synthetic Psychiatry},
-  year = {2018}
+  year = {2018},
+  volume = {1},
+  pages = {5--9}
 }
 """
 

@@ -161,9 +161,11 @@ def test_the_records_page_lists_every_record_once(reference_build: Path) -> None
     ]
     assert sorted(ids) == ["R1", "R2", "R3", "R4", "R5", "R6"]
     included = page.find(id="box-new-studies").find_next("table").get_text(" ")
-    assert "Synthetic trial A, second report" in included and "Included: study alpha2019" in (
+    # included records name their study by its label, never by its internal id
+    assert "Synthetic trial A, second report" in included and "Included: study Alpha 2019" in (
         included
     )
+    assert "alpha2019" not in included
 
 
 def test_the_records_page_has_static_twins_in_docx_and_pdf(reference_build: Path) -> None:

@@ -103,7 +103,8 @@ def _add_synthetic_study(project: Path) -> None:
     with (project / "refs" / "references.bib").open("a", encoding="utf-8") as handle:
         handle.write(
             "\n@article{gamma2024,\n  author = {Gamma, Gus},\n  title = {Synthetic trial G},\n"
-            "  journal = {Synthetic Psychiatry},\n  year = {2024}\n}\n"
+            "  journal = {Synthetic Psychiatry},\n  year = {2024},\n  volume = {4},\n"
+            "  pages = {1--8}\n}\n"
         )
 
 

@@ -237,23 +237,34 @@ def _style_axes(
 
 
 def _legend_handles(rows: list[_Row], design_labels: Mapping[str, str]) -> list[Line2D]:
-    """Legend entries for the design classes and dosing/n states that occur."""
+    """Legend entries for exactly the encodings drawn: no marker the plot does not show.
+
+    A design is listed in its colour only if a study of that design is drawn in
+    colour (studies without ``n`` are drawn grey at the axis edge); the dosing
+    and "n not reported" entries use a marker shape that occurs in the plot.
+    """
     records = [r.record for r in rows if r.record is not None]
-    present = {r.get("design_class") for r in records}
+    coloured = [r for r in records if _n(r) is not None]
+    grey = [r for r in records if _n(r) is None]
     handles = []
     for code, label in design_labels.items():
-        if code in present:
+        if any(r.get("design_class") == code for r in coloured):
             marker, colour = DESIGN_MARKERS.get(code, ("o", "#333333"))
             handles.append(_handle(label, marker, colour, "full"))
-    dosing = {r.get("dosing") for r in records}
+    sample = coloured[0] if coloured else (grey[0] if grey else None)
+    shape, colour = DESIGN_MARKERS.get((sample or {}).get("design_class"), ("o", "#333333"))
+    if not coloured:
+        colour = GREY
+    dosing = {r.get("dosing") for r in coloured or grey}
     if "repeated" in dosing:
-        handles.append(_handle("Repeated dosing", "o", "#333333", "full"))
+        handles.append(_handle("Repeated dosing (filled)", shape, colour, "full"))
     if "single" in dosing:
-        handles.append(_handle("Single dose (open)", "o", "#333333", "none"))
+        handles.append(_handle("Single dose (open)", shape, colour, "none"))
     if dosing - {"repeated", "single"}:
-        handles.append(_handle("Dosing not reported", "o", "#333333", "left"))
-    if any(_n(r) is None for r in records):
-        handles.append(_handle("n not reported", "o", GREY, "full"))
+        handles.append(_handle("Dosing not reported", shape, colour, "left"))
+    if grey:
+        grey_shape = DESIGN_MARKERS.get(grey[0].get("design_class"), ("o", GREY))[0]
+        handles.append(_handle("n not reported", grey_shape, GREY, "full"))
     return handles
 
 

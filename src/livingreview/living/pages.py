@@ -296,7 +296,9 @@ def citation_markdown(
             "}",
         ]
     )
-    return head + intro + text + "\n\n```bibtex\n" + bibtex + "\n```\n"
+    # BibTeX is for the website's readers; print formats carry the formatted reference only.
+    web_only = '::: {.content-visible when-format="html"}\n'
+    return head + intro + text + "\n\n" + web_only + "```bibtex\n" + bibtex + "\n```\n:::\n"
 
 
 def write_release_pages(

@@ -72,11 +72,17 @@ COLUMN_GAP = 0.34  # room for a horizontal arrow between a box and its side box
 ARM_GAP = 0.4
 ROW_GAP = 0.26  # room for a vertical arrow
 COLUMN_WIDTHS = {"prev": 1.8, "p": 2.2, "ps": 2.3, "s": 2.2, "ss": 2.3}
+# The diagram is drawn at the width it is printed (A4 text width, 16 cm), so its
+# type is printed at FONT_SIZE: columns are narrowed to fit, down to MIN_COLUMN_SCALE.
+TEXT_WIDTH = 16 / 2.54
+MIN_COLUMN_SCALE = 0.7
 
 RC_PARAMS = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
-    "svg.fonttype": "path",
+    # Real text, so the diagram's words can be searched and selected: the PDF
+    # (Typst) is given matplotlib's DejaVu Sans, the website serves it as a web font.
+    "svg.fonttype": "none",
     "svg.hashsalt": "livingreview-prisma2020",
     "pdf.fonttype": 42,
     "text.usetex": False,
@@ -466,16 +472,20 @@ def _wrapped(spec: _Spec, width: float, measure: _Measure) -> str:
 
 def _column_positions(specs: Sequence[_Spec]) -> dict[str, tuple[float, float]]:
     """x and width of each column in use, left to right."""
-    used = {c for s in specs for c in s.columns}
+    in_use = {c for s in specs for c in s.columns}
+    used = [c for c in ("prev", "p", "ps", "s", "ss") if c in in_use]
+    fixed = 2 * MARGIN + BAND_WIDTH + BAND_GAP + COLUMN_GAP * (len(used) - 1)
+    fixed += (ARM_GAP - COLUMN_GAP) if "s" in used else 0
+    natural = sum(COLUMN_WIDTHS[c] for c in used)
+    scale = max(MIN_COLUMN_SCALE, min(1.0, (TEXT_WIDTH - fixed) / natural)) if natural else 1.0
     x = MARGIN + BAND_WIDTH + BAND_GAP
     positions: dict[str, tuple[float, float]] = {}
-    for column in ("prev", "p", "ps", "s", "ss"):
-        if column not in used:
-            continue
+    for column in used:
         if column == "s":
             x += ARM_GAP - COLUMN_GAP
-        positions[column] = (x, COLUMN_WIDTHS[column])
-        x += COLUMN_WIDTHS[column] + COLUMN_GAP
+        width = round(COLUMN_WIDTHS[column] * scale, 3)
+        positions[column] = (x, width)
+        x += width + COLUMN_GAP
     return positions
 
 

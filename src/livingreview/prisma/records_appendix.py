@@ -27,6 +27,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from ..evidence.studies import study_labels
 from ..io import write_text
 from ..ledger.stages import AWAITING_LABELS
 from ..markdown import escape_markdown
@@ -153,8 +154,16 @@ def _exits(flow: FlowRecords) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[str, str]:
-    """``(decision, reason)`` of a ledger row, as shown in the records table."""
+def decision(
+    row: Mapping[str, str],
+    reason_labels: Mapping[str, str],
+    study_names: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """``(decision, reason)`` of a ledger row, as shown in the records table.
+
+    An included record names its study by ``study_names`` (study id to the
+    label readers see, "Glue 2017"), never by the internal id when a label exists.
+    """
     if row.get("duplicate_of"):
         return f"Duplicate of {row['duplicate_of']}", row.get("removed_reason", "")
     if row.get("removed") == "automation":
@@ -170,19 +179,24 @@ def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[
         return "Excluded at full text", reason_labels.get(code, code)
     if row.get("eligibility") == "include":
         study = row.get("study_id", "")
-        return (f"Included: study {study}" if study else "Included"), ""
+        name = (study_names or {}).get(study, study)
+        return (f"Included: study {name}" if study else "Included"), ""
     stage = awaiting_stage(row)
     return (AWAITING_LABELS[stage], "") if stage else ("", "")
 
 
-def records_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
+def records_table(
+    rows: Sequence[Mapping[str, str]],
+    reason_labels: Mapping[str, str],
+    study_names: Mapping[str, str] | None = None,
+) -> str:
     """A Markdown pipe table of ``rows``; every value escaped."""
     lines = [
         "| " + " | ".join(COLUMNS) + " |",
         "|" + "|".join(":" + "-" * (w - 1) for w in WIDTHS) + "|",
     ]
     for row in rows:
-        decided, reason = decision(row, reason_labels)
+        decided, reason = decision(row, reason_labels, study_names)
         cells = (
             row.get("record_id", ""),
             row.get("title", ""),
@@ -200,6 +214,7 @@ def records_page_markdown(
     flow: FlowRecords | None,
     reason_labels: Mapping[str, str],
     counts_source: str | None = None,
+    study_names: Mapping[str, str] | None = None,
 ) -> str:
     """The appendix page: one section per drawn box, listing its records.
 
@@ -232,7 +247,7 @@ def records_page_markdown(
         if targets and rows:  # website_results: identified but not sought
             out += ["Records identified but not sought (duplicates, removed or screened out):", ""]
         if rows:
-            out += [records_table(rows, reason_labels), ""]
+            out += [records_table(rows, reason_labels, study_names), ""]
         elif not targets:
             out += ["No records.", ""]
     if flow is not None and flow.awaiting:
@@ -242,17 +257,16 @@ def records_page_markdown(
             "These records have been found but not yet decided; they enter the flow "
             "diagram once their next decision is recorded.",
             "",
-            records_table(flow.awaiting, reason_labels),
+            records_table(flow.awaiting, reason_labels, study_names),
             "",
         ]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def _introduction(flow: FlowRecords | None, counts_source: str | None, update: bool) -> str:
-    if flow is None:
-        source = escape_markdown(counts_source or "a PRISMA2020 template")
+    if flow is None:  # the template's path is for the team, not for readers
         return (
-            f"The counts of the flow diagram were read from {source}, a PRISMA2020 template; "
+            "The counts of the flow diagram were read from a PRISMA2020 template; "
             "the review's build has no record-level list behind them."
         )
     return (
@@ -288,13 +302,16 @@ def derive_prisma_outputs(
     protocol: str | Path,
     counts_json: str | Path,
     template_csv: str | Path,
-    records_page: str | Path,
+    records_page: str | Path | None = None,
     counts_template: str | Path | None = None,
     previous: PreviousVersion | None = None,
     cumulative_json: str | Path | None = None,
     cited: str = "update",
+    studies: str | Path | None = None,
+    bibliography: str | Path | None = None,
 ) -> PrismaCounts:
-    """Counts (JSON + PRISMA2020 template) and the records page, for rule derive_prisma_counts.
+    """Counts (JSON + PRISMA2020 template), for rule derive_prisma_counts; and the
+    records page too when ``records_page`` is given (see :func:`write_records_page`).
 
     ``counts_json`` holds the diagram of this version (the PRISMA 2020
     updated-review diagram when ``previous`` is given); ``cumulative_json`` the
@@ -321,11 +338,46 @@ def derive_prisma_outputs(
         write_text(cumulative_json, counts_to_json(cumulative, read_reason_labels(protocol)))
         if cited == "cumulative":
             shown, shown_previous = cumulative, None
-    reason_labels = read_reason_labels(protocol)
-    flow = None if counts_template else flow_records(load_table(records, "records"), shown_previous)
-    source = str(counts_template) if counts_template else None
-    write_text(records_page, records_page_markdown(shown, flow, reason_labels, source))
+    if records_page is not None:
+        write_records_page(
+            records,
+            protocol,
+            shown,
+            records_page,
+            counts_template,
+            shown_previous,
+            studies,
+            bibliography,
+        )
     return counts
+
+
+def write_records_page(
+    records: str | Path,
+    protocol: str | Path,
+    counts: PrismaCounts | str | Path,
+    records_page: str | Path,
+    counts_template: str | Path | None = None,
+    previous: PreviousVersion | None = None,
+    studies: str | Path | None = None,
+    bibliography: str | Path | None = None,
+) -> None:
+    """The records appendix, for rule write_records_appendix (``counts``: derived or their JSON).
+
+    With ``studies`` and ``bibliography`` included records name their study
+    by its label ("Glue 2017") rather than its internal id. A rule of its own,
+    so editing a study's values rewrites this page but never redraws the
+    flow diagram.
+    """
+    if not isinstance(counts, PrismaCounts):
+        counts = read_counts(counts)
+    reason_labels = read_reason_labels(protocol)
+    flow = None if counts_template else flow_records(load_table(records, "records"), previous)
+    source = str(counts_template) if counts_template else None
+    names = None
+    if studies is not None and bibliography is not None:
+        names = study_labels(load_table(studies, "studies"), bibliography)
+    write_text(records_page, records_page_markdown(counts, flow, reason_labels, source, names))
 
 
 def draw_linked_flow_diagram(

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
 from . import ast as A
 from .callouts import take_title
@@ -38,6 +39,7 @@ from .numbered_blocks import NAMES, block_kind, title_block
 from .pandoc import bibliography_keys, markdown_to_ast
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .raw_typst import raw_typst_problems
+from .reader_text import reader_text_problems
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .source_anchors import mark_paragraphs
 from .syntax import scan
@@ -193,6 +195,7 @@ def build_book(
     if check_bibliography:
         _check_citations(model)
     _check_images(model)
+    problems.extend(reader_text_problems(model))
     return model
 
 
@@ -656,6 +659,11 @@ def _check_citations(model: BookModel) -> None:
                     fix="add the reference to the bibliography or correct the key",
                 )
             )
+    for path in model.book.bibliography:
+        if path.suffix.lower() == ".bib" and path.is_file():
+            library, _ = parse_bibliography(path)
+            rel = path.relative_to(model.root).as_posix()
+            model.problems.extend(completeness_problems(library, rel, model.citations))
 
 
 def _collect_images(model: BookModel, chapter: Chapter) -> None:

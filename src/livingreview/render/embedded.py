@@ -30,16 +30,20 @@ from collections.abc import Callable, Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
 from .book import BookModel, Chapter
 from .docx_layout import fit_sections
-from .finish import finish
+from .finish import finish, group_subheaders
+from .matter import add_matter
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
-from .reference_docx import build_reference_docx
+from .reader_text import add_link_tips, link_tips
+from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
+from .webfonts import dejavu_folder, write_web_fonts
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
 ASSET_DIR = "site_libs/livingreview"
@@ -50,7 +54,7 @@ API_VERSION = [1, 23, 1, 1]
 def render_embedded(model: BookModel, staging: Path, formats: Sequence[str]) -> None:
     """Write every requested format of ``model`` into the empty folder ``staging``."""
     doc = _citeproc(model)
-    pages = _split_chapters(model, doc)
+    pages = add_matter(model.metadata, _split_chapters(model, doc))
     front = _front_matter(model)
     if "html" in formats:
         write_html(model, pages, front, staging, formats)
@@ -231,6 +235,9 @@ def write_html(
             a = A.get_attr(el)
             if a and a[0]:
                 id_pages.setdefault(a[0], ch.page)
+    tips = link_tips([blocks for _, blocks in finished])
+    for _, blocks in finished:
+        add_link_tips(blocks, tips)
     downloads = [
         mm({"href": ms(f"{book.output_file}.{fmt}"), "label": ms(DOWNLOAD_LABELS[fmt])})
         for fmt in ("docx", "pdf")
@@ -296,6 +303,14 @@ def write_html(
         if 0 <= index < len(linkable) - 1:
             nxt = linkable[index + 1]
             meta["next"] = mm({"href": ms(nxt.page), "label": mi(_nav_label(nxt, number_sections))})
+        # citation_* tags (Highwire Press) let scholarly indexers pick up the review
+        meta["citation-title"] = ms(A.stringify(book_title))
+        meta["citation-authors"] = ml([ms(a.name) for a in book.authors])
+        date_text = A.stringify(_meta_inlines(front["date"])) if "date" in front else ""
+        if re.search(r"\d{4}", date_text):
+            meta["citation-date"] = ms(date_text)
+        if "pdf" in formats:
+            meta["citation-pdf"] = ms(f"{root}{book.output_file}.pdf")
         if ch.page == "index.html":
             meta["is-index"] = mb(True)
             for key in ("authors", "affiliations", "abstract", "keywords"):
@@ -319,6 +334,7 @@ def write_html(
         (assets / name).write_text(
             (TEMPLATES / name).read_text(encoding="utf-8"), encoding="utf-8", newline="\n"
         )
+    write_web_fonts(assets / "fonts")
     index = build_search_index(staging, [ch.page for ch, _ in finished])
     (assets / "search-index.js").write_text(
         "window.LR_SEARCH_INDEX = "
@@ -388,6 +404,9 @@ def _page_title(ch: Chapter, book_title: list[A.Element]) -> str:
     return f"{title} – {book}" if title and book else (title or book)
 
 
+WIDE_TABLE_COLUMNS = 7
+
+
 def _scroll_table(el: A.Element) -> A.Element | None:
     """Wrap a table in a scrolling region that keyboard users can focus and scroll.
 
@@ -399,11 +418,13 @@ def _scroll_table(el: A.Element) -> A.Element | None:
     caption = A.attr_pop(el["c"][0], "data-float-caption")  # a float's, moved to <figcaption>
     label = A.stringify(el["c"][1][1]) or caption or el["c"][0][0] or "Table"
     cols = len(el["c"][2])
+    # wide tables take the page width on desktops and become cards on phones
+    classes = ["table-scroll", "table-wide"] if cols >= WIDE_TABLE_COLUMNS else ["table-scroll"]
     return A.Div(
         [el],
         A.attr(
             "",
-            ["table-scroll"],
+            classes,
             {"role": "region", "tabindex": "0", "aria-label": label, "style": f"--cols: {cols}"},
         ),
     )
@@ -468,6 +489,8 @@ def _html_links(
                 other = id_pages.get(target[1:])
                 if other and other != page:
                     el["c"][2][0] = rel(other) + target
+            elif "root-link" in el["c"][0][1]:  # a project file (a figure's source note)
+                el["c"][2][0] = rel(target)
         elif el["t"] == "Image":
             src = el["c"][2][0]
             if ":" in src.split("/")[0]:
@@ -573,7 +596,21 @@ def write_docx(
         authors=[a.name for a in book.authors],
         keywords=[A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
     )
-    rewrite_docx_parts(output, {"docProps/core.xml": core, "word/document.xml": fit_sections})
+    title = A.stringify(_meta_inlines(front.get("title")))
+
+    def running_title(data: bytes) -> bytes:
+        return data.replace(
+            f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(title)}</w:t>".encode()
+        )
+
+    rewrite_docx_parts(
+        output,
+        {
+            "docProps/core.xml": core,
+            "word/document.xml": fit_sections,
+            "word/header1.xml": running_title,
+        },
+    )
 
 
 def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]) -> None:
@@ -628,7 +665,9 @@ def write_pdf(
 
     book = model.book
     blocks: list[A.Element] = []
-    for _, chapter_blocks in pages:
+    for ch, chapter_blocks in pages:
+        if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
+            blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
         blocks.extend(finish(copy.deepcopy(chapter_blocks), "typst", book))
     for el in A.iter_elements(blocks):
         if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:
@@ -643,13 +682,15 @@ def write_pdf(
     if book.format_option("typst", "toc", False):
         meta["toc"] = mb(True)
     source = ast_to(document(blocks, meta), args, cwd=book.root, what="review.typ")
+    source = group_subheaders(source)
     if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
         output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
     try:
         pdf = typst.compile(
             source.encode("utf-8"),
             root=str(book.root),
-            font_paths=[],
+            # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
+            font_paths=[str(dejavu_folder())],
             ignore_system_fonts=True,
             timestamp=source_date_epoch(),
         )

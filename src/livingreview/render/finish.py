@@ -8,6 +8,7 @@ function calls), and apply each format's ``default-image-extension``.
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,22 @@ DOCX_INLINE_PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
 # text width and height (the PDF template uses the same limits).
 FIGURE_MAX_WIDTH = 0.8
 FIGURE_MAX_HEIGHT = 0.6
+# Quarto's format names that ``when-format``/``unless-format`` match for each writer.
+FORMAT_ALIASES = {
+    "html": {"html", "html5", "html:js"},
+    "docx": {"docx"},
+    "typst": {"typst", "pdf"},
+}
+# Provenance of a figure or table (the data file it is made from and the
+# workflow step that makes it): a small "source" note on the website only.
+PROVENANCE_KEYS = ("data-source", "data-rule")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MONTHS = {
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+}  # fmt: skip
+NBSP = "\u00a0"
+NB_HYPHEN = "\u2011"
 
 
 def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
@@ -45,6 +62,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return A.Span([el], A.attr("", ["math", kind]))
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
             return _inline_pagebreak(fmt)
+        if t in ("Span", "Div") and {"content-visible", "content-hidden"} & set(el["c"][0][1]):
+            return _conditional(el, fmt)
         if (
             t == "Span"
             and not number_sections
@@ -61,11 +80,21 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return None
         if t == "Figure":
             _figure_size(el, book.root, paper, fmt)
+            _provenance(el, fmt, book.resources)
             return render_float(el, fmt)
-        if t == "Table" and fmt == "typst":
-            _left_align_default_columns(el)
         if t == "Table":
+            _provenance(el, fmt, book.resources)
+            if fmt == "typst":
+                _left_align_default_columns(el)
+                _mark_group_rows(el)
             return render_float(el, fmt)
+        if t == "Header" and fmt == "typst" and el["c"][0] == 1 and "part" in el["c"][1][1]:
+            # a part title has a page of its own (chapters run on without breaks)
+            return [
+                A.RawBlock("typst", "#pagebreak(weak: true)"),
+                el,
+                A.RawBlock("typst", "#pagebreak(weak: true)"),
+            ]
         if t == "Div":
             classes = el["c"][0][1]
             if PANEL in classes:
@@ -82,7 +111,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
         return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
 
-    return A.walk(A.walk(blocks, block_breaks), visit)
+    blocks = A.walk(A.walk(blocks, block_breaks), visit)
+    return A.walk(blocks, lambda el: _glue_dates(el, fmt))
 
 
 def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:
@@ -96,6 +126,59 @@ def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:
     ident = div["c"][0][0]
     label = [A.RawBlock("typst", f'#metadata("") <{ident}>')] if ident else []
     return [*label, *div["c"][1]]
+
+
+def _conditional(el: A.Element, fmt: str) -> list[A.Element]:
+    """Quarto's ``.content-visible``/``.content-hidden`` with ``when-format``/``unless-format``.
+
+    The content is kept (unwrapped) or dropped for this format; a div without
+    either attribute is shown (``content-visible``) or hidden (``content-hidden``)
+    everywhere, as in Quarto.
+    """
+    a, content = el["c"]
+    names = FORMAT_ALIASES.get(fmt, {fmt})
+    when, unless = A.attr_get(a, "when-format"), A.attr_get(a, "unless-format")
+    matches = True
+    if when is not None:
+        matches = when.strip() in names
+    if unless is not None:
+        matches = matches and unless.strip() not in names
+    visible = matches if "content-visible" in a[1] else not matches
+    if when is None and unless is None:
+        visible = "content-visible" in a[1]
+    return content if visible else []
+
+
+def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...]) -> None:
+    """Move ``data-source``/``data-rule`` off a figure or table into a web-only source note.
+
+    On the website the caption ends with a small "source" link (to the data
+    file when it is published with the site) whose tooltip names the data and
+    the workflow step; print formats carry neither.
+    """
+    attrs = [el["c"][0]]
+    if el["t"] == "Figure":
+        attrs += [i["c"][0] for i in A.iter_elements(el["c"][2]) if i["t"] == "Image"]
+    found: dict[str, str] = {}
+    for a in attrs:
+        for key in PROVENANCE_KEYS:
+            value = A.attr_pop(a, key)
+            if value and key not in found:
+                found[key] = value
+    if fmt != "html" or not found:
+        return
+    sources = found.get("data-source", "").split()
+    tip = ("Made from " + ", ".join(sources)) if sources else "Drawn by code"
+    if "data-rule" in found:
+        tip += f" in the workflow step {found['data-rule']}"
+    published = [s for s in sources if s in resources]
+    label = [A.Str("source")]
+    note_attr = A.attr("", ["source-note"], {"title": tip})
+    inner = A.Link(label, published[0], A.attr("", ["root-link"])) if published else A.Span(label)
+    blocks = el["c"][1][1]
+    if not blocks or blocks[-1]["t"] not in ("Plain", "Para"):
+        blocks.append(A.Plain([]))
+    blocks[-1]["c"].extend([A.Space(), A.Span([inner], note_attr)])
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:
@@ -218,6 +301,52 @@ def png_print_size(path: Path) -> tuple[float, float] | None:
     return px_width / dpi_x, px_height / dpi_y
 
 
+GROUP_MARK = "/*lr-group*/"
+
+
+def _mark_group_rows(table: A.Element) -> None:
+    """Mark full-width one-cell body rows (group headings) for :func:`group_subheaders`."""
+    ncols = len(table["c"][2])
+    for body in table["c"][4]:
+        for row in body[3]:
+            cells = row[1]
+            if ncols > 1 and len(cells) == 1 and cells[0][3] == ncols and cells[0][4]:
+                first = cells[0][4][0]
+                if first["t"] in ("Plain", "Para"):
+                    first["c"].insert(0, A.RawInline("typst", GROUP_MARK))
+
+
+def group_subheaders(source: str) -> str:
+    """Typst source with each marked group row made a level-2 table header.
+
+    Typst repeats a subheader after a page break and never leaves it alone at
+    the foot of a page, so a group heading always sits over its first study.
+    """
+    out, pos = [], 0
+    pattern = re.compile(r"table\.cell\(colspan: \d+[^)]*\)\[" + re.escape(GROUP_MARK))
+    for match in pattern.finditer(source):
+        if match.start() < pos:
+            continue
+        depth, i = 0, match.end() - len(GROUP_MARK) - 1
+        while i < len(source):
+            ch = source[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        cell = source[match.start() : i + 1].replace(GROUP_MARK, "", 1)
+        out += [source[pos : match.start()], f"table.header(level: 2, {cell})"]
+        pos = i + 1
+    out.append(source[pos:])
+    return "".join(out).replace(GROUP_MARK, "")
+
+
 def _left_align_default_columns(table: A.Element) -> None:
     """Columns without an alignment become left-aligned (Typst would centre them in a figure)."""
     for spec in table["c"][2]:
@@ -239,3 +368,49 @@ def _landscape(div: A.Element, fmt: str, paper: str) -> list[A.Element]:
         )
         return [A.RawBlock("openxml", portrait), *content, A.RawBlock("openxml", landscape)]
     return [div]
+
+
+def _glue_dates(el: A.Element, fmt: str) -> None:
+    """Dates never break across lines: "27 November 2026" and "2026-11-27" stay whole.
+
+    Spaces inside a day-month-year date become no-break spaces; an ISO date is
+    kept on one line by a no-wrap span on the website and by no-break hyphens
+    in print. Runs of spaces left where format-specific text was dropped
+    collapse to one.
+    """
+    if el["t"] not in ("Para", "Plain", "Span", "Emph", "Strong"):
+        return None
+    inlines = el["c"][1] if el["t"] == "Span" else el["c"]
+    out: list[A.Element] = []
+    for i, node in enumerate(inlines):
+        blank = ("Space", "SoftBreak")
+        if node["t"] in blank and out and out[-1]["t"] in blank:
+            continue  # where format-specific text was left out, one space remains
+        if node["t"] == "Space" and 0 < i < len(inlines) - 1:
+            before, after = inlines[i - 1], inlines[i + 1]
+            if (
+                before["t"] == "Str"
+                and after["t"] == "Str"
+                and (
+                    (before["c"].isdigit() and after["c"] in MONTHS)
+                    or (before["c"] in MONTHS and after["c"][:4].isdigit())
+                )
+            ):
+                out.append(A.Str(NBSP))
+                continue
+        if node["t"] == "Str" and ISO_DATE.search(node["c"]):
+            if fmt == "html":
+                parts = re.split(f"({ISO_DATE.pattern})", node["c"])
+                for part in parts:
+                    if ISO_DATE.fullmatch(part):
+                        out.append(A.Span([A.Str(part)], A.attr("", ["nowrap"])))
+                    elif part:
+                        out.append(A.Str(part))
+                continue
+            node = A.Str(ISO_DATE.sub(lambda m: m.group(0).replace("-", NB_HYPHEN), node["c"]))
+        out.append(node)
+    if el["t"] == "Span":
+        el["c"][1] = out
+    else:
+        el["c"] = out
+    return None

@@ -74,6 +74,18 @@ def _heading(
 
 
 STYLES = {
+    # figures centred, kept with their caption
+    "Figure": _para_style(
+        "Figure", "Figure", "Normal", '<w:keepNext/><w:jc w:val="center"/>', "", custom=False
+    ),
+    "CaptionedFigure": _para_style(
+        "CaptionedFigure",
+        "Captioned Figure",
+        "Normal",
+        '<w:keepNext/><w:jc w:val="center"/>',
+        "",
+        custom=False,
+    ),
     # Font and size come from the document defaults only: a size or font on
     # Normal would override the table style's smaller type in every cell.
     "Normal": (
@@ -224,6 +236,32 @@ FOOTER = (
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
     '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>'
 )
+# Running header: the document title (a TITLE field, whose shown text the
+# renderer fills in with the book's title), small, right-aligned, over a rule;
+# not on the first page (titlePg), which carries the title block.
+RUNNING_TITLE = "Running title"
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="A0A4AB"/>'
+    '</w:pBdr><w:jc w:val="right"/></w:pPr>'
+    '<w:r><w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
+    '<w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> TITLE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    '<w:r><w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
+    f"<w:t>{RUNNING_TITLE}</w:t></w:r>"
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:hdr>'
+)
+HEADER_REL = (
+    '<Relationship Id="rIdLrHeader1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/header" Target="header1.xml"/>'
+)
+HEADER_TYPE = (
+    '<Override PartName="/word/header1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+)
 FOOTER_REL = (
     '<Relationship Id="rIdLrFooter1" Type="http://schemas.openxmlformats.org/'
     'officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
@@ -250,9 +288,10 @@ def page_setup(paper: str, landscape: bool = False) -> str:
 
 def _section(paper: str) -> str:
     return (
-        '<w:sectPr><w:footerReference w:type="default" r:id="rIdLrFooter1"/>'
+        '<w:sectPr><w:headerReference w:type="default" r:id="rIdLrHeader1"/>'
+        '<w:footerReference w:type="default" r:id="rIdLrFooter1"/>'
         + page_setup(paper)
-        + "</w:sectPr>"
+        + "<w:titlePg/></w:sectPr>"
     )
 
 
@@ -293,16 +332,17 @@ def build_reference_docx(paper: str = "a4") -> bytes:
             elif info.filename == "word/_rels/document.xml.rels":
                 data = (
                     data.decode("utf-8")
-                    .replace("</Relationships>", FOOTER_REL + "</Relationships>")
+                    .replace("</Relationships>", HEADER_REL + FOOTER_REL + "</Relationships>")
                     .encode("utf-8")
                 )
             elif info.filename == "[Content_Types].xml":
                 data = (
                     data.decode("utf-8")
-                    .replace("</Types>", FOOTER_TYPE + "</Types>")
+                    .replace("</Types>", HEADER_TYPE + FOOTER_TYPE + "</Types>")
                     .encode("utf-8")
                 )
             _write(target, info.filename, data)
+        _write(target, "word/header1.xml", HEADER.encode("utf-8"))
         _write(target, "word/footer1.xml", FOOTER.encode("utf-8"))
     return out.getvalue()
 

@@ -4,7 +4,7 @@ Works on the expanded chapter text (after includes), so each finding is
 reported at the line of the file where it was written. What is flagged is
 syntax whose meaning would otherwise be lost silently: executable code cells
 (chapters hold prose only; numbers come from ``_variables.yml``), tabsets,
-margin columns and conditional content.
+margin columns and panel layouts.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ UNSUPPORTED_CLASSES = {
     "panel-sidebar": "panel layouts are not supported; use plain sections",
     "panel-fill": "panel layouts are not supported; use plain sections",
     "panel-center": "panel layouts are not supported; use plain sections",
-    "content-visible": "conditional content is not supported; keep content for all formats",
-    "content-hidden": "conditional content is not supported; keep content for all formats",
     "aside": "margin content is not supported; use a footnote",
     "cell": "code cells are not supported; include generated output instead",
 }

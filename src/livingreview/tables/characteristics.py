@@ -117,17 +117,19 @@ class Column:
     """Minimum width in characters; Pandoc turns widths into relative column widths."""
 
 
+# Minimums are relative to the content-based widths of the long free-text columns
+# (about 40-50 for design and finding), so a short column keeps a readable width.
 COLUMNS: tuple[Column, ...] = (
-    Column("Study", 12),
+    Column("Study", 26),
     Column("Design and blinding", 20),
-    Column("n", 4),
+    Column("n", 14),
     Column("Diagnosis", 16),
     Column("Refractory definition", 16),
     Column("Route / dose / schedule", 18),
-    Column("Comparator", 12),
+    Column("Comparator", 24),
     Column("Anxiety measures (timepoints)", 18),
     Column("Main anxiety finding", 26),
-    Column("Duration of effect", 12),
+    Column("Duration of effect", 24),
     Column("Adverse effects", 18),
 )
 
@@ -322,12 +324,16 @@ def _pad(text: str, width: int) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Greedy word wrap by display width; words longer than ``width`` stay whole."""
+    """Greedy word wrap by display width; words longer than ``width`` stay whole.
+
+    Lines are one character short of ``width``: the backslash that
+    :func:`protect_line_start` may add must still fit the grid cell.
+    """
     lines: list[str] = []
     current = ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if current and _display_width(candidate) > width:
+        if current and _display_width(candidate) > width - 1:
             lines.append(current)
             current = word
         else:
@@ -337,12 +343,20 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _column_widths(header: list[str], body: list[tuple[str, list[list[str]]]]) -> list[int]:
-    """Column widths: the declared minimum, widened to fit the longest unbreakable word."""
+    """Column widths from the content, so long free-text columns (design, finding) get room.
+
+    Each column gets the most of: its declared minimum, its longest unbreakable
+    word, and twice its mean cell length to the power 0.55 (the power
+    keeps a column with 300-character cells from taking the whole table).
+    Pandoc turns these widths into relative column widths in every format.
+    """
     widths = []
     for i, column in enumerate(COLUMNS):
         cells = [header[i]] + [cells[i] for _, rows in body for cells in rows]
         longest = max(_display_width(w) + 1 for c in cells for w in c.split(" "))
-        widths.append(max(column.width, longest))
+        values = [_display_width(c) for _, rows in body for c in (r[i] for r in rows)]
+        content = round(2 * (sum(values) / len(values)) ** 0.55) if values else 0
+        widths.append(max(column.width, longest, content))
     return widths
 
 

@@ -26,11 +26,17 @@ DOMAIN_LABELS = {
 
 
 def eligibility_markdown(protocol: dict[str, Any]) -> str:
-    """A Markdown table of the criteria (domain, criterion) and the exclusion reasons."""
-    lines = ["| Domain | Criterion |", "|:--|:--|"]
+    """A Markdown table of the criteria: ID (cited in the text, "P3"), domain, criterion.
+
+    The dashes of the separator line set the relative column widths (Pandoc
+    uses them once a row is longer than a line): a narrow ID, a domain column
+    wide enough for "Intervention", and the rest for the criterion.
+    """
+    lines = ["| ID | Domain | Criterion |", "|:----|:------------|:" + "-" * 59 + "|"]
     for item in protocol.get("eligibility", []):
         domain = DOMAIN_LABELS.get(item["domain"], item["domain"].capitalize())
-        lines.append(f"| {escape_markdown(domain)} | {escape_markdown(item['text'])} |")
+        ident = escape_markdown(str(item.get("id", "")))
+        lines.append(f"| {ident} | {escape_markdown(domain)} | {escape_markdown(item['text'])} |")
     return "\n".join(lines) + "\n"
 
 

@@ -262,7 +262,10 @@ def flow_figure_markdown(
         "sought, not retrieved, assessed and excluded with reasons, and the studies and reports "
         f"included, for {_join(_arms(counts))}."
     )
-    return f'![{caption}]({image}){{#fig-prisma fig-alt="{alt}"}}\n'
+    return (
+        f'![{caption}]({image}){{#fig-prisma width="100%" data-source="data/records.csv" '
+        f'fig-alt="{alt}"}}\n'
+    )
 
 
 def other_flow_figure_markdown(
@@ -280,7 +283,10 @@ def other_flow_figure_markdown(
     }[diagram]
     caption = flow_caption(counts, diagram, previous_version)
     alt = f"PRISMA 2020 flow diagram for {_join(_arms(counts))}."
-    return f'{lead}\n\n![{caption}]({image}){{#{ident} fig-alt="{alt}"}}\n'
+    return (
+        f'{lead}\n\n![{caption}]({image}){{#{ident} width="100%" '
+        f'data-source="data/records.csv" fig-alt="{alt}"}}\n'
+    )
 
 
 # --------------------------------------------------------------------------- #

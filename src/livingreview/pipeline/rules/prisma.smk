@@ -1,7 +1,6 @@
 rule derive_prisma_counts:
     """Count every PRISMA 2020 box from the screening ledger (or from the PRISMA2020
-    template named by config prisma.counts_template), check the arithmetic and list
-    the records behind each box."""
+    template named by config prisma.counts_template) and check the arithmetic."""
     input:
         records=get_data("records"),
         protocol=get_data("protocol"),
@@ -11,7 +10,6 @@ rule derive_prisma_counts:
         counts="results/prisma/counts.json",
         cumulative="results/prisma/counts_cumulative.json",
         template="results/prisma/prisma2020.csv",
-        records_page=PRISMA_RECORDS_PAGE,
     log:
         "logs/derive_prisma_counts.log",
     conda:
@@ -22,6 +20,30 @@ rule derive_prisma_counts:
         cited=get_results_diagram(),
     script:
         "../scripts/derive_prisma_counts.py"
+
+
+rule write_records_appendix:
+    """List the records behind each box of the flow diagram the Results chapter cites,
+    included records named by their study's label."""
+    input:
+        records=get_data("records"),
+        protocol=get_data("protocol"),
+        counts=get_cited_counts(),
+        previous="results/releases/previous.json",
+        studies=get_data("studies"),
+        bibliography=get_data("bibliography"),
+    output:
+        records_page=PRISMA_RECORDS_PAGE,
+    log:
+        "logs/write_records_appendix.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "evidence", "living", "prisma"),
+        counts_template=get_counts_template(),
+        cited=get_results_diagram(),
+    script:
+        "../scripts/write_records_appendix.py"
 
 
 rule draw_flow_diagram:

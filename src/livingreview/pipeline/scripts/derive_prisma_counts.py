@@ -13,7 +13,6 @@ def main(snakemake):
         cumulative_json=snakemake.output.cumulative,
         cited=snakemake.params.cited,
         template_csv=snakemake.output.template,
-        records_page=snakemake.output.records_page,
         counts_template=(snakemake.params.counts_template or [None])[0],
         previous=read_previous_version(snakemake.input.previous),
     )

@@ -13,7 +13,10 @@ def main(snakemake):
     studies = load_table(snakemake.input.studies, "studies")
     outcomes = load_outcomes(snakemake.input.outcomes, studies)
     table = summary_by_diagnosis(
-        studies, protocol["diagnosis_groups"], extra_columns=findings_columns(outcomes)
+        studies,
+        protocol["diagnosis_groups"],
+        design_labels=protocol["design_classes"],  # labels readers know, not codes
+        extra_columns=findings_columns(outcomes),
     )
     write_table(table, snakemake.output.table)
 

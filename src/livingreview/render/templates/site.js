@@ -19,6 +19,61 @@
     });
   }
 
+  // Figures enlarge on click (and with Enter/Space) and close on a second click or Escape.
+  Array.prototype.forEach.call(document.querySelectorAll("figure img"), function (img) {
+    var figure = img.closest("figure");
+    img.tabIndex = 0;
+    img.setAttribute("role", "button");
+    img.setAttribute("aria-label", "Enlarge figure: " + (img.alt || ""));
+    function toggleZoom() {
+      var zoomed = figure.classList.toggle("zoomed");
+      img.setAttribute("aria-expanded", zoomed ? "true" : "false");
+    }
+    img.addEventListener("click", toggleZoom);
+    img.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); toggleZoom(); }
+      if (e.key === "Escape" && figure.classList.contains("zoomed")) { toggleZoom(); }
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("figure.zoomed"), function (f) {
+      f.classList.remove("zoomed");
+    });
+  });
+
+  // A figure that scrolls sideways on a phone (the flow diagram) can be scrolled
+  // from the keyboard too.
+  Array.prototype.forEach.call(document.querySelectorAll("svg.linked-figure"), function (svg) {
+    var figure = svg.closest("figure");
+    if (!figure) { return; }
+    figure.tabIndex = 0;
+    figure.setAttribute("role", "group");
+    var caption = figure.querySelector("figcaption");
+    figure.setAttribute("aria-label", caption ? caption.textContent.trim().slice(0, 120) : "Figure");
+  });
+
+  // Wide tables: each cell carries its column heading, shown as a label when the
+  // table becomes one card per row on a phone.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-wide > table"), function (table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) { return; }
+    var labels = Array.prototype.map.call(head.cells, function (c) {
+      return c.textContent.replace(/\s+/g, " ").trim();
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        if (row.cells.length === 1 && row.cells[0].colSpan > 1) {
+          row.setAttribute("data-group-heading", row.textContent.trim());
+          return;
+        }
+        Array.prototype.forEach.call(row.cells, function (cell, i) {
+          if (labels[i]) { cell.setAttribute("data-label", labels[i]); }
+        });
+      });
+    });
+  });
+
   var input = document.getElementById("search-input");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");

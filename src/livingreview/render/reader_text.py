@@ -1,0 +1,200 @@
+"""Keep build-system words out of what readers see.
+
+Captions and prose are for readers: a workflow rule name (``draw_flow_diagram``),
+a project path (``data/studies.csv``) or an internal key (a citation key such
+as ``glue2017`` or a study id such as ``yermus_kap``) printed in the text means
+the build leaked into the review. Provenance belongs in a figure's or table's
+``data-source``/``data-rule`` attributes, which the website shows as a small
+"source" note and print formats drop (see :mod:`.finish`).
+
+The check reads the text a reader sees: words, code spans and code blocks,
+link text and captions. It ignores what is not shown as text: citation keys
+inside citations, link targets, attributes and identifiers.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problem
+from . import ast as A
+
+__all__ = [
+    "add_link_tips",
+    "leaked_terms",
+    "link_tips",
+    "reader_text_problems",
+    "rule_names",
+    "visible_text",
+]
+
+RULE = re.compile(r"^\s*(?:rule|checkpoint)\s+(\w+)\s*:", re.M)
+# A path inside the project's build folders, as a reader would see it printed.
+PROJECT_PATH = re.compile(
+    r"(?<![\w/.-])(?:data|results|refs|logs|releases|workflow|config|manuscript)"
+    r"(?:/[\w.-]*\w)+"
+)
+# Internal keys worth checking look like identifiers: letters with a digit or an underscore.
+INTERNAL_KEY = re.compile(r"^(?=.*[a-z])(?=.*[\d_])[A-Za-z][\w:-]*$")
+SKIPPED = {"Cite", "RawInline", "RawBlock", "Math", "Note"}
+
+
+def rule_names(root: Path) -> set[str]:
+    """Names of the workflow's rules (``Snakefile`` and ``workflow/rules/*.smk``)."""
+    files = [root / "Snakefile", *sorted((root / "workflow" / "rules").glob("*.smk"))]
+    names: set[str] = set()
+    for path in files:
+        if path.is_file():
+            names.update(RULE.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def study_ids(root: Path, studies: Path | None) -> set[str]:
+    """Study ids of the extraction sheet (``study_id`` column), if there is one."""
+    if studies is None or not (root / studies).is_file():
+        return set()
+    with open(root / studies, encoding="utf-8", newline="") as handle:
+        return {row.get("study_id", "") for row in csv.DictReader(handle)} - {""}
+
+
+def visible_text(blocks: Any) -> Iterator[str]:
+    """The text of each block a reader sees (one string per paragraph, cell or caption)."""
+
+    def inline_text(node: Any) -> str:
+        if isinstance(node, list):
+            return "".join(inline_text(n) for n in node)
+        if not isinstance(node, dict) or "t" not in node:
+            return ""
+        t = node["t"]
+        if t in SKIPPED:
+            return " "
+        if t == "Str":
+            return node["c"]
+        if t == "Code":
+            return node["c"][1]
+        if t in ("Space", "SoftBreak", "LineBreak"):
+            return " "
+        if t in ("Link", "Image"):
+            return inline_text(node["c"][1])
+        if t in ("Span",):
+            return inline_text(node["c"][1])
+        if t == "Quoted":
+            return inline_text(node["c"][1])
+        c = node.get("c")
+        return inline_text(c) if isinstance(c, list) else ""
+
+    for el in A.iter_elements(blocks):
+        t = el["t"]
+        if t in ("Para", "Plain"):
+            yield inline_text(el["c"])
+        elif t == "Header":
+            yield inline_text(el["c"][2])
+        elif t == "CodeBlock":
+            yield el["c"][1]
+
+
+def leaked_terms(text: str, rules: Iterable[str], keys: Iterable[str]) -> list[str]:
+    """Rule names, project paths and internal keys that occur in ``text`` as words."""
+    found = [m.group(0) for m in PROJECT_PATH.finditer(text)]
+    words = set(re.findall(r"[\w:-]+", text))
+    found += sorted(w for w in words & set(rules) if "_" in w)  # "all" is a word too
+    lowered = {w.lower() for w in words}
+    found += sorted(k for k in set(keys) if INTERNAL_KEY.match(k) and k.lower() in lowered)
+    return found
+
+
+def reader_text_problems(
+    model: Any, studies: Path | None = Path("data/studies.csv")
+) -> list[Problem]:
+    """One problem per rule name, project path or internal key in a chapter's visible text."""
+    from .book import locate  # local: book imports this module
+    from .pandoc import bibliography_keys
+
+    root = model.root
+    rules = rule_names(root)
+    keys = study_ids(root, studies)
+    if model.book.bibliography:
+        keys |= bibliography_keys(list(model.book.bibliography))
+    problems: list[Problem] = []
+    for chapter in model.chapters:
+        seen: set[str] = set()
+        for text in visible_text(chapter.blocks):
+            for term in leaked_terms(text, rules, keys):
+                if term in seen:
+                    continue
+                seen.add(term)
+                # the source may escape characters (yermus\_kap)
+                file, line = locate(chapter, r"\\?".join(re.escape(c) for c in term))
+                kind = (
+                    "a project path"
+                    if "/" in term
+                    else "a workflow rule name"
+                    if term in rules
+                    else "an internal key"
+                )
+                problems.append(
+                    Problem(
+                        file,
+                        f"text readers see contains {kind}",
+                        row=line,
+                        found=term,
+                        expected="words for readers (study labels such as 'Glue 2017', "
+                        "'the screening ledger')",
+                        fix="reword it; give a figure's or table's provenance as "
+                        'data-source="..." data-rule="..." attributes, which the '
+                        "website shows as a source note",
+                    )
+                )
+    return problems
+
+
+# ---------------------------------------------------------------- hover text for links
+
+TIP_LENGTH = 300
+
+
+def link_tips(pages: list[list[A.Element]]) -> dict[str, str]:
+    """``{id: text}`` shown when a reader hovers a link to that id on the website.
+
+    References (``ref-*``) give their formatted entry; figures and tables
+    their caption; sections their title.
+    """
+    tips: dict[str, str] = {}
+    for blocks in pages:
+        for el in A.iter_elements(blocks):
+            a = A.get_attr(el)
+            if not a or not a[0] or a[0] in tips:
+                continue
+            ident, t = a[0], el["t"]
+            if ident.startswith("ref-") and t == "Div":
+                text = A.stringify(el["c"][1])
+            elif t in ("Figure", "Table"):
+                caption = A.walk(copy.deepcopy(el["c"][1][1]), _drop_source_note)
+                text = A.stringify(caption)
+            elif t == "Header":
+                text = A.stringify(el["c"][2])
+            else:
+                continue
+            text = " ".join(text.split())
+            if text:
+                tips[ident] = text if len(text) <= TIP_LENGTH else text[: TIP_LENGTH - 1] + "…"
+    return tips
+
+
+def add_link_tips(blocks: list[A.Element], tips: dict[str, str]) -> None:
+    """Give every link to a known id (citations, cross-references) a ``title`` tooltip."""
+    for el in A.iter_elements(blocks):
+        if el["t"] != "Link":
+            continue
+        target = el["c"][2][0]
+        if target.startswith("#") and target[1:] in tips and not el["c"][2][1]:
+            el["c"][2][1] = tips[target[1:]]
+
+
+def _drop_source_note(el: A.Element) -> list[A.Element] | None:
+    return [] if el["t"] == "Span" and "source-note" in el["c"][0][1] else None

@@ -1,0 +1,186 @@
+"""What a reader sees, measured: page widths, the study table, type sizes, PDF page fill.
+
+The fixture review's website is opened in Debian's chromium at a desktop
+(1366 x 900) and a phone (390 x 844) size, and its PDF is rasterised with
+poppler's ``pdftoppm`` and measured with ``pdftotext -bbox``. Every picture
+taken is kept under ``logs/screenshots/`` of the repository (printed at the
+end of the run) so a person, or CI's artifacts, can look at them.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import CHROMIUM, SCREENSHOTS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed at /usr/bin/chromium "
+        "(.ci/run installs it: apt-get install chromium)",
+    ),
+]
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+RESULTS_PAGE = "manuscript/01-results.html"
+MIN_PDF_POINTS = 7.0  # flow-diagram type in print
+MIN_PHONE_PIXELS = 11.0  # flow-diagram type on a phone
+MAX_EMPTY = 0.25  # of a PDF page's text area, except at the end of the document or a part
+
+needs_poppler = pytest.mark.skipif(
+    not (shutil.which("pdftoppm") and shutil.which("pdftotext")),
+    reason="poppler-utils is not installed (.ci/run installs it: apt-get install poppler-utils)",
+)
+
+
+def _tab(browser, viewport: dict[str, int]):
+    context = browser.new_context(viewport=viewport)
+    return context, context.new_page()
+
+
+def _open(tab, url: str) -> None:
+    response = tab.goto(url, wait_until="load")
+    assert response is not None and response.ok, url
+
+
+def _shot(tab, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop-1366", "phone-390"])
+def test_no_page_or_paragraph_overflows_sideways(browser, base_url, pages, viewport) -> None:
+    context, tab = _tab(browser, viewport)
+    try:
+        for rel in pages:
+            _open(tab, base_url + rel)
+            _shot(tab, f"{viewport['width']}-{rel.replace('/', '_')}.png")
+            width = tab.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], f"{rel}: page is {width}px wide"
+            overflow = tab.evaluate(
+                """() => {
+                  const main = document.querySelector('main').getBoundingClientRect();
+                  return Array.from(document.querySelectorAll('main p, main li'))
+                    .filter(p => !p.closest('table, figure, .table-scroll'))
+                    .map(p => p.getBoundingClientRect())
+                    .filter(r => r.width > 0
+                      && (r.left < main.left - 1 || r.right > main.right + 1))
+                    .length;
+                }"""
+            )
+            assert overflow == 0, f"{rel}: {overflow} paragraphs run outside the text column"
+    finally:
+        context.close()
+
+
+def test_every_study_table_column_is_readable_at_1366(browser, base_url) -> None:
+    context, tab = _tab(browser, DESKTOP)
+    try:
+        _open(tab, base_url + RESULTS_PAGE)
+        region = tab.locator(".table-scroll:has(#tbl-characteristics)")
+        region.scroll_into_view_if_needed()
+        region.screenshot(path=str(SCREENSHOTS / "1366-study-table.png"))
+        scroll, client = region.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert scroll <= client + 1, f"the study table scrolls sideways ({scroll} > {client})"
+        widths = tab.evaluate(
+            """() => Array.from(document.querySelectorAll('#tbl-characteristics thead th'),
+                 th => [th.textContent.trim(), th.getBoundingClientRect().width,
+                        th.getBoundingClientRect().right])"""
+        )
+        assert len(widths) >= 10
+        for name, width, right in widths:
+            assert width >= 40, f"column {name!r} is only {width:.0f}px wide"
+            assert right <= DESKTOP["width"], f"column {name!r} ends off screen"
+    finally:
+        context.close()
+
+
+def test_flow_diagram_type_is_at_least_11px_on_a_phone(browser, base_url) -> None:
+    context, tab = _tab(browser, PHONE)
+    try:
+        _open(tab, base_url + RESULTS_PAGE)
+        svg = tab.locator("svg.linked-figure").first
+        svg.scroll_into_view_if_needed()
+        _shot(tab, "390-flow-diagram-page.png")
+        sizes = svg.evaluate(
+            """svg => {
+              const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+              return Array.from(svg.querySelectorAll('text'),
+                t => parseFloat(getComputedStyle(t).fontSize) * scale);
+            }"""
+        )
+        assert sizes, "the flow diagram has no real text"
+        assert min(sizes) >= MIN_PHONE_PIXELS, f"smallest type {min(sizes):.1f}px"
+    finally:
+        context.close()
+
+
+def _pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """Words of each page with their boxes (points), from ``pdftotext -bbox``."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        words = re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            page,
+        )
+        pages.append([(w[4], *map(float, w[:4])) for w in words])
+    return pages
+
+
+@needs_poppler
+def test_flow_diagram_type_is_at_least_7pt_in_the_pdf(site: Path) -> None:
+    pages = _pdf_words(site / "review.pdf")
+    diagram = [
+        p
+        for p in pages
+        if any(w[0] == "Identification" for w in p) and any(w[0] == "sought" for w in p)
+    ]
+    assert diagram, "no PDF page has the flow diagram's words as text"
+    heights = [w[4] - w[2] for w in diagram[0] if w[0] in ("sought", "retrieval", "Reports")]
+    assert heights and min(heights) >= MIN_PDF_POINTS, heights
+
+
+@needs_poppler
+def test_no_pdf_page_is_more_than_a_quarter_empty(site: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    pdf = site / "review.pdf"
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-png", str(pdf), str(tmp_path / "p")], check=True
+    )
+    images = sorted(tmp_path.glob("p-*.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    texts = _pdf_words(pdf)
+    fills = []
+    for image in images:
+        shutil.copyfile(image, SCREENSHOTS / f"pdf-{image.name}")
+        picture = Image.open(image).convert("L")
+        width, height = picture.size
+        # text area: below the running header, above the page number (2.8 cm, 2.5 cm margins)
+        top, bottom = int(height * 0.105), int(height * (1 - 0.095))
+        pixels = picture.load()
+        last = top
+        for y in range(top, bottom):
+            if any(pixels[x, y] < 200 for x in range(0, width, 2)):
+                last = y
+        fills.append((width > height, (bottom - last) / (bottom - top)))
+    assert len(fills) == len(texts)
+    too_empty = []
+    for i, (landscape, empty) in enumerate(fills):
+        last_page = i == len(fills) - 1
+        before_landscape = i + 1 < len(fills) and fills[i + 1][0] != landscape
+        next_words = [w[0] for w in texts[i + 1][:40]] if i + 1 < len(texts) else []
+        before_part = "Appendix" in next_words
+        if empty > MAX_EMPTY and not (last_page or before_landscape or before_part):
+            too_empty.append(f"page {i + 1}: {empty:.0%} empty")
+    assert too_empty == [], too_empty
