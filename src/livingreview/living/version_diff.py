@@ -243,7 +243,10 @@ def changes_markdown(
             f"{chapter.count('+')} words added, {chapter.count('-')} words removed.",
             "",
         ]
+        # quoted as released (the check of reader-facing words skips this div)
+        lines += ["::: {.released-text}", ""]
         lines += [_markdown_ops(p.ops) + "\n" for p in changed]
+        lines += [":::", ""]
     return "\n".join(lines) + "\n"
 
 
