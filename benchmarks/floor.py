@@ -28,8 +28,10 @@ def main() -> int:
     start, cpu = time.perf_counter(), time.process_time()
     for script in scripts:
         runpy.run_path(str(script), run_name="__main__")
-    print(f"floor: {len(scripts)} scripts, {time.perf_counter() - start:.1f} s wall, "
-          f"{time.process_time() - cpu:.1f} s CPU (this process)")
+    print(
+        f"floor: {len(scripts)} scripts, {time.perf_counter() - start:.1f} s wall, "
+        f"{time.process_time() - cpu:.1f} s CPU (this process)"
+    )
     return 0
 
 

@@ -128,8 +128,14 @@ def run_build(project: Path, *extra: str) -> dict:
     rule_rss = {}
     for info in sampler.rules.values():
         rule_rss[info["rule"]] = max(rule_rss.get(info["rule"], 0), info["rss"])
-    return {"wall": wall, "cpu": cpu, "peak_mb": sampler.peak_kb / 1024, "load": load,
-            "rules": rules, "rule_rss_mb": {k: v / 1024 for k, v in rule_rss.items()}}  # fmt: skip
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_mb": sampler.peak_kb / 1024,
+        "load": load,
+        "rules": rules,
+        "rule_rss_mb": {k: v / 1024 for k, v in rule_rss.items()},
+    }
 
 
 def edit_one_value(project: Path) -> None:
@@ -150,8 +156,14 @@ def edit_one_chapter(project: Path) -> None:
 
 def output_sizes(project: Path) -> dict:
     book = project / "_book"
-    html = sum(p.stat().st_size for p in book.rglob("*") if p.is_file() and p.suffix != ".pdf"
-               and p.suffix != ".docx") / 1e6  # fmt: skip
+    html = (
+        sum(
+            p.stat().st_size
+            for p in book.rglob("*")
+            if p.is_file() and p.suffix != ".pdf" and p.suffix != ".docx"
+        )
+        / 1e6
+    )
     pdfs = list(book.glob("*.pdf"))
     pages = 0
     if pdfs:
@@ -207,14 +219,17 @@ def machine() -> str:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")  # fmt: skip
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def exponent(results: list[dict], key: str) -> float | None:
     """Least-squares slope of log(cpu) against log(records): the growth exponent."""
-    points = [(math.log(r["records"]), math.log(r[key]["cpu"])) for r in results
-              if r[key]["cpu"] > 0]  # fmt: skip
+    points = [
+        (math.log(r["records"]), math.log(r[key]["cpu"])) for r in results if r[key]["cpu"] > 0
+    ]
     if len(points) < 2:
         return None
     mx = sum(x for x, _ in points) / len(points)
@@ -239,8 +254,13 @@ def report(results: list[dict], command: str) -> str:
         "| studies / records | step | wall s | CPU s | peak RSS (tree) MB | load |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    names = {"cold": "cold build", "noop": "no-op", "chapter": "one-chapter edit",
-             "value": "one-value edit", "floor": "floor (one process)"}  # fmt: skip
+    names = {
+        "cold": "cold build",
+        "noop": "no-op",
+        "chapter": "one-chapter edit",
+        "value": "one-value edit",
+        "floor": "floor (one process)",
+    }
     for r in results:
         for key, name in names.items():
             if key not in r:
@@ -248,18 +268,31 @@ def report(results: list[dict], command: str) -> str:
             m = r[key]
             peak = f"{m['peak_mb']:.0f}" if "peak_mb" in m else ""
             load = f"{m['load']:.1f}" if "load" in m else ""
-            lines.append(f"| {r['studies']:,} / {r['records']:,} | {name} | {m['wall']:.1f} | "
-                         f"{m['cpu']:.1f} | {peak} | {load} |")  # fmt: skip
-    lines += ["", "Output sizes (cold build):", "",
-              "| studies / records | website MB | PDF pages | DOCX MB |", "|---|---:|---:|---:|"]  # fmt: skip
+            lines.append(
+                f"| {r['studies']:,} / {r['records']:,} | {name} | {m['wall']:.1f} | "
+                f"{m['cpu']:.1f} | {peak} | {load} |"
+            )
+    lines += [
+        "",
+        "Output sizes (cold build):",
+        "",
+        "| studies / records | website MB | PDF pages | DOCX MB |",
+        "|---|---:|---:|---:|",
+    ]
     for r in results:
         s = r["sizes"]
-        lines.append(f"| {r['studies']:,} / {r['records']:,} | {s['website_mb']:.1f} | "
-                     f"{s['pdf_pages']} | {s['docx_mb']:.1f} |")  # fmt: skip
+        lines.append(
+            f"| {r['studies']:,} / {r['records']:,} | {s['website_mb']:.1f} | "
+            f"{s['pdf_pages']} | {s['docx_mb']:.1f} |"
+        )
     rules = sorted({k for r in results for k in r["cold"]["rules"]})
-    lines += ["", "CPU seconds per rule in the cold build (peak RSS MB of the rule's process):", "",
-              "| rule | " + " | ".join(f"{r['studies']:,} / {r['records']:,}" for r in results) + " |",
-              "|---|" + "---:|" * len(results)]  # fmt: skip
+    lines += [
+        "",
+        "CPU seconds per rule in the cold build (peak RSS MB of the rule's process):",
+        "",
+        "| rule | " + " | ".join(f"{r['studies']:,} / {r['records']:,}" for r in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
     for rule in rules:
         cells = []
         for r in results:
@@ -271,15 +304,18 @@ def report(results: list[dict], command: str) -> str:
     for key in ("cold", "noop", "chapter", "value"):
         slope = exponent(results, key)
         if slope is not None:
-            lines.append(f"- Fitted growth exponent of {names[key]} CPU seconds against "
-                         f"records: {slope:.2f} (1 = linear).")  # fmt: skip
+            lines.append(
+                f"- Fitted growth exponent of {names[key]} CPU seconds against "
+                f"records: {slope:.2f} (1 = linear)."
+            )
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", default=["100:10000", "1000:100000"],
-                        help="studies:records pairs")  # fmt: skip
+    parser.add_argument(
+        "--sizes", nargs="+", default=["100:10000", "1000:100000"], help="studies:records pairs"
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the one-process floor")
     parser.add_argument("--write", type=Path, help="write the Markdown table to this file")
     args = parser.parse_args(argv)

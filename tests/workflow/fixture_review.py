@@ -364,7 +364,13 @@ def make_fixture_review(dest: Path) -> Path:
 
 ROB2 = ["Low", "Some concerns", "High"]
 ROBINS = ["Low", "Moderate", "Serious", "Critical", "No information"]
-DESIGNS = ["rct_parallel", "rct_crossover", "non_randomised_controlled", "single_arm", "observational"]
+DESIGNS = [
+    "rct_parallel",
+    "rct_crossover",
+    "non_randomised_controlled",
+    "single_arm",
+    "observational",
+]
 SOURCES = ["Synthetic MEDLINE", "Synthetic Embase", "Synthetic PsycINFO", "Synthetic CENTRAL"]
 
 

@@ -16,6 +16,8 @@ FIGURE_FORMATS = ["svg", "pdf", "png"]
 VALIDATION_REPORT = "results/data/summary.json"
 # Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
+# The website's records browser data, published next to that page (issue 19).
+PRISMA_RECORDS_DATA = "results/prisma/records-data"
 
 
 def get_data(name):
@@ -118,6 +120,7 @@ def get_render_inputs():
         "tables": get_tables(),
         "figures": get_figures(),
         "check": "results/check/manuscript.txt",
+        "records_data": PRISMA_RECORDS_DATA,
     }
 
 

@@ -11,6 +11,7 @@ rule derive_prisma_counts:
         counts="results/prisma/counts.json",
         template="results/prisma/prisma2020.csv",
         records_page=PRISMA_RECORDS_PAGE,
+        records_data=directory(PRISMA_RECORDS_DATA),
     log:
         "logs/derive_prisma_counts.log",
     conda:

@@ -12,6 +12,7 @@ def main(snakemake):
         counts_json=snakemake.output.counts,
         template_csv=snakemake.output.template,
         records_page=snakemake.output.records_page,
+        records_data=snakemake.output.records_data,
         counts_template=(snakemake.params.counts_template or [None])[0],
         previous=read_previous_version(snakemake.input.previous),
     )

@@ -14,6 +14,16 @@ records. Both the sections and the diagram come from the same walk of the
 ledger (:func:`livingreview.prisma.flow_records`), so a section lists exactly
 as many records as its box shows.
 
+The appendix scales with the ledger (issue 19). Reports assessed in full text
+(not retrieved, excluded, included, previous version) are always listed, as
+Cochrane's "characteristics of excluded studies" are. Records that left the
+flow before full text (removed before screening, excluded at screening, not
+sought, awaiting a decision) are listed only while a box holds at most
+``listed`` records (:data:`LISTED`); above that the box gives its count per
+source and reason, in every format. The website also carries a records browser
+(:mod:`livingreview.prisma.records_browser`) that loads the ledger page by page
+with filters by box, source and reason, so no format holds a table of every record.
+
 Sections have plain ids ``box-<box name>`` (for example
 ``#box-records-screened``), not ``sec-`` ids, so they are not numbered
 cross-reference targets. Every data value is escaped
@@ -39,12 +49,16 @@ from .counts import (
 )
 from .flow_diagram import draw_flow_diagram, drawn_boxes
 from .model import PreviousVersion, PrismaCounts, awaiting_stage
+from .records_browser import DATA_DIR, browser_block, browser_files, write_browser
 
 SECTION_PREFIX = "box-"
 PAGE_TITLE = "PRISMA flow diagram: the records behind each box"
 PAGE_ID = "sec-prisma-records"
 NO_RECORDS_LINK = ("total_studies_ma",)  # the meta-analysis box has no record-level data
 
+# Boxes of records that left before full text: listed only up to LISTED records.
+SCREENING_BOXES = ("duplicates", "records_excluded", "website_results", "awaiting")
+LISTED = 100
 COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
 # Dashes per column in the pipe table's separator: Pandoc's relative column widths.
 WIDTHS = (8, 34, 5, 14, 18, 21)
@@ -192,20 +206,68 @@ def records_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str,
     return "\n".join(lines)
 
 
+def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
+    """A Markdown pipe table of how many ``rows`` share a source, decision and reason."""
+    groups: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        key = (row.get("source", ""), *decision(row, reason_labels))
+        groups[key] = groups.get(key, 0) + 1
+    lines = ["| Source | Decision | Reason | Records |", "|:---|:---|:---|---:|"]
+    for (source, decided, reason), n in sorted(groups.items()):
+        cells = [escape_markdown(c) for c in (source, decided, reason)]
+        lines.append("| " + " | ".join(cells) + f" | {n:,} |")
+    return "\n".join(lines)
+
+
+def _box_records(
+    box: str, rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str], listed: int
+) -> list[str]:
+    """The records part of a box's section: the table of its records, or counts."""
+    if box not in SCREENING_BOXES or len(rows) <= listed:
+        return [records_table(rows, reason_labels), ""]
+    return [
+        f"The {len(rows):,} records of this box, by source and reason "
+        "(the records browser on the website lists each one):",
+        "",
+        counts_table(rows, reason_labels),
+        "",
+        '::: {.content-visible when-format="html"}',
+        f'[Show these records in the browser](#records-browser){{data-box="{box}"}}',
+        ":::",
+        "",
+    ]
+
+
 def records_page_markdown(
     counts: PrismaCounts,
     flow: FlowRecords | None,
     reason_labels: Mapping[str, str],
     counts_source: str | None = None,
+    listed: int = LISTED,
 ) -> str:
     """The appendix page: one section per drawn box, listing its records.
 
     ``flow`` is ``None`` when the counts come from a PRISMA2020 template
     (``counts_source`` names it): the sections then give the counts only.
+    Boxes of records that left before full text list their records only up
+    to ``listed`` of them, and give counts per source and reason above that.
     """
     titles, flows_to = _titles(counts), _flows_to(counts)
     exits = _exits(flow) if flow is not None else {}
     out = [f"# {PAGE_TITLE} {{#{PAGE_ID}}}", "", _introduction(flow, counts_source), ""]
+    if flow is not None:
+        out = ["---", "resources:", f"  - {DATA_DIR}/*.js", "---", "", *out]
+        out += [
+            "## Records browser {#records-browser .unnumbered}",
+            "",
+            '::: {.content-hidden when-format="html"}',
+            "The review's website has a records browser that lists every record of "
+            "the ledger, with filters by box, source and reason.",
+            ":::",
+            "",
+            browser_block(),
+            "",
+        ]
     for box in drawn_boxes(counts):
         if box in NO_RECORDS_LINK:
             continue
@@ -224,7 +286,7 @@ def records_page_markdown(
         if targets and rows:  # website_results: identified but not sought
             out += ["Records identified but not sought (duplicates, removed or screened out):", ""]
         if rows:
-            out += [records_table(rows, reason_labels), ""]
+            out += _box_records(box, rows, reason_labels, listed)
         elif not targets:
             out += ["No records.", ""]
     if flow is not None and flow.awaiting:
@@ -234,8 +296,7 @@ def records_page_markdown(
             "These records have been found but not yet decided; they enter the flow "
             "diagram once their next decision is recorded.",
             "",
-            records_table(flow.awaiting, reason_labels),
-            "",
+            *_box_records("awaiting", flow.awaiting, reason_labels, listed),
         ]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -278,8 +339,12 @@ def derive_prisma_outputs(
     records_page: str | Path,
     counts_template: str | Path | None = None,
     previous: PreviousVersion | None = None,
+    records_data: str | Path | None = None,
 ) -> PrismaCounts:
     """Counts (JSON + PRISMA2020 template) and the records page, for rule derive_prisma_counts.
+
+    The records browser's files go to ``records_data`` (by default ``records-data/``
+    next to the page, where the page's front matter publishes them from).
 
     With ``counts_template`` the counts come from that PRISMA2020 template
     instead of the ledger (see :func:`~livingreview.prisma.derive_counts_from_files`)
@@ -293,6 +358,17 @@ def derive_prisma_outputs(
     flow = None if counts_template else flow_records(load_table(records, "records"), previous)
     source = str(counts_template) if counts_template else None
     write_text(records_page, records_page_markdown(counts, flow, reason_labels, source))
+    boxes = []
+    if flow is not None:
+        titles, exits = _titles(counts), _exits(flow)
+        present = set(drawn_boxes(counts))
+        boxes = [(b, titles[b], exits[b]) for b in exits if b in present and exits[b]]
+        if flow.awaiting:
+            boxes.append(("awaiting", "Awaiting a decision", flow.awaiting))
+    write_browser(
+        records_data or Path(records_page).parent / DATA_DIR,
+        browser_files(boxes, lambda row: decision(row, reason_labels)),
+    )
     return counts
 
 

@@ -317,6 +317,26 @@ def write_html(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(book.root / rel, target)
     _copy_resources(book, staging)
+    for ch, _ in finished:
+        _copy_page_resources(ch, book, staging)
+
+
+def _copy_page_resources(ch: Chapter, book: Book, staging: Path) -> None:
+    """Copy the files a page's front matter lists in ``resources:`` (globs relative to
+    the page, as in Quarto) next to the page: data the page's scripts load."""
+    value = ch.meta.get("resources")
+    if not value or ch.entry.path is None:
+        return
+    items = value["c"] if value["t"] == "MetaList" else [value]
+    folder = (book.root / ch.entry.path).parent
+    out_folder = (staging / ch.page).parent
+    for item in items:
+        pattern = A.stringify(item["c"]) if item["t"] == "MetaInlines" else str(item["c"])
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                target = out_folder / path.relative_to(folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
 
 
 def _copy_resources(book: Book, staging: Path) -> None:

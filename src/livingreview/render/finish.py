@@ -60,6 +60,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         if t == "Table" and fmt == "typst":
             _left_align_default_columns(el)
             return None
+        if t in ("Div", "Span") and set(el["c"][0][1]) & CONDITIONAL:
+            return _conditional(el, fmt)
         if t == "Div":
             classes = el["c"][0][1]
             callout = next((c[8:] for c in classes if c.startswith("callout-")), None)
@@ -70,6 +72,27 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         return None
 
     return A.walk(blocks, visit)
+
+
+CONDITIONAL = {"content-visible", "content-hidden"}
+# Quarto's format aliases for when-format: "pdf" is the PDF (typst here).
+FORMAT_ALIASES = {"html": {"html"}, "docx": {"docx"}, "typst": {"typst", "pdf"}}
+
+
+def _conditional(el: A.Element, fmt: str) -> Any:
+    """Quarto's ``.content-visible``/``.content-hidden`` with ``when-format``/``unless-format``:
+    the contents for the formats it names, nothing for the others."""
+    classes = el["c"][0][1]
+    attrs = dict(el["c"][0][2])
+    names = FORMAT_ALIASES.get(fmt, {fmt})
+    if "when-format" in attrs:
+        match = attrs["when-format"] in names
+    else:
+        match = attrs.get("unless-format") not in names
+    visible = match if "content-visible" in classes else not match
+    if not visible:
+        return []
+    return el["c"][1]
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:
