@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 from .errors import DataError, Problem, raise_if_any
+from .fast_validation import numeric_columns, suspect_rows
 from .io import read_text
 
 HEADER_LINE = 1
@@ -144,8 +145,14 @@ def validate_rows(
     header: list[str],
     rows: list[tuple[int, dict[str, str]]],
     schema: dict[str, Any],
+    fast: bool = True,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Check parsed rows against ``schema``; return typed records and all problems."""
+    """Check parsed rows against ``schema``; return typed records and all problems.
+
+    With ``fast`` (the default) column-wise checks (:mod:`livingreview.fast_validation`)
+    pick the rows that may break a rule and only those are validated by jsonschema;
+    the problems are the same as with ``fast=False``, which validates every row.
+    """
     file = str(path)
     props: dict[str, Any] = schema.get("properties", {})
     problems: list[Problem] = []
@@ -179,7 +186,12 @@ def validate_rows(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     records: list[dict[str, Any]] = []
-    for line, row in rows:
+    check = None
+    if fast and rows:
+        frame = pd.DataFrame([row for _, row in rows], columns=header, dtype=object).fillna("")
+        mask = suspect_rows(frame, numeric_columns(frame, schema), schema)
+        check = None if mask is None else mask.tolist()
+    for i, (line, row) in enumerate(rows):
         record: dict[str, Any] = {}
         for column, value in row.items():
             if value == "":
@@ -202,6 +214,9 @@ def validate_rows(
                 )
                 record[column] = None
         checkable = {k: v for k, v in record.items() if v is not None}
+        if check is not None and not check[i]:
+            records.append({"_line": line, **record})
+            continue  # every column check passed: jsonschema would find nothing
         for err in sorted(validator.iter_errors(checkable), key=lambda e: list(e.path)):
             problems.append(_problem_from_jsonschema(file, line, err, checkable))
         records.append({"_line": line, **record})

@@ -1,0 +1,70 @@
+"""Column-wise prefilter of table validation (issue 19): same problems, fewer jsonschema calls.
+
+Rows are the project's real data files, then SYNTHETIC mutations of them (a value
+emptied, replaced by text that breaks a rule, or a whole number that is not one).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from livingreview.fast_validation import numeric_columns, suspect_rows
+from livingreview.validation import load_schema, read_csv_rows, validate_rows
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = {
+    "records": "data/records.csv",
+    "studies": "data/studies.csv",
+    "outcomes": "data/outcomes.csv",
+    "risk_of_bias": "data/risk_of_bias.csv",
+    "extraction_sources": "data/extraction_sources.csv",
+}
+BAD_VALUES = ["", "not a code", "Include", "x y", "-3", "1.5", "2024-13-45", "10.1/x", "abc1"]
+
+
+def frame_of(header, rows) -> pd.DataFrame:
+    return pd.DataFrame([r for _, r in rows], columns=header, dtype=object).fillna("")
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_real_data_needs_no_jsonschema_call(name: str) -> None:
+    schema = load_schema(name)
+    header, rows = read_csv_rows(ROOT / TABLES[name])
+    frame = frame_of(header, rows)
+    mask = suspect_rows(frame, numeric_columns(frame, schema), schema)
+    assert mask is not None, "every table schema is understood by the column checks"
+    assert not mask.any()
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_mutated_rows_give_exactly_the_jsonschema_problems(name: str) -> None:
+    schema = load_schema(name)
+    header, rows = read_csv_rows(ROOT / TABLES[name])
+    rng = random.Random(19)
+    mutated = []
+    for n in range(300):
+        _, row = rows[n % len(rows)]
+        row = dict(row)
+        for _ in range(rng.randint(1, 3)):
+            row[rng.choice(header)] = rng.choice(BAD_VALUES)
+        mutated.append((1000 + n, row))
+    records_fast, fast = validate_rows("t.csv", header, rows + mutated, schema)
+    records_slow, slow = validate_rows("t.csv", header, rows + mutated, schema, fast=False)
+    assert [str(p) for p in fast] == [str(p) for p in slow]
+    assert records_fast == records_slow
+    assert len(slow) > 100  # the mutations do break rules
+
+
+def test_a_missing_required_column_marks_every_row() -> None:
+    schema = load_schema("records")
+    frame = pd.DataFrame({"record_id": ["R1", "R2"]})
+    assert suspect_rows(frame, {}, schema).all()
+
+
+def test_unknown_keywords_fall_back_to_jsonschema_for_every_row() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 2}}}
+    assert suspect_rows(pd.DataFrame({"a": ["x"]}), {}, schema) is None
