@@ -20,7 +20,10 @@ Every problem names file, line, column, the value found and the fix.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
+import pickle
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -32,9 +35,11 @@ import yaml
 
 from .errors import DataError, Problem, raise_if_any
 from .fast_validation import numeric_columns, suspect_rows
-from .io import read_text
+from .io import read_text, write_bytes
 
 HEADER_LINE = 1
+# Folder of validated tables keyed by content (set by the workflow, see load_table).
+CACHE_ENV = "LIVINGREVIEW_TABLE_CACHE"
 
 
 @cache
@@ -318,7 +323,46 @@ def load_table(path: str | Path, schema_name: str) -> pd.DataFrame:
 
     The frame keeps the source line of every row in column ``_line`` so later
     cross-file checks can name it. Raises :class:`DataError` with every problem.
+
+    When the environment names a cache folder (``LIVINGREVIEW_TABLE_CACHE``; the
+    workflow sets ``results/cache/tables``), a valid table is validated once per
+    content: the typed frame is kept there under the hash of the file's bytes, the
+    schema and this module's code, and every later load of the same bytes reads it.
     """
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return _validated_table(path, schema_name)
+    data = Path(path).read_bytes() if Path(path).is_file() else b""
+    key = hashlib.sha256(data + _cache_salt(schema_name)).hexdigest()[:32]
+    cached = Path(folder) / f"{schema_name}-{key}.pickle"
+    if cached.is_file():
+        try:
+            return pickle.loads(cached.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # unreadable: validate again and rewrite it
+    frame = _validated_table(path, schema_name)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for stale in cached.parent.glob(f"{schema_name}-*.pickle"):
+        if stale != cached:
+            stale.unlink(missing_ok=True)
+    write_bytes(cached, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    return frame
+
+
+@cache
+def _cache_salt(schema_name: str) -> bytes:
+    """What else a cached table depends on: its schema and the validating code."""
+    here = Path(__file__).parent
+    parts = [
+        resources.files("livingreview").joinpath(f"schemas/{schema_name}.schema.yaml").read_bytes(),
+        (here / "validation.py").read_bytes(),
+        (here / "fast_validation.py").read_bytes(),
+        pd.__version__.encode(),
+    ]
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+def _validated_table(path: str | Path, schema_name: str) -> pd.DataFrame:
     schema = load_schema(schema_name)
     header, rows = read_csv_rows(path)
     records, problems = validate_rows(path, header, rows, schema)

@@ -68,3 +68,29 @@ def test_a_missing_required_column_marks_every_row() -> None:
 def test_unknown_keywords_fall_back_to_jsonschema_for_every_row() -> None:
     schema = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 2}}}
     assert suspect_rows(pd.DataFrame({"a": ["x"]}), {}, schema) is None
+
+
+def test_validated_tables_are_cached_by_content(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from livingreview import validation
+    from livingreview.errors import DataError
+
+    monkeypatch.setenv(validation.CACHE_ENV, str(tmp_path / "cache"))
+    studies = tmp_path / "studies.csv"
+    shutil.copyfile(ROOT / TABLES["studies"], studies)
+    first = validation.load_table(studies, "studies")
+    assert len(list((tmp_path / "cache").glob("studies-*.pickle"))) == 1
+
+    def no_validation(*args):
+        raise AssertionError("validated again although the bytes did not change")
+
+    with monkeypatch.context() as m:
+        m.setattr(validation, "_validated_table", no_validation)
+        again = validation.load_table(studies, "studies")
+    pd.testing.assert_frame_equal(first, again)
+    text = studies.read_text(encoding="utf-8")
+    studies.write_text(text.replace(",repeated,", ",weekly,", 1), encoding="utf-8")
+    with pytest.raises(DataError, match="value not allowed"):
+        validation.load_table(studies, "studies")  # changed bytes: validated, not cached
+    assert len(list((tmp_path / "cache").glob("studies-*.pickle"))) == 1
