@@ -17,7 +17,6 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
 
 from __future__ import annotations
 
-import copy
 import functools
 import io
 import json
@@ -185,11 +184,11 @@ def _meta_inlines(value: dict[str, Any] | None) -> list[A.Element]:
     if not value:
         return []
     if value["t"] == "MetaInlines":
-        return copy.deepcopy(value["c"])
+        return A.clone(value["c"])
     if value["t"] == "MetaString":
         return A.text_inlines(value["c"])
     if value["t"] == "MetaBlocks":
-        return copy.deepcopy(value["c"][0]["c"]) if value["c"] else []
+        return A.clone(value["c"][0]["c"]) if value["c"] else []
     return []
 
 
@@ -197,7 +196,7 @@ def _meta_blocks(value: dict[str, Any] | None) -> list[A.Element]:
     if not value:
         return []
     if value["t"] == "MetaBlocks":
-        return copy.deepcopy(value["c"])
+        return A.clone(value["c"])
     return [A.Para(_meta_inlines(value))]
 
 
@@ -217,9 +216,7 @@ def write_html(
 ) -> None:
     """One page per chapter, assets, copied figures and the search index."""
     book = model.book
-    finished = [
-        (ch, finish(copy.deepcopy(blocks), "html", book)) for ch, blocks in pages if ch.page
-    ]
+    finished = [(ch, finish(A.clone(blocks), "html", book)) for ch, blocks in pages if ch.page]
     id_pages: dict[str, str] = {}
     for ch, blocks in finished:
         for el in A.iter_elements(blocks):
@@ -253,7 +250,7 @@ def write_html(
         for kind, item in nav_items:
             entry = {
                 "label": mi(
-                    copy.deepcopy(item.title)
+                    A.clone(item.title)
                     or A.text_inlines(item.entry.path.stem if item.entry.path else "")
                 )
             }
@@ -271,7 +268,7 @@ def write_html(
             "pagetitle": ms(_page_title(ch, book_title)),
             "page": ms(ch.page),
             "root": ms(root),
-            "book-title": mi(copy.deepcopy(book_title)),
+            "book-title": mi(A.clone(book_title)),
             "nav": ml(nav),
             "downloads": ml(downloads),
             "data-downloads": ml(data_downloads),
@@ -362,7 +359,7 @@ def _copy_resources(book: Book, staging: Path) -> None:
 
 
 def _nav_label(ch: Chapter) -> list[A.Element]:
-    label = copy.deepcopy(ch.title) or A.text_inlines(ch.entry.path.stem if ch.entry.path else "")
+    label = A.clone(ch.title) or A.text_inlines(ch.entry.path.stem if ch.entry.path else "")
     if ch.number:
         return [A.Str(ch.number), A.Space(), *label]
     return label
@@ -538,7 +535,7 @@ def write_docx(
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "part" and ch.entry.path is None:
             continue  # like Quarto: Word output has no parts
-        blocks.extend(finish(copy.deepcopy(chapter_blocks), "docx", book))
+        blocks.extend(finish(A.clone(chapter_blocks), "docx", book))
     meta: dict[str, Any] = {"lang": ms(book.lang)}
     with tempfile.TemporaryDirectory(prefix="lr-docx-") as tmp:
         reference = book.format_option("docx", "reference-doc")
@@ -614,7 +611,7 @@ def write_pdf(
     book = model.book
     blocks: list[A.Element] = []
     for _, chapter_blocks in pages:
-        blocks.extend(finish(copy.deepcopy(chapter_blocks), "typst", book))
+        blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
     for el in A.iter_elements(blocks):
         if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:
             el["c"][2][0] = "/" + el["c"][2][0]  # relative to the Typst root: the project
