@@ -36,10 +36,11 @@ import yaml
 from .errors import DataError, Problem, raise_if_any
 from .fast_validation import numeric_columns, suspect_rows
 from .io import read_text, write_bytes
+from .workflow import TABLE_CACHE_ENV
 
 HEADER_LINE = 1
 # Folder of validated tables keyed by content (set by the workflow, see load_table).
-CACHE_ENV = "LIVINGREVIEW_TABLE_CACHE"
+CACHE_ENV = TABLE_CACHE_ENV
 
 
 @cache

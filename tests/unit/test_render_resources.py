@@ -109,3 +109,26 @@ def test_conditional_content_only_by_output_format() -> None:
     assert "output format only" in class_problem("content-visible", {"when-meta": "x"})
     assert "output format only" in class_problem("content-hidden", {})
     assert "the formats are" in class_problem("content-visible", {"when-format": "revealjs"})
+
+
+def test_pandoc_parses_are_cached_by_content(tmp_path: Path, monkeypatch) -> None:
+    """check_manuscript and render_book parse the same chapters: with the workflow's
+    cache folder set, the second parse of the same text reads the first one."""
+    from livingreview.render import pandoc
+    from livingreview.workflow import PARSE_CACHE_ENV
+
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "cache"))
+    first = pandoc.markdown_to_ast("# Title\n\nSome *text*.\n")
+    calls = []
+    real_run = pandoc.run
+
+    def counting_run(*args, **kwargs):
+        calls.append(args)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(pandoc, "run", counting_run)
+    assert pandoc.markdown_to_ast("# Title\n\nSome *text*.\n") == first
+    assert calls == []
+    changed = pandoc.markdown_to_ast("# Title\n\nOther *text*.\n")
+    assert len(calls) == 1 and changed != first
+    assert len(list((tmp_path / "cache").glob("*.out"))) == 2

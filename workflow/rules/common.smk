@@ -6,14 +6,18 @@ from pathlib import Path
 import yaml
 
 from livingreview.config import validate_config
-from livingreview.validation import CACHE_ENV as TABLE_CACHE_ENV
-from livingreview.workflow import code_version, reproducible_environment
+from livingreview.workflow import (
+    cache_environment,
+    code_version,
+    reproducible_environment,
+)
 
 validate_config(config)
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment(workflow.basedir))
-# Each data table is validated once per content; later jobs read the typed frame.
-os.environ.update({TABLE_CACHE_ENV: "results/cache/tables"})
+# Each data table is validated once per content, and each chapter parsed by Pandoc
+# once per content; later jobs read the typed frame or the parse.
+os.environ.update(cache_environment(workflow.basedir))
 
 FIGURE_FORMATS = ["svg", "pdf", "png"]
 VALIDATION_REPORT = "results/data/summary.json"
