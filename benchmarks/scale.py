@@ -6,6 +6,7 @@ reference is labelled "Synthetic" and none of it is evidence.
 
     python benchmarks/scale.py                      # 100/10k and 1,000/100k
     python benchmarks/scale.py --sizes 100:10000 1000:100000 10000:1000000
+    python benchmarks/scale.py --sizes shipped      # this project's own review
     python benchmarks/scale.py --write benchmarks/results.md
 
 For each size it times, with plain `snakemake` (profiles/default) in a fresh copy:
@@ -23,11 +24,13 @@ reported with every run, and CPU seconds are steadier than wall seconds.
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import os
 import platform
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,6 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.workflow.fixture_review import make_scaled_review  # noqa: E402
 
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "results", "_book", "_book.*", ".snakemake", "logs", "_variables.yml",
+    "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
+)  # fmt: skip
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") / 1024
 SCRIPT = re.compile(r"\.snakemake/scripts/tmp[^.]*\.(\w+)\.py")
@@ -139,18 +146,19 @@ def run_build(project: Path, *extra: str) -> dict:
 
 
 def edit_one_value(project: Path) -> None:
-    """Change the sample size of the last study in data/studies.csv (one value)."""
+    """Change the sample size of the last study with one in data/studies.csv (one value)."""
     path = project / "data" / "studies.csv"
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    cells = lines[-1].split(",")
-    index = lines[0].strip().split(",").index("n")
-    cells[index] = str(int(cells[index]) + 1)
-    lines[-1] = ",".join(cells)
-    path.write_text("".join(lines), encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("n")
+    row = next(r for r in reversed(rows[1:]) if r[column].isdigit())
+    row[column] = str(int(row[column]) + 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
 
 
 def edit_one_chapter(project: Path) -> None:
-    chapter = project / "manuscript" / "01-results.qmd"
+    chapter = sorted((project / "manuscript").glob("*.qmd"))[0]
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nBenchmark edit.\n")
 
 
@@ -174,10 +182,26 @@ def output_sizes(project: Path) -> dict:
     return {"website_mb": html, "pdf_pages": pages, "docx_mb": docx}
 
 
+def shipped_review(dest: Path) -> tuple[Path, int, int]:
+    """A copy of this project's own review (without outputs), its studies and records."""
+    project = dest / "review"
+    shutil.copytree(ROOT, project, ignore=COPY_IGNORE)
+    counts = []
+    for name in ("studies", "records"):
+        with (project / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            counts.append(sum(1 for _ in csv.DictReader(handle)))
+    return project, counts[0], counts[1]
+
+
 def measure(studies: int, records: int, floor: bool) -> dict:
+    """Every step for one size; ``studies == 0`` measures the shipped review."""
     with tempfile.TemporaryDirectory(prefix="lr-scale-") as tmp:
-        project = make_scaled_review(Path(tmp), studies, records)
-        result = {"studies": studies, "records": records}
+        make_scaled = bool(studies)
+        if make_scaled:
+            project = make_scaled_review(Path(tmp), studies, records)
+        else:
+            project, studies, records = shipped_review(Path(tmp))
+        result = {"studies": studies, "records": records, "shipped": not make_scaled}
         result["cold"] = run_build(project, "--skip-script-cleanup")
         result["sizes"] = output_sizes(project)
         result["noop"] = run_build(project)
@@ -225,10 +249,17 @@ def machine() -> str:
     )
 
 
+def label(result: dict) -> str:
+    size = f"{result['studies']:,} / {result['records']:,}"
+    return f"shipped review ({size})" if result.get("shipped") else size
+
+
 def exponent(results: list[dict], key: str) -> float | None:
     """Least-squares slope of log(cpu) against log(records): the growth exponent."""
     points = [
-        (math.log(r["records"]), math.log(r[key]["cpu"])) for r in results if r[key]["cpu"] > 0
+        (math.log(r["records"]), math.log(r[key]["cpu"]))
+        for r in results
+        if r[key]["cpu"] > 0 and not r.get("shipped")
     ]
     if len(points) < 2:
         return None
@@ -269,8 +300,7 @@ def report(results: list[dict], command: str) -> str:
             peak = f"{m['peak_mb']:.0f}" if "peak_mb" in m else ""
             load = f"{m['load']:.1f}" if "load" in m else ""
             lines.append(
-                f"| {r['studies']:,} / {r['records']:,} | {name} | {m['wall']:.1f} | "
-                f"{m['cpu']:.1f} | {peak} | {load} |"
+                f"| {label(r)} | {name} | {m['wall']:.1f} | {m['cpu']:.1f} | {peak} | {load} |"
             )
     lines += [
         "",
@@ -282,15 +312,14 @@ def report(results: list[dict], command: str) -> str:
     for r in results:
         s = r["sizes"]
         lines.append(
-            f"| {r['studies']:,} / {r['records']:,} | {s['website_mb']:.1f} | "
-            f"{s['pdf_pages']} | {s['docx_mb']:.1f} |"
+            f"| {label(r)} | {s['website_mb']:.1f} | {s['pdf_pages']} | {s['docx_mb']:.1f} |"
         )
     rules = sorted({k for r in results for k in r["cold"]["rules"]})
     lines += [
         "",
         "CPU seconds per rule in the cold build (peak RSS MB of the rule's process):",
         "",
-        "| rule | " + " | ".join(f"{r['studies']:,} / {r['records']:,}" for r in results) + " |",
+        "| rule | " + " | ".join(label(r) for r in results) + " |",
         "|---|" + "---:|" * len(results),
     ]
     for rule in rules:
@@ -314,14 +343,17 @@ def report(results: list[dict], command: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes", nargs="+", default=["100:10000", "1000:100000"], help="studies:records pairs"
+        "--sizes",
+        nargs="+",
+        default=["100:10000", "1000:100000"],
+        help="studies:records pairs, or 'shipped' for this project's own review",
     )
     parser.add_argument("--no-floor", action="store_true", help="skip the one-process floor")
     parser.add_argument("--write", type=Path, help="write the Markdown table to this file")
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
-        studies, records = (int(x) for x in size.split(":"))
+        studies, records = (0, 0) if size == "shipped" else (int(x) for x in size.split(":"))
         print(f"measuring {studies:,} studies / {records:,} records ...", flush=True)
         results.append(measure(studies, records, floor=not args.no_floor))
         print(report(results, " ".join(["python", *sys.argv])), flush=True)
