@@ -202,16 +202,23 @@ def measure(studies: int, records: int, floor: bool) -> dict:
         else:
             project, studies, records = shipped_review(Path(tmp))
         result = {"studies": studies, "records": records, "shipped": not make_scaled}
-        result["cold"] = run_build(project, "--skip-script-cleanup")
+        result["cold"] = step("cold", run_build(project, "--skip-script-cleanup"))
         result["sizes"] = output_sizes(project)
-        result["noop"] = run_build(project)
+        result["noop"] = step("noop", run_build(project))
         edit_one_chapter(project)
-        result["chapter"] = run_build(project)
+        result["chapter"] = step("chapter", run_build(project))
         edit_one_value(project)
-        result["value"] = run_build(project)
+        result["value"] = step("value", run_build(project))
         if floor:
-            result["floor"] = run_floor(project)
+            result["floor"] = step("floor", run_floor(project))
         return result
+
+
+def step(name: str, measured: dict) -> dict:
+    """Print one step's figures as soon as they are known (long runs on busy machines)."""
+    peak = f", peak RSS {measured['peak_mb']:.0f} MB" if "peak_mb" in measured else ""
+    print(f"  {name}: {measured['wall']:.1f} s wall, {measured['cpu']:.1f} s CPU{peak}", flush=True)
+    return measured
 
 
 def run_floor(project: Path) -> dict:
