@@ -210,7 +210,10 @@ def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, 
     """A Markdown pipe table of how many ``rows`` share a source, decision and reason."""
     groups: dict[tuple[str, str, str], int] = {}
     for row in rows:
-        key = (row.get("source", ""), *decision(row, reason_labels))
+        decided, reason = decision(row, reason_labels)
+        if row.get("duplicate_of"):  # one line for all duplicates, not one per original
+            decided = "Duplicate of an earlier record"
+        key = (row.get("source", ""), decided, reason)
         groups[key] = groups.get(key, 0) + 1
     lines = ["| Source | Decision | Reason | Records |", "|:---|:---|:---|---:|"]
     for (source, decided, reason), n in sorted(groups.items()):
