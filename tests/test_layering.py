@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "livingreview"
 FOUNDATION = {
     "errors",
     "io",
+    "paths",
     "validation",
     "fast_validation",
     "config",

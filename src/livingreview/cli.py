@@ -15,11 +15,34 @@ from .errors import ReviewError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .config import load_config
     from .evidence.review_data import load_configured_data
+    from .evidence.status import configured_status
+    from .living.releases import find_snapshots, previous_version_of
+    from .prisma.counts import derive_counts
 
     data = load_configured_data(args.project, args.config)
+    # The same ledger checks the build runs when it counts the flow diagram's boxes.
+    records_file = load_config(Path(args.project) / args.config, args.project)["data"]["records"]
+    derive_counts(
+        data.records,
+        {str(k): str(v) for k, v in (data.protocol.get("exclusion_reasons") or {}).items()},
+        previous_version_of(find_snapshots(args.project), data.records),
+        records_file=records_file,
+    )
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
+    print(configured_status(args.project, args.config).summary())
     return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from .evidence.status import configured_status
+
+    status = configured_status(args.project, args.config)
+    for line in status.lines():
+        print(line)
+    print(status.summary())
+    return 0 if status.complete else 1
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -47,50 +70,98 @@ def _data_path(args: argparse.Namespace, name: str) -> Path:
     from .config import load_config
 
     root = Path(args.project)
-    return root / load_config(root / "config" / "config.yaml")["data"][name]
+    return root / load_config(root / "config" / "config.yaml", root)["data"][name]
 
 
 def _progress(stage: str, done: int, total: int) -> None:
-    print(f"{stage}: {done:,} of {total:,} records", file=sys.stderr)
+    print(f"{stage}: {done:,} of {total:,}", file=sys.stderr)
+
+
+def _screening_folder(args: argparse.Namespace) -> Path:
+    return Path(args.project) / "screening"
 
 
 def _import_search(args: argparse.Namespace) -> int:
     from .ledger.search_import import import_search
-    from .prisma.counts import slugify
 
-    stem = f"{args.search_date}_{slugify(args.source)}"
-    sheet = Path(args.sheet or Path(args.project) / "screening" / f"{stem}.csv")
-    report = Path(args.report or Path(args.project) / "screening" / f"{stem}_dedup.csv")
     result = import_search(
         _data_path(args, "records"),
         args.export,
         source=args.source,
         source_type=args.source_type,
         search_date=args.search_date,
-        sheet=sheet,
-        report=report,
+        folder=_screening_folder(args),
+        sheet=args.sheet,
+        report=args.report,
         fmt=args.format,
         progress=_progress,
     )
     print(result.summary())
-    print(f"screening sheet: {sheet}\nde-duplication report: {report}")
+    if result.earlier is None:
+        print(f"batch {result.batch}\nscreening sheet: {result.sheet}")
+        print(f"de-duplication report: {result.report}")
     return 0
 
 
 def _screening_sheet(args: argparse.Namespace) -> int:
     from .ledger.screening import write_pending_sheet
 
-    count = write_pending_sheet(_data_path(args, "records"), args.output)
-    print(f"{count} records awaiting screening written to {args.output}")
+    count = write_pending_sheet(_data_path(args, "records"), args.output, args.stage, args.reviewer)
+    print(f"{count} records awaiting {args.stage} written to {args.output}")
     return 0
 
 
 def _apply_screening(args: argparse.Namespace) -> int:
     from .ledger.screening import apply_screening
 
-    updated = apply_screening(_data_path(args, "records"), args.sheet, _data_path(args, "protocol"))
-    print(f"decisions for {len(updated)} records copied into the ledger")
+    result = apply_screening(
+        _data_path(args, "records"),
+        args.sheet,
+        _data_path(args, "protocol"),
+        reviewer=args.reviewer,
+        decided_on=args.date or "",
+        log=_screening_folder(args) / "decisions.csv",
+    )
+    print(result.summary())
     return 0
+
+
+def _import_decisions(args: argparse.Namespace) -> int:
+    from .ledger.decision_exports import decisions_to_sheets
+
+    sheets = decisions_to_sheets(
+        _data_path(args, "records"),
+        args.export,
+        _screening_folder(args),
+        tool=args.tool,
+        stage=args.stage,
+        reviewer=args.reviewer,
+        decision=args.decision or "",
+    )
+    for sheet in sheets:
+        print(f"completed sheet: {sheet}")
+    print("next: check them, then `livingreview apply-screening SHEET` for each")
+    return 0
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    from .ledger.reviewers import find_conflicts, read_decision_log
+    from .ledger.screening import write_conflicts_sheet
+
+    log = _screening_folder(args) / "decisions.csv"
+    conflicts = find_conflicts(read_decision_log(log))
+    for c in conflicts:
+        print(f"{c.record_id} ({c.stage}): {c.describe()}")
+    if not conflicts:
+        print("no open disagreements between reviewers")
+        return 0
+    if args.output:
+        write_conflicts_sheet(_data_path(args, "records"), log, args.output)
+        print(
+            f"{len(conflicts)} disagreements written to {args.output}; fill in the decision, "
+            "then `livingreview apply-screening` it to record the resolutions"
+        )
+    return 1
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -106,6 +177,11 @@ def _release(args: argparse.Namespace) -> int:
         scope=scope,
     )
     print(f"released version {args.version} into {folder}")
+    print(
+        "next: commit the release folder (git add releases/ && git commit), rebuild the "
+        "website with `snakemake`, and publish it; start the next update with "
+        "`livingreview import-search` and check progress with `livingreview status`"
+    )
     return 0
 
 
@@ -119,6 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--config", default="config/config.yaml")
     validate.set_defaults(func=_validate)
 
+    status = sub.add_parser(
+        "status",
+        help="to-do list: the stage each record waits at and what each included study lacks "
+        "(exit 0 when nothing is missing)",
+    )
+    status.add_argument("--config", default="config/config.yaml")
+    status.set_defaults(func=_status)
+
     check = sub.add_parser("check", help="check the chapters: syntax, references, citations, files")
     check.set_defaults(func=_check)
 
@@ -131,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser(
         "import-search",
-        help="import a search export (RIS, PubMed/MEDLINE, CSV) into the ledger, de-duplicated",
+        help="import a search export (RIS, PubMed/MEDLINE, Web of Science, Scopus, Cochrane, "
+        "registers) into the ledger, de-duplicated; the same file twice is a no-op",
     )
     imp.add_argument("export", help="the exported file")
     imp.add_argument("--source", required=True, help="database or method, e.g. MEDLINE")
@@ -141,20 +226,54 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["database", "register", "website", "organisation", "citation_search"],
     )
     imp.add_argument("--search-date", required=True, help="YYYY-MM-DD the search was run")
-    imp.add_argument("--format", choices=["auto", "ris", "pubmed", "csv"], default="auto")
     imp.add_argument(
-        "--sheet", help="screening sheet to write (default screening/<date>_<source>.csv)"
+        "--format",
+        choices=["auto", "ris", "pubmed", "csv", "wos", "tab", "cochrane", "ictrp"],
+        default="auto",
+        help="export format (default: told from the file)",
+    )
+    imp.add_argument(
+        "--sheet", help="screening sheet to write (default screening/<date>_<source>[_N].csv)"
     )
     imp.add_argument("--report", help="de-duplication report (default ..._dedup.csv)")
     imp.set_defaults(func=_import_search)
 
-    sheet = sub.add_parser("screening-sheet", help="write a sheet of records awaiting screening")
-    sheet.add_argument("output", help="CSV file to write")
+    sheet = sub.add_parser(
+        "screening-sheet", help="write a sheet of the records waiting at one stage"
+    )
+    sheet.add_argument("output", help="CSV file to write (never overwritten)")
+    sheet.add_argument(
+        "--stage", choices=["screening", "retrieval", "eligibility", "linking"], default="screening"
+    )
+    sheet.add_argument("--reviewer", default="", help="name to put in the reviewer column")
     sheet.set_defaults(func=_screening_sheet)
 
-    apply = sub.add_parser("apply-screening", help="copy a completed screening sheet's decisions")
+    apply = sub.add_parser(
+        "apply-screening", help="record a completed sheet's decisions (any stage, any reviewer)"
+    )
     apply.add_argument("sheet", help="the completed sheet")
+    apply.add_argument("--reviewer", default="", help="who decided (for empty reviewer cells)")
+    apply.add_argument("--date", help="when (YYYY-MM-DD) for empty decided_on cells; default today")
     apply.set_defaults(func=_apply_screening)
+
+    decisions = sub.add_parser(
+        "import-decisions",
+        help="turn a Rayyan, ASReview or Covidence export into completed sheets (per reviewer)",
+    )
+    decisions.add_argument("export", help="the tool's CSV export")
+    decisions.add_argument("--tool", required=True, choices=["rayyan", "asreview", "covidence"])
+    decisions.add_argument("--stage", choices=["screening", "eligibility"], default="screening")
+    decisions.add_argument("--reviewer", default="", help="who screened (ASReview, Covidence)")
+    decisions.add_argument(
+        "--decision", choices=["include", "exclude"], help="the list a Covidence file is"
+    )
+    decisions.set_defaults(func=_import_decisions)
+
+    conflicts = sub.add_parser(
+        "conflicts", help="list disagreements between the two reviewers (exit 1 if any)"
+    )
+    conflicts.add_argument("--output", help="also write them to this sheet to record resolutions")
+    conflicts.set_defaults(func=_conflicts)
 
     release = sub.add_parser("release", help="freeze the evidence state as a citable version")
     release.add_argument("--version", required=True, help="version number, e.g. 2.0")

@@ -36,16 +36,20 @@ def _known(keys: Any, allowed: set[str]) -> bool:
 
 def _conditions(schema: dict[str, Any]) -> list[tuple[str, Any, list[str]]] | None:
     """``allOf`` of ``if {required: [a], properties: {a: {const: v}}} then {required: [...]}``
-    as ``(a, v, then-required)`` triples; ``None`` for any other shape."""
+    as ``(a, v, then-required)`` triples (``v`` is ``None`` for a bare ``if {required: [a]}``:
+    a filled in); ``None`` for any other shape."""
     out = []
     for part in schema.get("allOf", []):
         cond, then = part.get("if", {}), part.get("then", {})
         if set(part) != {"if", "then"} or set(then) != {"required"}:
             return None
         required, props = cond.get("required", []), cond.get("properties", {})
-        if set(cond) != {"required", "properties"} or len(required) != 1 or list(props) != required:
+        if len(required) != 1 or set(cond) - {"required", "properties"}:
             return None
-        if set(props[required[0]]) != {"const"}:
+        if not props:  # if the column is filled in
+            out.append((required[0], None, list(then["required"])))
+            continue
+        if list(props) != required or set(props[required[0]]) != {"const"}:
             return None
         out.append((required[0], props[required[0]]["const"], list(then["required"])))
     return out
@@ -106,7 +110,7 @@ def suspect_rows(
     for column, value, then in conditions:
         if column not in frame:
             continue
-        hit = frame[column].eq(value)
+        hit = frame[column].ne("") if value is None else frame[column].eq(value)
         for needed in then:
             suspect |= hit & (frame[needed].eq("") if needed in frame else True)
     return suspect

@@ -23,7 +23,8 @@ TABLES = {
     "risk_of_bias": "data/risk_of_bias.csv",
     "extraction_sources": "data/extraction_sources.csv",
 }
-BAD_VALUES = ["", "not a code", "Include", "x y", "-3", "1.5", "2024-13-45", "10.1/x", "abc1"]
+BAD_VALUES = ["", "not a code", "Include", "x y", "-3", "1.5", "2024-13-45", "10.1/x", "abc1",
+              "inf", "nan", "1_000", "0"]  # fmt: skip
 
 
 def frame_of(header, rows) -> pd.DataFrame:
@@ -56,7 +57,7 @@ def test_mutated_rows_give_exactly_the_jsonschema_problems(name: str) -> None:
     records_slow, slow = validate_rows("t.csv", header, rows + mutated, schema, fast=False)
     assert [str(p) for p in fast] == [str(p) for p in slow]
     assert records_fast == records_slow
-    assert len(slow) > 100  # the mutations do break rules
+    assert len(slow) > 50  # the mutations do break rules
 
 
 def test_a_missing_required_column_marks_every_row() -> None:

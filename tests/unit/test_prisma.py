@@ -521,15 +521,6 @@ LEDGER_VIOLATIONS = [
         id="unknown-reason-code",
     ),
     pytest.param(
-        [inc("S1"), inc("S2", study_id=None)],
-        [
-            "data/records.csv:3 [study_id]: record R002",
-            "box10 new_reports",
-            "maps to no study (box10 new_studies)",
-        ],
-        id="included-without-study",
-    ),
-    pytest.param(
         [inc("S1"), dup("R001", screening="include", retrieval="not_retrieved")],
         [
             "data/records.csv:3 [screening]: record R002",
@@ -603,7 +594,7 @@ def test_ledger_violations_name_record_and_line(rows: list[dict], expected: list
 
 def test_derive_counts_checks_by_default_and_collects_every_violation() -> None:
     frame = ledger(
-        inc("S1", study_id=None),
+        rec(retrieval="retrieved", eligibility="include", study_id="S1", bib_key="key_S1"),
         dup("R009"),
         exc("wrong_population", exclusion_reason=None),
         rec(source_type="email"),
@@ -624,10 +615,10 @@ def test_records_of_the_previous_version_are_not_rechecked() -> None:
 
 
 def test_frame_without_line_column_still_names_the_record() -> None:
-    frame = ledger(inc("S1", study_id=None)).drop(columns="_line")
+    frame = ledger(rec(retrieval="retrieved", eligibility="include", study_id="S1"))
     with pytest.raises(PrismaError) as err:
-        derive_counts(frame, REASONS)
-    assert "data/records.csv [study_id]: record R001" in str(err.value)
+        derive_counts(frame.drop(columns="_line"), REASONS)
+    assert "data/records.csv [screening]: record R001" in str(err.value)
 
 
 def test_nan_cells_count_as_empty() -> None:
@@ -989,7 +980,7 @@ def test_derive_counts_from_files_writes_json_and_template(tmp_path: Path) -> No
     assert read_counts(out_json) == counts
     assert from_prisma2020_csv(out_csv) == counts
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    awaiting = {"screening": 0, "retrieval": 0, "eligibility": 0, "total": 0}
+    awaiting = {"screening": 0, "retrieval": 0, "eligibility": 0, "linking": 0, "total": 0}
     assert data["variables"] == {**counts_as_variables(counts, REASONS), "awaiting": awaiting}
     assert list(data["counts"]["database_specific"]) == ["MEDLINE", "Embase", "PsycINFO"]
     assert out_json.read_text(encoding="utf-8") == counts_to_json(counts, REASONS, awaiting)
@@ -1024,6 +1015,9 @@ def test_read_counts_rejects_a_file_that_is_not_counts(tmp_path: Path) -> None:
         pytest.param(
             rec(screening="include", retrieval="retrieved"), "eligibility", id="not-yet-assessed"
         ),
+        pytest.param(
+            inc("S2", study_id=None, bib_key=None), "linking", id="included-not-yet-linked"
+        ),
     ],
 )
 def test_records_awaiting_a_decision_are_counted_apart(row: dict[str, str], stage: str) -> None:
@@ -1031,7 +1025,7 @@ def test_records_awaiting_a_decision_are_counted_apart(row: dict[str, str], stag
     counts = derive_counts(frame, REASONS)  # no violation: the record simply waits
     assert counts == derive_counts(ledger(inc("S1"), exc("wrong_population")), REASONS)
     assert awaiting_counts(frame) == {
-        "screening": 0, "retrieval": 0, "eligibility": 0, stage: 1, "total": 1
+        "screening": 0, "retrieval": 0, "eligibility": 0, "linking": 0, stage: 1, "total": 1
     }  # fmt: skip
 
 

@@ -264,7 +264,16 @@ def test_counts_template_must_add_up_and_nothing_is_written(tmp_path: Path) -> N
 def test_config_accepts_counts_template_and_rejects_unknown_keys() -> None:
     base = {
         "data": dict.fromkeys(
-            ["protocol", "records", "studies", "extraction_sources", "bibliography"], "x"
+            [
+                "protocol",
+                "records",
+                "studies",
+                "extraction_sources",
+                "outcomes",
+                "risk_of_bias",
+                "bibliography",
+            ],
+            "x",
         ),
         "render": {"backend": "auto", "formats": ["html"]},
     }
@@ -333,7 +342,7 @@ def test_records_awaiting_a_decision_are_listed_apart() -> None:
     assert "## Awaiting a decision {#box-awaiting .unnumbered}" in page
     awaiting_part = page.split("Awaiting a decision", 1)[1]
     assert "Synthetic not yet screened" in awaiting_part
-    assert "Awaiting the screening decision" in awaiting_part
+    assert "Awaiting title/abstract screening" in awaiting_part
 
 
 # --------------------------------------------------------------------------- #

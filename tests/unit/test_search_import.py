@@ -13,7 +13,7 @@ import yaml
 from livingreview.errors import DataError
 from livingreview.ledger.deduplicate import normalise_title
 from livingreview.ledger.export_formats import read_export
-from livingreview.ledger.fields import SHEET_COLUMNS
+from livingreview.ledger.fields import SHEET_COLUMNS, stage_sheet_columns
 from livingreview.ledger.ledger_file import split_csv_rows
 from livingreview.ledger.screening import apply_screening, write_pending_sheet
 from livingreview.ledger.search_import import import_search, next_record_ids
@@ -23,7 +23,7 @@ PROTOCOL = {"exclusion_reasons": {"population_not_refractory": "Population not r
 
 
 def rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:  # sheets carry a BOM
         return list(csv.DictReader(handle))
 
 
@@ -109,7 +109,7 @@ def test_three_batches_keep_merge_and_report_exactly_the_planted_duplicates(
     assert [r["record_id"] for r in rows(project / "sheet_1.csv")] == ["L006", "L008", "L009"]
     assert [r["record_id"] for r in rows(project / "sheet_3.csv")] == ["L014", "L016"]
     assert all(not r["screening"] for r in rows(project / "sheet_1.csv"))
-    assert list(rows(project / "sheet_2.csv")[0]) == list(SHEET_COLUMNS)
+    assert list(rows(project / "sheet_2.csv")[0]) == list(stage_sheet_columns("screening"))
 
 
 def test_same_title_and_year_with_a_different_doi_is_not_a_duplicate(project: Path) -> None:
@@ -151,20 +151,20 @@ def test_completed_sheet_updates_only_the_decided_rows(project: Path) -> None:
         },
     )
     before = split_csv_rows((project / "records.csv").read_text(encoding="utf-8"))[1]
-    updated = apply_screening(project / "records.csv", sheet, project / "protocol.yaml")
+    updated = apply_screening(project / "records.csv", sheet, project / "protocol.yaml").updated
     assert updated == ["L006", "L008"]
     after = split_csv_rows((project / "records.csv").read_text(encoding="utf-8"))[1]
     changed = [b[0]["record_id"] for b, a in zip(before, after, strict=True) if b[1] != a[1]]
     assert changed == ["L006", "L008"]
+    after_bytes = (project / "records.csv").read_bytes()
     ledger = {r["record_id"]: r for r in rows(project / "records.csv")}
     assert ledger["L006"]["screening"] == "exclude"
     assert ledger["L008"]["exclusion_reason"] == "population_not_refractory"
     assert ledger["L009"]["screening"] == ""
     # applying the same sheet again is harmless
-    assert apply_screening(project / "records.csv", sheet, project / "protocol.yaml") == [
-        "L006",
-        "L008",
-    ]
+    again = apply_screening(project / "records.csv", sheet, project / "protocol.yaml")
+    assert again.logged == 0
+    assert (project / "records.csv").read_bytes() == after_bytes
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_invalid_export_record_stops_import_before_writing(project: Path, tmp_pa
     ("text", "message"),
     [
         pytest.param(
-            "TI  - no PMID first\n", "record does not start with a PMID line", id="no-pmid"
+            "TI  - no PMID first\n", "record 1 .no PMID first. has no PMID line", id="no-pmid"
         ),
         pytest.param("PMID- 1\nnot a tag\n", "neither a MEDLINE tag", id="stray-line"),
     ],
@@ -261,3 +261,74 @@ def test_helpers() -> None:
     header, parts = split_csv_rows('a,b\n1,"x\ny"\n2,z\n')
     assert header == "a,b\n"
     assert [raw for _, raw in parts] == ['1,"x\ny"\n', "2,z\n"]
+
+
+# --------------------------------------------------------------------------- #
+# Safe imports: batches identified by source, date and content
+# --------------------------------------------------------------------------- #
+
+
+def default_import(project: Path, export: Path, source: str = "Embase"):
+    return import_search(
+        project / "records.csv",
+        export,
+        source=source,
+        source_type="database",
+        search_date="2024-06-01",
+        folder=project / "screening",
+    )
+
+
+def test_same_content_twice_is_a_no_op_with_a_message(project: Path, tmp_path: Path) -> None:
+    first = default_import(project, FIXTURES / "batch1.ris")
+    ledger = (project / "records.csv").read_bytes()
+    sheets = sorted(p.name for p in (project / "screening").iterdir())
+    copy = tmp_path / "renamed copy.ris"
+    shutil.copy(FIXTURES / "batch1.ris", copy)
+    again = default_import(project, copy, source="Embase via Ovid")
+    assert again.earlier is not None and again.rows == []
+    assert f"same content as batch {first.batch}" in again.summary()
+    assert "nothing changed" in again.summary()
+    assert (project / "records.csv").read_bytes() == ledger
+    assert sorted(p.name for p in (project / "screening").iterdir()) == sheets
+    log = rows(project / "screening" / "imports.csv")
+    assert [r["batch"] for r in log] == ["2024-06-01_embase"]
+    assert log[0]["records"] == "6" and log[0]["new"] == "3" and len(log[0]["sha256"]) == 64
+
+
+def test_another_batch_from_the_same_source_and_date_gets_its_own_sheet(project: Path) -> None:
+    first = default_import(project, FIXTURES / "batch1.ris")
+    sheet = (project / "screening" / "2024-06-01_embase.csv").read_bytes()
+    report = (project / "screening" / "2024-06-01_embase_dedup.csv").read_bytes()
+    second = default_import(project, FIXTURES / "batch2.nbib")
+    assert (first.batch, second.batch) == ("2024-06-01_embase", "2024-06-01_embase_2")
+    assert second.sheet == project / "screening" / "2024-06-01_embase_2.csv"
+    assert (project / "screening" / "2024-06-01_embase.csv").read_bytes() == sheet
+    assert (project / "screening" / "2024-06-01_embase_dedup.csv").read_bytes() == report
+    assert [r["batch"] for r in rows(project / "screening" / "imports.csv")] == [
+        "2024-06-01_embase",
+        "2024-06-01_embase_2",
+    ]
+    notes = {r["record_id"]: r["notes"] for r in rows(project / "records.csv")}
+    assert notes["L010"].startswith("Imported in batch 2024-06-01_embase_2 from batch2.nbib")
+
+
+def test_an_existing_sheet_or_report_is_never_overwritten(project: Path) -> None:
+    (project / "sheet_1.csv").write_text("typed decisions\n", encoding="utf-8")
+    before = (project / "records.csv").read_bytes()
+    with pytest.raises(DataError, match=r"sheet_1\.csv: already exists and is never overwritten"):
+        run_import(project, "batch1.ris", "Embase", "2024-06-01", "1")
+    assert (project / "sheet_1.csv").read_text(encoding="utf-8") == "typed decisions\n"
+    assert (project / "records.csv").read_bytes() == before
+    assert not (project / "report_1.csv").exists()
+    with pytest.raises(DataError, match="never overwritten"):
+        write_pending_sheet(project / "records.csv", project / "sheet_1.csv")
+
+
+def test_sheets_open_in_spreadsheets_and_carry_what_a_reviewer_reads(project: Path) -> None:
+    run_import(project, "batch2.nbib", "MEDLINE", "2024-06-02", "2")
+    raw = (project / "sheet_2.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw  # UTF-8 BOM, CRLF
+    sheet = rows(project / "sheet_2.csv")
+    assert {"abstract", "keywords", "link", "note", "reviewer", "decided_on"} <= set(sheet[0])
+    assert sheet[0]["link"] == "https://pubmed.ncbi.nlm.nih.gov/90000005/"

@@ -3,16 +3,23 @@
 import os
 from pathlib import Path
 
-import yaml
 
 from livingreview.config import validate_config
+from livingreview.paths import book_resources
 from livingreview.workflow import (
     cache_environment,
     code_version,
+    or_exit,
     reproducible_environment,
 )
 
-validate_config(config)
+
+def get_config_source():
+    """Where the settings came from, named in messages: the file, and --config if given."""
+    return "config/config.yaml with --config" if _overrides else "config/config.yaml"
+
+
+or_exit(validate_config, config, get_config_source())
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment(workflow.basedir))
 # Each data table is validated once per content, and each chapter parsed by Pandoc
@@ -36,6 +43,12 @@ def get_counts_template():
     """The PRISMA2020 template the counts are read from ([] = derive them from the ledger)."""
     path = config.get("prisma", {}).get("counts_template")
     return [path] if path else []
+
+
+def get_decision_log():
+    """The reviewers' decision log ([] until a sheet has been applied)."""
+    path = Path("screening/decisions.csv")
+    return [str(path)] if path.exists() else []
 
 
 def get_code_version(*modules):
@@ -106,13 +119,7 @@ def get_manuscript_files():
 
 def get_book_resources():
     """Files that _quarto.yml's `project: resources:` publishes with the website."""
-    try:
-        with open("_quarto.yml", encoding="utf-8") as handle:
-            project = (yaml.safe_load(handle) or {}).get("project") or {}
-        resources = project.get("resources")
-    except (OSError, yaml.YAMLError, AttributeError):
-        return []  # check_manuscript reports a missing or broken _quarto.yml
-    return [resources] if isinstance(resources, str) else list(resources or [])
+    return book_resources(".")
 
 
 def get_render_inputs():
@@ -127,10 +134,11 @@ def get_render_inputs():
         "tables": get_tables(),
         "figures": get_figures(),
         "check": "results/check/manuscript.txt",
+        "releases": get_release_artifacts(),
         "records_data": PRISMA_RECORDS_DATA,
     }
 
 
 def get_final_outputs():
     """Targets of `rule all`."""
-    return ["results/render/manifest.json", "results/releases/published.json"]
+    return ["results/render/manifest.json"]

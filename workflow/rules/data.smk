@@ -18,6 +18,6 @@ rule validate_data:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("bibliography", "evidence"),
+        code=get_code_version("bibliography", "evidence", "ledger"),
     script:
         "../scripts/validate_data.py"

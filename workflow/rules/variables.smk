@@ -8,6 +8,7 @@ rule collect_variables:
         outcomes=get_data("outcomes"),
         risk_of_bias=get_data("risk_of_bias"),
         release="results/releases/state.json",
+        decisions=get_decision_log(),
     output:
         variables="_variables.yml",
     log:
@@ -15,6 +16,8 @@ rule collect_variables:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("evidence", "living", "prisma", "synthesis", "text"),
+        code=get_code_version(
+            "evidence", "ledger", "living", "prisma", "synthesis", "text"
+        ),
     script:
         "../scripts/collect_variables.py"

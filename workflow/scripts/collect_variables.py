@@ -14,6 +14,7 @@ def main(snakemake):
         outcomes=snakemake.input.outcomes,
         risk_of_bias=snakemake.input.risk_of_bias,
         release=snakemake.input.release,
+        decisions=(snakemake.input.decisions or [None])[0],
     )
 
 

@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from livingreview.evidence.review_data import load_review_data, write_validated
-from livingreview.workflow import run_step
+from livingreview.evidence.status import review_status
+from livingreview.workflow import log, run_step
 
 
 def main(snakemake):
@@ -17,6 +18,12 @@ def main(snakemake):
         risk_of_bias=snakemake.input.risk_of_bias,
     )
     write_validated(data, Path(snakemake.output.summary).parent)
+    inputs = snakemake.input
+    status = review_status(
+        inputs.records, inputs.studies, inputs.sources, inputs.bibliography,
+        inputs.outcomes, inputs.risk_of_bias, "screening/decisions.csv",
+    )  # fmt: skip
+    log.info("%s", status.summary())  # the same line `livingreview validate` prints
 
 
 run_step(snakemake, lambda: main(snakemake))

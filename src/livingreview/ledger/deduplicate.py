@@ -32,7 +32,7 @@ def normalise_title(value: str) -> str:
     return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What happened to one export record (a row of the de-duplication report)."""
 

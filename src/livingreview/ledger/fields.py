@@ -24,7 +24,82 @@ DECISION_FIELDS = (
 )
 
 
-SHEET_COLUMNS = ("record_id", "source", *BIBLIO_FIELDS, *DECISION_FIELDS)
+STAGES = ("screening", "retrieval", "eligibility", "linking")
+"""The decisions a record passes through, each applied on its own (title/abstract
+screening; retrieval of the full text; full-text eligibility with a reason;
+linking the report to its study and citation key)."""
+
+
+STAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "screening": ("screening", "screening_reason"),
+    "retrieval": ("retrieval",),
+    "eligibility": ("eligibility", "exclusion_reason"),
+    "linking": ("study_id", "bib_key"),
+}
+"""Ledger columns each stage decides: the decision first, then its reason."""
+
+
+INFO_COLUMNS = (
+    "record_id",
+    "source",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "doi",
+    "pmid",
+    "link",
+    "abstract",
+    "keywords",
+)
+"""What a reviewer reads on a sheet (never copied back into the ledger)."""
+
+
+WHO_COLUMNS = ("reviewer", "decided_on", "note")
+"""Who decided, when (YYYY-MM-DD) and a free-text note, kept for every decision."""
+
+
+SHEET_COLUMNS = (*INFO_COLUMNS, *DECISION_FIELDS, *WHO_COLUMNS)
+"""Every column a sheet may have (older sheets also carry ``url``)."""
+
+
+def stage_sheet_columns(stage: str) -> tuple[str, ...]:
+    """Columns of a sheet for one stage: what to read, the stage's decision, who/when/note."""
+    return (*INFO_COLUMNS, *STAGE_FIELDS[stage], *WHO_COLUMNS)
+
+
+IMPORT_LOG_COLUMNS = (
+    "batch",
+    "source",
+    "source_type",
+    "search_date",
+    "file",
+    "format",
+    "sha256",
+    "records",
+    "new",
+    "duplicates",
+    "first_record",
+    "last_record",
+    "sheet",
+    "report",
+)
+"""One row per imported batch (``screening/imports.csv``)."""
+
+
+DECISION_LOG_COLUMNS = (
+    "record_id",
+    "stage",
+    "decision",
+    "reason",
+    "reviewer",
+    "decided_on",
+    "note",
+    "role",
+    "sheet",
+)
+"""One row per decision made (``screening/decisions.csv``); ``role`` is ``review``
+(an independent reviewer) or ``resolution`` (a disagreement settled)."""
 
 
 REPORT_COLUMNS = (

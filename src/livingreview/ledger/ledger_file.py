@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from ..io import write_bytes, write_text
+from ..errors import DataError
+from ..io import BOM, write_bytes, write_text
 
 
 def split_csv_rows(text: str) -> tuple[str, list[tuple[dict[str, str], str]]]:
@@ -53,9 +54,47 @@ def append_rows(path: str | Path, header: Sequence[str], rows: Sequence[Mapping[
     write_bytes(path, raw + added.encode("utf-8"))
 
 
-def _write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
+def _csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]], newline: str) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator=newline)
     writer.writeheader()
     writer.writerows({c: r.get(c, "") for c in columns} for r in rows)
-    write_text(path, buffer.getvalue())
+    return buffer.getvalue()
+
+
+def _write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> None:
+    write_text(path, _csv_text(columns, rows, "\n"))
+
+
+def write_new_csv(
+    path: str | Path,
+    columns: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    for_spreadsheets: bool = False,
+) -> Path:
+    """Write a CSV file that must not exist yet (sheets and reports are never overwritten).
+
+    ``for_spreadsheets``: UTF-8 with a byte-order mark and CRLF line ends, so
+    Excel and LibreOffice open accents and line breaks correctly on a double-click.
+    """
+    path = Path(path)
+    if path.exists():
+        raise DataError.single(
+            path,
+            "already exists and is never overwritten",
+            fix="choose another file name, or move the existing file away first",
+        )
+    if for_spreadsheets:
+        text = BOM + _csv_text(columns, rows, "\r\n")
+        return write_bytes(path, text.encode("utf-8"))
+    return write_text(path, _csv_text(columns, rows, "\n"))
+
+
+def append_log(path: str | Path, columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> None:
+    """Append rows to a log CSV (created with its header when absent); old rows stay."""
+    path = Path(path)
+    if not path.exists():
+        write_text(path, _csv_text(columns, rows, "\n"))
+        return
+    append_rows(path, columns, rows)

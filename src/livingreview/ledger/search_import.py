@@ -1,10 +1,16 @@
-"""Search updates: import a search export into the screening ledger, and screening sheets.
+"""Search updates: import a search export into the screening ledger, safely.
 
-:func:`import_search` reads one export (RIS through ``rispy``, PubMed/MEDLINE
-text, or CSV) with its source name, source type and search date, finds the
-duplicates, appends every record to ``data/records.csv`` and writes a
-screening sheet and a de-duplication report:
+:func:`import_search` reads one export (see :data:`.export_formats.FORMATS`)
+with its source name, source type and search date, finds the duplicates,
+appends every record to ``data/records.csv`` and writes a screening sheet and a
+de-duplication report for the batch:
 
+* a batch is identified by its source, search date and the SHA-256 of the
+  file's bytes, recorded in ``imports.csv`` beside the sheets; importing the
+  same content again changes nothing and says so;
+* another batch from the same source and date gets its own sheet and report
+  (``2024-06-01_embase_2.csv``); no sheet or report that exists is ever
+  overwritten;
 * a record that matches a ledger record is appended with ``duplicate_of``
   pointing at it (so PRISMA counts it as identified and removed as a
   duplicate); existing rows are never changed or reordered;
@@ -13,22 +19,18 @@ screening sheet and a de-duplication report:
   journal, authors, URL) are *merged* into it;
 * every other record is new and goes on the screening sheet.
 
+A malformed export (see the readers) is an error naming the file, line and
+record, raised before anything is written.
+
 Matching, in this order: DOI (case-insensitive, resolver prefix removed), PMID,
 then normalised title (accents, case, punctuation and spacing ignored) plus
 year. Title matching is skipped when both records carry different DOIs or
 different PMIDs, and needs a year on both sides.
-
-:func:`apply_screening` reads a completed sheet back into the ledger,
-checking every decision against ``records.schema.yaml`` and the exclusion
-reasons of ``data/protocol.yaml``; every problem names the sheet, its line and
-column. Only the decided rows of the ledger change; all other bytes stay.
-
-The MEDLINE parser is written here (the format is a few tag rules) because the
-only PyPI parser, ``nbib``, has not been released since 2021.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,22 +39,10 @@ from pathlib import Path
 from ..errors import DataError, Problem, raise_if_any
 from ..validation import load_schema, read_csv_rows
 from .deduplicate import Outcome, deduplicate
-from .export_formats import read_export
-from .fields import BIBLIO_FIELDS, REPORT_COLUMNS, SOURCE_TYPES, Progress
-from .ledger_file import _write_csv, append_rows
+from .export_formats import detect_format, read_export
+from .fields import BIBLIO_FIELDS, IMPORT_LOG_COLUMNS, REPORT_COLUMNS, SOURCE_TYPES, Progress
+from .ledger_file import append_log, append_rows, write_new_csv
 from .screening import write_screening_sheet
-
-"""``progress(stage, done, total)``: called while parsing, matching and writing."""
-
-
-# --------------------------------------------------------------------------- #
-# Reading exports
-# --------------------------------------------------------------------------- #
-
-
-# --------------------------------------------------------------------------- #
-# Normalising and matching
-# --------------------------------------------------------------------------- #
 
 
 def next_record_ids(existing: Iterable[str], count: int) -> list[str]:
@@ -73,22 +63,20 @@ def next_record_ids(existing: Iterable[str], count: int) -> list[str]:
     return out
 
 
-# --------------------------------------------------------------------------- #
-# Ledger text: append and replace rows without touching the others
-# --------------------------------------------------------------------------- #
-
-
-# --------------------------------------------------------------------------- #
-# The import command
-# --------------------------------------------------------------------------- #
-
-
 @dataclass
 class ImportResult:
-    """What an import did: the rows appended and what happened to each export record."""
+    """What an import did: the rows appended and what happened to each export record.
+
+    ``earlier`` is the import-log row of the batch with the same content when
+    the import was skipped (nothing written).
+    """
 
     rows: list[dict[str, str]]
     outcomes: list[Outcome]
+    batch: str = ""
+    sheet: Path | None = None
+    report: Path | None = None
+    earlier: dict[str, str] | None = None
 
     @property
     def new(self) -> list[Outcome]:
@@ -102,6 +90,13 @@ class ImportResult:
 
     def summary(self) -> str:
         """One line for the terminal."""
+        if self.earlier is not None:
+            e = self.earlier
+            return (
+                f"already imported: this file has the same content as batch {e['batch']} "
+                f"({e['file']}, {e['source']}, searched {e['search_date']}, "
+                f"{e['records']} records); nothing changed"
+            )
         ledger = sum(1 for o in self.duplicates if "ledger" in o.outcome)
         merged = sum(1 for o in self.duplicates if o.merged_fields)
         return (
@@ -131,6 +126,58 @@ def _check_arguments(source: str, source_type: str, search_date: str) -> None:
     raise_if_any(problems, DataError, "cannot import the search")
 
 
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (the identity of an imported batch)."""
+    digest = hashlib.sha256()
+    try:
+        with Path(path).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        raise DataError.single(path, "file not found", fix="correct the path") from None
+    return digest.hexdigest()
+
+
+def slug(text: str) -> str:
+    """``"Embase (Ovid)"`` -> ``"embase_ovid"`` (for file names)."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "source"
+
+
+def read_import_log(path: str | Path) -> list[dict[str, str]]:
+    """Rows of the import log; an absent log is empty."""
+    if not Path(path).exists():
+        return []
+    return [row for _, row in read_csv_rows(path)[1]]
+
+
+def _batch_name(folder: Path, log: Sequence[dict[str, str]], search_date: str, source: str) -> str:
+    stem = f"{search_date}_{slug(source)}"
+    taken = {row.get("batch", "") for row in log}
+    name, n = stem, 1
+    while (
+        name in taken
+        or (folder / f"{name}.csv").exists()
+        or (folder / f"{name}_dedup.csv").exists()
+    ):
+        n += 1
+        name = f"{stem}_{n}"
+    return name
+
+
+def refuse_existing(*paths: Path) -> None:
+    """No command overwrites a sheet or report: an existing file is an error."""
+    problems = [
+        Problem(
+            str(p),
+            "already exists and is never overwritten",
+            fix="choose another file name, or move the existing file away first",
+        )
+        for p in paths
+        if p.exists()
+    ]
+    raise_if_any(problems, DataError, "nothing was written")
+
+
 def import_search(
     records: str | Path,
     export: str | Path,
@@ -138,35 +185,82 @@ def import_search(
     source: str,
     source_type: str,
     search_date: str,
-    sheet: str | Path,
-    report: str | Path,
+    folder: str | Path | None = None,
+    sheet: str | Path | None = None,
+    report: str | Path | None = None,
+    log: str | Path | None = None,
     fmt: str = "auto",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import ``export`` into the ledger ``records``; write the sheet and the report.
+    """Import ``export`` into the ledger ``records``; write the sheet, report and log row.
 
-    Every new row is checked against ``records.schema.yaml`` first; a problem
-    names the export file, the line where its record starts and the ledger
-    column, and nothing is written. The ledger is appended last (atomically).
+    ``folder`` holds the sheets, reports and ``imports.csv`` (default: the
+    folder of ``sheet``, else ``screening/`` beside the ledger's folder). The
+    sheet and report default to ``<date>_<source>[_N].csv`` and ``..._dedup.csv``
+    there; given explicitly, they must not exist. Every new row is checked
+    against ``records.schema.yaml`` first; a problem names the export file, the
+    line where its record starts and the ledger column, and nothing is written.
+    The ledger is appended after the sheet and report exist (atomically).
     """
     _check_arguments(source, source_type, search_date)
+    if folder is None:
+        folder = (
+            Path(sheet).parent if sheet else Path(records).resolve().parent.parent / "screening"
+        )
+    folder = Path(folder)
+    log_path = Path(log) if log else folder / "imports.csv"
+    log_rows = read_import_log(log_path)
+    digest = file_sha256(export)
+    for row in log_rows:
+        if row.get("sha256") == digest:
+            return ImportResult([], [], batch=row.get("batch", ""), earlier=row)
+    batch = _batch_name(folder, log_rows, search_date, source)
+    sheet = Path(sheet) if sheet else folder / f"{batch}.csv"
+    report = Path(report) if report else folder / f"{batch}_dedup.csv"
+    refuse_existing(sheet, report)
     header, ledger = read_csv_rows(records)
+    fmt = detect_format(export) if fmt == "auto" else fmt
     entries = read_export(export, fmt)
     if progress:
-        progress("parsed", len(entries), len(entries))
+        progress("records read", len(entries), len(entries))
     ids = next_record_ids([r["record_id"] for _, r in ledger], len(entries))
     rows, outcomes = deduplicate([r for _, r in ledger], entries, ids, progress)
     for row, outcome in zip(rows, outcomes, strict=True):
         row.update(source_type=source_type, source=source, search_date=search_date)
-        row["notes"] = f"Imported from {Path(export).name} (line {outcome.export_line})"
+        row["notes"] = (
+            f"Imported in batch {batch} from {Path(export).name} (line {outcome.export_line})"
+        )
         if outcome.matched_on:
             row["notes"] += f"; same {outcome.matched_on} as {outcome.matched_record}"
     _validate_new_rows(export, header, rows, outcomes)
-    result = ImportResult(rows, outcomes)
-    _write_csv(report, REPORT_COLUMNS, (o.row() for o in outcomes))
+    result = ImportResult(rows, outcomes, batch=batch, sheet=sheet, report=report)
+    if progress:
+        progress("duplicates found", len(result.duplicates), len(entries))
     kept = {o.record_id for o in result.new}
-    write_screening_sheet(sheet, [r for r in rows if r["record_id"] in kept])
+    extra = {rid: e.extra for rid, e in zip(ids, entries, strict=True) if rid in kept}
+    del entries  # the rows hold what is written; free the parsed records first
+    write_new_csv(report, REPORT_COLUMNS, (o.row() for o in outcomes))
+    write_screening_sheet(
+        sheet, ({**r, **extra[r["record_id"]]} for r in rows if r["record_id"] in kept)
+    )
     append_rows(records, header, rows)
+    entry = {
+        "batch": batch,
+        "source": source,
+        "source_type": source_type,
+        "search_date": search_date,
+        "file": Path(export).name,
+        "format": fmt,
+        "sha256": digest,
+        "records": str(len(rows)),
+        "new": str(len(result.new)),
+        "duplicates": str(len(result.duplicates)),
+        "first_record": ids[0] if ids else "",
+        "last_record": ids[-1] if ids else "",
+        "sheet": sheet.name,
+        "report": report.name,
+    }
+    append_log(log_path, IMPORT_LOG_COLUMNS, [entry])
     if progress:
         progress("written", len(rows), len(rows))
     return result
@@ -218,8 +312,3 @@ def _validate_new_rows(
         if year and not (year.isdigit() and low <= int(year) <= high):
             problem("year", f"a year from {low} to {high}", year)
     raise_if_any(problems, DataError, f"{export}: records cannot enter the ledger")
-
-
-# --------------------------------------------------------------------------- #
-# Reading a completed sheet back
-# --------------------------------------------------------------------------- #

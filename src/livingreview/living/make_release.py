@@ -255,7 +255,7 @@ def _refuse_undecided_records(data: ReviewData, records_file: str) -> None:
                     records_file,
                     f"record {plain['record_id']} still awaits its {stage} decision",
                     row=row.get("_line"),
-                    column=stage,
+                    column={"linking": "study_id"}.get(stage, stage),
                     fix="decide it (livingreview screening-sheet, then apply-screening) "
                     "before releasing",
                 )
@@ -286,7 +286,7 @@ def make_release(
     from ..config import load_config
 
     root = Path(project).resolve()
-    config = load_config(root / "config" / "config.yaml")
+    config = load_config(root / "config" / "config.yaml", root)
     paths = {k: root / v for k, v in config["data"].items()}
     data = load_configured_data(root)
     _refuse_undecided_records(data, config["data"]["records"])

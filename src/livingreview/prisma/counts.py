@@ -480,10 +480,10 @@ def derive_counts_from_files(
         if awaiting["total"]:
             logging.getLogger("livingreview").warning(
                 "%s: %d record(s) await a decision and are not in the flow diagram yet "
-                "(screening %d, retrieval %d, eligibility %d); decide them with "
-                "`livingreview screening-sheet` and `livingreview apply-screening`",
+                "(screening %d, retrieval %d, eligibility %d, linking to a study %d); "
+                "see `livingreview status`",
                 records, awaiting["total"], awaiting["screening"], awaiting["retrieval"],
-                awaiting["eligibility"],
+                awaiting["eligibility"], awaiting["linking"],
             )  # fmt: skip
     json_text = counts_to_json(counts, reason_labels, awaiting)
     csv_text = to_prisma2020_csv(counts)

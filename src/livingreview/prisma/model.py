@@ -8,13 +8,11 @@ from typing import Any
 
 import pandas as pd
 
+from ..ledger.stages import AWAITING_STAGES, awaiting_stage
+from ..ledger.stages import DBR_SOURCES as DBR_SOURCES  # re-exported
+from ..ledger.stages import OTHER_SOURCES as OTHER_SOURCES  # re-exported
+
 RECORDS_FILE = "data/records.csv"
-
-
-DBR_SOURCES = ("database", "register")
-
-
-OTHER_SOURCES = ("website", "organisation", "citation_search")
 
 
 UNSPECIFIED_REASON = ""
@@ -196,33 +194,6 @@ BOX_OF_FIELD: dict[str, str] = {
     "total_studies_ma": "box17",
     "total_reports_ma": "box17",
 }
-
-
-AWAITING_STAGES = ("screening", "retrieval", "eligibility")
-
-
-def awaiting_stage(row: Mapping[str, str]) -> str | None:
-    """The decision a record still waits for (``screening``, ``retrieval`` or
-    ``eligibility``), or None once it has left the flow or been included.
-
-    A record waits only when every earlier decision moved it on and the next
-    one is blank (a new search result not yet screened, a report not yet
-    assessed). Such records are not counted until decided; contradictory rows
-    are still reported by :func:`check_invariants`.
-    """
-    kind = row.get("source_type")
-    if kind not in DBR_SOURCES + OTHER_SOURCES:
-        return None  # reported by check_invariants: counted in no box
-    if _is_removed(row) or row.get("screening") == "exclude":
-        return None
-    dbr = kind in DBR_SOURCES
-    if dbr and not row.get("screening"):
-        return "screening" if not (row.get("retrieval") or row.get("eligibility")) else None
-    if not row.get("retrieval"):
-        return "retrieval" if not row.get("eligibility") else None
-    if row.get("retrieval") == "retrieved" and not row.get("eligibility"):
-        return "eligibility"
-    return None
 
 
 def awaiting_counts(records: pd.DataFrame) -> dict[str, int]:

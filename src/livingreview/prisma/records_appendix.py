@@ -38,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..io import write_text
+from ..ledger.stages import AWAITING_LABELS
 from ..markdown import escape_markdown
 from ..validation import load_table
 from .counts import (
@@ -183,7 +184,7 @@ def decision(row: Mapping[str, str], reason_labels: Mapping[str, str]) -> tuple[
         study = row.get("study_id", "")
         return (f"Included: study {study}" if study else "Included"), ""
     stage = awaiting_stage(row)
-    return (f"Awaiting the {stage} decision", "") if stage else ("", "")
+    return (AWAITING_LABELS[stage], "") if stage else ("", "")
 
 
 def records_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:

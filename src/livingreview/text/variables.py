@@ -160,8 +160,13 @@ def write_variables(
     outcomes: str | Path | None = None,
     risk_of_bias: str | Path | None = None,
     release: str | Path | None = None,
+    decisions: str | Path | None = None,
 ) -> dict[str, Any]:
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
+
+    ``decisions`` (screening/decisions.csv, when reviewers' decisions are logged)
+    gives the agreement between reviewers in the ``screening.*`` keys; the
+    screening mode comes from ``screening: reviewers`` in the protocol.
 
     ``release`` (results/releases/state.json) gives the ``release.*`` keys: the
     version and date the outputs carry (see :mod:`livingreview.living.releases`).
@@ -171,6 +176,7 @@ def write_variables(
     """
     from ..evidence.outcomes import load_outcomes
     from ..evidence.risk_of_bias import load_risk_of_bias
+    from ..ledger.reviewers import agreement_variables
 
     prisma = json.loads(read_text(counts_json))["variables"]
     study_table = load_table(studies, "studies")
@@ -187,5 +193,8 @@ def write_variables(
     )
     if release is not None:
         variables["release"] = json.loads(read_text(release))
+    protocol_data = read_yaml(protocol, DataError) or {}
+    reviewers = int((protocol_data.get("screening") or {}).get("reviewers", 1))  # type: ignore[union-attr]
+    variables["screening"] = agreement_variables(decisions, reviewers)
     write_yaml(output, variables)
     return variables
