@@ -53,7 +53,11 @@ SCRIPT = re.compile(r"\.snakemake/scripts/tmp[^.]*\.(\w+)\.py")
 
 def _children(pid: int) -> list[int]:
     out = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):  # jobs start from any thread
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())  # jobs start from any thread
+    except OSError:
+        return []  # the process has just ended
+    for task in tasks:
         try:
             out += [int(p) for p in (task / "children").read_text().split()]
         except OSError:
