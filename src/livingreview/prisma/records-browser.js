@@ -31,10 +31,10 @@
   };
 
   var form = el("form", null, { "class": "records-filters",
-    style: "display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center" });
+    style: "display:flex;flex-wrap:wrap;gap:.25rem 1rem;align-items:center;max-width:100%" });
   function select(label, id) {
-    var wrap = el("label", label + " ", { "for": id });
-    var box = el("select", null, { id: id, style: "max-width:20rem" });
+    var wrap = el("label", label + " ", { "for": id, style: "max-width:100%;min-width:0" });
+    var box = el("select", null, { id: id, style: "max-width:100%" });
     wrap.appendChild(box); form.appendChild(wrap);
     box.addEventListener("change", function () { offset = 0; show(); });
     return box;
@@ -50,7 +50,11 @@
   nav.appendChild(prev); nav.appendChild(next);
   prev.addEventListener("click", function () { offset = Math.max(0, offset - VIEW); show(); });
   next.addEventListener("click", function () { offset += VIEW; show(); });
-  root.appendChild(form); root.appendChild(status); root.appendChild(table); root.appendChild(nav);
+  // the table scrolls inside its own focusable region, never the page (phones)
+  var scroller = el("div", null, { "class": "table-scroll", role: "region", tabindex: "0",
+    "aria-label": "Records of the screening ledger", style: "overflow-x:auto;max-width:100%" });
+  scroller.appendChild(table);
+  root.appendChild(form); root.appendChild(status); root.appendChild(scroller); root.appendChild(nav);
 
   function options(sel, values) {
     var keep = sel.value;
