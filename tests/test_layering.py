@@ -21,6 +21,7 @@ FOUNDATION = {
     "io",
     "paths",
     "validation",
+    "fast_validation",
     "config",
     "markdown",
     "workflow",

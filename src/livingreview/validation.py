@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import math
+import os
+import pickle
 import re
 from functools import cache
 from importlib import resources
@@ -34,9 +37,13 @@ import pandas as pd
 import yaml
 
 from .errors import DataError, Problem, raise_if_any
-from .io import read_text
+from .fast_validation import numeric_columns, suspect_rows
+from .io import read_text, write_bytes
+from .workflow import TABLE_CACHE_ENV
 
 HEADER_LINE = 1
+# Folder of validated tables keyed by content (set by the workflow, see load_table).
+CACHE_ENV = TABLE_CACHE_ENV
 
 
 @cache
@@ -168,8 +175,14 @@ def validate_rows(
     header: list[str],
     rows: list[tuple[int, dict[str, str]]],
     schema: dict[str, Any],
+    fast: bool = True,
 ) -> tuple[list[dict[str, Any]], list[Problem]]:
-    """Check parsed rows against ``schema``; return typed records and all problems."""
+    """Check parsed rows against ``schema``; return typed records and all problems.
+
+    With ``fast`` (the default) column-wise checks (:mod:`livingreview.fast_validation`)
+    pick the rows that may break a rule and only those are validated by jsonschema;
+    the problems are the same as with ``fast=False``, which validates every row.
+    """
     file = str(path)
     props: dict[str, Any] = schema.get("properties", {})
     problems: list[Problem] = []
@@ -203,8 +216,14 @@ def validate_rows(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
     records: list[dict[str, Any]] = []
-    for line, row in rows:
+    check = None
+    if fast and rows:
+        frame = pd.DataFrame([row for _, row in rows], columns=header, dtype=object).fillna("")
+        mask = suspect_rows(frame, numeric_columns(frame, schema), schema)
+        check = None if mask is None else mask.tolist()
+    for i, (line, row) in enumerate(rows):
         record: dict[str, Any] = {}
+        wrong_type = False
         for column, value in row.items():
             if value == "":
                 continue
@@ -225,7 +244,11 @@ def validate_rows(
                     )
                 )
                 record[column] = None
+                wrong_type = True
         checkable = {k: v for k, v in record.items() if v is not None}
+        if check is not None and not check[i] and not wrong_type:
+            records.append({"_line": line, **record})
+            continue  # every column check passed: jsonschema would find nothing
         for err in sorted(validator.iter_errors(checkable), key=lambda e: list(e.path)):
             problems.append(_problem_from_jsonschema(file, line, err, checkable))
         records.append({"_line": line, **record})
@@ -387,7 +410,46 @@ def load_table(path: str | Path, schema_name: str) -> pd.DataFrame:
 
     The frame keeps the source line of every row in column ``_line`` so later
     cross-file checks can name it. Raises :class:`DataError` with every problem.
+
+    When the environment names a cache folder (``LIVINGREVIEW_TABLE_CACHE``; the
+    workflow sets ``results/cache/tables``), a valid table is validated once per
+    content: the typed frame is kept there under the hash of the file's bytes, the
+    schema and this module's code, and every later load of the same bytes reads it.
     """
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        return _validated_table(path, schema_name)
+    data = Path(path).read_bytes() if Path(path).is_file() else b""
+    key = hashlib.sha256(data + _cache_salt(schema_name)).hexdigest()[:32]
+    cached = Path(folder) / f"{schema_name}-{key}.pickle"
+    if cached.is_file():
+        try:
+            return pickle.loads(cached.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            pass  # unreadable: validate again and rewrite it
+    frame = _validated_table(path, schema_name)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    for stale in cached.parent.glob(f"{schema_name}-*.pickle"):
+        if stale != cached:
+            stale.unlink(missing_ok=True)
+    write_bytes(cached, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
+    return frame
+
+
+@cache
+def _cache_salt(schema_name: str) -> bytes:
+    """What else a cached table depends on: its schema and the validating code."""
+    here = Path(__file__).parent
+    parts = [
+        resources.files("livingreview").joinpath(f"schemas/{schema_name}.schema.yaml").read_bytes(),
+        (here / "validation.py").read_bytes(),
+        (here / "fast_validation.py").read_bytes(),
+        pd.__version__.encode(),
+    ]
+    return hashlib.sha256(b"\0".join(parts)).digest()
+
+
+def _validated_table(path: str | Path, schema_name: str) -> pd.DataFrame:
     schema = load_schema(schema_name)
     header, rows = read_csv_rows(path)
     records, problems = validate_rows(path, header, rows, schema)

@@ -36,6 +36,18 @@ def reproducible_environment(root: str | Path = ".") -> dict[str, str]:
     return env
 
 
+# Content-keyed caches under results/ (see livingreview.validation.load_table and
+# livingreview.render.pandoc.cached_run); unset outside the workflow.
+TABLE_CACHE_ENV = "LIVINGREVIEW_TABLE_CACHE"
+PARSE_CACHE_ENV = "LIVINGREVIEW_PANDOC_CACHE"
+
+
+def cache_environment(root: str | Path = ".") -> dict[str, str]:
+    """Environment that makes jobs validate each table and parse each chapter once."""
+    cache = Path(root).resolve() / "results" / "cache"
+    return {TABLE_CACHE_ENV: str(cache / "tables"), PARSE_CACHE_ENV: str(cache / "pandoc")}
+
+
 def _last_commit_time(root: Path) -> str | None:
     try:
         result = subprocess.run(

@@ -146,6 +146,8 @@ def test_search_reports_no_results_and_escape_clears(page, base_url) -> None:
     visit(page, base_url + RESULTS_PAGE)
     box = page.get_by_role("searchbox", name="Search the review")
     box.fill("qqqzzzx")
+    # the index is loaded on first use of the box, so the results come a moment later
+    page.locator("#search-results li").first.wait_for(state="visible")
     assert page.locator("#search-results").inner_text().strip() == "No results"
     assert page.locator("#search-status").inner_text() == "0 result(s)"
     box.press("Escape")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_prisma import REASONS, both_arms_ledger, exc, inc, ledger, rec, screened_out
+from test_prisma import REASONS, both_arms_ledger, dup, exc, inc, ledger, rec, screened_out
 
 from livingreview.config import validate_config
 from livingreview.errors import ConfigError, PrismaError
@@ -98,7 +98,9 @@ def test_one_section_per_drawn_box_and_the_heading_carries_its_count() -> None:
     n = counts.records_screened
     assert n == 9
     assert f"## Records screened (n = {n}) {{#box-records-screened .unnumbered}}" in page
-    assert page.startswith("# PRISMA flow diagram: the records behind each box {#sec-prisma-")
+    assert page.startswith("---\nresources:\n  - records-data/*.js\n---\n")  # browser data
+    body = page.split("---\n\n", 1)[1]
+    assert body.startswith("# PRISMA flow diagram: the records behind each box {#sec-prisma-")
 
 
 def test_decisions_and_reasons_shown_for_each_exit() -> None:
@@ -344,3 +346,79 @@ def test_records_awaiting_a_decision_are_listed_apart() -> None:
     awaiting_part = page.split("Awaiting a decision", 1)[1]
     assert "Synthetic not yet screened" in awaiting_part
     assert "Awaiting title/abstract screening" in awaiting_part
+
+
+# --------------------------------------------------------------------------- #
+# Scale (issue 19): counts above the listing limit, the records browser's data
+# --------------------------------------------------------------------------- #
+
+
+def big_ledger(screened: int = 2500):
+    """Synthetic: two included, one excluded at full text, many screened out, some duplicates."""
+    rows = [inc("S1"), inc("S2", source="Embase"), exc("wrong_population")]
+    rows += [screened_out(source=("MEDLINE", "Embase")[i % 2]) for i in range(screened)]
+    rows += [dup(f"R{4 + i:03d}") for i in range(150)]
+    return ledger(*rows)
+
+
+def test_large_screening_boxes_give_counts_and_full_text_reports_stay_listed() -> None:
+    frame = big_ledger()
+    counts = derive_counts(frame, REASONS)
+    page = records_page_markdown(counts, flow_records(frame), REASONS, listed=100)
+    found = sections(page)
+    excluded = found[section_id("records_excluded")]
+    assert table_ids(excluded) != [] and "| R004 |" not in page  # no record rows
+    assert "| MEDLINE | Excluded at screening |  | 1,250 |" in excluded
+    assert "| Embase | Excluded at screening |  | 1,250 |" in excluded
+    assert 'data-box="records_excluded"' in excluded  # website link to the browser
+    duplicates = found[section_id("duplicates")]
+    assert "| MEDLINE | Duplicate of an earlier record |  | 150 |" in duplicates
+    assert "R004" not in duplicates
+    assert table_ids(found[section_id("dbr_excluded")]) == ["R003"]
+    assert table_ids(found[section_id("new_studies")]) == ["R001", "R002"]
+    assert len(page) < 10_000  # not one row per record
+    small = records_page_markdown(counts, flow_records(frame), REASONS, listed=10_000)
+    assert "| R2653 |" in small  # under the limit every record is listed
+
+
+def test_browser_data_holds_every_record_once_in_pages(tmp_path: Path) -> None:
+    import json
+
+    from livingreview.prisma import records_browser
+
+    frame = big_ledger()
+    records = tmp_path / "records.csv"
+    frame.drop(columns=["_line"]).fillna("").to_csv(records, index=False)
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump({"exclusion_reasons": REASONS}))
+    paths = outputs(tmp_path)
+    derive_prisma_outputs(records, protocol, **paths)
+    folder = paths["records_page"].parent / "records-data"
+    text = (folder / "index.js").read_text()
+    index = json.loads(text[len("LR_RECORDS_INDEX(") : -len(");\n")])
+    seen = []
+    for box in index["boxes"]:
+        assert box["count"] == sum(g["count"] for g in box["groups"])
+        for group in box["groups"]:
+            rows = []
+            for name in group["pages"]:
+                page = (folder / name).read_text()
+                assert page.startswith(f'LR_RECORDS_PAGE("{name}",')
+                rows += json.loads(page[len(f'LR_RECORDS_PAGE("{name}",') : -len(");\n")])
+            assert len(rows) == group["count"]
+            assert all(r[3] == group["source"] and r[5] == group["reason"] for r in rows)
+            seen += [r[0] for r in rows]
+    assert sorted(seen) == sorted(frame["record_id"])
+    screened = next(b for b in index["boxes"] if b["box"] == "records_excluded")
+    assert [len(g["pages"]) for g in screened["groups"]] == [2, 2]  # 1,250 each, 1,000 a page
+    assert (folder / records_browser.SCRIPT).read_text().startswith("/* livingreview records")
+
+
+def test_browser_data_escapes_markup() -> None:
+    from livingreview.prisma.records_browser import browser_files
+
+    rows = [{"record_id": "R1", "title": "</script><b>x</b> & y", "source": "S"}]
+    files = browser_files([("records_excluded", "Excluded", rows)], lambda r: ("Excluded", ""))
+    page = files["p00001.js"]
+    assert "</script>" not in page and "<b>" not in page and "&" not in page
+    assert "\\u003c/script\\u003e" in page

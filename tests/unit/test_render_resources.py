@@ -66,3 +66,69 @@ def test_missing_resource_stops_the_render_and_names_it(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "project.resources" in text and "data/nowhere.csv" in text
     assert not (root / "_book").exists()  # nothing half-built replaced the output
+
+
+def test_page_resources_and_conditional_content_by_format(tmp_path: Path) -> None:
+    """A page's front matter `resources:` (globs next to the page) are published with it, and
+    `.content-visible`/`.content-hidden` with `when-format` keep content per format (Quarto's
+    rules); the records appendix uses both for its website-only records browser."""
+    import docx
+
+    root = book_with_resources(tmp_path, [])
+    page = root / "manuscript" / "90-appendix.qmd"
+    (root / "manuscript" / "data").mkdir()
+    (root / "manuscript" / "data" / "p1.js").write_text("LR(1);\n")
+    (root / "manuscript" / "data" / "p2.js").write_text("LR(2);\n")
+    (root / "manuscript" / "data" / "skip.txt").write_text("not listed\n")
+    page.write_text(
+        "---\nresources:\n  - data/*.js\n---\n\n"
+        + page.read_text(encoding="utf-8")
+        + '\n::: {.content-visible when-format="html"}\nOnly on the website.\n:::\n\n'
+        + '::: {.content-hidden when-format="html"}\nOnly in print.\n:::\n\n'
+        + '::: {.content-visible unless-format="pdf"}\nNot in the PDF.\n:::\n',
+        encoding="utf-8",
+    )
+    render_book(root, backend="embedded", formats=["html", "docx"])
+    site = root / "_book"
+    assert (site / "manuscript" / "data" / "p1.js").read_text() == "LR(1);\n"
+    assert (site / "manuscript" / "data" / "p2.js").is_file()
+    assert not (site / "manuscript" / "data" / "skip.txt").exists()
+    html = (site / "manuscript" / "90-appendix.html").read_text(encoding="utf-8")
+    assert "Only on the website." in html and "Not in the PDF." in html
+    assert "Only in print." not in html
+    text = "\n".join(p.text for p in docx.Document(str(site / "review.docx")).paragraphs)
+    assert "Only in print." in text and "Not in the PDF." in text
+    assert "Only on the website." not in text
+
+
+def test_conditional_content_only_by_output_format() -> None:
+    from livingreview.render.syntax import class_problem
+
+    assert class_problem("content-visible", {"when-format": "html"}) is None
+    assert class_problem("content-hidden", {"unless-format": "pdf"}) is None
+    assert "output format only" in class_problem("content-visible", {"when-meta": "x"})
+    assert "output format only" in class_problem("content-hidden", {})
+    assert "the formats are" in class_problem("content-visible", {"when-format": "revealjs"})
+
+
+def test_pandoc_parses_are_cached_by_content(tmp_path: Path, monkeypatch) -> None:
+    """check_manuscript and render_book parse the same chapters: with the workflow's
+    cache folder set, the second parse of the same text reads the first one."""
+    from livingreview.render import pandoc
+    from livingreview.workflow import PARSE_CACHE_ENV
+
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "cache"))
+    first = pandoc.markdown_to_ast("# Title\n\nSome *text*.\n")
+    calls = []
+    real_run = pandoc.run
+
+    def counting_run(*args, **kwargs):
+        calls.append(args)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(pandoc, "run", counting_run)
+    assert pandoc.markdown_to_ast("# Title\n\nSome *text*.\n") == first
+    assert calls == []
+    changed = pandoc.markdown_to_ast("# Title\n\nOther *text*.\n")
+    assert len(calls) == 1 and changed != first
+    assert len(list((tmp_path / "cache").glob("*.out"))) == 2

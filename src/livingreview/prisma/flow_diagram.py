@@ -35,18 +35,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
-
-import matplotlib as mpl
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
-from matplotlib.path import Path as MplPath
-from matplotlib.text import Text
 
 from ..io import atomic_path, write_text
 from .model import BOX_OF_FIELD, UNSPECIFIED_REASON, PrismaCounts
+
+if TYPE_CHECKING:  # matplotlib is imported where a drawing is made (cheap rule starts)
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.text import Text
 
 # --------------------------------------------------------------------------- #
 # Style (sizes in inches unless marked pt)
@@ -102,6 +100,8 @@ PNG_METADATA = {"Software": None}
 @contextlib.contextmanager
 def _style() -> Iterator[None]:
     """Matplotlib's built-in defaults plus ours, whatever matplotlibrc this machine has."""
+    import matplotlib as mpl
+
     with mpl.rc_context():
         mpl.rcdefaults()
         mpl.rcParams.update(RC_PARAMS)
@@ -389,6 +389,8 @@ BANDS = {
 def _font(kind: str) -> FontProperties:
     size = {"box": FONT_SIZE, "title": TITLE_SIZE, "band": BAND_SIZE}[kind]
     weight = "normal" if kind == "box" else "bold"
+    from matplotlib.font_manager import FontProperties
+
     return FontProperties(family=FONT, size=size, weight=weight)
 
 
@@ -396,6 +398,9 @@ class _Measure:
     """Text sizes in inches, measured by the Agg renderer that draws the PNG."""
 
     def __init__(self) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
         self.figure = Figure(dpi=MEASURE_DPI)
         FigureCanvasAgg(self.figure)
         self.renderer = self.figure.canvas.get_renderer()
@@ -627,6 +632,8 @@ def _text_artist(
 
 def _add_box(fig: Figure, kind: str, rect: Rect, face: str, text: str) -> Text:
     rounded = kind != "box"
+    from matplotlib.patches import FancyBboxPatch
+
     patch = FancyBboxPatch(
         (rect.x, rect.y),
         rect.w,
@@ -645,6 +652,9 @@ def _add_box(fig: Figure, kind: str, rect: Rect, face: str, text: str) -> Text:
 
 
 def _add_arrow(fig: Figure, points: Sequence[tuple[float, float]]) -> None:
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path as MplPath
+
     codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1)
     fig.add_artist(
         FancyArrowPatch(
@@ -660,6 +670,8 @@ def _add_arrow(fig: Figure, points: Sequence[tuple[float, float]]) -> None:
 
 def _add_link(fig: Figure, name: str, rect: Rect, url: str | None) -> None:
     """A transparent rectangle over the box that carries its link and its SVG id."""
+    from matplotlib.patches import Rectangle
+
     overlay = Rectangle(
         (rect.x, rect.y),
         rect.w,
@@ -695,6 +707,9 @@ def _build(counts: PrismaCounts, links: Mapping[str, str] | None = None) -> tupl
         measure = _Measure()
         specs = _specs(counts)
         width, height, placed, rows = _place(specs, measure)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
         fig = Figure(figsize=(width, height), dpi=MEASURE_DPI)
         FigureCanvasAgg(fig)
         fig.patch.set_facecolor("white")

@@ -14,6 +14,16 @@ records. Both the sections and the diagram come from the same walk of the
 ledger (:func:`livingreview.prisma.flow_records`), so a section lists exactly
 as many records as its box shows.
 
+The appendix scales with the ledger (issue 19). Reports assessed in full text
+(not retrieved, excluded, included, previous version) are always listed, as
+Cochrane's "characteristics of excluded studies" are. Records that left the
+flow before full text (removed before screening, excluded at screening, not
+sought, awaiting a decision) are listed only while a box holds at most
+``listed`` records (:data:`LISTED`); above that the box gives its count per
+source and reason, in every format. The website also carries a records browser
+(:mod:`livingreview.prisma.records_browser`) that loads the ledger page by page
+with filters by box, source and reason, so no format holds a table of every record.
+
 Sections have plain ids ``box-<box name>`` (for example
 ``#box-records-screened``), not ``sec-`` ids, so they are not numbered
 cross-reference targets. Every data value is escaped
@@ -43,12 +53,16 @@ from .counts import (
 )
 from .flow_diagram import draw_flow_diagram, drawn_boxes
 from .model import PreviousVersion, PrismaCounts, awaiting_stage
+from .records_browser import DATA_DIR, browser_block, browser_files, write_browser
 
 SECTION_PREFIX = "box-"
 PAGE_TITLE = "PRISMA flow diagram: the records behind each box"
 PAGE_ID = "sec-prisma-records"
 NO_RECORDS_LINK = ("total_studies_ma",)  # the meta-analysis box has no record-level data
 
+# Boxes of records that left before full text: listed only up to LISTED records.
+SCREENING_BOXES = ("duplicates", "records_excluded", "website_results", "awaiting")
+LISTED = 100
 COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
 # Dashes per column in the pipe table's separator: Pandoc's relative column widths.
 WIDTHS = (8, 34, 5, 14, 18, 21)
@@ -209,17 +223,59 @@ def records_table(
     return "\n".join(lines)
 
 
+def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
+    """A Markdown pipe table of how many ``rows`` share a source, decision and reason."""
+    groups: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        decided, reason = decision(row, reason_labels)
+        if row.get("duplicate_of"):  # one line for all duplicates, not one per original
+            decided = "Duplicate of an earlier record"
+        key = (row.get("source", ""), decided, reason)
+        groups[key] = groups.get(key, 0) + 1
+    lines = ["| Source | Decision | Reason | Records |", "|:---|:---|:---|---:|"]
+    for (source, decided, reason), n in sorted(groups.items()):
+        cells = [escape_markdown(c) for c in (source, decided, reason)]
+        lines.append("| " + " | ".join(cells) + f" | {n:,} |")
+    return "\n".join(lines)
+
+
+def _box_records(
+    box: str,
+    rows: Sequence[Mapping[str, str]],
+    reason_labels: Mapping[str, str],
+    listed: int,
+    study_names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """The records part of a box's section: the table of its records, or counts."""
+    if box not in SCREENING_BOXES or len(rows) <= listed:
+        return [records_table(rows, reason_labels, study_names), ""]
+    return [
+        f"The {len(rows):,} records of this box, by source and reason "
+        "(the records browser on the website lists each one):",
+        "",
+        counts_table(rows, reason_labels),
+        "",
+        '::: {.content-visible when-format="html"}',
+        f'[Show these records in the browser](#records-browser){{data-box="{box}"}}',
+        ":::",
+        "",
+    ]
+
+
 def records_page_markdown(
     counts: PrismaCounts,
     flow: FlowRecords | None,
     reason_labels: Mapping[str, str],
     counts_source: str | None = None,
     study_names: Mapping[str, str] | None = None,
+    listed: int = LISTED,
 ) -> str:
     """The appendix page: one section per drawn box, listing its records.
 
     ``flow`` is ``None`` when the counts come from a PRISMA2020 template
     (``counts_source`` names it): the sections then give the counts only.
+    Boxes of records that left before full text list their records only up
+    to ``listed`` of them, and give counts per source and reason above that.
     """
     titles, flows_to = _titles(counts), _flows_to(counts)
     exits = _exits(flow) if flow is not None else {}
@@ -229,6 +285,19 @@ def records_page_markdown(
         _introduction(flow, counts_source, counts.is_update),
         "",
     ]
+    if flow is not None:
+        out = ["---", "resources:", f"  - {DATA_DIR}/*.js", "---", "", *out]
+        out += [
+            "## Records browser {#records-browser .unnumbered}",
+            "",
+            '::: {.content-hidden when-format="html"}',
+            "The review's website has a records browser that lists every record of "
+            "the ledger, with filters by box, source and reason.",
+            ":::",
+            "",
+            browser_block(),
+            "",
+        ]
     for box in drawn_boxes(counts):
         if box in NO_RECORDS_LINK:
             continue
@@ -247,7 +316,7 @@ def records_page_markdown(
         if targets and rows:  # website_results: identified but not sought
             out += ["Records identified but not sought (duplicates, removed or screened out):", ""]
         if rows:
-            out += [records_table(rows, reason_labels, study_names), ""]
+            out += _box_records(box, rows, reason_labels, listed, study_names)
         elif not targets:
             out += ["No records.", ""]
     if flow is not None and flow.awaiting:
@@ -257,8 +326,7 @@ def records_page_markdown(
             "These records have been found but not yet decided; they enter the flow "
             "diagram once their next decision is recorded.",
             "",
-            records_table(flow.awaiting, reason_labels, study_names),
-            "",
+            *_box_records("awaiting", flow.awaiting, reason_labels, listed, study_names),
         ]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -309,6 +377,7 @@ def derive_prisma_outputs(
     cited: str = "update",
     studies: str | Path | None = None,
     bibliography: str | Path | None = None,
+    records_data: str | Path | None = None,
 ) -> PrismaCounts:
     """Counts (JSON + PRISMA2020 template), for rule derive_prisma_counts; and the
     records page too when ``records_page`` is given (see :func:`write_records_page`).
@@ -318,6 +387,8 @@ def derive_prisma_outputs(
     diagram over every record of every version. The records page lists the
     records behind the boxes of the ``cited`` diagram (``update`` or
     ``cumulative``), the one the Results chapter shows.
+
+    ``records_data`` is passed on to :func:`write_records_page`.
 
     With ``counts_template`` the counts come from that PRISMA2020 template
     instead of the ledger (see :func:`~livingreview.prisma.derive_counts_from_files`)
@@ -348,6 +419,7 @@ def derive_prisma_outputs(
             shown_previous,
             studies,
             bibliography,
+            records_data,
         )
     return counts
 
@@ -361,13 +433,15 @@ def write_records_page(
     previous: PreviousVersion | None = None,
     studies: str | Path | None = None,
     bibliography: str | Path | None = None,
+    records_data: str | Path | None = None,
 ) -> None:
     """The records appendix, for rule write_records_appendix (``counts``: derived or their JSON).
 
     With ``studies`` and ``bibliography`` included records name their study
     by its label ("Glue 2017") rather than its internal id. A rule of its own,
     so editing a study's values rewrites this page but never redraws the
-    flow diagram.
+    flow diagram. The records browser's files go to ``records_data`` (by default
+    ``records-data/`` next to the page, where its front matter publishes them from).
     """
     if not isinstance(counts, PrismaCounts):
         counts = read_counts(counts)
@@ -378,6 +452,17 @@ def write_records_page(
     if studies is not None and bibliography is not None:
         names = study_labels(load_table(studies, "studies"), bibliography)
     write_text(records_page, records_page_markdown(counts, flow, reason_labels, source, names))
+    boxes = []
+    if flow is not None:
+        titles, exits = _titles(counts), _exits(flow)
+        present = set(drawn_boxes(counts))
+        boxes = [(b, titles[b], exits[b]) for b in exits if b in present and exits[b]]
+        if flow.awaiting:
+            boxes.append(("awaiting", "Awaiting a decision", flow.awaiting))
+    write_browser(
+        records_data or Path(records_page).parent / DATA_DIR,
+        browser_files(boxes, lambda row: decision(row, reason_labels)),
+    )
 
 
 def draw_linked_flow_diagram(

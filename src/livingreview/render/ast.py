@@ -10,6 +10,7 @@ third-party package to Pandoc's API version.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -153,38 +154,70 @@ def stringify(node: Any) -> str:
 # ---------------------------------------------------------------- walking
 
 
+def clone(node: Any) -> Any:
+    """A deep copy of an AST value (dicts, lists, strings, numbers), made by
+    :mod:`marshal` in C: many times faster than :func:`copy.deepcopy` on a book."""
+    return marshal.loads(marshal.dumps(node))
+
+
 def walk(node: Any, fn: Callable[[Element], Any]) -> Any:
     """Bottom-up rewrite: children first, then ``fn(element)``.
 
     ``fn`` returns ``None`` to keep the element, an element to replace it, or a
-    list of elements to splice in its place (in a list context).
+    list of elements to splice in its place (in a list context). Strings and
+    numbers are not visited (they hold no elements), which keeps a walk of a
+    whole book to one call per list and element.
     """
     if isinstance(node, list):
-        out: list[Any] = []
-        for item in node:
-            new = walk(item, fn)
-            if isinstance(item, dict) and "t" in item and isinstance(new, list):
+        return _walk_list(node, fn)
+    if isinstance(node, dict):
+        return _walk_dict(node, fn)
+    return node
+
+
+def _walk_list(node: list[Any], fn: Callable[[Element], Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in node:
+        if isinstance(item, dict):
+            new = _walk_dict(item, fn)
+            if "t" in item and isinstance(new, list):
                 out.extend(new)
             else:
                 out.append(new)
-        return out
-    if isinstance(node, dict):
-        if "c" in node:
-            node["c"] = walk(node["c"], fn)
-        if "t" in node:
-            result = fn(node)
-            return node if result is None else result
-        return node
+        elif isinstance(item, list):
+            out.append(_walk_list(item, fn))
+        else:
+            out.append(item)
+    return out
+
+
+def _walk_dict(node: dict[str, Any], fn: Callable[[Element], Any]) -> Any:
+    if "c" in node:
+        content = node["c"]
+        if isinstance(content, list):
+            node["c"] = _walk_list(content, fn)
+        elif isinstance(content, dict):
+            node["c"] = _walk_dict(content, fn)
+    if "t" in node:
+        result = fn(node)
+        return node if result is None else result
     return node
 
 
 def iter_elements(node: Any) -> Iterator[Element]:
-    """Every element in document order (pre-order), without changing anything."""
-    if isinstance(node, list):
-        for item in node:
-            yield from iter_elements(item)
-    elif isinstance(node, dict):
-        if "t" in node:
-            yield node
-        if "c" in node:
-            yield from iter_elements(node["c"])
+    """Every element in document order (pre-order), without changing anything.
+
+    An explicit stack rather than nested generators: a nested ``yield from``
+    costs one generator step per level for every element."""
+    stack = [node]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        if isinstance(item, list):
+            push([x for x in reversed(item) if isinstance(x, (list, dict))])
+        elif isinstance(item, dict):
+            if "t" in item:
+                yield item
+            content = item.get("c")
+            if isinstance(content, (list, dict)):
+                stack.append(content)

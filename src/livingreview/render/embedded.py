@@ -17,7 +17,6 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
 
 from __future__ import annotations
 
-import copy
 import functools
 import io
 import json
@@ -189,11 +188,11 @@ def _meta_inlines(value: dict[str, Any] | None) -> list[A.Element]:
     if not value:
         return []
     if value["t"] == "MetaInlines":
-        return copy.deepcopy(value["c"])
+        return A.clone(value["c"])
     if value["t"] == "MetaString":
         return A.text_inlines(value["c"])
     if value["t"] == "MetaBlocks":
-        return copy.deepcopy(value["c"][0]["c"]) if value["c"] else []
+        return A.clone(value["c"][0]["c"]) if value["c"] else []
     return []
 
 
@@ -201,7 +200,7 @@ def _meta_blocks(value: dict[str, Any] | None) -> list[A.Element]:
     if not value:
         return []
     if value["t"] == "MetaBlocks":
-        return copy.deepcopy(value["c"])
+        return A.clone(value["c"])
     return [A.Para(_meta_inlines(value))]
 
 
@@ -226,9 +225,7 @@ def write_html(
     into an existing site: the preview's re-render of the chapters being edited.
     """
     book = model.book
-    finished = [
-        (ch, finish(copy.deepcopy(blocks), "html", book)) for ch, blocks in pages if ch.page
-    ]
+    finished = [(ch, finish(A.clone(blocks), "html", book)) for ch, blocks in pages if ch.page]
     id_pages: dict[str, str] = {}
     for ch, blocks in finished:
         for el in A.iter_elements(blocks):
@@ -268,7 +265,7 @@ def write_html(
         for kind, item in nav_items:
             entry = {
                 "label": mi(
-                    copy.deepcopy(item.title)
+                    A.clone(item.title)
                     or A.text_inlines(item.entry.path.stem if item.entry.path else "")
                 )
             }
@@ -286,7 +283,7 @@ def write_html(
             "pagetitle": ms(_page_title(ch, book_title)),
             "page": ms(ch.page),
             "root": ms(root),
-            "book-title": mi(copy.deepcopy(book_title)),
+            "book-title": mi(A.clone(book_title)),
             "nav": ml(nav),
             "downloads": ml(downloads),
             "data-downloads": ml(data_downloads),
@@ -345,6 +342,8 @@ def write_html(
     )
     _copy_images(book.root, staging, images)
     _copy_resources(book, staging)
+    for ch, _ in finished:
+        _copy_page_resources(ch, book, staging)
 
 
 def _copy_images(root: Path, staging: Path, images: set[str]) -> None:
@@ -367,6 +366,24 @@ def render_html_pages(model: BookModel, site: Path, only: Collection[str]) -> No
         fmt for fmt in ("docx", "pdf") if (site / f"{model.book.output_file}.{fmt}").is_file()
     ]
     write_html(model, pages, front, site, formats, only=set(only))
+
+
+def _copy_page_resources(ch: Chapter, book: Book, staging: Path) -> None:
+    """Copy the files a page's front matter lists in ``resources:`` (globs relative to
+    the page, as in Quarto) next to the page: data the page's scripts load."""
+    value = ch.meta.get("resources")
+    if not value or ch.entry.path is None:
+        return
+    items = value["c"] if value["t"] == "MetaList" else [value]
+    folder = (book.root / ch.entry.path).parent
+    out_folder = (staging / ch.page).parent
+    for item in items:
+        pattern = A.stringify(item["c"]) if item["t"] == "MetaInlines" else str(item["c"])
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                target = out_folder / path.relative_to(folder)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
 
 
 def _copy_resources(book: Book, staging: Path) -> None:
@@ -392,7 +409,7 @@ def _copy_resources(book: Book, staging: Path) -> None:
 
 
 def _nav_label(ch: Chapter, numbered: bool = True) -> list[A.Element]:
-    label = copy.deepcopy(ch.title) or A.text_inlines(ch.entry.path.stem if ch.entry.path else "")
+    label = A.clone(ch.title) or A.text_inlines(ch.entry.path.stem if ch.entry.path else "")
     if ch.number and numbered:
         return [A.Str(ch.number), A.Space(), *label]
     return label
@@ -576,7 +593,7 @@ def write_docx(
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "part" and ch.entry.path is None:
             continue  # like Quarto: Word output has no parts
-        blocks.extend(finish(copy.deepcopy(chapter_blocks), "docx", book))
+        blocks.extend(finish(A.clone(chapter_blocks), "docx", book))
     meta: dict[str, Any] = {"lang": ms(book.lang)}
     with tempfile.TemporaryDirectory(prefix="lr-docx-") as tmp:
         reference = book.format_option("docx", "reference-doc")
@@ -668,7 +685,7 @@ def write_pdf(
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
             blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
-        blocks.extend(finish(copy.deepcopy(chapter_blocks), "typst", book))
+        blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
     for el in A.iter_elements(blocks):
         if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:
             el["c"][2][0] = "/" + el["c"][2][0]  # relative to the Typst root: the project

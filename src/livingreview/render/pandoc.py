@@ -9,6 +9,7 @@ document passed as JSON on stdin. A failure becomes a
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import shutil
@@ -17,9 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, RenderError, tool_problem
+from ..io import write_text
+from ..workflow import PARSE_CACHE_ENV
 from .project import source_date_epoch
 
 MARKDOWN = "markdown"
+# Folder of Pandoc parses keyed by content (set by the workflow): check_manuscript
+# parses every chapter, and render_book then reads the same parses instead of
+# running Pandoc again; an unchanged chapter is never parsed twice.
+PARSE_CACHE_FILES = 500  # the oldest parses beyond this many are removed
 
 
 @functools.cache
@@ -87,12 +94,38 @@ _BIB_KEYS: dict[tuple[str, int, int], frozenset[str]] = {}
 CACHE_SIZE = 256
 
 
+def cached_run(args: list[str], stdin: str = "", what: str = "pandoc", data: bytes = b"") -> str:
+    """:func:`run` for a conversion whose output depends only on ``args``, ``stdin``,
+    ``data`` (the bytes of any file it reads) and the Pandoc binary: kept by content
+    in the folder named by ``LIVINGREVIEW_PANDOC_CACHE`` when that is set."""
+    folder = os.environ.get(PARSE_CACHE_ENV)
+    if not folder:
+        return run(args, stdin=stdin, what=what)
+    exe = Path(pandoc_path())
+    stat = exe.stat()
+    head = json.dumps([str(exe), stat.st_size, stat.st_mtime_ns, args]).encode()
+    key = hashlib.sha256(b"\0".join([head, stdin.encode("utf-8"), data])).hexdigest()[:32]
+    path = Path(folder) / f"{key}.out"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    out = run(args, stdin=stdin, what=what)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, out)
+    kept = sorted(path.parent.glob("*.out"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[PARSE_CACHE_FILES:]:
+        old.unlink(missing_ok=True)
+    return out
+
+
 def markdown_to_ast(text: str, what: str = "markdown") -> dict[str, Any]:
-    """Parse Pandoc Markdown into the JSON AST."""
+    """Parse Pandoc Markdown into the JSON AST (kept in this process, and on disk by
+    content: see :func:`cached_run`)."""
     if text not in _PARSED:
         if len(_PARSED) >= CACHE_SIZE:
             _PARSED.clear()
-        _PARSED[text] = run(["-f", MARKDOWN, "-t", "json"], stdin=text, what=what)
+        _PARSED[text] = cached_run(["-f", MARKDOWN, "-t", "json"], stdin=text, what=what)
     return json.loads(_PARSED[text])
 
 
@@ -118,10 +151,12 @@ def bibliography_keys(paths: list[Path]) -> set[str]:
         fmt = {".bib": "biblatex", ".json": "csljson", ".yaml": "markdown", ".yml": "markdown"}.get(
             path.suffix.lower(), "biblatex"
         )
+        data = path.read_bytes() if path.is_file() else b""
         if fmt == "markdown":
-            out = run(["-f", "markdown", "-t", "csljson", str(path)], what=str(path))
+            args = ["-f", "markdown", "-t", "csljson", str(path)]
         else:
-            out = run(["-f", fmt, "-t", "csljson", str(path)], what=str(path))
+            args = ["-f", fmt, "-t", "csljson", str(path)]
+        out = cached_run(args, what=str(path), data=data)
         found = frozenset(item["id"] for item in json.loads(out or "[]"))
         if stamp is not None:
             _BIB_KEYS[stamp] = found

@@ -29,6 +29,9 @@ UNSUPPORTED_CLASSES = {
     "aside": "margin content is not supported; use a footnote",
     "cell": "code cells are not supported; include generated output instead",
 }
+# Conditional content: only by output format (when-format / unless-format), see finish.py.
+CONDITIONAL_CLASSES = ("content-visible", "content-hidden")
+CONDITION_FORMATS = ("html", "docx", "pdf", "typst")
 UNSUPPORTED_PREFIXES = {"column-": "margin/column layouts are not supported; use a footnote"}
 
 
@@ -53,6 +56,13 @@ def class_problem(cls: str, attrs: dict[str, str]) -> str | None:
     """Why a div/span class (or its attributes) is unsupported, or None."""
     if cls in UNSUPPORTED_CLASSES:
         return UNSUPPORTED_CLASSES[cls]
+    if cls in CONDITIONAL_CLASSES:
+        keys = [k for k in attrs if k.startswith(("when-", "unless-"))]
+        formats = [attrs[k] for k in keys]
+        if set(keys) - {"when-format", "unless-format"} or not keys:
+            return "conditional content works by output format only (when-format, unless-format)"
+        if any(f not in CONDITION_FORMATS for f in formats):
+            return "the formats are " + ", ".join(CONDITION_FORMATS)
     for prefix, why in UNSUPPORTED_PREFIXES.items():
         if cls.startswith(prefix):
             return why

@@ -6,7 +6,12 @@ from pathlib import Path
 
 from livingreview.config import validate_config
 from livingreview.paths import book_resources
-from livingreview.workflow import code_version, or_exit, reproducible_environment
+from livingreview.workflow import (
+    cache_environment,
+    code_version,
+    or_exit,
+    reproducible_environment,
+)
 
 
 def get_config_source():
@@ -16,12 +21,17 @@ def get_config_source():
 
 or_exit(validate_config, config, get_config_source())
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
-os.environ.update(reproducible_environment(workflow.basedir))
+os.environ.update(reproducible_environment("."))  # the project: the working folder
+# Each data table is validated once per content, and each chapter parsed by Pandoc
+# once per content; later jobs read the typed frame or the parse.
+os.environ.update(cache_environment("."))
 
 FIGURE_FORMATS = ["svg", "pdf", "png"]
 VALIDATION_REPORT = "results/data/summary.json"
 # Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
+# The website's records browser data, published next to that page (issue 19).
+PRISMA_RECORDS_DATA = "results/prisma/records-data"
 
 
 def get_data(name):
@@ -190,6 +200,7 @@ def get_render_inputs():
         "figures": get_figures(),
         "check": "results/check/manuscript.txt",
         "releases": get_release_artifacts(),
+        "records_data": PRISMA_RECORDS_DATA,
     }
 
 

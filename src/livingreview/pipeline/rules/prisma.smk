@@ -34,6 +34,7 @@ rule write_records_appendix:
         bibliography=get_data("bibliography"),
     output:
         records_page=PRISMA_RECORDS_PAGE,
+        records_data=directory(PRISMA_RECORDS_DATA),
     log:
         "logs/write_records_appendix.log",
     conda:

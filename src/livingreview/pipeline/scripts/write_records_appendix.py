@@ -11,6 +11,7 @@ def main(snakemake):
         protocol=snakemake.input.protocol,
         counts=snakemake.input.counts,
         records_page=snakemake.output.records_page,
+        records_data=snakemake.output.records_data,
         counts_template=(snakemake.params.counts_template or [None])[0],
         # the cumulative diagram counts every record of every version: no previous arm
         previous=read_previous_version(snakemake.input.previous)

@@ -1,6 +1,7 @@
 /* livingreview website: chapter menu on narrow screens and offline full-text search.
    The search index is a plain script (search-index.js) rather than JSON loaded over the network
-   file, so search also works when the pages are opened from file://. */
+   file, so search also works when the pages are opened from file://. It is loaded only when
+   the reader first uses the search box, so pages open without it. */
 (function () {
   "use strict";
   var root = document.body.getAttribute("data-root") || "";
@@ -77,8 +78,22 @@
   var input = document.getElementById("search-input");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
-  var index = window.LR_SEARCH_INDEX || [];
+  var index = null, loading = [];
   if (!input || !list) { return; }
+
+  function withIndex(then) {
+    if (index) { then(); return; }
+    loading.push(then);
+    if (loading.length > 1) { return; }
+    var script = document.createElement("script");
+    script.src = root + "site_libs/livingreview/search-index.js";
+    script.onload = function () {
+      index = window.LR_SEARCH_INDEX || [];
+      loading.splice(0).forEach(function (f) { f(); });
+    };
+    script.onerror = function () { if (status) { status.textContent = "Search is unavailable."; } };
+    document.head.appendChild(script);
+  }
 
   function terms(query) {
     return query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 1; });
@@ -154,9 +169,9 @@
     });
   }
 
-  input.addEventListener("input", function () { show(input.value); });
+  input.addEventListener("input", function () { withIndex(function () { show(input.value); }); });
   var preset = new URLSearchParams(window.location.search).get("q");
-  if (preset) { input.value = preset; show(preset); }
+  if (preset) { input.value = preset; withIndex(function () { show(preset); }); }
   input.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { input.value = ""; show(""); }
     if (e.key === "Enter") {
@@ -171,7 +186,9 @@
   document.addEventListener("click", function (e) {
     if (!list.hidden && !e.target.closest(".search")) { list.hidden = true; }
   });
-  input.addEventListener("focus", function () { if (input.value.trim()) { show(input.value); } });
+  input.addEventListener("focus", function () {
+    withIndex(function () { if (input.value.trim()) { show(input.value); } });
+  });
   list.addEventListener("keydown", function (e) {
     var links = Array.prototype.slice.call(list.querySelectorAll("a"));
     var i = links.indexOf(document.activeElement);
