@@ -9,9 +9,14 @@ Chapters never type a number that the data hold; they write
     ``n``), ``randomised`` and ``nonrandomised`` (by design class),
     ``single_dose`` and ``repeated_dose``, ``first_year`` / ``last_year`` (range
     of publication years of included reports).
+``anxiety_participants``
+    participants contributing anxiety outcome data (``n_anxiety``), one count
+    per denominator type, never added across types: ``enrolled`` and
+    ``analysed`` (each with ``total`` and ``studies``) and ``unknown`` (studies
+    with no distinct count). A total with no study is the dash, never 0.
 ``diagnosis.<code>``
     per diagnosis group of ``data/protocol.yaml``: ``label``, ``studies``,
-    ``participants``.
+    ``participants`` (the dash when no study of the group reports ``n``).
 ``design.<code>``
     per design class: ``label``, ``studies``.
 ``search``
@@ -45,6 +50,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io import read_text, read_yaml, write_yaml
+from ..markdown import MISSING
 from ..validation import load_table
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
@@ -72,16 +78,51 @@ def study_variables(studies: pd.DataFrame, protocol: dict[str, Any]) -> dict[str
     for code, label in protocol.get("diagnosis_groups", {}).items():
         rows = studies["diagnosis_group"] == code if len(studies) else pd.Series(dtype=bool)
         group_n = n[rows] if len(studies) else n
+        known = group_n.dropna() if len(group_n) else group_n
         diagnosis[code] = {
             "label": label,
             "studies": int(rows.sum()),
-            "participants": _int(group_n.sum(min_count=1)) if len(group_n) else 0,
+            "participants": (
+                _int(known.sum()) if len(known) else (MISSING if int(rows.sum()) else 0)
+            ),
         }
     designs = {
         code: {"label": label, "studies": int((design == code).sum())}
         for code, label in protocol.get("design_classes", {}).items()
     }
-    return {"studies": totals, "diagnosis": diagnosis, "design": designs}
+    return {
+        "studies": totals,
+        "anxiety_participants": anxiety_participants(studies),
+        "diagnosis": diagnosis,
+        "design": designs,
+    }
+
+
+BASES = ("enrolled", "analysed")
+
+
+def anxiety_participants(studies: pd.DataFrame) -> dict[str, Any]:
+    """Participants contributing anxiety data, totalled per denominator type only.
+
+    Enrolled and analysed counts measure different things and are never added;
+    a study without ``n_anxiety`` is counted under ``unknown``, and a type no
+    study reports has the dash as its total rather than 0.
+    """
+    out: dict[str, Any] = {}
+    if "n_anxiety" in studies and len(studies):
+        n = pd.to_numeric(studies["n_anxiety"], errors="coerce")
+        basis = studies.get("n_anxiety_basis", pd.Series([None] * len(studies)))
+    else:
+        n = pd.Series([float("nan")] * len(studies), dtype=float)
+        basis = pd.Series([None] * len(studies), dtype=object)
+    for kind in BASES:
+        rows = (basis == kind) & n.notna()
+        out[kind] = {
+            "total": _int(n[rows].sum()) if rows.any() else MISSING,
+            "studies": int(rows.sum()),
+        }
+    out["unknown"] = int(n.isna().sum())
+    return out
 
 
 def report_years(records: pd.DataFrame) -> dict[str, int | None]:
