@@ -183,7 +183,7 @@ OUTCOMES = [
 
 ROB_COLUMNS = [
     "study_id", "tool", "result_assessed", *[f"D{i}" for i in range(1, 8)], "overall", "weight",
-    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "source",
+    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "signalling", "source",
 ]  # fmt: skip
 
 
@@ -197,9 +197,14 @@ def rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dic
 
 
 RISK_OF_BIAS = [
-    rob_row(
-        "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
-    ),
+    {
+        **rob_row(
+            "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
+        ),
+        # Synthetic answers that give these judgements by the RoB 2 algorithm.
+        "signalling": "1.1=Y; 1.2=Y; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=N; 3.2=N; 3.3=PY; 3.4=PN; "
+        "4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+    },
     rob_row("beta2021", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "12"),
 ]
 
