@@ -183,7 +183,8 @@ OUTCOMES = [
 
 ROB_COLUMNS = [
     "study_id", "tool", "result_assessed", *[f"D{i}" for i in range(1, 8)], "overall", "weight",
-    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "signalling", "source",
+    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "DS", "DS_support", "signalling",
+    "source",
 ]  # fmt: skip
 
 
@@ -202,8 +203,11 @@ RISK_OF_BIAS = [
             "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
         ),
         # Synthetic answers that give these judgements by the RoB 2 algorithm.
-        "signalling": "1.1=Y; 1.2=Y; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=N; 3.2=N; 3.3=PY; 3.4=PN; "
-        "4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+        # alpha2019 is a crossover trial, so it is also judged on period and carryover (DS).
+        "signalling": "1.1=Y; 1.2=Y; 1.3=N; S.1=Y; S.3=Y; 2.1=N; 2.2=N; 2.6=Y; 3.1=N; 3.2=N; "
+        "3.3=PY; 3.4=PN; 4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+        "DS": "Low",
+        "DS_support": "Synthetic reason",
     },
     rob_row("beta2021", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "12"),
 ]
@@ -353,6 +357,8 @@ def make_fixture_review(dest: Path) -> Path:
         source="https://example.org/synthetic",
     )
     _write_csv(dest / "data" / "risk_of_bias.csv", ROB_COLUMNS, RISK_OF_BIAS)
+    # No eligibility facts: the synthetic protocol declares no sensitivity analyses.
+    _write_csv(dest / "data" / "eligibility_facts.csv", ["record_id", "source"], [])
     (dest / "refs" / "references.bib").write_text(BIB)
     (dest / "_quarto.yml").write_text(yaml.safe_dump(QUARTO, sort_keys=False))
     (dest / "index.qmd").write_text(INDEX)

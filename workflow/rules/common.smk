@@ -47,6 +47,8 @@ def get_tables():
         "results/tables/summary_by_diagnosis.md",
         "results/tables/eligibility.md",
         "results/tables/exclusion_reasons.md",
+        "results/tables/sensitivity.md",
+        "results/tables/sensitivity_text.md",
     ] + get_release_pages()
 
 
