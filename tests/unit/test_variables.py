@@ -107,6 +107,22 @@ def test_unknown_group_size_is_a_dash_not_zero() -> None:
     assert v["diagnosis"]["anx"]["participants"] == "–"
 
 
+def test_assessment_basis_never_counts_an_abstract_as_full_text() -> None:
+    from livingreview.text.variables import assessment_basis
+
+    records = pd.DataFrame(
+        {
+            "retrieval": ["retrieved", "retrieved", "retrieved", "not_retrieved", "retrieved"],
+            "read_from": ["abstract", "full_text+registration", "abstract+registration", None, None],
+        }
+    )
+    assert assessment_basis(records) == {
+        "full_text": 1,
+        "abstract_or_registration": 2,
+        "unrecorded": 1,
+    }
+
+
 def test_empty_review_still_has_every_key() -> None:
     empty = synthetic_studies().iloc[0:0]
     v = collect_variables(empty, synthetic_records().iloc[0:0], PROTOCOL, {})

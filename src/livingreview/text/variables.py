@@ -21,6 +21,9 @@ Chapters never type a number that the data hold; they write
     per design class: ``label``, ``studies``.
 ``search``
     ``first_date`` / ``last_date``: earliest and latest search date in the ledger.
+``assessment``
+    reports assessed for eligibility by what was read: ``full_text``,
+    ``abstract_or_registration`` and ``unrecorded`` (see :func:`assessment_basis`).
 ``prisma``
     every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
 ``cumulative``
@@ -134,6 +137,26 @@ def report_years(records: pd.DataFrame) -> dict[str, int | None]:
     return {"first_year": int(years.min()), "last_year": int(years.max())}
 
 
+def assessment_basis(records: pd.DataFrame) -> dict[str, int]:
+    """Reports assessed for eligibility by what was read (``read_from``).
+
+    ``full_text`` (the full text was read), ``abstract_or_registration`` (only
+    the abstract, part of the text or the registration) and ``unrecorded``
+    (no ``read_from``), so no count calls an abstract a full-text assessment.
+    """
+    if "retrieval" not in records or not len(records):
+        return {"full_text": 0, "abstract_or_registration": 0, "unrecorded": 0}
+    assessed = records[records["retrieval"] == "retrieved"]
+    read = assessed.get("read_from", pd.Series([None] * len(assessed), index=assessed.index))
+    read = read.fillna("").astype(str)
+    full = read.str.contains("full_text", regex=False)
+    return {
+        "full_text": int(full.sum()),
+        "abstract_or_registration": int(((read != "") & ~full).sum()),
+        "unrecorded": int((read == "").sum()),
+    }
+
+
 def search_dates(records: pd.DataFrame) -> dict[str, str | None]:
     """Earliest and latest ``search_date`` of the ledger (ISO dates)."""
     dates = sorted(str(d) for d in records.get("search_date", []) if d)
@@ -170,6 +193,7 @@ def collect_variables(
     variables = study_variables(studies, protocol)
     variables["studies"].update(report_years(records))
     variables["search"] = search_dates(records)
+    variables["assessment"] = assessment_basis(records)
     variables["prisma"] = prisma
     if outcomes is not None:
         variables["synthesis"] = synthesis_variables(outcomes, studies)
