@@ -155,3 +155,21 @@ def test_shipped_values_all_have_a_source_and_a_read_level() -> None:
     rob = pd.read_csv(ROOT / "data" / "risk_of_bias.csv", dtype=str)
     assert rob["source"].notna().all()
     assert set(rob["study_id"]) == set(data.studies["study_id"])
+
+
+def test_validation_stops_on_a_decision_that_does_not_follow_from_the_facts(tmp_path: Path) -> None:
+    import shutil
+
+    for folder in ("data", "refs", "config"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    records = tmp_path / "data" / "records.csv"
+    text = records.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith("R011,"))
+    assert ",population_not_refractory," in line
+    records.write_text(
+        text.replace(line, line.replace(",population_not_refractory,", ",insufficient_information,")),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        load_configured_data(tmp_path)
+    assert "record R011: the decision does not follow from its eligibility facts" in str(info.value)
