@@ -53,8 +53,16 @@ def test_a_report_meeting_every_criterion_is_included() -> None:
     [
         ({"adults": "no"}, "P1", "population_not_adult"),
         ({"diagnoses": "ineligible"}, "P2", "population_not_eligible_diagnosis"),
-        ({"refractory_label": "no", "refractory_required": "no"}, "P3", "population_not_refractory"),
-        ({"refractory_label": "no", "refractory_required": "unclear"}, "P3", "insufficient_information"),
+        (
+            {"refractory_label": "no", "refractory_required": "no"},
+            "P3",
+            "population_not_refractory",
+        ),
+        (
+            {"refractory_label": "no", "refractory_required": "unclear"},
+            "P3",
+            "insufficient_information",
+        ),
         ({"ketamine": "no"}, "I1", "not_ketamine"),
         ({"anxiety_outcome": "subgroup_only"}, "O1", "no_anxiety_outcome"),
         ({"anxiety_outcome": "not_named"}, "O1", "insufficient_information"),
@@ -98,10 +106,22 @@ def test_a_criterion_without_a_judge_is_an_error_naming_it() -> None:
 def test_ledger_problems_name_the_record_line_and_the_expected_decision() -> None:
     records = pd.DataFrame(
         [
-            {"_line": 2, "record_id": "S1", "retrieval": "retrieved", "read_from": "abstract",
-             "eligibility": "exclude", "exclusion_reason": "insufficient_information"},
-            {"_line": 3, "record_id": "S2", "retrieval": "retrieved", "read_from": None,
-             "eligibility": "include", "exclusion_reason": None},
+            {
+                "_line": 2,
+                "record_id": "S1",
+                "retrieval": "retrieved",
+                "read_from": "abstract",
+                "eligibility": "exclude",
+                "exclusion_reason": "insufficient_information",
+            },
+            {
+                "_line": 3,
+                "record_id": "S2",
+                "retrieval": "retrieved",
+                "read_from": None,
+                "eligibility": "include",
+                "exclusion_reason": None,
+            },
         ]
     )
     facts = pd.DataFrame([{**ELIGIBLE, "_line": 2}])
@@ -167,7 +187,9 @@ def test_validation_stops_on_a_decision_that_does_not_follow_from_the_facts(tmp_
     line = next(ln for ln in text.splitlines() if ln.startswith("R011,"))
     assert ",population_not_refractory," in line
     records.write_text(
-        text.replace(line, line.replace(",population_not_refractory,", ",insufficient_information,")),
+        text.replace(
+            line, line.replace(",population_not_refractory,", ",insufficient_information,")
+        ),
         encoding="utf-8",
     )
     with pytest.raises(DataError) as info:

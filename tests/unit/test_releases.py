@@ -153,7 +153,9 @@ def test_citation_names_an_organisation_whole_and_the_review_it_is_based_on() ->
         {"status": "released"},
         based_on="Doe J. *An earlier review*. J Test. 2020;1:1-2.",
     )
-    assert cite.splitlines()[2].startswith("Synthetic Review Maintainers, Alpha A. Synthetic review.")
+    assert cite.splitlines()[2].startswith(
+        "Synthetic Review Maintainers, Alpha A. Synthetic review."
+    )
     assert "author = {{Synthetic Review Maintainers} and Alpha, Ann}" in cite
     assert "@misc{synthetic2026v2_0," in cite
     assert "This living version is based on: Doe J. *An earlier review*." in cite

@@ -119,7 +119,9 @@ def test_crossover_domain_s_period_and_carryover(text: str, expected: str) -> No
 
 
 def test_overall_is_worst_domain_and_crossover_adds_domain_s() -> None:
-    low = "1.1=Y; 1.2=Y; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=Y; 4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N"
+    low = (
+        "1.1=Y; 1.2=Y; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=Y; 4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N"
+    )
     assert judge(answers(low))["overall"] == L
     assert "DS" not in judge(answers(low))
     crossover = judge(answers(low + "; S.1=Y; S.3=N"), crossover=True)

@@ -35,7 +35,11 @@ FACTS = pd.DataFrame(
     ]
 )
 STUDIES = pd.DataFrame(
-    {"study_id": ["a", "b", "c"], "bib_key": ["ka", "kb", "kc"], "diagnosis_group": ["anx", "anx", "dep"]}
+    {
+        "study_id": ["a", "b", "c"],
+        "bib_key": ["ka", "kb", "kc"],
+        "diagnosis_group": ["anx", "anx", "dep"],
+    }
 )
 OUTCOMES = pd.DataFrame(
     [
@@ -44,7 +48,9 @@ OUTCOMES = pd.DataFrame(
         {"study_id": "c", "domain": "anxiety", "direction": "benefit"},
     ]
 )
-ROB = pd.DataFrame({"study_id": ["a", "b", "c"], "overall": ["Some concerns", "Critical", "Serious"]})
+ROB = pd.DataFrame(
+    {"study_id": ["a", "b", "c"], "overall": ["Some concerns", "Critical", "Serious"]}
+)
 
 
 def test_each_analysis_is_evaluated_against_the_same_ledger() -> None:
@@ -63,6 +69,11 @@ def test_table_and_sentences_follow_the_results() -> None:
     table = sensitivity_table(results, keys, {"b": "Beta 2020"})
     assert "| Defining refractory operationally | 2 | Beta 2020 [@kb] | none |" in table
     text = sensitivity_sentences(results, keys, {"b": "Beta 2020"})
-    assert text.startswith("In the primary analysis 3 studies were included, and anxiety improved in 2 of the 3")
+    assert text.startswith(
+        "In the primary analysis 3 studies were included, and anxiety improved in 2 of the 3"
+    )
     assert "Defining refractory operationally leaves out Beta 2020 [@kb] (2 studies remain;" in text
-    assert sensitivity_sentences(results[:1], keys) == "No sensitivity analyses were declared in the protocol.\n"
+    assert (
+        sensitivity_sentences(results[:1], keys)
+        == "No sensitivity analyses were declared in the protocol.\n"
+    )

@@ -113,7 +113,13 @@ def test_assessment_basis_never_counts_an_abstract_as_full_text() -> None:
     records = pd.DataFrame(
         {
             "retrieval": ["retrieved", "retrieved", "retrieved", "not_retrieved", "retrieved"],
-            "read_from": ["abstract", "full_text+registration", "abstract+registration", None, None],
+            "read_from": [
+                "abstract",
+                "full_text+registration",
+                "abstract+registration",
+                None,
+                None,
+            ],
         }
     )
     assert assessment_basis(records) == {

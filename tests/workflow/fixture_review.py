@@ -200,7 +200,10 @@ def rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dic
 RISK_OF_BIAS = [
     {
         **rob_row(
-            "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
+            "alpha2019",
+            "RoB 2",
+            ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"],
+            "18",
         ),
         # Synthetic answers that give these judgements by the RoB 2 algorithm.
         # alpha2019 is a crossover trial, so it is also judged on period and carryover (DS).

@@ -146,7 +146,9 @@ class Decision:
     verdict: str | None  # not_met or unclear (None when included)
 
 
-def _judges(protocol: Mapping[str, Any], variant: Mapping[str, str] | None) -> list[tuple[dict, Judge]]:
+def _judges(
+    protocol: Mapping[str, Any], variant: Mapping[str, str] | None
+) -> list[tuple[dict, Judge]]:
     problems = []
     judges = []
     for i, criterion in enumerate(protocol.get("eligibility", [])):
@@ -205,8 +207,7 @@ def decide_all(
 ) -> dict[str, Decision]:
     """``{record_id: Decision}`` for every row of the facts table."""
     return {
-        str(row["record_id"]): decide(row, protocol, variant)
-        for row in facts.to_dict("records")
+        str(row["record_id"]): decide(row, protocol, variant) for row in facts.to_dict("records")
     }
 
 
@@ -268,7 +269,8 @@ def ledger_problems(
             problems.append(
                 Problem(
                     records_file,
-                    f"record {rid}: the decision does not follow from its eligibility facts ({why})",
+                    f"record {rid}: the decision does not follow from its eligibility facts "
+                    f"({why})",
                     row=line,
                     column="eligibility",
                     found=found,

@@ -266,9 +266,6 @@ def rob_variables(rob: pd.DataFrame) -> dict[str, Any]:
         key = name.lower().replace(" ", "").replace("-", "_")
         out[key] = {
             "studies": len(rows),
-            **{
-                _level_key(lv): int((rows["overall"] == lv).sum())
-                for lv in tool.levels
-            },
+            **{_level_key(lv): int((rows["overall"] == lv).sum()) for lv in tool.levels},
         }
     return out

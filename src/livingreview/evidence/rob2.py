@@ -67,17 +67,11 @@ def domain1(a: Mapping[str, str]) -> str:
 
 def domain2(a: Mapping[str, str]) -> str:
     """Deviations from intended interventions (effect of assignment)."""
-    if a.get("2.1") in NO and a.get("2.2") in NO:
-        part1 = LOW
-    elif a.get("2.3") in NO:
+    if (a.get("2.1") in NO and a.get("2.2") in NO) or a.get("2.3") in NO:
         part1 = LOW
     elif a.get("2.3") in YES:
-        if a.get("2.4") in NO:
-            part1 = SOME
-        elif a.get("2.5") in YES:
-            part1 = SOME
-        else:
-            part1 = HIGH
+        # not likely to have affected the outcome (2.4), or balanced between groups (2.5)
+        part1 = SOME if a.get("2.4") in NO or a.get("2.5") in YES else HIGH
     else:  # 2.3 no information
         part1 = SOME
     if a.get("2.6") in YES:
@@ -144,11 +138,7 @@ DOMAINS = {
 
 def judge(answers: Mapping[str, str], crossover: bool = False) -> dict[str, str]:
     """Every domain judgement and the overall one for a set of answers."""
-    out = {
-        domain: rule(answers)
-        for domain, rule in DOMAINS.items()
-        if crossover or domain != "DS"
-    }
+    out = {domain: rule(answers) for domain, rule in DOMAINS.items() if crossover or domain != "DS"}
     out["overall"] = _worst(*out.values())
     return out
 
@@ -176,9 +166,7 @@ def parse_signalling(text: str) -> tuple[dict[str, str], list[str]]:
     return answers, errors
 
 
-def signalling_problems(
-    row: Mapping[str, Any], crossover: bool, file: str
-) -> list[Problem]:
+def signalling_problems(row: Mapping[str, Any], crossover: bool, file: str) -> list[Problem]:
     """Problems of one RoB 2 row: unparsable answers, or judgements the answers do not give."""
     line = row.get("_line")
     text = row.get("signalling")

@@ -484,8 +484,11 @@ def _title_blocks(front: dict[str, Any]) -> list[A.Element]:
     if "based-on" in front:
         facts.append(
             A.Para(
-                [A.Strong([A.Str("Based"), A.Space(), A.Str("on")]), A.Space()]
-                + _meta_inlines(front["based-on"])
+                [
+                    A.Strong([A.Str("Based"), A.Space(), A.Str("on")]),
+                    A.Space(),
+                    *_meta_inlines(front["based-on"]),
+                ]
             )
         )
     if facts:

@@ -47,9 +47,7 @@ PRIMARY_ID = "primary"
 PRIMARY_LABEL = "Primary analysis (criteria as written)"
 
 
-def _included_studies(
-    records: pd.DataFrame, decisions: Mapping[str, Any] | None
-) -> set[str]:
+def _included_studies(records: pd.DataFrame, decisions: Mapping[str, Any] | None) -> set[str]:
     """Study ids with at least one included report (a report newly included
     without a study row is named by its record id)."""
     out: set[str] = set()
