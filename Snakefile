@@ -15,6 +15,7 @@ depends on what changed, from data/, refs/ and the chapters to _book/:
 from snakemake.utils import min_version, update_config
 
 from livingreview.config import load_config
+from livingreview.workflow import or_exit
 
 min_version("9.0")
 
@@ -23,7 +24,7 @@ min_version("9.0")
 # Snakemake's `configfile:`, whose YTE templating runs Python expressions found in
 # the file: config cannot execute code. `--config key=value` still overrides it.
 _overrides = dict(config)
-config.update(load_config("config/config.yaml"))
+config.update(or_exit(load_config, "config/config.yaml"))
 update_config(config, _overrides)
 
 

@@ -16,7 +16,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "livingreview"
 
-FOUNDATION = {"errors", "io", "validation", "config", "markdown", "workflow", "bibliography"}
+FOUNDATION = {
+    "errors",
+    "io",
+    "paths",
+    "validation",
+    "config",
+    "markdown",
+    "workflow",
+    "bibliography",
+}
 STAGES = [
     {"ledger"},
     {"evidence"},

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.library import Library
+from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.model import (
     Block,
     DuplicateBlockKeyBlock,
@@ -100,15 +101,32 @@ def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
                     fix="add a title = {...} field",
                 )
             )
+        if "crossref" in entry.fields_dict:
+            problems.append(
+                Problem(
+                    file,
+                    "entry uses crossref, which the citation processor does not follow "
+                    "(the parent's fields, such as booktitle, would be lost)",
+                    row=_line(entry),
+                    column=entry.key,
+                    found=str(entry.fields_dict["crossref"].value),
+                    fix="copy the fields this entry needs from the cross-referenced entry "
+                    "and remove crossref",
+                )
+            )
     return sorted(problems, key=lambda p: (p.row or 0, p.message))
 
 
-def parse_bibliography(path: str | Path) -> tuple[Library, list[Problem]]:
+def parse_bibliography(
+    path: str | Path, *, decode_latex: bool = False
+) -> tuple[Library, list[Problem]]:
     """Parse a UTF-8 ``.bib`` file; return the library and every problem in it.
 
     Entries that parsed are usable even when others failed, so callers can go
     on checking citation keys and report everything in one run. A file that
-    cannot be read as UTF-8 raises :class:`BibliographyError` at once.
+    cannot be read as UTF-8 raises :class:`BibliographyError` at once. With
+    ``decode_latex`` field values are decoded from LaTeX (``{\\"u}`` -> ü,
+    ``\\&`` -> &), as readers see them in tables and figures.
     """
     path = Path(path)
     text = read_text(path, BibliographyError)
@@ -117,19 +135,20 @@ def parse_bibliography(path: str | Path) -> tuple[Library, list[Problem]]:
     level = logger.level
     logger.setLevel(logging.ERROR + 1)
     try:
-        library = bibtexparser.parse_string(text)
+        middleware = [LatexDecodingMiddleware()] if decode_latex else []
+        library = bibtexparser.parse_string(text, append_middleware=middleware)
     finally:
         logger.setLevel(level)
     return library, bibliography_problems(library, path)
 
 
-def load_bibliography(path: str | Path) -> Library:
+def load_bibliography(path: str | Path, *, decode_latex: bool = False) -> Library:
     """Parse a UTF-8 ``.bib`` file and return the bibtexparser ``Library``.
 
     Raises :class:`BibliographyError` listing every block that failed to parse,
     every duplicate key and every entry without a title.
     """
-    library, problems = parse_bibliography(path)
+    library, problems = parse_bibliography(path, decode_latex=decode_latex)
     raise_if_any(problems, BibliographyError, f"{path} is not valid")
     return library
 

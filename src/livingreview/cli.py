@@ -15,9 +15,20 @@ from .errors import ReviewError
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .config import load_config
     from .evidence.review_data import load_configured_data
+    from .living.releases import find_snapshots, previous_version_of
+    from .prisma.counts import derive_counts
 
     data = load_configured_data(args.project, args.config)
+    # The same ledger checks the build runs when it counts the flow diagram's boxes.
+    records_file = load_config(Path(args.project) / args.config, args.project)["data"]["records"]
+    derive_counts(
+        data.records,
+        {str(k): str(v) for k, v in (data.protocol.get("exclusion_reasons") or {}).items()},
+        previous_version_of(find_snapshots(args.project), data.records),
+        records_file=records_file,
+    )
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
     return 0
 
@@ -47,7 +58,7 @@ def _data_path(args: argparse.Namespace, name: str) -> Path:
     from .config import load_config
 
     root = Path(args.project)
-    return root / load_config(root / "config" / "config.yaml")["data"][name]
+    return root / load_config(root / "config" / "config.yaml", root)["data"][name]
 
 
 def _progress(stage: str, done: int, total: int) -> None:

@@ -15,11 +15,17 @@ import jsonschema
 
 from .errors import ConfigError, Problem, raise_if_any
 from .io import read_yaml
+from .paths import path_problem
 from .validation import load_schema, value_problem
 
 
-def validate_config(config: Any, file: str | Path = "config/config.yaml") -> dict[str, Any]:
-    """Return ``config`` if it matches the schema, else raise ConfigError listing every problem."""
+def validate_config(
+    config: Any, file: str | Path = "config/config.yaml", root: str | Path | None = None
+) -> dict[str, Any]:
+    """Return ``config`` if it matches the schema, else raise ConfigError listing every problem.
+
+    Data file paths must stay inside the project folder ``root`` (default: the working folder).
+    """
     schema = load_schema("config")
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
@@ -64,10 +70,21 @@ def validate_config(config: Any, file: str | Path = "config/config.yaml") -> dic
                 fix="see config/README.md for the allowed settings",
             )
         )
+    named = {}
+    for section in ("data", "prisma"):
+        values = config.get(section) if isinstance(config, dict) else None
+        if isinstance(values, dict):
+            named.update({f"{section}.{k}": v for k, v in values.items() if isinstance(v, str)})
+    for key, value in named.items():
+        problem = path_problem(Path(root or Path.cwd()), value, file=str(file), key=key)
+        if problem is None and (Path(root or Path.cwd()) / str(value)).is_dir():
+            problem = Problem(str(file), "is a folder, not a file", column=key, fix="name the file")
+        if problem is not None:
+            problems.append(problem)
     raise_if_any(problems, ConfigError, f"{file} is not valid")
     return config
 
 
-def load_config(path: str | Path) -> dict[str, Any]:
-    """Read and validate a config file."""
-    return validate_config(read_yaml(path, ConfigError), path)
+def load_config(path: str | Path, root: str | Path | None = None) -> dict[str, Any]:
+    """Read and validate a config file of the project in ``root`` (default: working folder)."""
+    return validate_config(read_yaml(path, ConfigError), path, root)

@@ -99,6 +99,18 @@ class ReleaseError(ReviewError):
     """A release cannot be made or a release snapshot is malformed."""
 
 
+def tool_problem(file: str, failure: str, output: str, fix: str) -> Problem:
+    """A problem carrying a tool's own message in full (its last 40 lines), indented.
+
+    Tool messages (Pandoc, Typst, Quarto) are not cut to a short ``found`` value:
+    the cause ("No space left on device", the element Typst rejected) is often at
+    the end.
+    """
+    lines = output.strip().splitlines()[-40:] or ["(the tool printed nothing)"]
+    body = "\n".join("      " + line for line in lines)
+    return Problem(file, f"{failure}; its message:\n{body}\n   ", fix=fix)
+
+
 def raise_if_any(problems: Iterable[Problem], error: type[ReviewError], summary: str) -> None:
     """Raise ``error`` carrying every problem, if there is at least one."""
     problems = list(problems)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +32,12 @@ def read_text(path: str | Path, error: type[ReviewError] = DataError) -> str:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise error.single(path, "file not found", fix="create it or correct the path") from None
+    except IsADirectoryError:
+        raise error.single(path, "is a folder, not a file", fix="name the file itself") from None
+    except PermissionError:
+        raise error.single(
+            path, "cannot be read (permission denied)", fix="make the file readable"
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -50,11 +55,134 @@ def read_text(path: str | Path, error: type[ReviewError] = DataError) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml(path: str | Path, error: type[ReviewError] = ConfigError) -> object:
-    """Parse a YAML file safely (no Python object tags), reporting the line of a syntax error."""
-    text = read_text(path, error)
+# Limits of every YAML file the build reads (config, _quarto.yml, protocol, releases).
+# Anchors and aliases are allowed, but a few lines of nested aliases (a "billion
+# laughs" block) would expand to billions of values when walked: the expanded size
+# is computed on the node graph before anything is built from it.
+YAML_MAX_BYTES = 5_000_000
+YAML_MAX_ALIASES = 1_000
+YAML_MAX_DEPTH = 100
+YAML_MAX_EXPANDED_NODES = 1_000_000
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses duplicate keys and counts aliases."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > YAML_MAX_ALIASES:
+                event = self.peek_event()
+                raise _YamlLimit(
+                    f"uses more than {YAML_MAX_ALIASES:,} aliases (*name)",
+                    event.start_mark.line + 1,
+                    "write the values out instead of repeating aliases",
+                )
+        return super().compose_node(parent, index)
+
+
+class _YamlLimit(Exception):
+    def __init__(self, message: str, line: int | None, fix: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.fix = message, line, fix
+
+
+def _check_duplicate_keys(node: yaml.Node, seen_nodes: set[int]) -> None:
+    """Raise on a mapping that repeats a key, naming both lines (YAML says keys are unique)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen_nodes:
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            first: dict[object, int] = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in first and key.value != "<<":
+                        raise _YamlLimit(
+                            f"key '{key.value}' appears twice in one mapping "
+                            f"(lines {first[key.value]} and {key.start_mark.line + 1})",
+                            key.start_mark.line + 1,
+                            "keep one of them: YAML would silently use the last",
+                        )
+                    first.setdefault(key.value, key.start_mark.line + 1)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+
+
+def _expanded_size(node: yaml.Node) -> int:
+    """Number of nodes once every alias is expanded; raises past the limits."""
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node, depth: int) -> int:
+        if depth > YAML_MAX_DEPTH:
+            raise _YamlLimit(
+                f"is nested more than {YAML_MAX_DEPTH} levels deep",
+                n.start_mark.line + 1,
+                "flatten the structure",
+            )
+        if id(n) in sizes:
+            return sizes[id(n)]
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            total += sum(size(c, depth + 1) for c in n.value)
+        elif isinstance(n, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in n.value)
+        if total > YAML_MAX_EXPANDED_NODES:
+            raise _YamlLimit(
+                f"expands to more than {YAML_MAX_EXPANDED_NODES:,} values "
+                "(aliases repeating aliases)",
+                n.start_mark.line + 1,
+                "write the values out instead of nesting aliases",
+            )
+        sizes[id(n)] = total
+        return total
+
+    return size(node, 0)
+
+
+def compose_yaml(
+    text: str, path: str | Path, error: type[ReviewError] = ConfigError
+) -> yaml.Node | None:
+    """Compose YAML ``text`` into its node tree (line numbers kept), within the limits.
+
+    Raises ``error`` for a syntax error (with its line), a file over
+    :data:`YAML_MAX_BYTES`, duplicate keys, too many aliases, too deep nesting or
+    an alias block that would expand past :data:`YAML_MAX_EXPANDED_NODES`.
+    """
+    if len(text) > YAML_MAX_BYTES:
+        raise error.single(
+            str(path),
+            f"is larger than {YAML_MAX_BYTES // 1_000_000} MB, more than any configuration needs",
+            found=f"{len(text):,} characters",
+            fix="check that the right file is named; split data into CSV files",
+        )
+    loader = None
     try:
-        return yaml.safe_load(text)
+        loader = _LimitedLoader(text)  # checks that every character is allowed in YAML
+        node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node)
+            _check_duplicate_keys(node, set())
+        return node
+    except _YamlLimit as exc:
+        raise error.single(str(path), exc.message, row=exc.line, fix=exc.fix) from None
+    except RecursionError:
+        raise error.single(
+            str(path), f"is nested more than {YAML_MAX_DEPTH} levels deep", fix="flatten it"
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise error.single(
+            str(path),
+            f"contains a character YAML does not allow (U+{exc.character:04X})",
+            row=line,
+            fix="delete the invisible character on that line",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise error(
@@ -68,6 +196,38 @@ def read_yaml(path: str | Path, error: type[ReviewError] = ConfigError) -> objec
                 )
             ]
         ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def load_yaml_text(text: str, path: str | Path, error: type[ReviewError] = ConfigError) -> object:
+    """Parse YAML ``text`` safely (no Python tags) within the limits of :func:`compose_yaml`."""
+    node = compose_yaml(text, path, error)
+    if node is None:
+        return None
+    loader = _LimitedLoader("")
+    try:
+        return loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise error.single(
+            str(path),
+            f"is not valid YAML ({getattr(exc, 'problem', None) or exc})",
+            row=mark.line + 1 if mark else None,
+            column=str(mark.column + 1) if mark else None,
+            fix="correct the value at that line (tags such as !!python are not allowed)",
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: str | Path, error: type[ReviewError] = ConfigError) -> object:
+    """Parse a YAML file safely and within limits, reporting the line of any problem."""
+    path = Path(path)
+    if path.is_dir():
+        raise error.single(path, "is a folder, not a file", fix="name the YAML file itself")
+    return load_yaml_text(read_text(path, error), path, error)
 
 
 @contextlib.contextmanager
@@ -105,21 +265,3 @@ def write_yaml(path: str | Path, data: object) -> Path:
     """Write YAML with stable key order (as given) and Unicode kept readable."""
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return write_text(path, text)
-
-
-def replace_directory(staging: Path, target: Path) -> None:
-    """Swap a fully built ``staging`` directory into ``target``.
-
-    The old ``target`` is renamed aside first and removed only after the new one
-    is in place, so at every instant ``target`` is either the old complete
-    output or the new complete output.
-    """
-    staging, target = Path(staging), Path(target)
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        os.replace(target, old)
-    os.replace(staging, target)
-    if old.exists():
-        shutil.rmtree(old)

@@ -20,7 +20,10 @@ Every problem names file, line, column, the value found and the fix.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import math
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -64,6 +67,18 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
     except csv.Error as exc:
         raise DataError.single(path, f"header is not valid CSV ({exc})", row=1) from None
     header = [h.strip() for h in header]
+    for delimiter in (";", "\t"):
+        if len(header) == 1 and delimiter in header[0]:
+            name = "semicolons" if delimiter == ";" else "tabs"
+            raise DataError.single(
+                path,
+                f"the header is one field holding {name}: the file is not comma-separated",
+                row=1,
+                found=header[0][:60],
+                expected="columns separated by commas",
+                fix="save it as 'CSV UTF-8 (comma delimited)', or in LibreOffice choose "
+                "the comma as field delimiter",
+            )
     seen: set[str] = set()
     for i, name in enumerate(header, start=1):
         if not name:
@@ -82,9 +97,10 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
             )
         seen.add(name)
     rows: list[tuple[int, dict[str, str]]] = []
+    line = reader.line_num + 1  # where the next row starts (a quoted cell may span lines)
     try:
         for fields in reader:
-            line = reader.line_num
+            start, line = line, reader.line_num + 1
             if not any(f.strip() for f in fields):
                 continue  # blank line
             if len(fields) != len(header):
@@ -92,20 +108,25 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
                     Problem(
                         str(path),
                         f"row has {len(fields)} fields but the header has {len(header)}",
-                        row=line,
+                        row=start,
                         fix="check for an unquoted comma or a missing field; quote cells "
                         'that contain commas ("a, b")',
                     )
                 )
                 continue
-            rows.append((line, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+            rows.append((start, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
     except csv.Error as exc:
+        too_long = "field larger than field limit" in str(exc)
         problems.append(
             Problem(
                 str(path),
-                f"is not valid CSV ({exc})",
-                row=reader.line_num,
-                fix="close the quoted cell that starts on or before this line",
+                f"a cell is longer than {csv.field_size_limit():,} characters"
+                if too_long
+                else f"is not valid CSV ({exc})",
+                row=line,
+                fix="shorten the cell, or close a quote left open in it"
+                if too_long
+                else "close the quoted cell that starts on this line",
             )
         )
     raise_if_any(problems, DataError, f"{path} cannot be read")
@@ -122,7 +143,10 @@ def _convert(value: str, kind: Any) -> Any:
                 raise
     if "number" in kinds:
         try:
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):  # "inf", "nan": not a measurement
+                raise ValueError(value)
+            return number
         except ValueError:
             if "string" not in kinds:
                 raise
@@ -206,7 +230,67 @@ def validate_rows(
             problems.append(_problem_from_jsonschema(file, line, err, checkable))
         records.append({"_line": line, **record})
     problems.extend(_unique_problems(file, records, schema))
+    problems.extend(cell_text_problems(file, rows, props))
     return records, problems
+
+
+# Characters that are invisible in an editor but change what a reader sees: C0
+# controls (tab and newline are fine), DEL, and the bidirectional overrides and
+# isolates that reorder text ("Trojan Source").
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def cell_text_problems(
+    file: str,
+    rows: list[tuple[int, dict[str, str]]],
+    props: dict[str, Any],
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """Invisible control characters in any cell, and dates or years after ``today``.
+
+    A column whose schema has ``x-not-future: true`` may not hold a date after
+    today (``format: date``) or a year after next year (integers; papers appear
+    online ahead of their issue year).
+    """
+    today = today or dt.date.today()
+    problems = []
+    for line, row in rows:
+        for column, value in row.items():
+            hidden = INVISIBLE.search(value)
+            if hidden:
+                problems.append(
+                    Problem(
+                        file,
+                        f"contains an invisible control character (U+{ord(hidden.group()):04X})",
+                        row=line,
+                        column=column,
+                        fix="delete it: such characters can hide or reorder the text readers see",
+                    )
+                )
+            spec = props.get(column, {})
+            if not value or not spec.get("x-not-future"):
+                continue
+            if spec.get("format") == "date":
+                try:
+                    late = dt.date.fromisoformat(value) > today
+                except ValueError:
+                    continue  # reported by the format check
+                limit = f"today ({today.isoformat()})"
+            else:
+                late = value.isdigit() and int(value) > today.year + 1
+                limit = f"next year ({today.year + 1})"
+            if late:
+                problems.append(
+                    Problem(
+                        file,
+                        f"is later than {limit}",
+                        row=line,
+                        column=column,
+                        found=value,
+                        fix="correct the date (a typing slip?)",
+                    )
+                )
+    return problems
 
 
 def _problem_from_jsonschema(file: str, line: int, err: Any, record: dict[str, Any]) -> Problem:

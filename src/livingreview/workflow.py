@@ -102,3 +102,13 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
         log.error("%s failed:\n%s", rule, exc)
         sys.exit(1)
     log.info("%s done", rule)
+
+
+def or_exit(step: Callable[..., Any], *args: Any) -> Any:
+    """Run ``step(*args)`` while Snakemake reads the workflow; a :class:`ReviewError`
+    prints its message (file, key, fix) and exits with status 1 instead of a traceback."""
+    try:
+        return step(*args)
+    except ReviewError as exc:
+        print(f"livingreview: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None

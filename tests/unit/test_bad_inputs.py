@@ -38,6 +38,8 @@ CONFIG = {
         "records": "data/records.csv",
         "studies": "data/studies.csv",
         "extraction_sources": "data/extraction_sources.csv",
+        "outcomes": "data/outcomes.csv",
+        "risk_of_bias": "data/risk_of_bias.csv",
         "bibliography": "refs/references.bib",
     },
     "render": {"backend": "auto", "formats": ["html", "docx", "pdf"]},
@@ -193,6 +195,99 @@ CASES = [
         replace("studies", ",route\n", ",colour\n"),
         "studies.csv", 1, "colour", r"unknown column",
         id="unknown-column",
+    ),
+    # hostile and careless inputs (issue: no configuration can harm the project)
+    pytest.param(
+        replace("protocol", "question: Does the drug help?\n",
+                "question: Does the drug help?\nx: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+                + "".join(f"x{i}: &a{i} [{', '.join(['*a' if i == 0 else f'*a{i - 1}'] * 10)}]\n"
+                          for i in range(7))),
+        "protocol.yaml", None, None, r"expands to more than 1,000,000 values",
+        id="alias-bomb-protocol",
+    ),
+    pytest.param(
+        config("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+               + "".join(f"b{i}: &b{i} [{', '.join(['*a' if i == 0 else f'*b{i - 1}'] * 10)}]\n"
+                         for i in range(7))),
+        "config.yaml", None, None, r"expands to more than",
+        id="alias-bomb-config",
+    ),
+    pytest.param(
+        replace("protocol", "diagnosis_groups:\n", "question: Twice?\ndiagnosis_groups:\n"),
+        "protocol.yaml", 12, None, r"key 'question' appears twice in one mapping \(lines 1 and 12",
+        id="duplicate-yaml-key",
+    ),
+    pytest.param(
+        config_with(data={k: v for k, v in CONFIG["data"].items() if k != "outcomes"}),
+        "config.yaml", None, "data.outcomes", r"required setting is missing",
+        id="config-without-outcomes",
+    ),
+    pytest.param(
+        config_with(data={**CONFIG["data"], "studies": "/etc/passwd"}),
+        "config.yaml", None, "data.studies", r"absolute path",
+        id="config-data-absolute",
+    ),
+    pytest.param(
+        config_with(data={**CONFIG["data"], "studies": "../../x.csv"}),
+        "config.yaml", None, "data.studies", r"outside the project",
+        id="config-data-outside",
+    ),
+    pytest.param(
+        config_with(data={**CONFIG["data"], "studies": "src"}),
+        "config.yaml", None, "data.studies", r"is a folder, not a file",
+        id="config-data-folder",
+    ),
+    pytest.param(
+        replace("studies", ",12,", ",inf,"),
+        "studies.csv", 2, "n", r"wrong type",
+        id="infinite-number",
+    ),
+    pytest.param(
+        replace("records", "Trial two", "Trial \u202etwo"),
+        "records.csv", 3, "title", r"invisible control character \(U\+202E\)",
+        id="bidi-override",
+    ),
+    pytest.param(
+        replace("records", "Trial two", "Trial\x07two"),
+        "records.csv", 3, "title", r"invisible control character \(U\+0007\)",
+        id="control-character",
+    ),
+    pytest.param(
+        replace("records", "C,2026-11-01", "C,2999-12-31"),
+        "records.csv", 3, "search_date", r"is later than today",
+        id="search-date-in-the-future",
+    ),
+    pytest.param(
+        replace("records", "Trial two,2018", "Trial two,2099"),
+        "records.csv", 3, "year", r"is later than next year",
+        id="publication-year-in-the-future",
+    ),
+    pytest.param(
+        replace("records", "C,2026-11-01,Trial two,2018", 'C,2026-11-01,"Trial\n\ntwo",twenty'),
+        "records.csv", 3, "year", r"wrong type",
+        id="multi-line-cell-reported-at-its-first-line",
+    ),
+    pytest.param(
+        data(lambda texts: texts.__setitem__("records", str(texts["records"]).replace(",", ";"))),
+        "records.csv", 1, None, r"one field holding semicolons.*comma",
+        id="semicolon-delimited",
+    ),
+    pytest.param(
+        replace("records", "Trial two", '"' + "x" * 140_000 + '"'),
+        "records.csv", 3, None, r"a cell is longer than 131,072 characters",
+        id="cell-over-128-kib",
+    ),
+    pytest.param(
+        data(lambda texts: texts.__setitem__("records", str(texts["records"])
+            .replace("Again,2017,R001", "Again,2017,R005")
+            + "R005,citation_search,Citations,2026-11-01,Loop,2017,R003,,,,,,\n")),
+        "records.csv", 4, "duplicate_of", r"cycle \(R003 -> R005 -> R003\)",
+        id="duplicate-cycle",
+    ),
+    pytest.param(
+        append("bibliography", "@incollection{four2020, title = {Part}, crossref = {book2020}}\n"),
+        "references.bib", 15, "four2020", r"crossref",
+        id="bibtex-crossref",
     ),
     # types and values
     pytest.param(

@@ -334,7 +334,7 @@ BAD = [
             'R001,citation_search,Citations,2026-11-01,"Trial, one,',
         ),
         "records",
-        5,
+        2,  # the line where the unclosed quote opens, not the end of the file
         None,
         "not valid CSV",
         id="unclosed-quote",

@@ -262,7 +262,16 @@ def test_counts_template_must_add_up_and_nothing_is_written(tmp_path: Path) -> N
 def test_config_accepts_counts_template_and_rejects_unknown_keys() -> None:
     base = {
         "data": dict.fromkeys(
-            ["protocol", "records", "studies", "extraction_sources", "bibliography"], "x"
+            [
+                "protocol",
+                "records",
+                "studies",
+                "extraction_sources",
+                "outcomes",
+                "risk_of_bias",
+                "bibliography",
+            ],
+            "x",
         ),
         "render": {"backend": "auto", "formats": ["html"]},
     }

@@ -222,13 +222,13 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
 
 def test_failed_render_keeps_previous_book(tmp_path: Path) -> None:
     root = project(tmp_path, {})
+    render_book(root, backend="embedded", formats=["html"])
     previous = root / "_book"
-    previous.mkdir()
-    (previous / "index.html").write_text("previous build")
+    before = (previous / "index.html").read_bytes()
     (root / METHODS).write_text(chapter("See @fig-nothere."))
     with pytest.raises(ManuscriptError):
         render_book(root, backend="embedded", formats=["html"])
-    assert (previous / "index.html").read_text() == "previous build"
+    assert (previous / "index.html").read_bytes() == before
     assert not (root / "_book.staging").exists()
 
 

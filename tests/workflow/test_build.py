@@ -143,12 +143,7 @@ def test_editing_a_study_value_updates_all_formats_and_only_dependents(
 def test_editing_a_chapter_rerenders_without_redrawing(copy_of_built: Path) -> None:
     chapter = copy_of_built / "manuscript" / "01-results.qmd"
     chapter.write_text(chapter.read_text() + "\nAn added synthetic sentence.\n")
-    # publish_release_files copies the releases' PDF/DOCX into the new _book/
-    assert planned_rules(copy_of_built) == {
-        "check_manuscript",
-        "render_book",
-        "publish_release_files",
-    }
+    assert planned_rules(copy_of_built) == {"check_manuscript", "render_book"}
 
 
 @pytest.mark.parametrize(

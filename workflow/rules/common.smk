@@ -3,12 +3,18 @@
 import os
 from pathlib import Path
 
-import yaml
 
 from livingreview.config import validate_config
-from livingreview.workflow import code_version, reproducible_environment
+from livingreview.paths import book_resources
+from livingreview.workflow import code_version, or_exit, reproducible_environment
 
-validate_config(config)
+
+def get_config_source():
+    """Where the settings came from, named in messages: the file, and --config if given."""
+    return "config/config.yaml with --config" if _overrides else "config/config.yaml"
+
+
+or_exit(validate_config, config, get_config_source())
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment(workflow.basedir))
 
@@ -99,13 +105,7 @@ def get_manuscript_files():
 
 def get_book_resources():
     """Files that _quarto.yml's `project: resources:` publishes with the website."""
-    try:
-        with open("_quarto.yml", encoding="utf-8") as handle:
-            project = (yaml.safe_load(handle) or {}).get("project") or {}
-        resources = project.get("resources")
-    except (OSError, yaml.YAMLError, AttributeError):
-        return []  # check_manuscript reports a missing or broken _quarto.yml
-    return [resources] if isinstance(resources, str) else list(resources or [])
+    return book_resources(".")
 
 
 def get_render_inputs():
@@ -120,9 +120,10 @@ def get_render_inputs():
         "tables": get_tables(),
         "figures": get_figures(),
         "check": "results/check/manuscript.txt",
+        "releases": get_release_artifacts(),
     }
 
 
 def get_final_outputs():
     """Targets of `rule all`."""
-    return ["results/render/manifest.json", "results/releases/published.json"]
+    return ["results/render/manifest.json"]

@@ -56,22 +56,3 @@ rule write_release_pages:
         link_prefix="../",
     script:
         "../scripts/write_release_pages.py"
-
-
-rule publish_release_files:
-    """Copy every release's PDF and DOCX into _book/releases/<version>/ (stable URLs),
-    after render_book has swapped in the new _book/."""
-    input:
-        manifest="results/render/manifest.json",
-        files=get_release_artifacts(),
-    output:
-        published="results/releases/published.json",
-    log:
-        "logs/publish_release_files.log",
-    conda:
-        "../envs/livingreview.yaml"
-    params:
-        code=get_code_version("living"),
-        book="_book",
-    script:
-        "../scripts/publish_release_files.py"

@@ -12,6 +12,7 @@ def main(snakemake):
         backend=snakemake.params.backend,
         formats=snakemake.params.formats,
         manifest=snakemake.output.manifest,
+        release_files=list(snakemake.input.releases),
     )
 
 

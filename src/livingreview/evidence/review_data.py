@@ -22,7 +22,7 @@ import yaml
 
 from ..bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
 from ..errors import DataError, Problem, ReviewError, raise_if_any
-from ..io import read_text, read_yaml, write_text
+from ..io import compose_yaml, read_text, read_yaml, write_text
 from ..validation import load_schema, load_table, value_problem
 
 __all__ = [
@@ -113,7 +113,7 @@ def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
     file = str(path)
     data = read_yaml(path, DataError)  # reports syntax errors with their line
     # The composed node tree keeps line numbers, which the parsed data lacks.
-    root = yaml.compose(read_text(path, DataError))
+    root = compose_yaml(read_text(path, DataError), path, DataError)
     if not isinstance(data, dict):
         raise DataError.single(
             file,
@@ -226,7 +226,7 @@ def _record_problems(file: str, records: pd.DataFrame, reasons: list[str] | None
                         column="duplicate_of",
                         found=target,
                         expected="the record that was kept",
-                        fix=f"use {by_id[target]['duplicate_of']} instead",
+                        fix=_chain_fix(rec["record_id"], target, by_id),
                     )
                 )
         reason = rec.get("exclusion_reason")
@@ -243,6 +243,22 @@ def _record_problems(file: str, records: pd.DataFrame, reasons: list[str] | None
                 )
             )
     return problems
+
+
+def _chain_fix(record_id: str, target: str, by_id: dict[str, dict[str, Any]]) -> str:
+    """How to end a chain of duplicates: point at the record the chain ends on, if any."""
+    seen = [record_id, target]
+    while (nxt := by_id.get(seen[-1], {}).get("duplicate_of")) is not None:
+        if nxt in seen:  # a cycle: no record in it was kept
+            cycle = " -> ".join([*seen[seen.index(nxt) :], nxt])
+            return (
+                f"the duplicates form a cycle ({cycle}); "
+                "clear duplicate_of on the record that was kept"
+            )
+        if nxt not in by_id:
+            break
+        seen.append(nxt)
+    return f"use {seen[-1]} instead (the record the chain ends on)"
 
 
 def _study_link_problems(
@@ -581,7 +597,7 @@ def load_configured_data(
     from ..config import load_config
 
     root = Path(project)
-    paths = {key: root / value for key, value in load_config(root / config)["data"].items()}
+    paths = {key: root / value for key, value in load_config(root / config, root)["data"].items()}
     return load_review_data(
         protocol=paths["protocol"],
         records=paths["records"],

@@ -46,7 +46,7 @@ def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, i
     Missing authors or years are ``None``. Raises :class:`BibliographyError` if
     the file does not parse.
     """
-    library = load_bibliography(bib_path)
+    library = load_bibliography(bib_path, decode_latex=True)
     result: dict[str, tuple[str | None, int | None]] = {}
     for entry in library.entries:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}

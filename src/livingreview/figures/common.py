@@ -54,6 +54,7 @@ GREY = "#7F7F7F"
 STYLE: dict[str, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 7.5,
+    "text.parse_math": False,  # labels are data: "$5 vs $10" is text, not maths
     "mathtext.fontset": "dejavusans",
     "axes.linewidth": 0.6,
     "axes.edgecolor": "#333333",

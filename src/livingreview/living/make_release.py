@@ -286,7 +286,7 @@ def make_release(
     from ..config import load_config
 
     root = Path(project).resolve()
-    config = load_config(root / "config" / "config.yaml")
+    config = load_config(root / "config" / "config.yaml", root)
     paths = {k: root / v for k, v in config["data"].items()}
     data = load_configured_data(root)
     _refuse_undecided_records(data, config["data"]["records"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -12,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..io import write_bytes, write_text
+from ..io import write_text
 from ..markdown import escape_markdown
 from .releases import (
     FIELD_LABELS,
@@ -357,20 +355,3 @@ def write_release_pages(
             title, list(book.authors), releases, state, str(based_on) if based_on else None
         ),
     )
-
-
-def publish_release_files(
-    files: Sequence[str | Path], book: str | Path, output: str | Path
-) -> None:
-    """Copy ``releases/<version>/review.{pdf,docx}`` to ``<book>/releases/<version>/``.
-
-    The copies keep the paths of the repository, so each version's files have a
-    stable URL on the website; ``output`` lists them with their SHA-256.
-    """
-    listing = {}
-    for path in sorted(Path(f) for f in files):
-        rel = Path(RELEASES_DIR) / path.parent.name / path.name
-        content = path.read_bytes()
-        write_bytes(Path(book) / rel, content)
-        listing[rel.as_posix()] = hashlib.sha256(content).hexdigest()
-    write_text(output, json.dumps(listing, indent=1, sort_keys=True) + "\n")

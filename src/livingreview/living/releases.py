@@ -458,14 +458,30 @@ def read_release_state(path: str | Path) -> dict[str, Any]:
     return json.loads(read_text(path, ReleaseError))
 
 
+def previous_release_of(snapshots: Sequence[str | Path], records: pd.DataFrame) -> Release | None:
+    """The release the PRISMA "previous studies" arm shows for this ledger (None if none)."""
+    return previous_release(load_releases(snapshots), accounted_record_ids(_rows(records)))
+
+
+def previous_version_of(
+    snapshots: Sequence[str | Path], records: pd.DataFrame
+) -> PreviousVersion | None:
+    """:func:`previous_release_of` as the :class:`PreviousVersion` the PRISMA counts take."""
+    release = previous_release_of(snapshots, records)
+    if release is None:
+        return None
+    return PreviousVersion(
+        sorted(release.studies), list(release.report_ids), list(release.record_ids)
+    )
+
+
 def write_previous_version(
     snapshots: Sequence[str | Path], records: str | Path, output: str | Path
 ) -> Release | None:
     """Write ``results/releases/previous.json``: the PRISMA previous arm (or null)."""
     from ..validation import load_table
 
-    ledger = _rows(load_table(records, "records"))
-    previous = previous_release(load_releases(snapshots), accounted_record_ids(ledger))
+    previous = previous_release_of(snapshots, load_table(records, "records"))
     data = None
     if previous is not None:
         data = {

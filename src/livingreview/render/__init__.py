@@ -15,14 +15,25 @@ the embedded backend would not render faithfully.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ManuscriptError, Problem, RenderError, raise_if_any
-from ..io import replace_directory, write_text
+from ..io import write_text
+from ..paths import (
+    OUTPUT_MARKER,
+    inside_project,
+    leftover_folders,
+    make_output_folder,
+    recover_output,
+    remove_output_folder,
+    swap_in,
+)
 from .book import build_book
 from .embedded import render_embedded
 from .project import load_book
@@ -61,13 +72,22 @@ def check_manuscript_or_raise(project_dir: Path) -> None:
 
 
 def render_book(
-    project_dir: Path, backend: str = "auto", formats: Sequence[str] = ("html", "docx", "pdf")
+    project_dir: Path,
+    backend: str = "auto",
+    formats: Sequence[str] = ("html", "docx", "pdf"),
+    release_files: Sequence[str | Path] = (),
 ) -> dict[str, str]:
-    """Render the book into ``_book/`` and return its manifest ``{relative path: sha256}``.
+    """Render the book into its output folder and return its manifest ``{relative path: sha256}``.
 
     ``backend`` is ``auto`` (Quarto if on PATH, else embedded), ``quarto`` or
-    ``embedded``; ``formats`` any of ``html``, ``docx``, ``pdf``. The output
-    replaces ``_book/`` only if every format rendered.
+    ``embedded``; ``formats`` any of ``html``, ``docx``, ``pdf``.
+    ``release_files`` (``releases/<version>/review.pdf`` ...) are published at
+    the same paths inside the new output, before it is swapped in.
+
+    The output folder (``project: output-dir:``, checked by
+    :func:`livingreview.paths.output_dir_problems`) is replaced only when every
+    format rendered, and only if the build made it; an earlier interrupted swap
+    is finished first (:func:`livingreview.paths.recover_output`).
     """
     root = Path(project_dir).resolve()
     if backend not in BACKENDS:
@@ -86,22 +106,109 @@ def render_book(
         backend = "quarto" if quarto_path() else "embedded"
     book = load_book(root)
     target = root / book.output_dir
-    staging = target.with_name(target.name + ".staging")
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
+    staging, _ = leftover_folders(target)
+    _output_step(
+        target, "finish an earlier interrupted build", lambda: recover_output(target, root)
+    )
+    _output_step(target, "create the staging folder", lambda: make_output_folder(staging))
     try:
         if backend == "quarto":
             render_quarto(root, staging, wanted)
+            (staging / OUTPUT_MARKER).touch()  # in case Quarto cleaned the folder
         else:
             model = build_book(root)
             raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
             render_embedded(model, staging, wanted)
+        _place_release_files(root, staging, release_files)
+        for rel in book.resources:
+            if rel.lower().endswith(".csv") and (staging / rel).is_file():
+                neutralise_formulas(staging / rel)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_output_folder(staging)
         raise
-    replace_directory(staging, target)
+    _output_step(target, "put the new output in place", lambda: _swap(staging, target))
     return manifest(target)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    try:
+        swap_in(staging, target)
+    except BaseException:
+        if staging.exists():
+            remove_output_folder(staging)
+        raise
+
+
+def _output_step(target: Path, action: str, step: object) -> None:
+    """Run a file-system step on the output folder, turning its failures into messages."""
+    name = f"{target.name}/"
+    try:
+        step()  # type: ignore[operator]
+    except ValueError as exc:
+        raise RenderError(
+            [
+                Problem(
+                    name,
+                    f"could not {action}: {exc}",
+                    fix="move that folder away yourself (the build only deletes what it made)",
+                )
+            ]
+        ) from None
+    except OSError as exc:
+        raise RenderError(
+            [
+                Problem(
+                    exc.filename or name,
+                    f"could not {action}: {exc.strerror or exc}",
+                    fix="check the folder's permissions and free disk space, then build again",
+                )
+            ]
+        ) from None
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(path: Path) -> bool:
+    """Make a published CSV safe to open in a spreadsheet (OWASP "CSV injection").
+
+    A cell that starts with ``= + - @``, a tab or a carriage return, and is not a
+    plain number, gets a leading apostrophe, so Excel or LibreOffice shows it as
+    text instead of running it as a formula. The file is rewritten only if a cell
+    changed; returns whether it did.
+    """
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    changed = False
+    for row in rows:
+        for i, cell in enumerate(row):
+            if cell.startswith(FORMULA_START) and not _is_number(cell):
+                row[i] = "'" + cell
+                changed = True
+    if changed:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    return changed
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _place_release_files(root: Path, staging: Path, files: Sequence[str | Path]) -> None:
+    """Copy each release's PDF/DOCX into the new output at the same relative path."""
+    for path in sorted(Path(f) for f in files):
+        source = inside_project(
+            root, path.as_posix(), file=path.as_posix(), key="release file", error=RenderError
+        )
+        destination = staging / source.relative_to(root)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
 
 
 def manifest(folder: Path) -> dict[str, str]:
@@ -121,9 +228,13 @@ def check_manuscript_report(project_dir: Path, report: Path | str) -> None:
 
 
 def render_book_with_manifest(
-    project_dir: Path, backend: str, formats: Sequence[str], manifest: Path | str
+    project_dir: Path,
+    backend: str,
+    formats: Sequence[str],
+    manifest: Path | str,
+    release_files: Sequence[str | Path] = (),
 ) -> dict[str, str]:
-    """Render ``_book/`` and write its manifest as JSON (the workflow's record of the render)."""
-    files = render_book(project_dir, backend=backend, formats=formats)
+    """Render the book and write its manifest as JSON (the workflow's record of the render)."""
+    files = render_book(project_dir, backend=backend, formats=formats, release_files=release_files)
     write_text(manifest, json.dumps(files, indent=1, sort_keys=True) + "\n")
     return files

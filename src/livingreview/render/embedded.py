@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, RenderError
+from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
 from .book import BookModel, Chapter
 from .docx_layout import fit_sections
@@ -630,11 +630,11 @@ def write_pdf(
     except Exception as exc:  # typst.TypstError carries the diagnostic
         raise RenderError(
             [
-                Problem(
+                tool_problem(
                     "review.typ",
                     "Typst could not compile the PDF",
-                    found=str(exc)[-2000:],
-                    fix="see Typst's message; it usually names the element",
+                    str(exc),
+                    "Typst's message above usually names the element",
                 )
             ]
         ) from None

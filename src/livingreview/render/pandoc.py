@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, RenderError
+from ..errors import Problem, RenderError, tool_problem
 from .project import source_date_epoch
 
 MARKDOWN = "markdown"
@@ -67,11 +67,12 @@ def run(
     if proc.returncode != 0:
         raise RenderError(
             [
-                Problem(
+                tool_problem(
                     what,
                     "Pandoc failed",
-                    found=proc.stderr.strip()[-2000:],
-                    fix="see Pandoc's message above",
+                    proc.stderr,
+                    "Pandoc's message above names the cause (a syntax error, a missing "
+                    "file, a full disk)",
                 )
             ]
         )

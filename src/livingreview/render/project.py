@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import ConfigError, Problem
 from ..io import read_yaml
+from ..paths import output_dir_problems, path_problem
 
 QUARTO_FILE = "_quarto.yml"
 VARIABLES_FILE = "_variables.yml"
@@ -135,8 +136,8 @@ def load_book(root: Path) -> Book:
             ]
         )
     problems: list[Problem] = []
-    project = raw.get("project") or {}
-    book = raw.get("book") or {}
+    project = _mapping(raw, "project", problems)
+    book = _mapping(raw, "book", problems)
     if project.get("type", "book") != "book":
         problems.append(
             _problem(
@@ -165,33 +166,30 @@ def load_book(root: Path) -> Book:
             metadata[key] = book[key]
     metadata["book"] = book
     bibliography = metadata.get("bibliography") or []
-    if isinstance(bibliography, str):
-        bibliography = [bibliography]
+    bibliography = list(_as_tuple(bibliography, "bibliography", problems))
     csl = metadata.get("csl")
-    for bib in bibliography:
-        if not (root / bib).exists():
+    if csl is not None and not isinstance(csl, str):
+        problems.append(_problem("must be a file name", "csl", "write refs/style.csl", csl))
+        csl = None
+    for key, value in [("bibliography", b) for b in bibliography] + [("csl", csl)]:
+        if not value or path_problem(root, value, file=QUARTO_FILE, key=key) is not None:
+            continue  # the path guard below reports paths that leave the project
+        if not (root / value).exists():
             problems.append(
                 _problem(
-                    "bibliography file not found",
-                    "bibliography",
+                    "bibliography file not found"
+                    if key == "bibliography"
+                    else "CSL style file not found",
+                    key,
                     "correct the path (relative to the project folder)",
-                    bib,
+                    value,
                 )
             )
-    if csl and not (root / csl).exists():
-        problems.append(
-            _problem(
-                "CSL style file not found",
-                "csl",
-                "correct the path or remove csl: to use Chicago author-date",
-                csl,
-            )
-        )
     crossref = dict(DEFAULT_CROSSREF)
     crossref.update(
         {
             k: str(v)
-            for k, v in (raw.get("crossref") or {}).items()
+            for k, v in _mapping(raw, "crossref", problems).items()
             if isinstance(v, str | int | float)
         }
     )
@@ -208,6 +206,18 @@ def load_book(root: Path) -> Book:
             )
         variables = loaded or {}
     authors = _read_authors(metadata, problems)
+    output_dir = project.get("output-dir") if isinstance(project, dict) else None
+    output_dir = "_book" if output_dir is None else output_dir
+    if isinstance(output_dir, str):
+        problems += output_dir_problems(
+            root, output_dir, file=QUARTO_FILE, key="project.output-dir"
+        )
+    else:
+        problems.append(
+            _problem("must be a folder name", "project.output-dir", "write _book", output_dir)
+        )
+    resources = _as_tuple(project.get("resources"), "project.resources", problems)
+    problems += _path_problems(root, entries, resources, bibliography, csl)
     if problems:
         raise ConfigError(problems, summary=f"{QUARTO_FILE}: {len(problems)} problem(s)")
     return Book(
@@ -216,8 +226,8 @@ def load_book(root: Path) -> Book:
         metadata=metadata,
         authors=tuple(authors),
         output_file=str(book.get("output-file") or _slug(str(metadata.get("title") or "book"))),
-        output_dir=str(project.get("output-dir") or "_book"),
-        downloads=tuple(str(d) for d in (book.get("downloads") or [])),
+        output_dir=str(output_dir),
+        downloads=_as_tuple(book.get("downloads"), "book.downloads", problems),
         bibliography=tuple(root / b for b in bibliography),
         csl=(root / csl) if csl else None,
         link_citations=bool(metadata.get("link-citations", False)),
@@ -225,15 +235,82 @@ def load_book(root: Path) -> Book:
         crossref=crossref,
         formats=formats,
         variables=variables,
-        resources=_as_tuple(project.get("resources")),
+        resources=resources,
     )
 
 
-def _as_tuple(value: object) -> tuple[str, ...]:
-    """A YAML string or list of strings as a tuple."""
+def _as_tuple(value: object, key: str, problems: list[Problem]) -> tuple[str, ...]:
+    """A YAML string or list of strings as a tuple (anything else is a problem)."""
     if value is None:
         return ()
-    return (str(value),) if isinstance(value, str) else tuple(str(v) for v in value)
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    problems.append(
+        _problem(
+            "must be a file name or a list of file names",
+            key,
+            "write one path per line, such as - data/studies.csv",
+            value,
+        )
+    )
+    return ()
+
+
+def _path_problems(
+    root: Path,
+    entries: list[BookEntry],
+    resources: tuple[str, ...],
+    bibliography: list[Any],
+    csl: object,
+) -> list[Problem]:
+    """Every configured path must stay inside the project and name a file, not a folder."""
+    named: list[tuple[str, object]] = [
+        ("book.chapters", e.path.as_posix()) for e in entries if e.path is not None
+    ]
+    named += [("project.resources", r) for r in resources]
+    named += [("bibliography", b) for b in bibliography]
+    if csl:
+        named.append(("csl", csl))
+    problems = []
+    for key, value in named:
+        problem = path_problem(root, value, file=QUARTO_FILE, key=key)
+        if problem is None and (root / str(value)).is_dir():
+            problem = _problem("is a folder, not a file", key, "name the file itself", value)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def _mapping(raw: dict[str, Any], key: str, problems: list[Problem]) -> dict[str, Any]:
+    """``raw[key]`` when it is a mapping (or absent); anything else is a problem."""
+    value = raw.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(
+            _problem(
+                "must be a mapping of keys to values",
+                key,
+                f"write {key}: then indented keys",
+                value,
+            )
+        )
+        return {}
+    return value
+
+
+def _as_list(value: object, key: str, problems: list[Problem]) -> list[Any]:
+    """A YAML list (or nothing); anything else is a problem."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    problems.append(
+        _problem("must be a list", key, "write one entry per line, starting with -", value)
+    )
+    return []
 
 
 def _slug(text: str) -> str:
@@ -252,7 +329,7 @@ def _read_entries(book: dict[str, Any], problems: list[Problem]) -> list[BookEnt
                 entries.append(BookEntry("part", Path(part)))
             else:
                 entries.append(BookEntry("part", None, title=part))
-            for sub in item.get("chapters") or []:
+            for sub in _as_list(item.get("chapters"), f"{key} (part)", problems):
                 add_file(sub, kind, key)
         elif isinstance(item, dict) and "href" in item:
             entries.append(BookEntry(kind, Path(str(item["href"]))))
@@ -275,9 +352,9 @@ def _read_entries(book: dict[str, Any], problems: list[Problem]) -> list[BookEnt
                 "add book: chapters: with index.qmd first",
             )
         )
-    for item in chapters or []:
+    for item in _as_list(chapters, "book.chapters", problems):
         add_file(item, "chapter", "book.chapters")
-    for item in book.get("appendices") or []:
+    for item in _as_list(book.get("appendices"), "book.appendices", problems):
         add_file(item, "appendix", "book.appendices")
     return entries
 

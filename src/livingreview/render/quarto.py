@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import Problem, RenderError
+from ..errors import Problem, RenderError, tool_problem
 from .pandoc import tool_env
 
 # Our format names -> Quarto's (the PDF comes from the typst format).
@@ -49,11 +49,11 @@ def render_quarto(root: Path, staging: Path, formats: Sequence[str]) -> None:
         if proc.returncode != 0:
             raise RenderError(
                 [
-                    Problem(
+                    tool_problem(
                         "_quarto.yml",
                         f"quarto render --to {QUARTO_FORMATS[fmt]} failed",
-                        found=proc.stderr.strip()[-3000:],
-                        fix="read Quarto's message above; it names the chapter and line",
+                        proc.stderr,
+                        "read Quarto's message above; it names the chapter and line",
                     )
                 ]
             )
