@@ -109,6 +109,7 @@ def test_ledger_problems_name_the_record_line_and_the_expected_decision() -> Non
             {
                 "_line": 2,
                 "record_id": "S1",
+                "screening": "include",
                 "retrieval": "retrieved",
                 "read_from": "abstract",
                 "eligibility": "exclude",
@@ -117,6 +118,7 @@ def test_ledger_problems_name_the_record_line_and_the_expected_decision() -> Non
             {
                 "_line": 3,
                 "record_id": "S2",
+                "screening": "include",
                 "retrieval": "retrieved",
                 "read_from": None,
                 "eligibility": "include",

@@ -77,3 +77,12 @@ def test_table_and_sentences_follow_the_results() -> None:
         sensitivity_sentences(results[:1], keys)
         == "No sensitivity analyses were declared in the protocol.\n"
     )
+
+
+def test_redefining_a_criterion_without_recorded_facts_is_a_config_error() -> None:
+    import pytest
+
+    from livingreview.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="redefines criteria, but no eligibility facts"):
+        evaluate(PROTOCOL, RECORDS, None, STUDIES, OUTCOMES, ROB)

@@ -56,7 +56,7 @@ rule evaluate_sensitivity_analyses:
     input:
         protocol=get_data("protocol"),
         records=get_data("records"),
-        facts=get_data("eligibility_facts"),
+        facts=get_optional_data("eligibility_facts"),
         studies=get_data("studies"),
         outcomes=get_data("outcomes"),
         risk_of_bias=get_data("risk_of_bias"),

@@ -225,15 +225,20 @@ def ledger_problems(
 ) -> list[Problem]:
     """Every way the ledger's eligibility decisions differ from the facts' decisions.
 
-    Each assessed record (``retrieval = retrieved``) needs a facts row and a
+    Each assessed record (screened in and retrieved) needs a facts row and a
     ``read_from``; each facts row needs an assessed record; and the ledger's
     decision and exclusion reason must be the ones the criteria give.
     """
     problems: list[Problem] = []
+    # Records whose decisions contradict each other (e.g. screened out but
+    # retrieved) are the flow-diagram checks' to report, not this one's.
     assessed = {
         str(r["record_id"]): r
         for r in records.to_dict("records")
         if r.get("retrieval") == "retrieved"
+        and _value(r, "screening") == "include"
+        and not _value(r, "duplicate_of")
+        and not _value(r, "removed")
     }
     rows = {str(r["record_id"]): r for r in facts.to_dict("records")}
     for rid, rec in assessed.items():

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import ConfigError, Problem
 from ..evidence.eligibility import decide_all
 from .narrative import study_directions
 
@@ -74,7 +75,7 @@ def _anxiety_counts(outcomes: pd.DataFrame, studies: set[str]) -> dict[str, int]
 def evaluate(
     protocol: Mapping[str, Any],
     records: pd.DataFrame,
-    facts: pd.DataFrame,
+    facts: pd.DataFrame | None,
     studies: pd.DataFrame,
     outcomes: pd.DataFrame,
     risk_of_bias: pd.DataFrame | None = None,
@@ -99,6 +100,20 @@ def evaluate(
     ]
     for analysis in protocol.get("sensitivity_analyses") or []:
         definitions = analysis.get("definitions") or {}
+        if definitions and facts is None:
+            raise ConfigError(
+                [
+                    Problem(
+                        "data/protocol.yaml",
+                        f"sensitivity analysis {analysis['id']} redefines criteria, but no "
+                        "eligibility facts are configured",
+                        column="sensitivity_analyses",
+                        fix="name the facts file under data: eligibility_facts in "
+                        "config/config.yaml, or drop the definitions",
+                    )
+                ],
+                summary="the sensitivity analyses cannot be evaluated",
+            )
         if definitions:
             decisions = decide_all(facts, protocol, definitions)
             chosen = _included_studies(records, decisions)

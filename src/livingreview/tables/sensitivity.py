@@ -109,10 +109,11 @@ def write_sensitivity(
 
     protocol = read_protocol(inputs["protocol"])
     studies = load_table(inputs["studies"], "studies")
+    facts_path = inputs.get("facts")
     results = evaluate(
         protocol,
         load_table(inputs["records"], "records"),
-        load_facts(inputs["facts"]),
+        load_facts(facts_path) if facts_path else None,
         studies,
         load_outcomes(inputs["outcomes"], studies),
         load_risk_of_bias(inputs["risk_of_bias"], studies),
