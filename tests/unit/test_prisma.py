@@ -917,7 +917,7 @@ def test_variables_cover_every_box_with_codes() -> None:
         "databases",
         "registers",
     }
-    assert variables["records"]["screened"] == counts.records_screened == 9
+    assert variables["records"]["screened_dbr"] == counts.records_screened == 9
     assert variables["records"]["identified"] == 12 + 4
     assert variables["records"]["removed_before_screening"] == 3
     assert variables["reports"]["dbr_included"] == 3 and variables["reports"]["other_included"] == 1
@@ -1042,4 +1042,4 @@ def test_awaiting_records_reach_the_variables(tmp_path: Path) -> None:
     derive_counts_from_files(records, protocol, out_json, tmp_path / "prisma2020.csv")
     variables = json.loads(out_json.read_text(encoding="utf-8"))["variables"]
     assert variables["awaiting"]["screening"] == 2
-    assert variables["records"]["screened"] == 1
+    assert variables["records"]["screened_dbr"] == 1

@@ -143,6 +143,43 @@ def test_citation_for_release_and_for_draft() -> None:
     assert "unreleased draft made after version 2.0; please cite version 2.0" in draft
 
 
+def test_citation_names_an_organisation_whole_and_the_review_it_is_based_on() -> None:
+    from livingreview.render.project import Author
+
+    cite = citation_markdown(
+        "Synthetic review",
+        [Author("Synthetic Review Maintainers", organisation=True), Author("Ann Alpha")],
+        [V1, V2],
+        {"status": "released"},
+        based_on="Doe J. *An earlier review*. J Test. 2020;1:1-2.",
+    )
+    assert cite.splitlines()[2].startswith(
+        "Synthetic Review Maintainers, Alpha A. Synthetic review."
+    )
+    assert "author = {{Synthetic Review Maintainers} and Alpha, Ann}" in cite
+    assert "@misc{synthetic2026v2_0," in cite
+    assert "This living version is based on: Doe J. *An earlier review*." in cite
+    assert "Based on: Doe J. An earlier review. J Test. 2020;1:1-2." in cite
+
+
+def test_literal_author_name_is_an_organisation(tmp_path: Path) -> None:
+    from livingreview.render.project import load_book
+
+    (tmp_path / "index.qmd").write_text("# About\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text(
+        "project:\n  type: book\nbook:\n  title: T\n  author:\n"
+        "    - name:\n        literal: Review Group\n    - name: Ann Alpha\n"
+        "  chapters: [index.qmd]\nbased-on: Doe J. Earlier review.\n",
+        encoding="utf-8",
+    )
+    book = load_book(tmp_path)
+    assert [(a.name, a.organisation) for a in book.authors] == [
+        ("Review Group", True),
+        ("Ann Alpha", False),
+    ]
+    assert book.metadata["based-on"] == "Doe J. Earlier review."
+
+
 def test_state_is_released_only_when_every_data_file_matches() -> None:
     assert release_state([V1, V2], {"records": "0" * 64})["version"] == "2.0"
     draft = release_state([V1, V2], {"records": "1" * 64})

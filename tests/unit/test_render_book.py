@@ -307,11 +307,13 @@ def test_front_matter(book: dict) -> None:
     assert affs == ["Analytical Engine Institute", "Bletchley Park"]
     facts = squash(block.find(class_="book-facts").get_text(" "))
     assert "Version 1.2" in facts and "ketamine; anxiety; living review" in facts
+    assert "Based on Babbage C. An earlier review" in facts.replace(" .", ".")
     assert block.find(class_="abstract").em.get_text() == "ketamine"
     styles = {p.style.name: p.text for p in book["docx"].paragraphs[:12]}
     assert styles["Title"] == "Fixture review of ketamine"
     assert styles["Author"] == "Ada Lovelace1, Alan Turing2,1"
     assert "Bletchley Park" in docx_text(book)
+    assert "Based on Babbage C. An earlier review. 1843." in docx_text(book)
     assert book["docx"].core_properties.title == "Fixture review of ketamine"
     first = PdfReader(book["out"] / "review.pdf").pages[0].extract_text()
     for text in (
@@ -319,6 +321,7 @@ def test_front_matter(book: dict) -> None:
         "Ada Lovelace",
         "Analytical Engine Institute",
         "Version 1.2",
+        "Based on Babbage C. An earlier review. 1843.",
         "We reviewed 12 studies",
         "Keywords",
     ):

@@ -48,8 +48,15 @@ COLUMNS = [
     "weight",
     *[f"D{i}_support" for i in range(1, 8)],
     "overall_support",
+    "signalling",
     "source",
 ]
+
+# Synthetic answers giving Low, Some concerns, High, Some concerns, Low; overall High.
+R1_SIGNALLING = (
+    "1.1=Y; 1.2=Y; 1.3=N; 2.1=PY; 2.2=PY; 2.3=NI; 2.6=Y; 3.1=N; 3.2=N; 3.3=PY; 3.4=PY; "
+    "4.1=N; 4.2=N; 4.3=PY; 4.4=PY; 4.5=PN; 5.1=Y; 5.2=N; 5.3=N"
+)
 
 
 def judged(study: str, tool: str, levels: list[str], weight: int = 10, **extra: str) -> dict:
@@ -70,7 +77,13 @@ def judged(study: str, tool: str, levels: list[str], weight: int = 10, **extra: 
 
 
 ROWS = [
-    judged("r1", "RoB 2", ["Low", "Some concerns", "High", "No information", "Low", "High"], 30),
+    judged(
+        "r1",
+        "RoB 2",
+        ["Low", "Some concerns", "High", "Some concerns", "Low", "High"],
+        30,
+        signalling=R1_SIGNALLING,
+    ),
     judged(
         "o1",
         "ROBINS-I",
@@ -107,6 +120,36 @@ def gids(fig, prefix: str) -> list[str]:
 
 # ---------------------------------------------------------------------------
 # data
+
+
+def test_rob2_judgements_must_follow_the_signalling_answers(tmp_path: Path) -> None:
+    wrong = judged(
+        "r1",
+        "RoB 2",
+        ["Low", "Some concerns", "High", "Low", "Low", "High"],
+        signalling=R1_SIGNALLING,
+    )
+    with pytest.raises(DataError) as info:
+        load_risk_of_bias(write_rob(tmp_path / "rob.csv", [wrong]), STUDIES)
+    text = str(info.value)
+    assert "[D4]: D4 does not follow from the signalling answers" in text
+    assert "expected Some concerns" in text
+    bare = judged("r1", "RoB 2", ["Low"] * 6)
+    with pytest.raises(DataError, match="need the signalling-question answers"):
+        load_risk_of_bias(write_rob(tmp_path / "rob.csv", [bare]), STUDIES)
+    no_info = judged("r1", "RoB 2", ["Low", "No information", "Low", "Low", "Low", "Low"])
+    with pytest.raises(DataError, match="not a RoB 2 judgement"):
+        load_risk_of_bias(write_rob(tmp_path / "rob.csv", [no_info]), STUDIES)
+
+
+def test_not_assessed_is_its_own_state_for_the_whole_result(tmp_path: Path) -> None:
+    state = "Not assessed (full text not obtained)"
+    whole = judged("r1", "RoB 2", [state] * 6)
+    rob = load_risk_of_bias(write_rob(tmp_path / "rob.csv", [whole]), STUDIES)
+    assert rob.loc[0, "overall"] == state
+    part = judged("r1", "RoB 2", [state, "Low", "Low", "Low", "Low", "Low"], signalling="1.1=Y")
+    with pytest.raises(DataError, match="applies to the whole result"):
+        load_risk_of_bias(write_rob(tmp_path / "rob.csv", [part]), STUDIES)
 
 
 def test_real_risk_of_bias_file_is_valid(project_root: Path) -> None:
@@ -221,7 +264,9 @@ def test_rob_variables(rob: pd.DataFrame) -> None:
         "serious": 1,
         "critical": 1,
         "no_information": 0,
+        "not_assessed": 0,
     }
+    assert "no_information" not in values["rob2"] and values["rob2"]["not_assessed"] == 0
 
 
 def test_files_are_deterministic(rob: pd.DataFrame, tmp_path: Path) -> None:

@@ -79,6 +79,56 @@ def test_counts_per_study_group_and_design() -> None:
     assert v["search"] == {"first_date": "2023-01-05", "last_date": "2024-02-01"}
 
 
+def test_anxiety_participants_never_add_unlike_denominators() -> None:
+    from livingreview.text.variables import anxiety_participants
+
+    studies = pd.DataFrame(
+        [
+            {"study_id": "a", "n_anxiety": 15, "n_anxiety_basis": "enrolled"},
+            {"study_id": "b", "n_anxiety": 158, "n_anxiety_basis": "enrolled"},
+            {"study_id": "c", "n_anxiety": 188, "n_anxiety_basis": "analysed"},
+            {"study_id": "d", "n_anxiety": None, "n_anxiety_basis": None},
+        ]
+    )
+    assert anxiety_participants(studies) == {
+        "enrolled": {"total": 173, "studies": 2},
+        "analysed": {"total": 188, "studies": 1},
+        "unknown": 1,
+    }
+    only_unknown = anxiety_participants(studies.iloc[3:])
+    assert only_unknown["enrolled"] == {"total": "–", "studies": 0}
+    assert only_unknown["unknown"] == 1
+
+
+def test_unknown_group_size_is_a_dash_not_zero() -> None:
+    studies = synthetic_studies()
+    studies["n"] = None
+    v = collect_variables(studies, synthetic_records(), PROTOCOL, {"records": {}})
+    assert v["diagnosis"]["anx"]["participants"] == "–"
+
+
+def test_assessment_basis_never_counts_an_abstract_as_full_text() -> None:
+    from livingreview.text.variables import assessment_basis
+
+    records = pd.DataFrame(
+        {
+            "retrieval": ["retrieved", "retrieved", "retrieved", "not_retrieved", "retrieved"],
+            "read_from": [
+                "abstract",
+                "full_text+registration",
+                "abstract+registration",
+                None,
+                None,
+            ],
+        }
+    )
+    assert assessment_basis(records) == {
+        "full_text": 1,
+        "abstract_or_registration": 2,
+        "unrecorded": 1,
+    }
+
+
 def test_empty_review_still_has_every_key() -> None:
     empty = synthetic_studies().iloc[0:0]
     v = collect_variables(empty, synthetic_records().iloc[0:0], PROTOCOL, {})

@@ -185,7 +185,8 @@ OUTCOMES = [
 
 ROB_COLUMNS = [
     "study_id", "tool", "result_assessed", *[f"D{i}" for i in range(1, 8)], "overall", "weight",
-    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "source",
+    *[f"D{i}_support" for i in range(1, 8)], "overall_support", "DS", "DS_support", "signalling",
+    "source",
 ]  # fmt: skip
 
 
@@ -199,9 +200,20 @@ def rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dic
 
 
 RISK_OF_BIAS = [
-    rob_row(
-        "alpha2019", "RoB 2", ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"], "18"
-    ),
+    {
+        **rob_row(
+            "alpha2019",
+            "RoB 2",
+            ["Low", "Low", "Some concerns", "Low", "Low", "Some concerns"],
+            "18",
+        ),
+        # Synthetic answers that give these judgements by the RoB 2 algorithm.
+        # alpha2019 is a crossover trial, so it is also judged on period and carryover (DS).
+        "signalling": "1.1=Y; 1.2=Y; 1.3=N; S.1=Y; S.3=Y; 2.1=N; 2.2=N; 2.6=Y; 3.1=N; 3.2=N; "
+        "3.3=PY; 3.4=PN; 4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+        "DS": "Low",
+        "DS_support": "Synthetic reason",
+    },
     rob_row("beta2021", "ROBINS-I", ["Critical"] + ["No information"] * 6 + ["Critical"], "12"),
 ]
 
@@ -358,6 +370,8 @@ def make_fixture_review(dest: Path) -> Path:
     _write_csv(dest / "data" / "risk_of_bias.csv", ROB_COLUMNS, RISK_OF_BIAS)
     # no meta-analysis is declared: the header-only numbers file of a review without one
     _write_csv(dest / "data" / "effects.csv", list(load_schema("effects")["properties"]), [])
+    # No eligibility facts: the synthetic protocol declares no sensitivity analyses.
+    _write_csv(dest / "data" / "eligibility_facts.csv", ["record_id", "source"], [])
     (dest / "refs" / "references.bib").write_text(BIB)
     (dest / "_quarto.yml").write_text(yaml.safe_dump(QUARTO, sort_keys=False))
     (dest / "index.qmd").write_text(INDEX)

@@ -452,6 +452,7 @@ def load_review_data(
     bibliography: str | Path,
     outcomes: str | Path | None = None,
     risk_of_bias: str | Path | None = None,
+    eligibility_facts: str | Path | None = None,
 ) -> ReviewData:
     """Load and cross-check all source data; raise one :class:`DataError` with every problem.
 
@@ -465,7 +466,9 @@ def load_review_data(
     When given, ``outcomes`` and ``risk_of_bias`` are checked too (see
     :func:`livingreview.synthesis.load_outcomes` and
     :func:`livingreview.evidence.risk_of_bias.load_risk_of_bias`), and every included
-    study must have a risk-of-bias judgement.
+    study must have a risk-of-bias judgement. When ``eligibility_facts`` is
+    given and has rows, every assessed record's decision must be the one its
+    facts give (:func:`livingreview.evidence.eligibility.ledger_problems`).
     """
     files = {
         k: str(v)
@@ -510,6 +513,14 @@ def load_review_data(
 
     if stud is not None:
         problems += _synthesis_problems(stud, outcomes, risk_of_bias)
+    if eligibility_facts is not None and recs is not None and proto is not None:
+        from .eligibility import ledger_problems, load_facts
+
+        facts = _collect(problems, lambda: load_facts(eligibility_facts))
+        if facts is not None and len(facts):
+            problems += ledger_problems(
+                recs, facts, proto, files["records"], str(eligibility_facts)
+            )
 
     raise_if_any(problems, DataError, "the review's source data is not valid")
     assert proto is not None and recs is not None and stud is not None and srcs is not None
@@ -595,4 +606,5 @@ def load_configured_data(
         bibliography=paths["bibliography"],
         outcomes=paths.get("outcomes"),
         risk_of_bias=paths.get("risk_of_bias"),
+        eligibility_facts=paths.get("eligibility_facts"),
     )

@@ -33,6 +33,8 @@ from ..validation import load_table
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
 NO_INFORMATION = "No information"
+NOT_ASSESSED = "Not assessed (full text not obtained)"
+"""Its own state: the result could not be assessed, which is not a judgement."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ TOOLS: dict[str, Tool] = {
             "Measurement of the outcome",
             "Selection of the reported result",
         ),
-        ("Low", "Some concerns", "High", NO_INFORMATION),
+        ("Low", "Some concerns", "High", NOT_ASSESSED),
     ),
     "ROBINS-I": Tool(
         "ROBINS-I",
@@ -71,7 +73,7 @@ TOOLS: dict[str, Tool] = {
             "Measurement of outcomes",
             "Selection of the reported result",
         ),
-        ("Low", "Moderate", "Serious", "Critical", NO_INFORMATION),
+        ("Low", "Moderate", "Serious", "Critical", NO_INFORMATION, NOT_ASSESSED),
     ),
 }
 DOMAIN_COLUMNS = tuple(f"D{i}" for i in range(1, 8))
@@ -128,7 +130,29 @@ def rob_problems(rob: pd.DataFrame, studies: pd.DataFrame, file: str) -> list[Pr
                     )
                 )
         problems += _judgement_problems(file, line, row, tool)
+        if tool.name == "RoB 2":
+            problems += _rob2_problems(file, row, designs.get(sid))
     return problems
+
+
+def _rob2_problems(file: str, row: Mapping[str, Any], design: str | None) -> list[Problem]:
+    """RoB 2 rows: judgements follow from the signalling answers, unless not assessed."""
+    from .rob2 import signalling_problems
+
+    judged = [row.get(c) for c in (*DOMAIN_COLUMNS[:5], "overall")]
+    if all(v == NOT_ASSESSED for v in judged):
+        return []
+    if NOT_ASSESSED in judged:
+        return [
+            Problem(
+                file,
+                f"'{NOT_ASSESSED}' applies to the whole result, not to some domains",
+                row=row.get("_line"),
+                column="overall",
+                fix="judge every domain from the signalling answers, or mark all as not assessed",
+            )
+        ]
+    return signalling_problems(row, design == "rct_crossover", file)
 
 
 def _judgement_problems(file: str, line: int, row: Mapping[str, Any], tool: Tool) -> list[Problem]:
@@ -157,7 +181,10 @@ def _judgement_problems(file: str, line: int, row: Mapping[str, Any], tool: Tool
                     row=line,
                     column=column,
                     expected=f"one of: {', '.join(tool.levels)}",
-                    fix=f"enter a judgement ('{NO_INFORMATION}' if the sources do not allow one)",
+                    fix=(
+                        f"enter a judgement ('{tool.levels[-1]}' if the result could not be "
+                        "assessed)"
+                    ),
                 )
             )
         elif value not in tool.levels:
@@ -224,6 +251,13 @@ def judgement_shares(rows: pd.DataFrame, tool: Tool, column: str) -> dict[str, f
     return shares
 
 
+def _level_key(level: str) -> str:
+    """Variable key of a judgement level: "Some concerns" -> some_concerns."""
+    if level == NOT_ASSESSED:
+        return "not_assessed"
+    return level.lower().replace(" ", "_")
+
+
 def rob_variables(rob: pd.DataFrame) -> dict[str, Any]:
     """Counts for the prose: studies assessed per tool and per overall judgement, and
     ``weight`` / ``weight_highest`` (participants in the assessed results, all and those
@@ -250,9 +284,6 @@ def rob_variables(rob: pd.DataFrame) -> dict[str, Any]:
         key = name.lower().replace(" ", "").replace("-", "_")
         out[key] = {
             "studies": len(rows),
-            **{
-                lv.lower().replace(" ", "_"): int((rows["overall"] == lv).sum())
-                for lv in tool.levels
-            },
+            **{_level_key(lv): int((rows["overall"] == lv).sum()) for lv in tool.levels},
         }
     return out

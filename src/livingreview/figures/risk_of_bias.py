@@ -12,7 +12,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..evidence.risk_of_bias import DOMAIN_COLUMNS, NO_INFORMATION, Tool, by_tool, judgement_shares
+from ..evidence.risk_of_bias import (
+    DOMAIN_COLUMNS,
+    NO_INFORMATION,
+    NOT_ASSESSED,
+    Tool,
+    by_tool,
+    judgement_shares,
+)
 from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style, save_figure
 from .study_overview import ROW_PITCH_IN
 
@@ -24,6 +31,7 @@ COLOURS: dict[str, str] = {
     "Serious": OKABE_ITO["vermillion"],
     "Critical": "#7A1F3D",  # darker than vermillion, so the order survives greyscale
     NO_INFORMATION: "#D0D0D0",
+    NOT_ASSESSED: "#FFFFFF",  # white: no judgement was made
 }
 
 
@@ -35,6 +43,7 @@ SYMBOLS: dict[str, str] = {
     "Serious": "×",
     "Critical": "!",
     NO_INFORMATION: "?",
+    NOT_ASSESSED: "·",
 }
 
 
@@ -43,6 +52,11 @@ SYMBOL_INK = {"Low": "white", "High": "white", "Serious": "white", "Critical": "
 
 
 FIGURE_WIDTH_CM = 8.0
+
+
+def _short(level: str) -> str:
+    """Legend label: "Not assessed (full text not obtained)" -> "Not assessed"."""
+    return "Not assessed" if level == NOT_ASSESSED else level
 
 
 OVERALL_GAP = 0.5  # extra space (in columns) before the Overall column
@@ -82,7 +96,7 @@ def build_traffic_light_plot(
 
 def _domain_key(tool: Tool, wrap: int) -> str:
     lines = [f"D{i}: {name}" for i, name in enumerate(tool.domains, start=1)]
-    symbols = "; ".join(f"{SYMBOLS[level]} {level.lower()}" for level in tool.levels)
+    symbols = "; ".join(f"{SYMBOLS[level]} {_short(level).lower()}" for level in tool.levels)
     return "\n".join(line for text in [*lines, symbols] for line in textwrap.wrap(text, wrap))
 
 
@@ -195,7 +209,7 @@ def _summary_panel(sub: Any, tool: Tool, rows: pd.DataFrame, wrap: int) -> None:
         ha="left",
     )
     handles = [
-        Patch(facecolor=COLOURS[lv], edgecolor="#555555", linewidth=0.4, label=lv)
+        Patch(facecolor=COLOURS[lv], edgecolor="#555555", linewidth=0.4, label=_short(lv))
         for lv in tool.levels
     ]
     sub.legend(

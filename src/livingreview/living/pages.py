@@ -262,10 +262,29 @@ def _initials(given: str) -> str:
     return "".join(p[0] for p in re.split(r"[\s.\-]+", given) if p)
 
 
+def _cited_name(author: str | Any) -> tuple[str, str, bool]:
+    """(family, given, is_organisation) of a person's name string or an ``Author``."""
+    if isinstance(author, str):
+        return (*_family_given(author), False)
+    if getattr(author, "organisation", False):
+        return (author.name, "", True)
+    return (*_family_given(author.name), False)
+
+
 def citation_markdown(
-    title: str, authors: Sequence[str], releases: Sequence[Release], state: Mapping[str, Any]
+    title: str,
+    authors: Sequence[str | Any],
+    releases: Sequence[Release],
+    state: Mapping[str, Any],
+    based_on: str | None = None,
 ) -> str:
-    """The "Cite this version" block: a formatted reference and its BibTeX entry."""
+    """The "Cite this version" block: a formatted reference and its BibTeX entry.
+
+    ``authors`` are names (people) or ``Author`` objects, whose organisation
+    names are cited whole ("Living Review Maintainers", never "Maintainers
+    LR"). ``based_on`` is the full citation of the review this version
+    continues; it is printed after the reference and kept in the BibTeX note.
+    """
     head = "## Cite this version {.unnumbered}\n\n"
     if not releases:
         return head + "No version of this review has been released yet, so there is none to cite.\n"
@@ -276,15 +295,24 @@ def citation_markdown(
             f"This is an unreleased draft made after version {latest.version}; "
             f"please cite version {latest.version}:\n\n"
         )
-    names = [_family_given(a) for a in authors]
-    formatted = ", ".join(f"{fam} {_initials(given)}".strip() for fam, given in names)
+    names = [_cited_name(a) for a in authors]
+    formatted = ", ".join(
+        fam if org else f"{fam} {_initials(given)}".strip() for fam, given, org in names
+    )
     text = (
         f"{escape_markdown(formatted)}. {escape_markdown(title)}. Version {latest.version}, "
         f"released {_format_date(latest.date)}."
     )
-    key = re.sub(r"[^a-z0-9]", "", (names[0][0] if names else "review").lower())
+    first = names[0][0].split()[0] if names and names[0][0] else "review"
+    key = re.sub(r"[^a-z0-9]", "", first.lower()) or "review"
     key = f"{key}{latest.date[:4]}v{latest.version.replace('.', '_')}"
-    bib_authors = " and ".join(f"{fam}, {given}".strip(", ") for fam, given in names)
+    bib_authors = " and ".join(
+        f"{{{fam}}}" if org else f"{fam}, {given}".strip(", ") for fam, given, org in names
+    )
+    note = f"Version {latest.version}, released {latest.date}"
+    if based_on:
+        note += f". Based on: {_plain(based_on)}"
+        text += f"\n\nThis living version is based on: {based_on}"
     bibtex = "\n".join(
         [
             f"@misc{{{key},",
@@ -292,13 +320,18 @@ def citation_markdown(
             f"  title = {{{title}}},",
             f"  year = {{{latest.date[:4]}}},",
             f"  version = {{{latest.version}}},",
-            f"  note = {{Version {latest.version}, released {latest.date}}}",
+            f"  note = {{{note}}}",
             "}",
         ]
     )
     # BibTeX is for the website's readers; print formats carry the formatted reference only.
     web_only = '::: {.content-visible when-format="html"}\n'
     return head + intro + text + "\n\n" + web_only + "```bibtex\n" + bibtex + "\n```\n:::\n"
+
+
+def _plain(markdown: str) -> str:
+    """Markdown emphasis and braces removed, for a BibTeX field."""
+    return re.sub(r"[*_{}]", "", markdown).strip()
 
 
 def write_release_pages(
@@ -326,4 +359,10 @@ def write_release_pages(
     labels = release_study_labels(releases, bibliography) if bibliography else {}
     write_text(whats_new, whats_new_markdown(releases, labels))
     write_text(history, history_markdown(releases, link_prefix))
-    write_text(citation, citation_markdown(title, [a.name for a in book.authors], releases, state))
+    based_on = book.metadata.get("based-on")
+    write_text(
+        citation,
+        citation_markdown(
+            title, list(book.authors), releases, state, str(based_on) if based_on else None
+        ),
+    )

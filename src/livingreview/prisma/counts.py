@@ -51,7 +51,9 @@ Variables for the prose (:func:`counts_as_variables`)
     ``identified_citations``, ``identified_other`` (websites + organisations +
     citations), ``identified`` (both arms), ``duplicates``, ``removed_automation``,
     ``removed_other``, ``removed_before_screening`` (the three together),
-    ``screened``, ``excluded``.
+    ``screened_dbr``, ``excluded_dbr`` (the "Records screened" and "Records
+    excluded" boxes, which count the databases-and-registers arm only; records
+    found by other methods are screened too but PRISMA 2020 has no such box).
 ``reports``
     ``dbr_sought``, ``dbr_not_retrieved``, ``dbr_assessed``, ``dbr_excluded``,
     ``dbr_included``, ``other_sought``, ``other_not_retrieved``,
@@ -364,8 +366,8 @@ def counts_as_variables(
             "removed_automation": counts.excluded_automatic,
             "removed_other": counts.excluded_other,
             "removed_before_screening": removed,
-            "screened": counts.records_screened,
-            "excluded": counts.records_excluded,
+            "screened_dbr": counts.records_screened,
+            "excluded_dbr": counts.records_excluded,
         },
         "reports": _drop_none(
             {

@@ -153,6 +153,7 @@ def _front_matter(model: BookModel) -> dict[str, Any]:
         "date": None if date is None else str(date),
         "version": None if meta.get("version") is None else str(meta.get("version")),
         "abstract": meta.get("abstract"),
+        "based-on": meta.get("based-on"),
         "keywords": [str(k) for k in meta.get("keywords") or []] or None,
         "author-names": [a.name for a in model.book.authors] or None,
         "affiliation-names": affiliations or None,
@@ -310,7 +311,7 @@ def write_html(
             meta["citation-pdf"] = ms(f"{root}{book.output_file}.pdf")
         if ch.page == "index.html":
             meta["is-index"] = mb(True)
-            for key in ("authors", "affiliations", "abstract", "keywords"):
+            for key in ("authors", "affiliations", "abstract", "keywords", "based-on"):
                 if key in front:
                     meta[key] = front[key]
         args = ["-t", "html5", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--wrap=none"]
@@ -555,6 +556,16 @@ def _title_blocks(front: dict[str, Any]) -> list[A.Element]:
         )
     if "date" in front:
         facts.append(A.Para([A.Strong([A.Str("Date")]), A.Space(), *_meta_inlines(front["date"])]))
+    if "based-on" in front:
+        facts.append(
+            A.Para(
+                [
+                    A.Strong([A.Str("Based"), A.Space(), A.Str("on")]),
+                    A.Space(),
+                    *_meta_inlines(front["based-on"]),
+                ]
+            )
+        )
     if facts:
         out.append(_styled("Date", facts))
     if "abstract" in front:

@@ -53,6 +53,9 @@ class Author:
     affiliations: tuple[str, ...] = ()
     orcid: str | None = None
     email: str | None = None
+    # True for a group or organisation written as ``name: {literal: ...}``: its
+    # name is never split into family and given names when it is cited.
+    organisation: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def load_book(root: Path) -> Book:
         "description",
         "affiliations",
         "doi",
+        "based-on",
     ):
         if key in book:
             metadata[key] = book[key]
@@ -388,6 +392,7 @@ def _read_authors(metadata: dict[str, Any], problems: list[Problem]) -> list[Aut
             )
             continue
         name = item.get("name")
+        organisation = isinstance(name, dict) and bool(name.get("literal"))
         if isinstance(name, dict):
             name = name.get("literal") or " ".join(
                 str(name[k]) for k in ("given", "family") if name.get(k)
@@ -411,6 +416,7 @@ def _read_authors(metadata: dict[str, Any], problems: list[Problem]) -> list[Aut
                 tuple(texts),
                 str(item["orcid"]) if item.get("orcid") else None,
                 str(item["email"]) if item.get("email") else None,
+                organisation,
             )
         )
     return authors

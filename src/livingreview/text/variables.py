@@ -9,13 +9,21 @@ Chapters never type a number that the data hold; they write
     ``n``), ``randomised`` and ``nonrandomised`` (by design class),
     ``single_dose`` and ``repeated_dose``, ``first_year`` / ``last_year`` (range
     of publication years of included reports).
+``anxiety_participants``
+    participants contributing anxiety outcome data (``n_anxiety``), one count
+    per denominator type, never added across types: ``enrolled`` and
+    ``analysed`` (each with ``total`` and ``studies``) and ``unknown`` (studies
+    with no distinct count). A total with no study is the dash, never 0.
 ``diagnosis.<code>``
     per diagnosis group of ``data/protocol.yaml``: ``label``, ``studies``,
-    ``participants``.
+    ``participants`` (the dash when no study of the group reports ``n``).
 ``design.<code>``
     per design class: ``label``, ``studies``.
 ``search``
     ``first_date`` / ``last_date``: earliest and latest search date in the ledger.
+``assessment``
+    reports assessed for eligibility by what was read: ``full_text``,
+    ``abstract_or_registration`` and ``unrecorded`` (see :func:`assessment_basis`).
 ``prisma``
     every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
 ``cumulative``
@@ -46,6 +54,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io import read_text, read_yaml, write_yaml
+from ..markdown import MISSING
 from ..validation import load_table
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
@@ -73,16 +82,51 @@ def study_variables(studies: pd.DataFrame, protocol: dict[str, Any]) -> dict[str
     for code, label in protocol.get("diagnosis_groups", {}).items():
         rows = studies["diagnosis_group"] == code if len(studies) else pd.Series(dtype=bool)
         group_n = n[rows] if len(studies) else n
+        known = group_n.dropna() if len(group_n) else group_n
         diagnosis[code] = {
             "label": label,
             "studies": int(rows.sum()),
-            "participants": _int(group_n.sum(min_count=1)) if len(group_n) else 0,
+            "participants": (
+                _int(known.sum()) if len(known) else (MISSING if int(rows.sum()) else 0)
+            ),
         }
     designs = {
         code: {"label": label, "studies": int((design == code).sum())}
         for code, label in protocol.get("design_classes", {}).items()
     }
-    return {"studies": totals, "diagnosis": diagnosis, "design": designs}
+    return {
+        "studies": totals,
+        "anxiety_participants": anxiety_participants(studies),
+        "diagnosis": diagnosis,
+        "design": designs,
+    }
+
+
+BASES = ("enrolled", "analysed")
+
+
+def anxiety_participants(studies: pd.DataFrame) -> dict[str, Any]:
+    """Participants contributing anxiety data, totalled per denominator type only.
+
+    Enrolled and analysed counts measure different things and are never added;
+    a study without ``n_anxiety`` is counted under ``unknown``, and a type no
+    study reports has the dash as its total rather than 0.
+    """
+    out: dict[str, Any] = {}
+    if "n_anxiety" in studies and len(studies):
+        n = pd.to_numeric(studies["n_anxiety"], errors="coerce")
+        basis = studies.get("n_anxiety_basis", pd.Series([None] * len(studies)))
+    else:
+        n = pd.Series([float("nan")] * len(studies), dtype=float)
+        basis = pd.Series([None] * len(studies), dtype=object)
+    for kind in BASES:
+        rows = (basis == kind) & n.notna()
+        out[kind] = {
+            "total": _int(n[rows].sum()) if rows.any() else MISSING,
+            "studies": int(rows.sum()),
+        }
+    out["unknown"] = int(n.isna().sum())
+    return out
 
 
 def report_years(records: pd.DataFrame) -> dict[str, int | None]:
@@ -92,6 +136,26 @@ def report_years(records: pd.DataFrame) -> dict[str, int | None]:
     if years.empty:
         return {"first_year": None, "last_year": None}
     return {"first_year": int(years.min()), "last_year": int(years.max())}
+
+
+def assessment_basis(records: pd.DataFrame) -> dict[str, int]:
+    """Reports assessed for eligibility by what was read (``read_from``).
+
+    ``full_text`` (the full text was read), ``abstract_or_registration`` (only
+    the abstract, part of the text or the registration) and ``unrecorded``
+    (no ``read_from``), so no count calls an abstract a full-text assessment.
+    """
+    if "retrieval" not in records or not len(records):
+        return {"full_text": 0, "abstract_or_registration": 0, "unrecorded": 0}
+    assessed = records[records["retrieval"] == "retrieved"]
+    read = assessed.get("read_from", pd.Series([None] * len(assessed), index=assessed.index))
+    read = read.fillna("").astype(str)
+    full = read.str.contains("full_text", regex=False)
+    return {
+        "full_text": int(full.sum()),
+        "abstract_or_registration": int(((read != "") & ~full).sum()),
+        "unrecorded": int((read == "").sum()),
+    }
 
 
 def search_dates(records: pd.DataFrame) -> dict[str, str | None]:
@@ -130,6 +194,7 @@ def collect_variables(
     variables = study_variables(studies, protocol)
     variables["studies"].update(report_years(records))
     variables["search"] = search_dates(records)
+    variables["assessment"] = assessment_basis(records)
     variables["prisma"] = prisma
     if outcomes is not None:
         variables["synthesis"] = synthesis_variables(outcomes, studies)

@@ -39,6 +39,11 @@ def get_data(name):
     return config["data"][name]
 
 
+def get_optional_data(name):
+    """Path of an optional source data file, or [] (no input) when config omits it."""
+    return config["data"].get(name) or []
+
+
 def get_counts_template():
     """The PRISMA2020 template the counts are read from ([] = derive them from the ledger)."""
     path = config.get("prisma", {}).get("counts_template")
@@ -118,6 +123,8 @@ def get_tables():
             "results/tables/summary_by_diagnosis.md",
             "results/tables/eligibility.md",
             "results/tables/exclusion_reasons.md",
+            "results/tables/sensitivity.md",
+            "results/tables/sensitivity_text.md",
         ]
         + get_release_pages()
         + list(get_generated_text().values())

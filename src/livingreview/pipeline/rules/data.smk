@@ -8,6 +8,7 @@ rule validate_data:
         bibliography=get_data("bibliography"),
         outcomes=get_data("outcomes"),
         risk_of_bias=get_data("risk_of_bias"),
+        facts=get_optional_data("eligibility_facts"),
     output:
         records="results/data/records.csv",
         studies="results/data/studies.csv",

@@ -49,3 +49,26 @@ rule write_eligibility_criteria:
         code=get_code_version("evidence", "tables"),
     script:
         "../scripts/write_eligibility_criteria.py"
+
+
+rule evaluate_sensitivity_analyses:
+    """The protocol's sensitivity analyses on the same ledger: table and sentences."""
+    input:
+        protocol=get_data("protocol"),
+        records=get_data("records"),
+        facts=get_optional_data("eligibility_facts"),
+        studies=get_data("studies"),
+        outcomes=get_data("outcomes"),
+        risk_of_bias=get_data("risk_of_bias"),
+        bibliography=get_data("bibliography"),
+    output:
+        table="results/tables/sensitivity.md",
+        text="results/tables/sensitivity_text.md",
+    log:
+        "logs/evaluate_sensitivity_analyses.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "evidence", "synthesis", "tables"),
+    script:
+        "../scripts/evaluate_sensitivity_analyses.py"

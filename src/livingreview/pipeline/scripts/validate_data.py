@@ -16,6 +16,7 @@ def main(snakemake):
         bibliography=snakemake.input.bibliography,
         outcomes=snakemake.input.outcomes,
         risk_of_bias=snakemake.input.risk_of_bias,
+        eligibility_facts=snakemake.input.get("facts") or None,
     )
     write_validated(data, Path(snakemake.output.summary).parent)
     inputs = snakemake.input

@@ -1,0 +1,88 @@
+"""Sensitivity analyses: declared definitions evaluated on the same ledger, table and sentences."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from livingreview.synthesis.sensitivity import evaluate
+from livingreview.tables.sensitivity import sensitivity_sentences, sensitivity_table
+
+# Synthetic review: three studies, one admitted by the authors' label only.
+PROTOCOL = {
+    "undetermined_reason": "insufficient_information",
+    "eligibility": [{"id": "P3", "exclusion_reason": "population_not_refractory"}],
+    "sensitivity_analyses": [
+        {"id": "operational", "label": "Defining refractory operationally",
+         "definitions": {"P3": "operational_only"}},
+        {"id": "no_dep", "label": "Excluding depression", "exclude_diagnosis_groups": ["dep"]},
+        {"id": "no_crit", "label": "Excluding critical risk", "exclude_overall_risk": ["Critical"]},
+    ],
+}  # fmt: skip
+RECORDS = pd.DataFrame(
+    [
+        {"record_id": "R1", "eligibility": "include", "study_id": "a"},
+        {"record_id": "R2", "eligibility": "include", "study_id": "b"},
+        {"record_id": "R3", "eligibility": "include", "study_id": "c"},
+        {"record_id": "R4", "eligibility": "exclude", "study_id": None},
+    ]
+)
+FACTS = pd.DataFrame(
+    [
+        {"record_id": "R1", "refractory_label": "yes", "refractory_required": "yes"},
+        {"record_id": "R2", "refractory_label": "yes", "refractory_required": "unclear"},
+        {"record_id": "R3", "refractory_label": "no", "refractory_required": "yes"},
+        {"record_id": "R4", "refractory_label": "no", "refractory_required": "no"},
+    ]
+)
+STUDIES = pd.DataFrame(
+    {
+        "study_id": ["a", "b", "c"],
+        "bib_key": ["ka", "kb", "kc"],
+        "diagnosis_group": ["anx", "anx", "dep"],
+    }
+)
+OUTCOMES = pd.DataFrame(
+    [
+        {"study_id": "a", "domain": "anxiety", "direction": "no_clear_difference"},
+        {"study_id": "b", "domain": "anxiety", "direction": "benefit"},
+        {"study_id": "c", "domain": "anxiety", "direction": "benefit"},
+    ]
+)
+ROB = pd.DataFrame(
+    {"study_id": ["a", "b", "c"], "overall": ["Some concerns", "Critical", "Serious"]}
+)
+
+
+def test_each_analysis_is_evaluated_against_the_same_ledger() -> None:
+    results = {r.id: r for r in evaluate(PROTOCOL, RECORDS, FACTS, STUDIES, OUTCOMES, ROB)}
+    assert results["primary"].studies == ("a", "b", "c")
+    assert results["primary"].anxiety == {"no_clear_difference": 1, "benefit": 2}
+    assert (results["operational"].studies, results["operational"].left_out) == (("a", "c"), ("b",))
+    assert results["no_dep"].left_out == ("c",)
+    assert results["no_crit"].left_out == ("b",)
+    assert results["no_crit"].anxiety == {"no_clear_difference": 1, "benefit": 1}
+
+
+def test_table_and_sentences_follow_the_results() -> None:
+    results = evaluate(PROTOCOL, RECORDS, FACTS, STUDIES, OUTCOMES, ROB)
+    keys = {"a": "ka", "b": "kb", "c": "kc"}
+    table = sensitivity_table(results, keys, {"b": "Beta 2020"})
+    assert "| Defining refractory operationally | 2 | Beta 2020 [@kb] | none |" in table
+    text = sensitivity_sentences(results, keys, {"b": "Beta 2020"})
+    assert text.startswith(
+        "In the primary analysis 3 studies were included, and anxiety improved in 2 of the 3"
+    )
+    assert "Defining refractory operationally leaves out Beta 2020 [@kb] (2 studies remain;" in text
+    assert (
+        sensitivity_sentences(results[:1], keys)
+        == "No sensitivity analyses were declared in the protocol.\n"
+    )
+
+
+def test_redefining_a_criterion_without_recorded_facts_is_a_config_error() -> None:
+    import pytest
+
+    from livingreview.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="redefines criteria, but no eligibility facts"):
+        evaluate(PROTOCOL, RECORDS, None, STUDIES, OUTCOMES, ROB)
