@@ -264,7 +264,7 @@ def rob_variables(rob: pd.DataFrame) -> dict[str, Any]:
     at the highest level of risk of their tool: High for RoB 2, Critical for ROBINS-I)."""
     weights = pd.to_numeric(rob.get("weight"), errors="coerce").fillna(0) if len(rob) else None
     highest = [
-        (name, [lv for lv in tool.levels if lv != NO_INFORMATION][-1])
+        (name, [lv for lv in tool.levels if lv not in (NO_INFORMATION, NOT_ASSESSED)][-1])
         for name, tool in TOOLS.items()
     ]
     at_highest = (
