@@ -38,7 +38,6 @@ METHOD_STATEMENTS = {
     "Every record is a row of the screening ledger": "how the ledger works",
     "For each included study we recorded": "the extraction form",
     "Every value has a recorded source": "the extraction rule",
-    "where the available reports did not allow a domain": "the risk-of-bias method",
     "Each judgement is recorded": "the risk-of-bias method",
     "Each row is an included study": "how to read the figure",
     "Each row is a study and": "how to read the figure",
@@ -68,6 +67,13 @@ METHOD_STATEMENTS = {
     "Weighted by the participants in each": "how the figure weights",
     "each judgement is justified": "where the data are",
     "shows, for each study, whether": "what the figure shows",
+    "The protocol declares alternative definitions": "what the protocol declares",
+    "RoB 2 domain judgements were derived from": "how judgements were derived",
+    "Where the available reports did not allow a ROBINS-I domain": "how gaps were recorded",
+    "Of the reports assessed,": "counts are variables; 'only' names what was read",
+    "The Glue programme's controlled phase is not a randomised trial": "one study's design",
+    "Sensitivity analyses: the studies included": "caption of the sensitivity table",
+    "In a randomised trial, veterans and service members": "describes one study",
 }
 
 
