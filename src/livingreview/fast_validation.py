@@ -3,8 +3,8 @@
 Validating a 100,000-row ledger with one ``jsonschema`` call per row costs about
 ten CPU seconds, and nearly every row is valid. :func:`suspect_rows` checks
 whole columns at once with pandas (types, ``required``, ``enum``, ``pattern``,
-``format``, ``minLength``, ``minimum``/``maximum`` (also exclusive) and the ``allOf`` of
-``if``/``then`` required columns the table schemas use) and returns the rows
+``format``, ``minLength``, ``minimum``/``maximum`` (also exclusive), ``dependentRequired``
+and the ``allOf`` of ``if``/``then`` required columns the table schemas use) and returns the rows
 that might break a rule. Only those rows go through jsonschema, so every
 problem is still worded by :func:`livingreview.validation.value_problem` from a
 jsonschema error, exactly as before: the column checks only decide which rows
@@ -26,7 +26,7 @@ import pandas as pd
 _NOTES = {"description", "title", "$comment", "examples", "default"}
 _BOUNDS = {"minimum": "lt", "maximum": "gt", "exclusiveMinimum": "le", "exclusiveMaximum": "ge"}
 _PROPERTY_KEYS = {"type", "enum", "pattern", "format", "minLength", *_BOUNDS}
-_SCHEMA_KEYS = {"type", "properties", "required", "allOf", "$schema", "$id"}
+_SCHEMA_KEYS = {"type", "properties", "required", "allOf", "dependentRequired", "$schema", "$id"}
 _NUMERIC = {"integer", "number"}
 
 
@@ -73,6 +73,12 @@ def suspect_rows(
     suspect = pd.Series(False, index=frame.index)
     for column in schema.get("required", []):
         suspect |= frame[column].eq("") if column in frame else True
+    for column, needs in schema.get("dependentRequired", {}).items():
+        if column not in frame:
+            continue  # absent: the dependency does not apply
+        filled = frame[column].ne("")
+        for need in needs:
+            suspect |= filled & (frame[need].eq("") if need in frame else True)
     for column, spec in props.items():
         if not isinstance(spec, dict) or not _known(spec, _PROPERTY_KEYS) or column not in frame:
             if column in frame:

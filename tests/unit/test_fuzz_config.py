@@ -22,6 +22,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_bad_inputs import CONFIG
 from test_evidence import fixture_texts, write_review
 from test_render_errors import FIXTURE
 
@@ -138,21 +139,6 @@ def test_mutated_quarto_yml_never_crashes_or_escapes(
     assert fingerprint(root, allowed) == before_project
     assert fingerprint(outside) == before_outside
     assert sorted(p.name for p in base.iterdir()) == ["book", "outside"]
-
-
-CONFIG = {
-    "data": {
-        "protocol": "data/protocol.yaml",
-        "records": "data/records.csv",
-        "studies": "data/studies.csv",
-        "extraction_sources": "data/extraction_sources.csv",
-        "outcomes": "data/outcomes.csv",
-        "effects": "data/effects.csv",
-        "risk_of_bias": "data/risk_of_bias.csv",
-        "bibliography": "refs/references.bib",
-    },
-    "render": {"backend": "auto", "formats": ["html", "docx", "pdf"]},
-}
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)

@@ -81,13 +81,13 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         if t == "Figure":
             _figure_size(el, book.root, paper, fmt)
             _provenance(el, fmt, book.resources)
-            return render_float(el, fmt)
+            return render_float(_without_anchors(el), fmt)
         if t == "Table":
             _provenance(el, fmt, book.resources)
             if fmt == "typst":
                 _left_align_default_columns(el)
                 _mark_group_rows(el)
-            return render_float(el, fmt)
+            return render_float(_without_anchors(el), fmt)
         if t == "Header" and fmt == "typst" and el["c"][0] == 1 and "part" in el["c"][1][1]:
             # a part title has a page of its own (chapters run on without breaks)
             return [
@@ -98,7 +98,7 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         if t == "Div":
             classes = el["c"][0][1]
             if PANEL in classes:
-                return render_float(el, fmt)
+                return render_float(_without_anchors(el), fmt)
             callout = callout_type(classes)
             if callout:
                 return render_callout(el, callout, fmt)
@@ -126,6 +126,12 @@ def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:
     ident = div["c"][0][0]
     label = [A.RawBlock("typst", f'#metadata("") <{ident}>')] if ident else []
     return [*label, *div["c"][1]]
+
+
+def _without_anchors(el: A.Element) -> A.Element:
+    """A float without source-line anchors: its caption is built from its text, and a
+    bookmark inside would split the caption's runs in Word."""
+    return A.walk(el, lambda node: [] if node["t"] == "Span" and is_anchor(node) else None)
 
 
 def _conditional(el: A.Element, fmt: str) -> list[A.Element]:
