@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from livingreview.evidence.rob2 import judge, parse_signalling
 from livingreview.validation import load_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,6 +197,30 @@ def rob_row(study_id: str, tool: str, judgements: list[str], weight: str) -> dic
            "source": "https://example.org/synthetic"}  # fmt: skip
     for i, judgement in enumerate(judgements[:-1], start=1):
         row[f"D{i}"], row[f"D{i}_support"] = judgement, "Synthetic reason"
+    return row
+
+
+# SYNTHETIC signalling answers for RoB 2 rows: all low; some concerns (allocation
+# concealment unclear, missing data); high (allocation not concealed).
+ROB2_ANSWERS = (
+    "1.1=Y; 1.2=Y; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=Y; 4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+    "1.1=Y; 1.2=NI; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=N; 3.2=N; 3.3=PY; 3.4=PN; 4.1=N; 4.2=N; "
+    "4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+    "1.1=Y; 1.2=N; 1.3=N; 2.1=N; 2.2=N; 2.6=Y; 3.1=Y; 4.1=N; 4.2=N; 4.3=N; 5.1=Y; 5.2=N; 5.3=N",
+)
+
+
+def rob2_row(study_id: str, signalling: str, weight: str, crossover: bool = False) -> dict:
+    """A RoB 2 row whose judgements are those the RoB 2 algorithm gives for ``signalling``."""
+    if crossover:
+        signalling += "; S.1=Y; S.3=Y"
+    answers, _ = parse_signalling(signalling)
+    judged = judge(answers, crossover)
+    domains = [judged[f"D{i}"] for i in range(1, 6)]
+    row = rob_row(study_id, "RoB 2", [*domains, judged["overall"]], weight)
+    row["signalling"] = signalling
+    if crossover:
+        row["DS"], row["DS_support"] = judged["DS"], "Synthetic reason"
     return row
 
 
@@ -423,7 +448,7 @@ def _synthetic_study(i: int) -> tuple[dict, list[dict], dict, str]:
          "direction": "benefit", "reported": f"Synthetic result {i}: duration"},
     ]  # fmt: skip
     if design.startswith("rct"):
-        rob = rob_row(sid, "RoB 2", [ROB2[(i + d) % 3] for d in range(5)] + [ROB2[i % 3]], "10")
+        rob = rob2_row(sid, ROB2_ANSWERS[i % 3], "10", crossover=design == "rct_crossover")
     else:
         rob = rob_row(sid, "ROBINS-I", [ROBINS[(i + d) % 5] for d in range(7)] + ["Serious"], "10")
     bib = (

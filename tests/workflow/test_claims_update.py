@@ -28,7 +28,7 @@ from livingreview.errors import ReleaseError
 from livingreview.living.make_release import make_release, rebuild_project
 from livingreview.render import check_manuscript_findings
 
-from .fixture_review import make_fixture_review, rob_row
+from .fixture_review import ROB2_ANSWERS, make_fixture_review, rob2_row
 from .test_build import docx_text, html_text, pdf_text, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -154,10 +154,12 @@ def _database_search(project: Path) -> None:
              "reported": "Synthetic result: no clear difference"},
         ],
     )  # fmt: skip
-    low = ["Low"] * 5 + ["Low"]
     _append_csv(
         data / "risk_of_bias.csv",
-        [rob_row("delta2026", "RoB 2", low, "40"), rob_row("epsilon2026", "RoB 2", low, "36")],
+        [
+            rob2_row("delta2026", ROB2_ANSWERS[0], "40"),
+            rob2_row("epsilon2026", ROB2_ANSWERS[0], "36"),
+        ],
     )
     with (project / "refs" / "references.bib").open("a", encoding="utf-8") as handle:
         for key, title in (("delta2026", "D"), ("epsilon2026", "E")):
