@@ -11,8 +11,8 @@ vaccination against tuberculosis tabulated by Colditz et al., JAMA
 package metadat (`dat.bcg`) and in ../bcg/bcg_trials.csv. Nothing else is
 added: no trial report was read, so every value beyond the counts, the year,
 the first author and the allocation method is left empty, and every
-risk-of-bias domain is recorded as "No information". It shows that the tool is
-not tied to one review: the same template, workflow and checks build a review
+risk-of-bias result is recorded as "Not assessed (full text not obtained)".
+It shows that the tool is not tied to one review: the same template, workflow and checks build a review
 of a different question from its data alone.
 """
 
@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from livingreview.evidence.risk_of_bias import NOT_ASSESSED
 from livingreview.living.new_project import create_project
 
 HERE = Path(__file__).resolve().parent
@@ -120,11 +121,11 @@ def build(dest: Path) -> Path:
         })  # fmt: skip
         sources.append({"study_id": key, "field": "*", "source": SOURCE, "note": READ})
         tool, domains = TOOL[design]
-        judgement = {f"D{d}": "No information" for d in range(1, domains + 1)}
+        judgement = {f"D{d}": NOT_ASSESSED for d in range(1, domains + 1)}
         support = {f"D{d}_support": NOT_JUDGED for d in range(1, domains + 1)}
         rob.append({
             "study_id": key, "tool": tool, "result_assessed": "Cases of tuberculosis",
-            **judgement, "overall": "No information", "weight": n, **support,
+            **judgement, "overall": NOT_ASSESSED, "weight": n, **support,
             "overall_support": NOT_JUDGED, "source": SOURCE,
         })  # fmt: skip
         bib.append(
