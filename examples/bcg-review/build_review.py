@@ -12,8 +12,8 @@ package metadat (`dat.bcg`) and in ../bcg/bcg_trials.csv. Nothing else is
 added: no trial report was read, so every value beyond the counts, the year,
 the first author and the allocation method is left empty, and every
 risk-of-bias result is recorded as "Not assessed (full text not obtained)".
-It shows that the tool is not tied to one review: the same template, workflow and checks build a review
-of a different question from its data alone.
+It shows that the tool is not tied to one review: the same template, workflow
+and checks build a review of a different question from its data alone.
 """
 
 from __future__ import annotations
@@ -129,8 +129,10 @@ def build(dest: Path) -> Path:
             "overall_support": NOT_JUDGED, "source": SOURCE,
         })  # fmt: skip
         bib.append(
-            # the trial's own title was not read: the entry names it as the table does
-            f"@misc{{{key},\n  author = {{{bibtex_authors(row['author'])}}},\n"
+            # the trial's own report was not read: the entry names it as the table does,
+            # and says which fields no source read confirms (the bibliography gate)
+            f"@misc{{{key},\n  unconfirmed = {{author, doi}},\n"
+            f"  author = {{{bibtex_authors(row['author'])}}},\n"
             f"  year = {{{row['year']}}},\n"
             f"  title = {{{{BCG}} trial {row['trial']} in Colditz et al. (1994)}}\n}}\n"
         )
