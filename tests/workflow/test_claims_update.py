@@ -166,7 +166,8 @@ def _database_search(project: Path) -> None:
             handle.write(
                 f"\n@article{{{key},\n  author = {{Delta, Dan}},\n"
                 f"  title = {{Synthetic controlled trial {title}}},\n"
-                "  journal = {Synthetic Psychiatry},\n  year = {2026}\n}\n"
+                "  journal = {Synthetic Psychiatry},\n  year = {2026},\n"
+                "  volume = {1},\n  pages = {1--9}\n}\n"
             )
 
 
