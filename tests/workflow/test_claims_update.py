@@ -292,7 +292,7 @@ def test_generated_sentences_after_the_revision(revised: Path) -> None:
     assert text["prisma_figure"].startswith(
         "![PRISMA 2020 flow diagram for updated systematic reviews: the studies included in "
         "version 1.0, and the records identified since then through databases and registers "
-        "only, derived from the screening ledger.](../results/figures/prisma_flow)"
+        "only, derived from the screening ledger.](../figures/prisma_flow)"
         "{#fig-prisma "
     )
     assert text["effect_direction"] == (
