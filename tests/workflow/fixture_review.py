@@ -454,7 +454,7 @@ def _synthetic_study(i: int) -> tuple[dict, list[dict], dict, str]:
     bib = (
         f"@article{{{sid},\n  author = {{Synthetic, Author{i}}},\n"
         f"  title = {{Synthetic study {i}}},\n  journal = {{Journal of Synthetic Results}},\n"
-        f"  year = {{{2000 + i % 25}}}\n}}\n"
+        f"  year = {{{2000 + i % 25}}},\n  volume = {{1}},\n  pages = {{{i + 1}}}\n}}\n"
     )
     return study, outcomes, rob, bib
 
