@@ -91,7 +91,8 @@ def test_every_study_in_the_table_of_all_three_formats(review: Path, outputs: di
     studies = included_studies(review)
     assert studies, "the shipped review includes studies"
     for study in studies:
-        expected = [study["label"], study["main_finding"][:60]]
+        # the start of the finding: in the PDF a long row may continue on the next page
+        expected = [study["label"], study["main_finding"][:40]]
         if study["n"] is not None:
             expected.append(str(study["n"]))
         for fmt, text in outputs.items():

@@ -298,7 +298,7 @@ def test_two_reviewer_update_from_import_to_release(
     prisma = snapshot["prisma"]
     assert prisma["records"]["identified_databases"] == 6
     assert prisma["records"]["duplicates"] == 1
-    assert prisma["records"]["screened"] == 5 and prisma["records"]["excluded"] == 2
+    assert prisma["records"]["screened_dbr"] == 5 and prisma["records"]["excluded_dbr"] == 2
     assert prisma["reports"]["dbr_sought"] == 3 and prisma["reports"]["dbr_not_retrieved"] == 1
     assert prisma["reports"]["dbr_excluded"] == 1
     assert prisma["studies"]["total"] == 3 and prisma["reports"]["total"] == 4
