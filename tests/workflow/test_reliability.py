@@ -36,6 +36,10 @@ def outputs(project: Path) -> dict[str, str]:
     files = [project / "_variables.yml"]
     for folder in COMPARED:
         files += [p for p in (project / folder).rglob("*") if p.is_file()]
+    # results/cache/ holds parses and validated tables keyed by content and path: a
+    # speed-up for later jobs, never published, so not part of the outputs compared
+    cache = project / "results" / "cache"
+    files = [p for p in files if not p.is_relative_to(cache)]
     return {
         p.relative_to(project).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(files)
