@@ -84,7 +84,7 @@ def test_every_study_table_column_is_readable_at_1366(browser, base_url) -> None
     context, tab = _tab(browser, DESKTOP)
     try:
         _open(tab, base_url + RESULTS_PAGE)
-        region = tab.locator(".table-scroll:has(#tbl-characteristics)")
+        region = tab.locator("#tbl-characteristics .table-scroll")  # Quarto: div#tbl- > figure
         region.scroll_into_view_if_needed()
         region.screenshot(path=str(SCREENSHOTS / "1366-study-table.png"))
         scroll, client = region.evaluate("e => [e.scrollWidth, e.clientWidth]")
