@@ -13,6 +13,11 @@ def zero_counts(**changes: object) -> PrismaCounts:
         previous_reports=None,
         total_studies_ma=None,
         total_reports_ma=None,
+        # What was read is not recorded unless a test gives it.
+        dbr_assessed_full_text=None,
+        dbr_assessed_without_full_text=None,
+        other_assessed_full_text=None,
+        other_assessed_without_full_text=None,
         database_specific={},
         register_specific={},
         dbr_excluded={},

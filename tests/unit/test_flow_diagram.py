@@ -5,6 +5,7 @@ All counts here are SYNTHETIC.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from xml.etree import ElementTree
@@ -183,6 +184,16 @@ SCENARIOS = [
     ),
     pytest.param(zero_counts(), id="empty"),
     pytest.param(huge_counts(), id="six-digits-long-reasons"),
+    pytest.param(
+        dataclasses.replace(
+            huge_counts(),
+            dbr_assessed_full_text=900,
+            dbr_assessed_without_full_text=98000,
+            other_assessed_full_text=0,
+            other_assessed_without_full_text=888000,
+        ),
+        id="six-digits-what-was-read",
+    ),
 ]
 
 
@@ -281,6 +292,35 @@ def test_update_draws_previous_column_and_total() -> None:
     assert "(n = 11)" in total.text and "(n = 19)" in total.text
     # the previous studies join the total box from the left
     assert any(a[0][1] == previous.rect.y and a[-1][0] == total.rect.x for a in placed.arrows)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_assessed_boxes_say_what_was_read_when_the_ledger_records_it() -> None:
+    """Box 8 and box 14 split the reports assessed into full text and the rest (issue 12)."""
+    plain = layout(full_counts())
+    assert one_line(plain.box("dbr_assessed").text) == "Reports assessed for eligibility (n = 69)"
+    counts = full_counts(
+        dbr_assessed_full_text=40,
+        dbr_assessed_without_full_text=29,
+        other_assessed_full_text=0,
+        other_assessed_without_full_text=17,
+    )
+    placed = layout(counts)
+    dbr = one_line(placed.box("dbr_assessed").text)
+    assert dbr == (
+        "Reports assessed for eligibility (n = 69) On the full text (n = 40) "
+        "On the abstract, part of the text or registration only (n = 29)"
+    )
+    other = one_line(placed.box("other_assessed").text)
+    assert "On the full text (n = 0)" in other
+    assert "registration only (n = 17)" in other
+    # 3 of the 20 reports record nothing: said, not hidden in either count
+    assert "What was read is not recorded (n = 3)" in other
+    assert "not recorded" not in dbr
+    assert list(iter_overflows(placed)) == []
 
 
 def test_bands_cover_their_rows() -> None:

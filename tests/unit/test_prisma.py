@@ -60,6 +60,7 @@ COLUMNS = [
     "removed_reason",
     "screening",
     "retrieval",
+    "read_from",
     "eligibility",
     "exclusion_reason",
     "study_id",
@@ -363,6 +364,31 @@ def test_ledger_loaded_from_csv_reports_real_lines(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- #
 
 
+def test_reports_assessed_are_split_by_what_was_read() -> None:
+    """``read_from`` gives box 8 / 14 their full-text and abstract-or-registration counts."""
+    frame = ledger(
+        inc("S1", read_from="full_text"),
+        exc("wrong_population", read_from="abstract+full_text"),
+        exc("no_anxiety_outcome", read_from="abstract+registration"),
+        inc("S2", read_from="partial_text"),
+        exc("wrong_population"),  # nothing recorded: in neither count
+        screened_out(read_from="abstract"),  # not assessed: not counted
+        inc("S3", "citation_search", read_from="registration"),
+        exc("wrong_intervention", "website", read_from="bibliographic"),
+    )
+    counts = derive_counts(frame, REASONS)
+    assert (counts.dbr_assessed, counts.other_assessed) == (5, 2)
+    assert (counts.dbr_assessed_full_text, counts.dbr_assessed_without_full_text) == (2, 2)
+    assert (counts.other_assessed_full_text, counts.other_assessed_without_full_text) == (0, 2)
+    reports = counts_as_variables(counts, REASONS)["reports"]
+    assert reports["dbr_assessed_full_text"] == 2
+    assert reports["other_assessed_without_full_text"] == 2
+    # a ledger that records nothing about reading leaves the split out
+    plain = derive_counts(ledger(inc("S1"), exc("wrong_population")), REASONS)
+    assert plain.dbr_assessed_full_text is None and plain.dbr_assessed_without_full_text is None
+    assert "dbr_assessed_full_text" not in counts_as_variables(plain, REASONS)["reports"]
+
+
 def valid_counts() -> PrismaCounts:
     counts = derive_counts(both_arms_ledger(), REASONS, meta_analysis=(2, 3))
     return dataclasses.replace(
@@ -459,6 +485,16 @@ COUNT_VIOLATIONS = [
     ),
     pytest.param(
         {"records_screened": 9.5}, ["box4 records_screened must be a non-negative"], id="not-whole"
+    ),
+    pytest.param(
+        {"dbr_assessed_full_text": 1},
+        ["box8 dbr_assessed_full_text and box8 dbr_assessed_without_full_text"],
+        id="reading-half-given",
+    ),
+    pytest.param(
+        {"other_assessed_full_text": 3, "other_assessed_without_full_text": 9},
+        ["box14 other_assessed_full_text + other_assessed_without_full_text (12) exceeds"],
+        id="more-read-than-assessed",
     ),
 ]
 

@@ -144,3 +144,24 @@ def test_thousands_separators_only_from_1000() -> None:
         "c": {"d": "123,456"},
         "e": True,
     }
+
+
+def test_shipped_flow_diagram_and_text_agree_on_what_was_read() -> None:
+    """The diagram's "Reports assessed" split and the results text count the same reports."""
+    from pathlib import Path
+
+    from livingreview.prisma.counts import derive_counts, read_reason_labels
+    from livingreview.text.variables import assessment_basis
+    from livingreview.validation import load_table
+
+    root = Path(__file__).resolve().parents[2]
+    records = load_table(root / "data" / "records.csv", "records")
+    counts = derive_counts(records, read_reason_labels(root / "data" / "protocol.yaml"))
+    basis = assessment_basis(records)
+    assessed = counts.dbr_assessed + counts.other_assessed
+    full = (counts.dbr_assessed_full_text or 0) + (counts.other_assessed_full_text or 0)
+    without = (counts.dbr_assessed_without_full_text or 0) + (
+        counts.other_assessed_without_full_text or 0
+    )
+    assert (full, without) == (basis["full_text"], basis["abstract_or_registration"])
+    assert full + without == assessed and basis["unrecorded"] == 0

@@ -41,6 +41,9 @@ BEFORE = {
     "other_sought_reports": 4, "other_notretrieved_reports": 0, "other_assessed": 4,
     "other_excluded": {NOT_REFRACTORY: 1}, "new_studies": 2, "new_reports": 3,
     "total_studies": 2, "total_reports": 3, "total_studies_ma": None, "total_reports_ma": None,
+    # The fixture ledger does not record what was read, so box 14 is not split.
+    "dbr_assessed_full_text": None, "dbr_assessed_without_full_text": None,
+    "other_assessed_full_text": None, "other_assessed_without_full_text": None,
 }  # fmt: skip
 NONE_WAITING = {"screening": 0, "retrieval": 0, "eligibility": 0, "linking": 0, "total": 0}
 

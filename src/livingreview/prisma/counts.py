@@ -59,7 +59,11 @@ Variables for the prose (:func:`counts_as_variables`)
     ``dbr_included``, ``other_sought``, ``other_not_retrieved``,
     ``other_assessed``, ``other_excluded``, ``other_included``, ``sought``,
     ``not_retrieved``, ``assessed``, ``excluded`` (both arms), ``new``,
-    ``previous``, ``total``, ``meta_analysis``.
+    ``previous``, ``total``, ``meta_analysis``; and, when the ledger records
+    what was read (``read_from``), ``dbr_assessed_full_text``,
+    ``dbr_assessed_without_full_text``, ``other_assessed_full_text`` and
+    ``other_assessed_without_full_text`` (reports of each arm judged on their
+    full text, or on the abstract, part of the text or registration only).
 ``studies``
     ``new``, ``previous``, ``total``, ``meta_analysis``.
 ``excluded_reasons`` / ``excluded_reasons_dbr`` / ``excluded_reasons_other``
@@ -101,8 +105,9 @@ from .model import (
     _is_removed,
     _Ledger,
     awaiting_counts,
+    reading_counts,
 )
-from .template import _COUNT_FIELDS, from_prisma2020_csv, to_prisma2020_csv
+from .template import _COUNT_FIELDS, _OPTIONAL_FIELDS, from_prisma2020_csv, to_prisma2020_csv
 
 """Key of an exclusion count given without reasons (a template whose ``n`` is a number)."""
 
@@ -171,6 +176,15 @@ def _reason_counts(rows: list[dict[str, str]], reason_labels: Mapping[str, str])
     return {reason_labels.get(code, code or UNSPECIFIED_REASON): by_code[code] for code in ordered}
 
 
+def _reading(assessed: list[dict[str, str]]) -> tuple[int | None, int | None]:
+    """``(full text, without full text)`` of an arm's assessed reports; ``(None, None)``
+    when none of them records what was read."""
+    counts = reading_counts(r.get("read_from", "") for r in assessed)
+    if counts["unrecorded"] == len(assessed):
+        return None, None
+    return counts["full_text"], counts["without_full_text"]
+
+
 def _walk_ledger(
     records: pd.DataFrame, previous: PreviousVersion | None
 ) -> tuple[_Ledger, frozenset[str], _Arm, _Arm]:
@@ -215,6 +229,8 @@ def derive_counts(
     previous_studies = previous.study_ids if previous else frozenset()
     new_study_ids = {r["study_id"] for r in included if r.get("study_id")} - previous_studies
 
+    dbr_full_text, dbr_without_full_text = _reading(dbr.assessed)
+    other_full_text, other_without_full_text = _reading(other.assessed)
     n_prev_studies = len(previous.study_ids) if previous else None
     n_prev_reports = len(previous.report_ids) if previous else None
     counts = PrismaCounts(
@@ -250,6 +266,10 @@ def derive_counts(
         total_reports=(n_prev_reports or 0) + len(included),
         total_studies_ma=meta_analysis[0] if meta_analysis else None,
         total_reports_ma=meta_analysis[1] if meta_analysis else None,
+        dbr_assessed_full_text=dbr_full_text,
+        dbr_assessed_without_full_text=dbr_without_full_text,
+        other_assessed_full_text=other_full_text,
+        other_assessed_without_full_text=other_without_full_text,
     )
     if check:
         check_invariants(
@@ -385,6 +405,10 @@ def counts_as_variables(
                 "not_retrieved": counts.dbr_notretrieved_reports
                 + counts.other_notretrieved_reports,
                 "assessed": counts.dbr_assessed + counts.other_assessed,
+                "dbr_assessed_full_text": counts.dbr_assessed_full_text,
+                "dbr_assessed_without_full_text": counts.dbr_assessed_without_full_text,
+                "other_assessed_full_text": counts.other_assessed_full_text,
+                "other_assessed_without_full_text": counts.other_assessed_without_full_text,
                 "excluded": counts.dbr_excluded_total + counts.other_excluded_total,
                 "new": counts.new_reports,
                 "previous": counts.previous_reports,
@@ -439,7 +463,12 @@ def read_counts(path: str | Path) -> PrismaCounts:
     """Read counts written by :func:`counts_to_json` (``results/prisma/counts.json``)."""
     try:
         data = json.loads(read_text(path, PrismaError))["counts"]
-        counts = PrismaCounts(**{name: data[name] for name in _COUNT_FIELDS})
+        counts = PrismaCounts(
+            **{
+                name: data.get(name) if name in _OPTIONAL_FIELDS else data[name]
+                for name in _COUNT_FIELDS
+            }
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise PrismaError.single(
             path, f"is not a counts file ({exc})", fix="rebuild it: snakemake derive_prisma_counts"

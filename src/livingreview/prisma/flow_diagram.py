@@ -39,7 +39,9 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..io import atomic_path, write_text
-from .model import BOX_OF_FIELD, UNSPECIFIED_REASON, PrismaCounts
+from .flow_content import NBSP, _Spec, _specs
+from .flow_content import drawn_boxes as drawn_boxes  # re-exported
+from .model import BOX_OF_FIELD, PrismaCounts
 
 if TYPE_CHECKING:  # matplotlib is imported where a drawing is made (cheap rule starts)
     from matplotlib.figure import Figure
@@ -58,8 +60,6 @@ LINE_SPACING = 1.25
 PNG_DPI = 300
 MEASURE_DPI = 100
 
-YELLOW = "#ffc125"  # R package default title_colour "Goldenrod1"
-GREY = "#dcdcdc"  # greybox_colour "Gainsboro"
 BLUE = "#a2b9d6"  # the PRISMA 2020 template's side bands
 EDGE = "#000000"
 
@@ -107,8 +107,6 @@ def _style() -> Iterator[None]:
         mpl.rcParams.update(RC_PARAMS)
         yield
 
-
-NBSP = "\u00a0"  # glues "(n = 12)" together while wrapping; rendered as a space
 
 BOX_NAMES: dict[str, str] = {
     name: BOX_OF_FIELD[name]
@@ -214,163 +212,6 @@ class Layout:
     @property
     def names(self) -> list[str]:
         return [b.name for b in self.boxes]
-
-
-@dataclass(frozen=True)
-class _Spec:
-    """A box before placement: where it goes and what it says."""
-
-    name: str
-    kind: str
-    row: str
-    columns: tuple[str, ...]
-    paragraphs: tuple[str, ...]
-    face: str = "white"
-    tooltip: str = ""
-
-
-# --------------------------------------------------------------------------- #
-# Content: which boxes, saying what
-# --------------------------------------------------------------------------- #
-
-
-def _n(count: int | None) -> str:
-    """``(n = 1,234)`` with non-breaking spaces so wrapping keeps it whole."""
-    return f"(n{NBSP}={NBSP}{(count or 0):,})"
-
-
-def _sources(items: Mapping[str, int]) -> list[str]:
-    return [f"    {name} {_n(n)}" for name, n in items.items()]
-
-
-def _reasons(items: Mapping[str, int]) -> tuple[str, ...]:
-    labelled = {k: v for k, v in items.items() if k != UNSPECIFIED_REASON}
-    if not labelled:
-        return (f"Reports excluded {_n(sum(items.values()))}",)
-    lines = [f"{label} {_n(n)}" for label, n in labelled.items()]
-    if UNSPECIFIED_REASON in items:
-        lines.append(f"Reason not given {_n(items[UNSPECIFIED_REASON])}")
-    return ("Reports excluded:", *lines)
-
-
-def _box(name: str, row: str, column: str, *paragraphs: str) -> _Spec:
-    """A white content box in one column."""
-    return _Spec(name, "box", row, (column,), paragraphs)
-
-
-def _dbr_arm(c: PrismaCounts, main: str, side: str) -> list[_Spec]:
-    """Boxes 2-9: identification via databases and registers down to full-text exclusions."""
-    return [
-        _box("database_results", "identification", main,
-             "Records identified from:",
-             f"Databases {_n(c.database_results)}", *_sources(c.database_specific),
-             f"Registers {_n(c.register_results)}", *_sources(c.register_specific)),
-        _box("duplicates", "identification", side,
-             "Records removed before screening:",
-             f"Duplicate records {_n(c.duplicates)}",
-             f"Records marked as ineligible by automation tools {_n(c.excluded_automatic)}",
-             f"Records removed for other reasons {_n(c.excluded_other)}"),
-        _box("records_screened", "screened", main, f"Records screened {_n(c.records_screened)}"),
-        _box("records_excluded", "screened", side, f"Records excluded {_n(c.records_excluded)}"),
-        _box("dbr_sought_reports", "sought", main,
-             f"Reports sought for retrieval {_n(c.dbr_sought_reports)}"),
-        _box("dbr_notretrieved_reports", "sought", side,
-             f"Reports not retrieved {_n(c.dbr_notretrieved_reports)}"),
-        _box("dbr_assessed", "assessed", main,
-             f"Reports assessed for eligibility {_n(c.dbr_assessed)}"),
-        _box("dbr_excluded", "assessed", side, *_reasons(c.dbr_excluded)),
-    ]  # fmt: skip
-
-
-def _other_arm(c: PrismaCounts, main: str, side: str) -> list[_Spec]:
-    """Boxes 11-15: identification via other methods; no screening box in this arm."""
-    return [
-        _box("website_results", "identification", main,
-             "Records identified from:",
-             f"Websites {_n(c.website_results)}",
-             f"Organisations {_n(c.organisation_results)}",
-             f"Citation searching {_n(c.citations_results)}"),
-        _box("other_sought_reports", "sought", main,
-             f"Reports sought for retrieval {_n(c.other_sought_reports)}"),
-        _box("other_notretrieved_reports", "sought", side,
-             f"Reports not retrieved {_n(c.other_notretrieved_reports)}"),
-        _box("other_assessed", "assessed", main,
-             f"Reports assessed for eligibility {_n(c.other_assessed)}"),
-        _box("other_excluded", "assessed", side, *_reasons(c.other_excluded)),
-    ]  # fmt: skip
-
-
-def _included(c: PrismaCounts, column: str) -> list[_Spec]:
-    """Boxes 10, 16 and 17 under the main arm."""
-    if c.is_update:
-        specs = [
-            _box("new_studies", "included", column,
-                 f"New studies included in review {_n(c.new_studies)}",
-                 f"Reports of new included studies {_n(c.new_reports)}"),
-            _box("total_studies", "total", column,
-                 f"Total studies included in review {_n(c.total_studies)}",
-                 f"Reports of total included studies {_n(c.total_reports)}"),
-        ]  # fmt: skip
-    else:  # the template for new reviews says "Studies included" and has no total box
-        specs = [
-            _box("new_studies", "included", column,
-                 f"Studies included in review {_n(c.new_studies)}",
-                 f"Reports of included studies {_n(c.new_reports)}"),
-        ]  # fmt: skip
-    if c.total_studies_ma is not None:
-        specs.append(
-            _box("total_studies_ma", "ma", column,
-                 f"Total studies included in meta-analysis {_n(c.total_studies_ma)}",
-                 f"Reports of total included studies in meta-analysis {_n(c.total_reports_ma)}")
-        )  # fmt: skip
-    return specs
-
-
-def _arms(c: PrismaCounts) -> tuple[str, str | None]:
-    """Which arm is drawn as the main arm and which (if any) as the grey second arm."""
-    if c.has_dbr_arm or not c.has_other_arm:
-        return "dbr", ("other" if c.has_other_arm else None)
-    return "other", None
-
-
-def _title(arm: str, columns: tuple[str, ...], text: str, face: str) -> _Spec:
-    return _Spec(f"title_{arm}", "title", "title", columns, (text,), face)
-
-
-def _specs(c: PrismaCounts) -> list[_Spec]:
-    """Every box of the diagram, with its row and column(s)."""
-    primary, secondary = _arms(c)
-    new = "new " if c.is_update else ""  # the update template says "new studies"
-    titles = {
-        "dbr": f"Identification of {new}studies via databases and registers",
-        "other": f"Identification of {new}studies via other methods",
-    }
-    arm_boxes = {"dbr": _dbr_arm, "other": _other_arm}
-    specs: list[_Spec] = []
-    if c.is_update:
-        specs += [
-            _title("previous", ("prev",), "Previous studies", GREY),
-            _box("previous_studies", "identification", "prev",
-                 f"Studies included in previous version of review {_n(c.previous_studies)}",
-                 "Reports of studies included in previous version of review "
-                 f"{_n(c.previous_reports)}"),
-        ]  # fmt: skip
-    specs.append(_title(primary, ("p", "ps"), titles[primary], YELLOW))
-    specs += arm_boxes[primary](c, "p", "ps")
-    if secondary:
-        specs.append(_title(secondary, ("s", "ss"), titles[secondary], GREY))
-        specs += arm_boxes[secondary](c, "s", "ss")
-    specs += _included(c, "p")
-    return [replace(s, tooltip=_tooltip(s)) for s in specs]
-
-
-def drawn_boxes(counts: PrismaCounts) -> list[str]:
-    """Names (keys of :data:`BOX_NAMES`) of the content boxes drawn for ``counts``, in order."""
-    return [spec.name for spec in _specs(counts) if spec.kind == "box"]
-
-
-def _tooltip(spec: _Spec) -> str:
-    return "\n".join(p.strip().replace(NBSP, " ") for p in spec.paragraphs)
 
 
 ROWS = ("title", "identification", "screened", "sought", "assessed", "included", "total", "ma")

@@ -147,7 +147,32 @@ def _count_problems(counts: PrismaCounts, source: str) -> list[Problem]:
     problems = [p for p in found if p]
     problems += _both_or_neither(counts, source, "previous_studies", "previous_reports")
     problems += _both_or_neither(counts, source, "total_studies_ma", "total_reports_ma")
+    for arm in ("dbr", "other"):
+        problems += _reading_problems(counts, source, arm)
     return problems
+
+
+def _reading_problems(counts: PrismaCounts, source: str, arm: str) -> list[Problem]:
+    """What was read (full text or not) is given for both or neither, and within the assessed."""
+    full, without = f"{arm}_assessed_full_text", f"{arm}_assessed_without_full_text"
+    problems = _both_or_neither(counts, source, full, without)
+    if problems or getattr(counts, full) is None:
+        return problems
+    read = _value(counts, full) + _value(counts, without)
+    assessed = _value(counts, f"{arm}_assessed")
+    if read <= assessed:
+        return []
+    return [
+        Problem(
+            source,
+            f"{_box(full)} + {without} ({read}) exceeds {arm}_assessed ({assessed}): "
+            "more reports were read than assessed",
+            column=full,
+            found=str(read),
+            expected=f"at most {assessed}",
+            fix="correct the counts",
+        )
+    ]
 
 
 def _both_or_neither(counts: PrismaCounts, source: str, a: str, b: str) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,15 @@ class PrismaCounts:
     total_reports: int
     total_studies_ma: int | None = None
     total_reports_ma: int | None = None
+    dbr_assessed_full_text: int | None = None
+    dbr_assessed_without_full_text: int | None = None
+    other_assessed_full_text: int | None = None
+    other_assessed_without_full_text: int | None = None
+    """Of the reports assessed in each arm, how many were judged on their full text and
+    how many without it (abstract, part of the text or trial registration only), from
+    ``read_from`` in the ledger. ``None`` when the ledger does not record what was read
+    (or the counts come from a PRISMA2020 template); reports whose row records nothing
+    are in neither count."""
 
     @property
     def is_update(self) -> bool:
@@ -193,7 +202,32 @@ BOX_OF_FIELD: dict[str, str] = {
     "total_reports": "box16",
     "total_studies_ma": "box17",
     "total_reports_ma": "box17",
+    "dbr_assessed_full_text": "box8",
+    "dbr_assessed_without_full_text": "box8",
+    "other_assessed_full_text": "box14",
+    "other_assessed_without_full_text": "box14",
 }
+
+FULL_TEXT = "full_text"
+
+
+def reading_counts(read_from: Iterable[str]) -> dict[str, int]:
+    """How many assessments were made on the full text, without it, or with nothing recorded.
+
+    ``read_from`` holds one ``read_from`` cell per assessed report (``abstract``,
+    ``abstract+registration``, ``full_text`` ...): ``full_text`` counts reports
+    whose cell names the full text, ``without_full_text`` those whose cell names
+    only the abstract, part of the text, the registration or the bibliographic
+    record, ``unrecorded`` those with an empty cell.
+    """
+    out = {FULL_TEXT: 0, "without_full_text": 0, "unrecorded": 0}
+    for cell in read_from:
+        parts = _cell(cell).split("+")
+        if parts == [""]:
+            out["unrecorded"] += 1
+        else:
+            out[FULL_TEXT if FULL_TEXT in parts else "without_full_text"] += 1
+    return out
 
 
 def awaiting_counts(records: pd.DataFrame) -> dict[str, int]:

@@ -71,7 +71,17 @@ _FIELD_OF_DATA = {
     "register_specific_results": "register_specific",
 }
 _LIST_FIELDS = ("database_specific", "register_specific", "dbr_excluded", "other_excluded")
-_OPTIONAL_FIELDS = ("previous_studies", "previous_reports", "total_studies_ma", "total_reports_ma")
+_OPTIONAL_FIELDS = (
+    "previous_studies",
+    "previous_reports",
+    "total_studies_ma",
+    "total_reports_ma",
+    # What was read for each assessment: not part of the PRISMA2020 template.
+    "dbr_assessed_full_text",
+    "dbr_assessed_without_full_text",
+    "other_assessed_full_text",
+    "other_assessed_without_full_text",
+)
 _COUNT_FIELDS = tuple(f.name for f in fields(PrismaCounts))
 
 # R's PRISMA2020 cuts a list item at its first comma, so a comma inside a name

@@ -55,6 +55,7 @@ import pandas as pd
 from ..errors import DataError
 from ..io import read_text, read_yaml, write_yaml
 from ..markdown import MISSING
+from ..prisma.model import reading_counts
 from ..validation import load_table
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
@@ -149,12 +150,11 @@ def assessment_basis(records: pd.DataFrame) -> dict[str, int]:
         return {"full_text": 0, "abstract_or_registration": 0, "unrecorded": 0}
     assessed = records[records["retrieval"] == "retrieved"]
     read = assessed.get("read_from", pd.Series([None] * len(assessed), index=assessed.index))
-    read = read.fillna("").astype(str)
-    full = read.str.contains("full_text", regex=False)
+    counts = reading_counts(read)
     return {
-        "full_text": int(full.sum()),
-        "abstract_or_registration": int(((read != "") & ~full).sum()),
-        "unrecorded": int((read == "").sum()),
+        "full_text": counts["full_text"],
+        "abstract_or_registration": counts["without_full_text"],
+        "unrecorded": counts["unrecorded"],
     }
 
 
