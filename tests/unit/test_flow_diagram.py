@@ -420,6 +420,19 @@ def test_svg_is_accessible_and_has_no_external_fonts(tmp_path: Path) -> None:
     assert "<dc:date>" not in svg
 
 
+def test_svg_keeps_the_indent_of_sub_counts(tmp_path: Path) -> None:
+    """Browsers and Typst collapse leading spaces unless the SVG asks to keep them."""
+    counts = dataclasses.replace(
+        ketamine_like, other_assessed_full_text=1, other_assessed_without_full_text=28
+    )
+    svg = draw(tmp_path, counts)["svg"].decode()
+    root = ElementTree.fromstring(svg)
+    assert root.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+    texts = list(root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "    On the full text (n = 1)" in [t.text for t in texts]
+    assert all("white-space: pre" in t.get("style", "") for t in texts)
+
+
 def test_two_draws_are_byte_identical(tmp_path: Path) -> None:
     first = draw(tmp_path / "a", full_counts(), links={"box4": "records.html#screened"})
     second = draw(tmp_path / "b", full_counts(), links={"box4": "records.html#screened"})

@@ -612,7 +612,14 @@ def _svg_accessible(svg: str, placed: Layout, tooltips: bool) -> str:
     )
     # role="img" would hide the links inside from assistive technology.
     role = "group" if tooltips else "img"
-    svg = svg.replace("<svg ", f'<svg role="{role}" aria-labelledby="prisma-title prisma-desc" ', 1)
+    # Keep the leading spaces that indent list items and wrapped lines (as in the PNG):
+    # Typst reads xml:space, browsers (the SVG inlined in HTML) the CSS white-space.
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="{role}" aria-labelledby="prisma-title prisma-desc" xml:space="preserve" ',
+        1,
+    )
+    svg = svg.replace('<text style="', '<text style="white-space: pre; ')
     start = svg.index(">", svg.index("<svg ")) + 1
     svg = svg[:start] + "\n" + head + svg[start:].lstrip("\n")
     if tooltips:
