@@ -73,6 +73,8 @@ METHOD_STATEMENTS = {
     "Of the reports assessed,": "counts are variables; 'only' names what was read",
     "The Glue programme's controlled phase is not a randomised trial": "one study's design",
     "Sensitivity analyses: the studies included": "caption of the sensitivity table",
+    "The anxiety results under each analysis: one column": "how to read the figure",
+    "Under each column, the number of studies": "how to read the figure",
     "In a randomised trial, veterans and service members": "describes one study",
 }
 

@@ -86,3 +86,38 @@ def test_redefining_a_criterion_without_recorded_facts_is_a_config_error() -> No
 
     with pytest.raises(ConfigError, match="redefines criteria, but no eligibility facts"):
         evaluate(PROTOCOL, RECORDS, None, STUDIES, OUTCOMES, ROB)
+
+
+def test_figure_shows_each_analysis_as_a_column_of_directions() -> None:
+    """One column per analysis: the study's anxiety direction where included, a dash where
+    left out (synthetic review above)."""
+    from livingreview.figures.sensitivity import build_sensitivity_plot
+
+    results = evaluate(PROTOCOL, RECORDS, FACTS, STUDIES, OUTCOMES, ROB)
+    fig = build_sensitivity_plot(results, STUDIES, OUTCOMES, {"anx": "Anxiety", "dep": "Depr."})
+    ax = fig.axes[0]
+    cells = {line.get_gid() for line in ax.get_lines() if line.get_gid()}
+    assert cells == {
+        "sensitivity:primary:a:no_clear_difference",
+        "sensitivity:primary:b:benefit",
+        "sensitivity:primary:c:benefit",
+        "sensitivity:operational:a:no_clear_difference",
+        "sensitivity:operational:b:left_out",
+        "sensitivity:operational:c:benefit",
+        "sensitivity:no_dep:a:no_clear_difference",
+        "sensitivity:no_dep:b:benefit",
+        "sensitivity:no_dep:c:left_out",
+        "sensitivity:no_crit:a:no_clear_difference",
+        "sensitivity:no_crit:b:left_out",
+        "sensitivity:no_crit:c:benefit",
+    }
+    headers = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
+    assert headers[0] == "Primary analysis (criteria as written)"
+    assert headers[1:] == [a["label"] for a in PROTOCOL["sensitivity_analyses"]]
+    footers = [t.get_text() for t in ax.texts if "improved" in t.get_text()]
+    assert footers == [
+        "3 studies;\nimproved in 2 of 3",
+        "2 studies;\nimproved in 1 of 2",
+        "2 studies;\nimproved in 1 of 2",
+        "2 studies;\nimproved in 1 of 2",
+    ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -136,4 +137,45 @@ def evaluate(
     return results
 
 
-__all__ = ["PRIMARY_ID", "PRIMARY_LABEL", "SensitivityResult", "evaluate"]
+@dataclass(frozen=True)
+class SensitivityInputs:
+    """The data the sensitivity analyses were evaluated on, and their results."""
+
+    protocol: Mapping[str, Any]
+    studies: pd.DataFrame
+    outcomes: pd.DataFrame
+    results: list[SensitivityResult]
+
+
+def evaluate_files(inputs: Mapping[str, str | Path]) -> SensitivityInputs:
+    """Load the files named in ``inputs`` (protocol, records, facts (optional), studies,
+    outcomes, risk_of_bias) and evaluate every analysis (:func:`evaluate`)."""
+    from ..evidence.eligibility import load_facts
+    from ..evidence.outcomes import load_outcomes
+    from ..evidence.review_data import read_protocol
+    from ..evidence.risk_of_bias import load_risk_of_bias
+    from ..validation import load_table
+
+    protocol = read_protocol(inputs["protocol"])
+    studies = load_table(inputs["studies"], "studies")
+    outcomes = load_outcomes(inputs["outcomes"], studies)
+    facts_path = inputs.get("facts")
+    results = evaluate(
+        protocol,
+        load_table(inputs["records"], "records"),
+        load_facts(facts_path) if facts_path else None,
+        studies,
+        outcomes,
+        load_risk_of_bias(inputs["risk_of_bias"], studies),
+    )
+    return SensitivityInputs(protocol, studies, outcomes, results)
+
+
+__all__ = [
+    "PRIMARY_ID",
+    "PRIMARY_LABEL",
+    "SensitivityInputs",
+    "SensitivityResult",
+    "evaluate",
+    "evaluate_files",
+]

@@ -99,29 +99,15 @@ def write_sensitivity(
     inputs: Mapping[str, str | Path], table_path: str | Path, text_path: str | Path
 ) -> None:
     """Load the data files named in ``inputs`` and write the table and the sentences."""
-    from ..evidence.eligibility import load_facts
-    from ..evidence.outcomes import load_outcomes
-    from ..evidence.review_data import read_protocol
-    from ..evidence.risk_of_bias import load_risk_of_bias
     from ..evidence.studies import study_labels
-    from ..synthesis.sensitivity import evaluate
-    from ..validation import load_table
+    from ..synthesis.sensitivity import evaluate_files
 
-    protocol = read_protocol(inputs["protocol"])
-    studies = load_table(inputs["studies"], "studies")
-    facts_path = inputs.get("facts")
-    results = evaluate(
-        protocol,
-        load_table(inputs["records"], "records"),
-        load_facts(facts_path) if facts_path else None,
-        studies,
-        load_outcomes(inputs["outcomes"], studies),
-        load_risk_of_bias(inputs["risk_of_bias"], studies),
-    )
+    evaluated = evaluate_files(inputs)
+    studies = evaluated.studies
     keys = dict(zip(studies["study_id"], studies["bib_key"], strict=True))
     labels = study_labels(studies, inputs["bibliography"])
-    write_text(table_path, sensitivity_table(results, keys, labels))
-    write_text(text_path, sensitivity_sentences(results, keys, labels))
+    write_text(table_path, sensitivity_table(evaluated.results, keys, labels))
+    write_text(text_path, sensitivity_sentences(evaluated.results, keys, labels))
 
 
 __all__ = ["sensitivity_sentences", "sensitivity_table", "write_sensitivity"]

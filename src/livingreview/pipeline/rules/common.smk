@@ -175,6 +175,7 @@ def get_figures():
         + get_figure("study_overview")
         + (get_figure("pharmacology") if is_figure_enabled("pharmacology") else [])
         + get_figure("effect_direction")
+        + get_figure("sensitivity")
         + get_figure("onset_duration")
         + get_figure("risk_of_bias_traffic_light")
         + get_figure("risk_of_bias_summary")

@@ -19,6 +19,30 @@ rule draw_effect_direction_plot:
         "../scripts/draw_effect_direction_plot.py"
 
 
+rule draw_sensitivity_plot:
+    """The anxiety directions under every sensitivity analysis of data/protocol.yaml."""
+    input:
+        protocol=get_data("protocol"),
+        records=get_data("records"),
+        facts=get_optional_data("eligibility_facts"),
+        studies=get_data("studies"),
+        outcomes=get_data("outcomes"),
+        risk_of_bias=get_data("risk_of_bias"),
+        bibliography=get_data("bibliography"),
+    output:
+        svg="results/figures/sensitivity.svg",
+        pdf="results/figures/sensitivity.pdf",
+        png="results/figures/sensitivity.png",
+    log:
+        "logs/draw_sensitivity_plot.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("evidence", "figures", "synthesis"),
+    script:
+        "../scripts/draw_sensitivity_plot.py"
+
+
 rule draw_onset_duration_plot:
     """When the anxiolytic effect was first measured and how long it lasted, per study."""
     input:

@@ -1,0 +1,150 @@
+"""The sensitivity-analysis figure: the anxiety synthesis under every declared definition.
+
+One column per analysis (the primary analysis first, then each entry of
+``sensitivity_analyses`` in ``data/protocol.yaml``), one row per study that any
+analysis includes, grouped by diagnosis as in the effect direction plot. A cell
+shows the study's combined anxiety direction with the effect direction plot's
+markers when the analysis includes the study, and a grey dash when it leaves
+the study out; so each column is a small effect direction plot of one
+definition. Under each column: how many of its studies improved.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..synthesis.narrative import DIRECTION_LABELS, study_directions
+from ..synthesis.sensitivity import SensitivityResult
+from .common import CM, LEGEND_STYLE, STYLE, _chars_per_line, figure_style, save_figure
+from .effect_direction import (
+    DIRECTION_MARKERS,
+    PlotRow,
+    _draw_headings,
+    _new_figure,
+    _study_ticks,
+    layout_rows,
+)
+
+FIGURE_WIDTH_CM = 16.0
+LABEL_WIDTH_CM = 4.2
+LEFT_OUT = "left_out"
+LEFT_OUT_COLOUR = "#BBBBBB"
+MARKER_SIZE = 6.0
+
+
+def _marker(direction: str, **kw: object) -> dict[str, object]:
+    marker, colour = DIRECTION_MARKERS[direction]
+    face = "white" if direction == "not_reported" else colour
+    style = dict(marker=marker, color=colour, markerfacecolor=face, markeredgewidth=0.8)
+    return {**style, **kw}
+
+
+def _handles(present: set[str]) -> list[Line2D]:
+    handles = [
+        Line2D([], [], linestyle="none", markersize=5, label=label, **_marker(d))
+        for d, label in DIRECTION_LABELS.items()
+        if d in present
+    ]
+    handles.append(
+        Line2D([], [], linestyle="none", marker="_", markersize=7, color=LEFT_OUT_COLOUR,
+               markeredgewidth=1.2, label="Study left out by this analysis")
+    )  # fmt: skip
+    return handles
+
+
+def _footer(result: SensitivityResult) -> str:
+    n, improved = len(result.studies), result.anxiety.get("benefit", 0)
+    with_result = sum(result.anxiety.values())
+    return f"{n} {'study' if n == 1 else 'studies'};\nimproved in {improved} of {with_result}"
+
+
+def build_sensitivity_plot(
+    results: Sequence[SensitivityResult],
+    studies: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    *,
+    labels: Mapping[str, str] | None = None,
+    width_cm: float = FIGURE_WIDTH_CM,
+) -> Figure:
+    """Build the figure (not saved). Each marker carries the gid
+    ``sensitivity:<analysis id>:<study id>:<direction or left_out>`` for tests."""
+    shown = sorted({s for r in results for s in r.studies})
+    known = studies[studies["study_id"].astype(str).isin(shown)]
+    # A study an analysis adds without a study row yet: its own row, named by record id.
+    extra = [s for s in shown if s not in set(known["study_id"].astype(str))]
+    directions = study_directions(outcomes)
+    width_in = width_cm * CM
+    label_in = LABEL_WIDTH_CM * CM
+    header_chars = max(8, _chars_per_line((width_in - label_in) / len(results), 6.5))
+    headers = ["\n".join(textwrap.wrap(r.label, header_chars)) for r in results]
+    top_in = 0.14 * max(h.count("\n") + 1 for h in headers) + 0.15
+    with figure_style():
+        wrap = _chars_per_line(label_in, STYLE["font.size"], bold=True)
+        rows = layout_rows(known, diagnosis_labels, labels or {}, wrap)
+        last = rows[-1].y + 1 if rows else 0
+        rows += [PlotRow(last + i, s, "study", {"study_id": s}) for i, s in enumerate(extra)]
+        present = {directions.get((s, "anxiety")) for s in shown} - {None}
+        fig, ax, ncols = _new_figure(rows, _handles(present), width_in, top_in + 0.3)
+        for row in (r for r in rows if r.kind == "study"):
+            sid = str(row.record["study_id"])
+            for x, result in enumerate(results):
+                _cell(ax, x, row.y, sid, result, directions.get((sid, "anxiety")))
+        _draw_headings(fig, ax, rows)
+        _study_ticks(ax, rows)
+        span = rows[-1].y + 1 if rows else 1
+        for x, result in enumerate(results):
+            ax.text(x, span - 0.2, _footer(result), ha="center", va="top", fontsize=6.5,
+                    clip_on=False)  # fmt: skip
+            ax.axvline(x, color="#F0F0F0", linewidth=0.6, zorder=0)
+        ax.set_xlim(-0.5, len(results) - 0.5)
+        ax.xaxis.tick_top()
+        ax.set_xticks(range(len(results)), headers, fontsize=6.5)
+        ax.tick_params(axis="x", length=0, pad=3)
+        for side in ("top", "right", "left", "bottom"):
+            ax.spines[side].set_visible(False)
+        fig.legend(handles=_handles(present), loc="outside lower center", ncols=ncols,
+                   **LEGEND_STYLE)  # fmt: skip
+    return fig
+
+
+def _cell(
+    ax: Any, x: int, y: float, sid: str, result: SensitivityResult, direction: str | None
+) -> None:
+    """A study's cell: its anxiety direction if the analysis includes it, else a dash."""
+    if sid not in result.studies:
+        (line,) = ax.plot([x], [y], linestyle="none", marker="_", markersize=7,
+                          color=LEFT_OUT_COLOUR, markeredgewidth=1.2, clip_on=False)  # fmt: skip
+        line.set_gid(f"sensitivity:{result.id}:{sid}:{LEFT_OUT}")
+    elif direction is not None:
+        (line,) = ax.plot([x], [y], linestyle="none", markersize=MARKER_SIZE, clip_on=False,
+                          zorder=3, **_marker(direction))  # fmt: skip
+        line.set_gid(f"sensitivity:{result.id}:{sid}:{direction}")
+
+
+def sensitivity_figure(
+    inputs: Mapping[str, str | Path], out_svg: str | Path, out_pdf: str | Path, out_png: str | Path
+) -> None:
+    """Evaluate the analyses from the files in ``inputs`` and write SVG, PDF and PNG."""
+    from ..evidence.studies import study_labels
+    from ..synthesis.sensitivity import evaluate_files
+
+    evaluated = evaluate_files(inputs)
+    fig = build_sensitivity_plot(
+        evaluated.results,
+        evaluated.studies,
+        evaluated.outcomes,
+        evaluated.protocol["diagnosis_groups"],
+        labels=study_labels(evaluated.studies, inputs["bibliography"]),
+    )
+    save_figure(fig, out_svg, out_pdf, out_png)
+
+
+__all__ = ["build_sensitivity_plot", "sensitivity_figure"]

@@ -1,0 +1,12 @@
+"""Rule draw_sensitivity_plot: the sensitivity-analysis figure (pipeline/rules/synthesis.smk)."""
+
+from livingreview.figures.sensitivity import sensitivity_figure
+from livingreview.workflow import run_step
+
+
+def main(snakemake):
+    out = snakemake.output
+    sensitivity_figure(dict(snakemake.input), out.svg, out.pdf, out.png)
+
+
+run_step(snakemake, lambda: main(snakemake))
