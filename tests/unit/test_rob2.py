@@ -134,3 +134,43 @@ def test_bad_signalling_text_is_reported_not_guessed() -> None:
     parsed, errors = parse_signalling("1.1=Y; 1.9=N; 2.1=maybe; 3.1")
     assert parsed == {"1.1": "Y"}
     assert errors == ["1.9=N", "2.1=maybe", "3.1"]
+
+
+# --------------------------------------------------------------------------- #
+# Domain 1 against the published criteria, every combination of answers.
+# The criteria below are transcribed from the RoB 2 guidance (22 August 2019) as
+# reproduced in Table 2 of Systematic Reviews 2021;10:171 (doi 10.1186/s13643-021-01722-5,
+# https://pmc.ncbi.nlm.nih.gov/articles/PMC8191126/table/Tab2), "Bias arising from the
+# randomisation process": written independently of rob2.domain1, so the two can disagree.
+# --------------------------------------------------------------------------- #
+
+YES_, NO_, NI_ = ("Y", "PY"), ("N", "PN"), ("NI",)
+
+
+def domain1_from_published_table(random: str, concealed: str, baseline: str) -> str:
+    """1.1 random sequence, 1.2 concealment, 1.3 baseline differences suggesting a problem."""
+    baseline_ok = baseline in NO_  # "compatible with chance"
+    baseline_problem = baseline in YES_
+    # High: not concealed; or no information on concealment and a baseline problem.
+    if concealed in NO_ or (concealed in NI_ and baseline_problem):
+        return H
+    # Low: concealed AND (baseline compatible with chance OR no information on baseline)
+    # AND (random OR no information on randomness).
+    if concealed in YES_ and not baseline_problem and random not in NO_:
+        return L
+    # Some concerns: concealed and (not random or baseline problem); no information on
+    # concealment with baseline compatible with chance; or no information at all. The
+    # remaining combination (no information on concealment or baseline) is the "no
+    # information" case of the table's last line.
+    assert (concealed in YES_ and (random in NO_ or baseline_problem)) or (
+        concealed in NI_ and (baseline_ok or baseline in NI_)
+    )
+    return S
+
+
+@pytest.mark.parametrize("random", ["Y", "PY", "PN", "N", "NI"])
+@pytest.mark.parametrize("concealed", ["Y", "PY", "PN", "N", "NI"])
+@pytest.mark.parametrize("baseline", ["Y", "PY", "PN", "N", "NI"])
+def test_domain1_matches_the_published_criteria(random: str, concealed: str, baseline: str) -> None:
+    given = {"1.1": random, "1.2": concealed, "1.3": baseline}
+    assert domain1(given) == domain1_from_published_table(random, concealed, baseline)
