@@ -43,6 +43,7 @@ from .reader_text import add_link_tips, link_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
 from .webfonts import dejavu_folder, write_web_fonts
+from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
 ASSET_DIR = "site_libs/livingreview"
@@ -692,7 +693,8 @@ def write_pdf(
     import typst
 
     book = model.book
-    blocks: list[A.Element] = []
+    numbers = {k: (t.kind, t.number) for k, t in model.targets.items() if t.number}
+    blocks: list[A.Element] = [typst_numbers(numbers)]
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
             blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))

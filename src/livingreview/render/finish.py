@@ -21,6 +21,7 @@ from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
 from .source_anchors import is_anchor
+from .xrefs import write_refs
 
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
@@ -111,7 +112,7 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
         return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
 
-    blocks = A.walk(A.walk(blocks, block_breaks), visit)
+    blocks = A.walk(A.walk(write_refs(blocks, fmt), block_breaks), visit)
     return A.walk(blocks, lambda el: _glue_dates(el, fmt))
 
 
