@@ -699,9 +699,6 @@ def write_pdf(
         if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
             blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
         blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
-    for el in A.iter_elements(blocks):
-        if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:
-            el["c"][2][0] = "/" + el["c"][2][0]  # relative to the Typst root: the project
     meta = dict(front)
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))
     lang = book.lang.split("-")
@@ -718,6 +715,8 @@ def write_pdf(
     try:
         pdf = typst.compile(
             source.encode("utf-8"),
+            # the source is compiled as a file at the project root, so image paths are
+            # written project-relative, as in the .typ of Quarto's single-file book
             root=str(book.root),
             # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
             font_paths=[str(dejavu_folder())],
