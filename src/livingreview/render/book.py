@@ -24,7 +24,7 @@ was written, so a user sees all of them in one run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -174,13 +174,14 @@ def build_book(
     """
     book = load_book(root)
     problems: list[Problem] = []
-    ctx = Context(book.root, book.variables, book.metadata)
+    ctx = Context(book.root, book.variables, book.metadata, lenient=lenient)
     quarto_text = (book.root / QUARTO_FILE).read_text(encoding="utf-8")
     metadata = expand_metadata(book.metadata, QUARTO_FILE, quarto_text, ctx, problems)
     chapters = [_read_chapter(book, entry, ctx, problems) for entry in book.entries]
     for chapter in chapters:
         problems.extend(scan(chapter.source))
     claim_problems, warnings = claim_findings(chapters, book.variables, on_false_claim)
+    warnings = [*ctx.warnings, *warnings]
     problems.extend(claim_problems)
     mark = marks_false_claims(book.variables, on_false_claim)
     for chapter in chapters:
@@ -219,7 +220,7 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
         )
         return Chapter(entry, entry.html_path or "", Expanded(), [], {})
     front = front_matter(path)
-    chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
+    chapter_ctx = replace(ctx, metadata={**ctx.metadata, **front})  # warnings shared
     source = expand_file(path, chapter_ctx, problems)
     # anchors to the source lines, kept as bookmarks by the DOCX writer only
     marked = mark_paragraphs(source.lines, source.origins)
