@@ -55,6 +55,8 @@ $$ {#eq-model alt='The "linear" model'}
 
 Model @eq-model is drawn in @fig-plot; @thm-line states it.
 
+A linked picture [![A small plot](pic.png){width=40px}](https://example.org/) in the text.
+
 ::: {#thm-line}
 ## Line
 A line is straight.
@@ -109,6 +111,9 @@ def test_typst_source_uses_quartos_markup(book: dict) -> None:
         'model", [ $ y = a + b x $ ])<eq-model>'
     ) in typ
     assert "#link(<fig-plot>)" not in typ and "qquad" not in typ
+    # pictures with alt text carry it, as Quarto writes them; a figure's own has its caption
+    assert '#box(image("pic.png", alt: "A small plot", width: 0.4166' in typ
+    assert '#figure(image("pic.png")' in typ
 
 
 def test_pdf_reads_the_books_numbers(book: dict) -> None:
