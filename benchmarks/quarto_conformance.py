@@ -13,9 +13,9 @@ in ``known_failures.yml`` (a strict xfail) counts as a failure here.
 reasons already written and marking new ones "TODO: reason" for a person to
 fill in.
 
-Last recorded: 280/294 = 95.2% (47 of 55 documents pass every case), on
+Last recorded: 284/294 = 96.6% (49 of 55 documents pass every case), on
 `vm` (2 cores, Python 3.11.7), 2026-11-30; 259/294 = 88.1% before Quarto's
-Typst markup was adopted. The 14 remaining failures and their reasons are in
+Typst markup was adopted. The 10 remaining failures and their reasons are in
 ``tests/fixtures/quarto/README.md``.
 """
 

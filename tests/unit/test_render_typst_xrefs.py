@@ -1,8 +1,9 @@
 """Cross-references and numbered equations in the Typst source, as Quarto writes them.
 
-Quarto writes a reference as ``#ref(<fig-x>, supplement: [Figure])`` and a
+Quarto writes a reference as ``#ref(<fig-x>, supplement: [Figure])``, a
 labelled equation as ``#math.equation(block: true, numbering:
-equation-numbering, alt: "...", [ $ ... $ ])<eq-x>``. The embedded backend
+equation-numbering, alt: "...", [ $ ... $ ])<eq-x>`` and a theorem with the
+theorion package, ``#theorem(title: [Line])[...] <thm-line>``. The embedded backend
 writes the same markup; the numbers Typst shows are the book's own, so the PDF
 reads "Figure 2.1" and "Equation 2.1" (chapter-prefixed, appendices lettered)
 exactly as the HTML and DOCX do.
@@ -111,6 +112,10 @@ def test_typst_source_uses_quartos_markup(book: dict) -> None:
         'model", [ $ y = a + b x $ ])<eq-model>'
     ) in typ
     assert "#link(<fig-plot>)" not in typ and "qquad" not in typ
+    # theorems through theorion, as Quarto writes them
+    assert '#import "@preview/theorion:0.4.1": make-frame' in typ
+    assert "#theorem(title: [Line])[" in typ and "] <thm-line>" in typ
+    assert "render: simple-theorem-render" in typ and "lemma" not in typ
     # pictures with alt text carry it, as Quarto writes them; a figure's own has its caption
     assert '#box(image("pic.png", alt: "A small plot", width: 0.4166' in typ
     assert '#figure(image("pic.png")' in typ
@@ -123,6 +128,7 @@ def test_pdf_reads_the_books_numbers(book: dict) -> None:
     assert "See Equation A.1 and Figure A.1." in pdf
     assert "(1.1)" in pdf and "(A.1)" in pdf  # the equations' own numbers
     assert "Figure 1.1: A plot" in pdf
+    assert "Theorem 1.1 (Line). A line is straight." in pdf  # theorion's title, our number
 
 
 def test_other_formats_unchanged(book: dict) -> None:
@@ -146,3 +152,21 @@ def test_hyperlink_free_reference_keeps_its_text() -> None:
     span = A.Span([A.Str("Figure")], A.attr("", ["quarto-xref-supplement"]))
     out = write_refs([A.Para([span, A.Str("\u00a01")])], "typst")
     assert A.stringify(out) == "Figure\u00a01"
+
+
+def test_theorem_title_with_markup_characters_compiles() -> None:
+    """A ``crossref: thm-title`` holding Typst markup characters is written as text."""
+    import typst
+
+    from livingreview.render.embedded import TEMPLATES, TYPST_PACKAGES
+    from livingreview.render.numbered_blocks import typst_theorem_setup
+
+    template = (TEMPLATES / "book.typ").read_text(encoding="utf-8")
+    helpers = template[template.index("#let xref-show") : template.index("// Captions carry")]
+    setup = typst_theorem_setup({"thm": ["2.1"]}, {"thm": "Thm [#1] *x* $y$"})
+    source = helpers + setup + "#theorem[Body.]\n"
+    pdf = typst.compile(source.encode("utf-8"), package_path=str(TYPST_PACKAGES))
+    from io import BytesIO
+
+    text = squash(PdfReader(BytesIO(pdf)).pages[0].extract_text())
+    assert "Thm [#1] *x* $y$ 2.1. Body." in text

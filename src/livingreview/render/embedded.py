@@ -37,6 +37,8 @@ from .book import BookModel, Chapter
 from .docx_layout import fit_sections
 from .finish import finish, group_subheaders
 from .matter import add_matter
+from .numbered_blocks import NAMES
+from .numbered_blocks import name as kind_name
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, link_tips
@@ -46,6 +48,7 @@ from .webfonts import dejavu_folder, write_web_fonts
 from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
+TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
 API_VERSION = [1, 23, 1, 1]
@@ -694,7 +697,8 @@ def write_pdf(
 
     book = model.book
     numbers = {k: (t.kind, t.number) for k, t in model.targets.items() if t.number}
-    blocks: list[A.Element] = [typst_numbers(numbers)]
+    titles = {kind: kind_name(kind, model.book.crossref) for kind in NAMES}
+    blocks: list[A.Element] = [typst_numbers(numbers, titles)]
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
             blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
@@ -718,6 +722,7 @@ def write_pdf(
             # the source is compiled as a file at the project root, so image paths are
             # written project-relative, as in the .typ of Quarto's single-file book
             root=str(book.root),
+            package_path=str(TYPST_PACKAGES),  # theorion and its dependencies, as Quarto ships them
             # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
             font_paths=[str(dejavu_folder())],
             ignore_system_fonts=True,

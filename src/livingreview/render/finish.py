@@ -16,6 +16,7 @@ from typing import Any
 from . import ast as A
 from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
+from .numbered_blocks import typst_theorem
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
@@ -98,6 +99,9 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             ]
         if t == "Div":
             classes = el["c"][0][1]
+            theorem = typst_theorem(el) if fmt == "typst" else None
+            if theorem is not None:
+                return theorem
             if PANEL in classes:
                 return render_float(_without_anchors(el), fmt)
             callout = callout_type(classes)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ast as A
+from .numbered_blocks import THEORION, typst_theorem_setup
 
 XREF = "quarto-xref"
 XREF_SUPPLEMENT = "quarto-xref-supplement"  # the "Figure" of a reference's "Figure 1"
@@ -97,18 +98,25 @@ def _equation(span: A.Element, fmt: str) -> list[A.Element] | A.Element:
     ]
 
 
-def typst_numbers(numbers: dict[str, tuple[str, str]]) -> A.Element:
+def typst_numbers(numbers: dict[str, tuple[str, str]], titles: dict[str, str]) -> A.Element:
     """The book's numbers for Typst: ``{id: (kind, number)}`` of every numbered target.
 
     ``xref-numbers`` maps each id to the number a reference shows;
-    ``equation-numbering`` gives the n-th numbered equation its number, "(3.1)".
+    ``equation-numbering`` gives the n-th numbered equation its number, "(3.1)";
+    theorems are set up as Quarto does with theorion, numbered the same way
+    (``titles``: each kind's word, "Theorem").
     """
     pairs = ", ".join(f"{typst_str(k)}: {typst_str(n)}" for k, (_, n) in numbers.items())
     equations = [n for kind, n in numbers.values() if kind == "eq"]
     eq_list = "".join(f"{typst_str(n)}, " for n in equations)
+    theorems: dict[str, list[str]] = {}
+    for kind, n in numbers.values():
+        if kind in THEORION:
+            theorems.setdefault(kind, []).append(n)
     return A.RawBlock(
         "typst",
-        f"#let xref-numbers = ({pairs or ':'})\n"
+        typst_theorem_setup(theorems, titles)  # before the reference rule, which wins
+        + f"#let xref-numbers = ({pairs or ':'})\n"
         "#show ref: xref-show(xref-numbers)\n"
         f"#let equation-numbering = numbering-from(({eq_list}))",
     )
