@@ -12,6 +12,11 @@ in ``known_failures.yml`` (a strict xfail) counts as a failure here.
 ``--update-known`` writes every failing case into that file, keeping the
 reasons already written and marking new ones "TODO: reason" for a person to
 fill in.
+
+Last recorded: 284/294 = 96.6% (49 of 55 documents pass every case), on
+`vm` (2 cores, Python 3.11.7), 2026-11-30; 259/294 = 88.1% before Quarto's
+Typst markup was adopted. The 10 remaining failures and their reasons are in
+``tests/fixtures/quarto/README.md``.
 """
 
 from __future__ import annotations

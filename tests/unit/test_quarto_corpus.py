@@ -7,7 +7,9 @@ repository (MIT, see the README there). Its expectations are the
 Each expectation (one selector, one regular expression, one XPath) is one
 pytest case, run against the embedded backend's output for that document.
 
-A single document is rendered as a one-chapter book (``doc/index.qmd``) with
+A single document is rendered as a one-chapter book (``index.qmd`` at the
+project root, so its paths are relative to the document as in Quarto; in
+``doc/`` when it points at files in a parent folder, ``../img/x.png``) with
 ``crossref: chapters: false`` and ``number-sections: false`` unless the
 document sets them, which is how Quarto numbers a single document. Images the
 documents point at are not copied from quarto-cli: small placeholder pictures
@@ -68,6 +70,15 @@ class Doc:
     project: bool
     lenient: bool = False
     formats: set[str] = field(default_factory=set)
+
+    @property
+    def folder(self) -> Path:
+        """Where a single document sits in its book: the root, or ``doc/`` if it reaches up."""
+        if self.project:
+            return Path()
+        texts = [p.read_text(encoding="utf-8") for p in (DOCS / self.name).rglob("*.*md")]
+        reaches_up = any(m.group("src").startswith("../") for t in texts for m in IMAGE.finditer(t))
+        return Path("doc") if reaches_up else Path()
 
 
 def _checks(doc: str, file: str, tests: dict[str, Any]) -> list[Case]:
@@ -164,11 +175,11 @@ def _add_images(root: Path) -> None:
                 _placeholder(target)
 
 
-def _book_yaml(meta: dict[str, Any], formats: set[str]) -> dict[str, Any]:
+def _book_yaml(meta: dict[str, Any], chapter: str) -> dict[str, Any]:
     crossref = {"chapters": False}
     return {
         "project": {"type": "book"},
-        "book": {"title": str(meta.get("title") or "Test document"), "chapters": ["doc/index.qmd"]},
+        "book": {"title": str(meta.get("title") or "Test document"), "chapters": [chapter]},
         "number-sections": bool(meta.get("number-sections", False)),
         "crossref": crossref,
         "format": {
@@ -205,9 +216,8 @@ class Output:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
 
-    def page(self, file: str, project: bool) -> Path:
-        rel = Path(file) if project else Path("doc") / file
-        return self.root / "_book" / rel.with_suffix(".html")
+    def page(self, file: str, folder: Path) -> Path:
+        return self.root / "_book" / (folder / file).with_suffix(".html")
 
     def single(self, suffix: str) -> Path:
         return next((self.root / "_book").glob(f"*{suffix}"))
@@ -237,8 +247,8 @@ def render(doc: Doc, fmt: str, cache: dict, tmp_path_factory: pytest.TempPathFac
 # ---------------------------------------------------------------- checking
 
 
-def _html(out: Output, case: Case, project: bool) -> str:
-    return out.page(case.file, project).read_text(encoding="utf-8")
+def _html(out: Output, case: Case, folder: Path) -> str:
+    return out.page(case.file, folder).read_text(encoding="utf-8")
 
 
 def _docx_xml(out: Output) -> str:
@@ -250,7 +260,7 @@ def _typst(out: Output) -> str:
     return out.single(".typ").read_text(encoding="utf-8")
 
 
-def evaluate(case: Case, out: Output, project: bool) -> bool:
+def evaluate(case: Case, out: Output, folder: Path) -> bool:
     """Whether the output satisfies the expectation (before negation)."""
     if case.kind == "shouldError":
         return out.error is not None
@@ -259,10 +269,10 @@ def evaluate(case: Case, out: Output, project: bool) -> bool:
     if case.kind in ("renders", "noErrors", "noErrorsOrWarnings"):
         return True
     if case.kind == "ensureHtmlElements":
-        soup = BeautifulSoup(_html(out, case, project), "html.parser")
+        soup = BeautifulSoup(_html(out, case, folder), "html.parser")
         return bool(soup.select(case.value))
     if case.kind == "ensureFileRegexMatches" and case.fmt == "html":
-        return re.search(case.value, _html(out, case, project), re.M) is not None
+        return re.search(case.value, _html(out, case, folder), re.M) is not None
     if case.kind == "ensureDocxXpath":
         tree = etree.fromstring(_docx_xml(out).encode("utf-8"))
         return bool(tree.xpath(case.value, namespaces=W_NS))
@@ -289,7 +299,7 @@ def test_quarto_expectation(
 ) -> None:
     doc = DOC_INDEX[case.doc]
     out = render(doc, case.fmt, outputs, tmp_path_factory)
-    ok = evaluate(case, out, doc.project)
+    ok = evaluate(case, out, doc.folder)
     what = f"{case.kind} {case.value!r}"
     if case.negate:
         assert not ok, f"{what} should not match"
@@ -305,10 +315,13 @@ def _project(doc: Doc, tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(source, root, ignore=shutil.ignore_patterns("expectations.yml"))
         _website_as_book(root)
     else:
-        shutil.copytree(source, root / "doc", ignore=shutil.ignore_patterns("expectations.yml"))
-        meta = front_matter(root / "doc" / "index.qmd")
+        chapter = (doc.folder / "index.qmd").as_posix()
+        shutil.copytree(
+            source, root / doc.folder, ignore=shutil.ignore_patterns("expectations.yml")
+        )
+        meta = front_matter(root / chapter)
         (root / "_quarto.yml").write_text(
-            yaml.safe_dump(_book_yaml(meta, doc.formats), allow_unicode=True), encoding="utf-8"
+            yaml.safe_dump(_book_yaml(meta, chapter), allow_unicode=True), encoding="utf-8"
         )
     _add_images(root)
     return root

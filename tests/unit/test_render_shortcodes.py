@@ -155,3 +155,21 @@ def test_syntax_scan_ignores_code_blocks(tmp_path: Path) -> None:
     assert [(p.row, p.message) for p in found] == [
         (6, "'.column-margin' is not supported by the embedded renderer")
     ]
+
+
+def test_meta_of_a_list_is_refused_or_written_as_quarto_writes_it(tmp_path: Path) -> None:
+    """A one-item list gives its item (as Quarto); a longer list is refused, or with
+    ``--lenient`` written as Quarto's ``?invalid meta type:key`` with a warning."""
+    meta = {"one": ["only"], "pairs": [[1, 2]]}
+    strict = Context(tmp_path, {}, meta)
+    problems: list = []
+    assert expand_inline("{{< meta one >}}", "ch.qmd", 3, strict, problems) == "only"
+    assert problems == []
+    out = expand_inline("x {{< meta pairs >}}", "ch.qmd", 4, strict, problems)
+    assert out == "x {{< meta pairs >}}"
+    assert [(p.file, p.row, p.column) for p in problems] == [("ch.qmd", 4, "3")]
+    lenient = Context(tmp_path, {}, meta, lenient=True)
+    problems = []
+    out = expand_inline("x {{< meta pairs >}}", "ch.qmd", 4, lenient, problems)
+    assert out == "x **?invalid meta type:pairs**"
+    assert problems == [] and [w.row for w in lenient.warnings] == [4]

@@ -24,7 +24,7 @@ was written, so a user sees all of them in one run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from .reader_text import reader_text_problems
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .source_anchors import mark_paragraphs
 from .syntax import scan
+from .xrefs import EQUATION, EQUATION_NUMBER, XREF, XREF_SUPPLEMENT
 
 CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
 # Quarto's other reference prefixes: not numbered by the embedded backend, so a
@@ -173,13 +174,14 @@ def build_book(
     """
     book = load_book(root)
     problems: list[Problem] = []
-    ctx = Context(book.root, book.variables, book.metadata)
+    ctx = Context(book.root, book.variables, book.metadata, lenient=lenient)
     quarto_text = (book.root / QUARTO_FILE).read_text(encoding="utf-8")
     metadata = expand_metadata(book.metadata, QUARTO_FILE, quarto_text, ctx, problems)
     chapters = [_read_chapter(book, entry, ctx, problems) for entry in book.entries]
     for chapter in chapters:
         problems.extend(scan(chapter.source))
     claim_problems, warnings = claim_findings(chapters, book.variables, on_false_claim)
+    warnings = [*ctx.warnings, *warnings]
     problems.extend(claim_problems)
     mark = marks_false_claims(book.variables, on_false_claim)
     for chapter in chapters:
@@ -218,7 +220,7 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
         )
         return Chapter(entry, entry.html_path or "", Expanded(), [], {})
     front = front_matter(path)
-    chapter_ctx = Context(ctx.root, ctx.variables, {**ctx.metadata, **front})
+    chapter_ctx = replace(ctx, metadata={**ctx.metadata, **front})  # warnings shared
     source = expand_file(path, chapter_ctx, problems)
     # anchors to the source lines, kept as bookmarks by the DOCX writer only
     marked = mark_paragraphs(source.lines, source.origins)
@@ -448,9 +450,9 @@ def _number_equations(model: BookModel, chapter: Chapter, para: A.Element, numbe
                 alt = re.search(r"\balt\s*=\s*[\"“'‘](.*)[\"”'’]", text, re.S)
                 number = number_for("eq")
                 _add_target(model, chapter, ident, Target("eq", number, chapter.page))
-                el["c"][1] = el["c"][1].rstrip() + rf" \qquad ({number})"
                 extra = {"aria-label": alt.group(1)} if alt else {}
-                inlines[i] = A.Span([el], A.attr(ident, ["quarto-equation"], extra))
+                extra[EQUATION_NUMBER] = number  # written by each format (see .xrefs)
+                inlines[i] = A.Span([el], A.attr(ident, [EQUATION], extra))
                 del inlines[i + 1 : end + 1]
         i += 1
 
@@ -527,7 +529,7 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
                 continue
             text = _ref_text(target, c, key[0].isupper(), crossref)
             if hyperlink:
-                out.append(A.Link(text, "#" + ident, A.attr("", ["quarto-xref"])))
+                out.append(A.Link(text, "#" + ident, A.attr("", [XREF])))
             else:  # ref-hyperlink: false: the text alone, as Quarto writes it
                 out.extend(text)
         return out
@@ -579,19 +581,28 @@ def _unresolved(
 def _ref_text(
     target: Target, citation: dict[str, Any], capital: bool, crossref: dict[str, str]
 ) -> list[A.Element]:
+    """The reference's text: its prefix ("Figure"), a no-break space, the number, any suffix.
+
+    The prefix is wrapped in a ``quarto-xref-supplement`` span so the Typst
+    writer can pass it to ``#ref(<id>, supplement: [...])`` as Quarto does; the
+    other formats unwrap it (see :mod:`.finish`).
+    """
     number = [A.Str(target.number or "")]
     suffix = citation.get("citationSuffix") or []
     if citation["citationMode"]["t"] == "SuppressAuthor":
         return [*number, *suffix]
     if citation.get("citationPrefix"):
-        return [*citation["citationPrefix"], A.Str(NBSP), *number, *suffix]
-    if target.kind == "sec" and target.level == 1:
-        prefix = crossref["appendix-title"] if target.appendix else crossref["ch-prefix"]
+        prefix_inlines = list(citation["citationPrefix"])
     else:
-        prefix = crossref.get(f"{target.kind}-prefix") or NAMES[target.kind]
-    if capital:
-        prefix = prefix[:1].upper() + prefix[1:]
-    return [A.Str(prefix + NBSP + target.number), *suffix]
+        if target.kind == "sec" and target.level == 1:
+            prefix = crossref["appendix-title"] if target.appendix else crossref["ch-prefix"]
+        else:
+            prefix = crossref.get(f"{target.kind}-prefix") or NAMES[target.kind]
+        if capital:
+            prefix = prefix[:1].upper() + prefix[1:]
+        prefix_inlines = [A.Str(prefix)]
+    supplement = A.Span(prefix_inlines, A.attr("", [XREF_SUPPLEMENT]))
+    return [supplement, A.Str(NBSP + (target.number or "")), *suffix]
 
 
 def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:

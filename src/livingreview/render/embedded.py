@@ -37,14 +37,18 @@ from .book import BookModel, Chapter
 from .docx_layout import fit_sections
 from .finish import finish, group_subheaders
 from .matter import add_matter
+from .numbered_blocks import NAMES
+from .numbered_blocks import name as kind_name
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, link_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
 from .webfonts import dejavu_folder, write_web_fonts
+from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
+TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
 API_VERSION = [1, 23, 1, 1]
@@ -692,14 +696,13 @@ def write_pdf(
     import typst
 
     book = model.book
-    blocks: list[A.Element] = []
+    numbers = {k: (t.kind, t.number) for k, t in model.targets.items() if t.number}
+    titles = {kind: kind_name(kind, model.book.crossref) for kind in NAMES}
+    blocks: list[A.Element] = [typst_numbers(numbers, titles)]
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
             blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
         blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
-    for el in A.iter_elements(blocks):
-        if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:
-            el["c"][2][0] = "/" + el["c"][2][0]  # relative to the Typst root: the project
     meta = dict(front)
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))
     lang = book.lang.split("-")
@@ -716,7 +719,10 @@ def write_pdf(
     try:
         pdf = typst.compile(
             source.encode("utf-8"),
+            # the source is compiled as a file at the project root, so image paths are
+            # written project-relative, as in the .typ of Quarto's single-file book
             root=str(book.root),
+            package_path=str(TYPST_PACKAGES),  # theorion and its dependencies, as Quarto ships them
             # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
             font_paths=[str(dejavu_folder())],
             ignore_system_fonts=True,

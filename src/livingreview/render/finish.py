@@ -16,11 +16,13 @@ from typing import Any
 from . import ast as A
 from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
+from .numbered_blocks import typst_theorem
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
 from .source_anchors import is_anchor
+from .xrefs import typst_str, write_refs
 
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
@@ -97,6 +99,9 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             ]
         if t == "Div":
             classes = el["c"][0][1]
+            theorem = typst_theorem(el) if fmt == "typst" else None
+            if theorem is not None:
+                return theorem
             if PANEL in classes:
                 return render_float(_without_anchors(el), fmt)
             callout = callout_type(classes)
@@ -111,8 +116,44 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
         return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
 
-    blocks = A.walk(A.walk(blocks, block_breaks), visit)
+    blocks = A.walk(A.walk(write_refs(blocks, fmt), block_breaks), visit)
+    if fmt == "typst":
+        blocks = _typst_alt_images(blocks)
     return A.walk(blocks, lambda el: _glue_dates(el, fmt))
+
+
+def _typst_alt_images(blocks: list[A.Element]) -> list[A.Element]:
+    """An image with alt text, other than a figure's own picture, written as Quarto
+    writes it for Typst: ``#box(image("src", alt: "...", height: ..., width: ...))``
+    (Pandoc's Typst writer drops the alt text). A figure's picture has the caption."""
+    sole = "lr-figure-picture"
+    for fig in A.iter_elements(blocks):
+        content = fig["c"][2] if fig["t"] == "Figure" else None
+        if content and len(content) == 1 and content[0]["t"] in ("Plain", "Para"):
+            inlines = content[0]["c"]
+            if len(inlines) == 1 and inlines[0]["t"] == "Image":
+                inlines[0]["c"][0][2].append([sole, "1"])
+
+    def visit(el: A.Element) -> Any:
+        if el["t"] != "Image":
+            return None
+        a, alt_inlines, (src, _) = el["c"]
+        if A.attr_pop(a, sole) or ":" in src.split("/")[0]:
+            return None
+        alt = A.attr_pop(a, "fig-alt") or A.attr_get(a, "alt") or A.stringify(alt_inlines)
+        if not alt.strip():
+            return None
+        params = [typst_str(src), f"alt: {typst_str(alt)}"]
+        for key in ("height", "width"):  # pixels (or a bare number) at 96 an inch, as Pandoc
+            value = (A.attr_get(a, key) or "").strip()
+            number = value[:-2] if value.endswith("px") else value
+            if value:
+                params.append(
+                    f"{key}: {float(number) / 96}in" if _is_number(number) else f"{key}: {value}"
+                )
+        return A.RawInline("typst", f"#box(image({', '.join(params)}))")
+
+    return A.walk(blocks, visit)
 
 
 def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:

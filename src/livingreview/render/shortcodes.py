@@ -57,11 +57,18 @@ class Expanded:
 
 @dataclass
 class Context:
-    """What shortcodes may read: the project root, variables and metadata."""
+    """What shortcodes may read: the project root, variables and metadata.
+
+    With ``lenient`` (``--lenient``), a ``var``/``meta`` whose value is not a
+    single value is written as Quarto writes it (``**?invalid meta type:key**``)
+    and recorded in ``warnings`` instead of stopping the build.
+    """
 
     root: Path
     variables: dict[str, Any]
     metadata: dict[str, Any]
+    lenient: bool = False
+    warnings: list[Problem] = field(default_factory=list)
 
     def relative(self, path: Path) -> str:
         try:
@@ -82,6 +89,8 @@ def lookup(mapping: dict[str, Any], dotted: str) -> tuple[bool, Any]:
 
 
 def _scalar_text(value: Any) -> str | None:
+    if isinstance(value, list) and len(value) == 1:  # Quarto writes a one-item list's item
+        value = value[0]
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str | int | float):
@@ -125,17 +134,19 @@ def expand_inline(text: str, file: str, line: int, ctx: Context, problems: list[
                 )
                 return match.group(0)
             if text_value is None:
-                problems.append(
-                    Problem(
-                        file,
-                        f"{name} '{args}' is a {type(value).__name__}, not a single value",
-                        row=line,
-                        column=column,
-                        found=match.group(0),
-                        expected="a key whose value is text or a number",
-                        fix="refer to one of its nested keys with a dot, e.g. a.b",
-                    )
+                problem = Problem(
+                    file,
+                    f"{name} '{args}' is a {type(value).__name__}, not a single value",
+                    row=line,
+                    column=column,
+                    found=match.group(0),
+                    expected="a key whose value is text or a number",
+                    fix="refer to one of its nested keys with a dot, e.g. a.b",
                 )
+                if ctx.lenient:  # Quarto's output for a value it cannot write
+                    ctx.warnings.append(problem)
+                    return f"**?invalid {name} type:{args}**"
+                problems.append(problem)
                 return match.group(0)
             return text_value
         if name == "pagebreak":
