@@ -37,6 +37,14 @@ from .book import BookModel, Chapter
 from .docx_layout import fit_sections
 from .finish import finish, group_subheaders
 from .matter import add_matter
+from .pagination import (
+    LANDSCAPE_OFFER,
+    OFFER_LABEL,
+    appendix_break,
+    choose_landscape_offers,
+    defer_landscape_pages,
+    with_landscape_choice,
+)
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, link_tips
@@ -693,10 +701,13 @@ def write_pdf(
 
     book = model.book
     blocks: list[A.Element] = []
+    appendices = 0
     for ch, chapter_blocks in pages:
-        if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
-            blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
+        if ch.entry.kind == "appendix":  # chapters and appendices run on; back matter starts a page
+            blocks += appendix_break(first=appendices == 0)
+            appendices += 1
         blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
+    blocks = defer_landscape_pages(blocks)
     for el in A.iter_elements(blocks):
         if el["t"] == "Image" and ":" not in el["c"][2][0].split("/")[0]:
             el["c"][2][0] = "/" + el["c"][2][0]  # relative to the Typst root: the project
@@ -711,17 +722,19 @@ def write_pdf(
         meta["toc"] = mb(True)
     source = ast_to(document(blocks, meta), args, cwd=book.root, what="review.typ")
     source = group_subheaders(source)
-    if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
-        output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
+    fonts = {
+        "root": str(book.root),
+        # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
+        "font_paths": [str(dejavu_folder())],
+        "ignore_system_fonts": True,
+    }
     try:
-        pdf = typst.compile(
-            source.encode("utf-8"),
-            root=str(book.root),
-            # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
-            font_paths=[str(dejavu_folder())],
-            ignore_system_fonts=True,
-            timestamp=source_date_epoch(),
-        )
+        if LANDSCAPE_OFFER in source:  # a first layout finds where landscape pages fit
+            found = typst.query(source.encode("utf-8"), OFFER_LABEL, field="value", **fonts)
+            source = with_landscape_choice(source, choose_landscape_offers(json.loads(found)))
+        if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
+            output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
+        pdf = typst.compile(source.encode("utf-8"), timestamp=source_date_epoch(), **fonts)
     except Exception as exc:  # typst.TypstError carries the diagnostic
         raise RenderError(
             [
