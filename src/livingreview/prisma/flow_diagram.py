@@ -12,10 +12,11 @@ How text is kept inside its box
     Every box has a fixed width per column. Text is wrapped word by word,
     measuring each candidate line with the Agg renderer (the one that makes
     the PNG); continuation lines start where their paragraph starts (no
-    hanging indent); words wider than a box are split. Box heights then follow the measured text, rows take the
-    height of their tallest box, and the side bands grow rows when their label
-    needs it. :func:`layout` returns every rectangle and every measured text
-    extent so tests can prove nothing overflows or overlaps.
+    hanging indent); words wider than a box are split. Box heights then
+    follow the measured text, rows take the height of their tallest box,
+    and the side bands grow rows when their label needs it. :func:`layout`
+    returns every rectangle and every measured text extent so tests can prove
+    nothing overflows or overlaps.
 
 Deterministic output
     DejaVu Sans (bundled with matplotlib) at fixed sizes; ``svg.fonttype =
