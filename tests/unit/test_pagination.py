@@ -86,6 +86,10 @@ def test_the_first_full_page_offer_without_waiting_floats_is_chosen() -> None:
         offer(1, 400, last=True, key="2"),
     ]
     assert choose_landscape_offers(offers) == {"1": 2, "2": 1}
+    # no full page: the fullest without a waiting float, else the last offer
+    fallback = [offer(0, 400), offer(1, 300), offer(2, 250, waiting=1), offer(3, 300, last=True)]
+    assert choose_landscape_offers(fallback) == {"1": 1}
+    assert choose_landscape_offers([offer(0, 100, waiting=1), offer(1, 50, 1, True)]) == {"1": 1}
     source = f"x\n{CHOICE_LINE}\ny"
     assert with_landscape_choice(source, {"1": 2, "2": 1}) == (
         'x\n#let lr-landscape-choice = ("1": 2, "2": 1,)\ny'

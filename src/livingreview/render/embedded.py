@@ -50,7 +50,7 @@ from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, link_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
-from .webfonts import dejavu_folder, write_web_fonts
+from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
 ASSET_DIR = "site_libs/livingreview"
@@ -724,8 +724,9 @@ def write_pdf(
     source = group_subheaders(source)
     fonts = {
         "root": str(book.root),
-        # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
-        "font_paths": [str(dejavu_folder())],
+        # the text face (shipped with the package) and the UI face, DejaVu Sans
+        # (from matplotlib), also the face of the flow diagram's real SVG text
+        "font_paths": [str(text_font_folder()), str(dejavu_folder())],
         "ignore_system_fonts": True,
     }
     try:

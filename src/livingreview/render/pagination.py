@@ -116,20 +116,28 @@ def choose_landscape_offers(offers: list[dict]) -> dict[str, int]:
     """The offer that turns the pages for each landscape table.
 
     ``offers`` are the ``lr-landscape-offer`` metadata of a first layout, in
-    document order: ``key``, ``index``, ``last`` and the points ``left`` below
-    the offer and ``height`` of the text area. The first offer with at most
-    ``1 - PAGE_FILL`` of the text area left below it and no floating figure
-    ``waiting`` (written before it, placed on a later page: turning the pages
-    there would flush it onto a page of its own) is chosen, else the last.
+    document order: ``key``, ``index``, ``last``, the points ``left`` below the
+    offer and ``height`` of the text area, and the floating figures ``waiting``
+    (written before the offer, drawn on a later page: turning the pages there
+    would flush them onto pages of their own). The first offer with at most
+    ``1 - PAGE_FILL`` of the text area left and no float waiting is chosen; if
+    there is none, the fullest page without a float waiting, and failing that
+    the last offer.
     """
-    chosen: dict[str, int] = {}
+    by_key: dict[str, list[dict]] = {}
     for offer in offers:
-        key = str(offer["key"])
-        if key in chosen:
-            continue
-        full = offer["left"] <= (1 - PAGE_FILL) * offer["height"]
-        if offer["last"] or (full and not offer.get("waiting")):
-            chosen[key] = int(offer["index"])
+        by_key.setdefault(str(offer["key"]), []).append(offer)
+    chosen: dict[str, int] = {}
+    for key, group in by_key.items():
+        free = [o for o in group if not o.get("waiting")]
+        full = [o for o in free if o["left"] <= (1 - PAGE_FILL) * o["height"]]
+        if full:
+            pick = full[0]
+        elif free:
+            pick = min(free, key=lambda o: o["left"])  # the earliest of equals
+        else:
+            pick = group[-1]
+        chosen[key] = int(pick["index"])
     return chosen
 
 
