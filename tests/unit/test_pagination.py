@@ -60,12 +60,17 @@ def test_landscape_is_offered_after_each_following_block_of_its_chapter() -> Non
     assert LANDSCAPE_OPEN not in texts
 
 
-def test_offers_name_the_chapters_floating_figures_written_before_them() -> None:
-    figure = A.RawBlock("typst", '#figure(image("a.svg"), caption: [A])\n<fig-a>')
-    blocks = [para("x"), figure, *landscape(para("t")), para("y")]
+def test_offers_name_the_floating_figures_written_before_and_after_them() -> None:
+    def figure(ident: str) -> A.Element:
+        return A.RawBlock("typst", f'#figure(image("a.svg"), caption: [A])\n<{ident}>')
+
+    blocks = [para("x"), figure("fig-a"), *landscape(para("t")), para("y"), figure("fig-b")]
     out = [raw(el) for el in defer_landscape_pages(blocks)]
     offers = [t for t in out if t.startswith("#lr-landscape-at(")]
-    assert all("floats: (<fig-a>, )" in t for t in offers)
+    assert len(offers) == 3
+    assert "floats: (<fig-a>, ), later: (<fig-b>, )" in offers[0]
+    assert "floats: (<fig-a>, ), later: (<fig-b>, )" in offers[1]
+    assert "floats: (<fig-a>, <fig-b>, ), later: ()" in offers[2]
 
 
 def test_a_landscape_block_without_its_end_is_left_alone() -> None:
@@ -86,6 +91,9 @@ def test_the_first_full_page_offer_without_waiting_floats_is_chosen() -> None:
         offer(1, 400, last=True, key="2"),
     ]
     assert choose_landscape_offers(offers) == {"1": 2, "2": 1}
+    # a later float drawn above the offer does not count as a full page
+    ahead = [offer(0, 100) | {"ahead": 1}, offer(1, 150), offer(2, 50, last=True)]
+    assert choose_landscape_offers(ahead) == {"1": 1}
     # no full page: the fullest without a waiting float, else the last offer
     fallback = [offer(0, 400), offer(1, 300), offer(2, 250, waiting=1), offer(3, 300, last=True)]
     assert choose_landscape_offers(fallback) == {"1": 1}

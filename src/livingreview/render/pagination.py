@@ -25,7 +25,7 @@ LANDSCAPE_OPEN = "#page(flipped: true)["
 LANDSCAPE_CLOSE = "]"
 FLOAT_LABEL = re.compile(r"<(fig-[^>\s]+)>")
 # Following blocks a landscape table may wait for (it is placed by the last one).
-MAX_OFFERS = 12
+MAX_OFFERS = 30
 
 
 def _raw_typst(el: A.Element) -> str | None:
@@ -34,12 +34,16 @@ def _raw_typst(el: A.Element) -> str | None:
     return None
 
 
-def _offer(key: str, index: int, last: bool, floats: list[str]) -> A.Element:
+def _labels(ids: list[str]) -> str:
+    return "(" + "".join(f"<{ident}>, " for ident in ids) + ")"
+
+
+def _offer(key: str, index: int, last: bool, before: list[str], after: list[str]) -> A.Element:
     flag = "true" if last else "false"
-    labels = "".join(f"<{ident}>, " for ident in floats)
     return A.RawBlock(
         "typst",
-        f'#lr-landscape-at("{key}", {index}, lr-landscape-{key}, last: {flag}, floats: ({labels}))',
+        f'#lr-landscape-at("{key}", {index}, lr-landscape-{key}, last: {flag}, '
+        f"floats: {_labels(before)}, later: {_labels(after)})",
     )
 
 
@@ -88,16 +92,22 @@ def defer_landscape_pages(blocks: list[A.Element]) -> list[A.Element]:
         out += [A.RawBlock("typst", f"#let lr-landscape-{key} = ["), *blocks[i + 1 : close]]
         out.append(A.RawBlock("typst", "]"))
         i = close + 1
-        offers = 0
-        while i < len(blocks) and offers < MAX_OFFERS and not _stops_offers(blocks[i]):
+        # (place in out, floats written before the offer), then each offer is written
+        # with the floats before it and those after it up to the last offer
+        places: list[tuple[int, int]] = []
+        while i < len(blocks) and len(places) < MAX_OFFERS and not _stops_offers(blocks[i]):
             # never right after a heading, which would be left alone above the table
             if not (out and out[-1]["t"] == "Header"):
-                out.append(_offer(key, offers, last=False, floats=floats))
-                offers += 1
+                places.append((len(out), len(floats)))
+                out.append(A.RawBlock("typst", ""))
             floats += _float_ids(blocks[i])
             out.append(blocks[i])
             i += 1
-        out.append(_offer(key, offers, last=True, floats=floats))
+        places.append((len(out), len(floats)))
+        out.append(A.RawBlock("typst", ""))
+        for index, (at, seen) in enumerate(places):
+            last = index == len(places) - 1
+            out[at] = _offer(key, index, last, floats[:seen], floats[seen:])
     return out
 
 
@@ -117,24 +127,27 @@ def choose_landscape_offers(offers: list[dict]) -> dict[str, int]:
 
     ``offers`` are the ``lr-landscape-offer`` metadata of a first layout, in
     document order: ``key``, ``index``, ``last``, the points ``left`` below the
-    offer and ``height`` of the text area, and the floating figures ``waiting``
+    offer and ``height`` of the text area, the floating figures ``waiting``
     (written before the offer, drawn on a later page: turning the pages there
-    would flush them onto pages of their own). The first offer with at most
-    ``1 - PAGE_FILL`` of the text area left and no float waiting is chosen; if
-    there is none, the fullest page without a float waiting, and failing that
-    the last offer.
+    would flush them onto pages of their own) and ``ahead`` (written after the
+    offer, drawn on its page: turning the pages there would take them off it,
+    leaving that space empty). An offer is clear when neither kind is there.
+    The first clear offer with at most ``1 - PAGE_FILL`` of the text area left
+    is chosen; if there is none, the clear offer with the fullest page, then
+    the fullest without a waiting float, and failing that the last offer.
     """
     by_key: dict[str, list[dict]] = {}
     for offer in offers:
         by_key.setdefault(str(offer["key"]), []).append(offer)
     chosen: dict[str, int] = {}
     for key, group in by_key.items():
-        free = [o for o in group if not o.get("waiting")]
-        full = [o for o in free if o["left"] <= (1 - PAGE_FILL) * o["height"]]
+        unflushed = [o for o in group if not o.get("waiting")]
+        clear = [o for o in unflushed if not o.get("ahead")]
+        full = [o for o in clear if o["left"] <= (1 - PAGE_FILL) * o["height"]]
         if full:
             pick = full[0]
-        elif free:
-            pick = min(free, key=lambda o: o["left"])  # the earliest of equals
+        elif clear or unflushed:
+            pick = min(clear or unflushed, key=lambda o: o["left"])  # the earliest of equals
         else:
             pick = group[-1]
         chosen[key] = int(pick["index"])
