@@ -46,10 +46,10 @@ DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
 
 
-def _load_fixture_module():
-    """tests/workflow/fixture_review.py, loaded by path (tests/ is not a package)."""
-    path = Path(__file__).resolve().parents[1] / "workflow" / "fixture_review.py"
-    spec = importlib.util.spec_from_file_location("lr_fixture_review", path)
+def load_test_module(name: str):
+    """A helper module of tests/workflow/, loaded by path (tests/ is not a package)."""
+    path = Path(__file__).resolve().parents[1] / "workflow" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"lr_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -58,7 +58,9 @@ def _load_fixture_module():
 @pytest.fixture(scope="session")
 def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic fixture review, built by snakemake; returns the project folder."""
-    project = _load_fixture_module().make_fixture_review(tmp_path_factory.mktemp("site"))
+    project = load_test_module("fixture_review").make_fixture_review(
+        tmp_path_factory.mktemp("site")
+    )
     with (project / "manuscript" / "01-results.qmd").open("a", encoding="utf-8") as chapter:
         chapter.write(SECTIONS)  # sections, so the page has a table of contents
     result = subprocess.run(

@@ -9,14 +9,14 @@ end of the run) so a person, or CI's artifacts, can look at them.
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, SCREENSHOTS
+from .conftest import CHROMIUM, SCREENSHOTS, load_test_module
+
+PAGE_FILL = load_test_module("page_fill")  # tests/workflow/page_fill.py
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,7 +32,6 @@ PHONE = {"width": 390, "height": 844}
 RESULTS_PAGE = "manuscript/01-results.html"
 MIN_PDF_POINTS = 7.0  # flow-diagram type in print
 MIN_PHONE_PIXELS = 11.0  # flow-diagram type on a phone
-MAX_EMPTY = 0.25  # of a PDF page's text area, except at the end of the document or a part
 
 needs_poppler = pytest.mark.skipif(
     not (shutil.which("pdftoppm") and shutil.which("pdftotext")),
@@ -122,24 +121,9 @@ def test_flow_diagram_type_is_at_least_11px_on_a_phone(browser, base_url) -> Non
         context.close()
 
 
-def _pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
-    """Words of each page with their boxes (points), from ``pdftotext -bbox``."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    pages = []
-    for page in html.split("<page ")[1:]:
-        words = re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-            page,
-        )
-        pages.append([(w[4], *map(float, w[:4])) for w in words])
-    return pages
-
-
 @needs_poppler
 def test_flow_diagram_type_is_at_least_7pt_in_the_pdf(site: Path) -> None:
-    pages = _pdf_words(site / "review.pdf")
+    pages = PAGE_FILL.pdf_words(site / "review.pdf")
     diagram = [
         p
         for p in pages
@@ -152,35 +136,6 @@ def test_flow_diagram_type_is_at_least_7pt_in_the_pdf(site: Path) -> None:
 
 @needs_poppler
 def test_no_pdf_page_is_more_than_a_quarter_empty(site: Path, tmp_path: Path) -> None:
-    from PIL import Image
-
-    pdf = site / "review.pdf"
-    subprocess.run(
-        ["pdftoppm", "-r", "40", "-gray", "-png", str(pdf), str(tmp_path / "p")], check=True
-    )
-    images = sorted(tmp_path.glob("p-*.png"))
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    texts = _pdf_words(pdf)
-    fills = []
-    for image in images:
-        shutil.copyfile(image, SCREENSHOTS / f"pdf-{image.name}")
-        picture = Image.open(image).convert("L")
-        width, height = picture.size
-        # text area: below the running header, above the page number (2.8 cm, 2.5 cm margins)
-        top, bottom = int(height * 0.105), int(height * (1 - 0.095))
-        pixels = picture.load()
-        last = top
-        for y in range(top, bottom):
-            if any(pixels[x, y] < 200 for x in range(0, width, 2)):
-                last = y
-        fills.append((width > height, (bottom - last) / (bottom - top)))
-    assert len(fills) == len(texts)
-    too_empty = []
-    for i, (landscape, empty) in enumerate(fills):
-        last_page = i == len(fills) - 1
-        before_landscape = i + 1 < len(fills) and fills[i + 1][0] != landscape
-        next_words = [w[0] for w in texts[i + 1][:40]] if i + 1 < len(texts) else []
-        before_part = "Appendix" in next_words
-        if empty > MAX_EMPTY and not (last_page or before_landscape or before_part):
-            too_empty.append(f"page {i + 1}: {empty:.0%} empty")
-    assert too_empty == [], too_empty
+    """Only the last page of the main text and of the back matter may end early;
+    landscape pages and the appendices after the first get no allowance."""
+    assert PAGE_FILL.too_empty_pages(site / "review.pdf", tmp_path, keep=SCREENSHOTS) == []

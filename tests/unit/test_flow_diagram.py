@@ -340,10 +340,10 @@ def char_width(text: str) -> float:
     return len(text) * 0.1
 
 
-def test_wrap_hanging_indent_and_width() -> None:
-    lines = wrap("  alpha beta gamma delta epsilon", 1.25, char_width)
-    assert lines == ["  alpha beta", "    gamma", "    delta", "    epsilon"]
-    assert all(char_width(line) <= 1.25 for line in lines)
+def test_wrap_keeps_the_indent_without_hanging_and_the_width() -> None:
+    lines = wrap("  alpha beta gamma delta epsilon", 1.35, char_width)
+    assert lines == ["  alpha beta", "  gamma delta", "  epsilon"]
+    assert all(char_width(line) <= 1.35 for line in lines)
 
 
 def test_wrap_splits_words_wider_than_the_box() -> None:

@@ -55,7 +55,7 @@ def test_reference_docx_is_reproducible_and_styled(tmp_path: Path) -> None:
     document = docx.Document(str(path))
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults")).find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
-    assert defaults.find(qn("w:rFonts")).get(qn("w:ascii")) == "Times New Roman"
+    assert defaults.find(qn("w:rFonts")).get(qn("w:ascii")) == "Literata"  # the text face
     assert defaults.find(qn("w:sz")).get(qn("w:val")) == "22"  # 11 pt body text
     # Normal sets neither, so the table style's 8 pt applies inside tables
     assert styles["Normal"].font.size is None and styles["Normal"].font.name is None

@@ -167,8 +167,13 @@ def _office() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@pytest.mark.skipif(_office() is None, reason="needs LibreOffice (soffice) on PATH")
-def test_docx_opens_in_libreoffice_with_landscape_pages(tmp_path: Path) -> None:
+needs_office = pytest.mark.skipif(_office() is None, reason="needs LibreOffice (soffice) on PATH")
+
+
+@pytest.fixture(scope="module")
+def office_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The feature book's DOCX, converted to PDF by LibreOffice (as a reader opens it)."""
+    tmp_path = tmp_path_factory.mktemp("office")
     root = tmp_path / "book"
     shutil.copytree(FIXTURES / "features", root)
     for folder in ("results", "refs"):
@@ -192,7 +197,12 @@ def test_docx_opens_in_libreoffice_with_landscape_pages(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    reader = PdfReader(out / "review.pdf")
+    return out / "review.pdf"
+
+
+@needs_office
+def test_docx_opens_in_libreoffice_with_landscape_pages(office_pdf: Path) -> None:
+    reader = PdfReader(office_pdf)
     texts = [page.extract_text() for page in reader.pages]
     assert "Feature book" in texts[0]
     wide = [i for i, t in enumerate(texts) if "Row 0" in t or "Row 6" in t or "Row 3" in t]
@@ -202,3 +212,62 @@ def test_docx_opens_in_libreoffice_with_landscape_pages(tmp_path: Path) -> None:
         assert page.mediabox.width > page.mediabox.height  # landscape section
         assert "Comparator" in texts[i]  # header row repeated on every page
     assert "Portrait text after the wide table." in "".join(texts[wide[-1] + 1 :])
+
+
+def _image_boxes(page) -> list[tuple[float, float]]:
+    """(left, right) in points of every image drawn on ``page``, from its content stream."""
+    from pypdf.generic import ContentStream
+
+    xobjects = page.get("/Resources", {}).get("/XObject", {})
+    stack, ctm, boxes = [], [1, 0, 0, 1, 0, 0], []
+    for operands, op in ContentStream(page.get_contents(), page.pdf).operations:
+        if op == b"q":
+            stack.append(ctm)
+        elif op == b"Q":
+            ctm = stack.pop()
+        elif op == b"cm":
+            a, b, c, d, e, f = (float(x) for x in operands)
+            A0, B0, C0, D0, E0, F0 = ctm
+            ctm = [
+                a * A0 + b * C0,
+                a * B0 + b * D0,
+                c * A0 + d * C0,
+                c * B0 + d * D0,
+                e * A0 + f * C0 + E0,
+                e * B0 + f * D0 + F0,
+            ]
+        elif (
+            op == b"Do"
+            and operands[0] in xobjects
+            and xobjects[operands[0]].get_object().get("/Subtype") == "/Image"
+        ):
+            boxes.append(tuple(sorted((ctm[4], ctm[4] + ctm[0]))))
+    return boxes
+
+
+@needs_office
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_docx_figures_are_centred_and_tables_fit_the_text_width(office_pdf: Path) -> None:
+    """Measured on LibreOffice's rendering: every figure sits centred in the text
+    width (2.5 cm margins), and no table cell runs past the margins."""
+    import re
+
+    margin = 2.5 / 2.54 * 72
+    reader = PdfReader(office_pdf)
+    figures = 0
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+        for left, right in _image_boxes(page):
+            if right - left < 30:  # a glyph-sized picture, not a figure
+                continue
+            figures += 1
+            assert left >= margin - 2 and right <= width - margin + 2, (left, right)
+            assert abs((left + right) / 2 - width / 2) <= 3, f"figure at {left:.0f}-{right:.0f}"
+    assert figures == 2  # the feature book's two figures
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(office_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for number, page in enumerate(html.split("<page ")[1:], start=1):
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', page):
+            assert float(x_max) <= width - margin + 3, f"page {number}: {word!r} past the margin"

@@ -422,3 +422,25 @@ def test_parity_of_numbers_references_and_citations(out: dict) -> None:
     assert [e["id"][4:] for e in entries] == ["jones2021", "smith2020"]
     for entry in entries:
         assert squash(entry.get_text())[:40] in pdf_text(out)
+
+
+# ---------------------------------------------------------------- faces
+
+
+def test_one_text_face_and_one_ui_face_in_the_pdf_and_the_website(out: dict) -> None:
+    """The PDF embeds Literata for text and DejaVu Sans for headings and captions, and
+    the website loads the same two faces from its own WOFF2 files."""
+    embedded = set()
+    for page in out["pdf"].pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            embedded.add(str(ref.get_object()["/BaseFont"]).split("+")[-1])
+    assert {"Literata-Regular", "DejaVuSans-Bold"} <= embedded, embedded
+    css = (out["dir"] / "site_libs" / "livingreview" / "style.css").read_text(encoding="utf-8")
+    faces = re.findall(r'font-family: "([^"]+)"; src: url\("([^"]+)"\)', css)
+    assert {family for family, _ in faces} == {"Literata", "DejaVu Sans"}
+    for _family, url in faces:
+        woff2 = out["dir"] / "site_libs" / "livingreview" / url
+        assert woff2.read_bytes()[:4] == b"wOF2", url
+        assert woff2.stat().st_size < 60_000, f"{url} is not subset"
+    assert re.search(r'--serif: "Literata"', css) and re.search(r'--sans: "DejaVu Sans"', css)

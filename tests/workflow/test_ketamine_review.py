@@ -24,6 +24,9 @@ from pypdf import PdfReader
 from livingreview.evidence.studies import study_labels
 from livingreview.validation import load_table
 
+from .page_fill import HAS_POPPLER as PAGE_FILL_TOOLS
+from .page_fill import too_empty_pages
+
 ROOT = Path(__file__).resolve().parents[2]
 IGNORE = shutil.ignore_patterns(
     ".git",
@@ -174,3 +177,11 @@ def test_checked_claims_hold_and_render_as_plain_text(review: Path) -> None:
     for page in (review / "_book").rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert 'class="claim' not in html and "data-when" not in html, page.name
+
+
+@pytest.mark.skipif(not PAGE_FILL_TOOLS, reason="poppler-utils is not installed (pdftoppm)")
+def test_no_pdf_page_of_the_review_is_more_than_a_quarter_empty(
+    review: Path, tmp_path: Path
+) -> None:
+    """Only the last page of the main text and of the back matter may end early."""
+    assert too_empty_pages(review / "_book" / "review.pdf", tmp_path) == []

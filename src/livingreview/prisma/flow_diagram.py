@@ -11,11 +11,12 @@ it becomes the main arm, in the main arm's place with the yellow title.
 How text is kept inside its box
     Every box has a fixed width per column. Text is wrapped word by word,
     measuring each candidate line with the Agg renderer (the one that makes
-    the PNG), with a hanging indent for continuation lines; words wider than a
-    box are split. Box heights then follow the measured text, rows take the
-    height of their tallest box, and the side bands grow rows when their label
-    needs it. :func:`layout` returns every rectangle and every measured text
-    extent so tests can prove nothing overflows or overlaps.
+    the PNG); continuation lines start where their paragraph starts (no
+    hanging indent); words wider than a box are split. Box heights then
+    follow the measured text, rows take the height of their tallest box,
+    and the side bands grow rows when their label needs it. :func:`layout`
+    returns every rectangle and every measured text extent so tests can prove
+    nothing overflows or overlaps.
 
 Deterministic output
     DejaVu Sans (bundled with matplotlib) at fixed sizes; ``svg.fonttype =
@@ -275,11 +276,11 @@ def _split_long_word(word: str, fits: Callable[[str], bool]) -> list[str]:
 def wrap(text: str, width: float, fits_width: Callable[[str], float]) -> list[str]:
     """Greedy word wrap of one paragraph to ``width`` inches.
 
-    Leading spaces are kept as an indent; continuation lines get two more
-    spaces (a hanging indent, so wrapped list items stay readable).
+    Leading spaces are kept as an indent, and continuation lines keep the same
+    indent: no hanging indent, which the SVG (collapsing spaces) and the PNG
+    would draw differently.
     """
     indent = text[: len(text) - len(text.lstrip(" "))]
-    hanging = indent + "  "
     words = [w for w in re.split(r"[ \t\r\n]+", text.strip()) if w]
     lines: list[str] = []
     current = ""
@@ -288,13 +289,13 @@ def wrap(text: str, width: float, fits_width: Callable[[str], float]) -> list[st
         return fits_width(s) <= width
 
     for word in words:
-        candidate = f"{current} {word}" if current else (hanging if lines else indent) + word
+        candidate = f"{current} {word}" if current else indent + word
         if fits(candidate):
             current = candidate
             continue
         if current:
             lines.append(current)
-        fresh = (hanging if lines else indent) + word
+        fresh = indent + word
         pieces = [fresh] if fits(fresh) else _split_long_word(fresh, fits)
         lines += pieces[:-1]
         current = pieces[-1]

@@ -39,12 +39,20 @@ from .finish import finish, group_subheaders
 from .matter import add_matter
 from .numbered_blocks import NAMES
 from .numbered_blocks import name as kind_name
+from .pagination import (
+    LANDSCAPE_OFFER,
+    OFFER_LABEL,
+    appendix_break,
+    choose_landscape_offers,
+    defer_landscape_pages,
+    with_landscape_choice,
+)
 from .pandoc import ast_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, link_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
-from .webfonts import dejavu_folder, write_web_fonts
+from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
@@ -699,10 +707,13 @@ def write_pdf(
     numbers = {k: (t.kind, t.number) for k, t in model.targets.items() if t.number}
     titles = {kind: kind_name(kind, model.book.crossref) for kind in NAMES}
     blocks: list[A.Element] = [typst_numbers(numbers, titles)]
+    appendices = 0
     for ch, chapter_blocks in pages:
-        if ch.entry.kind == "appendix":  # chapters run on; each appendix starts a page
-            blocks.append(A.RawBlock("typst", "#pagebreak(weak: true)"))
+        if ch.entry.kind == "appendix":  # chapters and appendices run on; back matter starts a page
+            blocks += appendix_break(first=appendices == 0)
+            appendices += 1
         blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
+    blocks = defer_landscape_pages(blocks)
     meta = dict(front)
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))
     lang = book.lang.split("-")
@@ -714,20 +725,23 @@ def write_pdf(
         meta["toc"] = mb(True)
     source = ast_to(document(blocks, meta), args, cwd=book.root, what="review.typ")
     source = group_subheaders(source)
-    if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
-        output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
+    typst_options = {
+        # the source is compiled as a file at the project root, so image paths are
+        # written project-relative, as in the .typ of Quarto's single-file book
+        "root": str(book.root),
+        "package_path": str(TYPST_PACKAGES),  # theorion and its dependencies, as Quarto ships them
+        # the text face (shipped with the package) and the UI face, DejaVu Sans
+        # (from matplotlib), also the face of the flow diagram's real SVG text
+        "font_paths": [str(text_font_folder()), str(dejavu_folder())],
+        "ignore_system_fonts": True,
+    }
     try:
-        pdf = typst.compile(
-            source.encode("utf-8"),
-            # the source is compiled as a file at the project root, so image paths are
-            # written project-relative, as in the .typ of Quarto's single-file book
-            root=str(book.root),
-            package_path=str(TYPST_PACKAGES),  # theorion and its dependencies, as Quarto ships them
-            # DejaVu Sans (from matplotlib) for the flow diagram's real SVG text
-            font_paths=[str(dejavu_folder())],
-            ignore_system_fonts=True,
-            timestamp=source_date_epoch(),
-        )
+        if LANDSCAPE_OFFER in source:  # a first layout finds where landscape pages fit
+            found = typst.query(source.encode("utf-8"), OFFER_LABEL, field="value", **typst_options)
+            source = with_landscape_choice(source, choose_landscape_offers(json.loads(found)))
+        if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
+            output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
+        pdf = typst.compile(source.encode("utf-8"), timestamp=source_date_epoch(), **typst_options)
     except Exception as exc:  # typst.TypstError carries the diagnostic
         raise RenderError(
             [

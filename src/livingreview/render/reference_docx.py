@@ -23,9 +23,9 @@ from pathlib import Path
 from ..io import write_bytes
 from .pandoc import pandoc_path, tool_env
 
-BODY_FONT = "Times New Roman"
-HEADING_FONT = "Arial"
-TABLE_SIZE = 16  # half-points: 8 pt table text, as in the PDF
+BODY_FONT = "Literata"  # the text face (livingreview.render.webfonts)
+HEADING_FONT = "DejaVu Sans"  # the UI face
+TABLE_SIZE = 16  # half-points: 8 pt table text
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # Page sizes in twentieths of a point (w:pgSz), portrait width x height.
 PAPER = {"a4": (11906, 16838), "letter": (12240, 15840), "us-letter": (12240, 15840)}

@@ -1,24 +1,60 @@
-"""The website's UI face, self-hosted: DejaVu Sans as WOFF2, subset to the text it needs.
+"""The review's two faces, self-hosted: Literata for text, DejaVu Sans for the UI.
 
-DejaVu Sans is the face of the figures (matplotlib draws with it) and of the
-flow diagram's real SVG text, so the site, the figures and the PDF's diagram
-share one sans-serif face. The font files come from matplotlib's own data
-folder (a dependency already; the DejaVu licence allows redistribution and
-modification) and are subset with fontTools to Latin, Greek and the
-punctuation and symbols the review uses, so pages stay small. Output is
-deterministic for a given matplotlib and fontTools.
+- **Text face: Literata** (regular, italic, bold, bold italic), a serif drawn for
+  long reading on screens that holds up in print. Its TrueType files ship with
+  the package (``render/fonts/``, SIL Open Font License, with ``OFL.txt``; where
+  they come from is in that folder's README). The PDF sets its text in them
+  (Typst reads the folder) and the website in WOFF2 subsets of them; the DOCX
+  names Literata in its styles (a reader without it sees a serif fallback).
+- **UI face: DejaVu Sans** (regular, bold): headings, captions, navigation and
+  tables on the website, headings, captions and the running header in the PDF,
+  and the figures (matplotlib draws with it) and the flow diagram's real SVG
+  text. Its files come from matplotlib's own data folder (a dependency already;
+  the DejaVu licence allows redistribution and modification).
+
+The WOFF2 files are subset with fontTools to Latin, Greek and the punctuation
+and symbols the review uses, so pages stay small. Output is deterministic for a
+given matplotlib and fontTools.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["FACES", "dejavu_folder", "write_web_fonts"]
+__all__ = ["FACES", "TEXT_FACE", "UI_FACE", "dejavu_folder", "text_font_folder", "write_web_fonts"]
 
-# (file in matplotlib's ttf folder, name of the WOFF2 written, CSS weight)
-FACES = (
-    ("DejaVuSans.ttf", "DejaVuSans.woff2", 400),
-    ("DejaVuSans-Bold.ttf", "DejaVuSans-Bold.woff2", 700),
+TEXT_FACE = "Literata"
+UI_FACE = "DejaVu Sans"
+
+
+def dejavu_folder() -> Path:
+    """matplotlib's folder of TrueType fonts (DejaVu Sans among them)."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def text_font_folder() -> Path:
+    """The package's folder of the text face's TrueType files (and their licence)."""
+    return Path(__file__).resolve().parent / "fonts"
+
+
+# (folder, file in it, name of the WOFF2 written, CSS family, weight, style)
+FACES: tuple[tuple[Callable[[], Path], str, str, str, int, str], ...] = (
+    (dejavu_folder, "DejaVuSans.ttf", "DejaVuSans.woff2", UI_FACE, 400, "normal"),
+    (dejavu_folder, "DejaVuSans-Bold.ttf", "DejaVuSans-Bold.woff2", UI_FACE, 700, "normal"),
+    (text_font_folder, "Literata-Regular.ttf", "Literata-Regular.woff2", TEXT_FACE, 400, "normal"),
+    (text_font_folder, "Literata-Italic.ttf", "Literata-Italic.woff2", TEXT_FACE, 400, "italic"),
+    (text_font_folder, "Literata-Bold.ttf", "Literata-Bold.woff2", TEXT_FACE, 700, "normal"),
+    (
+        text_font_folder,
+        "Literata-BoldItalic.ttf",
+        "Literata-BoldItalic.woff2",
+        TEXT_FACE,
+        700,
+        "italic",
+    ),
 )
 # Basic Latin, Latin-1, Latin Extended-A, Greek, general punctuation, arrows,
 # mathematical operators, geometric shapes (the diagram's and tables' symbols).
@@ -33,27 +69,20 @@ UNICODES = [
 ]
 
 
-def dejavu_folder() -> Path:
-    """matplotlib's folder of TrueType fonts (DejaVu Sans among them)."""
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 def write_web_fonts(folder: Path) -> list[str]:
     """Write the subset WOFF2 files into ``folder``; return their names."""
     from fontTools import subset
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for source, target, _weight in FACES:
+    for source_folder, source, target, _family, _weight, _style in FACES:
         options = subset.Options()
         options.flavor = "woff2"
         options.layout_features = ["kern", "liga"]
         options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
         options.notdef_outline = True
         options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing a browser reads
-        font = subset.load_font(str(dejavu_folder() / source), options)
+        font = subset.load_font(str(source_folder() / source), options)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=UNICODES)
         subsetter.subset(font)
