@@ -24,7 +24,8 @@ from ..evidence.risk_of_bias import (
     by_tool,
     judgement_shares,
 )
-from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style, save_figure
+from .cache import draw_once
+from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -263,11 +264,11 @@ def traffic_light_figure(
     labels: Mapping[str, str] | None = None,
 ) -> None:
     """Draw the traffic-light plot (:func:`build_traffic_light_plot`); write SVG, PDF, PNG."""
-    save_figure(build_traffic_light_plot(rob, labels=labels), out_svg, out_pdf, out_png)
+    draw_once(build_traffic_light_plot, (rob,), {"labels": labels}, (out_svg, out_pdf, out_png))
 
 
 def summary_figure(
     rob: pd.DataFrame, out_svg: str | FilePath, out_pdf: str | FilePath, out_png: str | FilePath
 ) -> None:
     """Draw the weighted summary plot (:func:`build_summary_plot`); write SVG, PDF, PNG."""
-    save_figure(build_summary_plot(rob), out_svg, out_pdf, out_png)
+    draw_once(build_summary_plot, (rob,), {}, (out_svg, out_pdf, out_png))
