@@ -40,12 +40,18 @@ def reproducible_environment(root: str | Path = ".") -> dict[str, str]:
 # livingreview.render.pandoc.cached_run); unset outside the workflow.
 TABLE_CACHE_ENV = "LIVINGREVIEW_TABLE_CACHE"
 PARSE_CACHE_ENV = "LIVINGREVIEW_PANDOC_CACHE"
+FIGURE_CACHE_ENV = "LIVINGREVIEW_FIGURE_CACHE"
 
 
 def cache_environment(root: str | Path = ".") -> dict[str, str]:
-    """Environment that makes jobs validate each table and parse each chapter once."""
+    """Environment that makes jobs validate each table, parse each chapter and draw
+    each figure once per content."""
     cache = Path(root).resolve() / "results" / "cache"
-    return {TABLE_CACHE_ENV: str(cache / "tables"), PARSE_CACHE_ENV: str(cache / "pandoc")}
+    return {
+        TABLE_CACHE_ENV: str(cache / "tables"),
+        PARSE_CACHE_ENV: str(cache / "pandoc"),
+        FIGURE_CACHE_ENV: str(cache / "figures"),
+    }
 
 
 def _last_commit_time(root: Path) -> str | None:

@@ -339,6 +339,26 @@ def test_study_labels_from_synthetic_bib(tmp_path: Path) -> None:
     }
 
 
+def test_more_than_26_identical_labels_get_two_letters(tmp_path: Path) -> None:
+    bib = tmp_path / "same.bib"
+    bib.write_text(
+        "".join(
+            f"@article{{k{i}, title = {{T{i}}}, author = {{Same, A.}}, year = {{2020}}}}\n"
+            for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    ids = [f"s{i:02d}" for i in range(30)]
+    labels = study_labels(
+        pd.DataFrame({"study_id": ids, "bib_key": [f"k{i}" for i in range(30)]}), bib
+    )
+    assert [labels[i] for i in ids[:2] + ids[25:]] == [
+        "Same 2020a", "Same 2020b", "Same 2020z", "Same 2020aa", "Same 2020ab", "Same 2020ac",
+        "Same 2020ad",
+    ]  # fmt: skip
+    assert len(set(labels.values())) == 30
+
+
 # ---------------------------------------------------------------------------
 # pharmacology schematic
 

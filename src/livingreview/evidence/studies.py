@@ -36,8 +36,19 @@ def _disambiguate(labels: Mapping[str, str]) -> dict[str, str]:
     for label, sids in by_label.items():
         if len(sids) > 1:
             for i, sid in enumerate(sids):
-                out[sid] = f"{label}{chr(ord('a') + i)}" if i < 26 else f"{label} ({sid})"
+                out[sid] = f"{label}{_letters(i)}"
     return out
+
+
+def _letters(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: the suffix of the ``index``-th identical label
+    (a study ID would reach readers, and 1,000 studies give more than 26 per year)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, int | None]]:

@@ -26,6 +26,7 @@ from ..synthesis.narrative import (
     study_directions,
     study_size,
 )
+from .cache import draw_once
 from .common import (
     CM,
     GREY,
@@ -35,7 +36,6 @@ from .common import (
     _chars_per_line,
     _fit_legend,
     figure_style,
-    save_figure,
 )
 from .study_overview import ROW_PITCH_IN
 
@@ -286,7 +286,9 @@ def effect_direction_figure(
     labels: Mapping[str, str] | None = None,
 ) -> None:
     """Draw the effect direction plot (:func:`build_effect_direction_plot`); write SVG, PDF, PNG."""
-    fig = build_effect_direction_plot(
-        studies, outcomes, diagnosis_labels, design_labels, labels=labels
+    draw_once(
+        build_effect_direction_plot,
+        (studies, outcomes, diagnosis_labels, design_labels),
+        {"labels": labels},
+        (out_svg, out_pdf, out_png),
     )
-    save_figure(fig, out_svg, out_pdf, out_png)

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..synthesis.narrative import DOSING_LABELS, anxiety_timeline
+from .cache import draw_once
 from .common import (
     CM,
     LEGEND_STYLE,
@@ -21,7 +22,6 @@ from .common import (
     _chars_per_line,
     annotate_missing,
     figure_style,
-    save_figure,
 )
 from .effect_direction import (
     FIGURE_WIDTH_CM,
@@ -246,5 +246,9 @@ def onset_duration_figure(
     labels: Mapping[str, str] | None = None,
 ) -> None:
     """Draw the onset-and-duration plot (:func:`build_onset_duration_plot`); write SVG, PDF, PNG."""
-    fig = build_onset_duration_plot(studies, outcomes, diagnosis_labels, labels=labels)
-    save_figure(fig, out_svg, out_pdf, out_png)
+    draw_once(
+        build_onset_duration_plot,
+        (studies, outcomes, diagnosis_labels),
+        {"labels": labels},
+        (out_svg, out_pdf, out_png),
+    )

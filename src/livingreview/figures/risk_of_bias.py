@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping
-from pathlib import Path
+from functools import cache
+from pathlib import Path as FilePath
 from typing import Any
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch
+from matplotlib.path import Path
+from matplotlib.textpath import TextPath
 
 from ..evidence.risk_of_bias import (
     DOMAIN_COLUMNS,
@@ -20,7 +24,8 @@ from ..evidence.risk_of_bias import (
     by_tool,
     judgement_shares,
 )
-from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style, save_figure
+from .cache import draw_once
+from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -52,6 +57,25 @@ SYMBOL_INK = {"Low": "white", "High": "white", "Serious": "white", "Critical": "
 
 
 FIGURE_WIDTH_CM = 8.0
+SYMBOL_SIZE_PT = 7.5  # bold, inside a 9.5 pt circle
+SYMBOL_BOX_PT = 2 * SYMBOL_SIZE_PT  # marker box: glyphs keep their relative sizes
+
+
+@cache
+def _symbol_marker(symbol: str) -> Path:
+    """The bold glyph of ``symbol`` as a marker path, centred, at its size in points.
+
+    Matplotlib scales a path marker to fill its box, so two invisible corner
+    points fix the box: every symbol is drawn at SYMBOL_SIZE_PT, as text was.
+    """
+    prop = FontProperties(family=STYLE["font.family"], weight="bold", size=SYMBOL_SIZE_PT)
+    glyph = TextPath((0, 0), symbol, prop=prop)
+    (x0, y0), (x1, y1) = glyph.get_extents().get_points()
+    verts = glyph.vertices - [(x0 + x1) / 2, (y0 + y1) / 2]
+    half = SYMBOL_BOX_PT / 2
+    corners = [(-half, -half), (half, half)]
+    codes = [*glyph.codes, Path.MOVETO, Path.MOVETO]
+    return Path([*verts, *corners], codes)
 
 
 def _short(level: str) -> str:
@@ -105,6 +129,7 @@ def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
     columns = [*DOMAIN_COLUMNS[: len(tool.domains)], "overall"]
     # the Overall column stands apart, behind a divider, so its wider heading has room
     xs = [*range(len(columns) - 1), len(columns) - 1 + OVERALL_GAP]
+    symbols: dict[str, list[tuple[float, int]]] = {}
     for y, row in enumerate(rows.to_dict("records")):
         for x, column in zip(xs, columns, strict=True):
             judgement = row[column]
@@ -121,17 +146,22 @@ def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
                 clip_on=False,
             )
             dot.set_gid(f"rob:{tool.name}:{row['study_id']}:{column}:{judgement}")
-            ax.text(
-                x,
-                y,
-                SYMBOLS[judgement],
-                ha="center",
-                va="center_baseline",
-                fontsize=7.5,
-                fontweight="bold",
-                color=SYMBOL_INK.get(judgement, "black"),
-                zorder=3,
-            )
+            symbols.setdefault(judgement, []).append((x, y))
+    # One marker line per judgement draws every symbol of that judgement: a text
+    # object per circle made a 1,000-study plot spend most of its time laying out
+    # 8,000 one-character texts (issue 19).
+    for judgement, points in symbols.items():
+        ax.plot(
+            [x for x, _ in points],
+            [y for _, y in points],
+            linestyle="none",
+            marker=_symbol_marker(SYMBOLS[judgement]),
+            markersize=SYMBOL_BOX_PT,
+            markerfacecolor=SYMBOL_INK.get(judgement, "black"),
+            markeredgewidth=0,
+            zorder=3,
+            clip_on=False,
+        )
     ax.set_xticks(xs, [c if c != "overall" else "Overall" for c in columns])
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(rows)), list(rows["label"]))
@@ -227,18 +257,18 @@ def _empty(fig: Figure) -> None:
 
 def traffic_light_figure(
     rob: pd.DataFrame,
-    out_svg: str | Path,
-    out_pdf: str | Path,
-    out_png: str | Path,
+    out_svg: str | FilePath,
+    out_pdf: str | FilePath,
+    out_png: str | FilePath,
     *,
     labels: Mapping[str, str] | None = None,
 ) -> None:
     """Draw the traffic-light plot (:func:`build_traffic_light_plot`); write SVG, PDF, PNG."""
-    save_figure(build_traffic_light_plot(rob, labels=labels), out_svg, out_pdf, out_png)
+    draw_once(build_traffic_light_plot, (rob,), {"labels": labels}, (out_svg, out_pdf, out_png))
 
 
 def summary_figure(
-    rob: pd.DataFrame, out_svg: str | Path, out_pdf: str | Path, out_png: str | Path
+    rob: pd.DataFrame, out_svg: str | FilePath, out_pdf: str | FilePath, out_png: str | FilePath
 ) -> None:
     """Draw the weighted summary plot (:func:`build_summary_plot`); write SVG, PDF, PNG."""
-    save_figure(build_summary_plot(rob), out_svg, out_pdf, out_png)
+    draw_once(build_summary_plot, (rob,), {}, (out_svg, out_pdf, out_png))

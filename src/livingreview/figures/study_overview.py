@@ -17,6 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import blended_transform_factory
 
 from ..evidence.studies import check_protocol_codes, grouped_studies
+from .cache import draw_once
 from .common import (
     CM,
     GREY,
@@ -27,7 +28,6 @@ from .common import (
     _fit_legend,
     annotate_missing,
     figure_style,
-    save_figure,
 )
 
 # The evidence map is a one-column figure, drawn at its final print width, so
@@ -118,8 +118,12 @@ def study_overview_figure(
     years: Mapping[str, int] | None = None,
 ) -> None:
     """Draw the evidence map (see :func:`build_study_overview`) and write SVG, PDF and PNG."""
-    fig = build_study_overview(studies, diagnosis_labels, design_labels, labels=labels, years=years)
-    save_figure(fig, out_svg, out_pdf, out_png)
+    draw_once(
+        build_study_overview,
+        (studies, diagnosis_labels, design_labels),
+        {"labels": labels, "years": years},
+        (out_svg, out_pdf, out_png),
+    )
 
 
 def _overview_rows(
