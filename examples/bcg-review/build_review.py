@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 TRIALS = HERE.parent / "bcg" / "bcg_trials.csv"
 TITLE = "BCG vaccine for the prevention of tuberculosis: a worked example"
 SOURCE = "https://doi.org/10.1001/jama.1994.03510330076038"
+DATASET = "https://wviechtb.github.io/metadat/reference/dat.bcg.html"
 READ = "2x2 counts as tabulated by Colditz et al. 1994 (metadat dat.bcg); trial report not read"
 DESIGN = {"random": "rct_parallel", "alternate": "non_randomised_controlled",
           "systematic": "non_randomised_controlled"}  # fmt: skip
@@ -58,6 +59,13 @@ PROTOCOL = {
         "single_arm": "Uncontrolled (single-arm) study",
         "observational": "Observational study",
     },
+    "analyses": [{
+        "id": "tuberculosis",
+        "outcome": "Cases of tuberculosis, BCG vaccination compared with no vaccination",
+        "measure": "RR", "model": "random_reml", "ci_method": "hksj",
+        "subgroups": ["design_class"], "lower_is_better": True,
+        "favours": {"intervention": "vaccine", "control": "no vaccination"},
+    }],
     "search": {"methods": (
         "This worked example takes the 13 trials tabulated by Colditz et al. (1994), "
         "as stored in the metadat data set dat.bcg; no search was run."
@@ -102,7 +110,7 @@ def build(dest: Path) -> Path:
         + yaml.safe_dump(PROTOCOL, sort_keys=False, allow_unicode=True),
         encoding="utf-8",
     )
-    records, studies, sources, rob, bib = [], [], [], [], []
+    records, studies, sources, rob, bib, effects = [], [], [], [], [], []
     for i, row in enumerate(trials, start=1):
         key = _key(row)
         n = sum(int(row[c]) for c in ("tpos", "tneg", "cpos", "cneg"))
@@ -120,6 +128,13 @@ def build(dest: Path) -> Path:
             "comparator": "No vaccination",
         })  # fmt: skip
         sources.append({"study_id": key, "field": "*", "source": SOURCE, "note": READ})
+        effects.append({
+            "study_id": key, "analysis": "tuberculosis", "measure_used": "Tuberculosis cases",
+            "timepoint": "End of follow-up", "events_t": row["tpos"],
+            "n_t": int(row["tpos"]) + int(row["tneg"]), "events_c": row["cpos"],
+            "n_c": int(row["cpos"]) + int(row["cneg"]), "read_from": "dataset",
+            "source": f"{SOURCE} | {DATASET}", "notes": READ,
+        })  # fmt: skip
         tool, domains = TOOL[design]
         judgement = {f"D{d}": NOT_ASSESSED for d in range(1, domains + 1)}
         support = {f"D{d}_support": NOT_JUDGED for d in range(1, domains + 1)}
@@ -140,6 +155,7 @@ def build(dest: Path) -> Path:
     _rows(data / "studies.csv", _header(data / "studies.csv"), studies)
     _rows(data / "extraction_sources.csv", _header(data / "extraction_sources.csv"), sources)
     _rows(data / "risk_of_bias.csv", _header(data / "risk_of_bias.csv"), rob)
+    _rows(data / "effects.csv", _header(data / "effects.csv"), effects)
     refs = dest / "refs" / "references.bib"
     refs.write_text(refs.read_text(encoding="utf-8") + "\n" + "\n".join(bib), encoding="utf-8")
     return dest

@@ -5,7 +5,7 @@ with its 95% confidence interval; the estimate and interval as numbers; the weig
 and, when risk-of-bias judgements are given, one robvis-style dot per domain.  Below
 the studies: the pooled diamond, the prediction interval bar (random-effects models),
 the heterogeneity statistics (saying which I² is shown) and, under the axis, the
-direction labels ("Favours ketamine" / "Favours control").
+direction labels ("Favours intervention" / "Favours control", named in the protocol).
 
 Ratio measures are drawn on a log axis labelled on the ratio scale; the numbers in the
 table are back-transformed.  Rows have a constant height, so 100 studies stay legible:
@@ -302,7 +302,7 @@ def build_forest(
     *,
     rob: Mapping[str, Mapping[str, str]] | None = None,
     rob_domains: Sequence[str] = (),
-    directions: tuple[str, str] = ("Favours ketamine", "Favours control"),
+    directions: tuple[str, str] = ("Favours intervention", "Favours control"),
     ni_all: Sequence[float] | None = None,
     rows_per_page: int | None = None,
 ) -> list[Figure]:
