@@ -81,7 +81,8 @@ rule draw_risk_of_bias_summary:
 
 rule run_meta_analyses:
     """Meta-analyses declared in protocol.yaml, from data/effects.csv, with forest plots,
-    the living view (pooled estimate per release) and the section the Results include."""
+    the living view (pooled estimate per release) and the section the Results include.
+    """
     input:
         effects=get_data("effects"),
         studies=get_data("studies"),
