@@ -1,5 +1,6 @@
 """Forest plots: content, the three formats, byte-identical rebuilds and paging."""
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +111,7 @@ def test_seven_domains_and_overall_fit_without_overlap_and_are_explained():
     headers = [t for t in ax.texts if t.get_text() in {*domains[:-1], "O"}]
     assert len(headers) == 8
     boxes = sorted((t.get_window_extent(renderer) for t in headers), key=lambda b: b.x0)
-    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:], strict=False))
+    assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))
     assert max(b.x1 for b in boxes) <= fig.bbox.width
     shown = texts(fig)
     assert "D1–D7: domains; O: overall" in shown and {"Low", "Serious"} <= set(shown)
