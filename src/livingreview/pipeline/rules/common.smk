@@ -166,6 +166,11 @@ def get_release_pages():
     ]
 
 
+def get_table_headings():
+    """The review's own column headings of the study tables (config['tables'])."""
+    return dict(config.get("tables", {}).get("headings", {}))
+
+
 def is_figure_enabled(name):
     """Whether config['figures'] turns on an optional, review-specific figure."""
     return bool(config.get("figures", {}).get(name, False))
