@@ -139,3 +139,17 @@ def test_template_project_declares_no_analysis_and_says_so(tmp_path):
     from livingreview.text.meta_section import NONE_DECLARED, write_meta_section
 
     assert write_meta_section([], None, [], tmp_path / "f", tmp_path / "m.md") == NONE_DECLARED
+
+
+def test_a_release_freezes_the_numbers_not_the_history_sentence():
+    """The sentence on how the estimate moved reads differently once the release
+    exists, so the release's check of the build's numbers leaves it out (it once
+    refused every release of a pooled review)."""
+    from livingreview.living.make_release import _variables_without_release
+
+    before = {"release": {"version": "draft"}, "meta": {"a": {"k": 5, "history": "Only this"}}}
+    after = {"release": {"version": "1.0"}, "meta": {"a": {"k": 5, "history": "Only 1.0"}}}
+    assert _variables_without_release(before) == _variables_without_release(after)
+    assert _variables_without_release(before) == {"meta": {"a": {"k": 5}}}
+    changed = {"meta": {"a": {"k": 6, "history": "Only this"}}}
+    assert _variables_without_release(changed) != _variables_without_release(before)

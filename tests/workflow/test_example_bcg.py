@@ -39,12 +39,16 @@ POOLED_TEXT = (
 )
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _module():
     spec = importlib.util.spec_from_file_location("bcg_review", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    project = module.build(tmp_path_factory.mktemp("bcg") / "bcg-review")
+    return module
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = _module().build(tmp_path_factory.mktemp("bcg") / "bcg-review")
     result = snakemake(project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return project
@@ -97,3 +101,37 @@ def test_pooled_numbers_and_forest_plot_in_all_three_formats(project: Path) -> N
         b"forest:pooled"
         in (project / "results/figures/forest/forest_tuberculosis.svg").read_bytes()
     )
+
+
+def test_living_view_after_a_release_and_an_update(tmp_path: Path) -> None:
+    """Version 1.0 with the five trials published up to 1965 is released; the update
+    adds the other eight. The book then shows the pooled estimate per version (the
+    living view) in all three formats, and says whether the conclusion changed."""
+    import subprocess
+    import sys
+
+    module = _module()
+    project = module.build(tmp_path / "bcg-review", until_year=1965)
+    release = subprocess.run(
+        [sys.executable, "-m", "livingreview", "release", "--version", "1.0",
+         "--date", "2026-11-02", "--note", "The trials published up to 1965.", "--no-rebuild"],
+        cwd=project, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert release.returncode == 0, release.stdout[-3000:] + release.stderr[-3000:]
+    module.update(project, first_until=1965)
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    snapshot = yaml.safe_load((project / "releases/1.0/release.yaml").read_text(encoding="utf-8"))
+    assert snapshot["variables"]["meta"]["tuberculosis"]["k"] == 5
+    sentence = (
+        "The conclusion did not change from version 1.0 (5 studies) to this version "
+        "(13 studies): the pooled estimate favours vaccine."
+    )
+    figure = html_text(project, "manuscript/03-results.html").find(id="fig-history-tuberculosis")
+    assert (project / "_book/manuscript" / figure.find("img")["src"]).resolve().is_file()
+    texts = [_flat(html_text(project, "manuscript/03-results.html").get_text(" "))]
+    texts += [_flat(docx_text(project)), _flat(pdf_text(project))]
+    for text in texts:
+        assert sentence in text and "The living view: the pooled estimate" in text
+    svg = (project / "results/figures/forest/history_tuberculosis.svg").read_text()
+    assert "Version 1.0 (2026-11-02; k = 5)" in svg and "This version (k = 13)" in svg
