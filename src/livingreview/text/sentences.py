@@ -294,12 +294,17 @@ def other_flow_figure_markdown(
 # --------------------------------------------------------------------------- #
 
 
-def _domain_sentence(domain: str, v: Mapping[str, int]) -> str | None:
-    n = int(v.get("studies", 0))
+def _count(value: Any) -> int:
+    """A count from ``_variables.yml``, where numbers from 1,000 on carry a separator."""
+    return int(str(value).replace(",", ""))
+
+
+def _domain_sentence(domain: str, v: Mapping[str, Any]) -> str | None:
+    n = _count(v.get("studies", 0))
     if not n:
         return None
-    benefit, harm = int(v.get("benefit", 0)), int(v.get("harm", 0))
-    unclear, unknown = int(v.get("no_clear_difference", 0)), int(v.get("not_reported", 0))
+    benefit, harm = _count(v.get("benefit", 0)), _count(v.get("harm", 0))
+    unclear, unknown = _count(v.get("no_clear_difference", 0)), _count(v.get("not_reported", 0))
     if domain == "adverse_effects":
         text = (
             f"adverse effects occurred in {_n(harm)} of the {_n(n)} studies with an "
