@@ -5,6 +5,7 @@ Usage (from the project root, in the project's environment):
     python benchmarks/preview_reload.py             # the shipped review, 5 saves
     python benchmarks/preview_reload.py --saves 10
     python benchmarks/preview_reload.py --studies 1000   # a SYNTHETIC 1,000-study review
+    python benchmarks/preview_reload.py --studies 1000 --built DIR  # DIR already built
 
 The project is copied to a temporary folder and built once with `snakemake`;
 then the preview server runs on 127.0.0.1 and a chapter is saved repeatedly.
@@ -63,18 +64,24 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=5)
     parser.add_argument("--studies", type=int, default=0, help="a synthetic review of N studies")
     parser.add_argument("--records", type=int, default=0, help="its records (default 100 N)")
+    parser.add_argument(
+        "--built", type=Path, help="an already built project to preview in place (its chapter "
+        "gains the benchmark's lines); with --studies, one made by make_scaled_review",
+    )  # fmt: skip
     args = parser.parse_args()
     chapter = SCALED_CHAPTER if args.studies else CHAPTER
     with tempfile.TemporaryDirectory(prefix="lr-preview-bench-") as tmp:
-        project = Path(tmp) / "review"
-        if args.studies:
+        project = args.built or Path(tmp) / "review"
+        if args.built:
+            pass
+        elif args.studies:
             from scale import make_scaled_review
 
             project.mkdir()
             make_scaled_review(project, args.studies, args.records or 100 * args.studies)
         else:
             shutil.copytree(args.project, project, ignore=COPY_IGNORE)
-        cold = snakemake(project)
+        cold = snakemake(project)  # a no-op when --built is up to date
         server = PreviewServer(project, port=0)
         server.start()
         try:
@@ -88,7 +95,8 @@ def main() -> None:
             server.stop()
     what = f"SYNTHETIC {args.studies:,} studies" if args.studies else str(args.project)
     print(f"project: {what}  chapter saved: {chapter}  saves: {args.saves}")
-    print(f"  cold build before the preview: {cold:.0f} s")
+    kind = "snakemake before the preview (no-op: built)" if args.built else "cold build"
+    print(f"  {kind}: {cold:.0f} s")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     print(f"  save -> reloaded page, median {statistics.median(times):5.2f} s")
     print(f"  save -> reloaded page, max    {max(times):5.2f} s")
