@@ -36,8 +36,19 @@ def _disambiguate(labels: Mapping[str, str]) -> dict[str, str]:
     for label, sids in by_label.items():
         if len(sids) > 1:
             for i, sid in enumerate(sids):
-                out[sid] = f"{label}{chr(ord('a') + i)}" if i < 26 else f"{label} ({sid})"
+                out[sid] = label + _letters(i)
     return out
+
+
+def _letters(i: int) -> str:
+    """a, b, ..., z, aa, ab, ...: a reader's suffix for the i-th same-named study (never
+    its internal id, which the manuscript check keeps from readers)."""
+    text = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        text = chr(ord("a") + rest) + text
+    return text
 
 
 def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, int | None]]:
