@@ -1,5 +1,6 @@
 """Forest plots: content, the three formats, byte-identical rebuilds and paging."""
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -93,3 +94,25 @@ def test_hundred_studies_page_the_pdf_and_keep_rows_legible(tmp_path: Path):
     assert len(PdfReader(paths[1]).pages) == 3  # 45 + 45 + 10 rows, pooled rows on the last
     (single,) = build_forest(rows, result, "SMD")
     assert single.get_figheight() / (k + 6) >= 0.16  # inches per row, as the other figures
+
+
+def test_seven_domains_and_overall_fit_without_overlap_and_are_explained():
+    """ROBINS-I has seven domains: with the overall column that is eight risk-of-bias
+    columns, whose headings must not run into each other; a legend says what the
+    columns and the judgements shown are."""
+    rows, result = bcg_rows()
+    domains = [f"D{i}" for i in range(1, 8)] + ["Overall"]
+    rob = {r.study_id: {d: "Low" for d in domains} for r in rows}
+    rob["t1"]["D3"] = "Serious"
+    (fig,) = build_forest(rows, result, "RR", rob=rob, rob_domains=domains)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    headers = [t for t in ax.texts if t.get_text() in {*domains[:-1], "O"}]
+    assert len(headers) == 8
+    boxes = sorted((t.get_window_extent(renderer) for t in headers), key=lambda b: b.x0)
+    assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))
+    assert max(b.x1 for b in boxes) <= fig.bbox.width
+    shown = texts(fig)
+    assert "D1–D7: domains; O: overall" in shown and {"Low", "Serious"} <= set(shown)
+    assert "Random effects (REML, HKSJ CI)" in shown

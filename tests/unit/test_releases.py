@@ -185,6 +185,10 @@ def test_state_is_released_only_when_every_data_file_matches() -> None:
     draft = release_state([V1, V2], {"records": "1" * 64})
     assert (draft["version"], draft["status"]) == ("2.0+draft", "draft")
     assert release_state([], {})["version"] == "draft"
+    # the page header's label: never "vdraft"
+    assert release_state([V1, V2], {"records": "0" * 64})["label"] == "v2.0"
+    assert draft["label"] == "Draft after v2.0"
+    assert release_state([], {})["label"] == "Draft"
 
 
 def test_previous_arm_is_latest_release_unless_nothing_new_since() -> None:

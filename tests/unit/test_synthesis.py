@@ -20,6 +20,8 @@ from livingreview.evidence.outcomes import load_outcomes
 from livingreview.evidence.review_data import read_protocol
 from livingreview.figures.common import CM
 from livingreview.figures.effect_direction import (
+    NO_RESULTS,
+    NO_STUDIES,
     build_effect_direction_plot,
     effect_direction_figure,
 )
@@ -311,6 +313,18 @@ def test_every_study_has_a_row_even_without_results(outcomes: pd.DataFrame) -> N
     fig = build_effect_direction_plot(extra, outcomes, DIAGNOSIS, DESIGNS)
     assert "s4" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert not marker_gids(fig, "direction:s4:")
+
+
+@pytest.mark.parametrize("kept", ["none", "studies_only"])
+def test_without_any_direction_the_plot_is_a_reader_note(outcomes: pd.DataFrame, kept: str) -> None:
+    """Zero studies (a new review) or studies without coded results: a note that says
+    so, not an empty grid of headings (issue 17)."""
+    studies = STUDIES.iloc[0:0] if kept == "none" else STUDIES
+    fig = build_effect_direction_plot(studies, outcomes.iloc[0:0], DIAGNOSIS, DESIGNS)
+    notes = [" ".join(t.get_text().split()) for t in fig.texts if t.get_gid() == "direction:note"]
+    assert notes == [NO_STUDIES if kept == "none" else NO_RESULTS]
+    assert not fig.axes  # no empty axes, headings or legend
+    assert fig.get_figheight() < 1
 
 
 def test_effect_direction_files_are_deterministic(outcomes: pd.DataFrame, tmp_path: Path) -> None:

@@ -187,6 +187,9 @@ def build_effect_direction_plot(
     directions = study_directions(outcomes)
     labels = labels or {}
     width_in = width_cm * CM
+    included = set(studies["study_id"])
+    if not any(sid in included for sid, _ in directions):
+        return _note_figure(width_in, NO_STUDIES if not included else NO_RESULTS)
     with figure_style():
         wrap = _chars_per_line(width_in, STYLE["font.size"], bold=True)
         rows = layout_rows(studies, diagnosis_labels, labels, wrap, design_labels=design_labels)
@@ -206,6 +209,22 @@ def build_effect_direction_plot(
         for x in range(len(DOMAINS)):
             ax.axvline(x, color="#F0F0F0", linewidth=0.6, zorder=0)
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, **LEGEND_STYLE)
+    return fig
+
+
+NO_STUDIES = "No studies were included, so there is no direction of effect to show."
+NO_RESULTS = "No included study has a result coded with a direction of effect yet."
+
+
+def _note_figure(width_in: float, note: str) -> Figure:
+    """A small figure that says why there is no plot, instead of an empty grid."""
+    with figure_style():
+        fig = Figure(figsize=(width_in, 0.6))
+        FigureCanvasAgg(fig)
+        wrapped = textwrap.fill(note, _chars_per_line(width_in, STYLE["font.size"]))
+        fig.text(0.5, 0.5, wrapped, ha="center", va="center", color="#333333").set_gid(
+            "direction:note"
+        )
     return fig
 
 

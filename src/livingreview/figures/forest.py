@@ -5,7 +5,7 @@ with its 95% confidence interval; the estimate and interval as numbers; the weig
 and, when risk-of-bias judgements are given, one robvis-style dot per domain.  Below
 the studies: the pooled diamond, the prediction interval bar (random-effects models),
 the heterogeneity statistics (saying which I² is shown) and, under the axis, the
-direction labels ("Favours ketamine" / "Favours control").
+direction labels ("Favours intervention" / "Favours control", named in the protocol).
 
 Ratio measures are drawn on a log axis labelled on the ratio scale; the numbers in the
 table are back-transformed.  Rows have a constant height, so 100 studies stay legible:
@@ -42,6 +42,8 @@ WIDTH_CM = 17.0
 Z95 = 1.959963984540054
 # column edges as fractions of the figure width
 LABEL_W, PLOT_W, NUM_W, WEIGHT_W = 0.27, 0.33, 0.19, 0.07
+ROB_W, ROB_COLUMN_W = 0.12, 0.024  # the risk-of-bias area, and the least width per domain
+OVERALL = "Overall"
 MODEL_NAMES = {
     "EE": "Common effect (inverse variance)",
     "MH": "Common effect (Mantel-Haenszel)",
@@ -126,23 +128,26 @@ class _Page:
     def __init__(self, fig: Figure, n_lines: int, xlim: tuple[float, float], n_rob: int):
         height = fig.get_figheight()
         bottom = 0.5 / height
-        self.ax = fig.add_axes((LABEL_W, bottom, PLOT_W, 1 - bottom - 0.04 / height))
+        # many domains (ROBINS-I has seven, plus overall) take their room from the plot
+        rob_w = max(ROB_W, n_rob * ROB_COLUMN_W + 0.01)
+        self.plot_w = PLOT_W - (rob_w - ROB_W)
+        self.ax = fig.add_axes((LABEL_W, bottom, self.plot_w, 1 - bottom - 0.04 / height))
         self.ax.set_ylim(-(n_lines - 0.5), 0.5)
         self.ax.set_xlim(*xlim)
         self.ax.set_yticks([])
         for side in ("left", "right", "top"):
             self.ax.spines[side].set_visible(False)
         self.tr = self.ax.get_yaxis_transform()
-        rob_x0 = LABEL_W + PLOT_W + NUM_W + WEIGHT_W + 0.01
+        rob_x0 = LABEL_W + self.plot_w + NUM_W + WEIGHT_W + 0.01
         rob_step = (1 - rob_x0 - 0.01) / max(n_rob, 1)
         self.rob_x = [self._x(rob_x0 + (j + 0.5) * rob_step) for j in range(n_rob)]
+        self.x_rob = self._x(rob_x0)
         self.x_label = self._x(0.01)
-        self.x_num = self._x(LABEL_W + PLOT_W + NUM_W - 0.005)
-        self.x_weight = self._x(LABEL_W + PLOT_W + NUM_W + WEIGHT_W - 0.005)
+        self.x_num = self._x(LABEL_W + self.plot_w + NUM_W - 0.005)
+        self.x_weight = self._x(LABEL_W + self.plot_w + NUM_W + WEIGHT_W - 0.005)
 
-    @staticmethod
-    def _x(fig_frac: float) -> float:
-        return (fig_frac - LABEL_W) / PLOT_W
+    def _x(self, fig_frac: float) -> float:
+        return (fig_frac - LABEL_W) / self.plot_w
 
     def text(self, x: float, y: float, s: str, ha: str = "left", **kw: Any) -> None:
         self.ax.text(x, y, s, transform=self.tr, ha=ha, va="center", clip_on=False, **kw)
@@ -173,7 +178,11 @@ def _draw_page(
     n_summary = 0 if result is None else (4 if result.random else 3) + 1
     page = _Page(fig, len(effects) + n_summary + 1, xlim, len(domains))
     ax = page.ax
-    ax.axvline(0.0, color="#333333", linewidth=0.6, zorder=1)
+    # the line of no effect runs through the studies and the pooled rows, not through
+    # the heterogeneity text under them
+    low, high = ax.get_ylim()
+    end = low if result is None else -(len(effects) + (3.0 if result.random else 2.0))
+    ax.axvline(0.0, ymin=(end - low) / (high - low), color="#333333", linewidth=0.6, zorder=1)
     ticks, tick_labels = _ticks(*xlim, ratio)
     ax.set_xticks(ticks, tick_labels)
     label = MEASURE_LABELS.get(measure, "Effect")
@@ -184,7 +193,8 @@ def _draw_page(
     page.text(page.x_num, 0, f"{'Ratio' if ratio else 'Estimate'} [95% CI]", ha="right", **bold)
     page.text(page.x_weight, 0, "Weight", ha="right", **bold)
     for x, dom in zip(page.rob_x, domains, strict=True):
-        page.text(x, 0, dom, ha="center", fontsize=6.5, **bold)
+        # "O" (overall) keeps the column narrow; the legend below says what it is
+        page.text(x, 0, "O" if dom == OVERALL else dom, ha="center", fontsize=6.5, **bold)
 
     max_w = max([e.weight for e in effects] + [1e-12])
     for i, e in enumerate(effects):
@@ -235,11 +245,43 @@ def _draw_page(
             page.text(x, y, symbol, "center", fontsize=6, color=ink, **bold)
     if result is not None:
         _draw_summary(page, len(effects), result, measure, digits, xlim, ni_all)
+        if domains:
+            _draw_rob_legend(page, len(effects), effects, rob or {}, domains)
     left, right = directions
-    null = LABEL_W + PLOT_W * (0.0 - xlim[0]) / (xlim[1] - xlim[0])
+    null = LABEL_W + page.plot_w * (0.0 - xlim[0]) / (xlim[1] - xlim[0])
     grey = {"fontsize": 6.5, "color": "#333333", "va": "bottom"}
     fig.text(null - 0.01, 0.04 / fig.get_figheight(), f"← {left}", ha="right", **grey)
     fig.text(null + 0.01, 0.04 / fig.get_figheight(), f"{right} →", ha="left", **grey)
+
+
+def _draw_rob_legend(
+    page: _Page,
+    n_rows: int,
+    effects: Sequence[Any],
+    rob: Mapping[str, Mapping[str, str]],
+    domains: Sequence[str],
+) -> None:
+    """Under the risk-of-bias columns: what the columns are, then each judgement shown."""
+    shown: list[str] = []
+    for e in effects:
+        for dom in domains:
+            judgement = rob.get(e.study_id, {}).get(dom)
+            if judgement and judgement not in shown:
+                shown.append(judgement)
+    small = {"fontsize": 5.5, "color": "#333333"}
+    y = -(n_rows + 1.5)
+    names = [d for d in domains if d != OVERALL]
+    columns = f"{names[0]}–{names[-1]}: domains" if len(names) > 1 else ", ".join(names)
+    page.text(page.x_rob, y, columns + ("; O: overall" if OVERALL in domains else ""), **small)
+    for judgement in shown:
+        y -= 1
+        short = judgement.split(" (")[0]  # "Not assessed (full text not obtained)"
+        page.text(page.x_rob + 0.06, y, short, **small)
+        page.ax.plot(
+            [page.x_rob + 0.02], [y], transform=page.tr, marker="o", markersize=5,
+            markerfacecolor=COLOURS.get(judgement, "#D0D0D0"), markeredgecolor="#555555",
+            markeredgewidth=0.4, linestyle="none", clip_on=False,
+        )  # fmt: skip
 
 
 def _draw_summary(
@@ -266,8 +308,10 @@ def _draw_summary(
     )
     diamond.set_gid("forest:pooled")
     ax.add_patch(diamond)
-    ci = " (HKSJ CI)" if result.test != "z" else ""
-    page.text(page.x_label, y, MODEL_NAMES.get(result.method, result.method) + ci, **bold)
+    name = MODEL_NAMES.get(result.method, result.method)
+    if result.test != "z":  # "Random effects (REML)" -> "Random effects (REML, HKSJ CI)"
+        name = name[:-1] + ", HKSJ CI)" if name.endswith(")") else name + " (HKSJ CI)"
+    page.text(page.x_label, y, name, **bold)
     page.text(
         page.x_num, y, _interval_text(measure, (est, lb, ub), digits, ni_all), "right", **bold
     )
@@ -302,7 +346,7 @@ def build_forest(
     *,
     rob: Mapping[str, Mapping[str, str]] | None = None,
     rob_domains: Sequence[str] = (),
-    directions: tuple[str, str] = ("Favours ketamine", "Favours control"),
+    directions: tuple[str, str] = ("Favours intervention", "Favours control"),
     ni_all: Sequence[float] | None = None,
     rows_per_page: int | None = None,
 ) -> list[Figure]:

@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullLocator
 
-from ..synthesis.release_history import NULL, HistoryPoint
+from ..synthesis.release_history import NULL, HistoryPoint, version_name
 from .common import CM, OKABE_ITO, figure_style, save_figure
 
 
@@ -42,7 +42,10 @@ def history_figure(
         ax.axvline(null, color="#333333", lw=0.6)
         ax.set_yticks(
             [-i for i in range(len(points))],
-            [f"Version {p.version} ({p.date}; k = {p.k})" for p in points],
+            [
+                f"{version_name(p).capitalize()} ({p.date + '; ' if p.date else ''}k = {p.k})"
+                for p in points
+            ],
         )
         if null == 1.0:
             ax.set_xscale("log")

@@ -55,7 +55,18 @@ def _key_values(study: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _variables_without_release(variables: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in variables.items() if k != "release"}
+    """The numbers a release freezes: not the ``release`` keys, and not the sentence on
+    how each pooled estimate moved between releases (``meta.<id>.history``), which the
+    releases themselves decide (it reads differently once this release exists)."""
+    out = {k: v for k, v in variables.items() if k != "release"}
+    if isinstance(out.get("meta"), Mapping):
+        out["meta"] = {
+            key: {k: v for k, v in entry.items() if k != "history"}
+            if isinstance(entry, Mapping)
+            else entry
+            for key, entry in out["meta"].items()
+        }
+    return out
 
 
 def freeze(

@@ -428,6 +428,7 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
     if not releases:
         return {
             "version": "draft",
+            "label": "Draft",
             "date": "not released",
             "status": "draft",
             "latest": "",
@@ -437,6 +438,8 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
     released = dict(latest.inputs) == dict(digests)
     return {
         "version": latest.version if released else latest.version + DRAFT_SUFFIX,
+        # the page header: "v2.0", or "Draft after v2.0" (never "vdraft")
+        "label": f"v{latest.version}" if released else f"Draft after v{latest.version}",
         "date": latest.date if released else f"draft after version {latest.version}",
         "status": "released" if released else "draft",
         "latest": latest.version,

@@ -164,6 +164,7 @@ def _front_matter(model: BookModel) -> dict[str, Any]:
         "subtitle": meta.get("subtitle"),
         "date": None if date is None else str(date),
         "version": None if meta.get("version") is None else str(meta.get("version")),
+        "version-label": None if meta.get("version-label") is None else str(meta["version-label"]),
         "abstract": meta.get("abstract"),
         "based-on": meta.get("based-on"),
         "keywords": [str(k) for k in meta.get("keywords") or []] or None,
@@ -301,7 +302,7 @@ def write_html(
             "downloads": ml(downloads),
             "data-downloads": ml(data_downloads),
         }
-        for key in ("subtitle", "version", "date"):
+        for key in ("subtitle", "version", "version-label", "date"):
             if key in front:
                 meta["book-subtitle" if key == "subtitle" else key] = front[key]
         index = linkable.index(ch) if ch in linkable else -1

@@ -63,10 +63,15 @@ class AnalysisResult:
 
     @property
     def directions(self) -> tuple[str, str]:
-        ketamine, control = "Favours ketamine", "Favours control"
-        if self.analysis.get("lower_is_better", True):
-            return ketamine, control
-        return control, ketamine
+        """The direction labels, lower values first (``favours`` in the protocol)."""
+        return directions(self.analysis)
+
+
+def directions(analysis: Mapping[str, Any]) -> tuple[str, str]:
+    """The labels "Favours <intervention>" and "Favours <control>", in axis order."""
+    names = analysis.get("favours") or {"intervention": "intervention", "control": "control"}
+    treated, control = (f"Favours {names[k]}" for k in ("intervention", "control"))
+    return (treated, control) if analysis.get("lower_is_better", True) else (control, treated)
 
 
 def _effect(measure: str, row: Mapping[str, Any]) -> es.EffectSizes:
@@ -250,6 +255,7 @@ def analysis_variables(res: AnalysisResult) -> dict[str, Any]:
             "i2": f"{r.I2:.0f}%",
             "q": f"{r.Q:.2f}",
             "p": _p(r.pval),
+            "p_eq": _p_eq(r.pval),
             "q_p": _p(r.Qp),
             "i2_q": f"{r.I2_q:.0f}%",
             "egger": _egger_text(res),
@@ -272,8 +278,9 @@ def _egger_text(res: AnalysisResult) -> str:
     if res.egger is None:
         return res.egger_note
     e = res.egger
-    stat = f"t = {e.stat:.2f}, df = {e.df}" if e.df is not None else f"z = {e.stat:.2f}"
-    return f"Egger's regression test: {stat}, p {_p_eq(e.pval)}"
+    value = f"{e.stat:.2f}".replace("-", "−")
+    stat = f"t = {value}, df = {e.df}" if e.df is not None else f"z = {value}"
+    return f"Egger's regression test: {stat}, p {_p_eq(e.pval)}."
 
 
 def run_declared_analyses(

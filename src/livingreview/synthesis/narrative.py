@@ -154,12 +154,21 @@ def anxiety_timeline(outcomes: pd.DataFrame) -> dict[tuple[str, str], list[dict[
 # summary of findings columns
 
 
-def findings_columns(outcomes: pd.DataFrame) -> dict[str, Callable[[pd.DataFrame], str]]:
+FINDINGS_HEADINGS: dict[str, str] = {
+    "direction": "Direction of effect (studies)",
+    "longest_effect": "Longest reported effect",
+}
+"""Headings of the findings columns, by key (renamed in ``tables.headings``)."""
+
+
+def findings_columns(
+    outcomes: pd.DataFrame, headings: Mapping[str, str] | None = None
+) -> dict[str, Callable[[pd.DataFrame], str]]:
     """Columns for :func:`livingreview.tables.summary_by_diagnosis` from the outcomes.
 
     ``Direction of effect (studies)``: per domain, the number of studies per
     combined direction ("Anxiety: benefit 2, no clear difference 1").
-    ``Longest reported anxiolytic effect``: per dosing regime, the range of the
+    ``Longest reported effect``: per dosing regime, the range of the
     longest time each study still saw the effect (``time_role = duration``),
     with the number of studies.
     """
@@ -204,10 +213,8 @@ def findings_columns(outcomes: pd.DataFrame) -> dict[str, Callable[[pd.DataFrame
                 parts.append(f"{label.lower()}: {span} ({len(longest)} {word})")
         return escape_inline("; ".join(parts)) or MISSING
 
-    return {
-        "Direction of effect (studies)": direction_cell,
-        "Longest reported anxiolytic effect": duration_cell,
-    }
+    names = {**FINDINGS_HEADINGS, **(headings or {})}
+    return {names["direction"]: direction_cell, names["longest_effect"]: duration_cell}
 
 
 def _time_text(point: Mapping[str, Any]) -> str:

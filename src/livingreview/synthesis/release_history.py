@@ -64,6 +64,42 @@ def meta_history(snapshots: Sequence[Mapping[str, Any]], analysis_id: str) -> li
     return points
 
 
+CURRENT = "this version"
+
+
+def current_point(variables: Mapping[str, Any], date: str = "") -> HistoryPoint | None:
+    """The build's own result (``meta.<analysis>.*`` variables), or None if not pooled."""
+    if variables.get("pooled") != "yes":
+        return None
+    return HistoryPoint(
+        CURRENT,
+        date,
+        int(variables.get("k", 0) or 0),
+        _number(variables.get("estimate")),
+        _number(variables.get("ci_lower")),
+        _number(variables.get("ci_upper")),
+    )
+
+
+def with_current(
+    points: Sequence[HistoryPoint], current: HistoryPoint | None
+) -> list[HistoryPoint]:
+    """The releases, then this build when it pooled and differs from the latest release
+    (a build of the latest release shows the same numbers and is not repeated)."""
+    out = list(points)
+    if current is None:
+        return out
+    key = (current.k, current.estimate, current.ci_lower, current.ci_upper)
+    if out and (out[-1].k, out[-1].estimate, out[-1].ci_lower, out[-1].ci_upper) == key:
+        return out
+    return [*out, current]
+
+
+def version_name(point: HistoryPoint) -> str:
+    """ "version 1.0", or "this version" for the build itself."""
+    return point.version if point.version == CURRENT else f"version {point.version}"
+
+
 def read_snapshots(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
     """The release.yaml files as plain mappings (version, date, variables)."""
     import yaml
@@ -83,7 +119,7 @@ def _reading(p: HistoryPoint, null: float, directions: tuple[str, str]) -> str:
 def conclusion_sentence(
     points: Sequence[HistoryPoint],
     measure: str,
-    directions: tuple[str, str] = ("Favours ketamine", "Favours control"),
+    directions: tuple[str, str] = ("Favours intervention", "Favours control"),
 ) -> str:
     """Whether the conclusion changed between the first and the latest pooled release."""
     pooled = [p for p in points if p.estimate is not None]
@@ -92,11 +128,9 @@ def conclusion_sentence(
     null = NULL.get(measure, 0.0)
     first, last = pooled[0], pooled[-1]
     a, b = _reading(first, null, directions), _reading(last, null, directions)
-    span = (
-        f"version {first.version} ({first.k} studies) to version {last.version} ({last.k} studies)"
-    )
+    span = f"{version_name(first)} ({first.k} studies) to {version_name(last)} ({last.k} studies)"
     if len(pooled) == 1:
-        return f"Only version {last.version} has pooled this analysis ({b})."
+        return f"Only {version_name(last)} has pooled this analysis ({b})."
     if a == b:
         return f"The conclusion did not change from {span}: the pooled estimate {_verb(b)}."
     return (

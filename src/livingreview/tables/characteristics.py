@@ -115,23 +115,42 @@ class Column:
     header: str
     width: int
     """Minimum width in characters; Pandoc turns widths into relative column widths."""
+    key: str = ""
+    """Name of the column in ``tables.headings`` of config/config.yaml."""
 
 
 # Minimums are relative to the content-based widths of the long free-text columns
 # (about 40-50 for design and finding), so a short column keeps a readable width.
+# The headings are neutral; a review names its own in config/config.yaml
+# (``tables: headings:``, for example "Refractory definition" for population_definition).
 COLUMNS: tuple[Column, ...] = (
-    Column("Study", 26),
-    Column("Design and blinding", 20),
-    Column("n", 14),
-    Column("Diagnosis", 16),
-    Column("Refractory definition", 16),
-    Column("Route / dose / schedule", 18),
-    Column("Comparator", 24),
-    Column("Anxiety measures (timepoints)", 18),
-    Column("Main anxiety finding", 26),
-    Column("Duration of effect", 24),
-    Column("Adverse effects", 18),
+    Column("Study", 26, "study"),
+    Column("Design and blinding", 20, "design"),
+    Column("n", 14, "n"),
+    Column("Population", 16, "population"),
+    Column("Population definition", 16, "population_definition"),
+    Column("Intervention (route / dose / schedule)", 18, "intervention"),
+    Column("Comparator", 24, "comparator"),
+    Column("Outcome measures (timepoints)", 18, "outcome_measures"),
+    Column("Main finding", 26, "main_finding"),
+    Column("Duration of effect", 24, "effect_duration"),
+    Column("Adverse effects", 18, "adverse_effects"),
 )
+#: Headings of the summary table (``summary_by_diagnosis``) that a review may rename.
+SUMMARY_HEADINGS: dict[str, str] = {"group": "Group", "routes": "Routes"}
+
+
+def heading_keys() -> list[str]:
+    """Every heading a review may rename in ``tables.headings`` (config/config.yaml)."""
+    from ..synthesis.narrative import FINDINGS_HEADINGS
+
+    return [c.key for c in COLUMNS] + list(SUMMARY_HEADINGS) + list(FINDINGS_HEADINGS)
+
+
+def headed_columns(headings: Mapping[str, str] | None = None) -> tuple[Column, ...]:
+    """:data:`COLUMNS` with the review's own headings (``tables.headings``)."""
+    named = headings or {}
+    return tuple(Column(named.get(c.key, c.header), c.width, c.key) for c in COLUMNS)
 
 
 # ---------------------------------------------------------------------------
@@ -148,6 +167,7 @@ def characteristics_table(
     *,
     years: Mapping[str, int] | None = None,
     labels: Mapping[str, str] | None = None,
+    headings: Mapping[str, str] | None = None,
 ) -> str:
     """Return the characteristics-of-included-studies table as a Pandoc grid table.
 
@@ -159,13 +179,15 @@ def characteristics_table(
     ("Glue 2017", see :func:`livingreview.figures.study_labels`) shown before
     the citation, so the Study column reads the same under numeric styles.
     Empty values are shown as an en dash; see :func:`characteristics_note`.
+    ``headings`` renames columns by key (``tables.headings`` in config/config.yaml;
+    see :data:`COLUMNS`).
 
     Raises :class:`DataError` if a study uses a diagnosis group or design class
     that the protocol does not define.
     """
     groups = _grouped_rows(studies, diagnosis_labels, design_labels, years, labels or {})
     body = [(label, [_escape_row(cells) for cells in rows]) for label, rows in groups]
-    header = [escape_inline(c.header) for c in COLUMNS]
+    header = [escape_inline(c.header) for c in headed_columns(headings)]
     # A table needs a body: with no included studies it says so in one full-width row.
     return _grid_table(header, body or [(NO_STUDIES, [])])
 
@@ -174,6 +196,7 @@ def characteristics_note(
     studies: pd.DataFrame,
     diagnosis_labels: Mapping[str, str],
     design_labels: Mapping[str, str],
+    headings: Mapping[str, str] | None = None,
 ) -> str:
     """Return the note under the characteristics table.
 
@@ -182,7 +205,7 @@ def characteristics_note(
     """
     groups = _grouped_rows(studies, diagnosis_labels, design_labels, None)
     texts = [label for label, _ in groups]
-    texts += [c.header for c in COLUMNS]
+    texts += [c.header for c in headed_columns(headings)]
     texts += [cell for _, rows in groups for cells in rows for cell in cells[1:]]
     parts = []
     if any(cell == MISSING for _, rows in groups for cells in rows for cell in cells):
@@ -207,6 +230,7 @@ def summary_by_diagnosis(
     *,
     design_labels: Mapping[str, str] | None = None,
     extra_columns: Mapping[str, Callable[[pd.DataFrame], str]] | None = None,
+    headings: Mapping[str, str] | None = None,
 ) -> str:
     """Return a Markdown pipe table summarising the studies per diagnosis group.
 
@@ -226,8 +250,10 @@ def summary_by_diagnosis(
     if design_labels is not None:
         check_protocol_codes(studies, "design_class", design_labels, "design_classes")
     extra = dict(extra_columns or {})
+    names = {**SUMMARY_HEADINGS, **(headings or {})}
+    group, routes = (escape_inline(names[k]) for k in ("group", "routes"))
     lines = [
-        "| Diagnosis group | Studies | Participants | Designs | Routes |"
+        f"| {group} | Studies | Participants | Designs | {routes} |"
         + "".join(f" {escape_inline(h)} |" for h in extra),
         "|:------------------|------:|----------:|:---------------------|:--------------|"
         + ":--------------|" * len(extra),

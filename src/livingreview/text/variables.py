@@ -206,14 +206,21 @@ def collect_variables(
 def meta_variables(
     analyses: dict[str, Any], snapshots: Sequence[str | Path] = ()
 ) -> dict[str, Any]:
-    """``meta.<analysis id>.*``: the displayed results and the release-history sentence."""
-    from ..synthesis.release_history import conclusion_sentence, meta_history, read_snapshots
+    """``meta.<analysis id>.*``: the displayed results and the release-history sentence
+    (every release that pooled the analysis, then this build if its result differs)."""
+    from ..synthesis.release_history import (
+        conclusion_sentence,
+        current_point,
+        meta_history,
+        read_snapshots,
+        with_current,
+    )
 
     history = read_snapshots(list(snapshots))
     out = {}
     for key, value in analyses.items():
-        points = meta_history(history, key)
-        directions = tuple(value.get("directions", ("Favours ketamine", "Favours control")))
+        points = with_current(meta_history(history, key), current_point(value["variables"]))
+        directions = tuple(value.get("directions", ("Favours intervention", "Favours control")))
         out[key] = dict(value["variables"])
         out[key]["history"] = conclusion_sentence(points, value["measure"], directions)
     return out

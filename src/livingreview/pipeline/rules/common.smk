@@ -32,6 +32,9 @@ VALIDATION_REPORT = "results/data/summary.json"
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
 # The website's records browser data, published next to that page (issue 19).
 PRISMA_RECORDS_DATA = "results/prisma/records-data"
+# The meta-analysis section (text, forest plots, living view) the Results include.
+META_ANALYSES_TEXT = "results/text/meta_analyses.md"
+META_ANALYSES_FIGURES = "results/figures/forest"
 
 
 def get_data(name):
@@ -128,6 +131,7 @@ def get_tables():
         ]
         + get_release_pages()
         + list(get_generated_text().values())
+        + [META_ANALYSES_TEXT]
     )
 
 
@@ -162,6 +166,11 @@ def get_release_pages():
     ]
 
 
+def get_table_headings():
+    """The review's own column headings of the study tables (config['tables'])."""
+    return dict(config.get("tables", {}).get("headings", {}))
+
+
 def is_figure_enabled(name):
     """Whether config['figures'] turns on an optional, review-specific figure."""
     return bool(config.get("figures", {}).get(name, False))
@@ -179,6 +188,7 @@ def get_figures():
         + get_figure("onset_duration")
         + get_figure("risk_of_bias_traffic_light")
         + get_figure("risk_of_bias_summary")
+        + [META_ANALYSES_FIGURES]
     )
 
 

@@ -104,21 +104,27 @@ rule draw_risk_of_bias_summary:
 
 
 rule run_meta_analyses:
-    """Meta-analyses declared in protocol.yaml, from data/effects.csv, with forest plots."""
+    """Meta-analyses declared in protocol.yaml, from data/effects.csv, with forest plots,
+    the living view (pooled estimate per release) and the section the Results include.
+    """
     input:
         effects=get_data("effects"),
         studies=get_data("studies"),
         protocol=get_data("protocol"),
         risk_of_bias=get_data("risk_of_bias"),
         bibliography=get_data("bibliography"),
+        snapshots=get_release_snapshots(),
     output:
         json="results/synthesis/meta_analyses.json",
         forest=directory("results/figures/forest"),
+        text=META_ANALYSES_TEXT,
     log:
         "logs/run_meta_analyses.log",
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("synthesis", "figures", "evidence"),
+        code=get_code_version("synthesis", "figures", "evidence", "text"),
+        # image paths in an included file are relative to that file (results/text/)
+        image="../figures/forest",
     script:
         "../scripts/run_meta_analyses.py"

@@ -12,6 +12,7 @@ rule make_characteristics_table:
         "../envs/livingreview.yaml"
     params:
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
+        headings=get_table_headings(),
     script:
         "../scripts/make_characteristics_table.py"
 
@@ -30,6 +31,7 @@ rule summarise_by_diagnosis:
         "../envs/livingreview.yaml"
     params:
         code=get_code_version("evidence", "synthesis", "tables"),
+        headings=get_table_headings(),
     script:
         "../scripts/summarise_by_diagnosis.py"
 

@@ -15,6 +15,7 @@ def main(snakemake):
         protocol["diagnosis_groups"],
         protocol["design_classes"],
         labels=study_labels(studies, snakemake.input.bibliography),
+        headings=snakemake.params.headings,
     )
     write_table(table, snakemake.output.table)
 

@@ -16,7 +16,8 @@ def main(snakemake):
         studies,
         protocol["diagnosis_groups"],
         design_labels=protocol["design_classes"],  # labels readers know, not codes
-        extra_columns=findings_columns(outcomes),
+        extra_columns=findings_columns(outcomes, snakemake.params.headings),
+        headings=snakemake.params.headings,
     )
     write_table(table, snakemake.output.table)
 

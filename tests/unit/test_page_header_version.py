@@ -1,0 +1,45 @@
+"""The website's page header names the version: "v1.2" for a release, and "Draft" (never
+"vdraft") for a build that is not a release (issue 17)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from livingreview.render import render_book
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+TEMPLATE = Path(__file__).parents[2] / "src" / "livingreview" / "project_template"
+
+
+def _header(tmp_path: Path, **fields: str) -> str:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    config.update(fields)
+    (root / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    render_book(root, backend="embedded", formats=("html",))
+    page = BeautifulSoup((root / "_book" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    version = page.find(class_="site-version")
+    return "" if version is None else version.get_text()
+
+
+@pytest.mark.parametrize(
+    ("fields", "shown"),
+    [
+        ({"version": "draft", "version-label": "Draft"}, "Draft"),
+        ({"version": "1.2", "version-label": "v1.2"}, "v1.2"),
+        ({"version": "1.2"}, "v1.2"),  # a project without the label keeps the old header
+    ],
+)
+def test_header_shows_the_label(tmp_path: Path, fields: dict[str, str], shown: str) -> None:
+    assert _header(tmp_path, **fields) == shown
+
+
+def test_new_projects_put_the_label_in_the_header() -> None:
+    config = (TEMPLATE / "_quarto.yml").read_text(encoding="utf-8")
+    assert 'version-label: "{{< var release.label >}}"' in config
