@@ -15,6 +15,11 @@ import subprocess
 from pathlib import Path
 
 MAX_EMPTY = 0.25  # of a PDF page's text area, except on the last page of a part
+# The page before a landscape table: the table waits for a full page, but only at the
+# boundaries between blocks (a figure, a table or a paragraph group never split by it).
+# When no boundary of its chapter leaves a quarter or less of the page, the fullest
+# one is taken (render/pagination.py); that page may be up to this empty.
+MAX_EMPTY_BEFORE_LANDSCAPE = 0.30
 HAS_POPPLER = bool(shutil.which("pdftoppm") and shutil.which("pdftotext"))
 
 
@@ -56,11 +61,22 @@ def page_emptiness(pdf: Path, work: Path, keep: Path | None = None) -> list[floa
     return empty
 
 
+def landscape_pages(pdf: Path) -> set[int]:
+    """Indexes of the pages wider than high, from ``pdftotext -bbox``."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    sizes = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">', html)
+    return {i for i, (w, h) in enumerate(sizes) if float(w) > float(h)}
+
+
 def too_empty_pages(pdf: Path, work: Path, keep: Path | None = None) -> list[str]:
     """Pages more than a quarter empty that do not end a part, as "page N: P% empty"."""
     empty = page_emptiness(pdf, work, keep)
     texts = pdf_words(pdf)
     assert len(empty) == len(texts)
+    landscape = landscape_pages(pdf)
+    before_landscape = {i - 1 for i in landscape if i - 1 not in landscape}
     back_matter = next(
         (i for i, words in enumerate(texts) if "Appendix" in [w[0] for w in words[:40]]),
         len(texts),
@@ -69,5 +85,6 @@ def too_empty_pages(pdf: Path, work: Path, keep: Path | None = None) -> list[str
     return [
         f"page {i + 1}: {share:.0%} empty"
         for i, share in enumerate(empty)
-        if share > MAX_EMPTY and i not in part_ends
+        if share > (MAX_EMPTY_BEFORE_LANDSCAPE if i in before_landscape else MAX_EMPTY)
+        and i not in part_ends
     ]
