@@ -71,6 +71,29 @@ def pdf_text(project: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
+CAPTION_LINE = re.compile(r"^(Figure|Table)\xa0[A-Z0-9.]+: ")
+
+
+def pdf_reading_text(project: Path) -> str:
+    """The PDF's text in reading order without page furniture: each page's running
+    header and page number, and float captions, which Typst places between the two
+    halves of a paragraph that a page turn splits."""
+    reader = PdfReader(str(project / "_book" / "review.pdf"))
+    kept = []
+    for number, page in enumerate(reader.pages, start=1):
+        lines = (page.extract_text() or "").splitlines()
+        if number > 1 and lines and "Version" in lines[0]:
+            lines = lines[1:]  # the running header (not on the title page)
+        in_caption = False
+        for line in lines:
+            in_caption = in_caption or bool(CAPTION_LINE.match(line))
+            if not in_caption and line.strip() != str(number):
+                kept.append(line)
+            if in_caption and line.rstrip().endswith("."):
+                in_caption = False  # a caption runs to its closing full stop
+    return "\n".join(kept)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = make_fixture_review(tmp_path_factory.mktemp("review"))

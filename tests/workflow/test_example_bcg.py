@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .test_build import docx_text, html_text, pdf_text, snakemake
+from .test_build import docx_text, html_text, pdf_reading_text, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -91,7 +91,7 @@ def test_pooled_numbers_and_forest_plot_in_all_three_formats(project: Path) -> N
     image = figure.find("img")["src"]
     assert (project / "_book/manuscript" / image).resolve().is_file()
     texts = {"html": _flat(section.get_text(" ")), "docx": _flat(docx_text(project))}
-    texts["pdf"] = _flat(pdf_text(project))
+    texts["pdf"] = _flat(pdf_reading_text(project))
     for fmt, text in texts.items():
         for sentence in POOLED_TEXT:
             assert sentence in text, (fmt, sentence)
@@ -130,7 +130,7 @@ def test_living_view_after_a_release_and_an_update(tmp_path: Path) -> None:
     figure = html_text(project, "manuscript/03-results.html").find(id="fig-history-tuberculosis")
     assert (project / "_book/manuscript" / figure.find("img")["src"]).resolve().is_file()
     texts = [_flat(html_text(project, "manuscript/03-results.html").get_text(" "))]
-    texts += [_flat(docx_text(project)), _flat(pdf_text(project))]
+    texts += [_flat(docx_text(project)), _flat(pdf_reading_text(project))]
     for text in texts:
         assert sentence in text and "The living view: the pooled estimate" in text
     svg = (project / "results/figures/forest/history_tuberculosis.svg").read_text()
