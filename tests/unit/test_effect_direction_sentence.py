@@ -9,6 +9,8 @@ def test_counts_of_a_thousand_or_more_stored_as_text() -> None:
         {"anxiety": {"studies": "1,200", "benefit": "1,000", "harm": 3, "not_reported": "197"}}
     )
     assert "1,000 of 1,200 studies" in text and "worsened in 3" in text
+    every = effect_direction_paragraph({"anxiety": {"studies": "1,000", "benefit": "1,000"}})
+    assert "improved in all 1,000 studies" in every
 
 
 def test_small_counts_as_numbers() -> None:

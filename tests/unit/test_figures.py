@@ -357,6 +357,7 @@ def test_more_than_26_identical_labels_get_two_letters(tmp_path: Path) -> None:
         "Same 2020ad",
     ]  # fmt: skip
     assert len(set(labels.values())) == 30
+    assert not any(sid in label for sid in ids for label in labels.values())  # never an id
 
 
 # ---------------------------------------------------------------------------
