@@ -23,19 +23,30 @@ MAX_EMPTY_BEFORE_LANDSCAPE = 0.30
 HAS_POPPLER = bool(shutil.which("pdftoppm") and shutil.which("pdftotext"))
 
 
-def pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
-    """Words of each page with their boxes (points), from ``pdftotext -bbox``."""
+def _bbox_pages(pdf: Path) -> list[str]:
+    """Each page's part of ``pdftotext -bbox`` (its size, then its words)."""
     html = subprocess.run(
         ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    pages = []
-    for page in html.split("<page ")[1:]:
-        words = re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
-            page,
-        )
-        pages.append([(w[4], *map(float, w[:4])) for w in words])
-    return pages
+    return html.split("<page ")[1:]
+
+
+def _words(page: str) -> list[tuple[str, float, float, float, float]]:
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+        page,
+    )
+    return [(w[4], *map(float, w[:4])) for w in words]
+
+
+def _is_landscape(page: str) -> bool:
+    size = re.match(r'width="([\d.]+)" height="([\d.]+)"', page)
+    return bool(size) and float(size[1]) > float(size[2])
+
+
+def pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """Words of each page with their boxes (points), from ``pdftotext -bbox``."""
+    return [_words(page) for page in _bbox_pages(pdf)]
 
 
 def page_emptiness(pdf: Path, work: Path, keep: Path | None = None) -> list[float]:
@@ -61,21 +72,13 @@ def page_emptiness(pdf: Path, work: Path, keep: Path | None = None) -> list[floa
     return empty
 
 
-def landscape_pages(pdf: Path) -> set[int]:
-    """Indexes of the pages wider than high, from ``pdftotext -bbox``."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    sizes = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">', html)
-    return {i for i, (w, h) in enumerate(sizes) if float(w) > float(h)}
-
-
 def too_empty_pages(pdf: Path, work: Path, keep: Path | None = None) -> list[str]:
     """Pages more than a quarter empty that do not end a part, as "page N: P% empty"."""
     empty = page_emptiness(pdf, work, keep)
-    texts = pdf_words(pdf)
+    pages = _bbox_pages(pdf)
+    texts = [_words(page) for page in pages]
     assert len(empty) == len(texts)
-    landscape = landscape_pages(pdf)
+    landscape = {i for i, page in enumerate(pages) if _is_landscape(page)}
     before_landscape = {i - 1 for i in landscape if i - 1 not in landscape}
     back_matter = next(
         (i for i, words in enumerate(texts) if "Appendix" in [w[0] for w in words[:40]]),
