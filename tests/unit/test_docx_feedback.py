@@ -2,13 +2,17 @@
 
 The DOCX is made by the real renderer from the fixture book with paragraphs
 added to the methods chapter; the edits are written by ``word_edits`` in the
-structure Word saves (see that module). A LibreOffice round trip is in
+structure Word saves (see that module), or made inside LibreOffice through
+UNO (``libreoffice_edits``, run by the system Python with Debian's
+``python3-uno``). A LibreOffice round trip of a built review is in
 tests/workflow/test_docx_feedback.py.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,6 +25,8 @@ from livingreview.living.docx_feedback import align, apply_feedback, read_feedba
 from livingreview.render import render_book
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+LIBREOFFICE_EDITS = Path(__file__).with_name("libreoffice_edits.py")
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno is installed for this one
 METHODS = "manuscript/02-methods.qmd"
 ADDED = """
 Co-authors edit this paragraph in Word.
@@ -140,6 +146,76 @@ def test_cli_reports_and_applies(book: Path, capsys: pytest.CaptureFixture) -> N
     assert f"{METHODS}:{first}: comment by Co Author: 'Hm.'" in out
     assert f"{METHODS}:{first + 1}: deletion" in out
     assert "applied 1 change(s) to 1 file(s)" in out
+
+
+def edited_in_libreoffice(book: Path, tmp_path: Path, *edits: tuple[str, ...]) -> Path:
+    """``review.docx`` edited inside LibreOffice (UNO) with track changes on."""
+    (tmp_path / "edits.json").write_text(json.dumps(edits), encoding="utf-8")
+    returned = book / "returned.docx"
+    result = subprocess.run(
+        [
+            SYSTEM_PYTHON,
+            str(LIBREOFFICE_EDITS),
+            str(book / "_book" / "review.docx"),
+            str(returned),
+            str(tmp_path / "profile"),
+            str(tmp_path / "edits.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0 and returned.is_file(), (
+        "editing in LibreOffice through UNO failed (needs Debian's python3-uno for "
+        f"{SYSTEM_PYTHON}):\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+    )
+    with zipfile.ZipFile(returned) as package:
+        assert b"<Application>LibreOffice" in package.read("docProps/app.xml")
+    return returned
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_edits_made_inside_libreoffice_are_placed_and_applied(
+    book: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    returned = edited_in_libreoffice(
+        book,
+        tmp_path,
+        ("comment", "edit this paragraph", "Which paragraph?"),
+        ("delete", "to delete "),
+        ("insert", "the third line", " (new words)"),
+        ("comment", "for this paragraph", "Say which databases."),
+    )
+    items = read_feedback(returned, book)
+    first = line_of(book, "Co-authors edit")
+    assert [(i.kind, i.file, i.line, i.text, i.author) for i in items] == [
+        ("comment", METHODS, first, "Which paragraph?", "Libre Co-author"),
+        ("deletion", METHODS, first + 1, "to delete ", "Libre Co-author"),
+        ("insertion", METHODS, first + 2, " (new words)", "Libre Co-author"),
+        (
+            "comment",
+            METHODS,
+            line_of(book, "for this paragraph"),
+            "Say which databases.",
+            "Libre Co-author",
+        ),
+    ]
+    assert [i.context for i in items if i.kind == "comment"] == [
+        "edit this paragraph",
+        "for this paragraph",
+    ]
+    before = (book / METHODS).read_text(encoding="utf-8")
+    assert main(["--project", str(book), "docx-feedback", str(returned), "--apply"]) == 0
+    assert "applied 2 change(s) to 1 file(s)" in capsys.readouterr().out
+    assert (book / METHODS).read_text(encoding="utf-8") == before.replace(
+        "Co-authors edit this paragraph in Word.\n"
+        "Its second line holds the words to delete here,\n"
+        "and the third line ends the paragraph.\n",
+        "Co-authors edit this paragraph in Word.\n"
+        "Its second line holds the words here,\n"
+        "and the third line (new words) ends the paragraph.\n",
+    )
 
 
 @pytest.mark.parametrize(
