@@ -9,9 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from bibtexparser.middlewares.names import (
+    InvalidNameError,
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
+from pylatexenc.latex2text import LatexNodes2Text
 
 from ..bibliography import load_bibliography
 from ..errors import DataError, Problem, raise_if_any
+
+_LATEX = LatexNodes2Text()  # the decoder bibtexparser's LatexDecodingMiddleware uses
 
 
 def study_labels(studies: pd.DataFrame, bib_path: str | Path) -> dict[str, str]:
@@ -57,13 +65,15 @@ def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, i
     Missing authors or years are ``None``. Raises :class:`BibliographyError` if
     the file does not parse.
     """
-    library = load_bibliography(bib_path, decode_latex=True)
+    # Names are split before LaTeX is decoded: decoding drops the braces that
+    # keep a group author ("{TPT Madras}") whole.
+    library = load_bibliography(bib_path)
     result: dict[str, tuple[str | None, int | None]] = {}
     for entry in library.entries:
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
         result[entry.key] = (
             _first_family_name(fields.get("author", "")),
-            _year(fields.get("year", "")),
+            _year(_LATEX.latex_to_text(fields.get("year", ""))),
         )
     return result
 
@@ -145,13 +155,21 @@ def check_protocol_codes(
 
 
 def _first_family_name(authors: str) -> str | None:
-    first = re.split(r"\s+and\s+", authors.strip(), maxsplit=1)[0].strip()
-    if not first:
+    """The first author's family name from a raw (LaTeX) BibTeX ``author`` field.
+
+    BibTeX's own rules split the names: "Smith, John", "John Smith" -> Smith;
+    "Jean de la Fontaine" -> de la Fontaine; a braced group or corporate author
+    ("{TPT Madras}", "{World Health Organization}") is kept whole.
+    """
+    persons = split_multiple_persons_names(authors.strip()) if authors.strip() else []
+    if not persons:
         return None
-    first = first.replace("{", "").replace("}", "")
-    if "," in first:
-        return first.split(",", 1)[0].strip() or None
-    return first.split()[-1]
+    try:
+        parts = parse_single_name_into_parts(persons[0], strict=False)
+    except InvalidNameError:
+        return None
+    family = " ".join(parts.von + parts.last) or " ".join(parts.first)
+    return _LATEX.latex_to_text(family).strip() or None
 
 
 def _year(text: str) -> int | None:

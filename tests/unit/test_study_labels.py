@@ -1,0 +1,58 @@
+"""Study labels ("First-author year") from BibTeX names, split by BibTeX's rules.
+
+A group or corporate author is written in braces so that BibTeX keeps it whole;
+its label is the whole name ("TPT Madras 1980"), never its last word.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from livingreview.evidence.studies import bib_first_author_year, study_labels
+
+
+@pytest.mark.parametrize(
+    ("author", "family"),
+    [
+        pytest.param("{TPT Madras}", "TPT Madras", id="group-author"),
+        pytest.param(
+            "{World Health Organization} and Smith, J.", "World Health Organization", id="corporate"
+        ),
+        pytest.param(
+            "{Tuberculosis Prevention Trial, Madras}",
+            "Tuberculosis Prevention Trial, Madras",
+            id="braced-comma",
+        ),
+        pytest.param("Smith, John and Jones, K.", "Smith", id="family-comma-given"),
+        pytest.param("John Smith and K. Jones", "Smith", id="given-family"),
+        pytest.param("Jean de la Fontaine", "de la Fontaine", id="von-part"),
+        pytest.param("van der Berg, Anna", "van der Berg", id="von-comma"),
+        pytest.param('M{\\"u}ller, Hans and others', "Müller", id="latex-accent"),
+        pytest.param("{\\'E}mile Durand", "Durand", id="latex-given"),
+        pytest.param("Plato", "Plato", id="one-name"),
+    ],
+)
+def test_first_author_family_name(tmp_path: Path, author: str, family: str) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        f"@article{{k, title = {{T}}, author = {{{author}}}, year = {{1980}}}}\n", encoding="utf-8"
+    )
+    assert bib_first_author_year(bib) == {"k": (family, 1980)}
+
+
+def test_group_author_label_keeps_the_whole_name(tmp_path: Path) -> None:
+    bib = tmp_path / "bcg.bib"
+    bib.write_text(
+        "@article{tpt1980, title = {Trial of BCG vaccines in south India}, "
+        "author = {{TPT Madras}}, year = {1980}}\n"
+        "@article{aronson1948, title = {BCG}, author = {Aronson, J. D.}, year = {1948}}\n"
+        "@article{anon, title = {No author}, year = {1950}}\n",
+        encoding="utf-8",
+    )
+    studies = pd.DataFrame(
+        {"study_id": ["t8", "t1", "t0"], "bib_key": ["tpt1980", "aronson1948", "anon"]}
+    )
+    assert study_labels(studies, bib) == {"t8": "TPT Madras 1980", "t1": "Aronson 1948", "t0": "t0"}
