@@ -30,12 +30,37 @@ import time
 import uuid
 from pathlib import Path
 
-import uno
-from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
+try:  # only a Python with Debian's python3-uno; the tests import just run_edits
+    import uno
+    from com.sun.star.beans import PropertyValue
+    from com.sun.star.connection import NoConnectException
+except ImportError:
+    uno = None
 
 WORD = "MS Word 2007 XML"  # Writer's "Word 2007-365 (.docx)" filter
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno is installed for this one
 AUTHOR = ("Libre", "Co-author")  # given name, surname: shown as "Libre Co-author"
+
+
+def run_edits(
+    source: Path, target: Path, workdir: Path, edits: list[tuple[str, ...]]
+) -> subprocess.CompletedProcess[str]:
+    """Run this script with the system Python: ``source`` edited into ``target``."""
+    (workdir / "edits.json").write_text(json.dumps(edits), encoding="utf-8")
+    return subprocess.run(
+        [
+            SYSTEM_PYTHON,
+            __file__,
+            str(source),
+            str(target),
+            str(workdir / "profile"),
+            str(workdir / "edits.json"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def prop(name: str, value: object) -> PropertyValue:

@@ -10,13 +10,12 @@ tests/workflow/test_docx_feedback.py.
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from libreoffice_edits import SYSTEM_PYTHON, run_edits
 from word_edits import WordEdits
 
 from livingreview.cli import main
@@ -25,8 +24,6 @@ from livingreview.living.docx_feedback import align, apply_feedback, read_feedba
 from livingreview.render import render_book
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
-LIBREOFFICE_EDITS = Path(__file__).with_name("libreoffice_edits.py")
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-uno is installed for this one
 METHODS = "manuscript/02-methods.qmd"
 ADDED = """
 Co-authors edit this paragraph in Word.
@@ -150,22 +147,8 @@ def test_cli_reports_and_applies(book: Path, capsys: pytest.CaptureFixture) -> N
 
 def edited_in_libreoffice(book: Path, tmp_path: Path, *edits: tuple[str, ...]) -> Path:
     """``review.docx`` edited inside LibreOffice (UNO) with track changes on."""
-    (tmp_path / "edits.json").write_text(json.dumps(edits), encoding="utf-8")
     returned = book / "returned.docx"
-    result = subprocess.run(
-        [
-            SYSTEM_PYTHON,
-            str(LIBREOFFICE_EDITS),
-            str(book / "_book" / "review.docx"),
-            str(returned),
-            str(tmp_path / "profile"),
-            str(tmp_path / "edits.json"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    result = run_edits(book / "_book" / "review.docx", returned, tmp_path, list(edits))
     assert result.returncode == 0 and returned.is_file(), (
         "editing in LibreOffice through UNO failed (needs Debian's python3-uno for "
         f"{SYSTEM_PYTHON}):\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
