@@ -13,7 +13,9 @@ edit of ``EDITS.json`` (a list, applied in order):
 - ``["delete", phrase]``: deletes the first ``phrase``;
 - ``["insert", phrase, text]``: types ``text`` just after the first ``phrase``.
 
-A phrase is searched in the whole document, case-sensitive. The document is
+A phrase is searched paragraph by paragraph (tracked deletions included),
+case-sensitive; it must not straddle the end of a comment made before it (make
+such a deletion first, as the workflow test does). The document is
 saved with Writer's "Word 2007-365" filter (``MS Word 2007 XML``), so the
 comments and tracked changes are LibreOffice's own OOXML, not hand-made.
 """
