@@ -61,3 +61,6 @@ def test_the_shipped_review_header_reads_draft_after_the_last_release(tmp_path: 
     render_book(root, backend="embedded", formats=("html",))
     page = BeautifulSoup((root / "_book" / "index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.find(class_="site-version").get_text() == "Draft after v2.0"
+    # the page footer names the draft the same way, with no "2.0+draft" build stamp
+    footer = " ".join(page.find("footer").get_text(" ").split())
+    assert "Draft after v2.0" in footer and "+draft" not in footer

@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import docx
@@ -79,10 +80,13 @@ def pdf_reading_text(project: Path) -> str:
     header and page number, and float captions, which Typst places between the two
     halves of a paragraph that a page turn splits."""
     reader = PdfReader(str(project / "_book" / "review.pdf"))
+    pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
+    # the running header: the first line every page after the title page shares
+    firsts = Counter(lines[0] for lines in pages[1:] if lines)
+    header = firsts.most_common(1)[0][0] if firsts else None
     kept = []
-    for number, page in enumerate(reader.pages, start=1):
-        lines = (page.extract_text() or "").splitlines()
-        if number > 1 and lines and "Version" in lines[0]:
+    for number, lines in enumerate(pages, start=1):
+        if number > 1 and lines and lines[0] == header:
             lines = lines[1:]  # the running header (not on the title page)
         in_caption = False
         for line in lines:

@@ -440,7 +440,7 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
         "version": latest.version if released else latest.version + DRAFT_SUFFIX,
         # the page header: "v2.0", or "Draft after v2.0" (never "vdraft")
         "label": f"v{latest.version}" if released else f"Draft after v{latest.version}",
-        "date": latest.date if released else f"draft after version {latest.version}",
+        "date": latest.date if released else "not released",  # the label says which draft
         "status": "released" if released else "draft",
         "latest": latest.version,
         "search_date": latest.search_date or "",
