@@ -77,9 +77,29 @@ def test_the_first_criterion_not_met_gives_the_reason(change, criterion, reason)
     assert (d.eligibility, d.criterion, d.exclusion_reason) == ("exclude", criterion, reason)
 
 
-def test_an_earlier_unclear_criterion_wins_over_a_later_failure() -> None:
+def test_a_later_failure_wins_over_an_earlier_unclear_criterion() -> None:
+    # A recorded fact that rules the report out decides, even when an earlier
+    # criterion could not be judged (Adams 2017: one patient, instrument unnamed).
     d = decide({**ELIGIBLE, "diagnoses": None, "ketamine": "no"}, PROTOCOL)
-    assert (d.criterion, d.exclusion_reason) == ("P2", "insufficient_information")
+    assert (d.criterion, d.verdict, d.exclusion_reason) == ("I1", "not_met", "not_ketamine")
+    single_case = {**ELIGIBLE, "anxiety_outcome": "not_named", "participants": 1}
+    d = decide(single_case, PROTOCOL)
+    assert (d.criterion, d.exclusion_reason) == ("D1", "too_few_participants")
+
+
+def test_the_first_of_several_failures_gives_the_reason() -> None:
+    d = decide({**ELIGIBLE, "anxiety_outcome": "none", "participants": 2}, PROTOCOL)
+    assert (d.criterion, d.exclusion_reason) == ("O1", "no_anxiety_outcome")
+
+
+def test_insufficient_information_only_when_nothing_fails() -> None:
+    # The first unclear criterion is named when nothing is failed.
+    d = decide({**ELIGIBLE, "diagnoses": None, "anxiety_outcome": "not_named"}, PROTOCOL)
+    assert (d.criterion, d.verdict, d.exclusion_reason) == (
+        "P2",
+        "unclear",
+        "insufficient_information",
+    )
 
 
 def test_refractory_definitions_for_sensitivity_analyses() -> None:

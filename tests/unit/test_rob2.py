@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from livingreview.evidence.rob2 import (
@@ -80,7 +82,7 @@ def test_domain3_missing_outcome_data(text: str, expected: str) -> None:
         ("4.1=N; 4.2=Y", H),  # measured differently between groups
         ("4.1=N; 4.2=N; 4.3=N", L),  # assessors blinded
         ("4.1=N; 4.2=N; 4.3=Y; 4.4=N", L),
-        ("4.1=NI; 4.2=N; 4.3=N", S),
+        ("4.1=NI; 4.2=N; 4.3=N", L),  # no information on the method: the tool goes on as for N
         ("4.1=N; 4.2=NI; 4.3=N", S),
         ("4.1=N; 4.2=N; 4.3=Y; 4.4=PY; 4.5=PN", S),
         ("4.1=N; 4.2=N; 4.3=Y; 4.4=Y; 4.5=NI", H),
@@ -104,6 +106,8 @@ def test_domain5_selection_of_reported_result(text: str, expected: str) -> None:
     assert domain5(answers(text)) == expected
 
 
+# Domain S is NOT verified against the official RoB 2 crossover template (2021): no public
+# copy of it was reached. These cases pin the provisional rule, not the published one.
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -174,3 +178,110 @@ def domain1_from_published_table(random: str, concealed: str, baseline: str) -> 
 def test_domain1_matches_the_published_criteria(random: str, concealed: str, baseline: str) -> None:
     given = {"1.1": random, "1.2": concealed, "1.3": baseline}
     assert domain1(given) == domain1_from_published_table(random, concealed, baseline)
+
+
+# --------------------------------------------------------------------------- #
+# Domains 2-5 against the published decision tables, every combination of answers.
+#
+# Source: the decision tables of the official RoB 2 Excel tool for individually
+# randomised parallel-group trials, ROB2_IRPG_beta_v9 (riskofbias.info, with the RoB 2
+# guidance of 22 August 2019), as transcribed from the workbook's macros in the public
+# repository AliSalman-et-al/ARBITER, arbiter/arbiter_algorithm/decision_tables.py,
+# commit 28a2f0dc9d1699a97d5a3997028b242f031d76e4 (read 2026-11-30). The workbook itself
+# was not opened here. Each table is a list of rows, checked in order: the answers each
+# question must have for the row to apply, then the judgement. Written as tables, apart
+# from rob2's if/else code, so the two can disagree.
+# --------------------------------------------------------------------------- #
+
+ANY = ("Y", "PY", "PN", "N", "NI")
+YES_NI, NO_NI = ("Y", "PY", "NI"), ("N", "PN", "NI")
+
+Table = list[tuple[dict[str, tuple[str, ...]], str]]
+
+
+def _from_table(table: Table, given: dict[str, str]) -> str:
+    for needs, judgement in table:
+        if all(given[q] in allowed for q, allowed in needs.items()):
+            return judgement
+    raise AssertionError(f"no row of the published table applies to {given}")
+
+
+# Domain 2 (effect of assignment), part 1: deviations (2.1-2.5).
+DOMAIN2_DEVIATIONS: Table = [
+    ({"2.1": NO_, "2.2": NO_}, L),
+    ({"2.3": NO_}, L),  # someone aware, but no deviations because of the trial context
+    ({"2.3": NI_}, S),
+    ({"2.3": YES_, "2.4": NO_}, S),
+    ({"2.3": YES_, "2.4": YES_NI, "2.5": YES_}, S),
+    ({"2.3": YES_, "2.4": YES_NI, "2.5": NO_NI}, H),
+]
+# Domain 2, part 2: analysis (2.6-2.7).
+DOMAIN2_ANALYSIS: Table = [
+    ({"2.6": YES_}, L),
+    ({"2.6": NO_NI, "2.7": NO_}, S),
+    ({"2.6": NO_NI, "2.7": YES_NI}, H),
+]
+DOMAIN3: Table = [
+    ({"3.1": YES_}, L),
+    ({"3.1": NO_NI, "3.2": YES_}, L),
+    ({"3.1": NO_NI, "3.2": NO_NI, "3.3": NO_}, L),
+    ({"3.1": NO_NI, "3.2": NO_NI, "3.3": YES_NI, "3.4": NO_}, S),
+    ({"3.1": NO_NI, "3.2": NO_NI, "3.3": YES_NI, "3.4": YES_NI}, H),
+]
+DOMAIN4: Table = [
+    ({"4.1": YES_}, H),
+    ({"4.2": YES_}, H),
+    # measured alike (4.2 N/PN)
+    ({"4.1": NO_NI, "4.2": NO_, "4.3": NO_}, L),
+    ({"4.1": NO_NI, "4.2": NO_, "4.3": YES_NI, "4.4": NO_}, L),
+    ({"4.1": NO_NI, "4.2": NO_, "4.3": YES_NI, "4.4": YES_NI, "4.5": NO_}, S),
+    ({"4.1": NO_NI, "4.2": NO_, "4.3": YES_NI, "4.4": YES_NI, "4.5": YES_NI}, H),
+    # no information on whether measurement differed (4.2 NI)
+    ({"4.1": NO_NI, "4.2": NI_, "4.3": NO_}, S),
+    ({"4.1": NO_NI, "4.2": NI_, "4.3": YES_NI, "4.4": NO_}, S),
+    ({"4.1": NO_NI, "4.2": NI_, "4.3": YES_NI, "4.4": YES_NI, "4.5": NO_}, S),
+    ({"4.1": NO_NI, "4.2": NI_, "4.3": YES_NI, "4.4": YES_NI, "4.5": YES_NI}, H),
+]
+DOMAIN5: Table = [
+    ({"5.1": YES_, "5.2": NO_, "5.3": NO_}, L),
+    ({"5.1": NO_NI, "5.2": NO_, "5.3": NO_}, S),
+    ({"5.2": YES_}, H),
+    ({"5.3": YES_}, H),
+    ({"5.1": ANY, "5.2": ANY, "5.3": ANY}, S),  # a 5.2 or 5.3 without information
+]
+
+
+def _every(questions: tuple[str, ...]):
+    for combo in itertools.product(ANY, repeat=len(questions)):
+        yield dict(zip(questions, combo, strict=True))
+
+
+def test_domain2_matches_the_published_table_for_every_answer() -> None:
+    worse = {L: 0, S: 1, H: 2}
+    checked = 0
+    for given in _every(("2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7")):
+        parts = (_from_table(DOMAIN2_DEVIATIONS, given), _from_table(DOMAIN2_ANALYSIS, given))
+        assert domain2(given) == max(parts, key=worse.__getitem__), given
+        checked += 1
+    assert checked == 5**7
+
+
+@pytest.mark.parametrize(
+    ("rule", "table", "questions"),
+    [
+        (domain3, DOMAIN3, ("3.1", "3.2", "3.3", "3.4")),
+        (domain4, DOMAIN4, ("4.1", "4.2", "4.3", "4.4", "4.5")),
+        (domain5, DOMAIN5, ("5.1", "5.2", "5.3")),
+    ],
+    ids=["domain3", "domain4", "domain5"],
+)
+def test_domains_3_to_5_match_the_published_tables_for_every_answer(rule, table, questions):
+    for given in _every(questions):
+        assert rule(given) == _from_table(table, given), given
+
+
+def test_the_published_tables_can_tell_the_old_domain4_rule_apart() -> None:
+    # The rule this module had before (4.1 "no information" capped the domain at Some
+    # concerns) differs from the published table; the table test above would catch it.
+    given = {"4.1": "NI", "4.2": "N", "4.3": "N", "4.4": "NI", "4.5": "NI"}
+    assert _from_table(DOMAIN4, given) == L

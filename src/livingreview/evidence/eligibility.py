@@ -9,9 +9,13 @@ facts in the protocol's order, so the decision in ``data/records.csv`` can be
 recomputed and checked instead of being trusted:
 
 - each criterion gives ``met``, ``not_met`` or ``unclear``;
-- the first criterion that is not ``met`` decides: ``not_met`` excludes the
-  report with the criterion's ``exclusion_reason``, ``unclear`` with the
-  protocol's ``undetermined_reason`` (insufficient information);
+- the first criterion that is ``not_met`` decides: the report is excluded with
+  that criterion's ``exclusion_reason``, even when an earlier criterion could
+  not be judged (a recorded fact that rules a report out is not undone by
+  something else being unknown);
+- when no criterion is ``not_met`` but one is ``unclear``, the first unclear
+  criterion excludes the report with the protocol's ``undetermined_reason``
+  (insufficient information);
 - a report that meets every criterion is included.
 
 A *definition* (``variant``) swaps how one criterion is judged, for example
@@ -187,18 +191,25 @@ def _judges(
 def decide(
     facts: Facts, protocol: Mapping[str, Any], variant: Mapping[str, str] | None = None
 ) -> Decision:
-    """Apply the protocol's criteria in order to one report's facts."""
+    """Apply the protocol's criteria in order to one report's facts.
+
+    A criterion the facts show to be failed excludes the report with its own
+    reason, wherever it stands in the order; "insufficient information" is left
+    for a report that fails nothing but cannot be judged on some criterion.
+    """
     record_id = _value(facts, "record_id")
+    first_unclear = None
     for criterion, judge in _judges(protocol, variant):
         verdict = judge(facts)
-        if verdict == MET:
-            continue
-        reason = (
-            criterion.get("exclusion_reason")
-            if verdict == NOT_MET
-            else protocol.get("undetermined_reason")
-        )
-        return Decision(record_id, "exclude", reason, criterion["id"], verdict)
+        if verdict == NOT_MET:
+            return Decision(
+                record_id, "exclude", criterion.get("exclusion_reason"), criterion["id"], verdict
+            )
+        if verdict == UNCLEAR and first_unclear is None:
+            first_unclear = criterion["id"]
+    if first_unclear is not None:
+        reason = protocol.get("undetermined_reason")
+        return Decision(record_id, "exclude", reason, first_unclear, UNCLEAR)
     return Decision(record_id, "include", None, None, None)
 
 

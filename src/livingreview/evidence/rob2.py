@@ -5,7 +5,12 @@ Some concerns or High from the answers to its signalling questions (Y, PY,
 PN, N, NI for "no information", NA when a question is not reached). "No
 information" is an answer, never a domain judgement. This module encodes the
 decision algorithms of the RoB 2 guidance (version of 22 August 2019) for the
-effect of assignment to intervention (domain 2, "intention to treat"):
+effect of assignment to intervention (domain 2, "intention to treat"). Domains
+1-5 are checked, for every combination of answers, against the decision tables
+of the official RoB 2 Excel tool for individually randomised parallel-group
+trials (``tests/unit/test_rob2.py`` names the sources). Domain S is *not*
+verified: the official crossover template (2021) was not reached, so its rule
+here is provisional.
 
 - Domain 1, randomisation process (1.1-1.3);
 - Domain 2, deviations from intended interventions (2.1-2.7; part 2.1-2.5 and
@@ -93,10 +98,15 @@ def domain3(a: Mapping[str, str]) -> str:
 
 
 def domain4(a: Mapping[str, str]) -> str:
-    """Measurement of the outcome."""
+    """Measurement of the outcome.
+
+    An appropriate method (4.1 N/PN, or no information on it) measured alike in
+    both groups (4.2 N/PN) can be Low; no information on 4.2 caps the domain at
+    Some concerns.
+    """
     if a.get("4.1") in YES or a.get("4.2") in YES:
         return HIGH
-    base = LOW if a.get("4.1") in NO and a.get("4.2") in NO else SOME
+    base = LOW if a.get("4.2") in NO else SOME
     if a.get("4.3") in NO or a.get("4.4") in NO:
         return base
     return SOME if a.get("4.5") in NO else HIGH
