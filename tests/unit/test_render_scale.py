@@ -85,3 +85,51 @@ def test_web_fonts_are_subset_once_then_copied(tmp_path: Path, monkeypatch) -> N
     assert (tmp_path / "b" / first[0]).read_bytes() == b"from the cache"
     for name in first[1:]:
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+
+
+def test_finished_chapters_are_kept_by_content(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from livingreview.render import finish_cache
+    from livingreview.render.finish import finish
+    from livingreview.render.project import load_book
+    from livingreview.workflow import PARSE_CACHE_ENV
+
+    root = tmp_path / "book"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "render" / "book", root)
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(root / "results" / "cache" / "pandoc"))
+    monkeypatch.setattr(finish_cache, "_MEMORY", {})
+    book = load_book(root)
+    blocks = [
+        A.Para([A.Str("Text"), A.Span([], A.attr("lr-src-1", ["lr-src"]))]),
+        A.Para([{"t": "Math", "c": [{"t": "InlineMath"}, "x"]}]),
+    ]
+    before = A.clone(blocks)
+    for fmt in ("html", "docx", "typst"):
+        assert finish_cache.finished(blocks, fmt, book) == finish(A.clone(blocks), fmt, book)
+    assert blocks == before
+    assert len(list((root / "results" / "cache" / "finish").glob("*.marshal"))) == 3
+
+    def fail(*args: object) -> None:
+        raise AssertionError("finished again")
+
+    monkeypatch.setattr(finish_cache, "finish", fail)
+    monkeypatch.setattr(finish_cache, "_MEMORY", {})  # a new process: read from disk
+    assert finish_cache.finished(blocks, "html", book) == finish(A.clone(blocks), "html", book)
+    (root / "_quarto.yml").write_text((root / "_quarto.yml").read_text() + "\n# edited\n")
+    with pytest.raises(AssertionError, match="finished again"):
+        finish_cache.finished(blocks, "html", book)
+
+
+def test_a_page_converted_before_is_not_converted_again(tmp_path: Path, monkeypatch) -> None:
+    from livingreview.render import pandoc
+    from livingreview.workflow import PARSE_CACHE_ENV
+
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "pandoc"))
+    doc = {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": [A.Para([A.Str("Hi")])]}
+    first = pandoc.ast_to(doc, ["-t", "html5"], reads=b"template v1")
+    assert first.strip() == "<p>Hi</p>"
+    monkeypatch.setattr(pandoc, "run", lambda *a, **k: "converted again")
+    assert pandoc.ast_to(doc, ["-t", "html5"], reads=b"template v1") == first
+    assert pandoc.ast_to(doc, ["-t", "html5"], reads=b"template v2") == "converted again"
+    assert pandoc.ast_to(doc, ["-t", "html5"]) == "converted again"  # not kept: always run

@@ -1,0 +1,101 @@
+"""Each chapter finished for a format once per content (issue 19: a chapter edit in seconds).
+
+:func:`~.finish.finish` walks a chapter several times per format; at 1,000
+studies that was most of a render, repeated for chapters nobody edited. Its
+result depends only on the chapter's blocks, the format, ``_quarto.yml``, the
+renderer's code and, for DOCX, the pictures whose print size it reads. So the
+finished blocks are kept by a hash of those: in this process (the preview
+re-renders on every save) and, inside the workflow, in
+``results/cache/finish/`` (next to the Pandoc parses), so the next build
+finishes only the chapters that changed. A hit returns a fresh copy, equal to
+what :func:`~.finish.finish` would return.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import marshal
+import os
+import sys
+from pathlib import Path
+
+from ..io import write_bytes
+from ..workflow import PARSE_CACHE_ENV, code_version
+from . import ast as A
+from .finish import finish
+from .project import QUARTO_FILE, Book
+
+__all__ = ["finished"]
+
+KEPT_IN_MEMORY = 64
+KEPT_ON_DISK = 64
+_MEMORY: dict[str, bytes] = {}
+
+
+def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
+    """``finish(A.clone(blocks), fmt, book)``, kept by content; ``blocks`` is not changed."""
+    data = marshal.dumps(blocks, 2)  # version 2: no back-references, same bytes each run
+    key = _key(data, fmt, book, blocks)
+    kept = _MEMORY.get(key)
+    path = _disk_path(key)
+    if kept is None and path is not None:
+        try:
+            kept = path.read_bytes()
+            os.utime(path)  # recently used: kept longest
+        except OSError:
+            kept = None
+    if kept is not None:
+        _remember(key, kept)
+        return marshal.loads(kept)
+    out = finish(marshal.loads(data), fmt, book)
+    kept = marshal.dumps(out)
+    _remember(key, kept)
+    if path is not None:
+        write_bytes(path, kept)
+        stored = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)
+        for old in stored[:-KEPT_ON_DISK]:
+            old.unlink(missing_ok=True)
+    return out
+
+
+@functools.cache
+def _code() -> str:
+    return code_version("render")
+
+
+def _key(data: bytes, fmt: str, book: Book, blocks: list[A.Element]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{_code()}\0{sys.version}\0{marshal.version}\0{fmt}\0".encode())
+    with contextlib.suppress(OSError):
+        digest.update((book.root / QUARTO_FILE).read_bytes())
+    if fmt == "docx":  # DOCX pictures are sized from their files
+        ext = str(book.format_option(fmt, "default-image-extension", "png")).lstrip(".")
+        for el in A.iter_elements(blocks):
+            if el["t"] == "Image":
+                digest.update(_picture_stamp(book.root, el["c"][2][0], ext))
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _picture_stamp(root: Path, src: str, ext: str) -> bytes:
+    stamps = [src]
+    for candidate in {src.lstrip("/"), f"{src.lstrip('/')}.{ext}"}:
+        try:
+            stat = (root / candidate).stat()
+            stamps.append(f"{candidate}:{stat.st_size}:{stat.st_mtime_ns}")
+        except (OSError, ValueError):
+            stamps.append(f"{candidate}:-")
+    return "\0".join(sorted(stamps)).encode()
+
+
+def _disk_path(key: str) -> Path | None:
+    folder = os.environ.get(PARSE_CACHE_ENV)
+    return Path(folder).parent / "finish" / f"{key}.marshal" if folder else None
+
+
+def _remember(key: str, kept: bytes) -> None:
+    if key not in _MEMORY and len(_MEMORY) >= KEPT_IN_MEMORY:
+        _MEMORY.pop(next(iter(_MEMORY)))
+    _MEMORY[key] = kept
