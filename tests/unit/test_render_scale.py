@@ -87,7 +87,7 @@ def test_web_fonts_are_subset_once_then_copied(tmp_path: Path, monkeypatch) -> N
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
 
 
-def test_finished_chapters_are_kept_by_content(tmp_path: Path, monkeypatch) -> None:
+def test_large_blocks_are_finished_once_per_content(tmp_path: Path, monkeypatch) -> None:
     import shutil
 
     from livingreview.render import finish_cache
@@ -100,8 +100,10 @@ def test_finished_chapters_are_kept_by_content(tmp_path: Path, monkeypatch) -> N
     monkeypatch.setenv(PARSE_CACHE_ENV, str(root / "results" / "cache" / "pandoc"))
     monkeypatch.setattr(finish_cache, "_MEMORY", {})
     book = load_book(root)
+    large = A.Para([A.Str("2026-11-27"), A.Space()] * 3000)  # over LARGE_BLOCK bytes
     blocks = [
         A.Para([A.Str("Text"), A.Span([], A.attr("lr-src-1", ["lr-src"]))]),
+        large,
         A.Para([{"t": "Math", "c": [{"t": "InlineMath"}, "x"]}]),
     ]
     before = A.clone(blocks)
@@ -115,10 +117,27 @@ def test_finished_chapters_are_kept_by_content(tmp_path: Path, monkeypatch) -> N
 
     monkeypatch.setattr(finish_cache, "finish", fail)
     monkeypatch.setattr(finish_cache, "_MEMORY", {})  # a new process: read from disk
-    assert finish_cache.finished(blocks, "html", book) == finish(A.clone(blocks), "html", book)
+    assert finish_cache.finished([large], "html", book) == finish([A.clone(large)], "html", book)
     (root / "_quarto.yml").write_text((root / "_quarto.yml").read_text() + "\n# edited\n")
     with pytest.raises(AssertionError, match="finished again"):
-        finish_cache.finished(blocks, "html", book)
+        finish_cache.finished([large], "html", book)
+
+
+def test_a_chapter_finishes_as_its_blocks_finished_one_by_one(monkeypatch) -> None:
+    """What the cache relies on, on every chapter of the render fixture book."""
+    from livingreview.render import finish_cache
+    from livingreview.render.book import build_book
+    from livingreview.render.embedded import _citeproc, _split_chapters
+    from livingreview.render.finish import finish
+
+    model = build_book(Path(__file__).parents[1] / "fixtures" / "render" / "book")
+    pages = _split_chapters(model, _citeproc(model))
+    monkeypatch.setattr(finish_cache, "LARGE_BLOCK", 0)  # every block on its own
+    monkeypatch.setattr(finish_cache, "_MEMORY", {})
+    for _, blocks in pages:
+        for fmt in ("html", "docx", "typst"):
+            whole = finish(A.clone(blocks), fmt, model.book)
+            assert finish_cache.finished(blocks, fmt, model.book) == whole
 
 
 def test_a_page_converted_before_is_not_converted_again(tmp_path: Path, monkeypatch) -> None:

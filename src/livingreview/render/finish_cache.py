@@ -1,14 +1,14 @@
-"""Each chapter finished for a format once per content (issue 19: a chapter edit in seconds).
+"""Large blocks finished for a format once per content (issue 19: a chapter edit in seconds).
 
 :func:`~.finish.finish` walks a chapter several times per format; at 1,000
-studies that was most of a render, repeated for chapters nobody edited. Its
-result depends only on the chapter's blocks, the format, ``_quarto.yml``, the
-renderer's code and, for DOCX, the pictures whose print size it reads. So the
-finished blocks are kept by a hash of those: in this process (the preview
-re-renders on every save) and, inside the workflow, in
+studies that was most of a render, repeated for the 1,000-row tables nobody
+edited. Its result for a block depends only on the block, the format,
+``_quarto.yml``, the renderer's code and, for DOCX, the pictures whose print
+size it reads. So large finished blocks are kept by a hash of those: in this
+process (the preview re-renders on every save) and, inside the workflow, in
 ``results/cache/finish/`` (next to the Pandoc parses), so the next build
-finishes only the chapters that changed. A hit returns a fresh copy, equal to
-what :func:`~.finish.finish` would return.
+finishes only what changed. A hit returns a fresh copy, equal to what
+:func:`~.finish.finish` would return.
 """
 
 from __future__ import annotations
@@ -29,15 +29,40 @@ from .project import QUARTO_FILE, Book
 
 __all__ = ["finished"]
 
+LARGE_BLOCK = 1 << 16  # bytes of a block's marshal dump
 KEPT_IN_MEMORY = 64
-KEPT_ON_DISK = 64
+KEPT_ON_DISK = 256
 _MEMORY: dict[str, bytes] = {}
 
 
 def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
-    """``finish(A.clone(blocks), fmt, book)``, kept by content; ``blocks`` is not changed."""
-    data = marshal.dumps(blocks, 2)  # version 2: no back-references, same bytes each run
-    key = _key(data, fmt, book, blocks)
+    """``finish(A.clone(blocks), fmt, book)``, large blocks kept by content; ``blocks``
+    is not changed.
+
+    :func:`~.finish.finish` rewrites each top-level block on its own (its walks
+    replace an element from the element alone), so a chapter finishes as the
+    concatenation of its blocks finished: a block of at least :data:`LARGE_BLOCK`
+    bytes (a 1,000-row table, a figure) is kept by content, runs of the small ones
+    between are finished directly. Editing a paragraph of a chapter then does not
+    finish its tables again."""
+    out: list[A.Element] = []
+    small: list[bytes] = []
+    for block in blocks:
+        data = marshal.dumps(block, 2)  # version 2: no back-references, same bytes each run
+        if len(data) < LARGE_BLOCK:
+            small.append(data)
+            continue
+        if small:
+            out += finish([marshal.loads(d) for d in small], fmt, book)
+            small = []
+        out += _finished_block(data, fmt, book, block)
+    if small:
+        out += finish([marshal.loads(d) for d in small], fmt, book)
+    return out
+
+
+def _finished_block(data: bytes, fmt: str, book: Book, block: A.Element) -> list[A.Element]:
+    key = _key(data, fmt, book, [block])
     kept = _MEMORY.get(key)
     path = _disk_path(key)
     if kept is None and path is not None:
@@ -49,7 +74,7 @@ def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     if kept is not None:
         _remember(key, kept)
         return marshal.loads(kept)
-    out = finish(marshal.loads(data), fmt, book)
+    out = finish([marshal.loads(data)], fmt, book)
     kept = marshal.dumps(out)
     _remember(key, kept)
     if path is not None:
