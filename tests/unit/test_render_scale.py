@@ -8,6 +8,7 @@ single result.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -152,3 +153,32 @@ def test_a_page_converted_before_is_not_converted_again(tmp_path: Path, monkeypa
     assert pandoc.ast_to(doc, ["-t", "html5"], reads=b"template v1") == first
     assert pandoc.ast_to(doc, ["-t", "html5"], reads=b"template v2") == "converted again"
     assert pandoc.ast_to(doc, ["-t", "html5"]) == "converted again"  # not kept: always run
+
+
+def test_citeproc_on_the_citing_paragraphs_equals_citeproc_on_the_book(monkeypatch) -> None:
+    from livingreview.render import embedded
+    from livingreview.render.book import build_book
+
+    model = build_book(Path(__file__).parents[1] / "fixtures" / "render" / "book")
+    sent: list[int] = []
+    run = embedded.ast_to
+
+    def ast_to(doc: dict, *args: object, **kwargs: object) -> str:
+        sent.append(len(json.dumps(doc)))
+        return run(doc, *args, **kwargs)
+
+    monkeypatch.setattr(embedded, "ast_to", ast_to)
+    short = embedded._citeproc(model)
+    monkeypatch.setattr(embedded, "_citeproc_cited_paragraphs", lambda *a: None)
+    assert short == embedded._citeproc(model)
+    assert len(sent) == 2 and sent[0] < sent[1] / 2  # the shortcut sent less than half
+
+
+def test_a_footnote_or_a_cited_heading_sends_the_whole_book() -> None:
+    from livingreview.render.embedded import _cited_paragraphs
+
+    cite = {"t": "Cite", "c": [[], [A.Str("[@a]")]]}
+    note = {"t": "Note", "c": [A.Para([A.Str("n")])]}
+    assert _cited_paragraphs([A.Para([cite]), A.Para([A.Str("x")])]) == [A.Para([cite])]
+    assert _cited_paragraphs([A.Para([cite]), A.Para([note])]) is None
+    assert _cited_paragraphs([A.Header(2, [cite])]) is None
