@@ -169,16 +169,16 @@ def test_citeproc_on_the_citing_paragraphs_equals_citeproc_on_the_book(monkeypat
 
     monkeypatch.setattr(embedded, "ast_to", ast_to)
     short = embedded._citeproc(model)
-    monkeypatch.setattr(embedded, "_citeproc_cited_paragraphs", lambda *a: None)
+    monkeypatch.setattr(embedded, "citeproc_cited_paragraphs", lambda *a: None)
     assert short == embedded._citeproc(model)
     assert len(sent) == 2 and sent[0] < sent[1] / 2  # the shortcut sent less than half
 
 
 def test_a_footnote_or_a_cited_heading_sends_the_whole_book() -> None:
-    from livingreview.render.embedded import _cited_paragraphs
+    from livingreview.render.citations import cited_paragraphs
 
     cite = {"t": "Cite", "c": [[], [A.Str("[@a]")]]}
     note = {"t": "Note", "c": [A.Para([A.Str("n")])]}
-    assert _cited_paragraphs([A.Para([cite]), A.Para([A.Str("x")])]) == [A.Para([cite])]
-    assert _cited_paragraphs([A.Para([cite]), A.Para([note])]) is None
-    assert _cited_paragraphs([A.Header(2, [cite])]) is None
+    assert cited_paragraphs([A.Para([cite]), A.Para([A.Str("x")])]) == [A.Para([cite])]
+    assert cited_paragraphs([A.Para([cite]), A.Para([note])]) is None
+    assert cited_paragraphs([A.Header(2, [cite])]) is None

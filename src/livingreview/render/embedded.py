@@ -34,6 +34,7 @@ from xml.sax.saxutils import escape
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
 from .book import BookModel, Chapter
+from .citations import citeproc_cited_paragraphs
 from .docx_layout import fit_sections
 from .finish import group_subheaders
 from .finish_cache import finished as finished_blocks
@@ -129,87 +130,19 @@ def _citeproc(model: BookModel) -> dict[str, Any]:
         args.append(f"--bibliography={bib}")
     if book.csl:
         args.append(f"--csl={book.csl}")
-    out = _citeproc_cited_paragraphs(doc, args, book.root)
+
+    def citeproc(source: dict[str, Any]) -> dict[str, Any]:
+        return json.loads(ast_to(source, args, cwd=book.root, what="citeproc"))
+
+    out = citeproc_cited_paragraphs(doc, citeproc)
     if out is None:  # the whole book through citeproc
-        out = json.loads(ast_to(doc, args, cwd=book.root, what="citeproc"))
+        out = citeproc(doc)
     # Without a ::: {#refs} div, citeproc appends the list after the last chapter.
     chapters = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
     extra = [b for b in out["blocks"] if not (b["t"] == "Div" and "lr-chapter" in b["c"][0][1])]
     if extra and chapters:
         chapters[-1]["c"][1].extend(extra)
     out["blocks"] = chapters
-    return out
-
-
-def _citeproc_cited_paragraphs(
-    doc: dict[str, Any], args: list[str], cwd: Path
-) -> dict[str, Any] | None:
-    """Citeproc on the paragraphs that cite, put back into a copy of ``doc``; ``None``
-    when the shortcut does not apply (the book has footnotes, or cites in a heading).
-
-    Citeproc rewrites only the runs of text that hold a citation (the citation, and
-    a space or punctuation next to it) and fills the ``#refs`` div; how it formats
-    a citation depends on the citations and their order. So it is given each
-    paragraph (or table cell, caption line) that cites, in order, and the
-    ``#refs`` divs in place: at 1,000 studies a fraction of the whole book.
-    """
-    full = A.clone(doc)
-    found = [_cited_paragraphs(div["c"][1]) for div in full["blocks"]]
-    if any(items is None for items in found):
-        return None
-    chapters = [
-        A.Div(
-            [el if el["t"] == "Div" else A.Para(el["c"]) for el in items or []],
-            div["c"][0],
-        )
-        for div, items in zip(full["blocks"], found, strict=True)
-    ]
-    out = json.loads(ast_to(document(chapters), args, cwd=cwd, what="citeproc"))
-    done = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
-    if len(done) != len(found):
-        return None
-    for div, items in zip(done, found, strict=True):
-        if len(div["c"][1]) != len(items or []):
-            return None
-        for new, old in zip(div["c"][1], items or [], strict=True):
-            if new["t"] != ("Div" if old["t"] == "Div" else "Para"):
-                return None
-            if old["t"] == "Div":
-                old["c"] = new["c"]
-            else:
-                old["c"][:] = new["c"]
-    full["blocks"] += [b for b in out["blocks"] if all(b is not d for d in done)]
-    full["meta"] = out["meta"]
-    return full
-
-
-def _cited_paragraphs(blocks: list[A.Element]) -> list[A.Element] | None:
-    """The ``Para``/``Plain`` blocks holding a citation and the ``#refs`` divs of
-    ``blocks``, in document order, or ``None`` if a footnote or any other element
-    than a paragraph holds one directly."""
-    out: list[A.Element] = []
-    stack: list[Any] = [blocks]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(x for x in reversed(item) if isinstance(x, list | dict))
-        elif isinstance(item, dict) and "t" in item:
-            t = item["t"]
-            if t == "Note" or t == "Cite":
-                return None  # a footnote, or a citation outside a paragraph
-            if t == "Div" and item["c"][0][0] == "refs":
-                out.append(item)
-                continue
-            if t in ("Para", "Plain"):
-                kinds = {i["t"] for i in A.iter_elements(item["c"])} & {"Note", "Cite"}
-                if "Note" in kinds:
-                    return None
-                if kinds:
-                    out.append(item)
-                continue
-            content = item.get("c")
-            if isinstance(content, list | dict):
-                stack.append(content)
     return out
 
 
