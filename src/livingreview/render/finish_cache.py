@@ -30,8 +30,8 @@ from .project import QUARTO_FILE, Book
 __all__ = ["finished"]
 
 LARGE_BLOCK = 1 << 16  # bytes of a block's marshal dump
-KEPT_IN_MEMORY = 64
-KEPT_ON_DISK = 256
+KEPT_IN_MEMORY = 32  # entries; a 1,000-row table finished is about 2 MB
+KEPT_ON_DISK = 64  # the least recently used beyond these are removed
 _MEMORY: dict[str, bytes] = {}
 
 
