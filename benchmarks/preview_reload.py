@@ -93,7 +93,8 @@ def main() -> None:
                 )
         finally:
             server.stop()
-    what = f"SYNTHETIC {args.studies:,} studies" if args.studies else str(args.project)
+    shown = args.built or args.project
+    what = f"SYNTHETIC {args.studies:,} studies" if args.studies else str(shown)
     print(f"project: {what}  chapter saved: {chapter}  saves: {args.saves}")
     kind = "snakemake before the preview (no-op: built)" if args.built else "cold build"
     print(f"  {kind}: {cold:.0f} s")

@@ -34,8 +34,10 @@ from xml.sax.saxutils import escape
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
 from .book import BookModel, Chapter
+from .citations import citeproc_cited_paragraphs
 from .docx_layout import fit_sections
-from .finish import finish, group_subheaders
+from .finish import group_subheaders
+from .finish_cache import finished as finished_blocks
 from .matter import add_matter
 from .numbered_blocks import NAMES
 from .numbered_blocks import name as kind_name
@@ -128,7 +130,13 @@ def _citeproc(model: BookModel) -> dict[str, Any]:
         args.append(f"--bibliography={bib}")
     if book.csl:
         args.append(f"--csl={book.csl}")
-    out = json.loads(ast_to(doc, args, cwd=book.root, what="citeproc"))
+
+    def citeproc(source: dict[str, Any]) -> dict[str, Any]:
+        return json.loads(ast_to(source, args, cwd=book.root, what="citeproc"))
+
+    out = citeproc_cited_paragraphs(doc, citeproc)
+    if out is None:  # the whole book through citeproc
+        out = citeproc(doc)
     # Without a ::: {#refs} div, citeproc appends the list after the last chapter.
     chapters = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
     extra = [b for b in out["blocks"] if not (b["t"] == "Div" and "lr-chapter" in b["c"][0][1])]
@@ -239,7 +247,7 @@ def write_html(
     into an existing site: the preview's re-render of the chapters being edited.
     """
     book = model.book
-    finished = [(ch, finish(A.clone(blocks), "html", book)) for ch, blocks in pages if ch.page]
+    finished = [(ch, finished_blocks(blocks, "html", book)) for ch, blocks in pages if ch.page]
     id_pages: dict[str, str] = {}
     for ch, blocks in finished:
         for el in A.iter_elements(blocks):
@@ -331,7 +339,9 @@ def write_html(
         args.append("--section-divs")  # Quarto's <section> wrappers, with the heading's id
         if toc:
             args += ["--toc", f"--toc-depth={int(book.format_option('html', 'toc-depth', 3))}"]
-        html = ast_to(document(blocks, meta), args, cwd=book.root, what=ch.rel)
+        html = ast_to(
+            document(blocks, meta), args, cwd=book.root, what=ch.rel, reads=_page_template()
+        )
         out = staging / ch.page
         out.parent.mkdir(parents=True, exist_ok=True)
         html = html.replace("\u00a0", "&nbsp;")  # as Quarto writes it
@@ -358,6 +368,11 @@ def write_html(
     _copy_resources(book, staging)
     for ch, _ in finished:
         _copy_page_resources(ch, book, staging)
+
+
+@functools.cache
+def _page_template() -> bytes:
+    return (TEMPLATES / "page.html").read_bytes()
 
 
 def _copy_images(root: Path, staging: Path, images: set[str]) -> None:
@@ -617,7 +632,7 @@ def write_docx(
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "part" and ch.entry.path is None:
             continue  # like Quarto: Word output has no parts
-        blocks.extend(finish(A.clone(chapter_blocks), "docx", book))
+        blocks.extend(finished_blocks(chapter_blocks, "docx", book))
     meta: dict[str, Any] = {"lang": ms(book.lang)}
     with tempfile.TemporaryDirectory(prefix="lr-docx-") as tmp:
         reference = book.format_option("docx", "reference-doc")
@@ -713,7 +728,7 @@ def write_pdf(
         if ch.entry.kind == "appendix":  # chapters and appendices run on; back matter starts a page
             blocks += appendix_break(first=appendices == 0)
             appendices += 1
-        blocks.extend(finish(A.clone(chapter_blocks), "typst", book))
+        blocks.extend(finished_blocks(chapter_blocks, "typst", book))
     blocks = defer_landscape_pages(blocks)
     meta = dict(front)
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))

@@ -94,23 +94,31 @@ _BIB_KEYS: dict[tuple[str, int, int], frozenset[str]] = {}
 CACHE_SIZE = 256
 
 
-def cached_run(args: list[str], stdin: str = "", what: str = "pandoc", data: bytes = b"") -> str:
+def cached_run(
+    args: list[str],
+    stdin: str = "",
+    what: str = "pandoc",
+    data: bytes = b"",
+    cwd: Path | None = None,
+) -> str:
     """:func:`run` for a conversion whose output depends only on ``args``, ``stdin``,
     ``data`` (the bytes of any file it reads) and the Pandoc binary: kept by content
     in the folder named by ``LIVINGREVIEW_PANDOC_CACHE`` when that is set."""
     folder = os.environ.get(PARSE_CACHE_ENV)
     if not folder:
-        return run(args, stdin=stdin, what=what)
+        return run(args, stdin=stdin, cwd=cwd, what=what)
     exe = Path(pandoc_path())
     stat = exe.stat()
-    head = json.dumps([str(exe), stat.st_size, stat.st_mtime_ns, args]).encode()
+    head = json.dumps(
+        [str(exe), stat.st_size, stat.st_mtime_ns, args, str(source_date_epoch())]
+    ).encode()
     key = hashlib.sha256(b"\0".join([head, stdin.encode("utf-8"), data])).hexdigest()[:32]
     path = Path(folder) / f"{key}.out"
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
         pass
-    out = run(args, stdin=stdin, what=what)
+    out = run(args, stdin=stdin, cwd=cwd, what=what)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text(path, out)
     kept = sorted(path.parent.glob("*.out"), key=lambda p: p.stat().st_mtime, reverse=True)
@@ -130,9 +138,19 @@ def markdown_to_ast(text: str, what: str = "markdown") -> dict[str, Any]:
 
 
 def ast_to(
-    doc: dict[str, Any], args: list[str], cwd: Path | None = None, what: str = "pandoc"
+    doc: dict[str, Any],
+    args: list[str],
+    cwd: Path | None = None,
+    what: str = "pandoc",
+    reads: bytes | None = None,
 ) -> str:
-    """Feed a JSON AST to Pandoc with extra ``args`` (``-t``, ``-o``, ``--template`` ...)."""
+    """Feed a JSON AST to Pandoc with extra ``args`` (``-t``, ``-o``, ``--template`` ...).
+
+    ``reads``, the bytes of every file the conversion reads (a template), makes the
+    output kept by content (:func:`cached_run`): an unchanged page is not converted
+    again. Only for conversions that write to stdout."""
+    if reads is not None:
+        return cached_run(["-f", "json", *args], json.dumps(doc), what, reads, cwd)
     return run(["-f", "json", *args], stdin=json.dumps(doc), cwd=cwd, what=what)
 
 

@@ -26,6 +26,7 @@ from . import ast as A
 
 __all__ = [
     "add_link_tips",
+    "key_index",
     "leaked_terms",
     "link_tips",
     "reader_text_problems",
@@ -91,11 +92,7 @@ def visible_text(blocks: Any) -> Iterator[str]:
 
     # Text quoted from a frozen release (the word diff of "Changes in this version")
     # is shown as it was released; it is not this build's wording to check.
-    blocks = A.walk(
-        copy.deepcopy(blocks),
-        lambda el: [] if el["t"] == "Div" and QUOTED_RELEASE in el["c"][0][1] else None,
-    )
-    for el in A.iter_elements(blocks):
+    for el in _elements_outside_quotes(blocks):
         t = el["t"]
         if t in ("Para", "Plain"):
             yield inline_text(el["c"])
@@ -105,13 +102,49 @@ def visible_text(blocks: Any) -> Iterator[str]:
             yield el["c"][1]
 
 
-def leaked_terms(text: str, rules: Iterable[str], keys: Iterable[str]) -> list[str]:
-    """Rule names, project paths and internal keys that occur in ``text`` as words."""
+def _elements_outside_quotes(blocks: Any) -> Iterator[A.Element]:
+    """``A.iter_elements(blocks)`` without the divs of quoted release text (class
+    ``released-text``) and everything inside them; nothing is copied or changed."""
+    stack = [blocks]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(x for x in reversed(item) if isinstance(x, list | dict))
+        elif isinstance(item, dict):
+            if "t" in item:
+                if item["t"] == "Div" and QUOTED_RELEASE in item["c"][0][1]:
+                    continue
+                yield item
+            content = item.get("c")
+            if isinstance(content, list | dict):
+                stack.append(content)
+
+
+def key_index(keys: Iterable[str]) -> dict[str, list[str]]:
+    """The internal keys worth checking (:data:`INTERNAL_KEY`), sorted, by lower case."""
+    index: dict[str, list[str]] = {}
+    for key in sorted(set(keys)):
+        if INTERNAL_KEY.match(key):
+            index.setdefault(key.lower(), []).append(key)
+    return index
+
+
+def leaked_terms(
+    text: str,
+    rules: Iterable[str],
+    keys: Iterable[str],
+    index: dict[str, list[str]] | None = None,
+) -> list[str]:
+    """Rule names, project paths and internal keys that occur in ``text`` as words.
+
+    ``index`` is :func:`key_index` of ``keys``, when the caller checks many texts."""
     found = [m.group(0) for m in PROJECT_PATH.finditer(text)]
     words = set(re.findall(r"[\w:-]+", text))
     found += sorted(w for w in words & set(rules) if "_" in w)  # "all" is a word too
+    if index is None:
+        index = key_index(keys)
     lowered = {w.lower() for w in words}
-    found += sorted(k for k in set(keys) if INTERNAL_KEY.match(k) and k.lower() in lowered)
+    found += sorted(k for low in lowered & index.keys() for k in index[low])
     return found
 
 
@@ -127,11 +160,12 @@ def reader_text_problems(
     keys = study_ids(root, studies)
     if model.book.bibliography:
         keys |= bibliography_keys(list(model.book.bibliography))
+    index = key_index(keys)
     problems: list[Problem] = []
     for chapter in model.chapters:
         seen: set[str] = set()
         for text in visible_text(chapter.blocks):
-            for term in leaked_terms(text, rules, keys):
+            for term in leaked_terms(text, rules, keys, index):
                 if term in seen:
                     continue
                 seen.add(term)

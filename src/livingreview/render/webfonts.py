@@ -19,6 +19,11 @@ given matplotlib and fontTools.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,18 +75,67 @@ UNICODES = [
 
 
 def write_web_fonts(folder: Path) -> list[str]:
-    """Write the subset WOFF2 files into ``folder``; return their names."""
+    """Write the subset WOFF2 files into ``folder``; return their names.
+
+    Subsetting takes seconds, and its output depends only on the source fonts,
+    the options below and fontTools: inside the workflow the files are kept in
+    ``results/cache/webfonts/<key>/`` and copied from there when the key is known.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = web_font_cache()
+    if cache is not None and all((cache / target).is_file() for _, _, target, *_ in FACES):
+        for _, _, target, *_ in FACES:
+            shutil.copyfile(cache / target, folder / target)
+        return [target for _, _, target, *_ in FACES]
+    written = _subset_fonts(folder)
+    if cache is not None:
+        staging = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
+        for target in written:
+            shutil.copyfile(folder / target, staging / target)
+        try:
+            staging.rename(cache)
+        except OSError:  # another build stored the same key first
+            shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def web_font_cache() -> Path | None:
+    """``results/cache/webfonts/<key>`` for the fonts and options of this build, or
+    ``None`` outside the workflow (no cache folder set)."""
+    from ..workflow import PARSE_CACHE_ENV
+
+    pandoc_cache = os.environ.get(PARSE_CACHE_ENV)
+    if not pandoc_cache:
+        return None
+    digest = hashlib.sha256()
+    digest.update(Path(__file__).read_bytes())  # this module: the options and the code
+    digest.update(importlib.metadata.version("fonttools").encode())
+    for source_folder, source, target, *_ in FACES:
+        digest.update(f"{source}\0{target}\0".encode())
+        digest.update((source_folder() / source).read_bytes())
+    root = Path(pandoc_cache).parent / "webfonts"
+    root.mkdir(parents=True, exist_ok=True)
+    return root / digest.hexdigest()[:32]
+
+
+SUBSET_OPTIONS = {
+    "flavor": "woff2",
+    "layout_features": ["kern", "liga"],
+    "name_IDs": [0, 1, 2, 3, 4, 5, 6],
+    "notdef_outline": True,
+}
+DROP_TABLES = ["FFTM"]  # FontForge's timestamps: nothing a browser reads
+
+
+def _subset_fonts(folder: Path) -> list[str]:
     from fontTools import subset
 
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for source_folder, source, target, _family, _weight, _style in FACES:
         options = subset.Options()
-        options.flavor = "woff2"
-        options.layout_features = ["kern", "liga"]
-        options.name_IDs = [0, 1, 2, 3, 4, 5, 6]
-        options.notdef_outline = True
-        options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing a browser reads
+        for name, value in SUBSET_OPTIONS.items():
+            setattr(options, name, value)
+        options.drop_tables += DROP_TABLES
         font = subset.load_font(str(source_folder() / source), options)
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=UNICODES)

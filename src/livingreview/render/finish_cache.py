@@ -1,0 +1,126 @@
+"""Large blocks finished for a format once per content (issue 19: a chapter edit in seconds).
+
+:func:`~.finish.finish` walks a chapter several times per format; at 1,000
+studies that was most of a render, repeated for the 1,000-row tables nobody
+edited. Its result for a block depends only on the block, the format,
+``_quarto.yml``, the renderer's code and, for DOCX, the pictures whose print
+size it reads. So large finished blocks are kept by a hash of those: in this
+process (the preview re-renders on every save) and, inside the workflow, in
+``results/cache/finish/`` (next to the Pandoc parses), so the next build
+finishes only what changed. A hit returns a fresh copy, equal to what
+:func:`~.finish.finish` would return.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import marshal
+import os
+import sys
+from pathlib import Path
+
+from ..io import write_bytes
+from ..workflow import PARSE_CACHE_ENV, code_version
+from . import ast as A
+from .finish import finish
+from .project import QUARTO_FILE, Book
+
+__all__ = ["finished"]
+
+LARGE_BLOCK = 1 << 16  # bytes of a block's marshal dump
+KEPT_IN_MEMORY = 32  # entries; a 1,000-row table finished is about 2 MB
+KEPT_ON_DISK = 64  # the least recently used beyond these are removed
+_MEMORY: dict[str, bytes] = {}
+
+
+def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
+    """``finish(A.clone(blocks), fmt, book)``, large blocks kept by content; ``blocks``
+    is not changed.
+
+    :func:`~.finish.finish` rewrites each top-level block on its own (its walks
+    replace an element from the element alone), so a chapter finishes as the
+    concatenation of its blocks finished: a block of at least :data:`LARGE_BLOCK`
+    bytes (a 1,000-row table, a figure) is kept by content, runs of the small ones
+    between are finished directly. Editing a paragraph of a chapter then does not
+    finish its tables again."""
+    out: list[A.Element] = []
+    small: list[bytes] = []
+    for block in blocks:
+        data = marshal.dumps(block, 2)  # version 2: no back-references, same bytes each run
+        if len(data) < LARGE_BLOCK:
+            small.append(data)
+            continue
+        if small:
+            out += finish([marshal.loads(d) for d in small], fmt, book)
+            small = []
+        out += _finished_block(data, fmt, book, block)
+    if small:
+        out += finish([marshal.loads(d) for d in small], fmt, book)
+    return out
+
+
+def _finished_block(data: bytes, fmt: str, book: Book, block: A.Element) -> list[A.Element]:
+    key = _key(data, fmt, book, [block])
+    kept = _MEMORY.get(key)
+    path = _disk_path(key)
+    if kept is None and path is not None:
+        try:
+            kept = path.read_bytes()
+            os.utime(path)  # recently used: kept longest
+        except OSError:
+            kept = None
+    if kept is not None:
+        _remember(key, kept)
+        return marshal.loads(kept)
+    out = finish([marshal.loads(data)], fmt, book)
+    kept = marshal.dumps(out)
+    _remember(key, kept)
+    if path is not None:
+        write_bytes(path, kept)
+        stored = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)
+        for old in stored[:-KEPT_ON_DISK]:
+            old.unlink(missing_ok=True)
+    return out
+
+
+@functools.cache
+def _code() -> str:
+    return code_version("render")
+
+
+def _key(data: bytes, fmt: str, book: Book, blocks: list[A.Element]) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"{_code()}\0{sys.version}\0{marshal.version}\0{fmt}\0".encode())
+    with contextlib.suppress(OSError):
+        digest.update((book.root / QUARTO_FILE).read_bytes())
+    if fmt == "docx":  # DOCX pictures are sized from their files
+        ext = str(book.format_option(fmt, "default-image-extension", "png")).lstrip(".")
+        for el in A.iter_elements(blocks):
+            if el["t"] == "Image":
+                digest.update(_picture_stamp(book.root, el["c"][2][0], ext))
+    digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _picture_stamp(root: Path, src: str, ext: str) -> bytes:
+    stamps = [src]
+    for candidate in {src.lstrip("/"), f"{src.lstrip('/')}.{ext}"}:
+        try:
+            stat = (root / candidate).stat()
+            stamps.append(f"{candidate}:{stat.st_size}:{stat.st_mtime_ns}")
+        except (OSError, ValueError):
+            stamps.append(f"{candidate}:-")
+    return "\0".join(sorted(stamps)).encode()
+
+
+def _disk_path(key: str) -> Path | None:
+    folder = os.environ.get(PARSE_CACHE_ENV)
+    return Path(folder).parent / "finish" / f"{key}.marshal" if folder else None
+
+
+def _remember(key: str, kept: bytes) -> None:
+    if key not in _MEMORY and len(_MEMORY) >= KEPT_IN_MEMORY:
+        _MEMORY.pop(next(iter(_MEMORY)))
+    _MEMORY[key] = kept
