@@ -341,6 +341,14 @@ def report(results: list[dict], command: str) -> str:
             cells.append(f"{cpu:.1f} ({rss:.0f})" if cpu is not None else "")
         lines.append(f"| {rule} | " + " | ".join(cells) + " |")
     lines.append("")
+    for r in results:  # what a value edit reruns: content-based skips (issue 19)
+        ran = sorted(r["value"]["rules"].items(), key=lambda item: -item[1])
+        lines.append(
+            f"- One-value edit, {label(r)}: {len(ran)} rules ran ("
+            + ", ".join(f"{rule} {cpu:.1f}" for rule, cpu in ran)
+            + " CPU s)."
+        )
+    lines.append("")
     for key in ("cold", "noop", "chapter", "value"):
         slope = exponent(results, key)
         if slope is not None:

@@ -25,6 +25,7 @@ FOUNDATION = {
     "config",
     "markdown",
     "workflow",
+    "data_keys",
     "bibliography",
 }
 STAGES = [

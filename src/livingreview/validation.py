@@ -30,16 +30,17 @@ import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
-import pandas as pd
 import yaml
 
 from .errors import DataError, Problem, raise_if_any
-from .fast_validation import numeric_columns, suspect_rows
 from .io import read_text, write_bytes
 from .workflow import TABLE_CACHE_ENV
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: config checks need none
+    import pandas as pd
 
 HEADER_LINE = 1
 # Folder of validated tables keyed by content (set by the workflow, see load_table).
@@ -218,6 +219,10 @@ def validate_rows(
     records: list[dict[str, Any]] = []
     check = None
     if fast and rows:
+        import pandas as pd
+
+        from .fast_validation import numeric_columns, suspect_rows
+
         frame = pd.DataFrame([row for _, row in rows], columns=header, dtype=object).fillna("")
         mask = suspect_rows(frame, numeric_columns(frame, schema), schema)
         check = None if mask is None else mask.tolist()
@@ -439,6 +444,8 @@ def load_table(path: str | Path, schema_name: str) -> pd.DataFrame:
 @cache
 def _cache_salt(schema_name: str) -> bytes:
     """What else a cached table depends on: its schema and the validating code."""
+    import pandas as pd
+
     here = Path(__file__).parent
     parts = [
         resources.files("livingreview").joinpath(f"schemas/{schema_name}.schema.yaml").read_bytes(),
@@ -450,6 +457,8 @@ def _cache_salt(schema_name: str) -> bytes:
 
 
 def _validated_table(path: str | Path, schema_name: str) -> pd.DataFrame:
+    import pandas as pd
+
     schema = load_schema(schema_name)
     header, rows = read_csv_rows(path)
     records, problems = validate_rows(path, header, rows, schema)

@@ -28,7 +28,7 @@ from PIL import Image
 
 from livingreview.errors import DataError
 from livingreview.evidence.studies import study_labels
-from livingreview.figures.common import CM, OKABE_ITO
+from livingreview.figures.common import CM, OKABE_ITO, save_figure
 from livingreview.figures.pharmacology import (
     PHARMACOLOGY_WIDTH_CM,
     build_pharmacology_figure,
@@ -461,3 +461,26 @@ def test_long_design_labels_keep_the_legend_inside_the_figure() -> None:
     boxes = drawn_texts(fig)
     assert outside_figure(fig, boxes) == []
     assert overlapping(boxes) == []
+
+
+def test_fixed_empty_ylabel_draws_the_same_figure(small, tmp_path: Path, monkeypatch) -> None:
+    """The empty y label is kept at a fixed point (so a draw does not measure every
+    study label to place it); the drawn figure is byte-for-byte what matplotlib's
+    automatic placement draws."""
+    import livingreview.figures.study_overview as overview
+
+    studies, labels = small
+
+    def draw(name: str) -> tuple[tuple[float, float], list[bytes]]:
+        fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS, labels=labels)
+        paths = (tmp_path / f"{name}.svg", tmp_path / f"{name}.pdf", tmp_path / f"{name}.png")
+        save_figure(fig, *paths)
+        where = fig.axes[0].yaxis.label.get_position()  # after the draws
+        return where, [p.read_bytes() for p in paths]
+
+    where, fixed = draw("fixed")
+    assert where == (0, 0.5)
+    monkeypatch.setattr(overview, "fix_empty_ylabel", lambda ax: None)
+    where, automatic = draw("automatic")
+    assert where != (0, 0.5)
+    assert automatic == fixed

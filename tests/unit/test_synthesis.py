@@ -8,6 +8,7 @@ valid and fully drawn.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 from pathlib import Path
 
@@ -25,7 +26,11 @@ from livingreview.figures.effect_direction import (
     build_effect_direction_plot,
     effect_direction_figure,
 )
-from livingreview.figures.onset_duration import build_onset_duration_plot, onset_duration_figure
+from livingreview.figures.onset_duration import (
+    TIME_TICKS,
+    build_onset_duration_plot,
+    onset_duration_figure,
+)
 from livingreview.synthesis.narrative import (
     DOMAINS,
     combine_directions,
@@ -499,3 +504,24 @@ def test_onset_duration_files_are_deterministic(outcomes: pd.DataFrame, tmp_path
     onset_duration_figure(STUDIES, outcomes, DIAGNOSIS, *second)
     for one, two in zip(first, second, strict=True):
         assert one.read_bytes() == two.read_bytes(), one.suffix
+
+
+def test_time_tick_labels_are_thinned_without_touching(outcomes: pd.DataFrame) -> None:
+    """The labels kept on a narrow plot (measured after the layout, without a full
+    draw) neither touch in the drawn figure nor collapse to one."""
+    long = {
+        sid: f"A study label long enough to narrow the axes {sid}" for sid in ("s1", "s2", "s3")
+    }
+    fig = build_onset_duration_plot(STUDIES, outcomes, DIAGNOSIS, labels=long, width_cm=9)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    boxes = [
+        t.get_window_extent(renderer)
+        for tick, t in zip(ax.xaxis.get_major_ticks(), ax.get_xticklabels(), strict=True)
+        if t.get_text() and low <= tick.get_loc() <= high
+    ]
+    in_range = [v for v, _ in TIME_TICKS if low <= v <= high]
+    assert 2 <= len(boxes) < len(in_range)  # some dropped, not all
+    assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))

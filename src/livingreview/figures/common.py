@@ -99,6 +99,14 @@ def save_figure(fig: Figure, out_svg: str | Path, out_pdf: str | Path, out_png: 
                 fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt])
 
 
+def fix_empty_ylabel(ax: Any) -> None:
+    """An axis without a y label: keep that empty label at a fixed point, so that each
+    draw and layout does not measure every study label to find where it would go
+    (a third of a 1,000-study plot's time; the drawn figure is the same)."""
+    if not ax.get_ylabel():
+        ax.yaxis.set_label_coords(0, 0.5)
+
+
 def freeze_layout(fig: Figure) -> None:
     """Run the figure's layout engine once and keep the positions it chose.
 

@@ -36,6 +36,7 @@ from .common import (
     _chars_per_line,
     _fit_legend,
     figure_style,
+    fix_empty_ylabel,
 )
 from .study_overview import ROW_PITCH_IN
 
@@ -149,6 +150,7 @@ def _study_ticks(ax: Any, rows: list[PlotRow]) -> None:
     span = rows[-1].y + 1 if rows else 1
     ax.set_ylim(span - 0.4, -0.6)
     ax.tick_params(axis="y", length=0, pad=6)
+    fix_empty_ylabel(ax)
 
 
 def _new_figure(

@@ -140,8 +140,10 @@ def _time_axis(ax: Any, xmin: float, xmax: float) -> None:
 
 def _thin_time_ticks(fig: Figure, ax: Any, gap_pt: float = 4.0) -> None:
     """Drop tick labels that would touch their left neighbour at the printed size."""
-    fig.canvas.draw()
+    # lay the figure out as a draw would, without rendering every row (a full draw
+    # of a 1,000-study figure costs seconds); get_xticklabels places the labels
     renderer = fig.canvas.get_renderer()
+    fig.get_layout_engine().execute(fig)
     labels = [t for t in ax.get_xticklabels() if t.get_text()]
     kept, right = [], -math.inf
     gap_px = gap_pt * fig.dpi / 72

@@ -25,7 +25,15 @@ from ..evidence.risk_of_bias import (
     judgement_shares,
 )
 from .cache import draw_once
-from .common import CM, LEGEND_STYLE, OKABE_ITO, STYLE, _chars_per_line, figure_style
+from .common import (
+    CM,
+    LEGEND_STYLE,
+    OKABE_ITO,
+    STYLE,
+    _chars_per_line,
+    figure_style,
+    fix_empty_ylabel,
+)
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -169,6 +177,7 @@ def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.axvline(len(columns) - 1.5 + OVERALL_GAP / 2, color="#BBBBBB", linewidth=0.6)
     ax.tick_params(length=0, pad=3)
+    fix_empty_ylabel(ax)
     for side in ax.spines.values():
         side.set_visible(False)
     sub.suptitle(tool.title, fontweight="bold", fontsize=STYLE["font.size"], x=0.02, ha="left")

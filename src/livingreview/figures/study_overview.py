@@ -28,6 +28,7 @@ from .common import (
     _fit_legend,
     annotate_missing,
     figure_style,
+    fix_empty_ylabel,
 )
 
 # The evidence map is a one-column figure, drawn at its final print width, so
@@ -230,6 +231,7 @@ def _style_axes(
     ax.set_xlim(xmin, xmax)
     ax.set_xlabel("Sample size, n" + (" (log scale)" if log else ""))
     ax.tick_params(axis="y", length=0, pad=6)
+    fix_empty_ylabel(ax)
     ax.tick_params(axis="x", which="major", length=3)
     if many_rows:  # a tall map needs the n scale at the top as well
         ax.tick_params(axis="x", which="both", top=True, labeltop=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 
 from livingreview.config import validate_config
+from livingreview.data_keys import studies_key
 from livingreview.paths import book_resources
 from livingreview.workflow import (
     cache_environment,
@@ -45,6 +46,14 @@ def get_data(name):
 def get_optional_data(name):
     """Path of an optional source data file, or [] (no input) when config omits it."""
     return config["data"].get(name) or []
+
+
+def get_studies_key(rule_name):
+    """Key of the studies columns a job reads (livingreview.data_keys): data/studies.csv
+    is listed as ancient() and this param changes when those columns change, so an
+    edit of a value the job never reads (a study's n) reruns neither it nor its
+    dependents."""
+    return studies_key(get_data("studies"), rule_name)
 
 
 def get_counts_template():

@@ -30,7 +30,7 @@ rule write_records_appendix:
         protocol=get_data("protocol"),
         counts=get_cited_counts(),
         previous="results/releases/previous.json",
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         bibliography=get_data("bibliography"),
     output:
         records_page=PRISMA_RECORDS_PAGE,
@@ -40,6 +40,7 @@ rule write_records_appendix:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("write_records_appendix"),
         code=get_code_version("bibliography", "evidence", "living", "prisma"),
         counts_template=get_counts_template(),
         cited=get_results_diagram(),

@@ -25,7 +25,7 @@ rule draw_sensitivity_plot:
         protocol=get_data("protocol"),
         records=get_data("records"),
         facts=get_optional_data("eligibility_facts"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         outcomes=get_data("outcomes"),
         risk_of_bias=get_data("risk_of_bias"),
         bibliography=get_data("bibliography"),
@@ -38,6 +38,7 @@ rule draw_sensitivity_plot:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("draw_sensitivity_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_sensitivity_plot.py"
@@ -47,7 +48,7 @@ rule draw_onset_duration_plot:
     """When the anxiolytic effect was first measured and how long it lasted, per study."""
     input:
         outcomes=get_data("outcomes"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
@@ -59,6 +60,7 @@ rule draw_onset_duration_plot:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("draw_onset_duration_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_onset_duration_plot.py"
@@ -68,7 +70,7 @@ rule draw_risk_of_bias_traffic_light:
     """Risk-of-bias traffic-light plot, one panel per tool (robvis layout)."""
     input:
         risk_of_bias=get_data("risk_of_bias"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         bibliography=get_data("bibliography"),
     output:
         svg="results/figures/risk_of_bias_traffic_light.svg",
@@ -79,6 +81,7 @@ rule draw_risk_of_bias_traffic_light:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("draw_risk_of_bias_traffic_light"),
         code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_traffic_light.py"
@@ -88,7 +91,7 @@ rule draw_risk_of_bias_summary:
     """Weighted risk-of-bias summary bar plot, one panel per tool (robvis layout)."""
     input:
         risk_of_bias=get_data("risk_of_bias"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
     output:
         svg="results/figures/risk_of_bias_summary.svg",
         pdf="results/figures/risk_of_bias_summary.pdf",
@@ -98,6 +101,7 @@ rule draw_risk_of_bias_summary:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("draw_risk_of_bias_summary"),
         code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_summary.py"
@@ -109,7 +113,7 @@ rule run_meta_analyses:
     """
     input:
         effects=get_data("effects"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         protocol=get_data("protocol"),
         risk_of_bias=get_data("risk_of_bias"),
         bibliography=get_data("bibliography"),
@@ -123,6 +127,7 @@ rule run_meta_analyses:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("run_meta_analyses"),
         code=get_code_version("synthesis", "figures", "evidence", "text"),
         # image paths in an included file are relative to that file (results/text/)
         image="../figures/forest",

@@ -59,7 +59,7 @@ rule evaluate_sensitivity_analyses:
         protocol=get_data("protocol"),
         records=get_data("records"),
         facts=get_optional_data("eligibility_facts"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         outcomes=get_data("outcomes"),
         risk_of_bias=get_data("risk_of_bias"),
         bibliography=get_data("bibliography"),
@@ -71,6 +71,7 @@ rule evaluate_sensitivity_analyses:
     conda:
         "../envs/livingreview.yaml"
     params:
+        studies=get_studies_key("evaluate_sensitivity_analyses"),
         code=get_code_version("bibliography", "evidence", "synthesis", "tables"),
     script:
         "../scripts/evaluate_sensitivity_analyses.py"

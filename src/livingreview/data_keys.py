@@ -1,0 +1,99 @@
+"""Content keys of source data, so that a value edit reruns only the rules it changes.
+
+Snakemake decides what to rerun before any job runs, by file: a newer
+``data/studies.csv`` reruns every rule that lists it, and every rule downstream of
+those, even when the edited value (a study's ``n``, say) is one the rule never
+reads. Rewriting an output only when its bytes change does not help within one
+run, because Snakemake has already scheduled the downstream jobs (issue 19).
+
+So a rule that reads only some columns of the studies table lists the table as an
+``ancient()`` input (its modification time never reruns the rule) and passes
+:func:`studies_key` of the columns it reads as a param. Snakemake's ``params``
+rerun trigger (on by default and in ``profiles/default``) reruns it when, and only
+when, that key changes. The key covers every column except those the rule is
+known not to read (``UNREAD_STUDY_COLUMNS``), so a column added later counts by
+default. ``tests/workflow/test_value_edit.py`` edits every listed column and checks
+that each rule's outputs keep their bytes, so a rule that starts reading one fails
+there instead of going stale.
+
+The validation of the whole file is not skipped: ``validate_data`` lists it as an
+ordinary input, so a bad value in any column still stops the build.
+
+Standard library only: the Snakefile imports this to build the DAG.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+# Free-text and count columns of data/studies.csv that these rules do not read
+# (enum and code columns are never listed: they group, label or sort studies).
+_DESCRIPTIVE = frozenset(
+    {
+        "design",
+        "blinding",
+        "comparator",
+        "n",
+        "n_anxiety",
+        "diagnosis",
+        "refractory_definition",
+        "route",
+        "dose",
+        "schedule",
+        "anxiety_scales",
+        "timepoints",
+        "main_finding",
+        "effect_duration",
+        "adverse_effects",
+    }
+)
+
+UNREAD_STUDY_COLUMNS: dict[str, frozenset[str]] = {
+    "draw_onset_duration_plot": _DESCRIPTIVE,
+    "draw_risk_of_bias_traffic_light": _DESCRIPTIVE,
+    "draw_risk_of_bias_summary": _DESCRIPTIVE,
+    "write_records_appendix": _DESCRIPTIVE,
+    "draw_sensitivity_plot": _DESCRIPTIVE,
+    "evaluate_sensitivity_analyses": _DESCRIPTIVE,
+    "run_meta_analyses": _DESCRIPTIVE,
+}
+
+
+def studies_key(path: str | Path, rule: str) -> str:
+    """Hash of the columns of the studies table that ``rule`` reads (all but its
+    ``UNREAD_STUDY_COLUMNS``), with the header and the order of the rows."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"  # validate_data names the missing file
+    return _key(str(path), stat.st_mtime_ns, stat.st_size, UNREAD_STUDY_COLUMNS[rule])
+
+
+@cache
+def _key(path: str, mtime_ns: int, size: int, unread: frozenset[str]) -> str:
+    del mtime_ns, size  # part of the cache key only: a changed file is read again
+    rows = _rows(path, os.stat(path).st_mtime_ns)
+    if not rows:
+        return hashlib.sha256(b"").hexdigest()[:16]
+    keep = [i for i, name in enumerate(rows[0]) if name.strip() not in unread]
+    digest = hashlib.sha256()
+    for row in rows:
+        cells = [row[i] if i < len(row) else "\x00" for i in keep] + row[len(rows[0]) :]
+        digest.update(("\x1f".join(cells) + "\x1e").encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _rows(path: str, mtime_ns: int) -> list[list[str]]:
+    del mtime_ns
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        # not readable as CSV: key the raw bytes; validate_data reports the problem
+        return [[hashlib.sha256(Path(path).read_bytes()).hexdigest()]]

@@ -1,0 +1,126 @@
+"""A value edit reruns only the rules whose outputs it changes (issue 19).
+
+Rules that read only some columns of data/studies.csv list it as ancient() and
+rerun on a key of the columns they read (livingreview.data_keys). These tests
+check both halves of that promise on the synthetic fixture review: editing the
+columns a rule is said not to read plans none of those rules (and nothing after
+them), and running those rules anyway on the edited data gives byte-identical
+outputs, so no output can go stale.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from livingreview.data_keys import UNREAD_STUDY_COLUMNS
+
+from .test_build import planned_rules, snakemake
+
+pytestmark = pytest.mark.workflow
+
+OUTPUTS = {
+    "draw_onset_duration_plot": ["results/figures/onset_duration.{ext}"],
+    "draw_risk_of_bias_traffic_light": ["results/figures/risk_of_bias_traffic_light.{ext}"],
+    "draw_risk_of_bias_summary": ["results/figures/risk_of_bias_summary.{ext}"],
+    "write_records_appendix": ["results/prisma/records.qmd", "results/prisma/records-data"],
+    "draw_sensitivity_plot": ["results/figures/sensitivity.{ext}"],
+    "evaluate_sensitivity_analyses": [
+        "results/tables/sensitivity.md",
+        "results/tables/sensitivity_text.md",
+    ],
+    "run_meta_analyses": [
+        "results/synthesis/meta_analyses.json",
+        "results/figures/forest",
+        "results/text/meta_analyses.md",
+    ],
+}
+INTEGER_COLUMNS = {"n", "n_anxiety"}
+
+
+def _edit_studies(project: Path, columns: set[str]) -> int:
+    """Change every non-empty value of ``columns`` in data/studies.csv (still valid);
+    return how many values changed."""
+    path = project / "data" / "studies.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fields = list(rows[0])
+    changed = 0
+    for row in rows:
+        for column in columns & set(fields):
+            value = row[column]
+            if column in INTEGER_COLUMNS:
+                if value.strip().isdigit():
+                    row[column] = str(int(value) + 1)
+                    changed += 1
+            else:
+                row[column] = f"{value} (edited)" if value else "edited"
+                changed += 1
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return changed
+
+
+def _digest(project: Path, rule: str) -> dict[str, str]:
+    found = {}
+    for pattern in OUTPUTS[rule]:
+        for name in (
+            [pattern.format(ext=e) for e in ("svg", "pdf", "png")]
+            if "{ext}" in pattern
+            else [pattern]
+        ):
+            path = project / name
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for f in files:
+                found[str(f.relative_to(project))] = hashlib.sha256(f.read_bytes()).hexdigest()
+    assert found, f"{rule} wrote nothing"
+    return found
+
+
+def test_every_rule_with_unread_columns_is_checked() -> None:
+    assert set(OUTPUTS) == set(UNREAD_STUDY_COLUMNS)
+
+
+def test_editing_unread_study_values_plans_only_their_readers(built_copy: Path) -> None:
+    unread = set.intersection(*(set(c) for c in UNREAD_STUDY_COLUMNS.values()))
+    assert _edit_studies(built_copy, unread) > 0
+    planned = planned_rules(built_copy)
+    assert not planned & set(UNREAD_STUDY_COLUMNS), planned
+    # the same file's other readers and the validation still run
+    assert {"validate_data", "make_characteristics_table", "render_book"} <= planned
+
+
+@pytest.mark.parametrize("edit", ["swap-rows", "new-column"])
+def test_editing_what_a_rule_may_read_reruns_it(built_copy: Path, edit: str) -> None:
+    path = built_copy / "data" / "studies.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if edit == "swap-rows":  # the order of the studies (it can order a plot's rows)
+        lines[1], lines[2] = lines[2], lines[1]
+    else:  # a column no rule is said not to read counts by default
+        lines = [lines[0] + ",notes"] + [line + ",x" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert set(UNREAD_STUDY_COLUMNS) <= planned_rules(built_copy)
+
+
+def test_rules_skipped_on_a_value_edit_would_write_the_same_bytes(built_copy: Path) -> None:
+    before = {rule: _digest(built_copy, rule) for rule in OUTPUTS}
+    assert _edit_studies(built_copy, set().union(*UNREAD_STUDY_COLUMNS.values())) > 0
+    targets = ["results/data/summary.json"]  # the edited data is still valid
+    for patterns in OUTPUTS.values():
+        for pattern in patterns:
+            targets += (
+                [pattern.format(ext=e) for e in ("svg", "pdf", "png")]
+                if "{ext}" in pattern
+                else [pattern]
+            )
+    result = snakemake(built_copy, "--forcerun", *OUTPUTS, "--", *targets)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for rule in OUTPUTS:
+        assert _digest(built_copy, rule) == before[rule], (
+            f"{rule} output changed: it reads an unread column"
+        )
