@@ -24,6 +24,7 @@ was written, so a user sees all of them in one run.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -141,19 +142,26 @@ class BookModel:
 def locate(chapter: Chapter, pattern: str, last: bool = False) -> tuple[str, int | None]:
     """(file, line) of the first (or last) source line matching ``pattern``, outside code."""
     regex = re.compile(pattern)
-    fence: str | None = None
     found: tuple[str, int] | None = None
+    for text, origin in _lines_outside_code(chapter):
+        if regex.search(text):
+            if not last:
+                return origin
+            found = origin
+    return found or (chapter.rel, None)
+
+
+def _lines_outside_code(chapter: Chapter) -> Iterator[tuple[str, tuple[str, int]]]:
+    """Each source line of ``chapter`` with its origin, leaving out fenced code."""
+    fence: str | None = None
     for text, origin in zip(chapter.source.lines, chapter.source.origins, strict=True):
         stripped = text.lstrip()
         if stripped.startswith(("```", "~~~")):
             mark = stripped[:3]
             fence = None if fence == mark else (fence or mark)
             continue
-        if fence is None and regex.search(text):
-            if not last:
-                return origin
-            found = origin
-    return found or (chapter.rel, None)
+        if fence is None:
+            yield text, origin
 
 
 def _ref_pattern(key: str) -> str:
@@ -182,14 +190,8 @@ def _mention_index(chapter: Chapter) -> dict[str, tuple[str, int | None]]:
     line's origin: an ``@`` not after a word character, then ``k``, then neither a
     word character nor ``-``."""
     index: dict[str, tuple[str, int | None]] = {}
-    fence: str | None = None
-    for text, origin in zip(chapter.source.lines, chapter.source.origins, strict=True):
-        stripped = text.lstrip()
-        if stripped.startswith(("```", "~~~")):
-            mark = stripped[:3]
-            fence = None if fence == mark else (fence or mark)
-            continue
-        if fence is not None or "@" not in text:
+    for text, origin in _lines_outside_code(chapter):
+        if "@" not in text:
             continue
         at = text.find("@")
         while at >= 0:
