@@ -15,11 +15,6 @@ import subprocess
 from pathlib import Path
 
 MAX_EMPTY = 0.25  # of a PDF page's text area, except on the last page of a part
-# The page before a landscape table: the table waits for a full page, but only at the
-# boundaries between blocks (a figure, a table or a paragraph group never split by it).
-# When no boundary of its chapter leaves a quarter or less of the page, the fullest
-# one is taken (render/pagination.py); that page may be up to this empty.
-MAX_EMPTY_BEFORE_LANDSCAPE = 0.30
 HAS_POPPLER = bool(shutil.which("pdftoppm") and shutil.which("pdftotext"))
 
 
@@ -37,11 +32,6 @@ def _words(page: str) -> list[tuple[str, float, float, float, float]]:
         page,
     )
     return [(w[4], *map(float, w[:4])) for w in words]
-
-
-def _is_landscape(page: str) -> bool:
-    size = re.match(r'width="([\d.]+)" height="([\d.]+)"', page)
-    return bool(size) and float(size[1]) > float(size[2])
 
 
 def pdf_words(pdf: Path) -> list[list[tuple[str, float, float, float, float]]]:
@@ -78,8 +68,6 @@ def too_empty_pages(pdf: Path, work: Path, keep: Path | None = None) -> list[str
     pages = _bbox_pages(pdf)
     texts = [_words(page) for page in pages]
     assert len(empty) == len(texts)
-    landscape = {i for i, page in enumerate(pages) if _is_landscape(page)}
-    before_landscape = {i - 1 for i in landscape if i - 1 not in landscape}
     back_matter = next(
         (i for i, words in enumerate(texts) if "Appendix" in [w[0] for w in words[:40]]),
         len(texts),
@@ -88,6 +76,5 @@ def too_empty_pages(pdf: Path, work: Path, keep: Path | None = None) -> list[str
     return [
         f"page {i + 1}: {share:.0%} empty"
         for i, share in enumerate(empty)
-        if share > (MAX_EMPTY_BEFORE_LANDSCAPE if i in before_landscape else MAX_EMPTY)
-        and i not in part_ends
+        if share > MAX_EMPTY and i not in part_ends
     ]
