@@ -23,11 +23,10 @@ rule draw_sensitivity_plot:
     """The anxiety directions under every sensitivity analysis of data/protocol.yaml."""
     input:
         protocol=get_data("protocol"),
-        records=get_data("records"),
-        facts=get_optional_data("eligibility_facts"),
+        # The analyses as evaluated once by evaluate_sensitivity_analyses (issue 19).
+        results="results/tables/sensitivity.json",
         studies=ancient(get_data("studies")),  # see params.studies
         outcomes=get_data("outcomes"),
-        risk_of_bias=get_data("risk_of_bias"),
         bibliography=get_data("bibliography"),
     output:
         svg="results/figures/sensitivity.svg",
