@@ -74,6 +74,30 @@ def studies_key(path: str | Path, rule: str) -> str:
     return _key(str(path), stat.st_mtime_ns, stat.st_size, UNREAD_STUDY_COLUMNS[rule])
 
 
+# Memory of a figure job with a row per study, declared as its `mem_mb` resource so
+# that Snakemake does not run two large ones side by side under the profile's limit
+# (issue 19). Measured at 1,000 studies / 100,000 records (benchmarks/results.md,
+# session s4-memory): the 300-dpi canvas matplotlib draws the PNG on is about
+# 0.39 MB per study row (1,890 px wide, 51 px a row, 4 bytes a pixel), on top of
+# about 150 MB of Python, pandas and matplotlib; the sensitivity plot peaked at
+# 555 MB and the traffic light at 490 MB.
+FIGURE_BASE_MB = 200
+FIGURE_MB_PER_STUDY = 0.4
+
+
+def figure_mem_mb(path: str | Path, limit: int | None = None) -> int:
+    """Estimated peak memory (MB) of a figure with one row per study of the studies
+    table at ``path``, at most ``limit`` (a job asking more than the whole limit
+    would never be scheduled)."""
+    path = Path(path)
+    try:
+        studies = max(0, len(_rows(str(path), path.stat().st_mtime_ns)) - 1)
+    except OSError:
+        studies = 0  # validate_data names the missing file
+    estimate = int(FIGURE_BASE_MB + FIGURE_MB_PER_STUDY * studies)
+    return min(estimate, limit) if limit else estimate
+
+
 @cache
 def _key(path: str, mtime_ns: int, size: int, unread: frozenset[str]) -> str:
     del mtime_ns, size  # part of the cache key only: a changed file is read again

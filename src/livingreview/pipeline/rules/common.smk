@@ -5,7 +5,7 @@ from pathlib import Path
 
 
 from livingreview.config import validate_config
-from livingreview.data_keys import studies_key
+from livingreview.data_keys import figure_mem_mb, studies_key
 from livingreview.paths import book_resources
 from livingreview.workflow import (
     cache_environment,
@@ -54,6 +54,13 @@ def get_studies_key(rule_name):
     edit of a value the job never reads (a study's n) reruns neither it nor its
     dependents."""
     return studies_key(get_data("studies"), rule_name)
+
+
+def get_figure_mem_mb(wildcards):
+    """Declared memory of a figure with a row per study (livingreview.data_keys),
+    capped at the run's mem_mb limit (profiles/default/config.yaml) if one is set."""
+    limit = workflow.global_resources.get("mem_mb")
+    return figure_mem_mb(get_data("studies"), limit if isinstance(limit, int) else None)
 
 
 def get_counts_template():

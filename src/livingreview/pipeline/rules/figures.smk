@@ -8,6 +8,8 @@ rule draw_study_overview:
         svg="results/figures/study_overview.svg",
         pdf="results/figures/study_overview.pdf",
         png="results/figures/study_overview.png",
+    resources:
+        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
     log:
         "logs/draw_study_overview.log",
     conda:

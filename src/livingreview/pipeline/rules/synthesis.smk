@@ -9,6 +9,8 @@ rule draw_effect_direction_plot:
         svg="results/figures/effect_direction.svg",
         pdf="results/figures/effect_direction.pdf",
         png="results/figures/effect_direction.png",
+    resources:
+        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
     log:
         "logs/draw_effect_direction_plot.log",
     conda:
@@ -32,6 +34,8 @@ rule draw_sensitivity_plot:
         svg="results/figures/sensitivity.svg",
         pdf="results/figures/sensitivity.pdf",
         png="results/figures/sensitivity.png",
+    resources:
+        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
     log:
         "logs/draw_sensitivity_plot.log",
     conda:
@@ -54,6 +58,8 @@ rule draw_onset_duration_plot:
         svg="results/figures/onset_duration.svg",
         pdf="results/figures/onset_duration.pdf",
         png="results/figures/onset_duration.png",
+    resources:
+        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
     log:
         "logs/draw_onset_duration_plot.log",
     conda:
@@ -75,6 +81,8 @@ rule draw_risk_of_bias_traffic_light:
         svg="results/figures/risk_of_bias_traffic_light.svg",
         pdf="results/figures/risk_of_bias_traffic_light.pdf",
         png="results/figures/risk_of_bias_traffic_light.png",
+    resources:
+        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
     log:
         "logs/draw_risk_of_bias_traffic_light.log",
     conda:
