@@ -56,11 +56,17 @@ def get_studies_key(rule_name):
     return studies_key(get_data("studies"), rule_name)
 
 
-def get_figure_mem_mb(wildcards):
-    """Declared memory of a figure with a row per study (livingreview.data_keys),
-    capped at the run's mem_mb limit (profiles/default/config.yaml) if one is set."""
-    limit = workflow.global_resources.get("mem_mb")
-    return figure_mem_mb(get_data("studies"), limit if isinstance(limit, int) else None)
+def get_figure_mem_mb(rule_name):
+    """Declared memory of figure ``rule_name``, which has a row per study
+    (livingreview.data_keys), capped at the run's mem_mb limit if one is set
+    (profiles/default/config.yaml)."""
+
+    def mem_mb(wildcards):
+        limit = workflow.global_resources.get("mem_mb")
+        limit = limit if isinstance(limit, int) else None
+        return figure_mem_mb(get_data("studies"), rule_name, limit)
+
+    return mem_mb
 
 
 def get_counts_template():

@@ -9,7 +9,7 @@ rule draw_study_overview:
         pdf="results/figures/study_overview.pdf",
         png="results/figures/study_overview.png",
     resources:
-        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
+        mem_mb=get_figure_mem_mb("draw_study_overview"),  # see profiles/default
     log:
         "logs/draw_study_overview.log",
     conda:

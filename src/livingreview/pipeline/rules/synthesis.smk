@@ -10,7 +10,7 @@ rule draw_effect_direction_plot:
         pdf="results/figures/effect_direction.pdf",
         png="results/figures/effect_direction.png",
     resources:
-        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
+        mem_mb=get_figure_mem_mb("draw_effect_direction_plot"),  # see profiles/default
     log:
         "logs/draw_effect_direction_plot.log",
     conda:
@@ -35,7 +35,7 @@ rule draw_sensitivity_plot:
         pdf="results/figures/sensitivity.pdf",
         png="results/figures/sensitivity.png",
     resources:
-        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
+        mem_mb=get_figure_mem_mb("draw_sensitivity_plot"),  # see profiles/default
     log:
         "logs/draw_sensitivity_plot.log",
     conda:
@@ -59,7 +59,7 @@ rule draw_onset_duration_plot:
         pdf="results/figures/onset_duration.pdf",
         png="results/figures/onset_duration.png",
     resources:
-        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
+        mem_mb=get_figure_mem_mb("draw_onset_duration_plot"),  # see profiles/default
     log:
         "logs/draw_onset_duration_plot.log",
     conda:
@@ -82,7 +82,7 @@ rule draw_risk_of_bias_traffic_light:
         pdf="results/figures/risk_of_bias_traffic_light.pdf",
         png="results/figures/risk_of_bias_traffic_light.png",
     resources:
-        mem_mb=get_figure_mem_mb,  # one large job at a time (issue 19)
+        mem_mb=get_figure_mem_mb("draw_risk_of_bias_traffic_light"),  # see profiles/default
     log:
         "logs/draw_risk_of_bias_traffic_light.log",
     conda:
