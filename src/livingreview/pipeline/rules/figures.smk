@@ -8,12 +8,12 @@ rule draw_study_overview:
         svg="results/figures/study_overview.svg",
         pdf="results/figures/study_overview.pdf",
         png="results/figures/study_overview.png",
-    resources:
-        mem_mb=get_figure_mem_mb("draw_study_overview"),  # see profiles/default
     log:
         "logs/draw_study_overview.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_study_overview"),  # see profiles/default
     params:
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:

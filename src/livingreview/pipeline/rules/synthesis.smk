@@ -9,12 +9,12 @@ rule draw_effect_direction_plot:
         svg="results/figures/effect_direction.svg",
         pdf="results/figures/effect_direction.pdf",
         png="results/figures/effect_direction.png",
-    resources:
-        mem_mb=get_figure_mem_mb("draw_effect_direction_plot"),  # see profiles/default
     log:
         "logs/draw_effect_direction_plot.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_effect_direction_plot"),  # see profiles/default
     params:
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
@@ -34,12 +34,12 @@ rule draw_sensitivity_plot:
         svg="results/figures/sensitivity.svg",
         pdf="results/figures/sensitivity.pdf",
         png="results/figures/sensitivity.png",
-    resources:
-        mem_mb=get_figure_mem_mb("draw_sensitivity_plot"),  # see profiles/default
     log:
         "logs/draw_sensitivity_plot.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_sensitivity_plot"),  # see profiles/default
     params:
         studies=get_studies_key("draw_sensitivity_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
@@ -58,12 +58,12 @@ rule draw_onset_duration_plot:
         svg="results/figures/onset_duration.svg",
         pdf="results/figures/onset_duration.pdf",
         png="results/figures/onset_duration.png",
-    resources:
-        mem_mb=get_figure_mem_mb("draw_onset_duration_plot"),  # see profiles/default
     log:
         "logs/draw_onset_duration_plot.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_onset_duration_plot"),  # see profiles/default
     params:
         studies=get_studies_key("draw_onset_duration_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
@@ -81,12 +81,12 @@ rule draw_risk_of_bias_traffic_light:
         svg="results/figures/risk_of_bias_traffic_light.svg",
         pdf="results/figures/risk_of_bias_traffic_light.pdf",
         png="results/figures/risk_of_bias_traffic_light.png",
-    resources:
-        mem_mb=get_figure_mem_mb("draw_risk_of_bias_traffic_light"),  # see profiles/default
     log:
         "logs/draw_risk_of_bias_traffic_light.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_risk_of_bias_traffic_light"),  # see profiles/default
     params:
         studies=get_studies_key("draw_risk_of_bias_traffic_light"),
         code=get_code_version("evidence", "figures"),
