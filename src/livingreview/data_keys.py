@@ -74,6 +74,38 @@ def studies_key(path: str | Path, rule: str) -> str:
     return _key(str(path), stat.st_mtime_ns, stat.st_size, UNREAD_STUDY_COLUMNS[rule])
 
 
+# Memory of a figure job with a row per study, declared as its `mem_mb` resource so
+# that Snakemake does not run two large ones side by side under the profile's limit
+# (issue 19). Measured at 1,000 studies / 100,000 records (benchmarks/results.md,
+# session s4-memory): each figure's PNG is drawn on a 300-dpi canvas of 4 bytes a
+# pixel, 1,890 px wide, so its memory grows with its height per study row, on top
+# of about 150 MB of Python, pandas and matplotlib. Peaks at 1,000 studies: the
+# sensitivity plot 557 MB, the traffic light 490, the onset plot 418, the effect
+# direction plot 374 and the study overview 371; MB per study below is
+# (peak - 150) / 1,000, rounded up.
+FIGURE_BASE_MB = 150
+FIGURE_MB_PER_STUDY = {
+    "draw_sensitivity_plot": 0.41,
+    "draw_risk_of_bias_traffic_light": 0.35,
+    "draw_onset_duration_plot": 0.27,
+    "draw_effect_direction_plot": 0.23,
+    "draw_study_overview": 0.23,
+}
+
+
+def figure_mem_mb(path: str | Path, rule: str, limit: int | None = None) -> int:
+    """Estimated peak memory (MB) of figure ``rule`` with one row per study of the
+    studies table at ``path``, at most ``limit`` (a job asking more than the whole
+    limit would never be scheduled)."""
+    path = Path(path)
+    try:
+        studies = max(0, len(_rows(str(path), path.stat().st_mtime_ns)) - 1)
+    except OSError:
+        studies = 0  # validate_data names the missing file
+    estimate = int(FIGURE_BASE_MB + FIGURE_MB_PER_STUDY[rule] * studies)
+    return min(estimate, limit) if limit else estimate
+
+
 @cache
 def _key(path: str, mtime_ns: int, size: int, unread: frozenset[str]) -> str:
     del mtime_ns, size  # part of the cache key only: a changed file is read again

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from livingreview.synthesis.sensitivity import evaluate
+from livingreview.synthesis.sensitivity import evaluate, read_results, results_to_json
 from livingreview.tables.sensitivity import sensitivity_sentences, sensitivity_table
 
 # Synthetic review: three studies, one admitted by the authors' label only.
@@ -61,6 +61,15 @@ def test_each_analysis_is_evaluated_against_the_same_ledger() -> None:
     assert results["no_dep"].left_out == ("c",)
     assert results["no_crit"].left_out == ("b",)
     assert results["no_crit"].anxiety == {"no_clear_difference": 1, "benefit": 1}
+
+
+def test_results_written_for_the_plot_read_back_equal(tmp_path) -> None:
+    """The plot draws what the table rule evaluated (one evaluation, issue 19)."""
+    results = evaluate(PROTOCOL, RECORDS, FACTS, STUDIES, OUTCOMES, ROB)
+    path = tmp_path / "sensitivity.json"
+    path.write_text(results_to_json(results), encoding="utf-8")
+    assert read_results(path) == results
+    assert [r.left_out for r in read_results(path)] == [(), ("b",), ("c",), ("b",)]
 
 
 def test_table_and_sentences_follow_the_results() -> None:

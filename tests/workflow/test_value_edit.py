@@ -31,6 +31,7 @@ OUTPUTS = {
     "evaluate_sensitivity_analyses": [
         "results/tables/sensitivity.md",
         "results/tables/sensitivity_text.md",
+        "results/tables/sensitivity.json",
     ],
     "run_meta_analyses": [
         "results/synthesis/meta_analyses.json",

@@ -96,11 +96,16 @@ def sensitivity_sentences(
 
 
 def write_sensitivity(
-    inputs: Mapping[str, str | Path], table_path: str | Path, text_path: str | Path
+    inputs: Mapping[str, str | Path],
+    table_path: str | Path,
+    text_path: str | Path,
+    *,
+    results_path: str | Path | None = None,
 ) -> None:
-    """Load the data files named in ``inputs`` and write the table and the sentences."""
+    """Load the data files named in ``inputs`` and write the table and the sentences,
+    and (``results_path``) the evaluated analyses, which the sensitivity plot reads."""
     from ..evidence.studies import study_labels
-    from ..synthesis.sensitivity import evaluate_files
+    from ..synthesis.sensitivity import evaluate_files, results_to_json
 
     evaluated = evaluate_files(inputs)
     studies = evaluated.studies
@@ -108,6 +113,8 @@ def write_sensitivity(
     labels = study_labels(studies, inputs["bibliography"])
     write_text(table_path, sensitivity_table(evaluated.results, keys, labels))
     write_text(text_path, sensitivity_sentences(evaluated.results, keys, labels))
+    if results_path is not None:
+        write_text(results_path, results_to_json(evaluated.results))
 
 
 __all__ = ["sensitivity_sentences", "sensitivity_table", "write_sensitivity"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 
 from livingreview.config import validate_config
-from livingreview.data_keys import studies_key
+from livingreview.data_keys import figure_mem_mb, studies_key
 from livingreview.paths import book_resources
 from livingreview.workflow import (
     cache_environment,
@@ -54,6 +54,19 @@ def get_studies_key(rule_name):
     edit of a value the job never reads (a study's n) reruns neither it nor its
     dependents."""
     return studies_key(get_data("studies"), rule_name)
+
+
+def get_figure_mem_mb(rule_name):
+    """Declared memory of figure ``rule_name``, which has a row per study
+    (livingreview.data_keys), capped at the run's mem_mb limit if one is set
+    (profiles/default/config.yaml)."""
+
+    def mem_mb(wildcards):
+        limit = workflow.global_resources.get("mem_mb")
+        limit = limit if isinstance(limit, int) else None
+        return figure_mem_mb(get_data("studies"), rule_name, limit)
+
+    return mem_mb
 
 
 def get_counts_template():

@@ -12,6 +12,8 @@ rule draw_study_overview:
         "logs/draw_study_overview.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_study_overview"),  # see profiles/default
     params:
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:

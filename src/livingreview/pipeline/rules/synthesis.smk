@@ -13,6 +13,8 @@ rule draw_effect_direction_plot:
         "logs/draw_effect_direction_plot.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_effect_direction_plot"),  # see profiles/default
     params:
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
@@ -23,11 +25,10 @@ rule draw_sensitivity_plot:
     """The anxiety directions under every sensitivity analysis of data/protocol.yaml."""
     input:
         protocol=get_data("protocol"),
-        records=get_data("records"),
-        facts=get_optional_data("eligibility_facts"),
+        # The analyses as evaluated once by evaluate_sensitivity_analyses (issue 19).
+        results="results/tables/sensitivity.json",
         studies=ancient(get_data("studies")),  # see params.studies
         outcomes=get_data("outcomes"),
-        risk_of_bias=get_data("risk_of_bias"),
         bibliography=get_data("bibliography"),
     output:
         svg="results/figures/sensitivity.svg",
@@ -37,6 +38,8 @@ rule draw_sensitivity_plot:
         "logs/draw_sensitivity_plot.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_sensitivity_plot"),  # see profiles/default
     params:
         studies=get_studies_key("draw_sensitivity_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
@@ -59,6 +62,8 @@ rule draw_onset_duration_plot:
         "logs/draw_onset_duration_plot.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_onset_duration_plot"),  # see profiles/default
     params:
         studies=get_studies_key("draw_onset_duration_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
@@ -80,6 +85,8 @@ rule draw_risk_of_bias_traffic_light:
         "logs/draw_risk_of_bias_traffic_light.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_figure_mem_mb("draw_risk_of_bias_traffic_light"),  # see profiles/default
     params:
         studies=get_studies_key("draw_risk_of_bias_traffic_light"),
         code=get_code_version("evidence", "figures"),

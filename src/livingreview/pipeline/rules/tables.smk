@@ -66,6 +66,7 @@ rule evaluate_sensitivity_analyses:
     output:
         table="results/tables/sensitivity.md",
         text="results/tables/sensitivity_text.md",
+        results="results/tables/sensitivity.json",  # read by draw_sensitivity_plot
     log:
         "logs/evaluate_sensitivity_analyses.log",
     conda:

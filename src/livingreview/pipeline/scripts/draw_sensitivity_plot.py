@@ -1,4 +1,5 @@
-"""Rule draw_sensitivity_plot: the sensitivity-analysis figure (pipeline/rules/synthesis.smk)."""
+"""Rule draw_sensitivity_plot: the sensitivity-analysis figure (pipeline/rules/synthesis.smk),
+from the analyses evaluate_sensitivity_analyses evaluated."""
 
 from livingreview.figures.sensitivity import sensitivity_figure
 from livingreview.workflow import run_step

@@ -5,7 +5,8 @@ from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    write_sensitivity(dict(snakemake.input), snakemake.output.table, snakemake.output.text)
+    out = snakemake.output
+    write_sensitivity(dict(snakemake.input), out.table, out.text, results_path=out.results)
 
 
 run_step(snakemake, lambda: main(snakemake))
