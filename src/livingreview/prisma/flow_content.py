@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .model import UNSPECIFIED_REASON, PrismaCounts
 
@@ -90,12 +91,7 @@ def _dbr_arm(c: PrismaCounts, main: str, side: str) -> list[_Spec]:
              f"Records removed for other reasons {_n(c.excluded_other)}"),
         _box("records_screened", "screened", main, f"Records screened {_n(c.records_screened)}"),
         _box("records_excluded", "screened", side, f"Records excluded {_n(c.records_excluded)}"),
-        _box("dbr_sought_reports", "sought", main,
-             f"Reports sought for retrieval {_n(c.dbr_sought_reports)}"),
-        _box("dbr_notretrieved_reports", "sought", side,
-             f"Reports not retrieved {_n(c.dbr_notretrieved_reports)}"),
-        _box("dbr_assessed", "assessed", main, *_assessed(c, "dbr")),
-        _box("dbr_excluded", "assessed", side, *_reasons(c.dbr_excluded)),
+        *_report_boxes(c, "dbr", main, side),
     ]  # fmt: skip
 
 
@@ -107,12 +103,23 @@ def _other_arm(c: PrismaCounts, main: str, side: str) -> list[_Spec]:
              f"Websites {_n(c.website_results)}",
              f"Organisations {_n(c.organisation_results)}",
              f"Citation searching {_n(c.citations_results)}"),
-        _box("other_sought_reports", "sought", main,
-             f"Reports sought for retrieval {_n(c.other_sought_reports)}"),
-        _box("other_notretrieved_reports", "sought", side,
-             f"Reports not retrieved {_n(c.other_notretrieved_reports)}"),
-        _box("other_assessed", "assessed", main, *_assessed(c, "other")),
-        _box("other_excluded", "assessed", side, *_reasons(c.other_excluded)),
+        *_report_boxes(c, "other", main, side),
+    ]  # fmt: skip
+
+
+def _report_boxes(c: PrismaCounts, arm: str, main: str, side: str) -> list[_Spec]:
+    """The four report boxes every arm has: sought, not retrieved, assessed, excluded."""
+
+    def count(box: str) -> Any:
+        return getattr(c, f"{arm}_{box}")
+
+    return [
+        _box(f"{arm}_sought_reports", "sought", main,
+             f"Reports sought for retrieval {_n(count('sought_reports'))}"),
+        _box(f"{arm}_notretrieved_reports", "sought", side,
+             f"Reports not retrieved {_n(count('notretrieved_reports'))}"),
+        _box(f"{arm}_assessed", "assessed", main, *_assessed(c, arm)),
+        _box(f"{arm}_excluded", "assessed", side, *_reasons(count("excluded"))),
     ]  # fmt: skip
 
 
