@@ -54,7 +54,10 @@ def test_the_shipped_review_header_reads_draft_after_the_last_release(tmp_path: 
     shutil.copytree(FIXTURE, root)
     with (root / "_variables.yml").open("a", encoding="utf-8") as handle:
         # what stamp_release_state writes between v2.0 and the next release
-        handle.write('release:\n  version: "2.0+draft"\n  label: "Draft after v2.0"\n')
+        handle.write(
+            'release:\n  version: "2.0+draft"\n  label: "Draft after v2.0"\n'
+            '  text: "Draft after version 2.0 (not yet released)"\n'
+        )
     config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
     config.update({key: shipped[key] for key in ("version", "version-label")})
     (root / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -64,3 +67,69 @@ def test_the_shipped_review_header_reads_draft_after_the_last_release(tmp_path: 
     # the page footer names the draft the same way, with no "2.0+draft" build stamp
     footer = " ".join(page.find("footer").get_text(" ").split())
     assert "Draft after v2.0" in footer and "+draft" not in footer
+
+
+def _render_stamped(tmp_path: Path, released: bool) -> dict[str, str]:
+    """Render the fixture book in all three formats with the shipped ``_quarto.yml``'s
+    version fields and the ``release`` variables stamp_release_state writes for a build
+    made after release 2.0: the release itself, or a draft with unreleased changes."""
+    from docx import Document
+    from pypdf import PdfReader
+
+    from livingreview.living.releases import Release, Scope, release_state
+
+    v2 = Release(
+        version="2.0",
+        date="2026-06-30",
+        search_date="2026-06-01",
+        note="Synthetic release.",
+        scope=Scope(),
+        inputs={"records": "0" * 64},
+        studies={},
+        record_ids=(),
+        report_ids=(),
+        pending_ids=(),
+        prisma={},
+        variables={},
+    )
+    state = release_state([v2], {"records": ("0" if released else "1") * 64})
+    shipped = yaml.safe_load((Path(__file__).parents[2] / "_quarto.yml").read_text("utf-8"))
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    with (root / "_variables.yml").open("a", encoding="utf-8") as handle:
+        yaml.safe_dump({"release": state}, handle, allow_unicode=True)
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    config.update({key: shipped[key] for key in ("version", "version-label", "date")})
+    del config["book"]["date"]  # the fixture's own date would win over the release's
+    (root / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    render_book(root, backend="embedded", formats=("html", "docx", "pdf"))
+    book = root / "_book"
+    html = " ".join(
+        BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+        for page in sorted(book.rglob("*.html"))
+    )
+    document = Document(str(book / "review.docx"))
+    docx_parts = [p.text for p in document.paragraphs]
+    for section in document.sections:  # the running header
+        docx_parts += [p.text for p in section.header.paragraphs]
+    pdf = " ".join(page.extract_text() for page in PdfReader(str(book / "review.pdf")).pages)
+    return {
+        "html": " ".join(html.split()),
+        "docx": " ".join(" ".join(docx_parts).split()),
+        "pdf": " ".join(pdf.split()),
+    }
+
+
+def test_a_draft_build_never_shows_the_draft_stamp_in_any_format(tmp_path: Path) -> None:
+    """Between releases the build stamp is "2.0+draft"; readers see "Draft after version 2.0
+    (not yet released)" in the title block of every format, never "2.0+draft"."""
+    for fmt, text in _render_stamped(tmp_path, released=False).items():
+        assert "+draft" not in text, fmt
+        assert "Draft after version 2.0 (not yet released)" in text, fmt
+        assert "Version 2.0 " not in text, fmt  # a draft does not claim to be version 2.0
+
+
+def test_a_released_build_shows_its_version_in_every_format(tmp_path: Path) -> None:
+    for fmt, text in _render_stamped(tmp_path, released=True).items():
+        assert "Version 2.0" in text and "2026-06-30" in text, fmt
+        assert "Draft" not in text and "+draft" not in text, fmt

@@ -189,6 +189,11 @@ def test_state_is_released_only_when_every_data_file_matches() -> None:
     assert release_state([V1, V2], {"records": "0" * 64})["label"] == "v2.0"
     assert draft["label"] == "Draft after v2.0"
     assert release_state([], {})["label"] == "Draft"
+    # the title block's text: a reader never sees the "+draft" build stamp
+    assert release_state([V1, V2], {"records": "0" * 64})["text"] == "2.0"
+    assert draft["text"] == "Draft after version 2.0 (not yet released)"
+    assert release_state([], {})["text"] == "Draft (not yet released)"
+    assert all("+draft" not in s["text"] for s in (draft, release_state([], {})))
 
 
 def test_previous_arm_is_latest_release_unless_nothing_new_since() -> None:

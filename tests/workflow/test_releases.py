@@ -46,7 +46,7 @@ def _append_csv(path: Path, row: dict[str, str]) -> None:
 def _use_release_pages(project: Path) -> None:
     """Stamp the book with the release variables and include the generated pages."""
     quarto = yaml.safe_load((project / "_quarto.yml").read_text())
-    quarto["version"] = "{{< var release.version >}}"
+    quarto["version"] = "{{< var release.text >}}"  # as the shipped _quarto.yml
     quarto["date"] = "{{< var release.date >}}"
     quarto["book"]["appendices"] = ["manuscript/09-history.qmd", "manuscript/10-changes.qmd"]
     (project / "_quarto.yml").write_text(yaml.safe_dump(quarto, sort_keys=False))
@@ -206,6 +206,15 @@ def test_draft_after_a_release_is_stamped_as_draft(released: Path, tmp_path: Pat
     assert result.returncode == 0, result.stderr[-3000:]
     variables = yaml.safe_load((project / "_variables.yml").read_text())
     assert variables["release"]["version"] == "2.0+draft"
+    # readers see what the build is, never the "2.0+draft" stamp (issue 14)
+    assert variables["release"]["text"] == "Draft after version 2.0 (not yet released)"
+    for text in (
+        html_text(project, "index.html").get_text(" "),
+        docx_text(project),
+        pdf_text(project),
+    ):
+        assert "+draft" not in text
+        assert "Draft after version 2.0 (not yet released)" in " ".join(text.split())
     counts = json.loads((project / "results" / "prisma" / "counts.json").read_text())["counts"]
     # the draft's previous arm is version 2.0; the new record is screened out
     assert (counts["previous_studies"], counts["new_studies"]) == (3, 0)

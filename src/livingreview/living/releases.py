@@ -20,7 +20,8 @@ Which release the build presents
 --------------------------------
 The outputs carry version *X* when every data file is byte-identical to what
 release *X* (the latest) was made from (``inputs`` digests); otherwise they are
-a draft after the latest release (version ``X+draft``). The PRISMA
+a draft after the latest release (build stamp ``X+draft``, which readers see as
+"Draft after version X (not yet released)"). The PRISMA
 previous-studies arm is the latest release, unless the ledger accounts for
 exactly the records of the latest release (nothing new since), in which case it
 is the release before it: the diagram then shows the update that brought the
@@ -83,6 +84,8 @@ FIELD_LABELS = {
     "effect_duration": "duration of effect",
 }
 DRAFT_SUFFIX = "+draft"
+DRAFT_TEXT = "Draft after version {version} (not yet released)"
+"""What a reader sees after "Version" on a build made after release *version*."""
 VERSION_PATTERN = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 CUTOFF_PATTERN = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 # Generated or local folders never copied into the release build.
@@ -429,6 +432,7 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
         return {
             "version": "draft",
             "label": "Draft",
+            "text": "Draft (not yet released)",
             "date": "not released",
             "status": "draft",
             "latest": "",
@@ -440,6 +444,9 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
         "version": latest.version if released else latest.version + DRAFT_SUFFIX,
         # the page header: "v2.0", or "Draft after v2.0" (never "vdraft")
         "label": f"v{latest.version}" if released else f"Draft after v{latest.version}",
+        # the title block and book facts ("Version ..."): the build stamp "2.0+draft"
+        # is for the machinery (make_release checks it) and never reaches a reader
+        "text": latest.version if released else DRAFT_TEXT.format(version=latest.version),
         "date": latest.date if released else "not released",  # the label says which draft
         "status": "released" if released else "draft",
         "latest": latest.version,

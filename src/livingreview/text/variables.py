@@ -30,7 +30,9 @@ Chapters never type a number that the data hold; they write
     the same keys as ``prisma`` for the whole ledger, every version together
     (equal to ``prisma`` until the first update; see :func:`cumulative_counts`).
 ``release``
-    ``version``, ``date``, ``status`` (released or draft), ``latest`` and
+    ``version`` (the build stamp, ``2.0`` or ``2.0+draft``), ``label`` (page header),
+    ``text`` (what readers see after "Version": ``2.0`` or "Draft after version 2.0 (not
+    yet released)"), ``date``, ``status`` (released or draft), ``latest`` and
     ``search_date`` of the version the outputs carry (see :mod:`livingreview.living.releases`).
 ``synthesis``
     studies per combined direction of effect and outcome domain (see
