@@ -39,6 +39,20 @@ def test_rule_names_read_from_the_workflow(tmp_path: Path) -> None:
     assert rule_names(tmp_path) == {"all", "draw_x"}
 
 
+def test_rule_names_of_a_project_using_the_packaged_rules(tmp_path: Path) -> None:
+    """A review's Snakefile that only loads the package's rules as a module (the shipped
+    review, every ``livingreview init`` project) still has its rule names checked."""
+    shipped = Path(__file__).parents[2] / "Snakefile"
+    shutil.copy(shipped, tmp_path / "Snakefile")
+    names = rule_names(tmp_path)
+    assert {"draw_pharmacology_figure", "stamp_release_state", "all"} <= names
+    assert leaked_terms("Drawn by code (rule draw_pharmacology_figure).", names, set()) == [
+        "draw_pharmacology_figure"
+    ]
+    (tmp_path / "Snakefile").write_text("rule all:\n    input: []\n")  # a project of its own
+    assert rule_names(tmp_path) == {"all"}
+
+
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
     root = tmp_path / "book"

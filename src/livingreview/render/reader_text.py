@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
+from ..workflow import module_snakefile
 from . import ast as A
 
 __all__ = [
@@ -47,8 +48,17 @@ QUOTED_RELEASE = "released-text"  # class of a div quoting a frozen release's ow
 
 
 def rule_names(root: Path) -> set[str]:
-    """Names of the workflow's rules (``Snakefile`` and ``workflow/rules/*.smk``)."""
+    """Names of the workflow's rules (``Snakefile`` and ``workflow/rules/*.smk``).
+
+    A project whose ``Snakefile`` loads the rules shipped in the package as a
+    Snakemake module (``module_snakefile()``, as every review made by
+    ``livingreview init`` does) has its rule names in the package's pipeline, so
+    those are read too."""
     files = [root / "Snakefile", *sorted((root / "workflow" / "rules").glob("*.smk"))]
+    snakefile = root / "Snakefile"
+    if snakefile.is_file() and "module_snakefile" in snakefile.read_text(encoding="utf-8"):
+        pipeline = Path(module_snakefile()).parent
+        files += [pipeline / "Snakefile", *sorted((pipeline / "rules").glob("*.smk"))]
     names: set[str] = set()
     for path in files:
         if path.is_file():
