@@ -25,7 +25,7 @@ from typing import Any
 
 from ..io import atomic_path
 
-DEFAULT_STUDIES_PER_PART = 40
+DEFAULT_STUDIES_PER_PART = 25  # a part then prints at about 80% of its drawn size on A4
 FORMATS = ("svg", "pdf", "png")
 
 

@@ -448,13 +448,19 @@ def _layout(el: A.Element, fmt: str, kind: str | None) -> list[A.Element] | None
         parts.append(_raw("typst", "#show figure: set figure(placement: none)"))
     if kind:
         parts.append(_raw("typst", "#figure(["))
-    parts.append(_raw("typst", f"#grid(columns: {columns}, gutter: 2em,"))
-    for row in grid:
-        for blocks, _ in row:
-            parts += [_raw("typst", "  [\n#block["), *blocks, _raw("typst", "]\n  ],")]
-        for _ in range(columns - len(row)):
-            parts.append(_raw("typst", "  [],"))
-    parts.append(_raw("typst", ")"))
+    if breakable:  # one panel after the other, each kept whole, pages between them
+        for row in grid:
+            for blocks, _ in row:
+                parts += [_raw("typst", "#block(breakable: false, below: 2em)["), *blocks]
+                parts.append(_raw("typst", "]"))
+    else:
+        parts.append(_raw("typst", f"#grid(columns: {columns}, gutter: 2em,"))
+        for row in grid:
+            for blocks, _ in row:
+                parts += [_raw("typst", "  [\n#block["), *blocks, _raw("typst", "]\n  ],")]
+            for _ in range(columns - len(row)):
+                parts.append(_raw("typst", "  [],"))
+        parts.append(_raw("typst", ")"))
     if kind:
         typst_kind = "table" if kind == "tbl" else "image"
         label = f" <{ident}>" if ident else ""
