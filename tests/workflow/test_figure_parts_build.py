@@ -62,7 +62,7 @@ def test_each_figure_is_drawn_in_parts(built: Path, name: str) -> None:
     folder = built / "results" / "figures" / name
     # (Snakemake marks a folder output with a .snakemake_timestamp file)
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
-        f"{name}-{n}.{ext}" for n in range(1, PARTS + 1) for ext in ("svg", "pdf", "png")
+        f"{name}-{n}.{ext}" for n in range(1, PARTS + 1) for ext in ("svg", "png")
     )
     include = (built / "results" / "figures" / f"{name}.md").read_text(encoding="utf-8")
     assert re.findall(r"Studies [\d–]+ of 100", include) == [

@@ -81,7 +81,7 @@ def draw_parts(
     folder: str | Path,
     include: str | Path,
     parts: list[Part],
-    draw: Callable[[Part, tuple[Path, Path, Path]], Any],
+    draw: Callable[[Part, tuple[Path, Path | None, Path]], Any],
 ) -> list[Path]:
     """Draw each part with ``draw(part, (svg, pdf, png))`` into ``folder`` and write the
     Markdown ``include`` that shows them; returns the image stems written."""
@@ -90,7 +90,10 @@ def draw_parts(
     stems = []
     for part in parts:
         stem = folder / image_stem(name, part)
-        draw(part, tuple(stem.with_suffix(f".{ext}") for ext in FORMATS))  # type: ignore[arg-type]
+        svg, pdf, png = (stem.with_suffix(f".{ext}") for ext in FORMATS)
+        # no PDF of a part: no output uses it (the PDF build takes the SVG), and each
+        # PDF embeds its fonts again, about a second a part
+        draw(part, (svg, pdf if part.count == 1 else None, png))
         stems.append(stem)
     include = Path(include)
     relative = Path(folder.resolve().relative_to(include.resolve().parent))
