@@ -63,3 +63,17 @@ def test_without_the_environment_nothing_is_kept(
     draw_once(bars, (table,), {"title": "T"}, outputs(tmp_path / "one"))
     draw_once(bars, (table,), {"title": "T"}, outputs(tmp_path / "two"))
     assert CALLS == [1, 1] and not cache.exists()
+
+
+def test_an_output_given_as_none_is_not_written_nor_needed(tmp_path: Path) -> None:
+    """A part of a split figure has no PDF (figures/parts.py): drawn, kept, copied."""
+    table = pd.DataFrame({"name": ["a", "b"], "n": [3, 4]})
+    svg, pdf, png = outputs(tmp_path / "one")
+    (tmp_path / "one").mkdir()
+    draw_once(bars, (table,), {"title": "T"}, (svg, None, png))
+    assert svg.stat().st_size and png.stat().st_size and not pdf.exists()
+    again = outputs(tmp_path / "two")
+    (tmp_path / "two").mkdir()
+    draw_once(bars, (table,), {"title": "T"}, (again[0], None, again[2]))
+    assert CALLS == [2]  # copied from the cache
+    assert again[0].read_bytes() == svg.read_bytes() and not again[1].exists()

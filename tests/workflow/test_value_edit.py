@@ -23,8 +23,14 @@ from .test_build import planned_rules, snakemake
 pytestmark = pytest.mark.workflow
 
 OUTPUTS = {
-    "draw_onset_duration_plot": ["results/figures/onset_duration.{ext}"],
-    "draw_risk_of_bias_traffic_light": ["results/figures/risk_of_bias_traffic_light.{ext}"],
+    "draw_onset_duration_plot": [
+        "results/figures/onset_duration.md",
+        "results/figures/onset_duration",
+    ],
+    "draw_risk_of_bias_traffic_light": [
+        "results/figures/risk_of_bias_traffic_light.md",
+        "results/figures/risk_of_bias_traffic_light",
+    ],
     "draw_risk_of_bias_summary": ["results/figures/risk_of_bias_summary.{ext}"],
     "write_records_appendix": ["results/prisma/records.qmd", "results/prisma/records-data"],
     "draw_sensitivity_plot": ["results/figures/sensitivity.{ext}"],

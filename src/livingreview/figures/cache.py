@@ -59,10 +59,10 @@ def draw_once(
     build: Callable[..., Any],
     args: tuple,
     kwargs: Mapping[str, Any],
-    outputs: tuple[str | Path, str | Path, str | Path],
+    outputs: tuple[str | Path, str | Path | None, str | Path],
 ) -> None:
-    """Write ``build(*args, **kwargs)`` as SVG, PDF and PNG to ``outputs``, or copy
-    the files drawn before for the same key."""
+    """Write ``build(*args, **kwargs)`` as SVG, PDF and PNG to ``outputs`` (an output
+    given as None is not written), or copy the files drawn before for the same key."""
     from .common import save_figure  # matplotlib only when a figure is drawn
 
     folder = os.environ.get(FIGURE_CACHE_ENV)
@@ -70,17 +70,18 @@ def draw_once(
         save_figure(build(*args, **kwargs), *outputs)
         return
     entry = Path(folder) / figure_key(build, args, kwargs)
-    kept = [entry / f"figure.{ext}" for ext in FORMATS]
-    if all(path.is_file() for path in kept):
-        for source, target in zip(kept, outputs, strict=True):
+    wanted = [(entry / f"figure.{ext}", out) for ext, out in zip(FORMATS, outputs, strict=True)]
+    wanted = [(kept, out) for kept, out in wanted if out is not None]
+    if all(kept.is_file() for kept, _ in wanted):
+        for source, target in wanted:
             with atomic_path(target) as tmp:
                 shutil.copyfile(source, tmp)
         return
     save_figure(build(*args, **kwargs), *outputs)
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".new-"))
-    for source, target in zip(outputs, kept, strict=True):
-        shutil.copyfile(source, staging / target.name)
+    for kept, source in wanted:
+        shutil.copyfile(source, staging / kept.name)
     try:
         staging.rename(entry)  # whole entries only: a reader never sees half of one
     except OSError:  # another job stored the same key first

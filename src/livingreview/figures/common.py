@@ -85,8 +85,11 @@ def figure_style() -> Iterator[None]:
         yield
 
 
-def save_figure(fig: Figure, out_svg: str | Path, out_pdf: str | Path, out_png: str | Path) -> None:
-    """Write ``fig`` as SVG, PDF and 300-dpi PNG, each atomically and reproducibly.
+def save_figure(
+    fig: Figure, out_svg: str | Path, out_pdf: str | Path | None, out_png: str | Path
+) -> None:
+    """Write ``fig`` as SVG, PDF and 300-dpi PNG, each atomically and reproducibly
+    (no PDF when ``out_pdf`` is None: the parts of a split figure, see parts.py).
 
     The layout (constrained) is computed once and then frozen: each ``savefig``
     would otherwise lay the whole figure out again, which measures every text
@@ -95,6 +98,8 @@ def save_figure(fig: Figure, out_svg: str | Path, out_pdf: str | Path, out_png: 
     with figure_style():
         freeze_layout(fig)
         for path, fmt in ((out_svg, "svg"), (out_pdf, "pdf"), (out_png, "png")):
+            if path is None:
+                continue
             with atomic_path(path) as tmp:
                 fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt])
 

@@ -29,8 +29,11 @@ from .effect_direction import (
     _draw_headings,
     _new_figure,
     _study_ticks,
+    draw_study_parts,
     layout_rows,
+    study_order,
 )
+from .parts import DEFAULT_STUDIES_PER_PART, Part
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
     "onset": ("o", "First measured"),
@@ -79,6 +82,7 @@ def build_onset_duration_plot(
     *,
     labels: Mapping[str, str] | None = None,
     width_cm: float = FIGURE_WIDTH_CM,
+    hours: tuple[float, float] | None = None,
 ) -> Figure:
     """Build the onset-and-duration plot of the anxiolytic effect and return the figure.
 
@@ -101,7 +105,8 @@ def build_onset_duration_plot(
         points = [p for r in rows if r.kind == "study" for p in timeline.get(_key(r), [])]
         handles = _timeline_handles(points)
         fig, ax, ncols = _new_figure(rows, handles, width_in, top_in=0.1)
-        xmin, xmax = _time_range([p["hours"] for p in points])
+        # ``hours``: the time range of the whole figure, shared by its parts
+        xmin, xmax = hours or _time_range([p["hours"] for p in points])
         for row in rows:
             if row.kind == "study":
                 _draw_timeline_row(ax, row, timeline.get(_key(row), []), xmin)
@@ -246,11 +251,36 @@ def onset_duration_figure(
     out_png: str | Path,
     *,
     labels: Mapping[str, str] | None = None,
+    **options: Any,
 ) -> None:
     """Draw the onset-and-duration plot (:func:`build_onset_duration_plot`); write SVG, PDF, PNG."""
     draw_once(
         build_onset_duration_plot,
         (studies, outcomes, diagnosis_labels),
-        {"labels": labels},
+        {"labels": labels, **options},
         (out_svg, out_pdf, out_png),
     )
+
+
+def onset_duration_parts(
+    studies: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    folder: str | Path,
+    include: str | Path,
+    *,
+    labels: Mapping[str, str] | None = None,
+    per_part: int | None = DEFAULT_STUDIES_PER_PART,
+) -> list[Part]:
+    """The onset plot in parts of at most ``per_part`` studies, on one time axis."""
+
+    def draw(part_studies: pd.DataFrame, part_outcomes: pd.DataFrame, *outputs: Any, **kw: Any):
+        onset_duration_figure(part_studies, part_outcomes, diagnosis_labels, *outputs, **kw)
+
+    included = set(studies["study_id"].astype(str))
+    timeline = anxiety_timeline(outcomes)
+    hours = [p["hours"] for (sid, _), points in timeline.items() if sid in included for p in points]
+    return draw_study_parts(
+        "onset_duration", studies, outcomes, study_order(studies, diagnosis_labels),
+        folder, include, draw, labels=labels, per_part=per_part, hours=_time_range(hours),
+    )  # fmt: skip

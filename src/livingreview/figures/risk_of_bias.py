@@ -34,6 +34,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
+from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_parts, split_studies
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -274,6 +275,33 @@ def traffic_light_figure(
 ) -> None:
     """Draw the traffic-light plot (:func:`build_traffic_light_plot`); write SVG, PDF, PNG."""
     draw_once(build_traffic_light_plot, (rob,), {"labels": labels}, (out_svg, out_pdf, out_png))
+
+
+def traffic_light_order(rob: pd.DataFrame, labels: Mapping[str, str] | None = None) -> list[str]:
+    """The studies top to bottom in the whole traffic-light plot (panel by panel)."""
+    return [str(s) for _, rows in by_tool(rob, labels) for s in rows["study_id"]]
+
+
+def traffic_light_parts(
+    rob: pd.DataFrame,
+    folder: str | FilePath,
+    include: str | FilePath,
+    *,
+    labels: Mapping[str, str] | None = None,
+    per_part: int | None = DEFAULT_STUDIES_PER_PART,
+) -> list[Part]:
+    """The traffic-light plot in parts of at most ``per_part`` studies (:mod:`.parts`)."""
+    labels = labels or {}
+    parts = split_studies(traffic_light_order(rob, labels), per_part)
+
+    def draw(part: Part, outputs: tuple) -> None:
+        ids = set(part.study_ids)
+        rows = rob[rob["study_id"].astype(str).isin(ids)] if part.count > 1 else rob
+        own = {k: v for k, v in labels.items() if k in ids} if part.count > 1 else labels
+        traffic_light_figure(rows, *outputs, labels=own)
+
+    draw_parts("risk_of_bias_traffic_light", folder, include, parts, draw)
+    return parts
 
 
 def summary_figure(

@@ -187,6 +187,13 @@ def _float_div(div: A.Element) -> A.Element | None:
     if layout:
         return _panel(a, kind, caption, body)
     assert kind is not None
+    if len(body) == 1 and _is_bare_panel(body[0]):
+        # ::: {#fig-x} around an (included) ::: {layout-ncol=1}: the float's own panel,
+        # its captioned figures its subfloats (a figure in parts, figures/parts.py)
+        rows = body[0]["c"][1]
+        for cell in (c for row in rows for c in row["c"][1]):
+            cell["c"][1] = [_subfloat(b, kind) for b in cell["c"][1]]
+        return figure(ident, [*a[1], PANEL], list(a[2]), caption, rows)
     if kind == "tbl" and len(body) == 1 and body[0]["t"] == "Table":
         table = body[0]
         table["c"][0] = [ident, list(a[1]), list(a[2])]
@@ -200,6 +207,11 @@ def _float_div(div: A.Element) -> A.Element | None:
             inner["c"][1] = [None, [A.Plain(caption)] if caption else []]
         return inner
     return figure(ident, list(a[1]), list(a[2]), caption, [_unfigure(b) for b in body])
+
+
+def _is_bare_panel(block: A.Element) -> bool:
+    """A layout div without an id or attributes of its own (a panel of cells)."""
+    return block["t"] == "Div" and PANEL in block["c"][0][1] and not block["c"][0][0]
 
 
 def _unfigure(block: A.Element) -> A.Element:
@@ -428,15 +440,27 @@ def _layout(el: A.Element, fmt: str, kind: str | None) -> list[A.Element] | None
         return [A.Div(out, A.attr(ident))] if ident else out
     columns = max((len(r) for r in grid), default=1)
     parts: list[A.Element] = []
+    # a column of several panels (a figure in parts) may run over pages, as its rows
+    breakable = bool(kind) and columns == 1 and len(grid) > 1
+    if breakable:
+        # in place (a float cannot break), its panels too
+        parts.append(_raw("typst", "#[#show figure: set block(breakable: true)"))
+        parts.append(_raw("typst", "#show figure: set figure(placement: none)"))
     if kind:
         parts.append(_raw("typst", "#figure(["))
-    parts.append(_raw("typst", f"#grid(columns: {columns}, gutter: 2em,"))
-    for row in grid:
-        for blocks, _ in row:
-            parts += [_raw("typst", "  [\n#block["), *blocks, _raw("typst", "]\n  ],")]
-        for _ in range(columns - len(row)):
-            parts.append(_raw("typst", "  [],"))
-    parts.append(_raw("typst", ")"))
+    if breakable:  # one panel after the other, each kept whole, pages between them
+        for row in grid:
+            for blocks, _ in row:
+                parts += [_raw("typst", "#block(breakable: false, below: 2em)["), *blocks]
+                parts.append(_raw("typst", "]"))
+    else:
+        parts.append(_raw("typst", f"#grid(columns: {columns}, gutter: 2em,"))
+        for row in grid:
+            for blocks, _ in row:
+                parts += [_raw("typst", "  [\n#block["), *blocks, _raw("typst", "]\n  ],")]
+            for _ in range(columns - len(row)):
+                parts.append(_raw("typst", "  [],"))
+        parts.append(_raw("typst", ")"))
     if kind:
         typst_kind = "table" if kind == "tbl" else "image"
         label = f" <{ident}>" if ident else ""
@@ -445,6 +469,8 @@ def _layout(el: A.Element, fmt: str, kind: str | None) -> list[A.Element] | None
             A.Plain(caption),
             _raw("typst", f"]){label}"),
         ]
+    if breakable:
+        parts.append(_raw("typst", "]"))
     return parts
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from livingreview.config import validate_config
 from livingreview.data_keys import figure_mem_mb, studies_key
+from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
 from livingreview.paths import book_resources
 from livingreview.workflow import (
     cache_environment,
@@ -140,6 +141,17 @@ def get_figure(name):
     return expand("results/figures/{name}.{ext}", name=name, ext=FIGURE_FORMATS)
 
 
+def get_split_figure(name):
+    """A study figure drawn in parts above figures.studies_per_part studies: the
+    Markdown the chapter includes in the figure's div, and the folder of images."""
+    return [f"results/figures/{name}.md", f"results/figures/{name}"]
+
+
+def get_studies_per_part():
+    """Studies per part of a split study figure (config['figures'], figures/parts.py)."""
+    return config.get("figures", {}).get("studies_per_part", DEFAULT_STUDIES_PER_PART)
+
+
 def get_tables():
     """Generated Markdown tables (and release pages) that chapters include."""
     return (
@@ -205,10 +217,10 @@ def get_figures():
         + get_figure(get_other_flow_diagram())
         + get_figure("study_overview")
         + (get_figure("pharmacology") if is_figure_enabled("pharmacology") else [])
-        + get_figure("effect_direction")
+        + get_split_figure("effect_direction")
         + get_figure("sensitivity")
-        + get_figure("onset_duration")
-        + get_figure("risk_of_bias_traffic_light")
+        + get_split_figure("onset_duration")
+        + get_split_figure("risk_of_bias_traffic_light")
         + get_figure("risk_of_bias_summary")
         + [META_ANALYSES_FIGURES]
     )

@@ -6,9 +6,9 @@ rule draw_effect_direction_plot:
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
-        svg="results/figures/effect_direction.svg",
-        pdf="results/figures/effect_direction.pdf",
-        png="results/figures/effect_direction.png",
+        # one image, or parts above figures.studies_per_part studies (figures/parts.py)
+        include="results/figures/effect_direction.md",
+        images=directory("results/figures/effect_direction"),
     log:
         "logs/draw_effect_direction_plot.log",
     conda:
@@ -17,6 +17,7 @@ rule draw_effect_direction_plot:
         mem_mb=get_figure_mem_mb("draw_effect_direction_plot"),  # see profiles/default
     params:
         code=get_code_version("evidence", "figures", "synthesis"),
+        per_part=get_studies_per_part(),
     script:
         "../scripts/draw_effect_direction_plot.py"
 
@@ -55,9 +56,9 @@ rule draw_onset_duration_plot:
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
-        svg="results/figures/onset_duration.svg",
-        pdf="results/figures/onset_duration.pdf",
-        png="results/figures/onset_duration.png",
+        # one image, or parts above figures.studies_per_part studies (figures/parts.py)
+        include="results/figures/onset_duration.md",
+        images=directory("results/figures/onset_duration"),
     log:
         "logs/draw_onset_duration_plot.log",
     conda:
@@ -66,6 +67,7 @@ rule draw_onset_duration_plot:
         mem_mb=get_figure_mem_mb("draw_onset_duration_plot"),  # see profiles/default
     params:
         studies=get_studies_key("draw_onset_duration_plot"),
+        per_part=get_studies_per_part(),
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_onset_duration_plot.py"
@@ -78,9 +80,9 @@ rule draw_risk_of_bias_traffic_light:
         studies=ancient(get_data("studies")),  # see params.studies
         bibliography=get_data("bibliography"),
     output:
-        svg="results/figures/risk_of_bias_traffic_light.svg",
-        pdf="results/figures/risk_of_bias_traffic_light.pdf",
-        png="results/figures/risk_of_bias_traffic_light.png",
+        # one image, or parts above figures.studies_per_part studies (figures/parts.py)
+        include="results/figures/risk_of_bias_traffic_light.md",
+        images=directory("results/figures/risk_of_bias_traffic_light"),
     log:
         "logs/draw_risk_of_bias_traffic_light.log",
     conda:
@@ -89,6 +91,7 @@ rule draw_risk_of_bias_traffic_light:
         mem_mb=get_figure_mem_mb("draw_risk_of_bias_traffic_light"),  # see profiles/default
     params:
         studies=get_studies_key("draw_risk_of_bias_traffic_light"),
+        per_part=get_studies_per_part(),
         code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_traffic_light.py"

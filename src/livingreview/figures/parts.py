@@ -1,0 +1,122 @@
+"""Study figures split into parts above a configured number of studies (issue 19).
+
+A figure with one row per study (the traffic-light, effect-direction and onset
+plots) grows with the review: at 1,000 studies it was one image 225 inches tall,
+printed at 0.15 mm per study. Above ``figures.studies_per_part`` studies
+(config/README.md) the figure is drawn in consecutive parts instead, each by the
+same drawing function on its own studies, so every part keeps the row height,
+the column headings and the legend of the whole figure, and studies keep the
+order of the whole figure.
+
+A split figure's rule writes a folder of images and a Markdown file the chapter
+includes inside its figure div (``::: {#fig-x}``). For one part the file holds
+the image alone, so the figure is exactly the figure it always was; for more it
+holds a one-column layout of captioned subfigures ("(a) Studies 1-40 of 1,000"),
+Quarto's subfigure form, which both renderers number and cross-reference.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..io import atomic_path
+
+DEFAULT_STUDIES_PER_PART = 25  # a part then prints at about 80% of its drawn size on A4
+FORMATS = ("svg", "pdf", "png")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a split figure: its 1-based number and its studies, in figure order."""
+
+    number: int
+    count: int
+    study_ids: tuple[str, ...]
+    first: int  # 1-based position of its first study in the whole figure
+    total: int  # studies in the whole figure
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.study_ids) - 1
+
+    def caption(self) -> str:
+        """``Studies 41–80 of 1,000`` (``Study 41 of 41`` for a part of one)."""
+        if len(self.study_ids) == 1:
+            return f"Study {self.first:,} of {self.total:,}"
+        return f"Studies {self.first:,}–{self.last:,} of {self.total:,}"
+
+
+def split_studies(order: Sequence[str], per_part: int | None) -> list[Part]:
+    """``order`` (the studies in the whole figure's order) in consecutive parts of at
+    most ``per_part`` studies, as even in size as possible. A study listed twice
+    (in two panels) belongs to the part of its first place.
+
+    One part when there are no more than ``per_part`` studies, or ``per_part`` is
+    ``None`` or 0 (splitting turned off).
+    """
+    ids = list(dict.fromkeys(str(s) for s in order))
+    count = 1 if not per_part or len(ids) <= per_part else math.ceil(len(ids) / per_part)
+    base, extra = divmod(len(ids), count)
+    parts, start = [], 0
+    for number in range(1, count + 1):
+        size = base + (1 if number <= extra else 0)
+        parts.append(Part(number, count, tuple(ids[start : start + size]), start + 1, len(ids)))
+        start += size
+    return parts
+
+
+def image_stem(name: str, part: Part) -> str:
+    """File name (no extension) of a part: ``name`` alone, else ``name-01`` ..."""
+    if part.count == 1:
+        return name
+    return f"{name}-{part.number:0{len(str(part.count))}d}"
+
+
+def draw_parts(
+    name: str,
+    folder: str | Path,
+    include: str | Path,
+    parts: list[Part],
+    draw: Callable[[Part, tuple[Path, Path | None, Path]], Any],
+) -> list[Path]:
+    """Draw each part with ``draw(part, (svg, pdf, png))`` into ``folder`` and write the
+    Markdown ``include`` that shows them; returns the image stems written."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stems = []
+    for part in parts:
+        stem = folder / image_stem(name, part)
+        svg, pdf, png = (stem.with_suffix(f".{ext}") for ext in FORMATS)
+        # no PDF of a part: no output uses it (the PDF build takes the SVG), and each
+        # PDF embeds its fonts again, about a second a part
+        draw(part, (svg, pdf if part.count == 1 else None, png))
+        stems.append(stem)
+    include = Path(include)
+    relative = Path(folder.resolve().relative_to(include.resolve().parent))
+    with atomic_path(include) as tmp:
+        Path(tmp).write_text(parts_markdown(name, parts, relative.as_posix()), encoding="utf-8")
+    return stems
+
+
+def parts_markdown(name: str, parts: list[Part], image_dir: str) -> str:
+    """The Markdown a chapter includes inside its figure div for the figure's parts.
+
+    One part: the image alone (the div's caption, id and alt text make it the
+    figure). More: a one-column layout of subfigures, each captioned with its
+    studies and given the id ``fig-<name>-<n>``.
+    """
+    if len(parts) == 1:
+        return f"![]({image_dir}/{image_stem(name, parts[0])})\n"
+    ident = "fig-" + name.replace("_", "-")
+    lines = ["::: {layout-ncol=1}", ""]
+    for part in parts:
+        lines += [
+            f"![{part.caption()}]({image_dir}/{image_stem(name, part)}){{#{ident}-{part.number}}}",
+            "",
+        ]
+    lines.append(":::")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,300 @@
+"""Study figures split into parts above figures.studies_per_part (issue 19).
+
+The splitting (counts, order, every study once), the parts drawn from a
+SYNTHETIC review made by code (tests/workflow/fixture_review.py), each with its
+legend, and the Markdown the chapter includes: one part is the plain figure of
+before, more parts are subfigures under one figure number in HTML, DOCX and PDF.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+from pathlib import Path
+
+import pytest
+
+from livingreview.figures.parts import Part, parts_markdown, split_studies
+
+
+def _fixture_module():
+    """tests/workflow/fixture_review.py, loaded by path (tests/ is not a package)."""
+    path = Path(__file__).resolve().parents[1] / "workflow" / "fixture_review.py"
+    spec = importlib.util.spec_from_file_location("fixture_review_parts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+FIXTURE = _fixture_module()
+PROTOCOL, make_scaled_review = FIXTURE.PROTOCOL, FIXTURE.make_scaled_review
+
+
+def test_no_split_at_or_below_the_threshold() -> None:
+    ids = [f"s{i}" for i in range(40)]
+    parts = split_studies(ids, 40)
+    assert len(parts) == 1
+    assert parts[0].study_ids == tuple(ids)
+    assert split_studies(ids, 0)[0].study_ids == tuple(ids)  # 0: never split
+    assert len(split_studies(ids, None)) == 1
+
+
+@pytest.mark.parametrize(
+    ("studies", "per_part", "sizes"),
+    [(41, 40, [21, 20]), (100, 40, [34, 33, 33]), (1000, 40, [40] * 25), (7, 1, [1] * 7)],
+)
+def test_parts_are_even_consecutive_and_cover_every_study_once(
+    studies: int, per_part: int, sizes: list[int]
+) -> None:
+    ids = [f"study{i:04d}" for i in range(studies)]
+    parts = split_studies(ids, per_part)
+    assert [len(p.study_ids) for p in parts] == sizes
+    assert [s for p in parts for s in p.study_ids] == ids  # order kept, each once
+    assert all(p.count == len(parts) and p.total == studies for p in parts)
+    assert [p.number for p in parts] == list(range(1, len(parts) + 1))
+    assert parts[0].first == 1 and parts[-1].last == studies
+    assert all(b.first == a.last + 1 for a, b in itertools.pairwise(parts))
+
+
+def test_a_study_in_two_panels_belongs_to_its_first_place() -> None:
+    parts = split_studies(["a", "b", "c", "a", "d"], 2)
+    assert [p.study_ids for p in parts] == [("a", "b"), ("c", "d")]
+
+
+def test_part_captions() -> None:
+    assert Part(2, 25, tuple(f"s{i}" for i in range(40)), 41, 1000).caption() == (
+        "Studies 41–80 of 1,000"
+    )
+    assert Part(3, 3, ("x",), 3, 3).caption() == "Study 3 of 3"
+
+
+def test_markdown_for_one_part_is_the_image_alone() -> None:
+    parts = split_studies(["a", "b"], 40)
+    assert parts_markdown("effect_direction", parts, "effect_direction") == (
+        "![](effect_direction/effect_direction)\n"
+    )
+
+
+def test_markdown_for_parts_is_a_column_of_subfigures() -> None:
+    parts = split_studies([f"s{i}" for i in range(12)], 5)
+    text = parts_markdown("onset_duration", parts, "onset_duration")
+    assert text.startswith("::: {layout-ncol=1}\n") and text.rstrip().endswith(":::")
+    images = re.findall(r"!\[([^\]]*)\]\(([^)]*)\)\{#([\w-]+)\}", text)
+    assert images == [
+        ("Studies 1–4 of 12", "onset_duration/onset_duration-1", "fig-onset-duration-1"),
+        ("Studies 5–8 of 12", "onset_duration/onset_duration-2", "fig-onset-duration-2"),
+        ("Studies 9–12 of 12", "onset_duration/onset_duration-3", "fig-onset-duration-3"),
+    ]
+
+
+# ---------------------------------------------------------------- drawn parts
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from livingreview.evidence.outcomes import load_outcomes
+    from livingreview.evidence.risk_of_bias import load_risk_of_bias
+    from livingreview.evidence.studies import study_labels
+    from livingreview.validation import load_table
+
+    root = make_scaled_review(tmp_path_factory.mktemp("parts"), 100, 200)
+    studies = load_table(root / "data/studies.csv", "studies")
+    return {
+        "root": root,
+        "studies": studies,
+        "outcomes": load_outcomes(root / "data/outcomes.csv", studies),
+        "rob": load_risk_of_bias(root / "data/risk_of_bias.csv", studies),
+        "labels": study_labels(studies, root / "refs/references.bib"),
+    }
+
+
+def _gid_studies(svg: Path, prefix: str, position: int) -> list[str]:
+    """Study ids in the gids ``prefix:...`` of an SVG, in drawing order, once each."""
+    found = re.findall(rf'id="({prefix}:[^"]+)"', svg.read_text(encoding="utf-8"))
+    return list(dict.fromkeys(g.split(":")[position] for g in found))
+
+
+def _draw(review: dict, name: str, folder: Path, per_part: int) -> list[Part]:
+    from livingreview.figures.effect_direction import effect_direction_parts
+    from livingreview.figures.onset_duration import onset_duration_parts
+    from livingreview.figures.risk_of_bias import traffic_light_parts
+
+    include = folder / f"{name}.md"
+    images = folder / name
+    kw = {"labels": review["labels"], "per_part": per_part}
+    if name == "risk_of_bias_traffic_light":
+        return traffic_light_parts(review["rob"], images, include, **kw)
+    groups = PROTOCOL["diagnosis_groups"]
+    if name == "effect_direction":
+        designs = PROTOCOL["design_classes"]
+        return effect_direction_parts(
+            review["studies"], review["outcomes"], groups, designs, images, include, **kw
+        )
+    return onset_duration_parts(
+        review["studies"], review["outcomes"], groups, images, include, **kw
+    )
+
+
+# figure -> (gid prefix, position of the study id in the gid, a legend text every part has)
+FIGURES = {
+    "risk_of_bias_traffic_light": ("rob", 2, "D1: "),
+    "effect_direction": ("direction", 1, "Benefit"),
+    "onset_duration": ("time", 1, "First measured"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_parts_hold_every_study_once_in_the_whole_figures_order(
+    review: dict, tmp_path: Path, name: str
+) -> None:
+    prefix, position, legend = FIGURES[name]
+    whole = _draw(review, name, tmp_path / "whole", 0)
+    assert len(whole) == 1 and sorted((tmp_path / "whole" / name).iterdir()) == [
+        tmp_path / "whole" / name / f"{name}.{ext}" for ext in ("pdf", "png", "svg")
+    ]
+    order = _gid_studies(tmp_path / "whole" / name / f"{name}.svg", prefix, position)
+    parts = _draw(review, name, tmp_path / "split", 30)
+    assert [len(p.study_ids) for p in parts] == [25, 25, 25, 25]
+    seen: list[str] = []
+    for part in parts:
+        stem = tmp_path / "split" / name / f"{name}-{part.number}"
+        assert all(stem.with_suffix(f".{ext}").stat().st_size for ext in ("svg", "png"))
+        assert not stem.with_suffix(".pdf").exists()  # no output format uses a part's PDF
+        svg = stem.with_suffix(".svg").read_text(encoding="utf-8")
+        assert legend in svg, f"part {part.number} of {name} has no legend"
+        drawn = _gid_studies(stem.with_suffix(".svg"), prefix, position)
+        assert set(drawn) <= set(part.study_ids)
+        seen += drawn
+    assert seen == order  # each drawn study once, in the whole figure's order
+    include = (tmp_path / "split" / f"{name}.md").read_text(encoding="utf-8")
+    assert include.count("![Studies ") == 4 and f"]({name}/{name}-4)" in include
+
+
+def test_one_part_is_byte_identical_to_the_unsplit_figure(review: dict, tmp_path: Path) -> None:
+    from livingreview.figures.risk_of_bias import traffic_light_figure
+
+    _draw(review, "risk_of_bias_traffic_light", tmp_path, 1000)
+    plain = tmp_path / "plain"
+    traffic_light_figure(
+        review["rob"], *(plain.with_suffix(f".{e}") for e in ("svg", "pdf", "png")),
+        labels=review["labels"],
+    )  # fmt: skip
+    for ext in ("svg", "pdf", "png"):
+        drawn = tmp_path / "risk_of_bias_traffic_light" / f"risk_of_bias_traffic_light.{ext}"
+        assert drawn.read_bytes() == plain.with_suffix(f".{ext}").read_bytes()
+
+
+# ---------------------------------------------------------------- rendered parts
+
+BOOK_YML = """\
+project:
+  type: book
+book:
+  title: Parts
+  output-file: parts
+  chapters:
+    - index.qmd
+format:
+  html: {}
+  docx: {}
+  typst: {}
+"""
+
+CHAPTER = """\
+# Results
+
+@fig-whole is one picture, @fig-split has parts and @fig-plain is written as before.
+
+::: {#fig-whole fig-alt="Alt of the whole figure."}
+
+{{< include figures/whole.md >}}
+
+Caption of the whole figure.
+:::
+
+::: {#fig-split fig-alt="Alt of the split figure."}
+
+{{< include figures/split.md >}}
+
+Caption of the split figure.
+:::
+
+![Caption of the whole figure.](figures/whole/whole){#fig-plain fig-alt="Alt of the whole figure."}
+"""
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from livingreview.figures.parts import image_stem
+    from livingreview.render import check_manuscript, render_book
+
+    root = tmp_path_factory.mktemp("partsbook")
+    (root / "_quarto.yml").write_text(BOOK_YML, encoding="utf-8")
+    (root / "index.qmd").write_text(CHAPTER, encoding="utf-8")
+    for name, count in (("whole", 3), ("split", 12)):
+        parts = split_studies([f"s{i}" for i in range(count)], 5)
+        folder = root / "figures" / name
+        folder.mkdir(parents=True)
+        for part in parts:  # a tall picture per part: together more than a page
+            stem = folder / image_stem(name, part)
+            for ext in ("png", "svg"):
+                plt.imsave(stem.with_suffix(f".{ext}"), np.full((90, 40), part.number / 3), dpi=20)
+        (root / "figures" / f"{name}.md").write_text(
+            parts_markdown(name, parts, name), encoding="utf-8"
+        )
+    assert check_manuscript(root) == []
+    render_book(root, backend="embedded")
+    return root / "_book"
+
+
+def test_html_one_part_is_the_figure_of_before_and_parts_are_subfigures(rendered: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((rendered / "index.html").read_text(encoding="utf-8"), "html.parser")
+    whole, plain = soup.select_one("div#fig-whole"), soup.select_one("div#fig-plain")
+    assert str(whole).replace("fig-whole", "X").replace("1.1", "N") == str(plain).replace(
+        "fig-plain", "X"
+    ).replace("1.3", "N")
+    split = soup.select_one("div#fig-split.quarto-layout-panel > figure.quarto-float-fig")
+    cells = split.select("div.quarto-layout-row > div.quarto-layout-cell")
+    assert [c.select_one("div.quarto-float")["id"] for c in cells] == [
+        "fig-split-1", "fig-split-2", "fig-split-3",
+    ]  # fmt: skip
+    assert [c.select_one("img")["alt"] for c in cells] == ["Alt of the split figure."] * 3
+    captions = [" ".join(c.select_one("figcaption").get_text().split()) for c in cells]
+    assert captions == ["(a) Studies 1–4 of 12", "(b) Studies 5–8 of 12", "(c) Studies 9–12 of 12"]
+    text = " ".join(soup.get_text(" ").split()).replace("\u00a0", " ")
+    assert "Figure 1.2: Caption of the split figure." in text
+    assert "Figure 1.1 is one picture, Figure 1.2 has parts" in text
+
+
+def test_docx_and_pdf_show_every_part_under_one_number(rendered: Path) -> None:
+    import docx
+    from pypdf import PdfReader
+
+    document = docx.Document(str(rendered / "parts.docx"))
+    paragraphs = [p.text for p in document.paragraphs]
+    paragraphs += [p.text for t in document.tables for r in t.rows for c in r.cells
+                   for p in c.paragraphs]  # fmt: skip
+    docx_text = " ".join(" ".join(paragraphs).split()).replace("\u00a0", " ")
+    pdf = PdfReader(rendered / "parts.pdf")
+    pdf_text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    for text in (docx_text, pdf_text.replace("\u00a0", " ")):
+        assert "Figure 1.2 has parts" in text
+        assert "Figure 1.2: Caption of the split figure." in text
+        for caption in ("(a) Studies 1–4 of 12", "(c) Studies 9–12 of 12"):
+            assert caption in text
+        assert "Figure 1.4" not in text  # the parts are not figures of their own
+    pages = [" ".join(p.extract_text().split()) for p in pdf.pages]
+
+    def page_of(text: str) -> int:
+        return next(i for i, page in enumerate(pages) if text in page)
+
+    # in place after the text (a float cannot break), each part whole, over the pages
+    assert page_of("(a) Studies 1–4") - page_of("Figure 1.2 has parts") in (0, 1)
+    assert page_of("(c) Studies 9–12") > page_of("(a) Studies 1–4")
+    assert sum(page.count("Studies 5–8 of 12") for page in pages) == 1
