@@ -1,20 +1,91 @@
-"""Citeproc on the paragraphs that cite, not on the whole book (issue 19).
+"""Citeproc on the paragraphs that cite, not on the whole book, and once per content
+(issue 19).
 
 At 1,000 studies the book is megabytes of tables, and Pandoc's citeproc read and
 wrote all of it on every render and every preview save, to format the
 citations. :func:`citeproc_cited_paragraphs` gives it only what it rewrites and
 puts the result back; the embedded backend (:mod:`.embedded`) falls back to the
-whole book when the shortcut does not apply.
+whole book when the shortcut does not apply. :func:`citeproc_book` keeps
+citeproc's answer by content (in the process, and on disk inside the workflow),
+so an edit that leaves every citing paragraph as it was does not run it again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import ast as A
+from .pandoc import cached_run, document
 
-__all__ = ["cited_paragraphs", "citeproc_cited_paragraphs"]
+if TYPE_CHECKING:
+    from .book import BookModel
+
+__all__ = ["cited_paragraphs", "citeproc_book", "citeproc_cited_paragraphs"]
+
+# Citeproc's answers by content, for this process (the preview formats the same
+# citations on every save); inside the workflow also on disk (pandoc.cached_run).
+_KEPT: dict[str, str] = {}
+KEPT = 2
+
+
+def citeproc_book(model: BookModel) -> dict[str, Any]:
+    """Join the chapters and let Pandoc's citeproc format citations and references."""
+    blocks = [
+        A.Div(ch.blocks, A.attr("", ["lr-chapter"], {"data-index": str(i)}))
+        for i, ch in enumerate(model.chapters)
+    ]
+    doc = document(blocks)
+    book = model.book
+    if not book.bibliography:
+        return doc
+    args = [
+        "-t",
+        "json",
+        "--citeproc",
+        "-M",
+        f"lang={book.lang}",
+        "-M",
+        f"link-citations={'true' if book.link_citations else 'false'}",
+    ]
+    for bib in book.bibliography:
+        args.append(f"--bibliography={bib}")
+    if book.csl:
+        args.append(f"--csl={book.csl}")
+    # the bytes citeproc reads besides its input, part of the key its answer is kept by
+    reads = b"\0".join(
+        p.read_bytes() if p.is_file() else b"" for p in (*book.bibliography, book.csl) if p
+    )
+
+    def citeproc(source: dict[str, Any]) -> dict[str, Any]:
+        return json.loads(run_citeproc(source, args, book.root, reads))
+
+    out = citeproc_cited_paragraphs(doc, citeproc)
+    if out is None:  # the whole book through citeproc
+        out = citeproc(doc)
+    # Without a ::: {#refs} div, citeproc appends the list after the last chapter.
+    chapters = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
+    extra = [b for b in out["blocks"] if not (b["t"] == "Div" and "lr-chapter" in b["c"][0][1])]
+    if extra and chapters:
+        chapters[-1]["c"][1].extend(extra)
+    out["blocks"] = chapters
+    return out
+
+
+def run_citeproc(source: dict[str, Any], args: list[str], root: Path, reads: bytes) -> str:
+    """Citeproc's JSON for ``source`` (``args`` name the bibliographies and style,
+    ``reads`` holds their bytes): the answer kept for the same content is given back
+    instead of running Pandoc again."""
+    text = json.dumps(source)
+    key = hashlib.sha256(b"\0".join([json.dumps(args).encode(), reads, text.encode()])).hexdigest()
+    if key not in _KEPT:
+        if len(_KEPT) >= KEPT:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = cached_run(["-f", "json", *args], text, "citeproc", reads, root)
+    return _KEPT[key]
 
 
 def citeproc_cited_paragraphs(
