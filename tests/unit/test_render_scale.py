@@ -213,3 +213,18 @@ def test_a_footnote_or_a_cited_heading_sends_the_whole_book() -> None:
     assert cited_paragraphs([A.Para([cite]), A.Para([A.Str("x")])]) == [A.Para([cite])]
     assert cited_paragraphs([A.Para([cite]), A.Para([note])]) is None
     assert cited_paragraphs([A.Header(2, [cite])]) is None
+
+
+def test_citeproc_in_place_gives_the_copys_answer() -> None:
+    """The renderers let citeproc write into the model's own blocks (no copy of the
+    book): the same document as the copy, and the model is changed only then."""
+    from livingreview.render.book import build_book
+    from livingreview.render.citations import citeproc_book
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+    model = build_book(fixture)
+    before = A.clone([ch.blocks for ch in model.chapters])
+    copied = citeproc_book(model)
+    assert [ch.blocks for ch in model.chapters] == before  # a copy: the model unchanged
+    assert citeproc_book(model, in_place=True) == copied
+    assert [ch.blocks for ch in model.chapters] != before  # written into the model

@@ -32,8 +32,11 @@ _KEPT: dict[str, str] = {}
 KEPT = 2
 
 
-def citeproc_book(model: BookModel) -> dict[str, Any]:
-    """Join the chapters and let Pandoc's citeproc format citations and references."""
+def citeproc_book(model: BookModel, in_place: bool = False) -> dict[str, Any]:
+    """Join the chapters and let Pandoc's citeproc format citations and references.
+
+    ``in_place``: the formatted citations may be written into the chapters' own
+    blocks (a renderer done with the model before citeproc) instead of a copy."""
     blocks = [
         A.Div(ch.blocks, A.attr("", ["lr-chapter"], {"data-index": str(i)}))
         for i, ch in enumerate(model.chapters)
@@ -63,7 +66,7 @@ def citeproc_book(model: BookModel) -> dict[str, Any]:
     def citeproc(source: dict[str, Any]) -> dict[str, Any]:
         return json.loads(run_citeproc(source, args, book.root, reads))
 
-    out = citeproc_cited_paragraphs(doc, citeproc)
+    out = citeproc_cited_paragraphs(doc, citeproc, in_place)
     if out is None:  # the whole book through citeproc
         out = citeproc(doc)
     # Without a ::: {#refs} div, citeproc appends the list after the last chapter.
@@ -89,10 +92,13 @@ def run_citeproc(source: dict[str, Any], args: list[str], root: Path, reads: byt
 
 
 def citeproc_cited_paragraphs(
-    doc: dict[str, Any], citeproc: Callable[[dict[str, Any]], dict[str, Any]]
+    doc: dict[str, Any],
+    citeproc: Callable[[dict[str, Any]], dict[str, Any]],
+    in_place: bool = False,
 ) -> dict[str, Any] | None:
-    """Citeproc on the paragraphs that cite, put back into a copy of ``doc``; ``None``
-    when the shortcut does not apply (the book has footnotes, or cites in a heading).
+    """Citeproc on the paragraphs that cite, put back into a copy of ``doc`` (into
+    ``doc`` itself with ``in_place``); ``None`` when the shortcut does not apply (the
+    book has footnotes, or cites in a heading).
 
     Citeproc rewrites only the runs of text that hold a citation (the citation, and
     a space or punctuation next to it) and fills the ``#refs`` div; how it formats
@@ -100,7 +106,7 @@ def citeproc_cited_paragraphs(
     paragraph (or table cell, caption line) that cites, in order, and the
     ``#refs`` divs in place: at 1,000 studies a fraction of the whole book.
     """
-    full = A.clone(doc)
+    full = {**doc, "blocks": list(doc["blocks"])} if in_place else A.clone(doc)
     found = [cited_paragraphs(div["c"][1]) for div in full["blocks"]]
     if any(items is None for items in found):
         return None
@@ -115,16 +121,18 @@ def citeproc_cited_paragraphs(
     done = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
     if len(done) != len(found):
         return None
+    pairs = []
     for div, items in zip(done, found, strict=True):
         if len(div["c"][1]) != len(items or []):
             return None
-        for new, old in zip(div["c"][1], items or [], strict=True):
-            if new["t"] != ("Div" if old["t"] == "Div" else "Para"):
-                return None
-            if old["t"] == "Div":
-                old["c"] = new["c"]
-            else:
-                old["c"][:] = new["c"]
+        pairs += list(zip(div["c"][1], items or [], strict=True))
+    if any(new["t"] != ("Div" if old["t"] == "Div" else "Para") for new, old in pairs):
+        return None  # checked before anything is put back (``doc`` may be changed in place)
+    for new, old in pairs:
+        if old["t"] == "Div":
+            old["c"] = new["c"]
+        else:
+            old["c"][:] = new["c"]
     full["blocks"] += [b for b in out["blocks"] if all(b is not d for d in done)]
     full["meta"] = out["meta"]
     return full

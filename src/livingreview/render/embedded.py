@@ -66,7 +66,7 @@ DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
 
 def render_embedded(model: BookModel, staging: Path, formats: Sequence[str]) -> None:
     """Write every requested format of ``model`` into the empty folder ``staging``."""
-    doc = citeproc_book(model)
+    doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     front = _front_matter(model)
     if "html" in formats:
@@ -348,7 +348,7 @@ def render_html_pages(model: BookModel, site: Path, only: Collection[str]) -> No
     Citations, numbering and cross-references still come from the whole book;
     download links are kept for the formats the last full build wrote.
     """
-    doc = citeproc_book(model)
+    doc = citeproc_book(model, in_place=True)
     pages = _split_chapters(model, doc)
     front = _front_matter(model)
     formats = ["html"] + [
