@@ -228,3 +228,23 @@ def test_citeproc_in_place_gives_the_copys_answer() -> None:
     assert [ch.blocks for ch in model.chapters] == before  # a copy: the model unchanged
     assert citeproc_book(model, in_place=True) == copied
     assert [ch.blocks for ch in model.chapters] != before  # written into the model
+
+
+def test_the_cycle_collector_is_paused_only_while_a_book_is_built(monkeypatch) -> None:
+    import gc
+
+    import livingreview.render as render
+
+    seen: list[bool] = []
+    build = render.build_book
+
+    def recording_build(*args: object, **kwargs: object):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(render, "build_book", recording_build)
+    assert gc.isenabled()
+    render.check_manuscript(Path(__file__).parents[1] / "fixtures" / "render" / "book")
+    with pytest.raises(ZeroDivisionError), render._no_cycle_collection():
+        1 / 0  # noqa: B018
+    assert seen == [False] and gc.isenabled()
