@@ -112,3 +112,31 @@ def test_validate_runs_the_ledger_checks_of_the_build(
     assert main(["--project", str(project), "validate"]) == 1
     err = capsys.readouterr().err
     assert f"records.csv:{line} [retrieval]" in err and "excluded at screening" in err, err
+
+
+def test_the_quick_look_for_formula_cells_misses_none(tmp_path: Path, monkeypatch) -> None:
+    """A file the quick look passes is one the cell-by-cell pass would not change:
+    random cells of formula characters, quotes, commas and line breaks, both ways."""
+    import csv
+    import random
+    import re
+
+    import livingreview.render as render
+
+    rng = random.Random(19)
+    alphabet = ["=", "+", "-", "@", "\t", "\r", "\n", '"', ",", "a", "1", " ", ".", "'"]
+    for n in range(300):
+        rows = [
+            ["".join(rng.choices(alphabet, k=rng.randint(0, 4))) for _ in range(3)]
+            for _ in range(rng.randint(1, 4))
+        ]
+        data = tmp_path / f"quick{n}.csv"
+        with data.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator=rng.choice(["\n", "\r\n"])).writerows(rows)
+        full = tmp_path / f"full{n}.csv"
+        full.write_bytes(data.read_bytes())
+        quick_changed = neutralise_formulas(data)
+        with monkeypatch.context() as patch:
+            patch.setattr(render, "MAYBE_FORMULA", re.compile(""))  # always the full pass
+            assert neutralise_formulas(full) == quick_changed, rows
+        assert data.read_bytes() == full.read_bytes()

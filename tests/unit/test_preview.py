@@ -109,3 +109,35 @@ def test_save_rerenders_the_chapter_and_errors_name_the_line(site: Path, tmp_pat
         assert "A preview sentence." in page.read_text(encoding="utf-8")  # last good page
     finally:
         server.stop()
+
+
+def test_a_saved_page_equals_the_full_builds_after_a_numbering_change(
+    site: Path, tmp_path: Path
+) -> None:
+    """A figure inserted before the others renumbers them: the re-rendered page (on a
+    second save too, from the preview's kept parses, citeproc answers and summaries)
+    is byte for byte the page a full build writes from the same sources."""
+    from livingreview.render import render_pages
+
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    render_pages(root, set())  # as the preview server starts: every chapter parsed
+    chapter = root / METHODS
+    text = chapter.read_text(encoding="utf-8")
+    flow = "![PRISMA flow diagram"
+    assert flow in text
+    for n, extra in enumerate(["", "\nSee @fig-inserted; a trial [@smith2020]; and @fig-flow.\n"]):
+        edited = text.replace(
+            flow,
+            "![An inserted figure](../results/figures/flow){#fig-inserted}\n\n" + flow,
+            1,
+        )
+        chapter.write_text(edited + extra, encoding="utf-8")
+        assert render_pages(root, {METHODS}) == ["manuscript/02-methods.html"]
+        full = tmp_path / f"full{n}"
+        shutil.copytree(root, full, ignore=shutil.ignore_patterns("_book"))
+        render_book(full, backend="embedded", formats=["html"])
+        page = "_book/manuscript/02-methods.html"
+        preview_html = (root / page).read_text(encoding="utf-8")
+        assert "Figure&nbsp;2.2" in preview_html  # the flow diagram renumbered
+        assert preview_html == (full / page).read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ single result.
 
 from __future__ import annotations
 
-import json
 import random
 import re
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -128,11 +128,12 @@ def test_a_chapter_finishes_as_its_blocks_finished_one_by_one(monkeypatch) -> No
     """What the cache relies on, on every chapter of the render fixture book."""
     from livingreview.render import finish_cache
     from livingreview.render.book import build_book
-    from livingreview.render.embedded import _citeproc, _split_chapters
+    from livingreview.render.citations import citeproc_book
+    from livingreview.render.embedded import _split_chapters
     from livingreview.render.finish import finish
 
     model = build_book(Path(__file__).parents[1] / "fixtures" / "render" / "book")
-    pages = _split_chapters(model, _citeproc(model))
+    pages = _split_chapters(model, citeproc_book(model))
     monkeypatch.setattr(finish_cache, "LARGE_BLOCK", 0)  # every block on its own
     monkeypatch.setattr(finish_cache, "_MEMORY", {})
     for _, blocks in pages:
@@ -156,22 +157,52 @@ def test_a_page_converted_before_is_not_converted_again(tmp_path: Path, monkeypa
 
 
 def test_citeproc_on_the_citing_paragraphs_equals_citeproc_on_the_book(monkeypatch) -> None:
-    from livingreview.render import embedded
+    from livingreview.render import citations
     from livingreview.render.book import build_book
 
     model = build_book(Path(__file__).parents[1] / "fixtures" / "render" / "book")
     sent: list[int] = []
-    run = embedded.ast_to
+    run = citations.cached_run
 
-    def ast_to(doc: dict, *args: object, **kwargs: object) -> str:
-        sent.append(len(json.dumps(doc)))
-        return run(doc, *args, **kwargs)
+    def cached_run(args: list[str], stdin: str, *rest: object) -> str:
+        sent.append(len(stdin))
+        return run(args, stdin, *rest)
 
-    monkeypatch.setattr(embedded, "ast_to", ast_to)
-    short = embedded._citeproc(model)
-    monkeypatch.setattr(embedded, "citeproc_cited_paragraphs", lambda *a: None)
-    assert short == embedded._citeproc(model)
+    monkeypatch.setattr(citations, "cached_run", cached_run)
+    monkeypatch.setattr(citations, "_KEPT", {})
+    short = citations.citeproc_book(model)
+    monkeypatch.setattr(citations, "citeproc_cited_paragraphs", lambda *a: None)
+    assert short == citations.citeproc_book(model)
     assert len(sent) == 2 and sent[0] < sent[1] / 2  # the shortcut sent less than half
+
+
+def test_citeproc_runs_again_only_when_what_it_reads_changed(tmp_path: Path, monkeypatch) -> None:
+    """Kept by the citing paragraphs, the bibliography and the style: an edit of
+    prose elsewhere gets the same answer without Pandoc; a changed reference runs it."""
+    from livingreview.render import citations
+    from livingreview.render.book import build_book
+
+    root = tmp_path / "book"
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "render" / "book", root)
+    monkeypatch.setattr(citations, "_KEPT", {})
+    runs: list[str] = []
+    run = citations.cached_run
+    monkeypatch.setattr(citations, "cached_run", lambda *a, **k: runs.append(a[2]) or run(*a, **k))
+    first = citations.citeproc_book(build_book(root))
+    assert len(runs) == 1
+    chapter = next(p for p in sorted((root / "manuscript").glob("*.qmd")))
+    chapter.write_text(chapter.read_text() + "\nA new paragraph without a citation.\n")
+    edited = citations.citeproc_book(build_book(root))
+    assert len(runs) == 1  # not run again
+    fresh = build_book(root)
+    monkeypatch.setattr(citations, "_KEPT", {})
+    assert edited == citations.citeproc_book(fresh)  # the same as running it
+    assert len(runs) == 2
+    bib = next(iter(fresh.book.bibliography))
+    bib.write_text(bib.read_text().replace("randomised trial", "randomized trial"))
+    citations.citeproc_book(build_book(root))
+    assert len(runs) == 3  # the bibliography changed: run again
+    assert first["blocks"]  # the book has chapters
 
 
 def test_a_footnote_or_a_cited_heading_sends_the_whole_book() -> None:
@@ -182,3 +213,38 @@ def test_a_footnote_or_a_cited_heading_sends_the_whole_book() -> None:
     assert cited_paragraphs([A.Para([cite]), A.Para([A.Str("x")])]) == [A.Para([cite])]
     assert cited_paragraphs([A.Para([cite]), A.Para([note])]) is None
     assert cited_paragraphs([A.Header(2, [cite])]) is None
+
+
+def test_citeproc_in_place_gives_the_copys_answer() -> None:
+    """The renderers let citeproc write into the model's own blocks (no copy of the
+    book): the same document as the copy, and the model is changed only then."""
+    from livingreview.render.book import build_book
+    from livingreview.render.citations import citeproc_book
+
+    fixture = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+    model = build_book(fixture)
+    before = A.clone([ch.blocks for ch in model.chapters])
+    copied = citeproc_book(model)
+    assert [ch.blocks for ch in model.chapters] == before  # a copy: the model unchanged
+    assert citeproc_book(model, in_place=True) == copied
+    assert [ch.blocks for ch in model.chapters] != before  # written into the model
+
+
+def test_the_cycle_collector_is_paused_only_while_a_book_is_built(monkeypatch) -> None:
+    import gc
+
+    import livingreview.render as render
+
+    seen: list[bool] = []
+    build = render.build_book
+
+    def recording_build(*args: object, **kwargs: object):
+        seen.append(gc.isenabled())
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(render, "build_book", recording_build)
+    assert gc.isenabled()
+    render.check_manuscript(Path(__file__).parents[1] / "fixtures" / "render" / "book")
+    with pytest.raises(ZeroDivisionError), render._no_cycle_collection():
+        1 / 0  # noqa: B018
+    assert seen == [False] and gc.isenabled()

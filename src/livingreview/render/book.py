@@ -33,11 +33,11 @@ from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
 from . import ast as A
 from .callouts import take_title
-from .chapter_source import SCHEME, flag, front_matter, include_paths
+from .chapter_source import SCHEME, flag, front_matter, parsed
 from .claim_marks import claim_findings, marks_false_claims, render_claims
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .numbered_blocks import NAMES, block_kind, title_block
-from .pandoc import bibliography_keys, markdown_to_ast
+from .pandoc import bibliography_keys
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .raw_typst import raw_typst_problems
 from .reader_text import reader_text_problems
@@ -270,9 +270,7 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     source = expand_file(path, chapter_ctx, problems)
     # anchors to the source lines, kept as bookmarks by the DOCX writer only
     marked = mark_paragraphs(source.lines, source.origins)
-    doc = markdown_to_ast(marked, what=entry.path.as_posix())
-    blocks = include_paths(doc["blocks"])
-    meta = doc.get("meta", {})
+    blocks, meta = parsed(marked, what=entry.path.as_posix())
     if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
         title = meta["title"]
         inlines = (

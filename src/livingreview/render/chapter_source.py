@@ -5,11 +5,15 @@
 - :func:`include_paths`: image and link paths written in an included file
   from another folder made relative to the chapter (Quarto resolves them
   against the included file), using the marks :mod:`.shortcodes` leaves;
+- :func:`parsed`: the expanded text parsed by Pandoc with those paths made
+  relative, kept by content in this process (the preview re-reads every chapter
+  on each save);
 - :func:`flag`: a YAML option read as text, as a boolean.
 """
 
 from __future__ import annotations
 
+import marshal
 import posixpath
 import re
 from pathlib import Path
@@ -18,9 +22,27 @@ from typing import Any
 import yaml
 
 from . import ast as A
+from .pandoc import markdown_to_ast
 from .shortcodes import INCLUDE_DIR_MARK
 
 SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+
+
+_PARSED: dict[str, bytes] = {}
+PARSED_KEPT = 32
+
+
+def parsed(text: str, what: str) -> tuple[list[A.Element], dict[str, Any]]:
+    """``(blocks, meta)`` of Pandoc's parse of an expanded chapter, after
+    :func:`include_paths`; a fresh copy each call, kept by ``text``."""
+    if text not in _PARSED:
+        doc = markdown_to_ast(text, what=what)
+        kept = marshal.dumps((include_paths(doc["blocks"]), doc.get("meta", {})), 2)
+        if len(_PARSED) >= PARSED_KEPT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[text] = kept
+    blocks, meta = marshal.loads(_PARSED[text])
+    return blocks, meta
 
 
 def include_paths(blocks: list[A.Element]) -> list[A.Element]:

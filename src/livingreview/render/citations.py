@@ -1,27 +1,104 @@
-"""Citeproc on the paragraphs that cite, not on the whole book (issue 19).
+"""Citeproc on the paragraphs that cite, not on the whole book, and once per content
+(issue 19).
 
 At 1,000 studies the book is megabytes of tables, and Pandoc's citeproc read and
 wrote all of it on every render and every preview save, to format the
 citations. :func:`citeproc_cited_paragraphs` gives it only what it rewrites and
 puts the result back; the embedded backend (:mod:`.embedded`) falls back to the
-whole book when the shortcut does not apply.
+whole book when the shortcut does not apply. :func:`citeproc_book` keeps
+citeproc's answer by content (in the process, and on disk inside the workflow),
+so an edit that leaves every citing paragraph as it was does not run it again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import ast as A
+from .pandoc import cached_run, document
 
-__all__ = ["cited_paragraphs", "citeproc_cited_paragraphs"]
+if TYPE_CHECKING:
+    from .book import BookModel
+
+__all__ = ["cited_paragraphs", "citeproc_book", "citeproc_cited_paragraphs"]
+
+# Citeproc's answers by content, for this process (the preview formats the same
+# citations on every save); inside the workflow also on disk (pandoc.cached_run).
+_KEPT: dict[str, str] = {}
+KEPT = 2
+
+
+def citeproc_book(model: BookModel, in_place: bool = False) -> dict[str, Any]:
+    """Join the chapters and let Pandoc's citeproc format citations and references.
+
+    ``in_place``: the formatted citations may be written into the chapters' own
+    blocks (a renderer done with the model before citeproc) instead of a copy."""
+    blocks = [
+        A.Div(ch.blocks, A.attr("", ["lr-chapter"], {"data-index": str(i)}))
+        for i, ch in enumerate(model.chapters)
+    ]
+    doc = document(blocks)
+    book = model.book
+    if not book.bibliography:
+        return doc
+    args = [
+        "-t",
+        "json",
+        "--citeproc",
+        "-M",
+        f"lang={book.lang}",
+        "-M",
+        f"link-citations={'true' if book.link_citations else 'false'}",
+    ]
+    for bib in book.bibliography:
+        args.append(f"--bibliography={bib}")
+    if book.csl:
+        args.append(f"--csl={book.csl}")
+    # the bytes citeproc reads besides its input, part of the key its answer is kept by
+    reads = b"\0".join(
+        p.read_bytes() if p.is_file() else b"" for p in (*book.bibliography, book.csl) if p
+    )
+
+    def citeproc(source: dict[str, Any]) -> dict[str, Any]:
+        return json.loads(run_citeproc(source, args, book.root, reads))
+
+    out = citeproc_cited_paragraphs(doc, citeproc, in_place)
+    if out is None:  # the whole book through citeproc
+        out = citeproc(doc)
+    # Without a ::: {#refs} div, citeproc appends the list after the last chapter.
+    chapters = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
+    extra = [b for b in out["blocks"] if not (b["t"] == "Div" and "lr-chapter" in b["c"][0][1])]
+    if extra and chapters:
+        chapters[-1]["c"][1].extend(extra)
+    out["blocks"] = chapters
+    return out
+
+
+def run_citeproc(source: dict[str, Any], args: list[str], root: Path, reads: bytes) -> str:
+    """Citeproc's JSON for ``source`` (``args`` name the bibliographies and style,
+    ``reads`` holds their bytes): the answer kept for the same content is given back
+    instead of running Pandoc again."""
+    text = json.dumps(source)
+    key = hashlib.sha256(b"\0".join([json.dumps(args).encode(), reads, text.encode()])).hexdigest()
+    if key not in _KEPT:
+        if len(_KEPT) >= KEPT:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = cached_run(["-f", "json", *args], text, "citeproc", reads, root)
+    return _KEPT[key]
 
 
 def citeproc_cited_paragraphs(
-    doc: dict[str, Any], citeproc: Callable[[dict[str, Any]], dict[str, Any]]
+    doc: dict[str, Any],
+    citeproc: Callable[[dict[str, Any]], dict[str, Any]],
+    in_place: bool = False,
 ) -> dict[str, Any] | None:
-    """Citeproc on the paragraphs that cite, put back into a copy of ``doc``; ``None``
-    when the shortcut does not apply (the book has footnotes, or cites in a heading).
+    """Citeproc on the paragraphs that cite, put back into a copy of ``doc`` (into
+    ``doc`` itself with ``in_place``); ``None`` when the shortcut does not apply (the
+    book has footnotes, or cites in a heading).
 
     Citeproc rewrites only the runs of text that hold a citation (the citation, and
     a space or punctuation next to it) and fills the ``#refs`` div; how it formats
@@ -29,7 +106,7 @@ def citeproc_cited_paragraphs(
     paragraph (or table cell, caption line) that cites, in order, and the
     ``#refs`` divs in place: at 1,000 studies a fraction of the whole book.
     """
-    full = A.clone(doc)
+    full = {**doc, "blocks": list(doc["blocks"])} if in_place else A.clone(doc)
     found = [cited_paragraphs(div["c"][1]) for div in full["blocks"]]
     if any(items is None for items in found):
         return None
@@ -44,16 +121,18 @@ def citeproc_cited_paragraphs(
     done = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
     if len(done) != len(found):
         return None
+    pairs = []
     for div, items in zip(done, found, strict=True):
         if len(div["c"][1]) != len(items or []):
             return None
-        for new, old in zip(div["c"][1], items or [], strict=True):
-            if new["t"] != ("Div" if old["t"] == "Div" else "Para"):
-                return None
-            if old["t"] == "Div":
-                old["c"] = new["c"]
-            else:
-                old["c"][:] = new["c"]
+        pairs += list(zip(div["c"][1], items or [], strict=True))
+    if any(new["t"] != ("Div" if old["t"] == "Div" else "Para") for new, old in pairs):
+        return None  # checked before anything is put back (``doc`` may be changed in place)
+    for new, old in pairs:
+        if old["t"] == "Div":
+            old["c"] = new["c"]
+        else:
+            old["c"][:] = new["c"]
     full["blocks"] += [b for b in out["blocks"] if all(b is not d for d in done)]
     full["meta"] = out["meta"]
     return full

@@ -34,10 +34,11 @@ from xml.sax.saxutils import escape
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
 from .book import BookModel, Chapter
-from .citations import citeproc_cited_paragraphs
+from .citations import citeproc_book
 from .docx_layout import fit_sections
 from .finish import group_subheaders
 from .finish_cache import finished as finished_blocks
+from .finish_cache import finished_summary
 from .matter import add_matter
 from .numbered_blocks import NAMES
 from .numbered_blocks import name as kind_name
@@ -49,9 +50,9 @@ from .pagination import (
     defer_landscape_pages,
     with_landscape_choice,
 )
-from .pandoc import ast_to, markdown_to_ast, run
+from .pandoc import ast_to, document, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
-from .reader_text import add_link_tips, link_tips
+from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
 from .search import build_search_index
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
@@ -61,12 +62,11 @@ TEMPLATES = resources.files("livingreview.render") / "templates"
 TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
-API_VERSION = [1, 23, 1, 1]
 
 
 def render_embedded(model: BookModel, staging: Path, formats: Sequence[str]) -> None:
     """Write every requested format of ``model`` into the empty folder ``staging``."""
-    doc = _citeproc(model)
+    doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     front = _front_matter(model)
     if "html" in formats:
@@ -98,52 +98,6 @@ def mm(mapping: dict[str, Any]) -> dict[str, Any]:
 
 def mi(inlines: list[A.Element]) -> dict[str, Any]:
     return {"t": "MetaInlines", "c": inlines}
-
-
-def document(blocks: list[A.Element], meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
-
-
-# ---------------------------------------------------------------- citations
-
-
-def _citeproc(model: BookModel) -> dict[str, Any]:
-    """Join the chapters and let Pandoc's citeproc format citations and references."""
-    blocks = [
-        A.Div(ch.blocks, A.attr("", ["lr-chapter"], {"data-index": str(i)}))
-        for i, ch in enumerate(model.chapters)
-    ]
-    doc = document(blocks)
-    book = model.book
-    if not book.bibliography:
-        return doc
-    args = [
-        "-t",
-        "json",
-        "--citeproc",
-        "-M",
-        f"lang={book.lang}",
-        "-M",
-        f"link-citations={'true' if book.link_citations else 'false'}",
-    ]
-    for bib in book.bibliography:
-        args.append(f"--bibliography={bib}")
-    if book.csl:
-        args.append(f"--csl={book.csl}")
-
-    def citeproc(source: dict[str, Any]) -> dict[str, Any]:
-        return json.loads(ast_to(source, args, cwd=book.root, what="citeproc"))
-
-    out = citeproc_cited_paragraphs(doc, citeproc)
-    if out is None:  # the whole book through citeproc
-        out = citeproc(doc)
-    # Without a ::: {#refs} div, citeproc appends the list after the last chapter.
-    chapters = [b for b in out["blocks"] if b["t"] == "Div" and "lr-chapter" in b["c"][0][1]]
-    extra = [b for b in out["blocks"] if not (b["t"] == "Div" and "lr-chapter" in b["c"][0][1])]
-    if extra and chapters:
-        chapters[-1]["c"][1].extend(extra)
-    out["blocks"] = chapters
-    return out
 
 
 def _split_chapters(model: BookModel, doc: dict[str, Any]) -> list[tuple[Chapter, list]]:
@@ -247,14 +201,22 @@ def write_html(
     into an existing site: the preview's re-render of the chapters being edited.
     """
     book = model.book
-    finished = [(ch, finished_blocks(blocks, "html", book)) for ch, blocks in pages if ch.page]
+    # pages written: finished; the others (a preview save) only lend their ids and tips
+    finished: list[tuple[Chapter, list[A.Element]]] = []
+    entries: list[tuple[Chapter, list[tuple[str, str | None]]]] = []
+    for ch, blocks in pages:
+        if not ch.page:
+            continue
+        if only is None or ch.page in only:
+            finished.append((ch, finished_blocks(blocks, "html", book)))
+            entries.append((ch, id_entries(finished[-1][1])))
+        else:
+            entries.append((ch, finished_summary(blocks, "html", book, id_entries)))
     id_pages: dict[str, str] = {}
-    for ch, blocks in finished:
-        for el in A.iter_elements(blocks):
-            a = A.get_attr(el)
-            if a and a[0]:
-                id_pages.setdefault(a[0], ch.page)
-    tips = link_tips([blocks for _, blocks in finished])
+    for ch, ids in entries:
+        for ident, _ in ids:
+            id_pages.setdefault(ident, ch.page)
+    tips = merge_tips([ids for _, ids in entries])
     for _, blocks in finished:
         add_link_tips(blocks, tips)
     downloads = [
@@ -271,15 +233,13 @@ def write_html(
             nav_items.append(("part", ch))
         elif ch.page:
             nav_items.append(("page", ch))
-    linkable = [ch for ch, _ in finished if ch.entry.kind != "part" or ch.entry.path]
+    linkable = [ch for ch, _ in entries if ch.entry.kind != "part" or ch.entry.path]
     book_title = _meta_inlines(front.get("title"))
     toc = bool(book.format_option("html", "toc", True))
     number_sections = bool(book.format_option("html", "number-sections", True))
     images: set[str] = set()
     for ch, blocks in finished:
         _html_links(blocks, ch.page, id_pages, images)
-        if only is not None and ch.page not in only:
-            continue
         blocks[:] = A.walk(blocks, lambda el, page=ch.page: _inline_linked_svg(el, page, book.root))
         blocks[:] = A.walk(blocks, _scroll_table)
         root = "../" * ch.page.count("/")
@@ -388,7 +348,7 @@ def render_html_pages(model: BookModel, site: Path, only: Collection[str]) -> No
     Citations, numbering and cross-references still come from the whole book;
     download links are kept for the formats the last full build wrote.
     """
-    doc = _citeproc(model)
+    doc = citeproc_book(model, in_place=True)
     pages = _split_chapters(model, doc)
     front = _front_matter(model)
     formats = ["html"] + [

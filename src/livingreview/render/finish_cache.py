@@ -19,7 +19,9 @@ import hashlib
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..io import write_bytes
 from ..workflow import PARSE_CACHE_ENV, code_version
@@ -27,12 +29,15 @@ from . import ast as A
 from .finish import finish
 from .project import QUARTO_FILE, Book
 
-__all__ = ["finished"]
+__all__ = ["finished", "finished_summary"]
 
 LARGE_BLOCK = 1 << 16  # bytes of a block's marshal dump
 KEPT_IN_MEMORY = 32  # entries; a 1,000-row table finished is about 2 MB
 KEPT_ON_DISK = 64  # the least recently used beyond these are removed
+T = TypeVar("T")
 _MEMORY: dict[str, bytes] = {}
+_SUMMARIES: dict[str, Any] = {}
+SUMMARIES_KEPT = 64
 
 
 def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
@@ -59,6 +64,21 @@ def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     if small:
         out += finish([marshal.loads(d) for d in small], fmt, book)
     return out
+
+
+def finished_summary(
+    blocks: list[A.Element], fmt: str, book: Book, summarise: Callable[[list[A.Element]], T]
+) -> T:
+    """``summarise(finished(blocks, fmt, book))``, kept in this process by the content of
+    ``blocks`` (and what :func:`finished` depends on): the preview needs only the ids
+    and link tips of the pages it does not write, the same on every save."""
+    data = marshal.dumps(blocks, 2)
+    key = f"{summarise.__module__}.{summarise.__qualname__}:{_key(data, fmt, book, blocks)}"
+    if key not in _SUMMARIES:
+        if len(_SUMMARIES) >= SUMMARIES_KEPT:
+            _SUMMARIES.pop(next(iter(_SUMMARIES)))
+        _SUMMARIES[key] = summarise(finished(blocks, fmt, book))
+    return _SUMMARIES[key]  # type: ignore[no-any-return]
 
 
 def _finished_block(data: bytes, fmt: str, book: Book, block: A.Element) -> list[A.Element]:

@@ -127,6 +127,14 @@ def cached_run(
     return out
 
 
+API_VERSION = [1, 23, 1, 1]
+
+
+def document(blocks: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A Pandoc JSON document of ``blocks`` (and ``meta``)."""
+    return {"pandoc-api-version": API_VERSION, "meta": meta or {}, "blocks": blocks}
+
+
 def markdown_to_ast(text: str, what: str = "markdown") -> dict[str, Any]:
     """Parse Pandoc Markdown into the JSON AST (kept in this process, and on disk by
     content: see :func:`cached_run`)."""

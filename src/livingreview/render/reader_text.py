@@ -27,9 +27,11 @@ from . import ast as A
 
 __all__ = [
     "add_link_tips",
+    "id_entries",
     "key_index",
     "leaked_terms",
     "link_tips",
+    "merge_tips",
     "reader_text_problems",
     "rule_names",
     "visible_text",
@@ -215,25 +217,41 @@ def link_tips(pages: list[list[A.Element]]) -> dict[str, str]:
     References (``ref-*``) give their formatted entry; figures and tables
     their caption; sections their title.
     """
+    return merge_tips([id_entries(blocks) for blocks in pages])
+
+
+def id_entries(blocks: list[A.Element]) -> list[tuple[str, str | None]]:
+    """``(id, tip)`` for every element of ``blocks`` with an id, in document order:
+    the tip text (see :func:`link_tips`), ``""`` if it has none, ``None`` if the
+    element is not something a link's tip shows."""
+    out: list[tuple[str, str | None]] = []
+    for el in A.iter_elements(blocks):
+        a = A.get_attr(el)
+        if not a or not a[0]:
+            continue
+        ident, t = a[0], el["t"]
+        if ident.startswith("ref-") and t == "Div":
+            text = A.stringify(el["c"][1])
+        elif t in ("Figure", "Table"):
+            caption = A.walk(copy.deepcopy(el["c"][1][1]), _drop_source_note)
+            text = A.stringify(caption)
+        elif t == "Header":
+            text = A.stringify(el["c"][2])
+        else:
+            out.append((ident, None))
+            continue
+        text = " ".join(text.split())
+        out.append((ident, text if len(text) <= TIP_LENGTH else text[: TIP_LENGTH - 1] + "…"))
+    return out
+
+
+def merge_tips(pages: list[list[tuple[str, str | None]]]) -> dict[str, str]:
+    """The tips of :func:`id_entries` of each page, in order: an id's first tip wins."""
     tips: dict[str, str] = {}
-    for blocks in pages:
-        for el in A.iter_elements(blocks):
-            a = A.get_attr(el)
-            if not a or not a[0] or a[0] in tips:
-                continue
-            ident, t = a[0], el["t"]
-            if ident.startswith("ref-") and t == "Div":
-                text = A.stringify(el["c"][1])
-            elif t in ("Figure", "Table"):
-                caption = A.walk(copy.deepcopy(el["c"][1][1]), _drop_source_note)
-                text = A.stringify(caption)
-            elif t == "Header":
-                text = A.stringify(el["c"][2])
-            else:
-                continue
-            text = " ".join(text.split())
-            if text:
-                tips[ident] = text if len(text) <= TIP_LENGTH else text[: TIP_LENGTH - 1] + "…"
+    for entries in pages:
+        for ident, text in entries:
+            if text and ident not in tips:
+                tips[ident] = text
     return tips
 
 
