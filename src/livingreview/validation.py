@@ -47,6 +47,21 @@ HEADER_LINE = 1
 CACHE_ENV = TABLE_CACHE_ENV
 
 
+def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, about three times faster for the loaded tables.
+
+    Tables from :func:`load_table` hold only object columns of plain Python
+    values, which pandas boxes one cell at a time (a third of a 100,000-record
+    ledger check, issue 19); here each column is listed once. Any other column
+    type goes through pandas unchanged.
+    """
+    if any(dtype.kind != "O" for dtype in frame.dtypes) or not frame.columns.is_unique:
+        return frame.to_dict("records")
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """Return the schema ``livingreview/schemas/<name>.schema.yaml``."""
