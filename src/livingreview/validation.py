@@ -297,8 +297,21 @@ def cell_text_problems(
     """
     today = today or dt.date.today()
     problems = []
+    # Only columns that hold an invisible character somewhere, or are x-not-future,
+    # can give a problem: one search per column instead of one per cell (issue 19).
+    names = list(rows[0][1]) if rows else []
+    uniform = all(list(row) == names for _, row in rows)
+    if not uniform:
+        names = list(dict.fromkeys(column for _, row in rows for column in row))
+    watched = [
+        column
+        for column in names
+        if props.get(column, {}).get("x-not-future")
+        or INVISIBLE.search("\n".join(row.get(column, "") for _, row in rows))
+    ]
     for line, row in rows:
-        for column, value in row.items():
+        for column in watched if uniform else [c for c in row if c in watched]:
+            value = row[column]
             hidden = INVISIBLE.search(value)
             if hidden:
                 problems.append(
