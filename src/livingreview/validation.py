@@ -47,6 +47,21 @@ HEADER_LINE = 1
 CACHE_ENV = TABLE_CACHE_ENV
 
 
+def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``, about three times faster for the loaded tables.
+
+    Tables from :func:`load_table` hold only object columns of plain Python
+    values, which pandas boxes one cell at a time (a third of a 100,000-record
+    ledger check, issue 19); here each column is listed once. Any other column
+    type goes through pandas unchanged.
+    """
+    if any(dtype.kind != "O" for dtype in frame.dtypes) or not frame.columns.is_unique:
+        return frame.to_dict("records")
+    columns = list(frame.columns)
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """Return the schema ``livingreview/schemas/<name>.schema.yaml``."""
@@ -282,8 +297,21 @@ def cell_text_problems(
     """
     today = today or dt.date.today()
     problems = []
+    # Only columns that hold an invisible character somewhere, or are x-not-future,
+    # can give a problem: one search per column instead of one per cell (issue 19).
+    names = list(rows[0][1]) if rows else []
+    uniform = all(list(row) == names for _, row in rows)
+    if not uniform:
+        names = list(dict.fromkeys(column for _, row in rows for column in row))
+    watched = [
+        column
+        for column in names
+        if props.get(column, {}).get("x-not-future")
+        or INVISIBLE.search("\n".join(row.get(column, "") for _, row in rows))
+    ]
     for line, row in rows:
-        for column, value in row.items():
+        for column in watched if uniform else [c for c in row if c in watched]:
+            value = row[column]
             hidden = INVISIBLE.search(value)
             if hidden:
                 problems.append(

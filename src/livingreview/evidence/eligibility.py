@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError, Problem, raise_if_any
-from ..validation import load_table
+from ..validation import frame_rows, load_table
 
 MET, NOT_MET, UNCLEAR = "met", "not_met", "unclear"
 
@@ -245,7 +245,7 @@ def ledger_problems(
     # retrieved) are the flow-diagram checks' to report, not this one's.
     assessed = {
         str(r["record_id"]): r
-        for r in records.to_dict("records")
+        for r in frame_rows(records)
         if r.get("retrieval") == "retrieved"
         and _value(r, "screening") == "include"
         and not _value(r, "duplicate_of")

@@ -23,7 +23,7 @@ import yaml
 from ..bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
 from ..errors import DataError, Problem, ReviewError, raise_if_any
 from ..io import compose_yaml, read_text, read_yaml, write_text
-from ..validation import load_schema, load_table, value_problem
+from ..validation import frame_rows, load_schema, load_table, value_problem
 
 __all__ = [
     "ReviewData",
@@ -179,7 +179,7 @@ def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
 
 
 def _rows(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
-    return frame.to_dict("records")
+    return frame_rows(frame)
 
 
 def _codes(protocol: dict[str, Any], key: str) -> list[str]:

@@ -54,7 +54,7 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData
 from ..io import read_text, read_yaml, write_text
 from ..prisma.model import PreviousVersion
-from ..validation import load_schema
+from ..validation import frame_rows, load_schema
 
 RELEASES_DIR = "releases"
 SNAPSHOT = "release.yaml"
@@ -299,7 +299,7 @@ def _cell(value: Any) -> str:
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, str]]:
     """Rows of a loaded table as dicts of strings ('' for missing), ``_line`` kept."""
-    return [{k: _cell(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: _cell(v) for k, v in row.items()} for row in frame_rows(frame)]
 
 
 def _cutoff_verdict(year: str, cutoff: str) -> bool | None:

@@ -11,6 +11,7 @@ import pandas as pd
 from ..ledger.stages import AWAITING_STAGES, awaiting_stage
 from ..ledger.stages import DBR_SOURCES as DBR_SOURCES  # re-exported
 from ..ledger.stages import OTHER_SOURCES as OTHER_SOURCES  # re-exported
+from ..validation import frame_rows
 
 RECORDS_FILE = "data/records.csv"
 
@@ -156,8 +157,11 @@ class _Ledger:
         self.rows: list[dict[str, str]] = []
         self.awaiting: list[dict[str, str]] = []
         self._lines: dict[int, int | None] = {}
-        for raw in records.to_dict(orient="records"):
-            row = {k: _cell(v) for k, v in raw.items() if k != "_line"}
+        for raw in frame_rows(records):
+            # plain strings, most cells, skip _cell's checks (issue 19: 100,000 records)
+            row = {
+                k: v.strip() if type(v) is str else _cell(v) for k, v in raw.items() if k != "_line"
+            }
             line = _cell(raw.get("_line"))
             self._lines[id(row)] = int(float(line)) if line else None
             (self.awaiting if awaiting_stage(row) else self.rows).append(row)

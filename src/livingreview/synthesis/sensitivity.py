@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..errors import ConfigError, Problem
 from ..evidence.eligibility import decide_all
+from ..validation import frame_rows
 from .narrative import study_directions
 
 
@@ -53,7 +54,7 @@ def _included_studies(records: pd.DataFrame, decisions: Mapping[str, Any] | None
     """Study ids with at least one included report (a report newly included
     without a study row is named by its record id)."""
     out: set[str] = set()
-    for rec in records.to_dict("records"):
+    for rec in frame_rows(records):
         rid = str(rec["record_id"])
         if decisions is not None and rid in decisions:
             included = decisions[rid].eligibility == "include"
