@@ -8,17 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_fast_validation import TABLES  # the shipped tables, by schema name
 
 from livingreview.validation import INVISIBLE, cell_text_problems, frame_rows, load_table
 
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = {
-    "records": "data/records.csv",
-    "studies": "data/studies.csv",
-    "outcomes": "data/outcomes.csv",
-    "risk_of_bias": "data/risk_of_bias.csv",
-    "extraction_sources": "data/extraction_sources.csv",
-}
 
 
 def _same(a, b) -> bool:

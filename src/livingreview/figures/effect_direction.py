@@ -38,7 +38,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_parts, split_studies
+from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
 from .study_overview import ROW_PITCH_IN
 
 # Left-right double arrow for "no clear difference" (Thomson and Thomas's ◄►).
@@ -326,42 +326,6 @@ def study_order(
     return [str(r.record["study_id"]) for r in rows if r.kind == "study"]
 
 
-def draw_study_parts(
-    name: str,
-    studies: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    order: list[str],
-    folder: str | Path,
-    include: str | Path,
-    draw: Callable[..., None],
-    *,
-    labels: Mapping[str, str] | None = None,
-    per_part: int | None = DEFAULT_STUDIES_PER_PART,
-    **shared: Any,
-) -> list[Part]:
-    """A study plot in parts (:mod:`.parts`): ``draw(studies, outcomes, svg, pdf, png,
-    labels=..., **shared)`` once per part with that part's studies and outcomes.
-    ``shared`` keyword arguments are passed only to parts of a split figure."""
-    labels = labels or {}
-    parts = split_studies(order, per_part)
-
-    def one(part: Part, outputs: tuple) -> None:
-        if part.count == 1:  # the whole figure, drawn (and cached) as it always was
-            draw(studies, outcomes, *outputs, labels=labels)
-            return
-        ids = set(part.study_ids)
-        draw(
-            studies[studies["study_id"].astype(str).isin(ids)],
-            outcomes[outcomes["study_id"].astype(str).isin(ids)],
-            *outputs,
-            labels={k: v for k, v in labels.items() if k in ids},
-            **shared,
-        )
-
-    draw_parts(name, folder, include, parts, one)
-    return parts
-
-
 def effect_direction_parts(
     studies: pd.DataFrame,
     outcomes: pd.DataFrame,
@@ -382,6 +346,6 @@ def effect_direction_parts(
 
     order = study_order(studies, diagnosis_labels, design_labels)
     return draw_study_parts(
-        "effect_direction", studies, outcomes, order, folder, include, draw,
+        "effect_direction", (studies, outcomes), order, folder, include, draw,
         labels=labels, per_part=per_part,
     )  # fmt: skip

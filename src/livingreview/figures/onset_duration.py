@@ -29,11 +29,10 @@ from .effect_direction import (
     _draw_headings,
     _new_figure,
     _study_ticks,
-    draw_study_parts,
     layout_rows,
     study_order,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part
+from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
     "onset": ("o", "First measured"),
@@ -281,6 +280,6 @@ def onset_duration_parts(
     timeline = anxiety_timeline(outcomes)
     hours = [p["hours"] for (sid, _), points in timeline.items() if sid in included for p in points]
     return draw_study_parts(
-        "onset_duration", studies, outcomes, study_order(studies, diagnosis_labels),
+        "onset_duration", (studies, outcomes), study_order(studies, diagnosis_labels),
         folder, include, draw, labels=labels, per_part=per_part, hours=_time_range(hours),
     )  # fmt: skip

@@ -18,7 +18,7 @@ Quarto's subfigure form, which both renderers number and cross-reference.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +100,42 @@ def draw_parts(
     with atomic_path(include) as tmp:
         Path(tmp).write_text(parts_markdown(name, parts, relative.as_posix()), encoding="utf-8")
     return stems
+
+
+def draw_study_parts(
+    name: str,
+    frames: Sequence[Any],
+    order: Sequence[str],
+    folder: str | Path,
+    include: str | Path,
+    draw: Callable[..., None],
+    *,
+    labels: Mapping[str, str] | None = None,
+    per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    **shared: Any,
+) -> list[Part]:
+    """A figure with one row per study (``order``, top to bottom) in parts:
+    ``draw(*frames, svg, pdf, png, labels=..., **shared)`` once per part, with the
+    rows of each table in ``frames`` (by ``study_id``) and the labels of that part's
+    studies. One part is the whole figure, drawn (and cached) exactly as before;
+    ``shared`` keyword arguments go only to the parts of a split figure."""
+    labels = labels or {}
+    parts = split_studies(order, per_part)
+
+    def one(part: Part, outputs: tuple) -> None:
+        if part.count == 1:
+            draw(*frames, *outputs, labels=labels)
+            return
+        ids = set(part.study_ids)
+        draw(
+            *(frame[frame["study_id"].astype(str).isin(ids)] for frame in frames),
+            *outputs,
+            labels={k: v for k, v in labels.items() if k in ids},
+            **shared,
+        )
+
+    draw_parts(name, folder, include, parts, one)
+    return parts
 
 
 def parts_markdown(name: str, parts: list[Part], image_dir: str) -> str:

@@ -34,7 +34,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_parts, split_studies
+from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -291,17 +291,10 @@ def traffic_light_parts(
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
 ) -> list[Part]:
     """The traffic-light plot in parts of at most ``per_part`` studies (:mod:`.parts`)."""
-    labels = labels or {}
-    parts = split_studies(traffic_light_order(rob, labels), per_part)
-
-    def draw(part: Part, outputs: tuple) -> None:
-        ids = set(part.study_ids)
-        rows = rob[rob["study_id"].astype(str).isin(ids)] if part.count > 1 else rob
-        own = {k: v for k, v in labels.items() if k in ids} if part.count > 1 else labels
-        traffic_light_figure(rows, *outputs, labels=own)
-
-    draw_parts("risk_of_bias_traffic_light", folder, include, parts, draw)
-    return parts
+    return draw_study_parts(
+        "risk_of_bias_traffic_light", (rob,), traffic_light_order(rob, labels), folder, include,
+        traffic_light_figure, labels=labels, per_part=per_part,
+    )  # fmt: skip
 
 
 def summary_figure(
