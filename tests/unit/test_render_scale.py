@@ -64,11 +64,14 @@ def test_leaked_terms_with_an_index_equal_the_plain_check() -> None:
     assert found == ["Smith2020", "b_2", "smith2020"]
 
 
-def test_visible_text_skips_quoted_release_text_without_changing_the_tree() -> None:
+def test_visible_text_reads_quoted_release_text_without_changing_the_tree() -> None:
+    """Text quoted from a release ("Changes in this version") is what readers see, so
+    the check of reader-facing words reads it too (it used to be skipped, and a frozen
+    release's "rule draw_x" caption reached readers unchecked)."""
     quoted = A.Div([A.Para([A.Str("old")])], A.attr("", ["released-text"]))
     blocks = [A.Para([A.Str("new")]), A.Div([quoted, A.Plain([A.Str("kept")])])]
     before = A.clone(blocks)
-    assert list(visible_text(blocks)) == ["new", "kept"]
+    assert list(visible_text(blocks)) == ["new", "old", "kept"]
     assert blocks == before
 
 

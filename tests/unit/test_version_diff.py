@@ -3,6 +3,7 @@ a tracked-changes DOCX (SYNTHETIC text, rendered by Pandoc as the build does).""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -121,5 +122,133 @@ def test_page_shows_data_and_only_changed_paragraphs(pair: tuple[Path, Path]) ->
     assert "- **Studies added (1):** yermus\\_kap" in page
     assert "The quick ~~brown~~ [red]{.underline} fox" in page
     assert "This paragraph stays" not in page
-    assert "### 2 Results {.unnumbered}\n\n8 words added, 1 words removed." in page
+    assert "### 2 Results {.unnumbered}\n\n8 words added, 1 word removed." in page
     assert "no earlier released version" in changes_markdown(releases[:1], {})
+
+
+# ------------------------------------------------ reader-facing words on both sides (issue 14)
+
+REPO = Path(__file__).parents[2]
+CSL = REPO / "refs" / "american-medical-association.csl"
+BIB = """\
+@article{smith2020, author = {Smith, Ann}, title = {One}, journal = {J}, year = {2020}}
+@article{jones2019, author = {Jones, Bo}, title = {Two}, journal = {J}, year = {2019}}
+@article{lee2018, author = {Lee, Cy}, title = {Three}, journal = {J}, year = {2018}}
+@misc{registry_x, title = {A registered trial of something new}}
+"""
+# SYNTHETIC versions: the newer one cites a new work first (every number shifts), drops
+# the provenance caption and the BibTeX block an older build printed, and changes one word.
+OLD_CITED = """\
+# Introduction
+
+Anxiety fell in two trials [@jones2019; @lee2018] and one registry [@registry_x].
+
+Figure 1: Mechanisms. Drawn by code (rule draw_mechanism_figure).
+
+```bibtex
+@misc{smith2026v1_0, title = {The review}}
+```
+
+A paragraph about study lee2018 alone.
+
+# References
+"""
+NEW_CITED = """\
+# Introduction
+
+A new first sentence cites a new work [@smith2020].
+
+Anxiety fell in three trials [@jones2019; @lee2018] and one registry [@registry_x].
+
+Figure 1: Mechanisms.
+
+A paragraph about study lee2018 alone.
+
+# References
+"""
+
+
+def cited_docx(tmp_path: Path, name: str, markdown: str) -> Path:
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    out = tmp_path / f"{name}.docx"
+    run(
+        ["-f", "markdown", "-t", "docx", "--citeproc", f"--bibliography={tmp_path / 'refs.bib'}",
+         f"--csl={CSL}", "-M", "link-citations=true", "-o", str(out)],
+        markdown, what=name,
+    )  # fmt: skip
+    return out
+
+
+def test_both_versions_are_read_as_readers_saw_them(tmp_path: Path) -> None:
+    """Renumbered citations are no change, and a provenance caption, a BibTeX block or
+    an internal key of an older build never reaches the diff (frozen releases are
+    never edited; both sides are normalised alike)."""
+    from livingreview.living.reader_words import ReaderWords
+
+    old, new = cited_docx(tmp_path, "old", OLD_CITED), cited_docx(tmp_path, "new", NEW_CITED)
+    plain = {c.title: c for c in chapter_diffs(old, new)}["Introduction"]
+    assert plain.count("-") > 1  # read as printed: "trials1,2" against "trials2,3"
+    reader = ReaderWords(
+        labels={"smith2020": "Smith 2020", "jones2019": "Jones 2019", "lee2018": "Lee 2018",
+                "registry_x": "“A registered trial of…”"},
+        rules=frozenset({"draw_mechanism_figure"}),
+    )  # fmt: skip
+    intro = {c.title: c for c in chapter_diffs(old, new, reader)}["Introduction"]
+    changed = [p.ops for p in intro.paragraphs if p.changed]
+    assert changed == [
+        [("+", "A new first sentence cites a new work (Smith 2020).")],
+        [
+            ("=", "Anxiety fell in"), ("-", "two"), ("+", "three"),
+            ("=", "trials (Jones 2019; Lee 2018) and one registry (“A registered trial of…”)."),
+        ],
+    ]  # fmt: skip
+    text = " ".join(t for p in intro.paragraphs for _, t in p.ops)
+    assert "A paragraph about study Lee 2018 alone." in text
+    for leak in ("draw_mechanism_figure", "rule", "@misc", "smith2026v1_0", "lee2018"):
+        assert leak not in text, leak
+
+
+def test_a_citation_range_is_read_as_every_work_in_it(tmp_path: Path) -> None:
+    """ "1–3" in a numeric style cites three works, although only the ends are linked."""
+    from livingreview.living.reader_words import ReaderWords
+
+    doc = cited_docx(
+        tmp_path,
+        "range",
+        "# A\n\nThree works [@smith2020; @jones2019; @lee2018].\n\n# References\n",
+    )
+    labels = {"smith2020": "Smith 2020", "jones2019": "Jones 2019", "lee2018": "Lee 2018"}
+    assert dict(docx_chapters(doc))["A"][0][1] == "Three works1–3."  # as printed
+    text = dict(docx_chapters(doc, ReaderWords(labels=labels)))["A"]
+    assert [t for _, t in text] == ["Three works (Smith 2020; Jones 2019; Lee 2018)."]
+
+
+def test_the_shipped_changes_page_and_docx_carry_no_build_words(tmp_path: Path) -> None:
+    """Versions 1.0 and 2.0 were released with provenance captions ("Drawn by code
+    (rule draw_pharmacology_figure)", "Data: data/risk_of_bias.csv; rule ..."), a
+    BibTeX block and numbered citations; the page and the tracked-changes DOCX of
+    the shipped review show none of them, and renumbering alone is no change."""
+    from word_edits import revisions
+
+    from livingreview.living.reader_words import project_reader_words
+    from livingreview.living.releases import read_release
+    from livingreview.render.reader_text import leaked_terms, rule_names
+
+    releases = [read_release(REPO / "releases" / v / "release.yaml") for v in ("1.0", "2.0")]
+    docs = {v: REPO / "releases" / v / "review.docx" for v in ("1.0", "2.0")}
+    bib = REPO / "refs" / "references.bib"
+    reader = project_reader_words(REPO, releases, bib)
+    page = changes_markdown(releases, docs, reader=reader)
+    tracked = changes_docx_bytes(docs["1.0"], docs["2.0"], "t", "2026-11-27T00:00:00Z", reader)
+    inserted, deleted = revisions(tracked)
+    keys = {sid for r in releases for sid in r.studies} | {
+        line.split("{")[1].rstrip(",") for line in bib.read_text("utf-8").splitlines()
+        if line.startswith("@")
+    }  # fmt: skip
+    rules = rule_names(REPO)
+    page = re.sub(r"\[@[\w:-]+\]", "", page)  # citations are not text readers see
+    for text in (page, " ".join(inserted), " ".join(deleted)):
+        plain = text.replace("\\", "")
+        assert leaked_terms(plain, rules, keys) == [], leaked_terms(plain, rules, keys)
+        assert "@misc" not in plain and "Drawn by code" not in plain
+        assert "anxiolytics" not in plain  # its citation renumbered: not a change

@@ -37,6 +37,7 @@ def study_labels(studies: pd.DataFrame, bib_path: str | Path) -> dict[str, str]:
 
 
 def _disambiguate(labels: Mapping[str, str]) -> dict[str, str]:
+    """``labels`` with identical labels told apart by a, b, ... in key order."""
     out = dict(labels)
     by_label: dict[str, list[str]] = {}
     for sid in sorted(labels):
@@ -46,6 +47,9 @@ def _disambiguate(labels: Mapping[str, str]) -> dict[str, str]:
             for i, sid in enumerate(sids):
                 out[sid] = f"{label}{_letters(i)}"
     return out
+
+
+disambiguated_labels = _disambiguate
 
 
 def _letters(index: int) -> str:

@@ -21,6 +21,7 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
 from ..text.claims import ClaimChange
+from .reader_words import project_reader_words
 from .releases import (
     ARTIFACTS,
     COPY_IGNORE,
@@ -414,7 +415,8 @@ def make_release(
     if releases:  # the text of this version against the previous one, as Word revisions
         previous = root / RELEASES_DIR / releases[-1].version / "review.docx"
         if previous.is_file():
-            built[CHANGES] = release_changes_docx(previous, built["review.docx"], final)
+            reader = project_reader_words(root, [*releases, final], paths.get("bibliography"))
+            built[CHANGES] = release_changes_docx(previous, built["review.docx"], final, reader)
     progress(f"writing {RELEASES_DIR}/{version}/")
     return _write_release_folder(root / RELEASES_DIR, version, snapshot, built)
 

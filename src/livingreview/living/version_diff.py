@@ -4,7 +4,11 @@ Each release keeps the DOCX it was rendered to (``releases/<version>/review.docx
 so the text readers saw is frozen with it. This module compares two of them:
 
 - :func:`docx_chapters` reads the prose of a release DOCX, grouped by chapter
-  (level-1 headings), leaving out tables, whose changes are data changes;
+  (level-1 headings), leaving out tables, whose changes are data changes, and code
+  blocks; both versions are normalised to the words a reader sees in the same way
+  (:class:`~.reader_words.ReaderWords`: citations by first author and year, no
+  provenance captions, no internal keys), so the frozen text of an older build never
+  brings build words onto the page and renumbered citations are no change;
 - :func:`chapter_diffs` aligns the chapters by title and their paragraphs, and
   diffs paired paragraphs word by word (:mod:`difflib`);
 - :func:`changes_markdown` writes the "Changes in this version" section: the data
@@ -31,6 +35,7 @@ from ..errors import ReleaseError
 from ..io import write_text
 from ..markdown import escape_markdown
 from .pages import data_changes_lines, release_study_labels
+from .reader_words import ReaderWords, cited_keys, project_reader_words
 from .releases import Release, load_releases
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -72,8 +77,10 @@ class ChapterDiff:
 
 Docx = str | Path | bytes  # a DOCX file, or its bytes (a release being made)
 # Left out of the text comparison: the reference list (renumbering noise; added
-# studies are listed with the data changes) and this page itself.
-SKIP_STYLES = {"Bibliography"}
+# studies are listed with the data changes), code blocks (the BibTeX of "Cite this
+# version", which print formats no longer carry) and this page itself.
+SKIP_STYLES = {"Bibliography", "SourceCode"}
+PLAIN = ReaderWords()  # no labels or rule names: only "rule x_y" and paths are left out
 SKIP_CHAPTERS = ("changes in this version",)
 
 
@@ -81,8 +88,64 @@ def _zip(source: Docx) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
-def docx_chapters(path: Docx) -> list[tuple[str, list[tuple[str, str]]]]:
-    """``(chapter title, [(style, paragraph text), ...])`` of a DOCX, tables left out."""
+def _text(node: etree._Element) -> str:
+    return "".join(t.text or "" for t in node.iter(_w("t")))
+
+
+def _superscript(node: etree._Element) -> bool:
+    return any(v.get(_w("val")) == "superscript" for v in node.iter(_w("vertAlign")))
+
+
+def _citation_anchor(node: etree._Element) -> str | None:
+    anchor = (node.get(_w("anchor")) or "") if node.tag == _w("hyperlink") else ""
+    return anchor[4:] if anchor.startswith("ref-") else None
+
+
+def _paragraph_text(p: etree._Element, reader: ReaderWords, numbered: list[str]) -> str:
+    """A paragraph's words, each citation group (linked to ``#ref-<key>``, with its
+    superscript separators) replaced by ``reader``'s rendering of the works it cites."""
+    parts: list[str] = []
+    anchors: list[str] = []
+    shown: list[str] = []
+
+    def close_citation() -> None:
+        if anchors:
+            text = "".join(shown)
+            cited = reader.citation(cited_keys(text, anchors, numbered), text)
+            parts.append(text if cited == text else f" {cited}")
+            anchors.clear()
+            shown.clear()
+
+    for child in p:
+        key = _citation_anchor(child)
+        text = _text(child)
+        if key is not None:
+            anchors.append(key)
+            shown.append(text)
+        elif anchors and _superscript(child) and text.strip() in {",", "–", "-", ";", ""}:
+            shown.append(text)
+        else:
+            close_citation()
+            parts.append(text)
+    close_citation()
+    return reader.clean("".join(parts))
+
+
+def _reference_order(body: etree._Element) -> list[str]:
+    """Keys of the reference list in order (its ``ref-<key>`` bookmarks): entry 1, 2, ..."""
+    keys = []
+    for mark in body.iter(_w("bookmarkStart")):
+        name = mark.get(_w("name")) or ""
+        if name.startswith("ref-") and name[4:] not in keys:
+            keys.append(name[4:])
+    return keys
+
+
+def docx_chapters(
+    path: Docx, reader: ReaderWords = PLAIN
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``(chapter title, [(style, paragraph text), ...])`` of a DOCX, tables and code
+    blocks left out, the text normalised by ``reader``."""
     try:
         with _zip(path) as package:
             body = etree.fromstring(package.read("word/document.xml")).find(_w("body"))
@@ -93,17 +156,21 @@ def docx_chapters(path: Docx) -> list[tuple[str, list[tuple[str, str]]]]:
             fix="restore it from git",
         ) from None
     chapters: list[tuple[str, list[tuple[str, str]]]] = [(FRONT, [])]
+    numbered = _reference_order(body)
     for p in body.iter(_w("p")):
         if any(a.tag == _w("tbl") for a in p.iterancestors()):
             continue
-        text = " ".join("".join(t.text or "" for t in p.iter(_w("t"))).split())
-        if not text:
-            continue
         style_el = p.find(f"{_w('pPr')}/{_w('pStyle')}")
         style = style_el.get(_w("val")) if style_el is not None else ""
+        if style in SKIP_STYLES:
+            continue
         if style == "Heading1":
-            chapters.append((text, []))
-        elif style not in SKIP_STYLES:
+            text = " ".join(_text(p).split())
+            if text:
+                chapters.append((text, []))
+            continue
+        text = _paragraph_text(p, reader, numbered)
+        if text:
             chapters[-1][1].append((style, text))
     return [
         c
@@ -164,12 +231,13 @@ def _pair_block(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[
     return out
 
 
-def chapter_diffs(old_docx: Docx, new_docx: Docx) -> list[ChapterDiff]:
-    """Chapters of the new version (and chapters removed from the old) with their diffs."""
-    old = {_title_key(t): (t, paras) for t, paras in docx_chapters(old_docx)}
+def chapter_diffs(old_docx: Docx, new_docx: Docx, reader: ReaderWords = PLAIN) -> list[ChapterDiff]:
+    """Chapters of the new version (and chapters removed from the old) with their diffs,
+    both versions read through ``reader``."""
+    old = {_title_key(t): (t, paras) for t, paras in docx_chapters(old_docx, reader)}
     out = []
     seen = set()
-    for title, paragraphs in docx_chapters(new_docx):
+    for title, paragraphs in docx_chapters(new_docx, reader):
         key = _title_key(title)
         seen.add(key)
         before = old.get(key, (title, None))[1]
@@ -201,12 +269,14 @@ def changes_markdown(
     releases: Sequence[Release],
     docx: Mapping[str, str | Path],
     labels: Mapping[str, str] | None = None,
+    reader: ReaderWords = PLAIN,
 ) -> str:
     """The "Changes in this version" section for the latest release.
 
-    ``docx`` maps versions to their release DOCX. Deleted words are struck
-    through and inserted words underlined, by chapter; unchanged paragraphs are
-    left out.
+    ``docx`` maps versions to their release DOCX, read through ``reader``, whose
+    labels name the studies unless ``labels`` are given.
+    Deleted words are struck through and inserted words underlined, by chapter;
+    unchanged paragraphs are left out.
     """
     if len(releases) < 2:
         return (
@@ -219,19 +289,25 @@ def changes_markdown(
         "",
         "## Data {.unnumbered}",
         "",
-        *data_changes_lines(old, new, labels or {}),
+        *data_changes_lines(old, new, reader.labels if labels is None else labels),
         "",
         "## Text {.unnumbered}",
         "",
         "Words removed since the previous version are struck through and words added "
         "are underlined; only changed paragraphs are shown. Tables are compared through "
-        "the data above.",
+        "the data above."
+        + (
+            " Citations are shown by first author and year, because their numbers "
+            "change when references are added."
+            if reader.labels
+            else ""
+        ),
         "",
     ]
     if old.version not in docx or new.version not in docx:
         lines.append("The text of one of these versions is not available.")
         return "\n".join(lines) + "\n"
-    for chapter in chapter_diffs(docx[old.version], docx[new.version]):
+    for chapter in chapter_diffs(docx[old.version], docx[new.version], reader):
         changed = [p for p in chapter.paragraphs if p.changed]
         title = escape_markdown(chapter.title)
         if not changed:
@@ -240,14 +316,18 @@ def changes_markdown(
         lines += [
             f"### {title} {{.unnumbered}}",
             "",
-            f"{chapter.count('+')} words added, {chapter.count('-')} words removed.",
+            f"{_words(chapter.count('+'))} added, {_words(chapter.count('-'))} removed.",
             "",
         ]
-        # quoted as released (the check of reader-facing words skips this div)
+        # quoted from the releases, normalised to reader-facing words (ReaderWords)
         lines += ["::: {.released-text}", ""]
         lines += [_markdown_ops(p.ops) + "\n" for p in changed]
         lines += [":::", ""]
     return "\n".join(lines) + "\n"
+
+
+def _words(n: int) -> str:
+    return f"{n:,} word" + ("" if n == 1 else "s")
 
 
 # ---------------------------------------------------------------- the tracked-changes DOCX
@@ -308,11 +388,14 @@ DOCUMENT_RELS = (
 )
 
 
-def changes_docx_bytes(old_docx: Docx, new_docx: Docx, author: str, date: str) -> bytes:
-    """The new version's text as a DOCX with every change since the old one as a revision."""
+def changes_docx_bytes(
+    old_docx: Docx, new_docx: Docx, author: str, date: str, reader: ReaderWords = PLAIN
+) -> bytes:
+    """The new version's text as a DOCX with every change since the old one as a
+    revision, both read through ``reader``."""
     counter = [0]
     body = []
-    for chapter in chapter_diffs(old_docx, new_docx):
+    for chapter in chapter_diffs(old_docx, new_docx, reader):
         heading = ParagraphDiff([("=", chapter.title)], "Heading1")
         if chapter.paragraphs and all(p.ops[0][0] == "-" for p in chapter.paragraphs):
             heading = ParagraphDiff([("-", chapter.title)], "Heading1")
@@ -341,10 +424,12 @@ def changes_docx_bytes(old_docx: Docx, new_docx: Docx, author: str, date: str) -
     return out.getvalue()
 
 
-def release_changes_docx(old_docx: Docx, new_docx: Docx, release: Release) -> bytes:
+def release_changes_docx(
+    old_docx: Docx, new_docx: Docx, release: Release, reader: ReaderWords = PLAIN
+) -> bytes:
     """``releases/<version>/changes.docx`` of ``release``: its text against the previous one's."""
     return changes_docx_bytes(
-        old_docx, new_docx, author="livingreview", date=f"{release.date}T00:00:00Z"
+        old_docx, new_docx, author="livingreview", date=f"{release.date}T00:00:00Z", reader=reader
     )
 
 
@@ -353,9 +438,12 @@ def write_changes_page(
     documents: Sequence[str | Path],
     bibliography: str | Path | None,
     output: str | Path,
+    root: str | Path = ".",
 ) -> None:
-    """Write the "Changes in this version" Markdown from the releases and their DOCX files."""
+    """Write the "Changes in this version" Markdown from the releases and their DOCX
+    files, read as readers saw them (the rule names of the project in ``root``)."""
     releases = load_releases(snapshots)
     docx = {Path(d).parent.name: d for d in documents}
     labels = release_study_labels(releases, bibliography) if bibliography else {}
-    write_text(output, changes_markdown(releases, docx, labels))
+    reader = project_reader_words(root, releases, bibliography)
+    write_text(output, changes_markdown(releases, docx, labels, reader))

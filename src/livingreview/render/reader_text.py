@@ -46,7 +46,6 @@ PROJECT_PATH = re.compile(
 # Internal keys worth checking look like identifiers: letters with a digit or an underscore.
 INTERNAL_KEY = re.compile(r"^(?=.*[a-z])(?=.*[\d_])[A-Za-z][\w:-]*$")
 SKIPPED = {"Cite", "RawInline", "RawBlock", "Math", "Note"}
-QUOTED_RELEASE = "released-text"  # class of a div quoting a frozen release's own text
 
 
 def rule_names(root: Path) -> set[str]:
@@ -102,9 +101,10 @@ def visible_text(blocks: Any) -> Iterator[str]:
         c = node.get("c")
         return inline_text(c) if isinstance(c, list) else ""
 
-    # Text quoted from a frozen release (the word diff of "Changes in this version")
-    # is shown as it was released; it is not this build's wording to check.
-    for el in _elements_outside_quotes(blocks):
+    # Text quoted from a frozen release (the word diff of "Changes in this version") is
+    # checked too: readers see it, so the build normalises it to reader-facing words
+    # (livingreview.living.reader_words) rather than printing an older build's leaks.
+    for el in A.iter_elements(blocks):
         t = el["t"]
         if t in ("Para", "Plain"):
             yield inline_text(el["c"])
@@ -112,24 +112,6 @@ def visible_text(blocks: Any) -> Iterator[str]:
             yield inline_text(el["c"][2])
         elif t == "CodeBlock":
             yield el["c"][1]
-
-
-def _elements_outside_quotes(blocks: Any) -> Iterator[A.Element]:
-    """``A.iter_elements(blocks)`` without the divs of quoted release text (class
-    ``released-text``) and everything inside them; nothing is copied or changed."""
-    stack = [blocks]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, list):
-            stack.extend(x for x in reversed(item) if isinstance(x, list | dict))
-        elif isinstance(item, dict):
-            if "t" in item:
-                if item["t"] == "Div" and QUOTED_RELEASE in item["c"][0][1]:
-                    continue
-                yield item
-            content = item.get("c")
-            if isinstance(content, list | dict):
-                stack.append(content)
 
 
 def key_index(keys: Iterable[str]) -> dict[str, list[str]]:
