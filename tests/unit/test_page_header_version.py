@@ -127,6 +127,9 @@ def test_a_draft_build_never_shows_the_draft_stamp_in_any_format(tmp_path: Path)
         assert "+draft" not in text, fmt
         assert "Draft after version 2.0 (not yet released)" in text, fmt
         assert "Version 2.0 " not in text, fmt  # a draft does not claim to be version 2.0
+        # no "Date not released" after "(not yet released)": a draft prints no date
+        assert "not released" not in text.replace("not yet released", ""), fmt
+        assert "Date" not in text, fmt
 
 
 def test_a_released_build_shows_its_version_in_every_format(tmp_path: Path) -> None:

@@ -433,7 +433,7 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
             "version": "draft",
             "label": "Draft",
             "text": "Draft (not yet released)",
-            "date": "not released",
+            "date": "",  # a draft has no release date: the title block prints none
             "status": "draft",
             "latest": "",
             "search_date": "",
@@ -447,7 +447,9 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
         # the title block and book facts ("Version ..."): the build stamp "2.0+draft"
         # is for the machinery (make_release checks it) and never reaches a reader
         "text": latest.version if released else DRAFT_TEXT.format(version=latest.version),
-        "date": latest.date if released else "not released",  # the label says which draft
+        # a draft has no release date (its version says "not yet released"), and a build
+        # date would make rebuilds differ: the title block then prints no date at all
+        "date": latest.date if released else "",
         "status": "released" if released else "draft",
         "latest": latest.version,
         "search_date": latest.search_date or "",
