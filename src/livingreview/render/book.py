@@ -360,8 +360,8 @@ def _number_chapter(
                         *prefix,
                         A.Span([A.Str(number)], A.attr("", ["chapter-number"])),
                         *(
-                            [A.Space(), A.Str(crossref["appendix-delim"].strip())]
-                            if appendix
+                            [A.Space(), _delimiter(crossref["appendix-delim"])]
+                            if appendix and crossref["appendix-delim"].strip()
                             else []
                         ),
                         A.Space(),
@@ -446,6 +446,12 @@ def _add_target(model: BookModel, chapter: Chapter, ident: str, target: Target) 
         )
         return
     model.targets[ident] = target
+
+
+def _delimiter(delim: str) -> A.Element:
+    """An appendix title's delimiter ("C — Title"), as a span of its own so the website
+    spaces it like a word, not like the gap between a number and its title."""
+    return A.Span([A.Str(delim.strip())], A.attr("", ["chapter-delim"]))
 
 
 def _prefix_caption(el: A.Element, title: str, number: str, delim: str) -> None:

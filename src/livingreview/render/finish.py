@@ -49,6 +49,18 @@ NBSP = "\u00a0"
 NB_HYPHEN = "\u2011"
 
 
+def _single_spaces(inlines: list[A.Element]) -> list[A.Element]:
+    """``inlines`` without repeated, leading or trailing spaces (left where a number went)."""
+    out: list[A.Element] = []
+    for el in inlines:
+        if el["t"] == "Space" and (not out or out[-1]["t"] == "Space"):
+            continue
+        out.append(el)
+    while out and out[-1]["t"] == "Space":
+        out.pop()
+    return out
+
+
 def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     """Return ``blocks`` rewritten for ``fmt`` (``html``, ``docx`` or ``typst``)."""
     number_sections = bool(book.format_option(fmt, "number-sections", True))
@@ -69,9 +81,11 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         if (
             t == "Span"
             and not number_sections
-            and ({"header-section-number", "chapter-number"} & set(el["c"][0][1]))
+            and ({"header-section-number", "chapter-number", "chapter-delim"} & set(el["c"][0][1]))
         ):
             return []
+        if t == "Header" and not number_sections:  # no "Appendix  Title" where a number was
+            el["c"][2] = _single_spaces(el["c"][2])
         if t == "Image":
             src = el["c"][2][0]
             if ":" not in src.split("/")[0] and not Path(src).suffix:
