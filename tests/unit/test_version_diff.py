@@ -12,6 +12,7 @@ import pytest
 from word_edits import revisions
 
 from livingreview.living.version_diff import (
+    _markdown_ops,
     changes_docx_bytes,
     changes_markdown,
     chapter_diffs,
@@ -71,9 +72,18 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_word_diff() -> None:
+    """Each run carries the space before it, so the runs join back into the text."""
     assert word_diff("a b c d", "a x c d e") == [
-        ("=", "a"), ("-", "b"), ("+", "x"), ("=", "c d"), ("+", "e"),
+        ("=", "a"), ("-", " b"), ("+", " x"), ("=", " c d"), ("+", " e"),
     ]  # fmt: skip
+
+
+def test_word_diff_keeps_punctuation_out_of_a_changed_word() -> None:
+    """ "(n = 25)" against "(n = 5)" changes the number only: the bracket is unchanged
+    and stays glued to it (it used to read "(n = ~~25)~~ [5)]")."""
+    ops = word_diff("Excluded (n = 25). Next", "Excluded (n = 5). Next")
+    assert ops == [("=", "Excluded (n ="), ("-", " 25"), ("+", " 5"), ("=", "). Next")]
+    assert _markdown_ops(ops) == "Excluded (n = ~~25~~ [5]{.underline}). Next"
 
 
 def test_chapters_leave_tables_out(pair: tuple[Path, Path]) -> None:
@@ -198,8 +208,8 @@ def test_both_versions_are_read_as_readers_saw_them(tmp_path: Path) -> None:
     assert changed == [
         [("+", "A new first sentence cites a new work (Smith 2020).")],
         [
-            ("=", "Anxiety fell in"), ("-", "two"), ("+", "three"),
-            ("=", "trials (Jones 2019; Lee 2018) and one registry (“A registered trial of…”)."),
+            ("=", "Anxiety fell in"), ("-", " two"), ("+", " three"),
+            ("=", " trials (Jones 2019; Lee 2018) and one registry (“A registered trial of…”)."),
         ],
     ]  # fmt: skip
     text = " ".join(t for p in intro.paragraphs for _, t in p.ops)
@@ -252,3 +262,5 @@ def test_the_shipped_changes_page_and_docx_carry_no_build_words(tmp_path: Path) 
         assert leaked_terms(plain, rules, keys) == [], leaked_terms(plain, rules, keys)
         assert "@misc" not in plain and "Drawn by code" not in plain
         assert "anxiolytics" not in plain  # its citation renumbered: not a change
+        assert "Yermus (Yermus)" not in plain  # a citation naming the word before it
+    assert "(n = ~~25~~ [5]{.underline})" in page  # the brackets are not changes

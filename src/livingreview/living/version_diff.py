@@ -72,7 +72,12 @@ class ChapterDiff:
 
     def count(self, op: str) -> int:
         """Words inserted (``+``) or deleted (``-``) in this chapter."""
-        return sum(len(text.split()) for p in self.paragraphs for o, text in p.ops if o == op)
+        return sum(
+            sum(any(c.isalnum() for c in word) for word in text.split())
+            for p in self.paragraphs
+            for o, text in p.ops
+            if o == op
+        )
 
 
 Docx = str | Path | bytes  # a DOCX file, or its bytes (a release being made)
@@ -112,7 +117,11 @@ def _paragraph_text(p: etree._Element, reader: ReaderWords, numbered: list[str])
         if anchors:
             text = "".join(shown)
             cited = reader.citation(cited_keys(text, anchors, numbered), text)
-            parts.append(text if cited == text else f" {cited}")
+            before = "".join(parts).split()
+            if cited == text:
+                parts.append(text)
+            elif not (before and f"({before[-1]})" == cited):  # "Yermus (Yermus)": once
+                parts.append(f" {cited}")
             anchors.clear()
             shown.clear()
 
@@ -179,18 +188,49 @@ def docx_chapters(
     ]
 
 
+# Punctuation that belongs to the word beside it: "(25)" against "(5)" is one changed
+# number, not a changed word with its brackets.
+_OPENING = "([{“‘\"'"
+_CLOSING = ")]}”’\"',;:.!?"
+_WORD = re.compile(rf"^([{re.escape(_OPENING)}]*)(.*?)([{re.escape(_CLOSING)}]*)$", re.S)
+
+
+def _tokens(text: str) -> list[tuple[str, bool]]:
+    """``(token, glued)`` of ``text``: its words with their leading and trailing
+    punctuation as tokens of their own; ``glued`` tokens follow the previous one
+    without a space."""
+    out: list[tuple[str, bool]] = []
+    for word in text.split():
+        lead, core, trail = _WORD.match(word).groups()  # type: ignore[union-attr]
+        parts = [*lead, *([core] if core else []), *trail]
+        out += [(part, i > 0) for i, part in enumerate(parts)]
+    return out
+
+
+def _joined(tokens: list[tuple[str, bool]], first: bool) -> str:
+    """The text of a run of tokens, with a leading space unless it is the paragraph's
+    first or is glued to what precedes it."""
+    return "".join(
+        ("" if glued or (first and i == 0) else " ") + t for i, (t, glued) in enumerate(tokens)
+    )
+
+
 def word_diff(old: str, new: str) -> list[Op]:
-    """Word-level edit script from ``old`` to ``new`` (runs of equal, deleted, inserted words)."""
-    a, b = old.split(), new.split()
+    """Word-level edit script from ``old`` to ``new`` (runs of equal, deleted, inserted
+    words; punctuation is compared apart from the word it touches). Each run's text
+    starts with the space that separates it from the run before (none for the first
+    run, or for a run glued to the one before, as ")" after a number)."""
+    a, b = _tokens(old), _tokens(new)
     ops: list[Op] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    matcher = difflib.SequenceMatcher(None, [t for t, _ in a], [t for t, _ in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            ops.append(("=", " ".join(a[i1:i2])))
+            ops.append(("=", _joined(b[j1:j2], not ops)))
             continue
         if i2 > i1:
-            ops.append(("-", " ".join(a[i1:i2])))
+            ops.append(("-", _joined(a[i1:i2], not ops)))
         if j2 > j1:
-            ops.append(("+", " ".join(b[j1:j2])))
+            ops.append(("+", _joined(b[j1:j2], not ops)))
     return ops
 
 
@@ -258,11 +298,13 @@ def chapter_diffs(old_docx: Docx, new_docx: Docx, reader: ReaderWords = PLAIN) -
 def _markdown_ops(ops: list[Op]) -> str:
     parts = []
     for op, text in ops:
+        space = " " if text[:1].isspace() else ""
         text = escape_markdown(text)
         parts.append(
-            text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.underline}}"
+            space
+            + (text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.underline}}")
         )
-    return " ".join(parts)
+    return "".join(parts).strip()
 
 
 def changes_markdown(
@@ -335,8 +377,8 @@ def _words(n: int) -> str:
 
 def _runs(ops: list[Op], author: str, date: str, counter: list[int]) -> str:
     out = []
-    for i, (op, text) in enumerate(ops):
-        text = escape(text + (" " if i < len(ops) - 1 else ""))
+    for op, text in ops:
+        text = escape(text)
         if op == "=":
             out.append(f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>')
             continue
