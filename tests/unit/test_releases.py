@@ -130,6 +130,21 @@ def test_history_has_cochrane_tables_links_and_scope_assignments() -> None:
     assert "- R3 (not in version 1.0): synthetic: after the cut-off" in history
 
 
+def test_history_tables_give_the_long_columns_the_width() -> None:
+    """Equal widths squeezed each description into a third of the table and the scope
+    into a seventh (issue 14's version history); the widths follow the content."""
+    import json
+
+    from livingreview.render.pandoc import run
+
+    doc = json.loads(run(["-f", "markdown", "-t", "json"], history_markdown([V1, V2])))
+    tables = [b for b in doc["blocks"] if b["t"] == "Table"]
+    widths = [[c[1]["c"] for c in t["c"][2]] for t in tables]
+    whats_new, history = widths
+    assert whats_new[2] >= 0.6 and whats_new[0] < 0.2
+    assert history[3] == max(history) and history[3] >= 0.25
+
+
 def test_citation_for_release_and_for_draft() -> None:
     released = citation_markdown(
         "Synthetic review", ["Ann Alpha", "Bob B. Beta"], [V1, V2], {"status": "released"}

@@ -210,7 +210,9 @@ def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
         "## What's new {.unnumbered}",
         "",
         "| Date | Event | Description |",
-        "|:---|:---|:---|",
+        # a separator's dashes give the columns' relative widths (the rows are longer
+        # than a line): the description takes most, not a third
+        "|:-----|:-------|:-------------------------------|",
     ]
     for i in range(len(releases) - 1, -1, -1):
         old, new = (releases[i - 1] if i else None), releases[i]
@@ -227,7 +229,7 @@ def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
         "## History {.unnumbered}",
         "",
         "| Version | Released | Latest search | Covers | Studies | Reports | Downloads |",
-        "|:---|:---|:---|:---|---:|---:|:---|",
+        "|:----|:------|:------|:-------------|----:|----:|:-------|",
     ]
     for rel in reversed(releases):
         base = f"{link_prefix}{RELEASES_DIR}/{rel.version}"
