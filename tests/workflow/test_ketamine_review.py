@@ -185,3 +185,35 @@ def test_no_pdf_page_of_the_review_is_more_than_a_quarter_empty(
 ) -> None:
     """Only the last page of the main text and of the back matter may end early."""
     assert too_empty_pages(review / "_book" / "review.pdf", tmp_path) == []
+
+
+def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -> None:
+    """Issue 14's reader-facing sweep of the shipped review: page 1 names the review it is
+    based on once, a draft prints no "not released" date, print never points to a
+    sidebar, and "Changes in this version" quotes no build words from older releases."""
+    from livingreview.render.reader_text import leaked_terms, rule_names
+
+    book = review / "_book"
+    index = BeautifulSoup((book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    first_page = PdfReader(str(book / "review.pdf")).pages[0].extract_text() or ""
+    document = docx.Document(str(book / "review.docx"))
+    docx_text = " ".join(p.text for p in document.paragraphs)
+    front = docx_text.split("About this review")[0]
+    site_front = index.find(class_="title-block") or index.find("main")
+    doi = "10.1111/bcp.15374"
+    for fmt, text in {"html": site_front.get_text(" "), "docx": front, "pdf": first_page}.items():
+        text = " ".join(text.split())
+        assert text.count(doi) == 1, fmt
+        assert "not released" not in text.replace("not yet released", ""), fmt
+    pdf = " ".join(page.extract_text() or "" for page in PdfReader(str(book / "review.pdf")).pages)
+    for fmt, text in {"docx": docx_text, "pdf": pdf}.items():
+        text = " ".join(text.split())
+        assert "sidebar" not in text and "read here" not in text, fmt
+    changes = BeautifulSoup(
+        (book / "manuscript" / "07-changes.html").read_text(encoding="utf-8"), "html.parser"
+    ).find("main")
+    assert " ".join(changes.h1.get_text().split()) == "Appendix C — Changes in this version"
+    studies = load_table(review / "data" / "studies.csv", "studies")
+    keys = set(studies["study_id"]) | set(studies["bib_key"])
+    assert leaked_terms(changes.get_text(" "), rule_names(review), keys) == []
+    assert "@misc" not in changes.get_text(" ")
