@@ -176,3 +176,24 @@ def test_group_rows_become_repeating_typst_subheaders() -> None:
     pdf = PdfReader(io.BytesIO(typst.compile(typ.encode())))
     assert len(pdf.pages) > 1
     assert all("Group [one]" in page.extract_text() for page in pdf.pages)  # repeated
+
+
+def test_a_count_stays_on_one_line_in_text_and_headings() -> None:
+    """ "(n = 34)" no longer breaks after "=" (issue 14: the records appendix's headings
+    and its table of contents wrapped "(n =" / "34)" on a phone)."""
+    from livingreview.render import ast as A
+    from livingreview.render.finish import NBSP, _glue_dates
+
+    def inlines(text: str) -> list:
+        out: list = []
+        for i, word in enumerate(text.split(" ")):
+            out += [A.Space()] if i else []
+            out.append(A.Str(word))
+        return out
+
+    para = A.Para(inlines("Excluded (n = 23) and m = 4"))
+    header = {"t": "Header", "c": [2, ["", [], []], inlines("Included (n = 5 studies)")]}
+    _glue_dates(para, "html")
+    _glue_dates(header, "typst")
+    assert A.stringify(para["c"]) == f"Excluded (n{NBSP}={NBSP}23) and m = 4"
+    assert A.stringify(header["c"][2]) == f"Included (n{NBSP}={NBSP}5 studies)"

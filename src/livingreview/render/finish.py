@@ -46,6 +46,7 @@ MONTHS = {
     "August", "September", "October", "November", "December",
 }  # fmt: skip
 NBSP = "\u00a0"
+COUNT_SYMBOLS = {"n", "(n", "N", "(N"}  # "(n = 34)": a count kept on one line
 NB_HYPHEN = "\u2011"
 
 
@@ -436,12 +437,12 @@ def _glue_dates(el: A.Element, fmt: str) -> None:
 
     Spaces inside a day-month-year date become no-break spaces; an ISO date is
     kept on one line by a no-wrap span on the website and by no-break hyphens
-    in print. Runs of spaces left where format-specific text was dropped
-    collapse to one.
+    in print. A count "(n = 34)" stays whole the same way, in text and headings.
+    Runs of spaces left where format-specific text was dropped collapse to one.
     """
-    if el["t"] not in ("Para", "Plain", "Span", "Emph", "Strong"):
+    if el["t"] not in ("Para", "Plain", "Span", "Emph", "Strong", "Header"):
         return None
-    inlines = el["c"][1] if el["t"] == "Span" else el["c"]
+    inlines = el["c"][1] if el["t"] == "Span" else el["c"][2] if el["t"] == "Header" else el["c"]
     out: list[A.Element] = []
     for i, node in enumerate(inlines):
         blank = ("Space", "SoftBreak")
@@ -455,6 +456,14 @@ def _glue_dates(el: A.Element, fmt: str) -> None:
                 and (
                     (before["c"].isdigit() and after["c"] in MONTHS)
                     or (before["c"] in MONTHS and after["c"][:4].isdigit())
+                    or (before["c"] in COUNT_SYMBOLS and after["c"] == "=")
+                    or (
+                        before["c"] == "="
+                        and after["c"][:1].isdigit()
+                        and i > 2
+                        and inlines[i - 2]["t"] == "Space"
+                        and inlines[i - 3].get("c") in COUNT_SYMBOLS
+                    )
                 )
             ):
                 out.append(A.Str(NBSP))
@@ -472,6 +481,8 @@ def _glue_dates(el: A.Element, fmt: str) -> None:
         out.append(node)
     if el["t"] == "Span":
         el["c"][1] = out
+    elif el["t"] == "Header":
+        el["c"][2] = out
     else:
         el["c"] = out
     return None
