@@ -11,7 +11,10 @@ never outlive the data that made them true:
 - :func:`flow_figure_markdown`: the flow diagram with its caption (which
   PRISMA 2020 template, which arms) and alternative text;
 - :func:`effect_direction_paragraph`: the direction-of-effect summary per
-  outcome domain.
+  outcome domain;
+- :func:`unresolved_reports_paragraph`: the reports the review could not settle
+  (a criterion that could not be judged from what was read, or a report that
+  could not be obtained), cited by name for the limitations.
 
 Each function takes plain values and returns Markdown; :func:`write_generated_text`
 is the adapter the workflow rule calls.
@@ -346,6 +349,104 @@ def effect_direction_paragraph(synthesis: Mapping[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------- #
+# What could not be settled (limitations)
+# --------------------------------------------------------------------------- #
+
+READ_FROM_WORDS = {
+    "bibliographic": "the bibliographic record",
+    "abstract": "the abstract",
+    "partial_text": "part of the text",
+    "registration": "the trial registration",
+    "full_text": "the full text",
+}
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def _spelled(n: int, one: str, many: str) -> str:
+    """``"four reports"``: a count that opens a sentence, in words up to ten."""
+    word = NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else _n(n)
+    return f"{word} {one if n == 1 else many}"
+
+
+def _cite(rows: pd.DataFrame) -> str:
+    """``[@a; @b]`` for the rows' citation keys (rows without one are left out)."""
+    keys = [str(k) for k in rows["bib_key"] if str(k).strip()]
+    return f" [{'; '.join('@' + k for k in keys)}]" if keys else ""
+
+
+def _read_from(rows: pd.DataFrame) -> str:
+    """What the rows' decisions were based on, in :data:`READ_FROM_WORDS` order."""
+    seen = {part.strip() for value in rows["read_from"] for part in str(value).split("+")}
+    words = [word for key, word in READ_FROM_WORDS.items() if key in seen]
+    return _join(words, "or")
+
+
+def unresolved_reports_paragraph(
+    records: pd.DataFrame,
+    protocol: Mapping[str, Any],
+    facts: pd.DataFrame | None = None,
+) -> str:
+    """Reports excluded because a criterion could not be judged, and reports not obtained.
+
+    The criterion that could not be judged is the one the eligibility code gives
+    for the report's recorded facts (the first that is unclear); without a facts
+    table the reports are listed without it.
+    """
+    from ..evidence.eligibility import decide
+
+    reason = protocol.get("undetermined_reason")
+    excluded = (records["eligibility"] == "exclude") & (records["exclusion_reason"] == reason)
+    undecided = records[excluded] if reason else records.iloc[0:0]
+    missing = records[records["retrieval"] == "not_retrieved"]
+    parts = []
+    if len(undecided):
+        verb = "was" if len(undecided) == 1 else "were"
+        head = (
+            f"{_spelled(len(undecided), 'report', 'reports')} {verb} excluded because a criterion "
+            "could not be judged from what was read"
+        )
+        read = _read_from(undecided)
+        if read:
+            head += f" ({read})" if "full text" in read else f" ({read} only)"
+        by_facts = {}
+        if facts is not None and len(facts):
+            by_facts = {str(row["record_id"]): row for row in facts.to_dict("records")}
+        groups: dict[str, list[int]] = {}
+        for i, rid in enumerate(undecided["record_id"]):
+            row = by_facts.get(str(rid))
+            criterion = decide(row, protocol).criterion if row is not None else None
+            groups.setdefault(criterion or "", []).append(i)
+        domains = {c["id"]: c.get("domain", "") for c in protocol.get("eligibility", [])}
+        order = [c["id"] for c in protocol.get("eligibility", [])] + [""]
+        clauses = []
+        for cid in sorted(groups, key=order.index):
+            rows = undecided.iloc[groups[cid]]
+            if cid:
+                what = " ".join(w for w in ("the", domains.get(cid, ""), "criterion", cid) if w)
+                clauses.append(f"{what} for {_of(len(rows), 'report', 'reports')}{_cite(rows)}")
+            else:
+                clauses.append(f"{_of(len(rows), 'report', 'reports')}{_cite(rows)}")
+        body = (
+            f"{head}{_cite(undecided)}" if list(groups) == [""] else f"{head}: {'; '.join(clauses)}"
+        )
+        its, them = ("its", "it") if len(undecided) == 1 else ("their", "them")
+        parts.append(
+            f"{body}. Obtaining {its} full text or registration may move {them} into the review."
+        )
+    if len(missing):
+        verb = "was" if len(missing) == 1 else "were"
+        parts.append(
+            f"{_spelled(len(missing), 'report', 'reports')} could not be obtained{_cite(missing)} "
+            f"and {verb} not assessed."
+        )
+    if not parts:
+        return "Every report sought was obtained, and every criterion could be judged.\n"
+    return " ".join(p[:1].upper() + p[1:] for p in parts) + "\n"
+
+
+# --------------------------------------------------------------------------- #
 # The workflow adapter
 # --------------------------------------------------------------------------- #
 
@@ -355,6 +456,7 @@ GENERATED = (
     "prisma_figure",
     "other_flow_figure",
     "effect_direction",
+    "unresolved_reports",
 )
 
 
@@ -369,6 +471,8 @@ def write_generated_text(
     image: str,
     other_image: str,
     outputs: Mapping[str, str | Path],
+    protocol: str | Path | None = None,
+    facts: str | Path | None = None,
 ) -> dict[str, str]:
     """Write every generated sentence file (``outputs``: name in :data:`GENERATED` -> path).
 
@@ -376,7 +480,10 @@ def write_generated_text(
     ``diagram`` says which one it is (``cumulative`` or ``update``) and ``image``
     is its path as the including chapter writes it; ``other_counts_json`` and
     ``other_image`` are the other diagram's, shown in the version history.
+    ``protocol`` and ``facts`` (``eligibility_facts.csv``, optional) name the
+    criterion that could not be judged for each undecided report.
     """
+    from ..evidence.review_data import read_protocol
     from ..prisma.counts import read_counts
 
     if diagram not in DIAGRAMS:
@@ -399,6 +506,11 @@ def write_generated_text(
             other, counts, other_diagram, other_image, version
         ),
         "effect_direction": effect_direction_paragraph(values.get("synthesis") or {}),  # type: ignore[union-attr]
+        "unresolved_reports": unresolved_reports_paragraph(
+            ledger,
+            read_protocol(protocol) if protocol else {},
+            load_table(facts, "eligibility_facts") if facts else None,
+        ),
     }
     for name, path in outputs.items():
         write_text(path, texts[name])

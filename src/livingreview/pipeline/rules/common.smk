@@ -115,6 +115,7 @@ def get_generated_text():
             "prisma_figure",
             "other_flow_figure",
             "effect_direction",
+            "unresolved_reports",
         )
     }
 

@@ -1,9 +1,12 @@
 rule write_generated_text:
     """Generated sentences the chapters include: search methods, study selection, the
     flow-diagram figure with its caption (and the other diagram, for the version
-    history), and the direction-of-effect summary."""
+    history), the direction-of-effect summary and the reports that could not be
+    settled (limitations)."""
     input:
         records=get_data("records"),
+        protocol=get_data("protocol"),
+        facts=get_optional_data("eligibility_facts"),
         counts=get_cited_counts(),
         other_counts=get_other_counts(),
         previous="results/releases/previous.json",
@@ -15,7 +18,7 @@ rule write_generated_text:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("prisma", "synthesis", "text"),
+        code=get_code_version("evidence", "prisma", "synthesis", "text"),
         diagram=get_results_diagram(),
         # image paths in an included file are relative to that file (results/text/),
         # as Quarto resolves them

@@ -15,6 +15,8 @@ def main(snakemake):
         image=snakemake.params.image,
         other_image=snakemake.params.other_image,
         outputs={name: getattr(snakemake.output, name) for name in GENERATED},
+        protocol=snakemake.input.protocol,
+        facts=snakemake.input.get("facts") or None,
     )
 
 
