@@ -29,15 +29,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
 from . import ast as A
+from .book_checks import check_citations, check_images, collect_images, normalise_parts
 from .callouts import take_title
-from .chapter_source import SCHEME, flag, front_matter, parsed
+from .chapter_source import flag, front_matter, parsed
 from .claim_marks import claim_findings, marks_false_claims, render_claims
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .numbered_blocks import NAMES, block_kind, title_block
-from .pandoc import bibliography_keys
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .raw_typst import raw_typst_problems
 from .reader_text import reader_text_problems
@@ -52,7 +51,6 @@ CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
 OTHER_KINDS = ("alg",)
 ELEMENTS = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation", "lst": "listing"}
 NBSP = "\u00a0"
-FORMATS = ("html", "docx", "typst")
 DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 
 
@@ -237,12 +235,12 @@ def build_book(
     for chapter in chapters:
         _resolve_crossrefs(model, chapter)
         _resolve_chapter_links(model, chapter)
-        _collect_images(model, chapter)
+        collect_images(model, chapter)
     if not book.formats or "typst" in book.formats:
         problems.extend(raw_typst_problems(chapters))
     if check_bibliography:
-        _check_citations(model)
-    _check_images(model)
+        check_citations(model)
+    check_images(model)
     problems.extend(reader_text_problems(model))
     return model
 
@@ -664,7 +662,7 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
         if not path.endswith((".qmd", ".md")) or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I):
             continue
         base = Path() if path.startswith("/") else chapter.entry.path.parent  # / = project
-        rel = "/".join(_normalise_parts((base / path.lstrip("/")).parts))
+        rel = "/".join(normalise_parts((base / path.lstrip("/")).parts))
         other = by_path.get(rel)
         if other is None:
             file, line = locate(chapter, re.escape(target))
@@ -680,135 +678,3 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
             )
             continue
         el["c"][2][0] = "#" + (anchor or other.anchor)
-
-
-# ---------------------------------------------------------------- checks
-
-
-def _check_citations(model: BookModel) -> None:
-    if not model.citations:
-        return
-    if not model.book.bibliography:
-        file, line = next(iter(model.citations.values()))
-        model.problems.append(
-            Problem(
-                file,
-                "citations are used but no bibliography is configured",
-                row=line,
-                fix="add bibliography: refs/references.bib to _quarto.yml",
-            )
-        )
-        return
-    keys = bibliography_keys(list(model.book.bibliography))
-    bibs = ", ".join(p.relative_to(model.root).as_posix() for p in model.book.bibliography)
-    for key, (file, line) in model.citations.items():
-        if key not in keys:
-            model.problems.append(
-                Problem(
-                    file,
-                    f"unknown citation key '@{key}'",
-                    row=line,
-                    expected=f"a key in {bibs}",
-                    fix="add the reference to the bibliography or correct the key",
-                )
-            )
-    for path in model.book.bibliography:
-        if path.suffix.lower() == ".bib" and path.is_file():
-            library, _ = parse_bibliography(path)
-            rel = path.relative_to(model.root).as_posix()
-            model.problems.extend(completeness_problems(library, rel, model.citations))
-
-
-def _collect_images(model: BookModel, chapter: Chapter) -> None:
-    if chapter.entry.path is None:
-        return
-    base = chapter.entry.path.parent
-    for el in A.iter_elements(chapter.blocks):
-        if el["t"] != "Image":
-            continue
-        src = el["c"][2][0]
-        if SCHEME.match(src):  # http:, data: ...
-            _web_image(model, chapter, src)
-            continue
-        written = src
-        src = re.split(r"[?#]", src, maxsplit=1)[0]  # a query string names the same file
-        if src.startswith("/"):
-            rel = Path(src.lstrip("/"))
-        else:
-            rel = Path(*_normalise_parts((base / src).parts))
-        el["c"][2][0] = rel.as_posix()
-        model.images.append(Image(rel.as_posix(), chapter, written))
-
-
-def _web_image(model: BookModel, chapter: Chapter, src: str) -> None:
-    """A picture on the web or in a ``data:`` URI cannot go into the PDF here: say so now.
-
-    Quarto downloads remote pictures for the PDF; the embedded backend never uses
-    the network, and Typst cannot read ``data:`` URIs. The website shows them.
-    """
-    if model.book.formats and "typst" not in model.book.formats:
-        return  # no PDF
-    data = src.lower().startswith("data:")
-    file, line = locate(chapter, re.escape(src[:60]))
-    model.problems.append(
-        Problem(
-            file,
-            "a picture given as a data: URI cannot go into the PDF"
-            if data
-            else "a picture on the web cannot go into the PDF (the embedded backend does not "
-            "download)",
-            row=line,
-            found=src if len(src) <= 80 else src[:77] + "...",
-            expected="a picture file inside the project",
-            fix="save the picture into the project (e.g. images/) and point to that file",
-        )
-    )
-
-
-def _normalise_parts(parts: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for p in parts:
-        if p == "..":
-            if out and out[-1] != "..":
-                out.pop()
-            else:
-                out.append(p)
-        elif p not in (".", ""):
-            out.append(p)
-    return out
-
-
-def _check_images(model: BookModel) -> None:
-    formats = [f for f in FORMATS if f in model.book.formats] or list(FORMATS)
-    for image in model.images:
-        missing = []
-        for fmt in formats:
-            path = image.resolved(fmt, model.book)
-            target = (model.root / path).resolve()
-            if not target.is_relative_to(model.root):
-                file, line = locate(image.chapter, re.escape(image.written))
-                model.problems.append(
-                    Problem(
-                        file,
-                        "image outside the project folder",
-                        row=line,
-                        found=image.written,
-                        fix="copy the image into the project (e.g. results/figures/)",
-                    )
-                )
-                break
-            if not target.is_file() and path not in missing:
-                missing.append(path)
-        if missing:
-            file, line = locate(image.chapter, re.escape(image.written))
-            model.problems.append(
-                Problem(
-                    file,
-                    "image not found",
-                    row=line,
-                    found=image.written,
-                    expected=" and ".join(missing),
-                    fix="correct the path (relative to the chapter) or run the workflow to draw "
-                    "the figure",
-                )
-            )
