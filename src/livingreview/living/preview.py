@@ -196,6 +196,7 @@ class Rebuilder(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.state, self.render_pages, self.cores = root, state, render_pages, cores
         self.stopped = threading.Event()
+        self.ready = threading.Event()  # set once every chapter was parsed at the start
         self.current = snapshot(root)
         self.pending: set[str] = set()  # chapters still to re-render after a failure
 
@@ -227,6 +228,7 @@ class Rebuilder(threading.Thread):
 
     def run(self) -> None:
         self.remember_site()  # and the first save re-parses only its own chapter
+        self.ready.set()
         while not self.stopped.wait(POLL_SECONDS):
             now = snapshot(self.root)
             changed = changed_files(self.current, now)
