@@ -141,3 +141,40 @@ def test_a_saved_page_equals_the_full_builds_after_a_numbering_change(
         preview_html = (root / page).read_text(encoding="utf-8")
         assert "Figure&nbsp;2.2" in preview_html  # the flow diagram renumbered
         assert preview_html == (full / page).read_text(encoding="utf-8")
+
+
+def test_pages_that_refer_to_a_saved_chapter_are_rewritten_with_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """A save that renumbers a figure and adds a citation changes other pages too: the
+    introduction's reference to the figure ("Figure 2.1" becomes "Figure 2.2") and the
+    references page's list. After the save every page of the preview's site equals the
+    full build's; pages nothing changed are not written."""
+    from livingreview.render import render_pages
+
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    render_pages(root, set())  # as the preview server starts
+    intro = root / "_book" / "manuscript" / "01-introduction.html"
+    appendix = root / "_book" / "manuscript" / "90-appendix.html"
+    assert "Figure&nbsp;2.1" in intro.read_text(encoding="utf-8")
+    appendix_before = appendix.stat().st_mtime_ns
+    chapter = root / METHODS
+    flow = "![PRISMA flow diagram"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace(
+            flow, "![An inserted figure](../results/figures/flow){#fig-inserted}\n\n" + flow, 1
+        )
+        + "\nA trial [@smith2020].\n",
+        encoding="utf-8",
+    )
+    render_pages(root, {METHODS})
+    full = tmp_path / "full"
+    shutil.copytree(root, full, ignore=shutil.ignore_patterns("_book"))
+    render_book(full, backend="embedded", formats=["html"])
+    pages = sorted(p.relative_to(full / "_book") for p in (full / "_book").rglob("*.html"))
+    for page in pages:
+        want = (full / "_book" / page).read_text(encoding="utf-8")
+        assert (root / "_book" / page).read_text(encoding="utf-8") == want, page
+    assert "Figure&nbsp;2.2" in intro.read_text(encoding="utf-8")
+    assert appendix.stat().st_mtime_ns == appendix_before  # refers to nothing that changed

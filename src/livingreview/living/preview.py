@@ -2,7 +2,9 @@
 
 A watcher polls the chapters, ``_quarto.yml``, ``config/``, ``data/`` and
 ``refs/``. When only chapter files changed, just the pages of those chapters
-are re-rendered in-process (:func:`livingreview.render.render_pages`); any
+are re-rendered in-process (:func:`livingreview.render.render_pages`), with
+any other page whose content the save changed (a renumbered figure it refers
+to, a new entry in the reference list); any
 other change runs the workflow through the Snakemake API with HTML as the only
 format (DOCX and PDF wait for the next full ``snakemake``). Open pages hold a
 Server-Sent Events connection: after a good rebuild they reload, after a
@@ -194,6 +196,7 @@ class Rebuilder(threading.Thread):
         super().__init__(daemon=True)
         self.root, self.state, self.render_pages, self.cores = root, state, render_pages, cores
         self.stopped = threading.Event()
+        self.ready = threading.Event()  # set once every chapter was parsed at the start
         self.current = snapshot(root)
         self.pending: set[str] = set()  # chapters still to re-render after a failure
 
@@ -214,11 +217,18 @@ class Rebuilder(threading.Thread):
             self.pending = set()
         self.state.last_seconds = time.perf_counter() - started
         self.state.publish(problems)
+        if not chapters_only(changed) and not problems:
+            self.remember_site()  # the full build rewrote every page
 
-    def run(self) -> None:
-        # parse every chapter once, so the first save re-parses only its own
+    def remember_site(self) -> None:
+        """Parse every chapter and note what each page of the site shows, so a save
+        re-renders the saved page and every page whose content it changes."""
         with contextlib.suppress(ReviewError):
             self.render_pages(self.root, set())
+
+    def run(self) -> None:
+        self.remember_site()  # and the first save re-parses only its own chapter
+        self.ready.set()
         while not self.stopped.wait(POLL_SECONDS):
             now = snapshot(self.root)
             changed = changed_files(self.current, now)

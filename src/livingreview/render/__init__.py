@@ -39,6 +39,7 @@ from ..paths import (
     swap_in,
 )
 from .book import build_book
+from .chapter_memo import ChapterMemo
 from .compat import quarto_differences
 from .embedded import render_embedded, render_html_pages
 from .project import load_book
@@ -170,18 +171,28 @@ def render_pages(project_dir: Path, sources: Collection[str]) -> list[str]:
     """Re-render in place only the website pages made from ``sources`` (project-relative
     chapter or included files) and return them; for ``livingreview preview``.
 
-    The whole book is still parsed and checked (numbering, cross-references and
-    citations span chapters), and a problem raises :class:`ManuscriptError`
-    before any page is written. DOCX, PDF and the other pages stay as the last
-    full build left them.
+    The whole book is still checked (numbering, cross-references and citations
+    span chapters), but only chapters whose inputs changed since the last call
+    are parsed, numbered and resolved again (:mod:`.chapter_memo`); a problem
+    raises :class:`ManuscriptError` before any page is written. Other pages
+    whose content the edit changed (a reference to a renumbered figure, the
+    reference list) are written too, found by comparing each page's inputs with
+    the last call's (:mod:`.page_deps`). With ``sources`` empty nothing is
+    written: the site is noted as it is (as the preview starts, and after a
+    full build). DOCX, PDF and the search index stay as the last full build
+    left them.
     """
     root = Path(project_dir).resolve()
     with _no_cycle_collection():
         return _render_pages(root, sources)
 
 
+# each chapter's state from the last preview save (render_pages), by project
+_MEMOS: dict[Path, ChapterMemo] = {}
+
+
 def _render_pages(root: Path, sources: Collection[str]) -> list[str]:
-    model = build_book(root)
+    model = build_book(root, memo=_MEMOS.setdefault(root, ChapterMemo()))
     raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
     site = root / model.book.output_dir
     if not (site / "index.html").is_file():

@@ -29,18 +29,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
 from . import ast as A
+from .book_checks import check_citations, check_images, collect_images, normalise_parts
 from .callouts import take_title
-from .chapter_source import SCHEME, flag, front_matter, parsed
+from .chapter_memo import ChapterMemo, Reads, digest, load
+from .chapter_source import flag, front_matter, parsed
 from .claim_marks import claim_findings, marks_false_claims, render_claims
 from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
 from .numbered_blocks import NAMES, block_kind, title_block
-from .pandoc import bibliography_keys
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .raw_typst import raw_typst_problems
-from .reader_text import reader_text_problems
+from .reader_text import chapter_reader_problems, reader_terms
 from .shortcodes import Context, Expanded, expand_file, expand_metadata
 from .source_anchors import mark_paragraphs
 from .syntax import scan
@@ -52,7 +52,6 @@ CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
 OTHER_KINDS = ("alg",)
 ELEMENTS = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation", "lst": "listing"}
 NBSP = "\u00a0"
-FORMATS = ("html", "docx", "typst")
 DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 
 
@@ -82,6 +81,9 @@ class Chapter:
     crossref: dict[str, str] = field(default_factory=dict)  # book's options + the chapter's own
     mentions: dict[str, tuple[str, int | None]] | None = field(default=None, repr=False)
     """``@key`` -> first source line, built on first use (see :func:`locate_key`)."""
+    text: str = field(default="", repr=False)  # the expanded text Pandoc parses
+    key: str = field(default="", repr=False)  # of its state (see :mod:`.chapter_memo`)
+    packed: bytes | None = field(default=None, repr=False)  # blocks not yet decoded
 
     @property
     def rel(self) -> str:
@@ -208,7 +210,11 @@ def _mention_index(chapter: Chapter) -> dict[str, tuple[str, int | None]]:
 
 
 def build_book(
-    root: Path, check_bibliography: bool = True, lenient: bool = False, on_false_claim: str = "stop"
+    root: Path,
+    check_bibliography: bool = True,
+    lenient: bool = False,
+    on_false_claim: str = "stop",
+    memo: ChapterMemo | None = None,
 ) -> BookModel:
     """Read, expand, parse, number and cross-reference every chapter of the book.
 
@@ -216,9 +222,12 @@ def build_book(
     recorded in ``warnings``) instead of refusing the book. Checked claims are
     judged against ``_variables.yml``: a false claim is a problem, or with
     ``on_false_claim="mark"`` in a draft build a warning and a visible marker
-    (see :mod:`.claim_marks`).
+    (see :mod:`.claim_marks`). ``memo`` (the preview's) keeps each chapter's
+    state from the last build: only chapters whose inputs changed are parsed,
+    numbered and resolved again (:mod:`.chapter_memo`).
     """
     book = load_book(root)
+    memo = memo or ChapterMemo(keep=False)
     problems: list[Problem] = []
     ctx = Context(book.root, book.variables, book.metadata, lenient=lenient)
     quarto_text = (book.root / QUARTO_FILE).read_text(encoding="utf-8")
@@ -230,21 +239,110 @@ def build_book(
     warnings = [*ctx.warnings, *warnings]
     problems.extend(claim_problems)
     mark = marks_false_claims(book.variables, on_false_claim)
-    for chapter in chapters:
-        chapter.blocks = render_claims(chapter.blocks, book.variables, mark)
     model = BookModel(book, chapters, metadata, {}, {}, [], problems, warnings, lenient=lenient)
-    _number_book(model)
+    h1s = []
     for chapter in chapters:
-        _resolve_crossrefs(model, chapter)
-        _resolve_chapter_links(model, chapter)
-        _collect_images(model, chapter)
+        memo.start(chapter, chapter.text, chapter.source.origins, chapter.blocks)
+        meta, h1 = memo.stage(
+            "local", chapter, (book.variables, mark), lambda ch: _local_passes(ch, book, mark)
+        )
+        chapter.meta = meta
+        h1s.append(h1)
+    _number_book(model, memo, h1s)
+    for chapter in chapters:
+        _resolve_chapter(model, chapter, memo)
+    for chapter in chapters:
+        load(chapter)
     if not book.formats or "typst" in book.formats:
-        problems.extend(raw_typst_problems(chapters))
+        for chapter in chapters:
+            problems += memo.stage(
+                "typst", chapter, (), lambda ch: raw_typst_problems([ch]), changes_blocks=False
+            )
     if check_bibliography:
-        _check_citations(model)
-    _check_images(model)
-    problems.extend(reader_text_problems(model))
+        check_citations(model)
+    check_images(model)
+    terms = reader_terms(model)
+    for chapter in chapters:
+        problems += memo.stage(
+            "reader", chapter, (terms[3],), lambda ch: chapter_reader_problems(ch, *terms[:3]),
+            changes_blocks=False,
+        )  # fmt: skip
     return model
+
+
+def _local_passes(chapter: Chapter, book: Book, mark: bool) -> tuple[dict[str, Any], bool | None]:
+    """Parse the chapter, render its claims, take callout titles, normalise its floats;
+    returns its metadata and its first level-1 header's state (numbered or not)."""
+    if chapter.entry.path is not None and chapter.text:
+        blocks, meta = parsed(chapter.text, what=chapter.rel)
+        if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
+            title = meta["title"]
+            inlines = (
+                title["c"]
+                if title["t"] in ("MetaInlines",)
+                else A.text_inlines(A.stringify(title["c"]))
+            )
+            blocks.insert(0, A.Header(1, inlines, A.attr("", [])))
+        chapter.blocks, chapter.meta = blocks, meta
+    blocks = render_claims(chapter.blocks, book.variables, mark)
+
+    def visit(el: A.Element) -> Any:
+        if el["t"] == "Div":
+            take_title(el)
+        return None
+
+    chapter.blocks = normalise_floats(A.walk(blocks, visit))
+    h1 = _h1(chapter)
+    return chapter.meta, None if h1 is None else "unnumbered" not in h1["c"][1][1]
+
+
+def _target_key(target: Target | None) -> Any:
+    return target and (target.kind, target.number, target.page, target.level, target.appendix)
+
+
+def _h1(chapter: Chapter) -> A.Element | None:
+    return next((b for b in chapter.blocks if b["t"] == "Header" and b["c"][0] == 1), None)
+
+
+def _resolve_chapter(model: BookModel, chapter: Chapter, memo: ChapterMemo) -> None:
+    """Cross-references, links to chapters and images of one chapter, or their kept
+    result when nothing it reads changed."""
+
+    def run(ch: Chapter) -> tuple[Any, ...]:
+        cited, problems, warnings = dict(model.citations), len(model.problems), len(model.warnings)
+        images = len(model.images)
+        targets, citations = model.targets, model.citations
+        model.targets, model.citations = Reads(targets), Reads(citations)
+        try:
+            _resolve_crossrefs(model, ch)
+            refs, keys = model.targets.read, model.citations.read  # type: ignore[attr-defined]
+        finally:
+            model.targets, model.citations = targets, dict(model.citations)
+        _resolve_chapter_links(model, ch)
+        collect_images(model, ch)
+        new = [(k, v) for k, v in model.citations.items() if cited.get(k) != v]
+        added = [(i.path, i.written) for i in model.images[images:]]
+        read = (sorted(set(refs)), sorted(set(keys)))
+        found = parts(read, cited)  # as the run found them, before its own citations
+        return new, model.problems[problems:], model.warnings[warnings:], added, read, found
+
+    def parts(read: tuple[list[str], list[str]], cited: dict[str, Any]) -> tuple[Any, ...]:
+        targets = [(k, _target_key(model.targets.get(k))) for k in read[0]]
+        keys = [(k, cited.get(k)) for k in read[1]]
+        anchors = [(c.rel, c.anchor) for c in model.chapters]
+        return targets, keys, anchors, model.lenient, model.book.formats
+
+    last = memo.previous("resolve", chapter)
+    now = parts(last[4] if last else ([], []), model.citations)
+    before = len(memo.ran)
+    new, problems, warnings, images, _, _ = memo.stage(
+        "resolve", chapter, now, run, after=lambda result: result[5]
+    )
+    if len(memo.ran) == before:  # kept: replay what it added
+        model.citations.update(new)
+        model.problems.extend(problems)
+        model.warnings.extend(warnings)
+        model.images.extend(Image(path, chapter, written) for path, written in images)
 
 
 def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Problem]) -> Chapter:
@@ -270,44 +368,51 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
     source = expand_file(path, chapter_ctx, problems)
     # anchors to the source lines, kept as bookmarks by the DOCX writer only
     marked = mark_paragraphs(source.lines, source.origins)
-    blocks, meta = parsed(marked, what=entry.path.as_posix())
-    if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
-        title = meta["title"]
-        inlines = (
-            title["c"]
-            if title["t"] in ("MetaInlines",)
-            else A.text_inlines(A.stringify(title["c"]))
-        )
-        blocks.insert(0, A.Header(1, inlines, A.attr("", [])))
     crossref = dict(book.crossref)
     own = front.get("crossref")
     if isinstance(own, dict):
         crossref.update({k: str(v) for k, v in own.items() if isinstance(v, str | int | float)})
-    chapter = Chapter(entry, entry.html_path or "", source, blocks, meta, crossref=crossref)
-    return chapter
+    return Chapter(entry, entry.html_path or "", source, [], {}, crossref=crossref, text=marked)
 
 
 # ---------------------------------------------------------------- numbering
 
 
-def _number_book(model: BookModel) -> None:
+def _number_book(model: BookModel, memo: ChapterMemo, h1s: list[bool | None]) -> None:
+    """Number chapters, sections and floats in book order; a chapter whose text,
+    place and the ids before it are unchanged replays what it added last time."""
     chapter_count = 0
     appendix_count = 0
     book_counts = {"fig": 0, "tbl": 0, "eq": 0}
     seen_ids: set[str] = set()
+    before = ""  # a hash of the ids and targets of the chapters before
     depth = model.book.metadata.get("number-depth")
-    for chapter in model.chapters:
-        h1 = next((b for b in chapter.blocks if b["t"] == "Header" and b["c"][0] == 1), None)
-        numbered = (
-            h1 is not None and chapter.entry.kind != "part" and "unnumbered" not in h1["c"][1][1]
-        )
+    for chapter, h1 in zip(model.chapters, h1s, strict=True):
+        numbered = h1 is True and chapter.entry.kind != "part"
         if numbered and chapter.entry.kind == "appendix":
             chapter.number = chr(ord("A") + appendix_count)
             appendix_count += 1
         elif numbered:
             chapter_count += 1
             chapter.number = str(chapter_count)
-        _number_chapter(model, chapter, h1, seen_ids, depth, book_counts)
+
+        def run(ch: Chapter) -> tuple[Any, ...]:
+            ids, targets, problems = set(seen_ids), len(model.targets), len(model.problems)
+            _number_chapter(model, ch, _h1(ch), seen_ids, depth, book_counts)
+            added = list(model.targets.items())[targets:]
+            new_ids = sorted(seen_ids - ids)
+            return ch.title, ch.anchor, new_ids, added, model.problems[problems:], dict(book_counts)
+
+        parts = (chapter.number, book_counts, before, chapter.crossref, model.book.crossref, depth)
+        ran = len(memo.ran)
+        title, anchor, ids, targets, problems, counts = memo.stage("number", chapter, parts, run)
+        if len(memo.ran) == ran:  # kept: replay it
+            chapter.title, chapter.anchor = A.clone(title), anchor
+            seen_ids.update(ids)
+            model.targets.update(targets)
+            model.problems.extend(problems)
+            book_counts.update(counts)
+        before = digest(before, ids, [k for k, _ in targets])
 
 
 def _number_chapter(
@@ -329,12 +434,6 @@ def _number_chapter(
         n = label(crossref.get(f"{kind}-labels", "arabic"), counts[kind])
         return f"{chapter.number}.{n}" if chapter.number and by_chapter else n
 
-    def visit(el: A.Element) -> Any:
-        if el["t"] == "Div":
-            take_title(el)
-        return None
-
-    chapter.blocks = normalise_floats(A.walk(chapter.blocks, visit))
     for el in A.iter_elements(chapter.blocks):
         t = el["t"]
         if t == "Header":
@@ -670,7 +769,7 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
         if not path.endswith((".qmd", ".md")) or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I):
             continue
         base = Path() if path.startswith("/") else chapter.entry.path.parent  # / = project
-        rel = "/".join(_normalise_parts((base / path.lstrip("/")).parts))
+        rel = "/".join(normalise_parts((base / path.lstrip("/")).parts))
         other = by_path.get(rel)
         if other is None:
             file, line = locate(chapter, re.escape(target))
@@ -686,135 +785,3 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
             )
             continue
         el["c"][2][0] = "#" + (anchor or other.anchor)
-
-
-# ---------------------------------------------------------------- checks
-
-
-def _check_citations(model: BookModel) -> None:
-    if not model.citations:
-        return
-    if not model.book.bibliography:
-        file, line = next(iter(model.citations.values()))
-        model.problems.append(
-            Problem(
-                file,
-                "citations are used but no bibliography is configured",
-                row=line,
-                fix="add bibliography: refs/references.bib to _quarto.yml",
-            )
-        )
-        return
-    keys = bibliography_keys(list(model.book.bibliography))
-    bibs = ", ".join(p.relative_to(model.root).as_posix() for p in model.book.bibliography)
-    for key, (file, line) in model.citations.items():
-        if key not in keys:
-            model.problems.append(
-                Problem(
-                    file,
-                    f"unknown citation key '@{key}'",
-                    row=line,
-                    expected=f"a key in {bibs}",
-                    fix="add the reference to the bibliography or correct the key",
-                )
-            )
-    for path in model.book.bibliography:
-        if path.suffix.lower() == ".bib" and path.is_file():
-            library, _ = parse_bibliography(path)
-            rel = path.relative_to(model.root).as_posix()
-            model.problems.extend(completeness_problems(library, rel, model.citations))
-
-
-def _collect_images(model: BookModel, chapter: Chapter) -> None:
-    if chapter.entry.path is None:
-        return
-    base = chapter.entry.path.parent
-    for el in A.iter_elements(chapter.blocks):
-        if el["t"] != "Image":
-            continue
-        src = el["c"][2][0]
-        if SCHEME.match(src):  # http:, data: ...
-            _web_image(model, chapter, src)
-            continue
-        written = src
-        src = re.split(r"[?#]", src, maxsplit=1)[0]  # a query string names the same file
-        if src.startswith("/"):
-            rel = Path(src.lstrip("/"))
-        else:
-            rel = Path(*_normalise_parts((base / src).parts))
-        el["c"][2][0] = rel.as_posix()
-        model.images.append(Image(rel.as_posix(), chapter, written))
-
-
-def _web_image(model: BookModel, chapter: Chapter, src: str) -> None:
-    """A picture on the web or in a ``data:`` URI cannot go into the PDF here: say so now.
-
-    Quarto downloads remote pictures for the PDF; the embedded backend never uses
-    the network, and Typst cannot read ``data:`` URIs. The website shows them.
-    """
-    if model.book.formats and "typst" not in model.book.formats:
-        return  # no PDF
-    data = src.lower().startswith("data:")
-    file, line = locate(chapter, re.escape(src[:60]))
-    model.problems.append(
-        Problem(
-            file,
-            "a picture given as a data: URI cannot go into the PDF"
-            if data
-            else "a picture on the web cannot go into the PDF (the embedded backend does not "
-            "download)",
-            row=line,
-            found=src if len(src) <= 80 else src[:77] + "...",
-            expected="a picture file inside the project",
-            fix="save the picture into the project (e.g. images/) and point to that file",
-        )
-    )
-
-
-def _normalise_parts(parts: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for p in parts:
-        if p == "..":
-            if out and out[-1] != "..":
-                out.pop()
-            else:
-                out.append(p)
-        elif p not in (".", ""):
-            out.append(p)
-    return out
-
-
-def _check_images(model: BookModel) -> None:
-    formats = [f for f in FORMATS if f in model.book.formats] or list(FORMATS)
-    for image in model.images:
-        missing = []
-        for fmt in formats:
-            path = image.resolved(fmt, model.book)
-            target = (model.root / path).resolve()
-            if not target.is_relative_to(model.root):
-                file, line = locate(image.chapter, re.escape(image.written))
-                model.problems.append(
-                    Problem(
-                        file,
-                        "image outside the project folder",
-                        row=line,
-                        found=image.written,
-                        fix="copy the image into the project (e.g. results/figures/)",
-                    )
-                )
-                break
-            if not target.is_file() and path not in missing:
-                missing.append(path)
-        if missing:
-            file, line = locate(image.chapter, re.escape(image.written))
-            model.problems.append(
-                Problem(
-                    file,
-                    "image not found",
-                    row=line,
-                    found=image.written,
-                    expected=" and ".join(missing),
-                    fix="correct the path (relative to the chapter) or run the workflow to draw "
-                    "the figure",
-                )
-            )

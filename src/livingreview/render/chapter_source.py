@@ -7,7 +7,8 @@
   against the included file), using the marks :mod:`.shortcodes` leaves;
 - :func:`parsed`: the expanded text parsed by Pandoc with those paths made
   relative, kept by content in this process (the preview re-reads every chapter
-  on each save);
+  on each save); a large included file (a 1,000-row table) is parsed on its own
+  and kept by its text, so an edit of the prose around it parses only the prose;
 - :func:`flag`: a YAML option read as text, as a boolean.
 """
 
@@ -30,19 +31,145 @@ SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 
 _PARSED: dict[str, bytes] = {}
 PARSED_KEPT = 32
+_REGIONS: dict[str, bytes] = {}
+REGIONS_KEPT = 8
+LARGE_INCLUDE = 1 << 16  # characters of an included file parsed on its own
+_OPEN = f"<!-- {INCLUDE_DIR_MARK}"
+_CLOSE = f"<!-- {INCLUDE_DIR_MARK} -->"
+_FENCE_LINE = re.compile(r"^:{3,}")
+# what could tie an included file's parse to the text around it: headers (their
+# automatic ids), code and div fences, reference links, notes, example lists,
+# setext underlines and YAML blocks
+_NOT_ALONE = re.compile(r"^ {0,3}(#|```|~~~|:::|\[[^\]]*\]:|\(@|=+\s*$|-+\s*$)", re.M)
 
 
 def parsed(text: str, what: str) -> tuple[list[A.Element], dict[str, Any]]:
     """``(blocks, meta)`` of Pandoc's parse of an expanded chapter, after
-    :func:`include_paths`; a fresh copy each call, kept by ``text``."""
+    :func:`include_paths`; a fresh copy each call, kept by ``text``.
+
+    A large included file (a 1,000-row table) that stands alone as blocks is
+    parsed on its own and kept by its text (:func:`_parse_in_parts`): an edit of
+    the prose around it parses only the prose."""
     if text not in _PARSED:
-        doc = markdown_to_ast(text, what=what)
-        kept = marshal.dumps((include_paths(doc["blocks"]), doc.get("meta", {})), 2)
+        found = _parse_in_parts(text, what)
+        if found is None:
+            doc = markdown_to_ast(text, what=what)
+            found = include_paths(doc["blocks"]), doc.get("meta", {})
         if len(_PARSED) >= PARSED_KEPT:
             _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[text] = kept
+        _PARSED[text] = marshal.dumps(found, 2)
     blocks, meta = marshal.loads(_PARSED[text])
     return blocks, meta
+
+
+def _parse_in_parts(text: str, what: str) -> tuple[list[A.Element], dict[str, Any]] | None:
+    """Pandoc's parse of ``text`` with each large included file parsed on its own and
+    put in its place; ``None`` (parse it whole) unless that is sure to be the same.
+
+    An included file (between the marks :mod:`.shortcodes` leaves) is replaced
+    by a placeholder paragraph when it has at least :data:`LARGE_INCLUDE`
+    characters, a blank line or a div fence on each side, and nothing whose
+    meaning depends on the rest of the chapter (:data:`_NOT_ALONE`, notes, a
+    header's text written as a link). Citations are numbered through the
+    chapter as Pandoc numbers them."""
+    if "^[" in text or "[^" in text or _OPEN not in text:
+        return None
+    lines = text.split("\n")
+    regions: list[str] = []
+    tokens: list[str] = []
+    outside: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = _region_end(lines, i)
+        if end is not None:
+            region = "\n".join(lines[i : end + 1])
+            token = f"lrincludedblock{len(regions)}x{len(text)}"
+            if len(region) >= LARGE_INCLUDE and token not in text:
+                regions.append(region)
+                tokens.append(token)
+                outside.append(token)
+                i = end + 1
+                continue
+        outside.append(lines[i])
+        i += 1
+    if not regions or any(_NOT_ALONE.search(r) for r in regions):
+        return None
+    doc = markdown_to_ast("\n".join(outside), what=what)
+    if not _cites_in_order(doc["blocks"]):
+        return None
+    blocks = include_paths(doc["blocks"])
+    headers = [
+        A.stringify(el["c"][2]).lower() for el in A.iter_elements(blocks) if el["t"] == "Header"
+    ]
+    if any(f"[{h}]" in r.lower() for h in headers if h for r in regions):
+        return None  # a link to a header by its text (implicit header reference)
+    parts = [_region_blocks(r, what) for r in regions]
+    if any(p is None for p in parts):
+        return None
+    places = {token: n for n, token in enumerate(tokens)}
+    put: list[int] = []
+
+    def place(el: A.Element) -> Any:
+        if el["t"] == "Para" and len(el["c"]) == 1 and el["c"][0]["t"] == "Str":
+            n = places.get(el["c"][0]["c"])
+            if n is not None:
+                put.append(n)
+                return parts[n]
+        return None
+
+    blocks = A.walk(blocks, place)
+    if sorted(put) != list(range(len(regions))):
+        return None
+    _number_cites(blocks)
+    return blocks, doc.get("meta", {})
+
+
+def _region_end(lines: list[str], start: int) -> int | None:
+    """The last line of the included file whose start mark is ``lines[start]``, if it
+    has a blank line or a div fence before and after it."""
+    if not lines[start].startswith(_OPEN) or lines[start] == _CLOSE:
+        return None
+    if start and lines[start - 1].strip() and not _FENCE_LINE.match(lines[start - 1]):
+        return None
+    depth = 0
+    for j in range(start, len(lines)):
+        if lines[j] == _CLOSE:
+            depth -= 1
+        elif lines[j].startswith(_OPEN):
+            depth += 1
+        if depth == 0:
+            after = lines[j + 1] if j + 1 < len(lines) else ""
+            return j if not after.strip() or _FENCE_LINE.match(after) else None
+    return None
+
+
+def _region_blocks(region: str, what: str) -> list[A.Element] | None:
+    """An included file's blocks, parsed alone (kept by its text), or ``None`` when its
+    citations are not numbered in document order (then parse the chapter whole)."""
+    if region not in _REGIONS:
+        doc = markdown_to_ast(region, what=what)
+        ok = _cites_in_order(doc["blocks"]) and not doc.get("meta")
+        if len(_REGIONS) >= REGIONS_KEPT:
+            _REGIONS.pop(next(iter(_REGIONS)))
+        _REGIONS[region] = marshal.dumps(include_paths(doc["blocks"]) if ok else None, 2)
+    return marshal.loads(_REGIONS[region])  # type: ignore[no-any-return]
+
+
+def _cites_in_order(blocks: list[A.Element]) -> bool:
+    """Whether the n-th citation in document order carries Pandoc's number n (its
+    counter of citations and notes, in reading order)."""
+    cites = [el for el in A.iter_elements(blocks) if el["t"] == "Cite"]
+    return all(c.get("citationNoteNum") == n for n, el in enumerate(cites, 1) for c in el["c"][0])
+
+
+def _number_cites(blocks: list[A.Element]) -> None:
+    """Number the citations 1, 2 ... in document order, as one parse would."""
+    n = 0
+    for el in A.iter_elements(blocks):
+        if el["t"] == "Cite":
+            n += 1
+            for c in el["c"][0]:
+                c["citationNoteNum"] = n
 
 
 def include_paths(blocks: list[A.Element]) -> list[A.Element]:

@@ -42,6 +42,7 @@ from .finish_cache import finished_summary
 from .matter import add_matter
 from .numbered_blocks import NAMES
 from .numbered_blocks import name as kind_name
+from .page_deps import fingerprints, page_summary, record, stale_pages
 from .pagination import (
     LANDSCAPE_OFFER,
     OFFER_LABEL,
@@ -198,25 +199,38 @@ def write_html(
     """One page per chapter, assets, copied figures and the search index.
 
     With ``only`` (page paths), just those pages and their figures are written
-    into an existing site: the preview's re-render of the chapters being edited.
+    into an existing site: the preview's re-render of the chapters being edited,
+    with the other pages whose content that changed (:mod:`.page_deps`).
     """
     book = model.book
     # pages written: finished; the others (a preview save) only lend their ids and tips
-    finished: list[tuple[Chapter, list[A.Element]]] = []
+    done: dict[str, list[A.Element]] = {}
     entries: list[tuple[Chapter, list[tuple[str, str | None]]]] = []
+    links: dict[str, frozenset[str]] = {}
     for ch, blocks in pages:
         if not ch.page:
             continue
         if only is None or ch.page in only:
-            finished.append((ch, finished_blocks(blocks, "html", book)))
-            entries.append((ch, id_entries(finished[-1][1])))
+            done[ch.page] = finished_blocks(blocks, "html", book)
+            if only is None:
+                ids = id_entries(done[ch.page])
+            else:
+                ids, links[ch.page] = page_summary(done[ch.page])
         else:
-            entries.append((ch, finished_summary(blocks, "html", book, id_entries)))
+            ids, links[ch.page] = finished_summary(blocks, "html", book, page_summary)
+        entries.append((ch, ids))
     id_pages: dict[str, str] = {}
     for ch, ids in entries:
         for ident, _ in ids:
             id_pages.setdefault(ident, ch.page)
     tips = merge_tips([ids for _, ids in entries])
+    if only is not None:  # and the pages the save changed without their source changing
+        prints = fingerprints(pages, links, id_pages, tips, formats)
+        stale = stale_pages(staging, prints) if only else set()  # none: note the site
+        for ch, blocks in pages:
+            if ch.page in stale and ch.page not in done:
+                done[ch.page] = finished_blocks(blocks, "html", book)
+    finished = [(ch, done[ch.page]) for ch, _ in pages if ch.page in done]
     for _, blocks in finished:
         add_link_tips(blocks, tips)
     downloads = [
@@ -308,6 +322,7 @@ def write_html(
         out.write_text(html, encoding="utf-8", newline="\n")
     if only is not None:
         _copy_images(book.root, staging, images)
+        record(staging, prints)
         return
     assets = staging / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)

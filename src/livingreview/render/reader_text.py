@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -27,11 +28,13 @@ from . import ast as A
 
 __all__ = [
     "add_link_tips",
+    "chapter_reader_problems",
     "id_entries",
     "key_index",
     "leaked_terms",
     "link_tips",
     "merge_tips",
+    "reader_terms",
     "reader_text_problems",
     "rule_names",
     "visible_text",
@@ -146,45 +149,63 @@ def reader_text_problems(
     model: Any, studies: Path | None = Path("data/studies.csv")
 ) -> list[Problem]:
     """One problem per rule name, project path or internal key in a chapter's visible text."""
-    from .book import locate  # local: book imports this module
-    from .pandoc import bibliography_keys
-
-    root = model.root
-    rules = rule_names(root)
-    keys = study_ids(root, studies)
-    if model.book.bibliography:
-        keys |= bibliography_keys(list(model.book.bibliography))
-    index = key_index(keys)
+    rules, keys, index, _ = reader_terms(model, studies)
     problems: list[Problem] = []
     for chapter in model.chapters:
-        seen: set[str] = set()
-        for text in visible_text(chapter.blocks):
-            for term in leaked_terms(text, rules, keys, index):
-                if term in seen:
-                    continue
-                seen.add(term)
-                # the source may escape characters (yermus\_kap)
-                file, line = locate(chapter, r"\\?".join(re.escape(c) for c in term))
-                kind = (
-                    "a project path"
-                    if "/" in term
-                    else "a workflow rule name"
-                    if term in rules
-                    else "an internal key"
+        problems += chapter_reader_problems(chapter, rules, keys, index)
+    return problems
+
+
+def reader_terms(
+    model: Any, studies: Path | None = Path("data/studies.csv")
+) -> tuple[set[str], set[str], dict[str, list[str]], str]:
+    """``(rule names, internal keys, their index, a hash of both)``: what
+    :func:`chapter_reader_problems` looks for."""
+    from .pandoc import bibliography_keys
+
+    rules = rule_names(model.root)
+    keys = study_ids(model.root, studies)
+    if model.book.bibliography:
+        keys |= bibliography_keys(list(model.book.bibliography))
+    stamp = hashlib.sha256("\0".join([*sorted(rules), "", *sorted(keys)]).encode()).hexdigest()
+    return rules, keys, key_index(keys), stamp
+
+
+def chapter_reader_problems(
+    chapter: Any, rules: set[str], keys: set[str], index: dict[str, list[str]]
+) -> list[Problem]:
+    """:func:`reader_text_problems` of one chapter."""
+    from .book import locate  # local: book imports this module
+
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for text in visible_text(chapter.blocks):
+        for term in leaked_terms(text, rules, keys, index):
+            if term in seen:
+                continue
+            seen.add(term)
+            # the source may escape characters (yermus\_kap)
+            file, line = locate(chapter, r"\\?".join(re.escape(c) for c in term))
+            kind = (
+                "a project path"
+                if "/" in term
+                else "a workflow rule name"
+                if term in rules
+                else "an internal key"
+            )
+            problems.append(
+                Problem(
+                    file,
+                    f"text readers see contains {kind}",
+                    row=line,
+                    found=term,
+                    expected="words for readers (study labels such as 'Glue 2017', "
+                    "'the screening ledger')",
+                    fix="reword it; give a figure's or table's provenance as "
+                    'data-source="..." data-rule="..." attributes, which the '
+                    "website shows as a source note",
                 )
-                problems.append(
-                    Problem(
-                        file,
-                        f"text readers see contains {kind}",
-                        row=line,
-                        found=term,
-                        expected="words for readers (study labels such as 'Glue 2017', "
-                        "'the screening ledger')",
-                        fix="reword it; give a figure's or table's provenance as "
-                        'data-source="..." data-rule="..." attributes, which the '
-                        "website shows as a source note",
-                    )
-                )
+            )
     return problems
 
 

@@ -1,0 +1,157 @@
+"""The book model's checks and image list: citations against the bibliography,
+pictures that exist and can go into the PDF (split from :mod:`.book`).
+
+Each function takes the model (and a chapter) as :func:`.book.build_book` builds it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..bibliography import completeness_problems, parse_bibliography
+from ..errors import Problem
+from . import ast as A
+from .chapter_source import SCHEME
+from .pandoc import bibliography_keys
+
+if TYPE_CHECKING:
+    from .book import BookModel, Chapter
+
+FORMATS = ("html", "docx", "typst")
+
+
+def check_citations(model: BookModel) -> None:
+    if not model.citations:
+        return
+    if not model.book.bibliography:
+        file, line = next(iter(model.citations.values()))
+        model.problems.append(
+            Problem(
+                file,
+                "citations are used but no bibliography is configured",
+                row=line,
+                fix="add bibliography: refs/references.bib to _quarto.yml",
+            )
+        )
+        return
+    keys = bibliography_keys(list(model.book.bibliography))
+    bibs = ", ".join(p.relative_to(model.root).as_posix() for p in model.book.bibliography)
+    for key, (file, line) in model.citations.items():
+        if key not in keys:
+            model.problems.append(
+                Problem(
+                    file,
+                    f"unknown citation key '@{key}'",
+                    row=line,
+                    expected=f"a key in {bibs}",
+                    fix="add the reference to the bibliography or correct the key",
+                )
+            )
+    for path in model.book.bibliography:
+        if path.suffix.lower() == ".bib" and path.is_file():
+            library, _ = parse_bibliography(path)
+            rel = path.relative_to(model.root).as_posix()
+            model.problems.extend(completeness_problems(library, rel, model.citations))
+
+
+def collect_images(model: BookModel, chapter: Chapter) -> None:
+    if chapter.entry.path is None:
+        return
+    from .book import Image  # local: book imports this module
+
+    base = chapter.entry.path.parent
+    for el in A.iter_elements(chapter.blocks):
+        if el["t"] != "Image":
+            continue
+        src = el["c"][2][0]
+        if SCHEME.match(src):  # http:, data: ...
+            _web_image(model, chapter, src)
+            continue
+        written = src
+        src = re.split(r"[?#]", src, maxsplit=1)[0]  # a query string names the same file
+        if src.startswith("/"):
+            rel = Path(src.lstrip("/"))
+        else:
+            rel = Path(*normalise_parts((base / src).parts))
+        el["c"][2][0] = rel.as_posix()
+        model.images.append(Image(rel.as_posix(), chapter, written))
+
+
+def _web_image(model: BookModel, chapter: Chapter, src: str) -> None:
+    """A picture on the web or in a ``data:`` URI cannot go into the PDF here: say so now.
+
+    Quarto downloads remote pictures for the PDF; the embedded backend never uses
+    the network, and Typst cannot read ``data:`` URIs. The website shows them.
+    """
+    if model.book.formats and "typst" not in model.book.formats:
+        return  # no PDF
+    from .book import locate
+
+    data = src.lower().startswith("data:")
+    file, line = locate(chapter, re.escape(src[:60]))
+    model.problems.append(
+        Problem(
+            file,
+            "a picture given as a data: URI cannot go into the PDF"
+            if data
+            else "a picture on the web cannot go into the PDF (the embedded backend does not "
+            "download)",
+            row=line,
+            found=src if len(src) <= 80 else src[:77] + "...",
+            expected="a picture file inside the project",
+            fix="save the picture into the project (e.g. images/) and point to that file",
+        )
+    )
+
+
+def normalise_parts(parts: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for p in parts:
+        if p == "..":
+            if out and out[-1] != "..":
+                out.pop()
+            else:
+                out.append(p)
+        elif p not in (".", ""):
+            out.append(p)
+    return out
+
+
+def check_images(model: BookModel) -> None:
+    from .book import locate
+
+    formats = [f for f in FORMATS if f in model.book.formats] or list(FORMATS)
+    for image in model.images:
+        missing = []
+        for fmt in formats:
+            path = image.resolved(fmt, model.book)
+            target = (model.root / path).resolve()
+            if not target.is_relative_to(model.root):
+                file, line = locate(image.chapter, re.escape(image.written))
+                model.problems.append(
+                    Problem(
+                        file,
+                        "image outside the project folder",
+                        row=line,
+                        found=image.written,
+                        fix="copy the image into the project (e.g. results/figures/)",
+                    )
+                )
+                break
+            if not target.is_file() and path not in missing:
+                missing.append(path)
+        if missing:
+            file, line = locate(image.chapter, re.escape(image.written))
+            model.problems.append(
+                Problem(
+                    file,
+                    "image not found",
+                    row=line,
+                    found=image.written,
+                    expected=" and ".join(missing),
+                    fix="correct the path (relative to the chapter) or run the workflow to draw "
+                    "the figure",
+                )
+            )
