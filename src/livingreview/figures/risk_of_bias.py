@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Any
@@ -34,7 +34,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -289,11 +289,12 @@ def traffic_light_parts(
     *,
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Part]:
     """The traffic-light plot in parts of at most ``per_part`` studies (:mod:`.parts`)."""
     return draw_study_parts(
         "risk_of_bias_traffic_light", (rob,), traffic_light_order(rob, labels), folder, include,
-        traffic_light_figure, labels=labels, per_part=per_part,
+        traffic_light_figure, labels=labels, per_part=per_part, formats=formats,
     )  # fmt: skip
 
 

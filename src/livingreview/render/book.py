@@ -31,6 +31,7 @@ from typing import Any
 
 from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
+from ..paths import DEFAULT_IMAGE_EXTENSION
 from . import ast as A
 from .callouts import take_title
 from .chapter_source import SCHEME, flag, front_matter, parsed
@@ -53,7 +54,6 @@ OTHER_KINDS = ("alg",)
 ELEMENTS = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation", "lst": "listing"}
 NBSP = "\u00a0"
 FORMATS = ("html", "docx", "typst")
-DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 
 
 @dataclass
