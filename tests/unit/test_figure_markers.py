@@ -23,7 +23,8 @@ def _figure(one_artist: bool) -> Figure:
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
         if one_artist:
-            ax.add_artist(MarkerCells(ax, CELLS, FACES, GIDS, **STYLE, zorder=2, clip_on=False))
+            faces = [{"markerfacecolor": face} for face in FACES]
+            ax.add_artist(MarkerCells(ax, CELLS, faces, GIDS, **STYLE, zorder=2, clip_on=False))
         else:
             for (x, y), face, gid in zip(CELLS, FACES, GIDS, strict=True):
                 (line,) = ax.plot([x], [y], linestyle="none", markerfacecolor=face, **STYLE,

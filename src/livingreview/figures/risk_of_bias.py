@@ -145,7 +145,7 @@ def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
         for x, column in zip(xs, columns, strict=True):
             judgement = row[column]
             cells.append((x, y))
-            faces.append(COLOURS[judgement])
+            faces.append({"markerfacecolor": COLOURS[judgement]})
             gids.append(f"rob:{tool.name}:{row['study_id']}:{column}:{judgement}")
             symbols.setdefault(judgement, []).append((x, y))
     # One artist draws every circle (one draw per colour in the PNG; each circle in
