@@ -80,6 +80,15 @@ METADATA: dict[str, dict[str, Any]] = {
 }
 
 
+# zlib level 3 instead of 6 for the PNG: the same pixels, a third less time to
+# compress (about 1 s of a 1,000-study figure), files 0-12% larger (issue 19).
+SAVE: dict[str, dict[str, Any]] = {
+    "svg": {},
+    "pdf": {},
+    "png": {"pil_kwargs": {"compress_level": 3}},
+}
+
+
 @contextmanager
 def figure_style() -> Iterator[None]:
     """Apply the house style (fonts, line widths, determinism settings) locally."""
@@ -104,7 +113,7 @@ def save_figure(
             if path is None:
                 continue
             with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt])
+                fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt], **SAVE[fmt])
 
 
 def fix_empty_ylabel(ax: Any) -> None:
