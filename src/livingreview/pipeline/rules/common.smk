@@ -78,6 +78,13 @@ def get_counts_template():
     return [path] if path else []
 
 
+def get_cumulative_counts():
+    """The counts of the whole ledger derive_prisma_counts wrote, for the cumulative.*
+    variables ([] with a counts template, whose counts are not the ledger's: the
+    variables are then derived from the ledger by collect_variables itself)."""
+    return [] if get_counts_template() else ["results/prisma/counts_cumulative.json"]
+
+
 def get_results_diagram():
     """Which flow diagram the Results chapter cites: cumulative (every record of every
     version) or update (PRISMA 2020 updated-review template)."""
