@@ -42,4 +42,3 @@ def test_formats_follow_each_formats_default_image_extension(
 def test_an_unreadable_book_draws_every_rendition(tmp_path: Path) -> None:
     (tmp_path / "_quarto.yml").write_text("format: [unclosed", encoding="utf-8")
     assert figure_formats(tmp_path) == ("svg", "pdf", "png")
-
