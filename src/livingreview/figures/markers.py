@@ -18,6 +18,7 @@ from typing import Any
 from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox
 
 
 class MarkerCells(Artist):
@@ -51,6 +52,8 @@ class MarkerCells(Artist):
 
     def get_window_extent(self, renderer: Any = None) -> Any:
         """The extent of all markers (what the layout sees, as with a line per marker)."""
+        if not self.xy:
+            return Bbox.null()
         self.line.set_data([x for x, _ in self.xy], [y for _, y in self.xy])
         return self.line.get_window_extent(renderer)
 
