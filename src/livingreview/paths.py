@@ -337,3 +337,34 @@ def book_resources(root: Path | str = ".") -> list[str]:
         and path_problem(root, r, file="_quarto.yml", key="project.resources") is None
         and not (root / r).is_dir()
     ]
+
+
+# What each output format takes for an image path written without an extension
+# when _quarto.yml gives no ``default-image-extension`` (the embedded renderer's and
+# Quarto's default for these formats).
+DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
+FIGURE_FORMATS = ("svg", "pdf", "png")
+
+
+def figure_formats(root: Path | str = ".") -> tuple[str, ...]:
+    """The renditions (of ``svg``, ``pdf``, ``png``) a figure needs for this book: the
+    ``default-image-extension`` of each output format in ``_quarto.yml``, so no build
+    draws a rendition that no format shows (issue 19: the PDF of a figure cost a
+    fifth of its time and nothing used it). An unreadable ``_quarto.yml``, or an
+    extension that is none of the three, gives all three: ``check`` reports it.
+    """
+    try:
+        raw = read_yaml(Path(root) / "_quarto.yml")
+    except ReviewError:
+        return FIGURE_FORMATS
+    formats = raw.get("format") if isinstance(raw, dict) else None
+    formats = formats if isinstance(formats, dict) else {}
+    top = raw.get("default-image-extension") if isinstance(raw, dict) else None
+    wanted = set()
+    for fmt, default in DEFAULT_IMAGE_EXTENSION.items():
+        options = formats.get(fmt) if isinstance(formats.get(fmt), dict) else {}
+        ext = options.get("default-image-extension", top or default)
+        wanted.add(str(ext).lstrip(".").lower())
+    if not wanted <= set(FIGURE_FORMATS):
+        return FIGURE_FORMATS
+    return tuple(f for f in FIGURE_FORMATS if f in wanted)

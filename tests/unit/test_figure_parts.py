@@ -115,14 +115,16 @@ def _gid_studies(svg: Path, prefix: str, position: int) -> list[str]:
     return list(dict.fromkeys(g.split(":")[position] for g in found))
 
 
-def _draw(review: dict, name: str, folder: Path, per_part: int) -> list[Part]:
+def _draw(
+    review: dict, name: str, folder: Path, per_part: int, formats=("svg", "pdf", "png")
+) -> list[Part]:
     from livingreview.figures.effect_direction import effect_direction_parts
     from livingreview.figures.onset_duration import onset_duration_parts
     from livingreview.figures.risk_of_bias import traffic_light_parts
 
     include = folder / f"{name}.md"
     images = folder / name
-    kw = {"labels": review["labels"], "per_part": per_part}
+    kw = {"labels": review["labels"], "per_part": per_part, "formats": formats}
     if name == "risk_of_bias_traffic_light":
         return traffic_light_parts(review["rob"], images, include, **kw)
     groups = PROTOCOL["diagnosis_groups"]
@@ -154,13 +156,13 @@ def test_parts_hold_every_study_once_in_the_whole_figures_order(
         tmp_path / "whole" / name / f"{name}.{ext}" for ext in ("pdf", "png", "svg")
     ]
     order = _gid_studies(tmp_path / "whole" / name / f"{name}.svg", prefix, position)
-    parts = _draw(review, name, tmp_path / "split", 30)
+    parts = _draw(review, name, tmp_path / "split", 30, formats=("svg", "png"))
     assert [len(p.study_ids) for p in parts] == [25, 25, 25, 25]
     seen: list[str] = []
     for part in parts:
         stem = tmp_path / "split" / name / f"{name}-{part.number}"
         assert all(stem.with_suffix(f".{ext}").stat().st_size for ext in ("svg", "png"))
-        assert not stem.with_suffix(".pdf").exists()  # no output format uses a part's PDF
+        assert not stem.with_suffix(".pdf").exists()  # only the renditions asked for
         svg = stem.with_suffix(".svg").read_text(encoding="utf-8")
         assert legend in svg, f"part {part.number} of {name} has no legend"
         drawn = _gid_studies(stem.with_suffix(".svg"), prefix, position)

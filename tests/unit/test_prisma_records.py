@@ -204,6 +204,23 @@ def test_linked_svg_has_anchors_tooltips_and_clickable_overlays(tmp_path: Path) 
     assert 'role="group"' in text  # role="img" would hide the links from screen readers
 
 
+def test_flow_diagrams_write_only_the_renditions_asked_for(tmp_path: Path) -> None:
+    """No output format shows a figure's PDF: the build asks for SVG and PNG only."""
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    counts_json = tmp_path / "counts.json"
+    counts_json.write_text(counts_to_json(counts, REASONS))
+    out = tmp_path / "fig"
+    draw_linked_flow_diagram(
+        counts_json, out / "flow.svg", None, out / "flow.png", tmp_path / "records.qmd",
+        other=(counts_json, [out / "other.svg", out / "other.png"]),
+    )  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == [
+        "flow.png", "flow.svg", "other.png", "other.svg"
+    ]  # fmt: skip
+    assert "records.html#box-" in (out / "flow.svg").read_text()
+    assert "records.html#box-" not in (out / "other.svg").read_text()
+
+
 # --------------------------------------------------------------------------- #
 # derive_prisma_outputs: ledger or PRISMA2020 template
 # --------------------------------------------------------------------------- #

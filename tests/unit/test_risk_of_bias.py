@@ -114,8 +114,10 @@ def rob(tmp_path: Path) -> pd.DataFrame:
 
 
 def gids(fig, prefix: str) -> list[str]:
-    found = [a.get_gid() for a in fig.findobj(lambda a: (a.get_gid() or "").startswith(prefix))]
-    return sorted(found)
+    """The gids starting with ``prefix`` of the figure's artists, and of each marker
+    that a MarkerCells artist (the traffic light's circles) draws with its own gid."""
+    found = [g for a in fig.findobj() for g in getattr(a, "gids", [a.get_gid()])]
+    return sorted(g for g in found if (g or "").startswith(prefix))
 
 
 # ---------------------------------------------------------------------------

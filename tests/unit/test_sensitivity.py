@@ -105,7 +105,8 @@ def test_figure_shows_each_analysis_as_a_column_of_directions() -> None:
     results = evaluate(PROTOCOL, RECORDS, FACTS, STUDIES, OUTCOMES, ROB)
     fig = build_sensitivity_plot(results, STUDIES, OUTCOMES, {"anx": "Anxiety", "dep": "Depr."})
     ax = fig.axes[0]
-    cells = {line.get_gid() for line in ax.get_lines() if line.get_gid()}
+    # the cells are drawn by MarkerCells artists, each marker with its own gid
+    cells = {g for a in ax.get_children() for g in getattr(a, "gids", [a.get_gid()]) if g}
     assert cells == {
         "sensitivity:primary:a:no_clear_difference",
         "sensitivity:primary:b:benefit",

@@ -56,3 +56,14 @@ def test_group_author_label_keeps_the_whole_name(tmp_path: Path) -> None:
         {"study_id": ["t8", "t1", "t0"], "bib_key": ["tpt1980", "aronson1948", "anon"]}
     )
     assert study_labels(studies, bib) == {"t8": "TPT Madras 1980", "t1": "Aronson 1948", "t0": "t0"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Smith", "2021", "de la Fontaine", "TPT Madras", "M{\\\"u}ller", "O'Brien", "Smith--Jones",
+     "Smith  Jones", " Smith", "{\\'E}mile", "~Ng", "2021a", "Caf\\'e"],
+)  # fmt: skip
+def test_plain_words_skip_the_decoder_and_decode_the_same(text: str) -> None:
+    from livingreview.evidence.studies import _LATEX, _latex_text
+
+    assert _latex_text(text) == _LATEX.latex_to_text(text)

@@ -165,3 +165,30 @@ def test_shipped_flow_diagram_and_text_agree_on_what_was_read() -> None:
     )
     assert (full, without) == (basis["full_text"], basis["abstract_or_registration"])
     assert full + without == assessed and basis["unrecorded"] == 0
+
+
+def test_cumulative_keys_from_the_counts_file_equal_those_derived_here(tmp_path) -> None:
+    """collect_variables takes the cumulative.* keys from derive_prisma_counts's
+    counts_cumulative.json instead of deriving the ledger again (issue 19)."""
+    import json
+    from pathlib import Path
+
+    from livingreview.prisma.model import PreviousVersion
+    from livingreview.prisma.records_appendix import derive_prisma_outputs
+    from livingreview.text.variables import cumulative_counts
+    from livingreview.validation import load_table
+
+    root = Path(__file__).resolve().parents[2]
+    records, protocol = root / "data" / "records.csv", root / "data" / "protocol.yaml"
+    ledger = load_table(records, "records")
+    earlier = PreviousVersion.from_records(ledger.head(len(ledger) // 2))
+    for name, previous in (("first", None), ("update", earlier)):
+        out = tmp_path / name
+        out.mkdir()
+        derive_prisma_outputs(
+            records, protocol, out / "counts.json", out / "prisma2020.csv",
+            previous=previous, cumulative_json=out / "cumulative.json",
+        )  # fmt: skip
+        from_file = json.loads((out / "cumulative.json").read_text(encoding="utf-8"))
+        derived = cumulative_counts(load_table(records, "records"), protocol)
+        assert format_numbers(from_file["variables"]) == format_numbers(derived), name

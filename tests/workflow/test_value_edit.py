@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.data_keys import UNREAD_STUDY_COLUMNS
+from livingreview.paths import figure_formats
 
 from .test_build import planned_rules, snakemake
 
@@ -73,14 +74,17 @@ def _edit_studies(project: Path, columns: set[str]) -> int:
     return changed
 
 
+def _renditions(project: Path, pattern: str) -> list[str]:
+    """The files of an output pattern: one per figure rendition the book's formats show."""
+    if "{ext}" not in pattern:
+        return [pattern]
+    return [pattern.format(ext=e) for e in figure_formats(project)]
+
+
 def _digest(project: Path, rule: str) -> dict[str, str]:
     found = {}
     for pattern in OUTPUTS[rule]:
-        for name in (
-            [pattern.format(ext=e) for e in ("svg", "pdf", "png")]
-            if "{ext}" in pattern
-            else [pattern]
-        ):
+        for name in _renditions(project, pattern):
             path = project / name
             files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
             for f in files:
@@ -120,11 +124,7 @@ def test_rules_skipped_on_a_value_edit_would_write_the_same_bytes(built_copy: Pa
     targets = ["results/data/summary.json"]  # the edited data is still valid
     for patterns in OUTPUTS.values():
         for pattern in patterns:
-            targets += (
-                [pattern.format(ext=e) for e in ("svg", "pdf", "png")]
-                if "{ext}" in pattern
-                else [pattern]
-            )
+            targets += _renditions(built_copy, pattern)
     result = snakemake(built_copy, "--forcerun", *OUTPUTS, "--", *targets)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for rule in OUTPUTS:

@@ -20,6 +20,14 @@ from ..bibliography import load_bibliography
 from ..errors import DataError, Problem, raise_if_any
 
 _LATEX = LatexNodes2Text()  # the decoder bibtexparser's LatexDecodingMiddleware uses
+# Text that LaTeX decoding leaves as it is: words of letters and digits, single spaces.
+_PLAIN = re.compile(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*")
+
+
+def _latex_text(text: str) -> str:
+    """``text`` decoded from LaTeX; plain words are returned as they are, without
+    starting the decoder (most names and years: 0.4 ms each, issue 19)."""
+    return text if _PLAIN.fullmatch(text) else _LATEX.latex_to_text(text)
 
 
 def study_labels(studies: pd.DataFrame, bib_path: str | Path) -> dict[str, str]:
@@ -77,7 +85,7 @@ def bib_first_author_year(bib_path: str | Path) -> dict[str, tuple[str | None, i
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
         result[entry.key] = (
             _first_family_name(fields.get("author", "")),
-            _year(_LATEX.latex_to_text(fields.get("year", ""))),
+            _year(_latex_text(fields.get("year", ""))),
         )
     return result
 
@@ -173,7 +181,7 @@ def _first_family_name(authors: str) -> str | None:
     except InvalidNameError:
         return None
     family = " ".join(parts.von + parts.last) or " ".join(parts.first)
-    return _LATEX.latex_to_text(family).strip() or None
+    return _latex_text(family).strip() or None
 
 
 def _year(text: str) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 from .study_overview import ROW_PITCH_IN
 
 # Left-right double arrow for "no clear difference" (Thomson and Thomas's ◄►).
@@ -336,6 +336,7 @@ def effect_direction_parts(
     *,
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Part]:
     """The effect direction plot in parts of at most ``per_part`` studies."""
 
@@ -347,5 +348,5 @@ def effect_direction_parts(
     order = study_order(studies, diagnosis_labels, design_labels)
     return draw_study_parts(
         "effect_direction", (studies, outcomes), order, folder, include, draw,
-        labels=labels, per_part=per_part,
+        labels=labels, per_part=per_part, formats=formats,
     )  # fmt: skip

@@ -385,12 +385,13 @@ def forest_figure(
     effects: Sequence[Any],
     result: MetaResult | None,
     measure: str,
-    out_svg: str | Path,
-    out_pdf: str | Path,
-    out_png: str | Path,
+    out_svg: str | Path | None,
+    out_pdf: str | Path | None,
+    out_png: str | Path | None,
     **kwargs: Any,
 ) -> None:
-    """Write the forest plot: SVG and PNG as one figure, the PDF paged."""
+    """Write the forest plot: SVG and PNG as one figure, the PDF paged (a rendition
+    given as None is not written)."""
     (single,) = build_forest(effects, result, measure, **kwargs)
     if len(effects) <= ROWS_PER_PAGE:
         pages = [single]
@@ -401,11 +402,13 @@ def forest_figure(
         # bitmap stays under PNG_MAX_HEIGHT_PX (up to about 380 studies it is 300 dpi)
         dpi = min(PNG_DPI, PNG_MAX_HEIGHT_PX / single.get_figheight())
         for path, fmt in ((out_svg, "svg"), (out_png, "png")):
-            with atomic_path(path) as tmp:
-                single.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
-        with atomic_path(out_pdf) as tmp, PdfPages(tmp, metadata=METADATA["pdf"]) as pdf:
-            for page in pages:
-                pdf.savefig(page)
+            if path is not None:
+                with atomic_path(path) as tmp:
+                    single.savefig(tmp, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+        if out_pdf is not None:
+            with atomic_path(out_pdf) as tmp, PdfPages(tmp, metadata=METADATA["pdf"]) as pdf:
+                for page in pages:
+                    pdf.savefig(page)
 
 
 def rob_by_study(rob: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
@@ -428,8 +431,14 @@ def rob_by_study(rob: Any) -> tuple[dict[str, dict[str, str]], list[str]]:
     return judged, used
 
 
-def draw_analyses(results: Sequence[Any], rob: Any, outdir: str | Path) -> list[Path]:
-    """A forest plot (SVG, PDF, PNG) per analysis with at least one study, in ``outdir``.
+def draw_analyses(
+    results: Sequence[Any],
+    rob: Any,
+    outdir: str | Path,
+    formats: Sequence[str] = ("svg", "pdf", "png"),
+) -> list[Path]:
+    """A forest plot per analysis with at least one study, in ``outdir``, in the
+    renditions ``formats`` (of SVG, PDF, PNG).
 
     Risk-of-bias columns show the domains of the studies in that plot.
     """
@@ -445,7 +454,9 @@ def draw_analyses(results: Sequence[Any], rob: Any, outdir: str | Path) -> list[
             {d for s in ids for d in judged.get(s, {})}, key=lambda d: (d == "Overall", d)
         )
         stem = outdir / f"forest_{res.analysis['id']}"
-        paths = [stem.with_suffix(f".{ext}") for ext in ("svg", "pdf", "png")]
+        paths = [
+            stem.with_suffix(f".{ext}") if ext in formats else None for ext in ("svg", "pdf", "png")
+        ]
         forest_figure(
             forest_rows(res.studies, res.result),
             res.result,
@@ -455,5 +466,5 @@ def draw_analyses(results: Sequence[Any], rob: Any, outdir: str | Path) -> list[
             rob_domains=domains,
             directions=res.directions,
         )
-        written += paths
+        written += [path for path in paths if path is not None]
     return written

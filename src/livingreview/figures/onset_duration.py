@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ from .effect_direction import (
     layout_rows,
     study_order,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
     "onset": ("o", "First measured"),
@@ -270,6 +270,7 @@ def onset_duration_parts(
     *,
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Part]:
     """The onset plot in parts of at most ``per_part`` studies, on one time axis."""
 
@@ -281,5 +282,6 @@ def onset_duration_parts(
     hours = [p["hours"] for (sid, _), points in timeline.items() if sid in included for p in points]
     return draw_study_parts(
         "onset_duration", (studies, outcomes), study_order(studies, diagnosis_labels),
-        folder, include, draw, labels=labels, per_part=per_part, hours=_time_range(hours),
+        folder, include, draw, labels=labels, per_part=per_part, formats=formats,
+        hours=_time_range(hours),
     )  # fmt: skip

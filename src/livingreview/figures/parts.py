@@ -81,19 +81,21 @@ def draw_parts(
     folder: str | Path,
     include: str | Path,
     parts: list[Part],
-    draw: Callable[[Part, tuple[Path, Path | None, Path]], Any],
+    draw: Callable[[Part, tuple[Path | None, Path | None, Path | None]], Any],
+    formats: Sequence[str] = FORMATS,
 ) -> list[Path]:
     """Draw each part with ``draw(part, (svg, pdf, png))`` into ``folder`` and write the
-    Markdown ``include`` that shows them; returns the image stems written."""
+    Markdown ``include`` that shows them; returns the image stems written. Only the
+    renditions in ``formats`` are written (the others are passed as None): the build
+    asks for those some output format shows (``livingreview.paths.figure_formats``;
+    a PDF embeds its fonts again in each part, about a second a part)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stems = []
     for part in parts:
         stem = folder / image_stem(name, part)
-        svg, pdf, png = (stem.with_suffix(f".{ext}") for ext in FORMATS)
-        # no PDF of a part: no output uses it (the PDF build takes the SVG), and each
-        # PDF embeds its fonts again, about a second a part
-        draw(part, (svg, pdf if part.count == 1 else None, png))
+        outputs = tuple(stem.with_suffix(f".{ext}") if ext in formats else None for ext in FORMATS)
+        draw(part, outputs)
         stems.append(stem)
     include = Path(include)
     relative = Path(folder.resolve().relative_to(include.resolve().parent))
@@ -112,13 +114,15 @@ def draw_study_parts(
     *,
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    formats: Sequence[str] = FORMATS,
     **shared: Any,
 ) -> list[Part]:
     """A figure with one row per study (``order``, top to bottom) in parts:
     ``draw(*frames, svg, pdf, png, labels=..., **shared)`` once per part, with the
     rows of each table in ``frames`` (by ``study_id``) and the labels of that part's
-    studies. One part is the whole figure, drawn (and cached) exactly as before;
-    ``shared`` keyword arguments go only to the parts of a split figure."""
+    studies, in the renditions ``formats``. One part is the whole figure, drawn (and
+    cached) exactly as before; ``shared`` keyword arguments go only to the parts of
+    a split figure."""
     labels = labels or {}
     parts = split_studies(order, per_part)
 
@@ -134,7 +138,7 @@ def draw_study_parts(
             **shared,
         )
 
-    draw_parts(name, folder, include, parts, one)
+    draw_parts(name, folder, include, parts, one, formats)
     return parts
 
 

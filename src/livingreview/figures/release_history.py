@@ -16,9 +16,9 @@ from .common import CM, OKABE_ITO, figure_style, save_figure
 def history_figure(
     points: Sequence[HistoryPoint],
     measure: str,
-    out_svg: str | Path,
-    out_pdf: str | Path,
-    out_png: str | Path,
+    out_svg: str | Path | None,
+    out_pdf: str | Path | None,
+    out_png: str | Path | None,
     *,
     label: str = "Pooled estimate",
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Any
@@ -34,7 +34,8 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, Part, draw_study_parts
+from .markers import MarkerCells
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 from .study_overview import ROW_PITCH_IN
 
 COLOURS: dict[str, str] = {
@@ -139,23 +140,19 @@ def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
     # the Overall column stands apart, behind a divider, so its wider heading has room
     xs = [*range(len(columns) - 1), len(columns) - 1 + OVERALL_GAP]
     symbols: dict[str, list[tuple[float, int]]] = {}
+    cells, faces, gids = [], [], []
     for y, row in enumerate(rows.to_dict("records")):
         for x, column in zip(xs, columns, strict=True):
             judgement = row[column]
-            (dot,) = ax.plot(
-                [x],
-                [y],
-                linestyle="none",
-                marker="o",
-                markersize=9.5,
-                markerfacecolor=COLOURS[judgement],
-                markeredgecolor="#555555",
-                markeredgewidth=0.5,
-                zorder=2,
-                clip_on=False,
-            )
-            dot.set_gid(f"rob:{tool.name}:{row['study_id']}:{column}:{judgement}")
+            cells.append((x, y))
+            faces.append({"markerfacecolor": COLOURS[judgement]})
+            gids.append(f"rob:{tool.name}:{row['study_id']}:{column}:{judgement}")
             symbols.setdefault(judgement, []).append((x, y))
+    # One artist draws every circle (one draw per colour in the PNG; each circle in
+    # its own gid group in the SVG): a Line2D per circle was a quarter of the time
+    # of a 1,000-study plot (issue 19).
+    circles = dict(marker="o", markersize=9.5, markeredgecolor="#555555", markeredgewidth=0.5)
+    ax.add_artist(MarkerCells(ax, cells, faces, gids, **circles, zorder=2, clip_on=False))
     # One marker line per judgement draws every symbol of that judgement: a text
     # object per circle made a 1,000-study plot spend most of its time laying out
     # 8,000 one-character texts (issue 19).
@@ -289,11 +286,12 @@ def traffic_light_parts(
     *,
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    formats: Sequence[str] = FORMATS,
 ) -> list[Part]:
     """The traffic-light plot in parts of at most ``per_part`` studies (:mod:`.parts`)."""
     return draw_study_parts(
         "risk_of_bias_traffic_light", (rob,), traffic_light_order(rob, labels), folder, include,
-        traffic_light_figure, labels=labels, per_part=per_part,
+        traffic_light_figure, labels=labels, per_part=per_part, formats=formats,
     )  # fmt: skip
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -31,6 +30,7 @@ from .effect_direction import (
     _study_ticks,
     layout_rows,
 )
+from .markers import MarkerCells
 
 FIGURE_WIDTH_CM = 16.0
 LABEL_WIDTH_CM = 4.2
@@ -93,10 +93,17 @@ def build_sensitivity_plot(
         rows += [PlotRow(last + i, s, "study", {"study_id": s}) for i, s in enumerate(extra)]
         present = {directions.get((s, "anxiety")) for s in shown} - {None}
         fig, ax, ncols = _new_figure(rows, _handles(present), width_in, top_in + 0.3)
+        dashes: _Cells = ([], [], [])
+        marks: _Cells = ([], [], [])
         for row in (r for r in rows if r.kind == "study"):
             sid = str(row.record["study_id"])
             for x, result in enumerate(results):
-                _cell(ax, x, row.y, sid, result, directions.get((sid, "anxiety")))
+                _cell(dashes, marks, x, row.y, sid, result, directions.get((sid, "anxiety")))
+        # every cell of one kind as one artist (issue 19: a Line2D per cell was most
+        # of the drawing of 1,000 studies x 8 analyses); same files (.markers)
+        ax.add_artist(MarkerCells(ax, *dashes, marker="_", markersize=7, color=LEFT_OUT_COLOUR,
+                                  markeredgewidth=1.2, clip_on=False))  # fmt: skip
+        ax.add_artist(MarkerCells(ax, *marks, markersize=MARKER_SIZE, clip_on=False, zorder=3))
         _draw_headings(fig, ax, rows)
         _study_ticks(ax, rows)
         span = rows[-1].y + 1 if rows else 1
@@ -115,18 +122,29 @@ def build_sensitivity_plot(
     return fig
 
 
+# Cells of one kind: positions, each cell's own style, gids (MarkerCells' arguments).
+_Cells = tuple[list[tuple[float, float]], list[dict[str, object]], list[str]]
+
+
 def _cell(
-    ax: Any, x: int, y: float, sid: str, result: SensitivityResult, direction: str | None
+    dashes: _Cells,
+    marks: _Cells,
+    x: int,
+    y: float,
+    sid: str,
+    result: SensitivityResult,
+    direction: str | None,
 ) -> None:
     """A study's cell: its anxiety direction if the analysis includes it, else a dash."""
     if sid not in result.studies:
-        (line,) = ax.plot([x], [y], linestyle="none", marker="_", markersize=7,
-                          color=LEFT_OUT_COLOUR, markeredgewidth=1.2, clip_on=False)  # fmt: skip
-        line.set_gid(f"sensitivity:{result.id}:{sid}:{LEFT_OUT}")
+        cells, style, kind = dashes, {}, LEFT_OUT
     elif direction is not None:
-        (line,) = ax.plot([x], [y], linestyle="none", markersize=MARKER_SIZE, clip_on=False,
-                          zorder=3, **_marker(direction))  # fmt: skip
-        line.set_gid(f"sensitivity:{result.id}:{sid}:{direction}")
+        cells, style, kind = marks, _marker(direction), direction
+    else:
+        return
+    cells[0].append((x, y))
+    cells[1].append(style)
+    cells[2].append(f"sensitivity:{result.id}:{sid}:{kind}")
 
 
 def sensitivity_figure(

@@ -643,12 +643,13 @@ def _svg_text(fig: Figure) -> str:
 
 def draw_flow_diagram(
     counts: PrismaCounts,
-    svg_path: str | Path,
-    pdf_path: str | Path,
-    png_path: str | Path,
+    svg_path: str | Path | None,
+    pdf_path: str | Path | None,
+    png_path: str | Path | None,
     links: Mapping[str, str] | None = None,
 ) -> Layout:
-    """Draw the PRISMA 2020 flow diagram as SVG (website), PDF (vector) and PNG (300 dpi).
+    """Draw the PRISMA 2020 flow diagram as SVG (website), PDF (vector) and PNG (300 dpi);
+    a path given as None is not written (no output format shows that rendition).
 
     ``links`` maps boxes (names in :data:`BOX_NAMES` or template ids ``box1`` ...
     ``box17``) to URLs; the SVG then wraps each of those boxes in a hyperlink
@@ -657,16 +658,19 @@ def draw_flow_diagram(
     """
     links = _normalise_links(links)
     fig, placed = _build(counts, links)
-    svg = _svg_accessible(_svg_text(fig), placed, tooltips=links is not None)
-    write_text(svg_path, svg)
-    if links is not None:  # the static twins carry no overlay
+    if svg_path is not None:
+        svg = _svg_accessible(_svg_text(fig), placed, tooltips=links is not None)
+        write_text(svg_path, svg)
+    if links is not None and (pdf_path or png_path):  # the static twins carry no overlay
         fig.clear()
         fig, placed = _build(counts)
     with _style():
-        with atomic_path(pdf_path) as tmp:
-            fig.savefig(tmp, format="pdf", metadata=PDF_METADATA)
-        with atomic_path(png_path) as tmp:
-            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+        if pdf_path is not None:
+            with atomic_path(pdf_path) as tmp:
+                fig.savefig(tmp, format="pdf", metadata=PDF_METADATA)
+        if png_path is not None:
+            with atomic_path(png_path) as tmp:
+                fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
     fig.clear()
     return placed
 

@@ -467,19 +467,23 @@ def write_records_page(
 
 def draw_linked_flow_diagram(
     counts_json: str | Path,
-    svg: str | Path,
-    pdf: str | Path,
-    png: str | Path,
+    svg: str | Path | None,
+    pdf: str | Path | None,
+    png: str | Path | None,
     records_page: str | Path,
     other: tuple[str | Path, Sequence[str | Path]] | None = None,
 ) -> None:
-    """Draw the flow diagram with every box of the SVG linked to its records section.
+    """Draw the flow diagram with every box of the SVG linked to its records section
+    (a rendition given as None is not drawn: no output format shows it).
 
-    ``other`` is ``(counts json, [svg, pdf, png])`` of the diagram the chapter
-    does not cite (the updated-review or the cumulative one), drawn without links.
+    ``other`` is ``(counts json, renditions)`` of the diagram the chapter does not
+    cite (the updated-review or the cumulative one), drawn without links; its
+    renditions are told apart by their suffixes (``.svg``, ``.pdf``, ``.png``).
     """
     counts = read_counts(counts_json)
-    draw_flow_diagram(counts, svg, pdf, png, links=record_links(counts, svg, records_page))
+    links = record_links(counts, svg, records_page) if svg else None
+    draw_flow_diagram(counts, svg, pdf, png, links=links)
     if other is not None:
-        other_svg, other_pdf, other_png = other[1]
-        draw_flow_diagram(read_counts(other[0]), other_svg, other_pdf, other_png)
+        by_suffix = {Path(path).suffix: path for path in other[1]}
+        renditions = (by_suffix.get(f".{ext}") for ext in ("svg", "pdf", "png"))
+        draw_flow_diagram(read_counts(other[0]), *renditions)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
+from ..paths import DEFAULT_IMAGE_EXTENSION
 from . import ast as A
 from .book_checks import check_citations, check_images, collect_images, normalise_parts
 from .callouts import take_title
@@ -52,7 +53,6 @@ CROSSREF_KINDS = ("fig", "tbl", "sec", "eq", "lst", *NAMES)
 OTHER_KINDS = ("alg",)
 ELEMENTS = {"fig": "figure", "tbl": "table", "sec": "section", "eq": "equation", "lst": "listing"}
 NBSP = "\u00a0"
-DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 
 
 @dataclass

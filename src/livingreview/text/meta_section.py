@@ -10,7 +10,7 @@ true when the data change; nothing here is a number typed by hand.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -130,8 +130,10 @@ def write_meta_section(
     forest_dir: str | Path,
     out_markdown: str | Path,
     image_dir: str = "../figures/forest",
+    formats: Sequence[str] = FORMATS,
 ) -> str:
-    """Draw the forest plots and living views into ``forest_dir`` and write the section.
+    """Draw the forest plots and living views into ``forest_dir`` (in the renditions
+    ``formats``, of SVG, PDF and PNG) and write the section.
 
     ``results``: :class:`~livingreview.synthesis.analyses.AnalysisResult` per declared
     analysis; ``snapshots``: releases/*/release.yaml.  A living view is drawn for an
@@ -150,7 +152,8 @@ def write_meta_section(
     )
 
     forest_dir = Path(forest_dir)
-    drawn = {Path(p).stem.removeprefix("forest_") for p in draw_analyses(results, rob, forest_dir)}
+    written = draw_analyses(results, rob, forest_dir, formats)
+    drawn = {Path(p).stem.removeprefix("forest_") for p in written}
     history = read_snapshots(snapshots)
     histories = set()
     for res in results:
@@ -162,7 +165,8 @@ def write_meta_section(
         stem = forest_dir / f"history_{key}"
         label = MEASURE_LABELS.get(res.analysis["measure"], "Pooled estimate")
         history_figure(
-            points, res.analysis["measure"], *(stem.with_suffix(f".{e}") for e in FORMATS),
+            points, res.analysis["measure"],
+            *(stem.with_suffix(f".{e}") if e in formats else None for e in FORMATS),
             label=f"Pooled {label[0].lower() + label[1:]}",
         )  # fmt: skip
         histories.add(key)

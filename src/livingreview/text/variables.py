@@ -254,8 +254,14 @@ def write_variables(
     decisions: str | Path | None = None,
     meta: str | Path | None = None,
     snapshots: Sequence[str | Path] = (),
+    cumulative: str | Path | None = None,
 ) -> dict[str, Any]:
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
+
+    ``cumulative`` (results/prisma/counts_cumulative.json, the counts of the whole
+    ledger that rule derive_prisma_counts derived and checked) gives the
+    ``cumulative.*`` keys; without it they are derived from ``records`` here
+    (:func:`cumulative_counts`; at 100,000 records that was most of this step).
 
     ``decisions`` (screening/decisions.csv, when reviewers' decisions are logged)
     gives the agreement between reviewers in the ``screening.*`` keys; the
@@ -284,9 +290,11 @@ def write_variables(
         outcomes=None if outcomes is None else load_outcomes(outcomes, study_table),
         risk_of_bias=None if risk_of_bias is None else load_risk_of_bias(risk_of_bias, study_table),
     )
-    variables["cumulative"] = format_numbers(
-        cumulative_counts(load_table(records, "records"), protocol)
-    )
+    if cumulative is not None:
+        whole = json.loads(read_text(cumulative))["variables"]
+    else:
+        whole = cumulative_counts(load_table(records, "records"), protocol)
+    variables["cumulative"] = format_numbers(whole)
     if meta is not None:  # results/synthesis/meta_analyses.json (rule run_meta_analyses)
         variables["meta"] = meta_variables(json.loads(read_text(meta)), snapshots)
     if release is not None:

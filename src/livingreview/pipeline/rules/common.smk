@@ -7,7 +7,7 @@ from pathlib import Path
 from livingreview.config import validate_config
 from livingreview.data_keys import figure_mem_mb, studies_key
 from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
-from livingreview.paths import book_resources
+from livingreview.paths import book_resources, figure_formats
 from livingreview.workflow import (
     cache_environment,
     code_version,
@@ -28,7 +28,9 @@ os.environ.update(reproducible_environment("."))  # the project: the working fol
 # once per content; later jobs read the typed frame or the parse.
 os.environ.update(cache_environment("."))
 
-FIGURE_FORMATS = ["svg", "pdf", "png"]
+# The renditions of a figure that some output format shows (each format's
+# default-image-extension in _quarto.yml): SVG and PNG for this book, no PDF.
+FIGURE_FORMATS = list(figure_formats("."))
 VALIDATION_REPORT = "results/data/summary.json"
 # Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
@@ -74,6 +76,13 @@ def get_counts_template():
     """The PRISMA2020 template the counts are read from ([] = derive them from the ledger)."""
     path = config.get("prisma", {}).get("counts_template")
     return [path] if path else []
+
+
+def get_cumulative_counts():
+    """The counts of the whole ledger derive_prisma_counts wrote, for the cumulative.*
+    variables ([] with a counts template, whose counts are not the ledger's: the
+    variables are then derived from the ledger by collect_variables itself)."""
+    return [] if get_counts_template() else ["results/prisma/counts_cumulative.json"]
 
 
 def get_results_diagram():
@@ -138,8 +147,14 @@ def get_code_version(*modules):
 
 
 def get_figure(name):
-    """The three renditions of a figure: SVG (website), PDF (print), PNG (DOCX)."""
+    """The renditions of a figure the output formats show (FIGURE_FORMATS), of SVG
+    (website, PDF), PDF and PNG (DOCX)."""
     return expand("results/figures/{name}.{ext}", name=name, ext=FIGURE_FORMATS)
+
+
+def get_figure_outputs(name):
+    """The renditions of a figure as named outputs (``svg=``, ``png=`` ...)."""
+    return {ext: f"results/figures/{name}.{ext}" for ext in FIGURE_FORMATS}
 
 
 def get_split_figure(name):

@@ -5,9 +5,7 @@ rule draw_study_overview:
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
-        svg="results/figures/study_overview.svg",
-        pdf="results/figures/study_overview.pdf",
-        png="results/figures/study_overview.png",
+        **get_figure_outputs("study_overview"),
     log:
         "logs/draw_study_overview.log",
     conda:
@@ -23,9 +21,7 @@ rule draw_study_overview:
 rule draw_pharmacology_figure:
     """Schematic of ketamine's mechanisms of action, drawn by code."""
     output:
-        svg="results/figures/pharmacology.svg",
-        pdf="results/figures/pharmacology.pdf",
-        png="results/figures/pharmacology.png",
+        **get_figure_outputs("pharmacology"),
     log:
         "logs/draw_pharmacology_figure.log",
     conda:

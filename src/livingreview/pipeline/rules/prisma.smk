@@ -56,9 +56,7 @@ rule draw_flow_diagram:
         counts=get_cited_counts(),
         other=get_other_counts(),
     output:
-        svg="results/figures/prisma_flow.svg",
-        pdf="results/figures/prisma_flow.pdf",
-        png="results/figures/prisma_flow.png",
+        **get_figure_outputs("prisma_flow"),
         other=get_figure(get_other_flow_diagram()),
     log:
         "logs/draw_flow_diagram.log",

@@ -18,6 +18,7 @@ rule draw_effect_direction_plot:
     params:
         code=get_code_version("evidence", "figures", "synthesis"),
         per_part=get_studies_per_part(),
+        formats=FIGURE_FORMATS,
     script:
         "../scripts/draw_effect_direction_plot.py"
 
@@ -32,9 +33,7 @@ rule draw_sensitivity_plot:
         outcomes=get_data("outcomes"),
         bibliography=get_data("bibliography"),
     output:
-        svg="results/figures/sensitivity.svg",
-        pdf="results/figures/sensitivity.pdf",
-        png="results/figures/sensitivity.png",
+        **get_figure_outputs("sensitivity"),
     log:
         "logs/draw_sensitivity_plot.log",
     conda:
@@ -68,6 +67,7 @@ rule draw_onset_duration_plot:
     params:
         studies=get_studies_key("draw_onset_duration_plot"),
         per_part=get_studies_per_part(),
+        formats=FIGURE_FORMATS,
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_onset_duration_plot.py"
@@ -92,6 +92,7 @@ rule draw_risk_of_bias_traffic_light:
     params:
         studies=get_studies_key("draw_risk_of_bias_traffic_light"),
         per_part=get_studies_per_part(),
+        formats=FIGURE_FORMATS,
         code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_traffic_light.py"
@@ -103,9 +104,7 @@ rule draw_risk_of_bias_summary:
         risk_of_bias=get_data("risk_of_bias"),
         studies=ancient(get_data("studies")),  # see params.studies
     output:
-        svg="results/figures/risk_of_bias_summary.svg",
-        pdf="results/figures/risk_of_bias_summary.pdf",
-        png="results/figures/risk_of_bias_summary.png",
+        **get_figure_outputs("risk_of_bias_summary"),
     log:
         "logs/draw_risk_of_bias_summary.log",
     conda:
@@ -141,5 +140,6 @@ rule run_meta_analyses:
         code=get_code_version("synthesis", "figures", "evidence", "text"),
         # image paths in an included file are relative to that file (results/text/)
         image="../figures/forest",
+        formats=FIGURE_FORMATS,
     script:
         "../scripts/run_meta_analyses.py"

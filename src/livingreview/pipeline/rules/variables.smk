@@ -11,6 +11,7 @@ rule collect_variables:
         decisions=get_decision_log(),
         meta="results/synthesis/meta_analyses.json",
         snapshots=get_release_snapshots(),
+        cumulative=get_cumulative_counts(),
     output:
         variables="_variables.yml",
     log:

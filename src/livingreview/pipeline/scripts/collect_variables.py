@@ -17,6 +17,7 @@ def main(snakemake):
         decisions=(snakemake.input.decisions or [None])[0],
         meta=snakemake.input.meta,
         snapshots=list(snakemake.input.snapshots),
+        cumulative=(snakemake.input.cumulative or [None])[0],
     )
 
 

@@ -5,13 +5,14 @@ from livingreview.workflow import run_step
 
 
 def main(snakemake):
+    out = snakemake.output
     draw_linked_flow_diagram(
         counts_json=snakemake.input.counts,
-        svg=snakemake.output.svg,
-        pdf=snakemake.output.pdf,
-        png=snakemake.output.png,
+        svg=out.get("svg"),
+        pdf=out.get("pdf"),
+        png=out.get("png"),
         records_page=snakemake.params.records_page,
-        other=(snakemake.input.other, snakemake.output.other),
+        other=(snakemake.input.other, out.other),
     )
 
 

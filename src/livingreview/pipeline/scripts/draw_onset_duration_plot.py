@@ -19,6 +19,7 @@ def main(snakemake):
         snakemake.output.include,
         labels=study_labels(studies, snakemake.input.bibliography),
         per_part=snakemake.params.per_part,
+        formats=snakemake.params.formats,
     )
 
 

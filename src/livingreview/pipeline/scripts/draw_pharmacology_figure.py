@@ -5,7 +5,8 @@ from livingreview.workflow import run_step
 
 
 def main(snakemake):
-    pharmacology_figure(snakemake.output.svg, snakemake.output.pdf, snakemake.output.png)
+    # the renditions some output format shows (pipeline/rules/common.smk FIGURE_FORMATS)
+    pharmacology_figure(*(snakemake.output.get(ext) for ext in ("svg", "pdf", "png")))
 
 
 run_step(snakemake, lambda: main(snakemake))

@@ -10,9 +10,9 @@ def main(snakemake):
     studies = load_table(snakemake.input.studies, "studies")
     summary_figure(
         load_risk_of_bias(snakemake.input.risk_of_bias, studies),
-        snakemake.output.svg,
-        snakemake.output.pdf,
-        snakemake.output.png,
+        snakemake.output.get("svg"),
+        snakemake.output.get("pdf"),
+        snakemake.output.get("png"),
     )
 
 

@@ -7,7 +7,7 @@ from livingreview.workflow import run_step
 
 def main(snakemake):
     out = snakemake.output
-    sensitivity_figure(dict(snakemake.input), out.svg, out.pdf, out.png)
+    sensitivity_figure(dict(snakemake.input), *(out.get(ext) for ext in ("svg", "pdf", "png")))
 
 
 run_step(snakemake, lambda: main(snakemake))

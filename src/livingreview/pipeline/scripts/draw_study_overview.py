@@ -14,9 +14,9 @@ def main(snakemake):
         studies,
         protocol["diagnosis_groups"],
         protocol["design_classes"],
-        snakemake.output.svg,
-        snakemake.output.pdf,
-        snakemake.output.png,
+        snakemake.output.get("svg"),
+        snakemake.output.get("pdf"),
+        snakemake.output.get("png"),
         labels=study_labels(studies, snakemake.input.bibliography),
     )
 

@@ -10,8 +10,9 @@ def main(snakemake):
     results, rob = load_and_run(
         inp.protocol, inp.effects, inp.studies, inp.risk_of_bias, inp.bibliography, out.json
     )
+    params = snakemake.params
     write_meta_section(
-        results, rob, list(inp.snapshots), out.forest, out.text, snakemake.params.image
+        results, rob, list(inp.snapshots), out.forest, out.text, params.image, params.formats
     )
 
 
