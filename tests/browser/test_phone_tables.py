@@ -26,9 +26,7 @@ TABLES = """
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_three_columns_fit_a_phone_and_wider_tables_scroll(tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_three_columns_fit_a_phone_and_wider_tables_scroll(tmp_path: Path, browser) -> None:
     root = tmp_path / "book"
     shutil.copytree(FIXTURE, root)
     with (root / "index.qmd").open("a", encoding="utf-8") as handle:
@@ -37,13 +35,11 @@ def test_three_columns_fit_a_phone_and_wider_tables_scroll(tmp_path: Path) -> No
     measure = """() => [...document.querySelectorAll('.table-scroll')]
         .filter(r => ['3', '5'].includes(r.style.getPropertyValue('--cols').trim()))
         .map(r => [r.style.getPropertyValue('--cols').trim(), r.scrollWidth - r.clientWidth])"""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        tab = browser.new_page(viewport={"width": 390, "height": 844})
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
         tab.goto((root / "_book" / "index.html").as_uri())
         overflow = dict(tab.evaluate(measure))
-        browser.close()
+    finally:
+        tab.close()
     assert overflow["3"] <= 0  # fits
     assert overflow["5"] > 0  # five columns of at least 8rem scroll in their region

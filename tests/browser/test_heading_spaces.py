@@ -49,11 +49,9 @@ def test_appendix_headings_have_single_spaces(tmp_path: Path, delim: str) -> Non
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_the_space_before_an_appendix_delimiter_is_one_space_wide(tmp_path: Path) -> None:
+def test_the_space_before_an_appendix_delimiter_is_one_space_wide(tmp_path: Path, browser) -> None:
     """On screen the gap between "A" and "—" equals the gap between "Appendix" and "A"
     (the number's margin used to add to the space before the delimiter)."""
-    from playwright.sync_api import sync_playwright
-
     page_path = _appendix_page(_render(tmp_path, ("html",)))
     gaps = """() => {
       const h1 = document.querySelector('main h1');
@@ -70,13 +68,11 @@ def test_the_space_before_an_appendix_delimiter_is_one_space_wide(tmp_path: Path
       text.setEnd(h1.firstChild, h1.firstChild.textContent.trimEnd().length);
       return [number.left - text.getBoundingClientRect().right, delim.left - number.right];
     }"""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
         tab.goto(page_path.as_uri())
         before_number, before_delim = tab.evaluate(gaps)
-        browser.close()
+    finally:
+        tab.close()
     assert before_number > 0
     assert abs(before_delim - before_number) < 1.0, (before_number, before_delim)
