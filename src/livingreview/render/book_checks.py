@@ -120,8 +120,6 @@ def normalise_parts(parts: tuple[str, ...]) -> list[str]:
 
 
 def check_images(model: BookModel) -> None:
-    from .book import locate
-
     formats = [f for f in FORMATS if f in model.book.formats] or list(FORMATS)
     for image in model.images:
         missing = []
@@ -129,29 +127,29 @@ def check_images(model: BookModel) -> None:
             path = image.resolved(fmt, model.book)
             target = (model.root / path).resolve()
             if not target.is_relative_to(model.root):
-                file, line = locate(image.chapter, re.escape(image.written))
-                model.problems.append(
-                    Problem(
-                        file,
-                        "image outside the project folder",
-                        row=line,
-                        found=image.written,
-                        fix="copy the image into the project (e.g. results/figures/)",
-                    )
+                _image_problem(
+                    model,
+                    image,
+                    "image outside the project folder",
+                    fix="copy the image into the project (e.g. results/figures/)",
                 )
                 break
             if not target.is_file() and path not in missing:
                 missing.append(path)
         if missing:
-            file, line = locate(image.chapter, re.escape(image.written))
-            model.problems.append(
-                Problem(
-                    file,
-                    "image not found",
-                    row=line,
-                    found=image.written,
-                    expected=" and ".join(missing),
-                    fix="correct the path (relative to the chapter) or run the workflow to draw "
-                    "the figure",
-                )
+            _image_problem(
+                model,
+                image,
+                "image not found",
+                expected=" and ".join(missing),
+                fix="correct the path (relative to the chapter) or run the workflow to draw "
+                "the figure",
             )
+
+
+def _image_problem(model: BookModel, image, message: str, **details) -> None:
+    """Report a problem with one image, at the chapter line that writes it."""
+    from .book import locate
+
+    file, line = locate(image.chapter, re.escape(image.written))
+    model.problems.append(Problem(file, message, row=line, found=image.written, **details))
