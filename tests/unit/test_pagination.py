@@ -262,6 +262,21 @@ TABLE_RULES = ("// Tables:", " title block")  # up to the title block's rule lin
 CAPTION_ABOVE = "#show figure.where(kind: table): set figure.caption(position: top)\n"
 
 
+def _table_source(before_words: int, rows: int, lines: int, lead_in: str = "") -> str:
+    """A page of text, then (after ``lead_in``) a captioned table as the template sets it."""
+    cells = " ".join(f"[Row{r}], [{_lines(f'c{r}-', lines)}]," for r in range(rows))
+    return (
+        PAGE
+        + _template_part(CHOICE_LINE, "#let lr-float-page")
+        + _template_part(CAPTION_ABOVE, "\n")
+        + "\n"
+        + _template_part(*TABLE_RULES)
+        + f"\n#lorem({before_words})\n\n{lead_in}"
+        + "#figure(caption: [Table C.1: Counts], kind: table, "
+        + f"table(columns: (30%, 70%), table.header([What], [Value]), {cells}))"
+    )
+
+
 @pytest.mark.parametrize("before_words", range(560, 700, 8))
 def test_a_table_caption_and_a_lead_in_stay_with_the_first_row(before_words: int) -> None:
     """Wherever the page ends, a table's caption is never left at a page foot without its
@@ -275,35 +290,12 @@ def test_a_table_caption_and_a_lead_in_stay_with_the_first_row(before_words: int
     in_div = keep_lead_ins([A.Div([lead_in, A.Div([table])])])
     assert [raw(el) or el["t"] for el in in_div[0]["c"][1]] == [LEAD_IN_OPEN, "Para", "]", "Div"]
     assert keep_lead_ins([para("Counts that changed."), table])[0]["t"] == "Para"
-    rows = " ".join(f"[Row{r}], [{_lines(f'c{r}-', 3)}]," for r in range(6))
-    source = (
-        PAGE
-        + _template_part(CHOICE_LINE, "#let lr-float-page")
-        + _template_part(CAPTION_ABOVE, "\n")
-        + "\n"
-        + _template_part(*TABLE_RULES)
-        + f"\n#lorem({before_words})\n\n{raw(wrapped[2])}Counts that changed:{raw(wrapped[4])}\n\n"
-        + "#figure(caption: [Table C.1: Counts], kind: table, "
-        + f"table(columns: (30%, 70%), table.header([What], [Value]), {rows}))"
-    )
+    lead = f"{raw(wrapped[2])}Counts that changed:{raw(wrapped[4])}\n\n"
+    source = _table_source(before_words, rows=24, lines=3, lead_in=lead)  # a long table
     pages = _pdf_pages(source)
     row = next(i for i, text in enumerate(pages) if "Row0" in text)
     assert "Table C.1: Counts" in pages[row]
     assert "Counts that changed:" in pages[row]
-
-
-def _table_source(before_words: int, rows: int, lines: int) -> str:
-    cells = " ".join(f"[Row{r}], [{_lines(f'c{r}-', lines)}]," for r in range(rows))
-    return (
-        PAGE
-        + _template_part(CHOICE_LINE, "#let lr-float-page")
-        + _template_part(CAPTION_ABOVE, "\n")
-        + "\n"
-        + _template_part(*TABLE_RULES)
-        + f"\n#lorem({before_words})\n\n"
-        + "#figure(caption: [Table C.2: Counts], kind: table, "
-        + f"table(columns: (30%, 70%), table.header([What], [Value]), {cells}))"
-    )
 
 
 @pytest.mark.parametrize("before_words", range(560, 700, 8))
