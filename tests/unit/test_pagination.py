@@ -15,10 +15,12 @@ from livingreview.render import ast as A
 from livingreview.render.pagination import (
     CHOICE_LINE,
     LANDSCAPE_OPEN,
+    LEAD_IN_OPEN,
     OFFER_LABEL,
     appendix_break,
     choose_landscape_offers,
     defer_landscape_pages,
+    keep_lead_ins,
     with_landscape_choice,
 )
 
@@ -149,3 +151,160 @@ def test_typst_turns_the_pages_only_below_a_full_page(before_words: int) -> None
     assert chosen_offer["left"] <= 0.25 * chosen_offer["height"]
     # the offers before the chosen one left more than a quarter of the page empty
     assert all(o["left"] > 0.25 * o["height"] for o in offers if o["index"] < chosen["1"])
+
+
+def _template_part(start: str, end: str) -> str:
+    from livingreview.render.embedded import TEMPLATES
+
+    template = (TEMPLATES / "book.typ").read_text(encoding="utf-8")
+    at = template.index(start)
+    return template[at : template.index(end, at)]
+
+
+def _pdf_pages(source: str, inside: bool = False) -> list[str]:
+    """Text of each page of the compiled ``source``, with offers chosen as the build does
+    (``inside``: only the text drawn within the page, not text that ran off it)."""
+    import io
+
+    typst = pytest.importorskip("typst")
+    pypdf = pytest.importorskip("pypdf")
+    if OFFER_LABEL in source or "#lr-landscape-at(" in source:
+        offers = json.loads(typst.query(source.encode(), OFFER_LABEL, field="value"))
+        source = with_landscape_choice(source, choose_landscape_offers(offers))
+    reader = pypdf.PdfReader(io.BytesIO(typst.compile(source.encode())))
+    texts = []
+    for page in reader.pages:
+        if not inside:
+            texts.append(" ".join((page.extract_text() or "").split()))
+            continue
+        box, drawn = page.mediabox, []
+
+        def keep(text, cm, tm, font, size, box=box, drawn=drawn) -> None:
+            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if box.left <= x <= box.right and box.bottom <= y <= box.top:
+                drawn.append(text)
+
+        page.extract_text(visitor_text=keep)
+        texts.append(" ".join(" ".join(drawn).split()))
+    return texts
+
+
+def _lines(word: str, n: int) -> str:
+    return "#(" + "".join(f'"{word}{i}", ' for i in range(n)) + ").join(linebreak())"
+
+
+def test_rows_of_a_landscape_table_are_kept_whole_but_a_row_taller_than_a_page_breaks() -> None:
+    """Each study row of a landscape table is on one page (issue 14: a study of Table 3.1
+    ran over a page turn); a row taller than the page still breaks instead of running
+    off it (every one of its lines is printed)."""
+    rows = []
+    for r in range(8):
+        rows.append(f"[Start{r}], [{_lines(f'R{r}x', 14)}], [End{r}],")
+    tall = f"[TallStart], [{_lines('T', 90)}], [TallEnd],"
+    table = (
+        "#table(columns: (20%, 60%, 20%), table.header([Study], [Design], [n]), "
+        + " ".join([*rows[:4], tall, *rows[4:]])
+        + ")"
+    )
+    blocks = [
+        A.RawBlock("typst", "#lorem(300)"),
+        *landscape(A.RawBlock("typst", table)),
+        *[A.RawBlock("typst", "#lorem(80)") for _ in range(4)],
+    ]
+    body = "\n\n".join(raw(el) for el in defer_landscape_pages(blocks))
+    source = PAGE + _template_part(CHOICE_LINE, "#set text(") + body
+    pages = _pdf_pages(source)
+    for r in range(8):
+        start = next(i for i, text in enumerate(pages) if f"Start{r} " in text)
+        assert f"End{r}" in pages[start] and f"R{r}x13" in pages[start], f"row {r} split"
+    # nothing ran off a page: every line of the tall row is drawn inside its page
+    printed = [w for page in _pdf_pages(source, inside=True) for w in page.split()]
+    assert all(f"T{i}" in printed for i in range(90))
+    first, last = (
+        next(p for p, text in enumerate(pages) if w in text.split()) for w in ("T0", "T89")
+    )
+    assert last > first  # the tall row did break
+
+
+@pytest.mark.parametrize(("studies", "lines"), [(2, 9), (3, 11), (1, 13)])
+def test_a_group_heading_goes_with_its_first_whole_row_and_repeats_after_a_break(
+    studies: int, lines: int
+) -> None:
+    """Group rows of a landscape table (Table 3.1's diagnoses) never end a page alone, now
+    that the study rows under them are kept whole, and repeat on the next page. (With
+    two rows of nine lines in the first group, its page has room for the second group's
+    heading but not for its first study.)"""
+    from livingreview.render.finish import GROUP_MARK, group_subheaders
+
+    def group(name: str) -> str:
+        return f"table.cell(colspan: 3)[{GROUP_MARK}#strong[{name}]],"
+
+    def study(name: str) -> str:
+        return f"[{name}], [{_lines(name + 'x', lines)}], [{name}End],"
+
+    first = " ".join(study(f"A{i}") for i in range(studies))
+    second = " ".join(study(f"B{i}") for i in range(6))
+    table = (
+        "#table(columns: (20%, 60%, 20%), table.header([Study], [Design], [n]), "
+        f"{group('GroupOne')} {first} {group('GroupTwo')} {second})"
+    )
+    blocks = [A.RawBlock("typst", "#lorem(40)"), *landscape(A.RawBlock("typst", table))]
+    body = "\n\n".join(raw(el) for el in defer_landscape_pages(blocks))
+    pages = _pdf_pages(group_subheaders(PAGE + _template_part(CHOICE_LINE, "#set text(") + body))
+    for name, first_study in (("GroupOne", "A0"), ("GroupTwo", "B0")):
+        heading = next(i for i, text in enumerate(pages) if name in text)
+        assert f"{first_study} " in pages[heading]  # never alone at a page foot
+    two = [i for i, text in enumerate(pages) if any(f"B{k}End" in text for k in range(6))]
+    assert len(set(two)) > 1 and all("GroupTwo" in pages[i] for i in two)  # repeated
+
+
+TABLE_RULES = ("// Tables:", " title block")  # up to the title block's rule line
+CAPTION_ABOVE = "#show figure.where(kind: table): set figure.caption(position: top)\n"
+
+
+def _table_source(before_words: int, rows: int, lines: int, lead_in: str = "") -> str:
+    """A page of text, then (after ``lead_in``) a captioned table as the template sets it."""
+    cells = " ".join(f"[Row{r}], [{_lines(f'c{r}-', lines)}]," for r in range(rows))
+    return (
+        PAGE
+        + _template_part(CHOICE_LINE, "#let lr-float-page")
+        + _template_part(CAPTION_ABOVE, "\n")
+        + "\n"
+        + _template_part(*TABLE_RULES)
+        + f"\n#lorem({before_words})\n\n{lead_in}"
+        + "#figure(caption: [Table C.1: Counts], kind: table, "
+        + f"table(columns: (30%, 70%), table.header([What], [Value]), {cells}))"
+    )
+
+
+@pytest.mark.parametrize("before_words", range(560, 700, 8))
+def test_a_table_caption_and_a_lead_in_stay_with_the_first_row(before_words: int) -> None:
+    """Wherever the page ends, a table's caption is never left at a page foot without its
+    first row, and neither is the paragraph that leads in to it (Appendix C's
+    "Counts that changed:")."""
+    lead_in = A.Para([A.Str("Counts"), A.Space(), A.Str("that"), A.Space(), A.Str("changed:")])
+    table = {"t": "Table", "c": []}
+    wrapped = keep_lead_ins([para("Intro:"), para("No table follows:"), lead_in, table])
+    kinds = [raw(el) or el["t"] for el in wrapped]
+    assert kinds == ["Para", "Para", LEAD_IN_OPEN, "Para", "]", "Table"]
+    in_div = keep_lead_ins([A.Div([lead_in, A.Div([table])])])
+    assert [raw(el) or el["t"] for el in in_div[0]["c"][1]] == [LEAD_IN_OPEN, "Para", "]", "Div"]
+    assert keep_lead_ins([para("Counts that changed."), table])[0]["t"] == "Para"
+    lead = f"{raw(wrapped[2])}Counts that changed:{raw(wrapped[4])}\n\n"
+    source = _table_source(before_words, rows=24, lines=3, lead_in=lead)  # a long table
+    pages = _pdf_pages(source)
+    row = next(i for i, text in enumerate(pages) if "Row0" in text)
+    assert "Table C.1: Counts" in pages[row]
+    assert "Counts that changed:" in pages[row]
+
+
+@pytest.mark.parametrize("before_words", range(560, 700, 8))
+def test_a_short_table_is_not_split_but_a_long_one_is(before_words: int) -> None:
+    """A table of a few rows (Appendix C's counts) is never split, which left its last row
+    alone on the next page; a table longer than a page still runs on over the pages."""
+    pages = _pdf_pages(_table_source(before_words, rows=7, lines=1))
+    on = {i for i, text in enumerate(pages) for r in range(7) if f"Row{r} " in text}
+    assert len(on) == 1
+    if before_words == 600:  # and a long table never runs off a page
+        drawn = " ".join(_pdf_pages(_table_source(before_words, rows=90, lines=1), inside=True))
+        assert all(f"Row{r} " in drawn for r in range(90))

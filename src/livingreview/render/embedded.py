@@ -49,6 +49,7 @@ from .pagination import (
     appendix_break,
     choose_landscape_offers,
     defer_landscape_pages,
+    keep_lead_ins,
     with_landscape_choice,
 )
 from .pandoc import ast_to, document, markdown_to_ast, run
@@ -703,7 +704,7 @@ def write_pdf(
         if ch.entry.kind == "appendix":  # chapters and appendices run on; back matter starts a page
             blocks += appendix_break(first=appendices == 0)
             appendices += 1
-        blocks.extend(finished_blocks(chapter_blocks, "typst", book))
+        blocks.extend(finished_blocks(keep_lead_ins(chapter_blocks), "typst", book))
     blocks = defer_landscape_pages(blocks)
     meta = dict(front)
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))

@@ -13,6 +13,7 @@ written each chapter for Typst.
   offer before the next chapter always does.
 - Chapters run on (a journal's article layout) and so do appendices; the first
   appendix starts a new page, as the back matter.
+- A paragraph that leads in to a table (ending in a colon) keeps with it.
 """
 
 from __future__ import annotations
@@ -108,6 +109,38 @@ def defer_landscape_pages(blocks: list[A.Element]) -> list[A.Element]:
         for index, (at, seen) in enumerate(places):
             last = index == len(places) - 1
             out[at] = _offer(key, index, last, floats[:seen], floats[seen:])
+    return out
+
+
+LEAD_IN_OPEN = "#block(sticky: true)["
+
+
+def _starts_with_table(el: A.Element) -> bool:
+    if el["t"] == "Table":
+        return True
+    return el["t"] == "Div" and bool(el["c"][1]) and _starts_with_table(el["c"][1][0])
+
+
+def keep_lead_ins(blocks: list[A.Element]) -> list[A.Element]:
+    """``blocks`` with each lead-in kept on the page where its table starts.
+
+    A lead-in is a paragraph ending in a colon right before a table ("Counts
+    that changed:"); in a sticky Typst block it never stays behind at a page foot.
+    """
+    out: list[A.Element] = []
+    for i, el in enumerate(blocks):
+        if el["t"] == "Div":
+            el = {"t": "Div", "c": [el["c"][0], keep_lead_ins(el["c"][1])]}
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            el["t"] == "Para"
+            and following is not None
+            and _starts_with_table(following)
+            and A.stringify(el["c"]).rstrip().endswith(":")
+        ):
+            out += [A.RawBlock("typst", LEAD_IN_OPEN), el, A.RawBlock("typst", "]")]
+        else:
+            out.append(el)
     return out
 
 
