@@ -628,10 +628,12 @@ def write_docx(
         keywords=[A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
     )
     title = A.stringify(_meta_inlines(front.get("title")))
+    version = A.stringify(running_version(front))  # as the PDF's running header names it
+    header = f"{title} · {version}" if version else title  # as the web footer joins them
 
     def running_title(data: bytes) -> bytes:
         return data.replace(
-            f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(title)}</w:t>".encode()
+            f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(header)}</w:t>".encode()
         )
 
     rewrite_docx_parts(
@@ -688,6 +690,16 @@ def set_core_properties(data: bytes, title: str, authors: list[str], keywords: l
 # ---------------------------------------------------------------- PDF (Typst)
 
 
+def running_version(front: dict[str, Any]) -> list[A.Element]:
+    """The version as the running headers of the PDF and DOCX name it: the label
+    (``version-label``: "v2.0", "Draft after v2.0"), else "Version" and the version."""
+    if "version-label" in front:
+        return _meta_inlines(front["version-label"])
+    if "version" in front:
+        return [A.Str("Version"), A.Space(), *_meta_inlines(front["version"])]
+    return []
+
+
 def write_pdf(
     model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any], output: Path
 ) -> None:
@@ -706,6 +718,8 @@ def write_pdf(
         blocks.extend(finished_blocks(chapter_blocks, "typst", book))
     blocks = defer_landscape_pages(blocks)
     meta = dict(front)
+    if running_version(front):
+        meta["running-version"] = mi(running_version(front))
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))
     lang = book.lang.split("-")
     meta["lang"] = ms(lang[0])

@@ -146,7 +146,8 @@ STYLES = {
         "Abstract",
         "Abstract",
         "Normal",
-        '<w:spacing w:after="120"/><w:jc w:val="both"/>',
+        # ragged right: a justified abstract opens rivers around long words and DOIs
+        '<w:spacing w:after="120"/><w:jc w:val="left"/>',
         '<w:sz w:val="21"/><w:szCs w:val="21"/>',
     ),
     "Heading1": _heading(1, 32, 0, page_break=True),
@@ -237,8 +238,9 @@ FOOTER = (
     '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>'
 )
 # Running header: the document title (a TITLE field, whose shown text the
-# renderer fills in with the book's title), small, right-aligned, over a rule;
-# not on the first page (titlePg), which carries the title block.
+# renderer fills in with the book's title and version label), small,
+# right-aligned, over a rule; not on the first page (titlePg), which carries
+# the title block.
 RUNNING_TITLE = "Running title"
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
