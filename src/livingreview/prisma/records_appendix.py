@@ -66,6 +66,9 @@ LISTED = 100
 COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
 # Dashes per column in the pipe table's separator: Pandoc's relative column widths.
 WIDTHS = (8, 34, 5, 14, 18, 21)
+# An empty caption that gives the table the class "cards": on a phone the website shows
+# one card per record, each field labelled by its column (DOCX and PDF print a table).
+CARDS = ": {.cards}"
 
 
 def section_id(box: str) -> str:
@@ -220,7 +223,7 @@ def records_table(
             reason,
         )
         lines.append("| " + " | ".join(escape_markdown(c) for c in cells) + " |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", CARDS])
 
 
 def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
@@ -236,7 +239,7 @@ def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, 
     for (source, decided, reason), n in sorted(groups.items()):
         cells = [escape_markdown(c) for c in (source, decided, reason)]
         lines.append("| " + " | ".join(cells) + f" | {n:,} |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", CARDS])
 
 
 def _box_records(

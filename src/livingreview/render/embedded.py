@@ -439,8 +439,11 @@ def _scroll_table(el: A.Element) -> A.Element | None:
     caption = A.attr_pop(el["c"][0], "data-float-caption")  # a float's, moved to <figcaption>
     label = A.stringify(el["c"][1][1]) or caption or el["c"][0][0] or "Table"
     cols = len(el["c"][2])
-    # wide tables take the page width on desktops and become cards on phones
+    # wide tables take the page width on desktops; they and tables of class "cards"
+    # (the records appendix's) become one card per row on phones
     classes = ["table-scroll", "table-wide"] if cols >= WIDE_TABLE_COLUMNS else ["table-scroll"]
+    if cols >= WIDE_TABLE_COLUMNS or "cards" in el["c"][0][1]:
+        classes.append("table-cards")
     return A.Div(
         [el],
         A.attr(
