@@ -183,6 +183,10 @@ def test_docx_running_header_names_the_version_and_abstract_is_ragged(
     texts = ["".join(h.xpath("//w:t/text()", namespaces=W_NS)) for h in headers]
     assert any("Fixture review of" in t and t.endswith(label) for t in texts), texts
     assert not any("+draft" in t or "Running title" in t for t in texts), texts
+    # outside the TITLE field: Word and LibreOffice show a field's value from the document
+    # properties (the title alone), not the text written as its result
+    outside = [_unfielded_text(h) for h in headers]
+    assert any(t.endswith(label) for t in outside), outside
     styles = etree.fromstring(parts["word/styles.xml"])
     abstract = styles.xpath('//w:style[@w:styleId="Abstract"]', namespaces=W_NS)[0]
     assert abstract.xpath(".//w:jc/@w:val", namespaces=W_NS) in ([], ["left"], ["start"])
@@ -191,3 +195,15 @@ def test_docx_running_header_names_the_version_and_abstract_is_ragged(
     assert paragraphs  # the fixture's abstract is there, in the Abstract style
     for paragraph in paragraphs:  # and no paragraph overrides the style's alignment
         assert paragraph.xpath("w:pPr/w:jc/@w:val", namespaces=W_NS) in ([], ["left"], ["start"])
+
+
+def _unfielded_text(part) -> str:
+    """Text of a header part that is not the result of a field (between its begin and end)."""
+    depth, text = 0, []
+    for el in part.iter():
+        if el.tag == f"{{{W_NS['w']}}}fldChar":
+            kind = el.get(f"{{{W_NS['w']}}}fldCharType")
+            depth += {"begin": 1, "end": -1}.get(kind, 0)
+        elif el.tag == f"{{{W_NS['w']}}}t" and depth == 0:
+            text.append(el.text or "")
+    return "".join(text)

@@ -29,7 +29,6 @@ from collections.abc import Callable, Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
@@ -54,7 +53,7 @@ from .pagination import (
 from .pandoc import ast_to, document, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
-from .reference_docx import RUNNING_TITLE, build_reference_docx
+from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
@@ -630,22 +629,15 @@ def write_docx(
         authors=[a.name for a in book.authors],
         keywords=[A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
     )
-    title = A.stringify(_meta_inlines(front.get("title")))
-    version = A.stringify(running_version(front))  # as the PDF's running header names it
-    header = f"{title} · {version}" if version else title  # as the web footer joins them
-
-    def running_title(data: bytes) -> bytes:
-        return data.replace(
-            f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(header)}</w:t>".encode()
-        )
-
+    # the version as the PDF's running header names it, joined as the web footer joins it
+    header = functools.partial(
+        running_header,
+        title=A.stringify(_meta_inlines(front.get("title"))),
+        version=A.stringify(running_version(front)),
+    )
     rewrite_docx_parts(
         output,
-        {
-            "docProps/core.xml": core,
-            "word/document.xml": fit_sections,
-            "word/header1.xml": running_title,
-        },
+        {"docProps/core.xml": core, "word/document.xml": fit_sections, "word/header1.xml": header},
     )
 
 

@@ -242,18 +242,17 @@ FOOTER = (
 # right-aligned, over a rule; not on the first page (titlePg), which carries
 # the title block.
 RUNNING_TITLE = "Running title"
+HEADER_RUN = '<w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
     '<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="A0A4AB"/>'
     '</w:pBdr><w:jc w:val="right"/></w:pPr>'
-    '<w:r><w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
-    '<w:fldChar w:fldCharType="begin"/></w:r>'
+    f'<w:r>{HEADER_RUN}<w:fldChar w:fldCharType="begin"/></w:r>'
     '<w:r><w:instrText xml:space="preserve"> TITLE </w:instrText></w:r>'
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    '<w:r><w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
-    f"<w:t>{RUNNING_TITLE}</w:t></w:r>"
+    f"<w:r>{HEADER_RUN}<w:t>{RUNNING_TITLE}</w:t></w:r>"
     '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:hdr>'
 )
 HEADER_REL = (
@@ -272,6 +271,21 @@ FOOTER_TYPE = (
     '<Override PartName="/word/footer1.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
 )
+
+
+def running_header(data: bytes, title: str, version: str) -> bytes:
+    """A header part (``word/header1.xml``) with the title shown by its TITLE field and,
+    after the field, the version ("Title · Draft after v2.0"): Word and LibreOffice show
+    a TITLE field's value from the document properties, so the version stays outside it."""
+    from xml.sax.saxutils import escape
+
+    data = data.replace(
+        f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(title)}</w:t>".encode()
+    )
+    if not version:
+        return data
+    run = f'<w:r>{HEADER_RUN}<w:t xml:space="preserve"> · {escape(version)}</w:t></w:r>'
+    return data.replace(b"</w:p></w:hdr>", run.encode() + b"</w:p></w:hdr>", 1)
 
 
 def page_setup(paper: str, landscape: bool = False) -> str:
