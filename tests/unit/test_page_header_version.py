@@ -188,6 +188,12 @@ def test_docx_running_header_names_the_version_and_abstract_is_ragged(
     outside = [_unfielded_text(h) for h in headers]
     assert any(t.endswith(label) for t in outside), outside
     styles = etree.fromstring(parts["word/styles.xml"])
+    # title (a field, drawn in its paragraph's type) and version in one small type: the
+    # header paragraphs have the Header style, which sets it
+    header_style = styles.xpath('//w:style[@w:styleId="Header"]', namespaces=W_NS)
+    assert header_style and header_style[0].xpath(".//w:rPr/w:sz/@w:val", namespaces=W_NS) == ["17"]
+    for header in headers:
+        assert header.xpath("//w:p/w:pPr/w:pStyle/@w:val", namespaces=W_NS) == ["Header"]
     abstract = styles.xpath('//w:style[@w:styleId="Abstract"]', namespaces=W_NS)[0]
     assert abstract.xpath(".//w:jc/@w:val", namespaces=W_NS) in ([], ["left"], ["start"])
     document = etree.fromstring(parts["word/document.xml"])

@@ -30,6 +30,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # Page sizes in twentieths of a point (w:pgSz), portrait width x height.
 PAPER = {"a4": (11906, 16838), "letter": (12240, 15840), "us-letter": (12240, 15840)}
 MARGIN = 1418  # 2.5 cm on every side, in twentieths of a point
+HEADER_RUN_PROPS = '<w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/>'
 
 
 def _fonts(name: str) -> str:
@@ -175,6 +176,17 @@ STYLES = {
         '<w:basedOn w:val="BodyTextChar"/><w:rPr><w:color w:val="0B5CAD"/>'
         "</w:rPr></w:style>"
     ),
+    # the running header's paragraphs: small and grey, the TITLE field included (Word
+    # and LibreOffice draw a field in its paragraph's type, not in its result's)
+    "Header": _para_style(
+        "Header",
+        "header",
+        "Normal",
+        '<w:spacing w:after="0"/>',
+        _fonts(HEADING_FONT) + HEADER_RUN_PROPS,
+        None,
+        False,
+    ),
     "Bibliography": _para_style(
         "Bibliography",
         "Bibliography",
@@ -242,12 +254,13 @@ FOOTER = (
 # right-aligned, over a rule; not on the first page (titlePg), which carries
 # the title block.
 RUNNING_TITLE = "Running title"
-HEADER_RUN = '<w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
+HEADER_RUN = f"<w:rPr>{HEADER_RUN_PROPS}</w:rPr>"
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="A0A4AB"/>'
+    '<w:p><w:pPr><w:pStyle w:val="Header"/>'
+    '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="A0A4AB"/>'
     '</w:pBdr><w:jc w:val="right"/></w:pPr>'
     f'<w:r>{HEADER_RUN}<w:fldChar w:fldCharType="begin"/></w:r>'
     '<w:r><w:instrText xml:space="preserve"> TITLE </w:instrText></w:r>'
