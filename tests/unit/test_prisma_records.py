@@ -503,3 +503,22 @@ def test_records_page_words_suit_each_format(listed: int) -> None:
     if listed == 10:
         assert "website version of this appendix lists each one" in docx
         assert "website version" not in web and "browser above lists each one" in web
+
+
+def test_records_table_columns_fit_their_headings_in_docx() -> None:
+    """Issue 14: in the DOCX (8 pt bold headings, 16 cm text width) the records table
+    broke "Recor-d" and "Yea-r": the Record column needs about 39 pt (8.6% of the text
+    width, cell margins included) and the Year column about 28 pt (6.2%)."""
+    import json
+
+    import pypandoc
+
+    frame = both_arms_ledger()
+    page = records_page_markdown(derive_counts(frame, REASONS), flow_records(frame), REASONS)
+    table = next(
+        b
+        for b in json.loads(pypandoc.convert_text(page, "json", "markdown"))["blocks"]
+        if b["t"] == "Table"
+    )
+    widths = [spec[1]["c"] for spec in table["c"][2]]
+    assert widths[0] >= 0.09 and widths[2] >= 0.065, widths

@@ -65,7 +65,7 @@ SCREENING_BOXES = ("duplicates", "records_excluded", "website_results", "awaitin
 LISTED = 100
 COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
 # Dashes per column in the pipe table's separator: Pandoc's relative column widths.
-WIDTHS = (8, 34, 5, 14, 18, 21)
+WIDTHS = (10, 31, 7, 14, 18, 20)
 # An empty caption that gives the table the class "cards": on a phone the website shows
 # one card per record, each field labelled by its column (DOCX and PDF print a table).
 CARDS = ": {.cards}"
