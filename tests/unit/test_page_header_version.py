@@ -136,3 +136,80 @@ def test_a_released_build_shows_its_version_in_every_format(tmp_path: Path) -> N
     for fmt, text in _render_stamped(tmp_path, released=True).items():
         assert "Version 2.0" in text and "2026-06-30" in text, fmt
         assert "Draft" not in text and "+draft" not in text, fmt
+
+
+def _docx_parts(tmp_path: Path, state_yaml: str) -> dict[str, bytes]:
+    """The fixture book's DOCX parts, rendered with the shipped version fields and the
+    ``release`` variables given."""
+    import zipfile
+
+    shipped = yaml.safe_load((Path(__file__).parents[2] / "_quarto.yml").read_text("utf-8"))
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    with (root / "_variables.yml").open("a", encoding="utf-8") as handle:
+        handle.write(state_yaml)
+    config = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8"))
+    config.update({key: shipped[key] for key in ("version", "version-label")})
+    (root / "_quarto.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    render_book(root, backend="embedded", formats=("docx",))
+    with zipfile.ZipFile(root / "_book" / "review.docx") as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+@pytest.mark.parametrize(
+    ("state", "label"),
+    [
+        (
+            'release:\n  version: "2.0+draft"\n  label: "Draft after v2.0"\n'
+            '  text: "Draft after version 2.0 (not yet released)"\n',
+            "Draft after v2.0",
+        ),
+        ('release:\n  version: "2.0"\n  label: "v2.0"\n  text: "2.0"\n', "v2.0"),
+    ],
+)
+def test_docx_running_header_names_the_version_and_abstract_is_ragged(
+    tmp_path: Path, state: str, label: str
+) -> None:
+    """Issue 14: the DOCX running header gave only the title; like the PDF's running
+    header and the web footer it names the version by its label. The abstract is set
+    ragged right (a justified narrow abstract opens rivers around long words and DOIs)."""
+    from lxml import etree
+
+    parts = _docx_parts(tmp_path, state)
+    headers = [etree.fromstring(data) for name, data in parts.items() if "word/header" in name]
+    texts = ["".join(h.xpath("//w:t/text()", namespaces=W_NS)) for h in headers]
+    assert any("Fixture review of" in t and t.endswith(label) for t in texts), texts
+    assert not any("+draft" in t or "Running title" in t for t in texts), texts
+    # outside the TITLE field: Word and LibreOffice show a field's value from the document
+    # properties (the title alone), not the text written as its result
+    outside = [_unfielded_text(h) for h in headers]
+    assert any(t.endswith(label) for t in outside), outside
+    styles = etree.fromstring(parts["word/styles.xml"])
+    # title (a field, drawn in its paragraph's type) and version in one small type: the
+    # header paragraphs have the Header style, which sets it
+    header_style = styles.xpath('//w:style[@w:styleId="Header"]', namespaces=W_NS)
+    assert header_style and header_style[0].xpath(".//w:rPr/w:sz/@w:val", namespaces=W_NS) == ["17"]
+    for header in headers:
+        assert header.xpath("//w:p/w:pPr/w:pStyle/@w:val", namespaces=W_NS) == ["Header"]
+    abstract = styles.xpath('//w:style[@w:styleId="Abstract"]', namespaces=W_NS)[0]
+    assert abstract.xpath(".//w:jc/@w:val", namespaces=W_NS) in ([], ["left"], ["start"])
+    document = etree.fromstring(parts["word/document.xml"])
+    paragraphs = document.xpath('//w:p[w:pPr/w:pStyle/@w:val="Abstract"]', namespaces=W_NS)
+    assert paragraphs  # the fixture's abstract is there, in the Abstract style
+    for paragraph in paragraphs:  # and no paragraph overrides the style's alignment
+        assert paragraph.xpath("w:pPr/w:jc/@w:val", namespaces=W_NS) in ([], ["left"], ["start"])
+
+
+def _unfielded_text(part) -> str:
+    """Text of a header part that is not the result of a field (between its begin and end)."""
+    depth, text = 0, []
+    for el in part.iter():
+        if el.tag == f"{{{W_NS['w']}}}fldChar":
+            kind = el.get(f"{{{W_NS['w']}}}fldCharType")
+            depth += {"begin": 1, "end": -1}.get(kind, 0)
+        elif el.tag == f"{{{W_NS['w']}}}t" and depth == 0:
+            text.append(el.text or "")
+    return "".join(text)

@@ -453,3 +453,72 @@ def test_browser_data_escapes_markup() -> None:
     page = files["p00001.js"]
     assert "</script>" not in page and "<b>" not in page and "&" not in page
     assert "\\u003c/script\\u003e" in page
+
+
+# Format-specific wording (issue 14): what the website says about its links and browser
+# never reaches DOCX/PDF, and print wording never mentions what only a browser can do.
+INTERACTIVE = re.compile(
+    r"\b(click\w*|filter\w*|brows\w*|links? to|links? from|show these|on the website|"
+    r"select\w*|scroll\w*|page by page)\b",
+    re.IGNORECASE,
+)
+
+
+def reader_text(page: str, fmt: str) -> str:
+    """The page's text as readers of ``fmt`` see it (Quarto's conditional content applied
+    as the renderer applies it), headings included, raw HTML left out."""
+    import json
+
+    import pypandoc
+
+    from livingreview.render import ast as A
+    from livingreview.render.finish import _conditional
+
+    body = page.split("---\n", 2)[-1] if page.startswith("---\n") else page
+    blocks = json.loads(pypandoc.convert_text(body, "json", format="markdown"))["blocks"]
+
+    def visit(el):
+        if el["t"] in ("Div", "Span") and {"content-visible", "content-hidden"} & set(
+            el["c"][0][1]
+        ):
+            return _conditional(el, fmt)
+        return None
+
+    blocks = A.walk(blocks, visit)
+    return "\n".join(A.stringify(b) for b in blocks)
+
+
+@pytest.mark.parametrize("listed", [1000, 10])  # 10: screening boxes give counts
+def test_records_page_words_suit_each_format(listed: int) -> None:
+    frame = big_ledger(screened=200)
+    counts = derive_counts(frame, REASONS)
+    page = records_page_markdown(counts, flow_records(frame), REASONS, listed=listed)
+    web, docx, typst = (reader_text(page, fmt) for fmt in ("html", "docx", "typst"))
+    assert docx == typst
+    assert INTERACTIVE.findall(docx) == [], docx  # print names no interactive feature
+    assert "Records browser" in web and "Records browser" not in docx
+    assert "links to its section" in web  # the website's diagram is clickable
+    # each format says where its own boxes' records are
+    assert "has a section" in docx and "has a section" not in web
+    if listed == 10:
+        assert "website version of this appendix lists each one" in docx
+        assert "website version" not in web and "browser above lists each one" in web
+
+
+def test_records_table_columns_fit_their_headings_in_docx() -> None:
+    """Issue 14: in the DOCX (8 pt bold headings, 16 cm text width) the records table
+    broke "Recor-d" and "Yea-r": the Record column needs about 39 pt (8.6% of the text
+    width, cell margins included) and the Year column about 28 pt (6.2%)."""
+    import json
+
+    import pypandoc
+
+    frame = both_arms_ledger()
+    page = records_page_markdown(derive_counts(frame, REASONS), flow_records(frame), REASONS)
+    table = next(
+        b
+        for b in json.loads(pypandoc.convert_text(page, "json", "markdown"))["blocks"]
+        if b["t"] == "Table"
+    )
+    widths = [spec[1]["c"] for spec in table["c"][2]]
+    assert widths[0] >= 0.09 and widths[2] >= 0.065, widths

@@ -67,3 +67,27 @@ def test_plain_words_skip_the_decoder_and_decode_the_same(text: str) -> None:
     from livingreview.evidence.studies import _LATEX, _latex_text
 
     assert _latex_text(text) == _LATEX.latex_to_text(text)
+
+
+def test_an_undated_work_is_labelled_by_its_author_alone(tmp_path: Path) -> None:
+    """Issue 14: an entry without a year (yermus_kap) is "Yermus" wherever a label is
+    shown (study labels in tables and figures, the studies of "What's new" and the
+    citations of "Changes in this version"), never "Yermus n.d." or "Yermus None"."""
+    from livingreview.living.reader_words import project_reader_words
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{undated, title = {Synthetic undated work}, author = {Yermus, Ryan}}\n"
+        "@article{nodate, title = {Synthetic work}, author = {Smith, A.}, year = {n.d.}}\n"
+        "@article{dated, title = {Synthetic dated work}, author = {Glue, P.}, year = {2017}}\n",
+        encoding="utf-8",
+    )
+    studies = pd.DataFrame({"study_id": ["u", "n", "d"], "bib_key": ["undated", "nodate", "dated"]})
+    expected = {"u": "Yermus", "n": "Smith", "d": "Glue 2017"}
+    assert study_labels(studies, bib) == expected
+    words = project_reader_words(tmp_path, [], bib).labels
+    assert {k: words[k] for k in ("undated", "nodate", "dated")} == {
+        "undated": "Yermus",
+        "nodate": "Smith",
+        "dated": "Glue 2017",
+    }

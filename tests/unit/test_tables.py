@@ -505,3 +505,41 @@ def test_eligibility_table_keeps_the_ids_the_text_cites() -> None:
     assert widths[0] < widths[1] < widths[2]  # narrow ID, then domain, criterion widest
     text = pypandoc.convert_text(table, "plain", format="markdown")
     assert "P3" in text and "O1" in text and "Population" in text
+
+
+@pytest.mark.parametrize(
+    ("values", "cell", "column"),
+    [
+        # the heading "Design and blinding" already says what follows the design
+        (
+            {"blinding": "synthetic single-blind"},
+            "Single-arm: synthetic open-label design; synthetic single-blind",
+            1,
+        ),
+        # blinding that the design text already states is not printed twice
+        (
+            {"design": "Synthetic double-blind trial", "blinding": "Double-blind"},
+            "Single-arm: Synthetic double-blind trial",
+            1,
+        ),
+        # the heading "... (timepoints)" already says what the brackets hold
+        ({"anxiety_scales": None, "timepoints": "24 h"}, f"{MISSING} (24 h)", 7),
+    ],
+)
+def test_cells_do_not_repeat_their_column_heading(
+    values: dict[str, object], cell: str, column: int
+) -> None:
+    """Issue 14: a cell under "Design and blinding" read "...; blinding: None" and one
+    under "Outcome measures (timepoints)" read "timepoints: 24 h"; the heading (and
+    the label of each field in the phone's card view) already names the field."""
+    table = characteristics_table(
+        frame(synthetic_study("rep", **values)), DIAGNOSIS_LABELS, DESIGN_LABELS
+    )
+    row = study_rows(render_html(table)[1])[0]
+    assert row[column] == cell
+    assert "blinding:" not in row[1].casefold() and "timepoints:" not in row[7].casefold()
+    if cell.startswith(MISSING):  # the note still explains the en dash
+        note = characteristics_note(
+            frame(synthetic_study("rep", **values)), DIAGNOSIS_LABELS, DESIGN_LABELS
+        )
+        assert note.startswith(f"*Note.* {MISSING}, not reported or not extracted.")

@@ -40,8 +40,17 @@ def study_labels(studies: pd.DataFrame, bib_path: str | Path) -> dict[str, str]:
     base: dict[str, str] = {}
     for sid, key in zip(studies["study_id"], studies["bib_key"], strict=True):
         author, year = bib.get(key, (None, None))
-        base[sid] = " ".join(str(p) for p in (author, year) if p) if author else sid
+        base[sid] = author_year_label(author, year, sid)
     return _disambiguate(base)
+
+
+def author_year_label(author: str | None, year: int | None, fallback: str = "") -> str:
+    """The label readers see for a work: "Glue 2017"; an undated work by its author alone
+    ("Yermus", never "Yermus n.d."); ``fallback`` for a work without an author. The one
+    place study labels and the labels of "Changes in this version" are made."""
+    if not author:
+        return fallback
+    return f"{author} {year}" if year else author
 
 
 def _disambiguate(labels: Mapping[str, str]) -> dict[str, str]:

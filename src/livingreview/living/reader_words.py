@@ -97,7 +97,7 @@ def project_reader_words(
 ) -> ReaderWords:
     """The :class:`ReaderWords` of a project: its rule names, and labels for every study
     of ``releases`` and every entry of its bibliography."""
-    from ..evidence.studies import bib_first_author_year, disambiguated_labels
+    from ..evidence.studies import author_year_label, bib_first_author_year, disambiguated_labels
     from .pages import release_study_labels
 
     releases = list(releases)
@@ -105,7 +105,7 @@ def project_reader_words(
     if bibliography is not None and Path(bibliography).is_file():
         titles = _short_titles(bibliography)
         base = {
-            key: " ".join(str(p) for p in (author, year) if p) if author else titles.get(key, "")
+            key: author_year_label(author, year, titles.get(key, ""))
             for key, (author, year) in bib_first_author_year(bibliography).items()
         }
         labels.update(disambiguated_labels({k: v for k, v in base.items() if v}))

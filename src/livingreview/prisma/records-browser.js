@@ -51,7 +51,8 @@
   prev.addEventListener("click", function () { offset = Math.max(0, offset - VIEW); show(); });
   next.addEventListener("click", function () { offset += VIEW; show(); });
   // the table scrolls inside its own focusable region, never the page (phones)
-  var scroller = el("div", null, { "class": "table-scroll", role: "region", tabindex: "0",
+  // on a phone each record becomes a card (style sheet: .table-cards), its fields labelled
+  var scroller = el("div", null, { "class": "table-scroll table-cards", role: "region", tabindex: "0",
     "aria-label": "Records of the screening ledger", style: "overflow-x:auto;max-width:100%" });
   scroller.appendChild(table);
   root.appendChild(form); root.appendChild(status); root.appendChild(scroller); root.appendChild(nav);
@@ -105,15 +106,15 @@
   }
   function draw(rows, total) {
     table.textContent = "";
-    var head = el("tr");
-    ["Record", "Title", "Year", "Source", "Decision", "Reason"].forEach(function (h) {
+    var head = el("tr"), labels = ["Record", "Title", "Year", "Source", "Decision", "Reason"];
+    labels.forEach(function (h) {
       head.appendChild(el("th", h, { scope: "col" }));
     });
     table.appendChild(el("thead")).appendChild(head);
     var body = table.appendChild(el("tbody"));
     rows.forEach(function (r) {
       var tr = el("tr");
-      r.forEach(function (cell) { tr.appendChild(el("td", cell)); });
+      r.forEach(function (cell, i) { tr.appendChild(el("td", cell, { "data-label": labels[i] })); });
       body.appendChild(tr);
     });
     status.textContent = total ? "Records " + (offset + 1).toLocaleString() + "–" +

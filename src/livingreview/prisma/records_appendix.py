@@ -65,7 +65,10 @@ SCREENING_BOXES = ("duplicates", "records_excluded", "website_results", "awaitin
 LISTED = 100
 COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
 # Dashes per column in the pipe table's separator: Pandoc's relative column widths.
-WIDTHS = (8, 34, 5, 14, 18, 21)
+WIDTHS = (10, 31, 7, 14, 18, 20)
+# An empty caption that gives the table the class "cards": on a phone the website shows
+# one card per record, each field labelled by its column (DOCX and PDF print a table).
+CARDS = ": {.cards}"
 
 
 def section_id(box: str) -> str:
@@ -220,7 +223,7 @@ def records_table(
             reason,
         )
         lines.append("| " + " | ".join(escape_markdown(c) for c in cells) + " |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", CARDS])
 
 
 def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, str]) -> str:
@@ -236,7 +239,7 @@ def counts_table(rows: Sequence[Mapping[str, str]], reason_labels: Mapping[str, 
     for (source, decided, reason), n in sorted(groups.items()):
         cells = [escape_markdown(c) for c in (source, decided, reason)]
         lines.append("| " + " | ".join(cells) + f" | {n:,} |")
-    return "\n".join(lines)
+    return "\n".join([*lines, "", CARDS])
 
 
 def _box_records(
@@ -249,9 +252,12 @@ def _box_records(
     """The records part of a box's section: the table of its records, or counts."""
     if box not in SCREENING_BOXES or len(rows) <= listed:
         return [records_table(rows, reason_labels, study_names), ""]
+    counted = f"The {len(rows):,} records of this box, by source and reason"
     return [
-        f"The {len(rows):,} records of this box, by source and reason "
-        "(the records browser on the website lists each one):",
+        *_by_format(
+            f"{counted} (the records browser above lists each one):",
+            f"{counted} (the website version of this appendix lists each one):",
+        ),
         "",
         counts_table(rows, reason_labels),
         "",
@@ -259,6 +265,20 @@ def _box_records(
         f'[Show these records in the browser](#records-browser){{data-box="{box}"}}',
         ":::",
         "",
+    ]
+
+
+def _by_format(web: str, print_: str) -> list[str]:
+    """Markdown that says ``web`` on the website and ``print_`` in DOCX and PDF, so words
+    about links, the browser and its filters never reach print (issue 14)."""
+    return [
+        '::: {.content-visible when-format="html"}',
+        web,
+        ":::",
+        "",
+        '::: {.content-hidden when-format="html"}',
+        print_,
+        ":::",
     ]
 
 
@@ -282,20 +302,17 @@ def records_page_markdown(
     out = [
         f"# {PAGE_TITLE} {{#{PAGE_ID}}}",
         "",
-        _introduction(flow, counts_source, counts.is_update),
+        *_introduction(flow, counts_source, counts.is_update),
         "",
     ]
-    if flow is not None:
+    if flow is not None:  # the browser and its heading are the website's only
         out = ["---", "resources:", f"  - {DATA_DIR}/*.js", "---", "", *out]
         out += [
+            '::: {.content-visible when-format="html"}',
             "## Records browser {#records-browser .unnumbered}",
             "",
-            '::: {.content-hidden when-format="html"}',
-            "The review's website has a records browser that lists every record of "
-            "the ledger, with filters by box, source and reason.",
-            ":::",
-            "",
             browser_block(),
+            ":::",
             "",
         ]
     for box in drawn_boxes(counts):
@@ -331,22 +348,23 @@ def records_page_markdown(
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _introduction(flow: FlowRecords | None, counts_source: str | None, update: bool) -> str:
+def _introduction(flow: FlowRecords | None, counts_source: str | None, update: bool) -> list[str]:
     if flow is None:  # the template's path is for the team, not for readers
-        return (
+        return [
             "The counts of the flow diagram were read from a PRISMA2020 template; "
             "the review's build has no record-level list behind them."
-        )
-    return (
-        "On the website, each box of the PRISMA flow diagram links to its section below. "
-        + (
-            "The previous version's included reports are listed in its box, and every record "
-            "found since then appears once, in the box where it left the flow"
-            if update
-            else "Every record of the screening ledger appears once, in the box where it left "
-            "the flow"
-        )
-        + "; boxes that records pass through link to the boxes their records went on to."
+        ]
+    where = (
+        "The previous version's included reports are listed in its box, and every record "
+        "found since then appears once, in the box where it left the flow"
+        if update
+        else "Every record of the screening ledger appears once, in the box where it left the flow"
+    )
+    return _by_format(
+        f"Each box of the PRISMA flow diagram links to its section below. {where}; "
+        "boxes that records pass through link to the boxes their records went on to.",
+        f"Each box of the PRISMA flow diagram has a section below. {where}; "
+        "boxes that records pass through list the boxes their records went on to.",
     )
 
 

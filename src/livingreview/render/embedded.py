@@ -29,7 +29,6 @@ from collections.abc import Callable, Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
@@ -55,7 +54,7 @@ from .pagination import (
 from .pandoc import ast_to, document, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
-from .reference_docx import RUNNING_TITLE, build_reference_docx
+from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
@@ -440,8 +439,11 @@ def _scroll_table(el: A.Element) -> A.Element | None:
     caption = A.attr_pop(el["c"][0], "data-float-caption")  # a float's, moved to <figcaption>
     label = A.stringify(el["c"][1][1]) or caption or el["c"][0][0] or "Table"
     cols = len(el["c"][2])
-    # wide tables take the page width on desktops and become cards on phones
+    # wide tables take the page width on desktops; they and tables of class "cards"
+    # (the records appendix's) become one card per row on phones
     classes = ["table-scroll", "table-wide"] if cols >= WIDE_TABLE_COLUMNS else ["table-scroll"]
+    if cols >= WIDE_TABLE_COLUMNS or "cards" in el["c"][0][1]:
+        classes.append("table-cards")
     return A.Div(
         [el],
         A.attr(
@@ -628,20 +630,15 @@ def write_docx(
         authors=[a.name for a in book.authors],
         keywords=[A.stringify(_meta_inlines(k)) for k in front.get("keywords", {}).get("c", [])],
     )
-    title = A.stringify(_meta_inlines(front.get("title")))
-
-    def running_title(data: bytes) -> bytes:
-        return data.replace(
-            f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(title)}</w:t>".encode()
-        )
-
+    # the version as the PDF's running header names it, joined as the web footer joins it
+    header = functools.partial(
+        running_header,
+        title=A.stringify(_meta_inlines(front.get("title"))),
+        version=A.stringify(running_version(front)),
+    )
     rewrite_docx_parts(
         output,
-        {
-            "docProps/core.xml": core,
-            "word/document.xml": fit_sections,
-            "word/header1.xml": running_title,
-        },
+        {"docProps/core.xml": core, "word/document.xml": fit_sections, "word/header1.xml": header},
     )
 
 
@@ -689,6 +686,16 @@ def set_core_properties(data: bytes, title: str, authors: list[str], keywords: l
 # ---------------------------------------------------------------- PDF (Typst)
 
 
+def running_version(front: dict[str, Any]) -> list[A.Element]:
+    """The version as the running headers of the PDF and DOCX name it: the label
+    (``version-label``: "v2.0", "Draft after v2.0"), else "Version" and the version."""
+    if "version-label" in front:
+        return _meta_inlines(front["version-label"])
+    if "version" in front:
+        return [A.Str("Version"), A.Space(), *_meta_inlines(front["version"])]
+    return []
+
+
 def write_pdf(
     model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any], output: Path
 ) -> None:
@@ -707,6 +714,8 @@ def write_pdf(
         blocks.extend(finished_blocks(keep_lead_ins(chapter_blocks), "typst", book))
     blocks = defer_landscape_pages(blocks)
     meta = dict(front)
+    if running_version(front):
+        meta["running-version"] = mi(running_version(front))
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))
     lang = book.lang.split("-")
     meta["lang"] = ms(lang[0])

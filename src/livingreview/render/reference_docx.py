@@ -30,6 +30,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # Page sizes in twentieths of a point (w:pgSz), portrait width x height.
 PAPER = {"a4": (11906, 16838), "letter": (12240, 15840), "us-letter": (12240, 15840)}
 MARGIN = 1418  # 2.5 cm on every side, in twentieths of a point
+HEADER_RUN_PROPS = '<w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/>'
 
 
 def _fonts(name: str) -> str:
@@ -146,7 +147,8 @@ STYLES = {
         "Abstract",
         "Abstract",
         "Normal",
-        '<w:spacing w:after="120"/><w:jc w:val="both"/>',
+        # ragged right: a justified abstract opens rivers around long words and DOIs
+        '<w:spacing w:after="120"/><w:jc w:val="left"/>',
         '<w:sz w:val="21"/><w:szCs w:val="21"/>',
     ),
     "Heading1": _heading(1, 32, 0, page_break=True),
@@ -173,6 +175,17 @@ STYLES = {
         '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
         '<w:basedOn w:val="BodyTextChar"/><w:rPr><w:color w:val="0B5CAD"/>'
         "</w:rPr></w:style>"
+    ),
+    # the running header's paragraphs: small and grey, the TITLE field included (Word
+    # and LibreOffice draw a field in its paragraph's type, not in its result's)
+    "Header": _para_style(
+        "Header",
+        "header",
+        "Normal",
+        '<w:spacing w:after="0"/>',
+        _fonts(HEADING_FONT) + HEADER_RUN_PROPS,
+        None,
+        False,
     ),
     "Bibliography": _para_style(
         "Bibliography",
@@ -237,21 +250,22 @@ FOOTER = (
     '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>'
 )
 # Running header: the document title (a TITLE field, whose shown text the
-# renderer fills in with the book's title), small, right-aligned, over a rule;
-# not on the first page (titlePg), which carries the title block.
+# renderer fills in with the book's title and version label), small,
+# right-aligned, over a rule; not on the first page (titlePg), which carries
+# the title block.
 RUNNING_TITLE = "Running title"
+HEADER_RUN = f"<w:rPr>{HEADER_RUN_PROPS}</w:rPr>"
 HEADER = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="A0A4AB"/>'
+    '<w:p><w:pPr><w:pStyle w:val="Header"/>'
+    '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="A0A4AB"/>'
     '</w:pBdr><w:jc w:val="right"/></w:pPr>'
-    '<w:r><w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
-    '<w:fldChar w:fldCharType="begin"/></w:r>'
+    f'<w:r>{HEADER_RUN}<w:fldChar w:fldCharType="begin"/></w:r>'
     '<w:r><w:instrText xml:space="preserve"> TITLE </w:instrText></w:r>'
     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-    '<w:r><w:rPr><w:color w:val="50555C"/><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr>'
-    f"<w:t>{RUNNING_TITLE}</w:t></w:r>"
+    f"<w:r>{HEADER_RUN}<w:t>{RUNNING_TITLE}</w:t></w:r>"
     '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:hdr>'
 )
 HEADER_REL = (
@@ -270,6 +284,21 @@ FOOTER_TYPE = (
     '<Override PartName="/word/footer1.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
 )
+
+
+def running_header(data: bytes, title: str, version: str) -> bytes:
+    """A header part (``word/header1.xml``) with the title shown by its TITLE field and,
+    after the field, the version ("Title · Draft after v2.0"): Word and LibreOffice show
+    a TITLE field's value from the document properties, so the version stays outside it."""
+    from xml.sax.saxutils import escape
+
+    data = data.replace(
+        f"<w:t>{RUNNING_TITLE}</w:t>".encode(), f"<w:t>{escape(title)}</w:t>".encode()
+    )
+    if not version:
+        return data
+    run = f'<w:r>{HEADER_RUN}<w:t xml:space="preserve"> · {escape(version)}</w:t></w:r>'
+    return data.replace(b"</w:p></w:hdr>", run.encode() + b"</w:p></w:hdr>", 1)
 
 
 def page_setup(paper: str, landscape: bool = False) -> str:

@@ -208,7 +208,12 @@ def characteristics_note(
     texts += [c.header for c in headed_columns(headings)]
     texts += [cell for _, rows in groups for cells in rows for cell in cells[1:]]
     parts = []
-    if any(cell == MISSING for _, rows in groups for cells in rows for cell in cells):
+    if any(
+        cell == MISSING or cell.startswith(f"{MISSING} (")  # "– (24 h)": measures not given
+        for _, rows in groups
+        for cells in rows
+        for cell in cells
+    ):
         parts.append(f"{MISSING}, not reported or not extracted.")
     used = abbreviations_used(texts)
     if used:
@@ -283,15 +288,18 @@ def _cells(
     record: Mapping[str, Any], design_labels: Mapping[str, str], label: str | None = None
 ) -> list[str]:
     """Plain-text cells of one study (first cell: escaped label and the citation markup)."""
+    # The headings ("Design and blinding", "... (timepoints)") and the field labels of
+    # the phone's cards name these parts, so a cell never repeats "blinding:" or
+    # "timepoints:"; blinding the design text already states is not printed twice.
     design = _join([design_labels[record["design_class"]], _text(record.get("design"))], ": ")
     blinding = _text(record.get("blinding"))
-    if blinding:
-        design = f"{design}; blinding: {blinding}"
+    if blinding and blinding.casefold() not in design.casefold():
+        design = f"{design}; {blinding}"
     route = _join([_text(record.get(c)) for c in ("route", "dose", "schedule")], "; ")
     measures = _text(record.get("anxiety_scales"))
     timepoints = _text(record.get("timepoints"))
     if timepoints:
-        measures = f"{measures} ({timepoints})" if measures else f"timepoints: {timepoints}"
+        measures = f"{measures or MISSING} ({timepoints})"
     cells = [
         _study_cell(str(record["bib_key"]), label),
         design,

@@ -54,9 +54,9 @@
     figure.setAttribute("aria-label", caption ? caption.textContent.trim().slice(0, 120) : "Figure");
   });
 
-  // Wide tables: each cell carries its column heading, shown as a label when the
-  // table becomes one card per row on a phone.
-  Array.prototype.forEach.call(document.querySelectorAll(".table-wide > table"), function (table) {
+  // Wide tables and "cards" tables: each cell carries its column heading, shown as a
+  // label when the table becomes one card per row on a phone.
+  Array.prototype.forEach.call(document.querySelectorAll(".table-cards > table"), function (table) {
     var head = table.tHead && table.tHead.rows[0];
     if (!head) { return; }
     var labels = Array.prototype.map.call(head.cells, function (c) {
