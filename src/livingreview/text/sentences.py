@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
-from ..io import read_text, read_yaml, write_text
+from ..io import read_text, write_text
 from ..markdown import escape_inline
 from ..validation import load_table
 
@@ -466,7 +466,7 @@ def write_generated_text(
     counts_json: str | Path,
     other_counts_json: str | Path,
     previous_json: str | Path,
-    variables: str | Path,
+    synthesis: str | Path,
     diagram: str,
     image: str,
     other_image: str,
@@ -480,8 +480,10 @@ def write_generated_text(
     ``diagram`` says which one it is (``cumulative`` or ``update``) and ``image``
     is its path as the including chapter writes it; ``other_counts_json`` and
     ``other_image`` are the other diagram's, shown in the version history.
-    ``protocol`` and ``facts`` (``eligibility_facts.csv``, optional) name the
-    criterion that could not be judged for each undecided report.
+    ``synthesis`` (results/text/synthesis.json) holds the ``synthesis`` variables
+    that collect_variables wrote beside ``_variables.yml``. ``protocol`` and
+    ``facts`` (``eligibility_facts.csv``, optional) name the criterion that could
+    not be judged for each undecided report.
     """
     from ..evidence.review_data import read_protocol
     from ..prisma.counts import read_counts
@@ -497,7 +499,7 @@ def write_generated_text(
     counts = read_counts(counts_json)
     other = read_counts(other_counts_json)
     other_diagram = DIAGRAMS[1 - DIAGRAMS.index(diagram)]
-    values = read_yaml(variables, DataError) or {}
+    values = json.loads(read_text(synthesis))  # the synthesis.* variables alone
     texts = {
         "search_methods": search_methods_paragraph(ledger),
         "study_selection": study_selection_paragraph(counts),
@@ -505,7 +507,7 @@ def write_generated_text(
         "other_flow_figure": other_flow_figure_markdown(
             other, counts, other_diagram, other_image, version
         ),
-        "effect_direction": effect_direction_paragraph(values.get("synthesis") or {}),  # type: ignore[union-attr]
+        "effect_direction": effect_direction_paragraph(values or {}),
         "unresolved_reports": unresolved_reports_paragraph(
             ledger,
             read_protocol(protocol) if protocol else {},

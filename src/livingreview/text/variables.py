@@ -55,7 +55,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import DataError
-from ..io import read_text, read_yaml, write_yaml
+from ..io import read_text, read_yaml, write_text, write_yaml
 from ..markdown import MISSING
 from ..prisma.model import reading_counts
 from ..validation import load_table
@@ -255,8 +255,14 @@ def write_variables(
     meta: str | Path | None = None,
     snapshots: Sequence[str | Path] = (),
     cumulative: str | Path | None = None,
+    synthesis_output: str | Path | None = None,
 ) -> dict[str, Any]:
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
+
+    ``synthesis_output`` (results/text/synthesis.json) receives the ``synthesis``
+    keys alone, the only ones the generated sentences read: an edit that changes
+    other numbers (a study's n) leaves its bytes, and so rule
+    write_generated_text, alone (issue 19).
 
     ``cumulative`` (results/prisma/counts_cumulative.json, the counts of the whole
     ledger that rule derive_prisma_counts derived and checked) gives the
@@ -303,4 +309,7 @@ def write_variables(
     reviewers = int((protocol_data.get("screening") or {}).get("reviewers", 1))  # type: ignore[union-attr]
     variables["screening"] = agreement_variables(decisions, reviewers)
     write_yaml(output, variables)
+    if synthesis_output is not None:
+        synthesis = variables.get("synthesis") or {}
+        write_text(synthesis_output, json.dumps(synthesis, indent=2, sort_keys=True) + "\n")
     return variables

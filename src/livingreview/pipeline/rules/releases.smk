@@ -15,9 +15,13 @@ rule describe_previous_release:
         "../scripts/describe_previous_release.py"
 
 
-rule stamp_release_state:
+checkpoint stamp_release_state:
     """Which version the outputs carry: the latest release when the data equal its
-    snapshot, otherwise a draft after it (the release.* keys of _variables.yml)."""
+    snapshot, otherwise a draft after it (the release.* keys of _variables.yml).
+
+    A checkpoint so that Snakemake plans its dependents again once it has run: a
+    data edit that leaves the version unchanged writes the same state.json, and
+    write_release_pages then does not run (see the pipeline README)."""
     input:
         **get_data_files(),
         snapshots=get_release_snapshots(),

@@ -10,7 +10,7 @@ rule write_generated_text:
         counts=get_cited_counts(),
         other_counts=get_other_counts(),
         previous="results/releases/previous.json",
-        variables="_variables.yml",
+        synthesis="results/text/synthesis.json",  # the synthesis.* variables
     output:
         **get_generated_text(),
     log:

@@ -1,5 +1,11 @@
-rule collect_variables:
-    """Write _variables.yml: every number the chapters quote, from the data."""
+checkpoint collect_variables:
+    """Write _variables.yml: every number the chapters quote, from the data; and its
+    synthesis.* keys again alone, the only ones write_generated_text reads.
+
+    A checkpoint so that Snakemake plans its dependents again once it has run: an
+    edit that changes some numbers but not the synthesis keys (a study's n) writes
+    the same synthesis.json, and write_generated_text then does not run (see the
+    pipeline README)."""
     input:
         counts="results/prisma/counts.json",
         studies=get_data("studies"),
@@ -14,6 +20,7 @@ rule collect_variables:
         cumulative=get_cumulative_counts(),
     output:
         variables="_variables.yml",
+        synthesis="results/text/synthesis.json",
     log:
         "logs/collect_variables.log",
     conda:

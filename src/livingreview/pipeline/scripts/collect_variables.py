@@ -18,6 +18,7 @@ def main(snakemake):
         meta=snakemake.input.meta,
         snapshots=list(snakemake.input.snapshots),
         cumulative=(snakemake.input.cumulative or [None])[0],
+        synthesis_output=snakemake.output.synthesis,
     )
 
 

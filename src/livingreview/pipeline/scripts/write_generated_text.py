@@ -10,7 +10,7 @@ def main(snakemake):
         counts_json=snakemake.input.counts,
         other_counts_json=snakemake.input.other_counts,
         previous_json=snakemake.input.previous,
-        variables=snakemake.input.variables,
+        synthesis=snakemake.input.synthesis,
         diagram=snakemake.params.diagram,
         image=snakemake.params.image,
         other_image=snakemake.params.other_image,
