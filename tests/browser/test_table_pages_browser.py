@@ -1,0 +1,56 @@
+"""table-pages.js in Chromium: a table over tables.rows_per_page shows one page of rows,
+Previous / Next and the group list move through them, and printing shows every row
+(issue 19). The book is the made-up one of tests/unit/test_table_pages.py."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from livingreview.render import render_book
+
+CHROMIUM = Path("/usr/bin/chromium")
+VISIBLE = """() => [...document.querySelectorAll('#tbl-long tbody tr')]
+    .filter(r => r.offsetParent !== null)
+    .map(r => r.textContent.trim().replace(/\\s+/g, ' ') +
+              (r.hasAttribute('data-continued') ? ' (continued)' : ''))"""
+
+
+def _unit_module():
+    path = Path(__file__).resolve().parents[1] / "unit" / "test_table_pages.py"
+    spec = importlib.util.spec_from_file_location("lr_table_pages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_pages_of_rows_with_their_group_headings(tmp_path: Path, browser) -> None:
+    root = _unit_module()._project(tmp_path, 3)
+    render_book(root, backend="embedded", formats=("html",))
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        tab.goto((root / "_book" / "index.html").as_uri())
+        first = tab.evaluate(VISIBLE)
+        nav = tab.locator("nav.table-pages").first
+        assert nav.locator("select").first.input_value() == "0"
+        assert nav.get_by_role("button", name="Previous").is_disabled()
+        nav.get_by_role("button", name="Next").click()
+        second = tab.evaluate(VISIBLE)
+        nav.get_by_label("Go to group").select_option(label="Group B")
+        group_b = tab.evaluate(VISIBLE)
+        nav.get_by_label("Page").select_option(index=2)
+        third = tab.evaluate(VISIBLE)
+        assert nav.get_by_role("button", name="Next").is_disabled()
+        tab.emulate_media(media="print")
+        printed = tab.evaluate(VISIBLE)
+        assert tab.locator("nav.table-pages").first.is_hidden()
+    finally:
+        tab.close()
+    assert first == ["Group A", "Study 1 10", "Study 2 20", "Study 3 30"]
+    assert second == ["Group A (continued)", "Study 4 40", "Group B", "Study 5 50", "Study 6 60"]
+    assert group_b == second  # Group B starts on page 2
+    assert third == ["Group B (continued)", "Study 7 70"]
+    assert len(printed) == 9  # both headings and all seven studies
