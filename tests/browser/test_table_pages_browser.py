@@ -4,31 +4,23 @@ Previous / Next and the group list move through them, and printing shows every r
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from livingreview.render import render_book
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .conftest import CHROMIUM, load_test_module
+
 VISIBLE = """() => [...document.querySelectorAll('#tbl-long tbody tr')]
     .filter(r => r.offsetParent !== null)
     .map(r => r.textContent.trim().replace(/\\s+/g, ' ') +
               (r.hasAttribute('data-continued') ? ' (continued)' : ''))"""
 
 
-def _unit_module():
-    path = Path(__file__).resolve().parents[1] / "unit" / "test_table_pages.py"
-    spec = importlib.util.spec_from_file_location("lr_table_pages", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_pages_of_rows_with_their_group_headings(tmp_path: Path, browser) -> None:
-    root = _unit_module()._project(tmp_path, 3)
+    root = load_test_module("test_table_pages", "unit")._project(tmp_path, 3)
     render_book(root, backend="embedded", formats=("html",))
     tab = browser.new_page(viewport={"width": 390, "height": 844})
     try:

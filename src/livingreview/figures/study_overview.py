@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
-from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
+from .parts import Part, draw_study_parts
 
 # The evidence map is a one-column figure, drawn at its final print width, so
 # every font size in it is the printed size (>= 7 pt).
@@ -137,13 +137,11 @@ def study_overview_parts(
     design_labels: Mapping[str, str],
     folder: str | Path,
     include: str | Path,
-    *,
-    labels: Mapping[str, str] | None = None,
-    per_part: int | None = DEFAULT_STUDIES_PER_PART,
-    formats: Sequence[str] = FORMATS,
+    **options: Any,
 ) -> list[Part]:
     """The evidence map in parts of at most ``per_part`` studies (:mod:`.parts`), each
-    on the sample-size axis of the whole map."""
+    on the sample-size axis of the whole map; ``options`` (``labels``, ``per_part``,
+    ``formats``) as :func:`.parts.draw_study_parts` takes them."""
 
     def draw(part_studies: pd.DataFrame, *outputs: Any, **kw: Any) -> None:
         study_overview_figure(part_studies, diagnosis_labels, design_labels, *outputs, **kw)
@@ -155,8 +153,7 @@ def study_overview_parts(
     ]
     n_values = [_n(record) for record in studies.to_dict("records")]
     return draw_study_parts(
-        "study_overview", (studies,), order, folder, include, draw,
-        labels=labels, per_part=per_part, formats=formats,
+        "study_overview", (studies,), order, folder, include, draw, **options,
         x_range=_x_range([n for n in n_values if n is not None]),
     )  # fmt: skip
 
