@@ -33,15 +33,21 @@ format:
 
 
 def _grid_table(groups: dict[str, int]) -> str:
-    rule = "+" + "-" * 12 + "+" + "-" * 8 + "+"
-    lines = [rule, "| Study      | n      |", rule.replace("-", "=")]
+    """A grid table of seven columns (wide: cards on a phone), a heading row per group."""
+    widths = [12, 8] + [4] * 5
+    rule = "+" + "+".join("-" * w for w in widths) + "+"
+    inner = len(rule) - 4
+
+    def row(cells: list[str]) -> str:
+        return "| " + "| ".join(c.ljust(w - 1) for c, w in zip(cells, widths, strict=True)) + "|"
+
+    lines = [rule, row(["Study", "n", "a", "b", "c", "d", "e"]), rule.replace("-", "=")]
     number = 0
     for group, count in groups.items():
-        lines += ["| " + f"**{group}**".ljust(20) + "|", rule]
+        lines += ["| " + f"**{group}**".ljust(inner) + " |", rule]
         for _ in range(count):
             number += 1
-            cells = f"Study {number}".ljust(11) + "| " + str(number * 10).ljust(7)
-            lines += ["| " + cells + "|", rule]
+            lines += [row([f"Study {number}", str(number * 10), "x", "x", "x", "x", "x"]), rule]
     return "\n".join(lines)
 
 

@@ -14,6 +14,10 @@
 (function () {
   "use strict";
 
+  // A class, not the hidden attribute: the phone layout gives rows a display of their
+  // own, which would override [hidden]; printing shows every row.
+  var OFF = "table-page-off";
+
   function isGroupRow(row) {
     return row.cells.length === 1 && row.cells[0].colSpan > 1;
   }
@@ -75,8 +79,8 @@
         pick.appendChild(option);
       }
       nav.appendChild(prev);
-      nav.appendChild(pick);
       nav.appendChild(next);
+      nav.appendChild(pick);
       prev.addEventListener("click", function () { show(current - 1, position); });
       next.addEventListener("click", function () { show(current + 1, position); });
       pick.addEventListener("change", function () { show(parseInt(pick.value, 10), position); });
@@ -109,10 +113,10 @@
       current = Math.max(0, Math.min(pages - 1, page));
       var first = current * size;
       var last = Math.min(first + size, studies.length) - 1;
-      studies.forEach(function (row, i) { row.hidden = i < first || i > last; });
+      studies.forEach(function (row, i) { row.classList.toggle(OFF, i < first || i > last); });
       groups.forEach(function (group, g) {
         var shown = groupOf.slice(first, last + 1).indexOf(g) !== -1;
-        group.row.hidden = !shown;
+        group.row.classList.toggle(OFF, !shown);
         var continued = shown && group.first < first;
         if (continued) { group.row.setAttribute("data-continued", ""); }
         else { group.row.removeAttribute("data-continued"); }
@@ -138,7 +142,8 @@
   css.textContent = ".table-pages{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin:.5em 0}" +
     ".table-pages button,.table-pages select{font:inherit;max-width:100%}" +
     "tr[data-continued] td::after{content:' (continued)';font-weight:normal}" +
-    "@media print{.table-pages{display:none}table.table-paged tr[hidden]{display:table-row}}";
+    "@media screen{table.table-paged tr." + OFF + "{display:none!important}}" +
+    "@media print{.table-pages{display:none}}";
   document.head.appendChild(css);
 
   Array.prototype.forEach.call(document.querySelectorAll("table[data-rows-per-page]"), paginate);
