@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     from livingreview.figures.effect_direction import effect_direction_parts
     from livingreview.figures.onset_duration import onset_duration_parts
     from livingreview.figures.risk_of_bias import traffic_light_parts
-    from livingreview.figures.sensitivity import sensitivity_figure
-    from livingreview.figures.study_overview import study_overview_figure
+    from livingreview.figures.sensitivity import sensitivity_parts
+    from livingreview.figures.study_overview import study_overview_parts
     from livingreview.paths import figure_formats
     from livingreview.validation import load_table
 
@@ -83,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="lr-figtimes-") as tmp:
         out = Path(tmp)
-        single = [out / f"single.{e}" if e in formats else None for e in ("svg", "pdf", "png")]
         parts = {"labels": labels, "formats": formats}
         jobs = {
             "rob": lambda: traffic_light_parts(rob, out / "rob", out / "rob.md", **parts),
@@ -93,10 +92,10 @@ def main(argv: list[str] | None = None) -> int:
             "onset": lambda: onset_duration_parts(
                 studies, outcomes, groups, out / "on", out / "on.md", **parts
             ),
-            "overview": lambda: study_overview_figure(
-                studies, groups, designs, *single, labels=labels
+            "overview": lambda: study_overview_parts(
+                studies, groups, designs, out / "ov", out / "ov.md", **parts
             ),
-            "sensitivity": lambda: sensitivity_figure(
+            "sensitivity": lambda: sensitivity_parts(
                 {
                     "protocol": "data/protocol.yaml",
                     "results": "results/tables/sensitivity.json",
@@ -104,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                     "outcomes": "data/outcomes.csv",
                     "bibliography": "refs/references.bib",
                 },
-                *single,
+                out / "se",
+                out / "se.md",
+                formats=formats,
             ),
         }
         for name in args.figures:

@@ -8,6 +8,7 @@ reference is labelled "Synthetic" and none of it is evidence.
     python benchmarks/scale.py --sizes 100:10000 1000:100000 10000:1000000
     python benchmarks/scale.py --sizes shipped      # this project's own review
     python benchmarks/scale.py --write benchmarks/results.md
+    python benchmarks/scale.py --sizes 1000:100000 --keep /tmp/built   # keep the project
 
 For each size it times, with plain `snakemake` (profiles/default) in a fresh copy:
 cold build, no-op, one-chapter edit and one-value edit (one `n` in studies.csv),
@@ -197,8 +198,9 @@ def shipped_review(dest: Path) -> tuple[Path, int, int]:
     return project, counts[0], counts[1]
 
 
-def measure(studies: int, records: int, floor: bool) -> dict:
-    """Every step for one size; ``studies == 0`` measures the shipped review."""
+def measure(studies: int, records: int, floor: bool, keep: Path | None = None) -> dict:
+    """Every step for one size; ``studies == 0`` measures the shipped review. ``keep``:
+    a folder to copy the built project into (as ``<studies>-<records>``), to look at."""
     with tempfile.TemporaryDirectory(prefix="lr-scale-") as tmp:
         make_scaled = bool(studies)
         if make_scaled:
@@ -215,6 +217,8 @@ def measure(studies: int, records: int, floor: bool) -> dict:
         result["value"] = step("value", run_build(project))
         if floor:
             result["floor"] = step("floor", run_floor(project))
+        if keep is not None:
+            shutil.copytree(project, keep / f"{studies}-{records}", symlinks=True)
         return result
 
 
@@ -369,12 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-floor", action="store_true", help="skip the one-process floor")
     parser.add_argument("--write", type=Path, help="write the Markdown table to this file")
+    parser.add_argument("--keep", type=Path, help="copy each built project into this folder")
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
         studies, records = (0, 0) if size == "shipped" else (int(x) for x in size.split(":"))
         print(f"measuring {studies:,} studies / {records:,} records ...", flush=True)
-        results.append(measure(studies, records, floor=not args.no_floor))
+        results.append(measure(studies, records, floor=not args.no_floor, keep=args.keep))
         print(report(results, " ".join(["python", *sys.argv])), flush=True)
     text = report(results, " ".join(["python benchmarks/scale.py", *(argv or sys.argv[1:])]))
     if args.write:

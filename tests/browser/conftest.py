@@ -46,9 +46,10 @@ DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
 
 
-def load_test_module(name: str):
-    """A helper module of tests/workflow/, loaded by path (tests/ is not a package)."""
-    path = Path(__file__).resolve().parents[1] / "workflow" / f"{name}.py"
+def load_test_module(name: str, folder: str = "workflow"):
+    """A helper module of tests/workflow/ (or another folder of tests/), loaded by path
+    (tests/ is not a package)."""
+    path = Path(__file__).resolve().parents[1] / folder / f"{name}.py"
     spec = importlib.util.spec_from_file_location(f"lr_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -300,3 +300,117 @@ def test_docx_and_pdf_show_every_part_under_one_number(rendered: Path) -> None:
     assert page_of("(a) Studies 1–4") - page_of("Figure 1.2 has parts") in (0, 1)
     assert page_of("(c) Studies 9–12") > page_of("(a) Studies 1–4")
     assert sum(page.count("Studies 5–8 of 12") for page in pages) == 1
+
+
+# ------------------------------------------- the evidence map and the sensitivity plot
+
+
+def test_evidence_map_parts_hold_every_study_once_on_one_axis(
+    review: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each part of the study overview is drawn (:func:`build_study_overview`) with the
+    studies of that part only, in the whole map's order, on the whole map's axis."""
+    import livingreview.figures.study_overview as overview
+
+    drawn: list[tuple[list[str], tuple]] = []
+
+    def capture(build, args, kwargs, outputs):
+        fig = build(*args, **kwargs)
+        ax = fig.axes[0]
+        drawn.append(([t.get_text() for t in ax.get_yticklabels()], ax.get_xlim()))
+        for out in outputs:
+            if out is not None:
+                Path(out).write_bytes(b"")
+
+    monkeypatch.setattr(overview, "draw_once", capture)
+    studies = review["studies"]
+    ids = {str(s): str(s) for s in studies["study_id"]}  # labels: the ids themselves
+    groups, designs = PROTOCOL["diagnosis_groups"], PROTOCOL["design_classes"]
+    whole = overview.study_overview_parts(
+        studies, groups, designs, tmp_path / "w", tmp_path / "w.md", labels=ids, per_part=0
+    )
+    assert len(whole) == 1 and len(drawn) == 1
+    order, _ = drawn.pop()
+    assert sorted(order) == sorted(ids)
+    parts = overview.study_overview_parts(
+        studies, groups, designs, tmp_path / "s", tmp_path / "s.md", labels=ids, per_part=30
+    )
+    assert [len(p.study_ids) for p in parts] == [25, 25, 25, 25]
+    assert [label for labels, _ in drawn for label in labels] == order  # each once, in order
+    assert [labels for labels, _ in drawn] == [list(p.study_ids) for p in parts]
+    assert len({xlim for _, xlim in drawn}) == 1  # one sample-size axis for every part
+    include = (tmp_path / "s.md").read_text(encoding="utf-8")
+    assert include.count("![Studies ") == 4 and "](s/study_overview-4)" in include
+
+
+@pytest.fixture(scope="module")
+def sensitivity_inputs(review: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The synthetic review's files and three analyses written as evaluate_sensitivity_analyses
+    writes them: all studies, every third left out, and one study no study row names."""
+    from livingreview.synthesis.sensitivity import SensitivityResult, results_to_json
+
+    ids = [str(s) for s in review["studies"]["study_id"]]
+    results = [
+        SensitivityResult("primary", "Primary analysis", tuple(ids), (), ()),
+        SensitivityResult("strict", "Strict", tuple(ids[1::3]), tuple(ids[::3]), ()),
+        SensitivityResult("wide", "Wide", (*ids, "zz-extra"), (), ("zz-extra",)),
+    ]
+    path = tmp_path_factory.mktemp("sens") / "sensitivity.json"
+    path.write_text(results_to_json(results), encoding="utf-8")
+    root = review["root"]
+    return {
+        "protocol": root / "data/protocol.yaml",
+        "results": path,
+        "studies": root / "data/studies.csv",
+        "outcomes": root / "data/outcomes.csv",
+        "bibliography": root / "refs/references.bib",
+    }
+
+
+def test_sensitivity_parts_hold_every_study_once_with_counts_under_the_last(
+    sensitivity_inputs: dict, tmp_path: Path
+) -> None:
+    from livingreview.figures.sensitivity import sensitivity_parts
+
+    folder = tmp_path / "whole" / "sensitivity"
+    whole = sensitivity_parts(sensitivity_inputs, folder, tmp_path / "whole" / "s.md", per_part=0)
+    assert len(whole) == 1 and whole[0].total == 101  # 100 studies and the extra one
+    drawn_whole = _gid_studies(folder / "sensitivity.svg", "sensitivity", 2)
+    order = list(whole[0].study_ids)  # the rows top to bottom (gids go by marker kind)
+    assert sorted(drawn_whole) == sorted(order) and order[-1] == "zz-extra"
+    folder = tmp_path / "split" / "sensitivity"
+    parts = sensitivity_parts(
+        sensitivity_inputs, folder, tmp_path / "split" / "s.md", per_part=30, formats=("svg",)
+    )
+    assert [len(p.study_ids) for p in parts] == [26, 25, 25, 25]
+    seen: list[str] = []
+    for part in parts:
+        svg = folder / f"sensitivity-{part.number}.svg"
+        assert not svg.with_suffix(".png").exists()
+        drawn = _gid_studies(svg, "sensitivity", 2)
+        assert sorted(drawn) == sorted(part.study_ids)
+        seen += part.study_ids
+        # the counts under the columns are the whole analysis's: under the last part only
+        text = svg.read_text(encoding="utf-8")
+        assert ("Study left out" in text) and (
+            ("improved in" in text) == (part.number == len(parts))
+        ), part.number
+    assert seen == order
+
+
+def test_one_part_of_the_evidence_map_is_the_unsplit_figure(review: dict, tmp_path: Path) -> None:
+    from livingreview.figures.study_overview import study_overview_figure, study_overview_parts
+
+    groups, designs = PROTOCOL["diagnosis_groups"], PROTOCOL["design_classes"]
+    study_overview_parts(
+        review["studies"], groups, designs, tmp_path / "o", tmp_path / "o.md",
+        labels=review["labels"], per_part=1000,
+    )  # fmt: skip
+    plain = tmp_path / "plain"
+    study_overview_figure(
+        review["studies"], groups, designs,
+        *(plain.with_suffix(f".{e}") for e in ("svg", "pdf", "png")), labels=review["labels"],
+    )  # fmt: skip
+    for ext in ("svg", "pdf", "png"):
+        drawn = tmp_path / "o" / f"study_overview.{ext}"
+        assert drawn.read_bytes() == plain.with_suffix(f".{ext}").read_bytes()

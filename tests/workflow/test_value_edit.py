@@ -34,7 +34,7 @@ OUTPUTS = {
     ],
     "draw_risk_of_bias_summary": ["results/figures/risk_of_bias_summary.{ext}"],
     "write_records_appendix": ["results/prisma/records.qmd", "results/prisma/records-data"],
-    "draw_sensitivity_plot": ["results/figures/sensitivity.{ext}"],
+    "draw_sensitivity_plot": ["results/figures/sensitivity.md", "results/figures/sensitivity"],
     "evaluate_sensitivity_analyses": [
         "results/tables/sensitivity.md",
         "results/tables/sensitivity_text.md",

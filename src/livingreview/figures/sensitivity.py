@@ -14,6 +14,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -31,6 +32,7 @@ from .effect_direction import (
     layout_rows,
 )
 from .markers import MarkerCells
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 
 FIGURE_WIDTH_CM = 16.0
 LABEL_WIDTH_CM = 4.2
@@ -73,10 +75,18 @@ def build_sensitivity_plot(
     *,
     labels: Mapping[str, str] | None = None,
     width_cm: float = FIGURE_WIDTH_CM,
+    study_ids: Sequence[str] | None = None,
+    footers: bool = True,
 ) -> Figure:
     """Build the figure (not saved). Each marker carries the gid
-    ``sensitivity:<analysis id>:<study id>:<direction or left_out>`` for tests."""
+    ``sensitivity:<analysis id>:<study id>:<direction or left_out>`` for tests.
+
+    A part of a split figure (:func:`sensitivity_parts`) shows only ``study_ids``
+    and, unless it is the last part, no counts under the columns (they count the
+    whole analysis)."""
     shown = sorted({s for r in results for s in r.studies})
+    if study_ids is not None:
+        shown = [s for s in shown if s in set(study_ids)]
     known = studies[studies["study_id"].astype(str).isin(shown)]
     # A study an analysis adds without a study row yet: its own row, named by record id.
     extra = [s for s in shown if s not in set(known["study_id"].astype(str))]
@@ -108,8 +118,9 @@ def build_sensitivity_plot(
         _study_ticks(ax, rows)
         span = rows[-1].y + 1 if rows else 1
         for x, result in enumerate(results):
-            ax.text(x, span - 0.2, _footer(result), ha="center", va="top", fontsize=6.5,
-                    clip_on=False)  # fmt: skip
+            if footers:
+                ax.text(x, span - 0.2, _footer(result), ha="center", va="top", fontsize=6.5,
+                        clip_on=False)  # fmt: skip
             ax.axvline(x, color="#F0F0F0", linewidth=0.6, zorder=0)
         ax.set_xlim(-0.5, len(results) - 0.5)
         ax.xaxis.tick_top()
@@ -147,12 +158,18 @@ def _cell(
     cells[2].append(f"sensitivity:{result.id}:{sid}:{kind}")
 
 
-def sensitivity_figure(
-    inputs: Mapping[str, str | Path], out_svg: str | Path, out_pdf: str | Path, out_png: str | Path
-) -> None:
+def sensitivity_parts(
+    inputs: Mapping[str, str | Path],
+    folder: str | Path,
+    include: str | Path,
+    *,
+    per_part: int | None = DEFAULT_STUDIES_PER_PART,
+    formats: Sequence[str] = FORMATS,
+) -> list[Part]:
     """Draw the analyses evaluated by the sensitivity table's rule (``inputs["results"]``,
     :func:`livingreview.synthesis.sensitivity.results_to_json`) with the studies,
-    outcomes, protocol and bibliography in ``inputs``; write SVG, PDF and PNG.
+    outcomes, protocol and bibliography in ``inputs``, in parts of at most
+    ``per_part`` studies (:mod:`.parts`); one part is the figure as it always was.
 
     Reading the table's result instead of evaluating the analyses again keeps the
     ledger (records, eligibility facts) out of this process: at 1,000 studies /
@@ -165,14 +182,36 @@ def sensitivity_figure(
     from ..validation import load_table
 
     studies = load_table(inputs["studies"], "studies")
-    fig = build_sensitivity_plot(
-        read_results(inputs["results"]),
-        studies,
-        load_outcomes(inputs["outcomes"], studies),
-        read_protocol(inputs["protocol"])["diagnosis_groups"],
-        labels=study_labels(studies, inputs["bibliography"]),
-    )
-    save_figure(fig, out_svg, out_pdf, out_png)
+    outcomes = load_outcomes(inputs["outcomes"], studies)
+    results = read_results(inputs["results"])
+    groups = read_protocol(inputs["protocol"])["diagnosis_groups"]
+    order = sensitivity_order(results, studies, groups)
+
+    def draw(part_studies, part_outcomes, part_rows, *outputs: Any, labels=None, **split):
+        ids = part_rows["study_id"].tolist() if split else None
+        fig = build_sensitivity_plot(
+            results, part_studies, part_outcomes, groups, labels=labels, study_ids=ids,
+            footers=not split or order[-1] in ids,
+        )  # fmt: skip
+        save_figure(fig, *outputs)
+
+    return draw_study_parts(
+        "sensitivity", (studies, outcomes, pd.DataFrame({"study_id": order})), order,
+        folder, include, draw, labels=study_labels(studies, inputs["bibliography"]),
+        per_part=per_part, formats=formats, split=True,
+    )  # fmt: skip
 
 
-__all__ = ["build_sensitivity_plot", "sensitivity_figure"]
+def sensitivity_order(
+    results: Sequence[SensitivityResult], studies: pd.DataFrame, diagnosis_labels: Mapping[str, str]
+) -> list[str]:
+    """The studies top to bottom in the figure: those with a study row grouped as in
+    the effect direction plot, then any an analysis adds without one."""
+    shown = {s for r in results for s in r.studies}
+    known = studies[studies["study_id"].astype(str).isin(shown)]
+    rows = layout_rows(known, diagnosis_labels, {}, 80)
+    grouped = [str(r.record["study_id"]) for r in rows if r.kind == "study"]
+    return grouped + sorted(shown - set(grouped))
+
+
+__all__ = ["build_sensitivity_plot", "sensitivity_order", "sensitivity_parts"]

@@ -30,6 +30,7 @@ from .common import (
     figure_style,
     fix_empty_ylabel,
 )
+from .parts import Part, draw_study_parts
 
 # The evidence map is a one-column figure, drawn at its final print width, so
 # every font size in it is the printed size (>= 7 pt).
@@ -71,6 +72,7 @@ def build_study_overview(
     labels: Mapping[str, str] | None = None,
     years: Mapping[str, int] | None = None,
     width_cm: float = OVERVIEW_WIDTH_CM,
+    x_range: tuple[float, float, bool] | None = None,
 ) -> Figure:
     """Build the evidence map of included studies and return the figure (not saved).
 
@@ -81,7 +83,8 @@ def build_study_overview(
     open one a single dose. Studies without ``n`` are drawn in grey on the left
     axis edge and labelled "n not reported". ``labels`` maps ``study_id`` to the
     row label (see :func:`study_labels`; default: the ``study_id``). The figure
-    height grows with the number of rows.
+    height grows with the number of rows. ``x_range`` (:func:`_x_range` of the
+    whole review) gives every part of a split map the same sample-size axis.
     """
     check_protocol_codes(studies, "design_class", design_labels, "design_classes")
     labels = labels or {}
@@ -97,7 +100,7 @@ def build_study_overview(
         fig = Figure(figsize=(width_in, height_in), layout="constrained")
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
-        xmin, xmax, log = _x_range([n for n in n_values if n is not None])
+        xmin, xmax, log = x_range or _x_range([n for n in n_values if n is not None])
         _draw_rows(fig, ax, rows, xmin)
         _style_axes(ax, xmin, xmax, log, span, many_rows=span > 30)
         if not rows:  # a review with no included studies says so rather than an empty axis
@@ -117,14 +120,42 @@ def study_overview_figure(
     *,
     labels: Mapping[str, str] | None = None,
     years: Mapping[str, int] | None = None,
+    **options: Any,
 ) -> None:
     """Draw the evidence map (see :func:`build_study_overview`) and write SVG, PDF and PNG."""
     draw_once(
         build_study_overview,
         (studies, diagnosis_labels, design_labels),
-        {"labels": labels, "years": years},
+        {"labels": labels, "years": years, **options},
         (out_svg, out_pdf, out_png),
     )
+
+
+def study_overview_parts(
+    studies: pd.DataFrame,
+    diagnosis_labels: Mapping[str, str],
+    design_labels: Mapping[str, str],
+    folder: str | Path,
+    include: str | Path,
+    **options: Any,
+) -> list[Part]:
+    """The evidence map in parts of at most ``per_part`` studies (:mod:`.parts`), each
+    on the sample-size axis of the whole map; ``options`` (``labels``, ``per_part``,
+    ``formats``) as :func:`.parts.draw_study_parts` takes them."""
+
+    def draw(part_studies: pd.DataFrame, *outputs: Any, **kw: Any) -> None:
+        study_overview_figure(part_studies, diagnosis_labels, design_labels, *outputs, **kw)
+
+    order = [
+        str(record["study_id"])
+        for _, _, members in grouped_studies(studies, diagnosis_labels)
+        for record in members
+    ]
+    n_values = [_n(record) for record in studies.to_dict("records")]
+    return draw_study_parts(
+        "study_overview", (studies,), order, folder, include, draw, **options,
+        x_range=_x_range([n for n in n_values if n is not None]),
+    )  # fmt: skip
 
 
 def _overview_rows(

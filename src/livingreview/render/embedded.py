@@ -35,7 +35,7 @@ from . import ast as A
 from .book import BookModel, Chapter
 from .citations import citeproc_book
 from .docx_layout import fit_sections
-from .finish import group_subheaders
+from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
 from .matter import add_matter
@@ -252,6 +252,7 @@ def write_html(
     toc = bool(book.format_option("html", "toc", True))
     number_sections = bool(book.format_option("html", "number-sections", True))
     images: set[str] = set()
+    paged = False  # a page shows a long table in pages: table-pages.js (finish._mark_paged)
     for ch, blocks in finished:
         _html_links(blocks, ch.page, id_pages, images)
         blocks[:] = A.walk(blocks, lambda el, page=ch.page: _inline_linked_svg(el, page, book.root))
@@ -284,6 +285,9 @@ def write_html(
             "downloads": ml(downloads),
             "data-downloads": ml(data_downloads),
         }
+        if has_paged_table(blocks):
+            meta["table-pages"] = mb(True)
+            paged = True
         for key in ("subtitle", "version", "version-label", "date"):
             if key in front:
                 meta["book-subtitle" if key == "subtitle" else key] = front[key]
@@ -320,16 +324,19 @@ def write_html(
         out.parent.mkdir(parents=True, exist_ok=True)
         html = html.replace("\u00a0", "&nbsp;")  # as Quarto writes it
         out.write_text(html, encoding="utf-8", newline="\n")
+    assets = staging / ASSET_DIR
+    names = ("table-pages.js",) if paged else ()
+    if only is None:
+        names = ("style.css", "site.js", "table-tools.js", *names)
+    for name in names:
+        assets.mkdir(parents=True, exist_ok=True)
+        (assets / name).write_text(
+            (TEMPLATES / name).read_text(encoding="utf-8"), encoding="utf-8", newline="\n"
+        )
     if only is not None:
         _copy_images(book.root, staging, images)
         record(staging, prints)
         return
-    assets = staging / ASSET_DIR
-    assets.mkdir(parents=True, exist_ok=True)
-    for name in ("style.css", "site.js", "table-tools.js"):
-        (assets / name).write_text(
-            (TEMPLATES / name).read_text(encoding="utf-8"), encoding="utf-8", newline="\n"
-        )
     write_web_fonts(assets / "fonts")
     index = build_search_index(staging, [ch.page for ch, _ in finished])
     (assets / "search-index.js").write_text(

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import load_config
 from ..errors import ConfigError, Problem
 from ..io import read_yaml
 from ..paths import output_dir_problems, path_problem
 
 QUARTO_FILE = "_quarto.yml"
 VARIABLES_FILE = "_variables.yml"
+DEFAULT_TABLE_ROWS_PER_PAGE = 50  # config/README.md: tables.rows_per_page
 
 # Keys of _quarto.yml that configure the build rather than describe the document.
 _NON_METADATA_KEYS = {"project", "book", "format", "crossref", "website", "execute", "filters"}
@@ -97,6 +99,8 @@ class Book:
     formats: dict[str, dict[str, Any]]
     variables: dict[str, Any] = field(default_factory=dict)
     resources: tuple[str, ...] = ()  # project: resources: files published with the website
+    # config/config.yaml tables.rows_per_page: a website table with more rows is paged
+    table_rows_per_page: int = DEFAULT_TABLE_ROWS_PER_PAGE
 
     @property
     def files(self) -> list[Path]:
@@ -244,7 +248,18 @@ def load_book(root: Path) -> Book:
         formats=formats,
         variables=variables,
         resources=resources,
+        table_rows_per_page=_table_rows_per_page(root),
     )
+
+
+def _table_rows_per_page(root: Path) -> int:
+    """``tables.rows_per_page`` of ``config/config.yaml`` (validated; the default
+    without a config file or the key)."""
+    path = root / "config" / "config.yaml"
+    if not path.is_file():
+        return DEFAULT_TABLE_ROWS_PER_PAGE
+    tables = load_config(path, root).get("tables") or {}
+    return int(tables.get("rows_per_page", DEFAULT_TABLE_ROWS_PER_PAGE))
 
 
 def _as_tuple(value: object, key: str, problems: list[Problem]) -> tuple[str, ...]:

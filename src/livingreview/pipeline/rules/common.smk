@@ -231,10 +231,10 @@ def get_figures():
     return (
         get_figure("prisma_flow")
         + get_figure(get_other_flow_diagram())
-        + get_figure("study_overview")
+        + get_split_figure("study_overview")
         + (get_figure("pharmacology") if is_figure_enabled("pharmacology") else [])
         + get_split_figure("effect_direction")
-        + get_figure("sensitivity")
+        + get_split_figure("sensitivity")
         + get_split_figure("onset_duration")
         + get_split_figure("risk_of_bias_traffic_light")
         + get_figure("risk_of_bias_summary")

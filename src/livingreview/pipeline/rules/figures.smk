@@ -5,7 +5,9 @@ rule draw_study_overview:
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
-        **get_figure_outputs("study_overview"),
+        # one image, or parts above figures.studies_per_part studies (figures/parts.py)
+        include="results/figures/study_overview.md",
+        images=directory("results/figures/study_overview"),
     log:
         "logs/draw_study_overview.log",
     conda:
@@ -13,6 +15,8 @@ rule draw_study_overview:
     resources:
         mem_mb=get_figure_mem_mb("draw_study_overview"),  # see profiles/default
     params:
+        per_part=get_studies_per_part(),
+        formats=FIGURE_FORMATS,
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:
         "../scripts/draw_study_overview.py"

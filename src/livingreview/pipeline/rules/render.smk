@@ -40,5 +40,7 @@ rule render_book:
         on_false_claim=get_claims_on_false(),
         backend=config["render"]["backend"],
         formats=config["render"]["formats"],
+        # read by the renderer from config/config.yaml; a param so a change reruns it
+        rows_per_page=config.get("tables", {}).get("rows_per_page"),
     script:
         "../scripts/render_book.py"

@@ -33,7 +33,9 @@ rule draw_sensitivity_plot:
         outcomes=get_data("outcomes"),
         bibliography=get_data("bibliography"),
     output:
-        **get_figure_outputs("sensitivity"),
+        # one image, or parts above figures.studies_per_part studies (figures/parts.py)
+        include="results/figures/sensitivity.md",
+        images=directory("results/figures/sensitivity"),
     log:
         "logs/draw_sensitivity_plot.log",
     conda:
@@ -42,6 +44,8 @@ rule draw_sensitivity_plot:
         mem_mb=get_figure_mem_mb("draw_sensitivity_plot"),  # see profiles/default
     params:
         studies=get_studies_key("draw_sensitivity_plot"),
+        per_part=get_studies_per_part(),
+        formats=FIGURE_FORMATS,
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_sensitivity_plot.py"

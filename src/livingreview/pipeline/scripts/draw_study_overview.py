@@ -2,7 +2,7 @@
 
 from livingreview.evidence.review_data import read_protocol
 from livingreview.evidence.studies import study_labels
-from livingreview.figures.study_overview import study_overview_figure
+from livingreview.figures.study_overview import study_overview_parts
 from livingreview.validation import load_table
 from livingreview.workflow import run_step
 
@@ -10,14 +10,15 @@ from livingreview.workflow import run_step
 def main(snakemake):
     protocol = read_protocol(snakemake.input.protocol)
     studies = load_table(snakemake.input.studies, "studies")
-    study_overview_figure(
+    study_overview_parts(
         studies,
         protocol["diagnosis_groups"],
         protocol["design_classes"],
-        snakemake.output.get("svg"),
-        snakemake.output.get("pdf"),
-        snakemake.output.get("png"),
+        snakemake.output.images,
+        snakemake.output.include,
         labels=study_labels(studies, snakemake.input.bibliography),
+        per_part=snakemake.params.per_part,
+        formats=snakemake.params.formats,
     )
 
 
