@@ -178,3 +178,43 @@ def test_pages_that_refer_to_a_saved_chapter_are_rewritten_with_it(
         assert (root / "_book" / page).read_text(encoding="utf-8") == want, page
     assert "Figure&nbsp;2.2" in intro.read_text(encoding="utf-8")
     assert appendix.stat().st_mtime_ns == appendix_before  # refers to nothing that changed
+
+
+SEARCH_INDEX = "_book/site_libs/livingreview/search-index.js"
+
+
+def test_a_save_refreshes_the_search_index(site: Path, tmp_path: Path) -> None:
+    """Text typed while previewing is found by the site's search: after a save the
+    search index equals the one a full build writes from the same sources (the
+    saved page's entries replaced, every other page's kept in book order)."""
+    from livingreview.render import render_pages
+
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    render_pages(root, set())  # as the preview server starts
+    chapter = root / METHODS
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\nA zanthoxylum sentence typed in preview.\n",
+        encoding="utf-8",
+    )
+    render_pages(root, {METHODS})
+    index = (root / SEARCH_INDEX).read_text(encoding="utf-8")
+    assert "zanthoxylum" in index
+    full = tmp_path / "full"
+    shutil.copytree(root, full, ignore=shutil.ignore_patterns("_book"))
+    render_book(full, backend="embedded", formats=["html"])
+    assert index == (full / SEARCH_INDEX).read_text(encoding="utf-8")
+
+
+def test_every_file_is_served_uncached(site: Path) -> None:
+    """A reload after a save must fetch the refreshed search index, styles and images,
+    not the browser's copy from before the save."""
+    server = PreviewServer(site, port=0)
+    server.start()
+    try:
+        for path in ("site_libs/livingreview/search-index.js", "manuscript/02-methods.html"):
+            with urllib.request.urlopen(server.url + path) as response:
+                assert response.headers["Cache-Control"] == "no-store", path
+    finally:
+        server.stop()
+

@@ -177,10 +177,10 @@ def render_pages(project_dir: Path, sources: Collection[str]) -> list[str]:
     raises :class:`ManuscriptError` before any page is written. Other pages
     whose content the edit changed (a reference to a renumbered figure, the
     reference list) are written too, found by comparing each page's inputs with
-    the last call's (:mod:`.page_deps`). With ``sources`` empty nothing is
-    written: the site is noted as it is (as the preview starts, and after a
-    full build). DOCX, PDF and the search index stay as the last full build
-    left them.
+    the last call's (:mod:`.page_deps`), and the search index's entries for the
+    pages written are made again. With ``sources`` empty nothing is written: the
+    site is noted as it is (as the preview starts, and after a full build). DOCX
+    and PDF stay as the last full build left them.
     """
     root = Path(project_dir).resolve()
     with _no_cycle_collection():

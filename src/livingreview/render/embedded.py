@@ -55,13 +55,14 @@ from .pandoc import ast_to, document, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import RUNNING_TITLE, build_reference_docx
-from .search import build_search_index
+from .search import build_search_index, refresh_search_index, write_search_index
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
 TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
+SEARCH_INDEX = "search-index.js"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
 
 
@@ -323,6 +324,10 @@ def write_html(
     if only is not None:
         _copy_images(book.root, staging, images)
         record(staging, prints)
+        if finished:
+            book_pages = [ch.page for ch, _ in pages if ch.page]
+            written = {ch.page for ch, _ in finished}
+            refresh_search_index(staging, staging / ASSET_DIR / SEARCH_INDEX, book_pages, written)
         return
     assets = staging / ASSET_DIR
     assets.mkdir(parents=True, exist_ok=True)
@@ -332,13 +337,7 @@ def write_html(
         )
     write_web_fonts(assets / "fonts")
     index = build_search_index(staging, [ch.page for ch, _ in finished])
-    (assets / "search-index.js").write_text(
-        "window.LR_SEARCH_INDEX = "
-        + json.dumps(index, ensure_ascii=False, indent=0, sort_keys=True)
-        + ";\n",
-        encoding="utf-8",
-        newline="\n",
-    )
+    write_search_index(assets / SEARCH_INDEX, index)
     _copy_images(book.root, staging, images)
     _copy_resources(book, staging)
     for ch, _ in finished:
