@@ -276,3 +276,21 @@ def test_a_new_chapter_title_rewrites_every_pages_sidebar(site: Path, tmp_path: 
     assert len(pages) >= 5
     for page in pages:
         assert "Methods and materials" in (root / "_book" / page).read_text(encoding="utf-8"), page
+
+
+def test_a_website_only_build_can_keep_the_last_docx_and_its_link(tmp_path: Path) -> None:
+    """What the preview's workflow rebuild (`render.keep_formats`) relies on: an HTML-only
+    render keeps the DOCX the last build wrote, and the pages still link to it; without
+    keep_formats the DOCX and its link go, as before."""
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    render_book(root, backend="embedded", formats=["html", "docx"])
+    docx = root / "_book" / "review.docx"
+    before = docx.read_bytes()
+    render_book(root, backend="embedded", formats=["html"], keep_formats=["docx", "pdf"])
+    index = (root / "_book" / "index.html").read_text(encoding="utf-8")
+    assert docx.read_bytes() == before
+    assert 'href="review.docx"' in index and 'href="review.pdf"' not in index
+    render_book(root, backend="embedded", formats=["html"])
+    assert not docx.exists()
+    assert 'href="review.docx"' not in (root / "_book" / "index.html").read_text(encoding="utf-8")

@@ -163,7 +163,8 @@ def build_html(root: Path, cores: int = 2) -> tuple[bool, str]:
 
 
 def _snakemake_api_build(root: Path, cores: int) -> bool:
-    """The child process: ``snakemake --config render.formats=[html]`` via the API."""
+    """The child process: ``snakemake --config render.formats=[html]`` via the API, the
+    last full build's DOCX and PDF kept in ``_book/`` (they wait for the next full build)."""
     from snakemake.api import SnakemakeApi
     from snakemake.settings.types import (
         ConfigSettings,
@@ -176,7 +177,9 @@ def _snakemake_api_build(root: Path, cores: int) -> bool:
     with SnakemakeApi(OutputSettings(printshellcmds=False)) as api:
         workflow = api.workflow(
             resource_settings=ResourceSettings(cores=cores),
-            config_settings=ConfigSettings(config={"render": {"formats": ["html"]}}),
+            config_settings=ConfigSettings(
+                config={"render": {"formats": ["html"], "keep_formats": ["docx", "pdf"]}}
+            ),
             snakefile=root / "Snakefile",
             workdir=root,
         )

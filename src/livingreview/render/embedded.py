@@ -66,13 +66,17 @@ SEARCH_INDEX = "search-index.js"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
 
 
-def render_embedded(model: BookModel, staging: Path, formats: Sequence[str]) -> None:
-    """Write every requested format of ``model`` into the empty folder ``staging``."""
+def render_embedded(
+    model: BookModel, staging: Path, formats: Sequence[str], linked: Sequence[str] = ()
+) -> None:
+    """Write every requested format of ``model`` into the empty folder ``staging``; the
+    website links to the DOCX and PDF when rendered now or ``linked`` (kept from the
+    last build)."""
     doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     front = _front_matter(model)
     if "html" in formats:
-        write_html(model, pages, front, staging, formats)
+        write_html(model, pages, front, staging, [*formats, *linked])
     if "docx" in formats:
         write_docx(model, pages, front, staging / f"{model.book.output_file}.docx")
     if "pdf" in formats:

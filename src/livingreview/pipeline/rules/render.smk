@@ -40,5 +40,6 @@ rule render_book:
         on_false_claim=get_claims_on_false(),
         backend=config["render"]["backend"],
         formats=config["render"]["formats"],
+        keep_formats=config["render"].get("keep_formats", []),
     script:
         "../scripts/render_book.py"
