@@ -35,16 +35,29 @@ def append(project: Path, text: str) -> None:
     chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
 
 
+def search(page, query: str) -> None:
+    page.fill("#search-input", "")
+    page.fill("#search-input", query)
+
+
 def test_edit_reloads_the_page_and_an_error_shows_an_overlay(preview, page) -> None:
     server, project = preview
     page.goto(server.url + "manuscript/01-results.html")
     page.wait_for_function("document.body.innerText.includes('Synthetic text')")
     page.wait_for_timeout(500)  # the event stream is connected
 
-    append(project, "A sentence typed while previewing.")
+    search(page, "zanthoxylum")  # the index is loaded (and may be cached) before the edit
+    page.wait_for_function("document.getElementById('search-status').textContent === '0 result(s)'")
+    append(project, "A zanthoxylum sentence typed while previewing.")
     page.wait_for_function(
-        "document.body.innerText.includes('A sentence typed while previewing.')", timeout=30_000
+        "document.body.innerText.includes('A zanthoxylum sentence typed while previewing.')",
+        timeout=30_000,
     )
+    # the site's search finds the new text after the reload
+    search(page, "zanthoxylum")
+    hit = page.locator("#search-results a")
+    hit.first.wait_for(state="visible", timeout=10_000)
+    assert "zanthoxylum" in hit.first.inner_text()
 
     append(project, "Broken: {{< var no.such.value >}}")
     overlay = page.locator("#lr-preview-error")
@@ -55,7 +68,7 @@ def test_edit_reloads_the_page_and_an_error_shows_an_overlay(preview, page) -> N
     assert f"{CHAPTER}:{line}" in text
     assert "no.such.value" in text
     # the last good page is still underneath
-    assert "A sentence typed while previewing." in page.inner_text("main")
+    assert "A zanthoxylum sentence typed while previewing." in page.inner_text("main")
 
     chapter = project / CHAPTER
     chapter.write_text(

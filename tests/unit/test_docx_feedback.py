@@ -33,6 +33,8 @@ and the third line ends the paragraph.
 We screened {{< var counts.screened >}} records [@smith2020] for this paragraph.
 
 A "smart" paragraph -- with quotes -- and the author's dashes.
+
+[Every screened record was read by two people.]{.claim when="counts.screened >= 0"}
 """
 
 
@@ -104,11 +106,20 @@ def test_smart_punctuation_is_aligned_back_to_the_source(book: Path) -> None:
     )
 
 
-def test_paragraphs_with_variables_or_citations_are_left_for_a_person(book: Path) -> None:
+@pytest.mark.parametrize(
+    ("words", "line"),
+    [
+        pytest.param("for this paragraph", "for this paragraph", id="variable-and-citation"),
+        pytest.param("read by two", "Every screened record", id="checked-claim"),
+    ],
+)
+def test_paragraphs_with_variables_citations_or_claims_are_left_for_a_person(
+    book: Path, words: str, line: str
+) -> None:
     before = (book / METHODS).read_text(encoding="utf-8")
-    returned = edited(book, ("insert", "for this paragraph", " only"))
+    returned = edited(book, ("insert", words, " only"))
     (item,) = read_feedback(returned, book)
-    assert (item.file, item.line) == (METHODS, line_of(book, "for this paragraph"))
+    assert (item.file, item.line) == (METHODS, line_of(book, line))
     assert item.action.startswith("for a person")
     assert apply_feedback([item], book) == []
     assert (book / METHODS).read_text(encoding="utf-8") == before

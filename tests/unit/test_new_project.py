@@ -71,3 +71,21 @@ def test_refuses_a_multiline_title(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="one non-empty line"):
         create_project(tmp_path / "review", title="two\nlines")
     assert not (tmp_path / "review").exists()
+
+
+def test_template_chapters_hold_checked_claims_and_variables(tmp_path: Path) -> None:
+    """Issue 17: the template chapters come "with their claims and variables", so a
+    team sees both written as the build checks them (whether each claim holds in the
+    new review is checked by tests/workflow/test_init.py, which runs `check`)."""
+    from livingreview.text.claims import find_claims
+
+    project = tmp_path / "review"
+    create_project(project)
+    claims, variables = [], 0
+    for chapter in sorted((project / "manuscript").glob("*.qmd")):
+        text = chapter.read_text(encoding="utf-8")
+        found, problems = find_claims(text.splitlines(), chapter.name)
+        assert problems == [], chapter.name
+        claims += found
+        variables += text.count("{{< var ")
+    assert claims and variables

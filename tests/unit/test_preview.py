@@ -169,12 +169,128 @@ def test_pages_that_refer_to_a_saved_chapter_are_rewritten_with_it(
         encoding="utf-8",
     )
     render_pages(root, {METHODS})
+    assert_site_equals_full_build(root, tmp_path, "full")
+    assert "Figure&nbsp;2.2" in intro.read_text(encoding="utf-8")
+    assert appendix.stat().st_mtime_ns == appendix_before  # refers to nothing that changed
+
+
+SEARCH_INDEX = "_book/site_libs/livingreview/search-index.js"
+
+
+def test_a_save_refreshes_the_search_index(site: Path, tmp_path: Path) -> None:
+    """Text typed while previewing is found by the site's search: after a save the
+    search index equals the one a full build writes from the same sources (the
+    saved page's entries replaced, every other page's kept in book order)."""
+    from livingreview.render import render_pages
+
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    render_pages(root, set())  # as the preview server starts
+    chapter = root / METHODS
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8") + "\nA zanthoxylum sentence typed in preview.\n",
+        encoding="utf-8",
+    )
+    render_pages(root, {METHODS})
+    index = (root / SEARCH_INDEX).read_text(encoding="utf-8")
+    assert "zanthoxylum" in index
     full = tmp_path / "full"
+    shutil.copytree(root, full, ignore=shutil.ignore_patterns("_book"))
+    render_book(full, backend="embedded", formats=["html"])
+    assert index == (full / SEARCH_INDEX).read_text(encoding="utf-8")
+
+
+def test_every_file_is_served_uncached(site: Path) -> None:
+    """A reload after a save must fetch the refreshed search index, styles and images,
+    not the browser's copy from before the save."""
+    server = PreviewServer(site, port=0)
+    server.start()
+    try:
+        for path in ("site_libs/livingreview/search-index.js", "manuscript/02-methods.html"):
+            with urllib.request.urlopen(server.url + path) as response:
+                assert response.headers["Cache-Control"] == "no-store", path
+    finally:
+        server.stop()
+
+
+INTRO = "manuscript/01-introduction.qmd"
+RESULTS = "manuscript/03-results.qmd"
+
+
+def replace_in(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_site_equals_full_build(root: Path, tmp_path: Path, name: str) -> list[Path]:
+    """Every page of the preview's site equals the page a full build writes."""
+    full = tmp_path / name
     shutil.copytree(root, full, ignore=shutil.ignore_patterns("_book"))
     render_book(full, backend="embedded", formats=["html"])
     pages = sorted(p.relative_to(full / "_book") for p in (full / "_book").rglob("*.html"))
     for page in pages:
         want = (full / "_book" / page).read_text(encoding="utf-8")
         assert (root / "_book" / page).read_text(encoding="utf-8") == want, page
-    assert "Figure&nbsp;2.2" in intro.read_text(encoding="utf-8")
-    assert appendix.stat().st_mtime_ns == appendix_before  # refers to nothing that changed
+    return pages
+
+
+def test_a_save_that_cites_a_new_work_rewrites_the_references_page(
+    site: Path, tmp_path: Path
+) -> None:
+    """The reference list is part of the references page's fingerprint: a save in
+    another chapter that cites a work nothing cited before adds its entry there, and a
+    save that removes the last citation of a work removes it."""
+    from livingreview.render import render_pages
+
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    references = root / "_book" / "manuscript" / "05-references.html"
+    render_pages(root, set())  # as the preview server starts
+    # one save (two files) drops every citation of Jones 2021
+    replace_in(root, INTRO, "@jones2021 found", "Others found")
+    replace_in(root, RESULTS, "[@smith2020; @jones2021]", "[@smith2020]")
+    render_pages(root, {INTRO, RESULTS})
+    assert "Long-term outcomes after ketamine" not in references.read_text(encoding="utf-8")
+    assert_site_equals_full_build(root, tmp_path, "full0")
+    # a save of the methods chapter cites it again
+    replace_in(root, METHODS, "We screened", "As Jones found [@jones2021], we screened")
+    render_pages(root, {METHODS})
+    assert "Long-term outcomes after ketamine" in references.read_text(encoding="utf-8")
+    assert_site_equals_full_build(root, tmp_path, "full1")
+
+
+def test_a_new_chapter_title_rewrites_every_pages_sidebar(site: Path, tmp_path: Path) -> None:
+    """The book's navigation is part of every page's fingerprint: renaming a chapter
+    rewrites the sidebar (and previous/next links) of every page, also of pages that
+    neither link to the chapter nor changed otherwise."""
+    from livingreview.render import render_pages
+
+    root = tmp_path / "book"
+    shutil.copytree(site, root)
+    render_pages(root, set())  # as the preview server starts
+    replace_in(root, METHODS, "# Methods {#sec-methods}", "# Methods and materials {#sec-methods}")
+    render_pages(root, {METHODS})
+    pages = assert_site_equals_full_build(root, tmp_path, "full")
+    assert len(pages) >= 5
+    for page in pages:
+        assert "Methods and materials" in (root / "_book" / page).read_text(encoding="utf-8"), page
+
+
+def test_a_website_only_build_can_keep_the_last_docx_and_its_link(tmp_path: Path) -> None:
+    """What the preview's workflow rebuild (`render.keep_formats`) relies on: an HTML-only
+    render keeps the DOCX the last build wrote, and the pages still link to it; without
+    keep_formats the DOCX and its link go, as before."""
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    render_book(root, backend="embedded", formats=["html", "docx"])
+    docx = root / "_book" / "review.docx"
+    before = docx.read_bytes()
+    render_book(root, backend="embedded", formats=["html"], keep_formats=["docx", "pdf"])
+    index = (root / "_book" / "index.html").read_text(encoding="utf-8")
+    assert docx.read_bytes() == before
+    assert 'href="review.docx"' in index and 'href="review.pdf"' not in index
+    render_book(root, backend="embedded", formats=["html"])
+    assert not docx.exists()
+    assert 'href="review.docx"' not in (root / "_book" / "index.html").read_text(encoding="utf-8")

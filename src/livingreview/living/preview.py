@@ -9,7 +9,8 @@ other change runs the workflow through the Snakemake API with HTML as the only
 format (DOCX and PDF wait for the next full ``snakemake``). Open pages hold a
 Server-Sent Events connection: after a good rebuild they reload, after a
 failed one they show an overlay listing each problem with its file, line and
-fix, over the last good page.
+fix, over the last good page. A save also refreshes the site's search index,
+and every file is served uncached, so a reload shows what the save wrote.
 """
 
 from __future__ import annotations
@@ -162,7 +163,8 @@ def build_html(root: Path, cores: int = 2) -> tuple[bool, str]:
 
 
 def _snakemake_api_build(root: Path, cores: int) -> bool:
-    """The child process: ``snakemake --config render.formats=[html]`` via the API."""
+    """The child process: ``snakemake --config render.formats=[html]`` via the API, the
+    last full build's DOCX and PDF kept in ``_book/`` (they wait for the next full build)."""
     from snakemake.api import SnakemakeApi
     from snakemake.settings.types import (
         ConfigSettings,
@@ -175,7 +177,9 @@ def _snakemake_api_build(root: Path, cores: int) -> bool:
     with SnakemakeApi(OutputSettings(printshellcmds=False)) as api:
         workflow = api.workflow(
             resource_settings=ResourceSettings(cores=cores),
-            config_settings=ConfigSettings(config={"render": {"formats": ["html"]}}),
+            config_settings=ConfigSettings(
+                config={"render": {"formats": ["html"], "keep_formats": ["docx", "pdf"]}}
+            ),
             snakefile=root / "Snakefile",
             workdir=root,
         )
@@ -250,6 +254,12 @@ def make_handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandl
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+        def end_headers(self) -> None:
+            # every response, so a reload after a save fetches the refreshed files
+            # (the search index, images), not the browser's copies from before
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             if path == EVENTS:
@@ -270,14 +280,12 @@ def make_handler(site: Path, state: PreviewState) -> type[SimpleHTTPRequestHandl
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(data)
 
         def _events(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
             self.end_headers()
             seen = -1
             try:

@@ -107,6 +107,7 @@ def render_book(
     release_files: Sequence[str | Path] = (),
     lenient: bool = False,
     on_false_claim: str = "stop",
+    keep_formats: Sequence[str] = (),
 ) -> dict[str, str]:
     """Render the book into its output folder and return its manifest ``{relative path: sha256}``.
 
@@ -115,7 +116,9 @@ def render_book(
     ``release_files`` (``releases/<version>/review.pdf`` ...) are published at
     the same paths inside the new output, before it is swapped in. ``lenient``
     (embedded backend) renders unresolved cross-references as ``?@id`` with a
-    warning, as Quarto does, instead of refusing the book. ``on_false_claim``
+    warning, as Quarto does, instead of refusing the book. ``keep_formats``
+    (``docx``, ``pdf``) not rendered now keep the files the last build wrote, and
+    the website keeps its links to them (the preview's website-only rebuilds). ``on_false_claim``
     (``stop`` or ``mark``) says what a false checked claim does in a draft build.
 
     The output folder (``project: output-dir:``, checked by
@@ -145,6 +148,13 @@ def render_book(
         target, "finish an earlier interrupted build", lambda: recover_output(target, root)
     )
     _output_step(target, "create the staging folder", lambda: make_output_folder(staging))
+    kept = [  # formats not rendered now whose last file stays, linked from the website
+        fmt
+        for fmt in ("docx", "pdf")
+        if fmt in keep_formats
+        and fmt not in wanted
+        and (target / f"{book.output_file}.{fmt}").is_file()
+    ]
     try:
         if backend == "quarto":
             render_quarto(root, staging, wanted)
@@ -155,7 +165,10 @@ def render_book(
                 raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
                 for warning in model.warnings:
                     logging.getLogger("livingreview").warning("%s", warning)
-                render_embedded(model, staging, wanted)
+                render_embedded(model, staging, wanted, kept)
+        for fmt in kept:  # after the render: Quarto may empty the folder
+            name = f"{book.output_file}.{fmt}"
+            shutil.copyfile(target / name, staging / name)
         _place_release_files(root, staging, release_files)
         for rel in book.resources:
             if rel.lower().endswith(".csv") and (staging / rel).is_file():
@@ -177,10 +190,10 @@ def render_pages(project_dir: Path, sources: Collection[str]) -> list[str]:
     raises :class:`ManuscriptError` before any page is written. Other pages
     whose content the edit changed (a reference to a renumbered figure, the
     reference list) are written too, found by comparing each page's inputs with
-    the last call's (:mod:`.page_deps`). With ``sources`` empty nothing is
-    written: the site is noted as it is (as the preview starts, and after a
-    full build). DOCX, PDF and the search index stay as the last full build
-    left them.
+    the last call's (:mod:`.page_deps`), and the search index's entries for the
+    pages written are made again. With ``sources`` empty nothing is written: the
+    site is noted as it is (as the preview starts, and after a full build). DOCX
+    and PDF stay as the last full build left them.
     """
     root = Path(project_dir).resolve()
     with _no_cycle_collection():
@@ -344,6 +357,7 @@ def render_book_with_manifest(
     manifest: Path | str,
     release_files: Sequence[str | Path] = (),
     on_false_claim: str = "stop",
+    keep_formats: Sequence[str] = (),
 ) -> dict[str, str]:
     """Render the book and write its manifest as JSON (the workflow's record of the render)."""
     files = render_book(
@@ -352,6 +366,7 @@ def render_book_with_manifest(
         formats=formats,
         release_files=release_files,
         on_false_claim=on_false_claim,
+        keep_formats=keep_formats,
     )
     write_text(manifest, json.dumps(files, indent=1, sort_keys=True) + "\n")
     return files

@@ -55,23 +55,28 @@ from .pandoc import ast_to, document, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
-from .search import build_search_index
+from .search import build_search_index, refresh_search_index, write_search_index
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
 TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
+SEARCH_INDEX = "search-index.js"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
 
 
-def render_embedded(model: BookModel, staging: Path, formats: Sequence[str]) -> None:
-    """Write every requested format of ``model`` into the empty folder ``staging``."""
+def render_embedded(
+    model: BookModel, staging: Path, formats: Sequence[str], linked: Sequence[str] = ()
+) -> None:
+    """Write every requested format of ``model`` into the empty folder ``staging``; the
+    website links to the DOCX and PDF when rendered now or ``linked`` (kept from the
+    last build)."""
     doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     front = _front_matter(model)
     if "html" in formats:
-        write_html(model, pages, front, staging, formats)
+        write_html(model, pages, front, staging, [*formats, *linked])
     if "docx" in formats:
         write_docx(model, pages, front, staging / f"{model.book.output_file}.docx")
     if "pdf" in formats:
@@ -336,16 +341,14 @@ def write_html(
     if only is not None:
         _copy_images(book.root, staging, images)
         record(staging, prints)
+        if finished:
+            book_pages = [ch.page for ch, _ in pages if ch.page]
+            written = {ch.page for ch, _ in finished}
+            refresh_search_index(staging, staging / ASSET_DIR / SEARCH_INDEX, book_pages, written)
         return
     write_web_fonts(assets / "fonts")
     index = build_search_index(staging, [ch.page for ch, _ in finished])
-    (assets / "search-index.js").write_text(
-        "window.LR_SEARCH_INDEX = "
-        + json.dumps(index, ensure_ascii=False, indent=0, sort_keys=True)
-        + ";\n",
-        encoding="utf-8",
-        newline="\n",
-    )
+    write_search_index(assets / SEARCH_INDEX, index)
     _copy_images(book.root, staging, images)
     _copy_resources(book, staging)
     for ch, _ in finished:

@@ -3,12 +3,16 @@
 Each page's ``<main>`` is split at its ``h1``-``h3`` headings into entries
 ``{title, url, text}``; the website's script searches them in the browser.
 Parsing uses the standard library's :class:`html.parser.HTMLParser`, so the
-index is made from exactly what readers see.
+index is made from exactly what readers see. A preview save refreshes the
+index in place (:func:`refresh_search_index`): the rewritten pages' entries
+are made again, every other page's are kept.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Collection
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -91,3 +95,37 @@ def build_search_index(site: Path, pages: list[str]) -> list[dict[str, str]]:
             url = page + (f"#{section['id']}" if section["id"] else "")
             entries.append({"title": title, "url": url, "text": section["text"]})
     return entries
+
+
+_PREFIX = "window.LR_SEARCH_INDEX = "
+
+
+def write_search_index(path: Path, index: list[dict[str, str]]) -> None:
+    """Write ``index`` as the script the website loads (``window.LR_SEARCH_INDEX``)."""
+    path.write_text(
+        _PREFIX + json.dumps(index, ensure_ascii=False, indent=0, sort_keys=True) + ";\n",
+        encoding="utf-8",
+        newline="\n",
+    )
+
+
+def refresh_search_index(
+    site: Path, path: Path, pages: list[str], rewritten: Collection[str]
+) -> None:
+    """Make the entries of the ``rewritten`` pages again from their HTML and keep every
+    other page's from the index at ``path``, so the index equals the one a full build
+    would write for ``pages`` (book order). Nothing happens if the site has no index
+    (a site Quarto built)."""
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    kept: dict[str, list[dict[str, str]]] = {}
+    for entry in json.loads(text[len(_PREFIX) :].rstrip().rstrip(";")):
+        kept.setdefault(entry["url"].split("#", 1)[0], []).append(entry)
+    index: list[dict[str, str]] = []
+    for page in pages:
+        if page in rewritten:
+            index += build_search_index(site, [page])
+        else:
+            index += kept.get(page, [])
+    write_search_index(path, index)

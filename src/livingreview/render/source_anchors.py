@@ -10,7 +10,8 @@ HTML and Typst writers drop the spans, so those outputs do not change.
 
 Only lines that cannot start anything else get a marker: a line after a blank
 line, outside code blocks and front matter, beginning with a letter, digit,
-quote, bracket, emphasis, citation or cross-reference, that is not a list
+quote, bracket (a citation, a link, a span such as a checked claim), emphasis
+or cross-reference, that is not a footnote or link reference definition, a list
 marker, a table caption, a table header, a setext heading or a definition term.
 """
 
@@ -24,6 +25,7 @@ PREFIX = "lr_"
 ANCHOR = re.compile(r"^lr_(?P<key>[0-9a-f]{8})_(?P<line>[1-9][0-9]*)$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 _LIST_MARKER = re.compile(r"^(\d+|[A-Za-z]|[ivxlcdmIVXLCDM]+)[.)](\s|$)")
+_DEFINITION = re.compile(r"^\[(\^|[^\]]*\]:)")  # a footnote or a link reference
 _UNDERLINE_OR_RULE = re.compile(r"^\s*[-=:|+ ]*[-=][-=:|+ ]*$")
 
 
@@ -56,7 +58,7 @@ def starts_prose(line: str, next_line: str) -> bool:
         first.isalnum()
         or first in '("“‘'
         or (first == "@" and second.isalnum())
-        or line.startswith("[@")
+        or (first == "[" and not _DEFINITION.match(line))  # a span (a claim), a link
         or (first in "*_" and second not in ("", " ", "\t"))
     ):
         return False

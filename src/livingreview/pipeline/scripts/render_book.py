@@ -11,6 +11,7 @@ def main(snakemake):
         Path("."),
         backend=snakemake.params.backend,
         formats=snakemake.params.formats,
+        keep_formats=snakemake.params.keep_formats,
         manifest=snakemake.output.manifest,
         release_files=list(snakemake.input.releases),
         on_false_claim=snakemake.params.on_false_claim,
