@@ -7,6 +7,7 @@ field's label. The book and its studies are made up here."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,15 @@ from livingreview.render import render_book
 from .conftest import CHROMIUM, load_test_module
 
 # seven columns: a wide table, one card per study on a phone
-HEADS = ["Study", "Participants", "Design and blinding", "Risk of bias judgement overall",
-         "Country", "Age", "Follow-up"]
+HEADS = [
+    "Study",
+    "Participants",
+    "Design and blinding",
+    "Risk of bias judgement overall",
+    "Country",
+    "Age",
+    "Follow-up",
+]
 DESIGNS = ["Open cohort", "Randomised double blind"]
 # (group, study, participants, design): n out of table order, so sorting moves rows
 STUDIES = [
@@ -130,8 +138,12 @@ def test_filter_group_and_sort_the_study_table(tmp_path: Path, browser, viewport
     finally:
         tab.close()
     assert fits  # the controls stay on the screen, also at 390 px
-    assert everything == ["Group A", *[f"Study {i}" for i in range(1, 5)], "Group B",
-                          *[f"Study {i}" for i in range(5, 8)]]
+    assert everything == [
+        "Group A",
+        *[f"Study {i}" for i in range(1, 5)],
+        "Group B",
+        *[f"Study {i}" for i in range(5, 8)],
+    ]
     assert cohort == ["Group A", "Study 1", "Study 3", "Group B", "Study 5", "Study 7"]
     assert status == "4 of 7 studies shown"
     assert group_b == ["Group B", "Study 5", "Study 6", "Study 7"]
@@ -192,5 +204,5 @@ def test_wrapped_card_labels_do_not_overlap_on_a_phone(tmp_path: Path, browser) 
     assert len(cards) == len(STUDIES)
     assert max(f["lines"] for card in cards for f in card) >= 2  # some labels do wrap
     for card in cards:
-        for field, following in zip(card, card[1:]):
+        for field, following in itertools.pairwise(card):
             assert field["bottom"] <= following["top"] + 0.5, (field, following)
