@@ -10,7 +10,11 @@
      "(continued)".
    - Above and below the table: Previous / Next buttons, a page list ("Studies
      51–100") and, when the table has group headings, a list that goes to the page
-     where a group starts. */
+     where a group starts.
+   - With table-tools.js (filter and sort): on its "table-tools-change" event the
+     pages are made again from the rows it leaves shown (not hidden), in their current
+     order, and page 1 is shown; a filter or sort that leaves no more rows than one
+     page hides these controls. Group headings it hides (while sorted) are left out. */
 (function () {
   "use strict";
 
@@ -34,21 +38,30 @@
     var body = table.tBodies[0];
     var size = parseInt(table.getAttribute("data-rows-per-page"), 10);
     if (!body || !(size > 0)) { return; }
-    var rows = Array.prototype.slice.call(body.rows);
     var studies = [];
     var groups = [];  // {row, name, first: index in studies}
     var groupOf = [];
-    rows.forEach(function (row) {
-      if (isGroupRow(row)) {
-        groups.push({ row: row, name: text(row), first: studies.length });
-      } else {
-        groupOf.push(groups.length - 1);
-        studies.push(row);
-      }
-    });
-    if (studies.length <= size) { return; }
-    var pages = Math.ceil(studies.length / size);
+    var pages = 0;
     var current = 0;
+
+    function collect() {  // the rows shown (not filtered out), in table order
+      studies = [];
+      groups = [];
+      groupOf = [];
+      Array.prototype.forEach.call(body.rows, function (row) {
+        if (row.hidden) { row.classList.remove(OFF); return; }
+        if (isGroupRow(row)) {
+          groups.push({ row: row, name: text(row), first: studies.length });
+        } else {
+          groupOf.push(groups.length - 1);
+          studies.push(row);
+        }
+      });
+      pages = Math.ceil(studies.length / size);
+    }
+
+    collect();
+    if (studies.length <= size) { return; }
     var label = table.closest("[id^='tbl-']");
     var name = label ? (label.querySelector("figcaption") || label).textContent : "";
     name = (name.match(/^\s*(\S+\s\S+?):/) || ["", "the table"])[1];
@@ -58,6 +71,25 @@
     function range(page) {
       var first = page * size + 1;
       return number(first) + "\u2013" + number(Math.min(first + size - 1, studies.length));
+    }
+
+    function option(value, label) {
+      var item = document.createElement("option");
+      item.value = value;
+      item.textContent = label;
+      return item;
+    }
+
+    function fill(nav) {  // the page list and the group list, for the rows now paged
+      nav.pick.textContent = "";
+      for (var p = 0; p < pages; p += 1) {
+        nav.pick.appendChild(option(String(p), "Studies " + range(p) + " of " + number(studies.length)));
+      }
+      nav.jump.textContent = "";
+      nav.jump.appendChild(option("", "Go to group\u2026"));
+      groups.forEach(function (group, g) { nav.jump.appendChild(option(String(g), group.name)); });
+      nav.jump.hidden = groups.length < 2;
+      nav.element.hidden = pages < 2;
     }
 
     function makeNav(position) {
@@ -72,40 +104,23 @@
       next.textContent = "Next";
       var pick = document.createElement("select");
       pick.setAttribute("aria-label", "Page");
-      for (var p = 0; p < pages; p += 1) {
-        var option = document.createElement("option");
-        option.value = String(p);
-        option.textContent = "Studies " + range(p) + " of " + number(studies.length);
-        pick.appendChild(option);
-      }
+      var jump = document.createElement("select");
+      jump.setAttribute("aria-label", "Go to group");
       nav.appendChild(prev);
       nav.appendChild(next);
       nav.appendChild(pick);
+      nav.appendChild(jump);
       prev.addEventListener("click", function () { show(current - 1, position); });
       next.addEventListener("click", function () { show(current + 1, position); });
       pick.addEventListener("change", function () { show(parseInt(pick.value, 10), position); });
-      var jump = null;
-      if (groups.length > 1) {
-        jump = document.createElement("select");
-        jump.setAttribute("aria-label", "Go to group");
-        var blank = document.createElement("option");
-        blank.value = "";
-        blank.textContent = "Go to group\u2026";
-        jump.appendChild(blank);
-        groups.forEach(function (group, g) {
-          var option = document.createElement("option");
-          option.value = String(g);
-          option.textContent = group.name;
-          jump.appendChild(option);
-        });
-        jump.addEventListener("change", function () {
-          if (jump.value === "") { return; }
-          show(Math.floor(groups[parseInt(jump.value, 10)].first / size), position);
-          jump.value = "";
-        });
-        nav.appendChild(jump);
-      }
-      navs.push({ prev: prev, next: next, pick: pick });
+      jump.addEventListener("change", function () {
+        if (jump.value === "") { return; }
+        show(Math.floor(groups[parseInt(jump.value, 10)].first / size), position);
+        jump.value = "";
+      });
+      var parts = { element: nav, prev: prev, next: next, pick: pick, jump: jump };
+      navs.push(parts);
+      fill(parts);
       return nav;
     }
 
@@ -135,6 +150,12 @@
     box.parentNode.insertBefore(makeNav(0), box);
     box.parentNode.insertBefore(makeNav(1), box.nextSibling);
     table.classList.add("table-paged");
+    table.addEventListener("table-tools-change", function () {
+      Array.prototype.forEach.call(body.rows, function (row) { row.removeAttribute("data-continued"); });
+      collect();
+      navs.forEach(fill);
+      show(0, 0);
+    });
     show(0, 0);
   }
 
@@ -143,6 +164,7 @@
     ".table-pages button,.table-pages select{font:inherit;max-width:100%}" +
     "tr[data-continued] td::after{content:' (continued)';font-weight:normal}" +
     "@media screen{table.table-paged tr." + OFF + "{display:none!important}}" +
+    ".table-pages[hidden],.table-pages select[hidden]{display:none}" +
     "@media print{.table-pages{display:none}}";
   document.head.appendChild(css);
 

@@ -6,8 +6,17 @@
    - Filter: a text box shows only the study rows containing every word typed, and a
      select shows one diagnosis group (taken from the full-width group heading rows).
    - Sort: each column heading becomes a button; clicks cycle ascending, descending and
-     the original grouped order. While sorted, group heading rows are hidden and each
-     row shows its group in a data attribute. Numbers sort as numbers; "–" sorts last. */
+     the original grouped order. A "Sort by" list does the same (ascending) and is the
+     way to sort on a phone, where the table's headings are not shown. While sorted, group heading rows are hidden and each
+     row shows its group in a data attribute. Numbers sort as numbers; "–" sorts last.
+   - The study table is found by its float's id (the renderer puts id="tbl-characteristics"
+     on the div around the table, not on the table). The controls go above the table's
+     scroll region, so they never scroll sideways with a wide table.
+   - With table-pages.js (a table over tables.rows_per_page rows): after every filter or
+     sort this script sends a "table-tools-change" event on the table; the paging then
+     pages only the rows left shown, in their current order, and starts at page 1. A
+     filtered-out row is hidden (the hidden attribute, kept hidden in the phone's card
+     layout too); a row on another page is hidden by table-pages.js's own class. */
 (function () {
   "use strict";
 
@@ -78,11 +87,25 @@
       });
       tools.appendChild(select);
     }
+    // the same sort as the heading buttons, for the phone's cards (headings not shown)
+    var sorter = document.createElement("select");
+    sorter.id = id + "-sort";
+    sorter.setAttribute("aria-label", "Sort studies by");
+    var columns = Array.prototype.map.call(head.rows[0].cells, cellText);
+    [["", "Table order"]].concat(columns.map(function (c, i) { return [String(i), "Sort by " + c]; }))
+      .forEach(function (pair) {
+        var option = document.createElement("option");
+        option.value = pair[0];
+        option.textContent = pair[1];
+        sorter.appendChild(option);
+      });
+    tools.appendChild(sorter);
     var status = document.createElement("p");
     status.className = "table-tools-status";
     status.setAttribute("aria-live", "polite");
     tools.appendChild(status);
-    table.parentNode.insertBefore(tools, table);
+    var box = table.closest(".table-scroll") || table;
+    box.parentNode.insertBefore(tools, box);
 
     function apply() {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -102,6 +125,9 @@
         }
       });
       status.textContent = shown + " of " + studies.length + " studies shown";
+      var event = document.createEvent("Event");
+      event.initEvent("table-tools-change", false, false);
+      table.dispatchEvent(event);
     }
 
     function order() {
@@ -114,6 +140,7 @@
         });
       }
       rows.forEach(function (row) { body.appendChild(row); });
+      sorter.value = state.direction !== 0 ? String(state.column) : "";
       Array.prototype.forEach.call(head.rows[0].cells, function (th, i) {
         var sorted = i === state.column && state.direction !== 0;
         th.setAttribute("aria-sort", sorted ? (state.direction > 0 ? "ascending" : "descending") : "none");
@@ -134,6 +161,11 @@
         order();
       });
     });
+    sorter.addEventListener("change", function () {
+      state.column = sorter.value === "" ? -1 : parseInt(sorter.value, 10);
+      state.direction = sorter.value === "" ? 0 : 1;
+      order();
+    });
     input.addEventListener("input", apply);
     if (select) { select.addEventListener("change", apply); }
     table.classList.add("table-tools-enhanced");
@@ -145,10 +177,13 @@
     ".table-tools-status{margin:0;font-size:.9em}" +
     ".sort-button{font:inherit;font-weight:bold;color:inherit;background:none;border:0;padding:0;" +
     "text-align:left;cursor:pointer}" +
+    ".table-tools input,.table-tools select{font:inherit;max-width:100%;min-width:0;box-sizing:border-box}" +
+    "table.table-tools-enhanced tr[hidden]{display:none!important}" +
     "th[aria-sort=ascending] .sort-button::after{content:' \\25B2'}" +
     "th[aria-sort=descending] .sort-button::after{content:' \\25BC'}";
   document.head.appendChild(css);
 
-  var tables = document.querySelectorAll("table#tbl-characteristics, table.table-tools, .table-tools table");
+  var tables = document.querySelectorAll(
+    "table#tbl-characteristics, #tbl-characteristics table, table.table-tools, .table-tools table");
   Array.prototype.forEach.call(tables, enhance);
 })();
