@@ -226,6 +226,24 @@ def test_rows_of_a_landscape_table_are_kept_whole_but_a_row_taller_than_a_page_b
     assert last > first  # the tall row did break
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "#table(columns: (50%, 50%), table.header([Study], [Design]))",
+        "#table(columns: (50%, 50%), table.header([Study], [Design]),"
+        " table.cell(colspan: 2)[None])",
+    ],
+    ids=["header-only", "one-spanning-cell"],
+)
+def test_a_landscape_table_without_study_rows_compiles(table: str) -> None:
+    """A new review with zero studies has a landscape table with no body rows; keeping
+    rows whole must not rebuild it without end ("maximum show rule depth exceeded")."""
+    blocks = [A.RawBlock("typst", "#lorem(30)"), *landscape(A.RawBlock("typst", table))]
+    body = "\n\n".join(raw(el) for el in defer_landscape_pages(blocks))
+    pages = _pdf_pages(PAGE + _template_part(CHOICE_LINE, "#set text(") + body)
+    assert any("Study Design" in text for text in pages)
+
+
 @pytest.mark.parametrize(("studies", "lines"), [(2, 9), (3, 11), (1, 13)])
 def test_a_group_heading_goes_with_its_first_whole_row_and_repeats_after_a_break(
     studies: int, lines: int
