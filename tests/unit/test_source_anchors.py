@@ -32,6 +32,11 @@ def marked(text: str, rel: str = "manuscript/01-a.qmd") -> list[int]:
         pytest.param("[A link](https://example.org) starts it.", [1], id="link-start"),
         pytest.param("[x]: https://example.org", [], id="link-reference"),
         pytest.param("[^1]: A footnote.", [], id="footnote"),
+        pytest.param(
+            "[![A linked figure](one.png){#fig-linked}](https://example.org/)",
+            [],
+            id="linked-figure",
+        ),
         pytest.param("*Emphasis* start.", [1], id="emphasis-start"),
         pytest.param("* a list item", [], id="bullet"),
         pytest.param("1. numbered", [], id="numbered"),

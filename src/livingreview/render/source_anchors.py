@@ -11,7 +11,7 @@ HTML and Typst writers drop the spans, so those outputs do not change.
 Only lines that cannot start anything else get a marker: a line after a blank
 line, outside code blocks and front matter, beginning with a letter, digit,
 quote, bracket (a citation, a link, a span such as a checked claim), emphasis
-or cross-reference, that is not a footnote or link reference definition, a list
+or cross-reference, that is not a linked image, a footnote or link reference definition, a list
 marker, a table caption, a table header, a setext heading or a definition term.
 """
 
@@ -58,7 +58,8 @@ def starts_prose(line: str, next_line: str) -> bool:
         first.isalnum()
         or first in '("“‘'
         or (first == "@" and second.isalnum())
-        or (first == "[" and not _DEFINITION.match(line))  # a span (a claim), a link
+        # a span (a claim) or a link; not a linked image, which may be a figure alone
+        or (first == "[" and second != "!" and not _DEFINITION.match(line))
         or (first in "*_" and second not in ("", " ", "\t"))
     ):
         return False
