@@ -246,7 +246,11 @@ def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...])
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:
-    content = [i for i in para["c"] if i["t"] not in ("Space", "SoftBreak")]
+    content = [
+        i
+        for i in para["c"]
+        if i["t"] not in ("Space", "SoftBreak") and not (i["t"] == "Span" and is_anchor(i))
+    ]
     return (
         len(content) == 1 and content[0]["t"] == "Span" and "lr-pagebreak" in content[0]["c"][0][1]
     )
