@@ -344,7 +344,7 @@ def write_html(
         if finished:
             book_pages = [ch.page for ch, _ in pages if ch.page]
             written = {ch.page for ch, _ in finished}
-            refresh_search_index(staging, staging / ASSET_DIR / SEARCH_INDEX, book_pages, written)
+            refresh_search_index(staging, assets / SEARCH_INDEX, book_pages, written)
         return
     write_web_fonts(assets / "fonts")
     index = build_search_index(staging, [ch.page for ch, _ in finished])
@@ -724,8 +724,9 @@ def write_pdf(
         blocks.extend(finished_blocks(keep_lead_ins(chapter_blocks), "typst", book))
     blocks = defer_landscape_pages(blocks)
     meta = dict(front)
-    if running_version(front):
-        meta["running-version"] = mi(running_version(front))
+    version = running_version(front)
+    if version:
+        meta["running-version"] = mi(version)
     meta["papersize"] = ms(str(book.format_option("typst", "papersize", "a4")))
     lang = book.lang.split("-")
     meta["lang"] = ms(lang[0])
