@@ -53,7 +53,7 @@ def test_the_shipped_review_header_reads_draft_after_the_last_release(tmp_path: 
     root = tmp_path / "book"
     shutil.copytree(FIXTURE, root)
     with (root / "_variables.yml").open("a", encoding="utf-8") as handle:
-        # what stamp_release_state writes between v2.0 and the next release
+        # what collect_variables stamps between v2.0 and the next release
         handle.write(
             'release:\n  version: "2.0+draft"\n  label: "Draft after v2.0"\n'
             '  text: "Draft after version 2.0 (not yet released)"\n'
@@ -71,7 +71,7 @@ def test_the_shipped_review_header_reads_draft_after_the_last_release(tmp_path: 
 
 def _render_stamped(tmp_path: Path, released: bool) -> dict[str, str]:
     """Render the fixture book in all three formats with the shipped ``_quarto.yml``'s
-    version fields and the ``release`` variables stamp_release_state writes for a build
+    version fields and the ``release`` variables collect_variables stamps for a build
     made after release 2.0: the release itself, or a draft with unreleased changes."""
     from docx import Document
     from pypdf import PdfReader

@@ -45,7 +45,7 @@ def test_rule_names_of_a_project_using_the_packaged_rules(tmp_path: Path) -> Non
     shipped = Path(__file__).parents[2] / "Snakefile"
     shutil.copy(shipped, tmp_path / "Snakefile")
     names = rule_names(tmp_path)
-    assert {"draw_pharmacology_figure", "stamp_release_state", "all"} <= names
+    assert {"draw_pharmacology_figure", "collect_variables", "all"} <= names
     assert leaked_terms("Drawn by code (rule draw_pharmacology_figure).", names, set()) == [
         "draw_pharmacology_figure"
     ]

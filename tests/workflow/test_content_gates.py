@@ -1,12 +1,12 @@
 """A data edit reruns the rules after a gate only when the gate's output changed (issue 19).
 
-`stamp_release_state` and `collect_variables` are Snakemake checkpoints: once one
-has run, Snakemake plans its dependents again from their inputs' dates and
-checksums (`rerun-triggers` in profiles/default). So a value edit that leaves the
-version (results/releases/state.json) and the synthesis variables
+`collect_variables` is a Snakemake checkpoint: once it has run, Snakemake plans
+the readers of its outputs again from their inputs' dates and checksums
+(`rerun-triggers` in profiles/default). So a value edit that leaves the version
+(results/releases/state.json) and the synthesis variables
 (results/text/synthesis.json) with the same bytes does not rerun the release pages
 or the generated sentences, and an edit that changes them does. Dry runs still list
-those rules (the plan is made before the gates run), so these tests run the build.
+those rules (the plan is made before the gate runs), so these tests run the build.
 """
 
 from __future__ import annotations

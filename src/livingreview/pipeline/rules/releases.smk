@@ -15,29 +15,6 @@ rule describe_previous_release:
         "../scripts/describe_previous_release.py"
 
 
-checkpoint stamp_release_state:
-    """Which version the outputs carry: the latest release when the data equal its
-    snapshot, otherwise a draft after it (the release.* keys of _variables.yml).
-
-    A checkpoint so that Snakemake plans its dependents again once it has run: a
-    data edit that leaves the version unchanged writes the same state.json, and
-    write_release_pages then does not run (see the pipeline README)."""
-    input:
-        **get_data_files(),
-        snapshots=get_release_snapshots(),
-    output:
-        state="results/releases/state.json",
-    log:
-        "logs/stamp_release_state.log",
-    conda:
-        "../envs/livingreview.yaml"
-    params:
-        code=get_code_version("living"),
-        data_keys=list(get_data_files()),
-    script:
-        "../scripts/stamp_release_state.py"
-
-
 rule write_release_pages:
     """What's new (diff of the last two releases), version history and Cite this version."""
     input:

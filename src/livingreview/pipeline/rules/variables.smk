@@ -1,19 +1,19 @@
 checkpoint collect_variables:
-    """Write _variables.yml: every number the chapters quote, from the data; and its
-    synthesis.* keys again alone, the only ones write_generated_text reads.
+    """Write _variables.yml: every number the chapters quote, from the data; its
+    synthesis.* keys again alone, the only ones write_generated_text reads; and
+    results/releases/state.json, which version the outputs carry (the latest release
+    when the data equal its snapshot, otherwise a draft after it: the release.* keys).
 
     A checkpoint so that Snakemake plans its dependents again once it has run: an
     edit that changes some numbers but not the synthesis keys (a study's n) writes
-    the same synthesis.json, and write_generated_text then does not run (see the
-    pipeline README)."""
+    the same synthesis.json and state.json, and write_generated_text and
+    write_release_pages then do not run (see the pipeline README). The version is
+    stamped here rather than by a rule of its own: both run on nearly every data
+    edit, and one rule and one checkpoint fewer is one Python start and one
+    replanning fewer on each (issue 19)."""
     input:
+        **get_data_files(),
         counts="results/prisma/counts.json",
-        studies=get_data("studies"),
-        records=get_data("records"),
-        protocol=get_data("protocol"),
-        outcomes=get_data("outcomes"),
-        risk_of_bias=get_data("risk_of_bias"),
-        release="results/releases/state.json",
         decisions=get_decision_log(),
         meta="results/synthesis/meta_analyses.json",
         snapshots=get_release_snapshots(),
@@ -21,6 +21,7 @@ checkpoint collect_variables:
     output:
         variables="_variables.yml",
         synthesis="results/text/synthesis.json",
+        state="results/releases/state.json",
     log:
         "logs/collect_variables.log",
     conda:
@@ -29,5 +30,6 @@ checkpoint collect_variables:
         code=get_code_version(
             "evidence", "ledger", "living", "prisma", "synthesis", "text"
         ),
+        data_keys=list(get_data_files()),
     script:
         "../scripts/collect_variables.py"

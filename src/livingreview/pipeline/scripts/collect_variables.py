@@ -1,24 +1,31 @@
-"""Rule collect_variables: write _variables.yml (pipeline/rules/variables.smk)."""
+"""Rule collect_variables: the version stamp and _variables.yml (pipeline/rules/variables.smk)."""
 
+from livingreview.living.releases import write_release_state
 from livingreview.text.variables import write_variables
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
+    inputs, outputs = snakemake.input, snakemake.output
+    write_release_state(
+        snapshots=list(inputs.snapshots),
+        data_files={key: inputs[key] for key in snakemake.params.data_keys},
+        output=outputs.state,
+    )
     write_variables(
-        counts_json=snakemake.input.counts,
-        studies=snakemake.input.studies,
-        records=snakemake.input.records,
-        protocol=snakemake.input.protocol,
-        output=snakemake.output.variables,
-        outcomes=snakemake.input.outcomes,
-        risk_of_bias=snakemake.input.risk_of_bias,
-        release=snakemake.input.release,
-        decisions=(snakemake.input.decisions or [None])[0],
-        meta=snakemake.input.meta,
-        snapshots=list(snakemake.input.snapshots),
-        cumulative=(snakemake.input.cumulative or [None])[0],
-        synthesis_output=snakemake.output.synthesis,
+        counts_json=inputs.counts,
+        studies=inputs.studies,
+        records=inputs.records,
+        protocol=inputs.protocol,
+        output=outputs.variables,
+        outcomes=inputs.outcomes,
+        risk_of_bias=inputs.risk_of_bias,
+        release=outputs.state,
+        decisions=(inputs.decisions or [None])[0],
+        meta=inputs.meta,
+        snapshots=list(inputs.snapshots),
+        cumulative=(inputs.cumulative or [None])[0],
+        synthesis_output=outputs.synthesis,
     )
 
 
