@@ -23,12 +23,16 @@ LIGHT = {
     "livingreview.tables.eligibility": ("matplotlib", "pandas"),
     "livingreview.render": ("matplotlib", "pandas"),
     "livingreview.bibliography": ("matplotlib", "pandas"),
-    "livingreview.living.releases": ("matplotlib",),
-    "livingreview.living.pages": ("matplotlib",),
+    # the rules write_release_pages and write_changes_page read no table (issue 19)
+    "livingreview.living.releases": ("matplotlib", "pandas"),
+    "livingreview.living.pages": ("matplotlib", "pandas"),
+    "livingreview.living.version_diff": ("matplotlib", "pandas"),
+    "livingreview.evidence.studies": ("matplotlib", "pandas"),
+    "livingreview.evidence.review_data": ("matplotlib", "pandas"),
+    "livingreview.prisma.model": ("matplotlib", "pandas"),
     "livingreview.prisma.records_appendix": ("matplotlib",),
     "livingreview.prisma.counts": ("matplotlib",),
     "livingreview.text.variables": ("matplotlib",),
-    "livingreview.evidence.review_data": ("matplotlib",),
     "livingreview.tables.characteristics": ("matplotlib",),
 }
 

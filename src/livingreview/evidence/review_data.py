@@ -14,16 +14,18 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
-import pandas as pd
 import yaml
 
 from ..bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
 from ..errors import DataError, Problem, ReviewError, raise_if_any
 from ..io import compose_yaml, read_text, read_yaml, write_text
 from ..validation import frame_rows, load_schema, load_table, value_problem
+
+if TYPE_CHECKING:  # the tables are built by load_table, which imports pandas itself
+    import pandas as pd
 
 __all__ = [
     "ReviewData",

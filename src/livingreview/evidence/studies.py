@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from bibtexparser.middlewares.names import (
     InvalidNameError,
     parse_single_name_into_parts,
@@ -18,6 +17,9 @@ from pylatexenc.latex2text import LatexNodes2Text
 
 from ..bibliography import load_bibliography
 from ..errors import DataError, Problem, raise_if_any
+
+if TYPE_CHECKING:  # pandas is imported by the rules that build tables (cheap rule starts)
+    import pandas as pd
 
 _LATEX = LatexNodes2Text()  # the decoder bibtexparser's LatexDecodingMiddleware uses
 # Text that LaTeX decoding leaves as it is: words of letters and digits, single spaces.
@@ -30,8 +32,13 @@ def _latex_text(text: str) -> str:
     return text if _PLAIN.fullmatch(text) else _LATEX.latex_to_text(text)
 
 
-def study_labels(studies: pd.DataFrame, bib_path: str | Path) -> dict[str, str]:
+def study_labels(
+    studies: pd.DataFrame | Mapping[str, Sequence[str]], bib_path: str | Path
+) -> dict[str, str]:
     """Return ``{study_id: "First-author year"}`` from the bibliography.
+
+    ``studies`` is the studies table, or any mapping of its ``study_id`` and
+    ``bib_key`` columns to their values (the release pages pass one: no pandas).
 
     Labels that would be identical get a, b, ... in ``study_id`` order (as in
     "Glue 2020a"). A study whose entry lacks an author keeps its ``study_id``.
@@ -156,6 +163,8 @@ def check_protocol_codes(
     Tables and figures group rows by protocol codes; checking first means an
     undefined code stops the build instead of silently dropping a study.
     """
+    import pandas as pd  # loaded already: ``studies`` is a frame
+
     problems = []
     for _, row in studies.iterrows():
         code = row.get(column)

@@ -8,8 +8,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..io import write_text
 from ..markdown import escape_markdown
 from .releases import (
@@ -109,8 +107,8 @@ def release_study_labels(releases: Sequence[Release], bibliography: str | Path) 
         for sid, values in release.studies.items():
             if values.get("bib_key"):
                 keys[sid] = values["bib_key"]
-    frame = pd.DataFrame({"study_id": list(keys), "bib_key": list(keys.values())})
-    return study_labels(frame, bibliography) if keys else {}
+    columns = {"study_id": list(keys), "bib_key": list(keys.values())}
+    return study_labels(columns, bibliography) if keys else {}
 
 
 def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | None = None) -> str:

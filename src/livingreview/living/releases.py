@@ -45,16 +45,18 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
-import pandas as pd
 
 from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData
 from ..io import read_text, read_yaml, write_text
 from ..prisma.model import PreviousVersion
 from ..validation import frame_rows, load_schema
+
+if TYPE_CHECKING:  # the version stamp and release pages need no tables (cheap rule starts)
+    import pandas as pd
 
 RELEASES_DIR = "releases"
 SNAPSHOT = "release.yaml"

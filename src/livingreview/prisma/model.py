@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..ledger.stages import AWAITING_STAGES, awaiting_stage
 from ..ledger.stages import DBR_SOURCES as DBR_SOURCES  # re-exported
 from ..ledger.stages import OTHER_SOURCES as OTHER_SOURCES  # re-exported
 from ..validation import frame_rows
+
+if TYPE_CHECKING:  # the ledger arrives as a frame: whoever loaded it imported pandas
+    import pandas as pd
 
 RECORDS_FILE = "data/records.csv"
 
