@@ -18,6 +18,7 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import json
 import posixpath
@@ -51,7 +52,7 @@ from .pagination import (
     keep_lead_ins,
     with_landscape_choice,
 )
-from .pandoc import ast_to, document, markdown_to_ast, run
+from .pandoc import ast_to, document, json_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
@@ -71,16 +72,28 @@ def render_embedded(
 ) -> None:
     """Write every requested format of ``model`` into the empty folder ``staging``; the
     website links to the DOCX and PDF when rendered now or ``linked`` (kept from the
-    last build)."""
+    last build).
+
+    The model is spent afterwards: the formats are written one after another, each
+    letting go of its own copy of the book before Pandoc converts it, and the PDF
+    comes last, so the chapters' blocks are let go before Pandoc writes the Typst
+    source and Typst lays out the book (issue 19: at 10,000 studies Typst's layout
+    alone is gigabytes, and the Python objects of the book came on top)."""
     doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
+    del doc
     front = _front_matter(model)
     if "html" in formats:
         write_html(model, pages, front, staging, [*formats, *linked])
     if "docx" in formats:
         write_docx(model, pages, front, staging / f"{model.book.output_file}.docx")
     if "pdf" in formats:
-        write_pdf(model, pages, front, staging / f"{model.book.output_file}.pdf")
+        source = typst_document(model, pages, front)
+        pages.clear()
+        for chapter in model.chapters:
+            chapter.blocks = []
+        gc.collect()  # cycles made while the render paused collection (render_book)
+        write_pdf(model, source, staging / f"{model.book.output_file}.pdf")
 
 
 # ---------------------------------------------------------------- metadata values
@@ -633,7 +646,9 @@ def write_docx(
         args = ["-t", "docx", "-o", str(output), f"--reference-doc={ref_path}"]
         if book.format_option("docx", "toc", False):
             args.append("--toc")
-        ast_to(document(blocks, meta), args, cwd=book.root, what="review.docx")
+        text = json.dumps(document(blocks, meta))
+        del blocks  # the book's DOCX copy, let go before Pandoc runs
+        json_to(text, args, cwd=book.root, what="review.docx")
     core = functools.partial(
         set_core_properties,
         title=A.stringify(_meta_inlines(front.get("title"))),
@@ -706,12 +721,11 @@ def running_version(front: dict[str, Any]) -> list[A.Element]:
     return []
 
 
-def write_pdf(
-    model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any], output: Path
-) -> None:
-    """The whole book through Pandoc's Typst writer, compiled with embedded fonts only."""
-    import typst
-
+def typst_document(
+    model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any]
+) -> str:
+    """The whole book as the Pandoc document (JSON text) that :func:`write_pdf` turns
+    into the PDF: ``pages`` are not needed after it."""
     book = model.book
     numbers = {k: (t.kind, t.number) for k, t in model.targets.items() if t.number}
     titles = {kind: kind_name(kind, model.book.crossref) for kind in NAMES}
@@ -732,11 +746,19 @@ def write_pdf(
     meta["lang"] = ms(lang[0])
     if len(lang) > 1:
         meta["region"] = ms(lang[1])
-    args = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
     if book.format_option("typst", "toc", False):
         meta["toc"] = mb(True)
-    source = ast_to(document(blocks, meta), args, cwd=book.root, what="review.typ")
-    source = group_subheaders(source)
+    return json.dumps(document(blocks, meta))
+
+
+def write_pdf(model: BookModel, document_json: str, output: Path) -> None:
+    """The book (:func:`typst_document`) through Pandoc's Typst writer, compiled with
+    embedded fonts only."""
+    import typst
+
+    book = model.book
+    args = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
+    source = group_subheaders(json_to(document_json, args, cwd=book.root, what="review.typ"))
     typst_options = {
         # the source is compiled as a file at the project root, so image paths are
         # written project-relative, as in the .typ of Quarto's single-file book
