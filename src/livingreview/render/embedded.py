@@ -57,6 +57,7 @@ from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index, refresh_search_index, write_search_index
+from .typst_cells import plain_cells_as_strings
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
 
@@ -759,6 +760,7 @@ def write_pdf(model: BookModel, document_json: str, output: Path) -> None:
     book = model.book
     args = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
     source = group_subheaders(json_to(document_json, args, cwd=book.root, what="review.typ"))
+    source = plain_cells_as_strings(source)  # the same PDF from less of Typst's memory
     typst_options = {
         # the source is compiled as a file at the project root, so image paths are
         # written project-relative, as in the .typ of Quarto's single-file book
