@@ -159,7 +159,14 @@ def ast_to(
     again. Only for conversions that write to stdout."""
     if reads is not None:
         return cached_run(["-f", "json", *args], json.dumps(doc), what, reads, cwd)
-    return run(["-f", "json", *args], stdin=json.dumps(doc), cwd=cwd, what=what)
+    return json_to(json.dumps(doc), args, cwd=cwd, what=what)
+
+
+def json_to(text: str, args: list[str], cwd: Path | None = None, what: str = "pandoc") -> str:
+    """:func:`ast_to` for a document already written as JSON ``text``: a caller can let
+    go of the document's blocks before Pandoc runs (a whole book is gigabytes of
+    Python objects at 10,000 studies, and Pandoc's own memory comes on top)."""
+    return run(["-f", "json", *args], stdin=text, cwd=cwd, what=what)
 
 
 def bibliography_keys(paths: list[Path]) -> set[str]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -34,10 +35,16 @@ UI_FACE = "DejaVu Sans"
 
 
 def dejavu_folder() -> Path:
-    """matplotlib's folder of TrueType fonts (DejaVu Sans among them)."""
-    import matplotlib
+    """matplotlib's folder of TrueType fonts (DejaVu Sans among them).
 
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    Found without importing matplotlib (its ``get_data_path()`` is the ``mpl-data``
+    folder next to its ``__init__``): the import costs the renderer a third of a
+    second, and its parser's exceptions, made while the renderer pauses cycle
+    collection, kept the website's pages alive to the end of the render (issue 19)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("matplotlib is not installed", name="matplotlib")
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 def text_font_folder() -> Path:
