@@ -80,3 +80,52 @@ def test_without_a_memo_every_stage_runs_once(tmp_path: Path) -> None:
     assert state(model) == state(build_book(root))
     assert len(memo.ran) == len(set(memo.ran))
     assert {stage for stage, _ in memo.ran} >= {"local", "number", "resolve"}
+
+
+def test_the_workflow_memo_is_replayed_by_the_next_process(tmp_path: Path, monkeypatch) -> None:
+    """check_manuscript keeps the memo in results/cache/model/; render_book (another
+    process: the memo is read back from the file) then builds nothing again, and its
+    model equals a fresh build's, also after an edit."""
+    import pickle
+
+    from livingreview.render import chapter_memo
+    from livingreview.render.chapter_memo import stored_memo
+    from livingreview.workflow import PARSE_CACHE_ENV
+
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "cache" / "pandoc"))
+
+    def build() -> tuple[BookModel, list[tuple[str, str]]]:
+        with stored_memo(root) as memo:
+            return build_book(root, memo=memo), memo.ran
+
+    model, ran = build()
+    assert state(model) == state(build_book(root)) and ran
+    [kept] = (tmp_path / "cache" / "model").glob("*.pickle")
+    model, ran = build()
+    assert state(model) == state(build_book(root)) and ran == []
+
+    edit(root, APPENDIX, "Back to @sec-methods.", "Back to @sec-methods and @fig-nothing.")
+    model, ran = build()
+    assert state(model) == state(build_book(root))
+    assert {rel for _, rel in ran} == {APPENDIX}
+    assert any("fig-nothing" in str(p) for p in model.problems)
+
+    # other renderer code: the memo is not used (every stage runs), and replaced
+    monkeypatch.setattr(chapter_memo, "code_version", lambda *names: "other code")
+    model, ran = build()
+    assert state(model) == state(build_book(root))
+    assert {rel for _, rel in ran} >= {INTRO, METHODS, APPENDIX}
+    [replaced] = (tmp_path / "cache" / "model").glob("*.pickle")
+    assert replaced != kept
+
+    # a file holding anything but values, problems and targets is not loaded
+    replaced.write_bytes(pickle.dumps(({("local", "x"): (Path("x"),)}, {})))
+    model, ran = build()
+    assert state(model) == state(build_book(root)) and {rel for _, rel in ran} >= {INTRO}
+
+    # outside the workflow nothing is kept
+    monkeypatch.delenv(PARSE_CACHE_ENV)
+    with stored_memo(root) as memo:
+        assert not memo.keep

@@ -39,7 +39,7 @@ from ..paths import (
     swap_in,
 )
 from .book import build_book
-from .chapter_memo import ChapterMemo
+from .chapter_memo import ChapterMemo, stored_memo
 from .compat import quarto_differences
 from .embedded import render_embedded, render_html_pages
 from .project import load_book
@@ -84,8 +84,9 @@ def check_manuscript_findings(
     project_dir: Path, on_false_claim: str = "stop", quarto_compatible: bool = False
 ) -> tuple[list[Problem], list[Problem]]:
     """``(problems, warnings)``: warnings are the false claims a draft build marks."""
-    with _no_cycle_collection():
-        model = build_book(Path(project_dir), on_false_claim=on_false_claim)
+    root = Path(project_dir)
+    with _no_cycle_collection(), stored_memo(root) as memo:
+        model = build_book(root, on_false_claim=on_false_claim, memo=memo)
     problems = list(model.problems)
     if quarto_compatible:
         problems += quarto_differences(model)
@@ -161,7 +162,10 @@ def render_book(
             (staging / OUTPUT_MARKER).touch()  # in case Quarto cleaned the folder
         else:
             with _no_cycle_collection():
-                model = build_book(root, lenient=lenient, on_false_claim=on_false_claim)
+                with stored_memo(root) as memo:  # what check_manuscript built, replayed
+                    model = build_book(
+                        root, lenient=lenient, on_false_claim=on_false_claim, memo=memo
+                    )
                 raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
                 for warning in model.warnings:
                     logging.getLogger("livingreview").warning("%s", warning)

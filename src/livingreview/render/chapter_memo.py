@@ -22,22 +22,38 @@ its stored additions are replayed in book order, so the book's tables (the
 numbering, the targets, the citations) come out as a full build makes them,
 and its blocks are decoded once at the end. A save that renumbers what other
 chapters refer to changes the table of targets, so those chapters resolve
-again. Without a memo (``keep=False``, every build but the preview's) each
-stage just runs.
+again. Without a memo (``keep=False``) each stage just runs.
+
+Inside the workflow the memo is also kept on disk (:func:`stored_memo`), so
+``render_book`` replays what ``check_manuscript`` has just built from the same
+sources instead of building the model a second time, and an unchanged chapter
+is not parsed, numbered or resolved again by the next build either. The file is
+used only by the same renderer code, Pandoc and Python that wrote it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import marshal
-from collections.abc import Callable
+import os
+import pickle
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..io import write_bytes
+from ..workflow import PARSE_CACHE_ENV, code_version
+from .pandoc import pandoc_path
+from .project import QUARTO_FILE
 
 if TYPE_CHECKING:
     from .book import Chapter
 
-__all__ = ["ChapterMemo", "Reads", "digest", "load"]
+__all__ = ["ChapterMemo", "Reads", "digest", "load", "stored_memo"]
 
 
 def digest(*parts: Any) -> str:
@@ -54,11 +70,13 @@ class ChapterMemo:
         self.kept: dict[tuple[str, str], tuple[str, bytes | None, Any, str]] = {}
         self.sources: dict[str, str] = {}  # chapter -> the key of what it was read from
         self.ran: list[tuple[str, str]] = []  # (stage, chapter) run, not replayed
+        self.started: set[str] = set()  # the chapters of the last build
 
     def start(self, chapter: Chapter, *parts: Any) -> None:
         """Key ``chapter`` by what it was read from."""
         chapter.key = digest(chapter.rel, chapter.page, chapter.entry.kind, *parts)
         self.sources[f"{chapter.rel}|{chapter.page}"] = chapter.key
+        self.started.add(f"{chapter.rel}|{chapter.page}")
 
     def previous(self, name: str, chapter: Chapter) -> Any:
         """What ``name`` returned for ``chapter`` last time it ran (``None``: never)."""
@@ -126,3 +144,53 @@ def load(chapter: Chapter) -> None:
     if chapter.packed is not None:
         chapter.blocks = marshal.loads(chapter.packed)
         chapter.packed = None
+
+
+@contextlib.contextmanager
+def stored_memo(root: Path) -> Iterator[ChapterMemo]:
+    """A memo read from the workflow's cache folder and written back after the build
+    if a stage ran; outside the workflow (no cache folder) one that keeps nothing.
+
+    The file is named by a hash of the renderer's code, the Pandoc binary, Python
+    and ``_quarto.yml``: any of them changed, every stage runs again."""
+    folder = os.environ.get(PARSE_CACHE_ENV)
+    if not folder:
+        yield ChapterMemo(keep=False)
+        return
+    path = Path(folder).parent / "model" / f"{_memo_version(root)}.pickle"
+    memo = ChapterMemo()
+    with contextlib.suppress(OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+        memo.kept, memo.sources = _KeptUnpickler(io.BytesIO(path.read_bytes())).load()
+    yield memo
+    if memo.ran:  # only the chapters of this build: a renamed one is not kept forever
+        kept = {slot: v for slot, v in memo.kept.items() if slot[1] in memo.started}
+        sources = {k: v for k, v in memo.sources.items() if k in memo.started}
+        write_bytes(path, pickle.dumps((kept, sources), protocol=5))
+        for old in path.parent.glob("*.pickle"):  # written by other code: never read again
+            if old != path:
+                old.unlink(missing_ok=True)
+
+
+def _memo_version(root: Path) -> str:
+    exe = Path(pandoc_path()).stat()
+    digest = hashlib.sha256()
+    digest.update(code_version("bibliography", "render", "text").encode())
+    digest.update(f"\0{exe.st_size}\0{exe.st_mtime_ns}\0{sys.version}\0".encode())
+    with contextlib.suppress(OSError):
+        digest.update((root / QUARTO_FILE).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+# the classes a memo holds besides builtin values
+KEPT_CLASSES = frozenset(
+    {("livingreview.errors", "Problem"), ("livingreview.render.book", "Target")}
+)
+
+
+class _KeptUnpickler(pickle.Unpickler):
+    """Reads back only what a memo holds: builtin values, problems and targets."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in KEPT_CLASSES:
+            raise pickle.UnpicklingError(f"not in a memo: {module}.{name}")
+        return super().find_class(module, name)
