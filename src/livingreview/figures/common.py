@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
-import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -126,22 +125,51 @@ def save_figure(
 def write_png(fig: Figure, path: str | Path) -> None:
     """``fig`` as a 300-dpi RGBA PNG: the pixels ``savefig(format="png")`` draws, with
     its physical size (pHYs) and no text chunks (METADATA drops the Software one),
-    rows unfiltered and deflated at PNG_ZLIB_LEVEL."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="rgba", dpi=PNG_DPI)  # Agg's canvas, as the PNG draws it
+    rows unfiltered and deflated at PNG_ZLIB_LEVEL as Agg hands its canvas over
+    (no copy of the canvas is made)."""
     width = int(fig.get_figwidth() * PNG_DPI)  # Agg truncates the canvas size
-    height, rest = divmod(buffer.getbuffer().nbytes, 4 * width)
+    rows = _DeflatedRows(4 * width)
+    fig.savefig(rows, format="rgba", dpi=PNG_DPI)  # Agg's canvas, as the PNG draws it
+    height, rest = divmod(rows.written, 4 * width)
     if rest:
         raise ValueError(f"figure canvas is not {width} pixels wide")
-    rows = np.zeros((height, 4 * width + 1), dtype=np.uint8)  # filter byte 0 (none) first
-    rows[:, 1:] = np.frombuffer(buffer.getbuffer(), dtype=np.uint8).reshape(height, 4 * width)
     per_metre = round(PNG_DPI / 0.0254)
     with open(path, "wb") as out:
         out.write(b"\x89PNG\r\n\x1a\n")
         out.write(_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)))
         out.write(_png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
-        out.write(_png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_ZLIB_LEVEL)))
+        out.write(_png_chunk(b"IDAT", rows.finish()))
         out.write(_png_chunk(b"IEND", b""))
+
+
+class _DeflatedRows:
+    """A write-only file for ``savefig(format="rgba")``: deflates the pixels it is
+    given as PNG rows of ``stride`` bytes, each after its filter byte 0 (none)."""
+
+    def __init__(self, stride: int) -> None:
+        self.stride, self.written = stride, 0
+        self._deflate = zlib.compressobj(PNG_ZLIB_LEVEL)
+        self._out: list[bytes] = []
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        at = 0
+        while at < len(view):
+            column = self.written % self.stride
+            if column == 0:
+                self._out.append(self._deflate.compress(b"\x00"))
+            take = min(self.stride - column, len(view) - at)
+            self._out.append(self._deflate.compress(view[at : at + take]))
+            at += take
+            self.written += take
+        return len(view)
+
+    def seek(self, *args: Any) -> int:  # savefig asks for a file object with seek
+        raise io.UnsupportedOperation("seek")
+
+    def finish(self) -> bytes:
+        self._out.append(self._deflate.flush())
+        return b"".join(self._out)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
