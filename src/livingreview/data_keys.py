@@ -86,12 +86,12 @@ def studies_key(path: str | Path, rule: str) -> str:
 #   557 MB (sensitivity plot), 490 (traffic light), 418 (onset), 374 (effect
 #   direction) and 371 (study overview): (peak - 150) / 1,000, rounded up;
 # - FIGURE_DATA_MB_PER_STUDY, a study of the whole review: with parts of 25 studies
-#   at 1,000 studies / 100,000 records the rules peaked at 278-281 MB (sensitivity),
-#   239-259 (traffic light), 186-187 (onset), 196-197 (study overview) and 202-204
-#   (effect direction) (sessions scaleweb and s8-figs): (peak - 150 - 25 x canvas)
-#   / 1,000, rounded up with about 20 MB to spare at 1,000 studies. With parts
-#   turned off this counts the tables twice (the canvas figures above include
-#   them), erring high.
+#   at 1,000 studies / 100,000 records the rules peaked at 278-283 MB (sensitivity),
+#   239-280 (traffic light; the same code differed by 21 MB between two builds),
+#   186-189 (onset), 196-198 (study overview) and 202-205 (effect direction)
+#   (sessions scaleweb and s8-figs): (peak - 150 - 25 x canvas) / 1,000, rounded up
+#   with 20-40 MB to spare at 1,000 studies. With parts turned off this counts the
+#   tables twice (the canvas figures above include them), erring high.
 FIGURE_BASE_MB = 150
 FIGURE_CANVAS_MB_PER_STUDY = {
     "draw_sensitivity_plot": 0.41,
@@ -101,11 +101,11 @@ FIGURE_CANVAS_MB_PER_STUDY = {
     "draw_study_overview": 0.23,
 }
 FIGURE_DATA_MB_PER_STUDY = {
-    "draw_sensitivity_plot": 0.14,
-    "draw_risk_of_bias_traffic_light": 0.12,
-    "draw_onset_duration_plot": 0.06,
-    "draw_effect_direction_plot": 0.07,
-    "draw_study_overview": 0.07,
+    "draw_sensitivity_plot": 0.16,
+    "draw_risk_of_bias_traffic_light": 0.15,
+    "draw_onset_duration_plot": 0.07,
+    "draw_effect_direction_plot": 0.08,
+    "draw_study_overview": 0.08,
 }
 
 
