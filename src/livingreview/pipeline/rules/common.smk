@@ -67,7 +67,9 @@ def get_figure_mem_mb(rule_name):
     def mem_mb(wildcards):
         limit = workflow.global_resources.get("mem_mb")
         limit = limit if isinstance(limit, int) else None
-        return figure_mem_mb(get_data("studies"), rule_name, get_studies_per_part(), limit)
+        return figure_mem_mb(
+            get_data("studies"), rule_name, get_studies_per_part(), limit
+        )
 
     return mem_mb
 
