@@ -76,33 +76,57 @@ def studies_key(path: str | Path, rule: str) -> str:
 
 # Memory of a figure job with a row per study, declared as its `mem_mb` resource so
 # that Snakemake does not run two large ones side by side under the profile's limit
-# (issue 19). Measured at 1,000 studies / 100,000 records (benchmarks/results.md,
-# session s4-memory): each figure's PNG is drawn on a 300-dpi canvas of 4 bytes a
-# pixel, 1,890 px wide, so its memory grows with its height per study row, on top
-# of about 150 MB of Python, pandas and matplotlib. Peaks at 1,000 studies: the
-# sensitivity plot 557 MB, the traffic light 490, the onset plot 418, the effect
-# direction plot 374 and the study overview 371; MB per study below is
-# (peak - 150) / 1,000, rounded up.
+# (issue 19). A figure is drawn in parts of at most `figures.studies_per_part`
+# studies (figures/parts.py), each on its own 300-dpi canvas of 4 bytes a pixel,
+# 1,890 px wide, so its canvas grows with the studies of one part, not of the whole
+# review; the tables it reads and the figure's other state grow with every study.
+# On top of about 150 MB of Python, pandas and matplotlib:
+# - FIGURE_CANVAS_MB_PER_STUDY, a study row of the canvas: one image of the whole
+#   figure at 1,000 studies (session s4-memory, benchmarks/results.md) peaked at
+#   557 MB (sensitivity plot), 490 (traffic light), 418 (onset), 374 (effect
+#   direction) and 371 (study overview): (peak - 150) / 1,000, rounded up;
+# - FIGURE_DATA_MB_PER_STUDY, a study of the whole review: with parts of 25 studies
+#   at 1,000 studies / 100,000 records the rules peaked at 278-283 MB (sensitivity),
+#   239-280 (traffic light; the same code differed by 21 MB between two builds),
+#   186-189 (onset), 196-198 (study overview) and 202-205 (effect direction)
+#   (sessions scaleweb and s8-figs): (peak - 150 - 25 x canvas) / 1,000, rounded up
+#   with 20-40 MB to spare at 1,000 studies. With parts turned off this counts the
+#   tables twice (the canvas figures above include them), erring high.
 FIGURE_BASE_MB = 150
-FIGURE_MB_PER_STUDY = {
+FIGURE_CANVAS_MB_PER_STUDY = {
     "draw_sensitivity_plot": 0.41,
     "draw_risk_of_bias_traffic_light": 0.35,
     "draw_onset_duration_plot": 0.27,
     "draw_effect_direction_plot": 0.23,
     "draw_study_overview": 0.23,
 }
+FIGURE_DATA_MB_PER_STUDY = {
+    "draw_sensitivity_plot": 0.16,
+    "draw_risk_of_bias_traffic_light": 0.15,
+    "draw_onset_duration_plot": 0.07,
+    "draw_effect_direction_plot": 0.08,
+    "draw_study_overview": 0.08,
+}
 
 
-def figure_mem_mb(path: str | Path, rule: str, limit: int | None = None) -> int:
+def figure_mem_mb(
+    path: str | Path, rule: str, per_part: int | None = None, limit: int | None = None
+) -> int:
     """Estimated peak memory (MB) of figure ``rule`` with one row per study of the
-    studies table at ``path``, at most ``limit`` (a job asking more than the whole
-    limit would never be scheduled)."""
+    studies table at ``path``, drawn in parts of at most ``per_part`` studies
+    (``None`` or 0: one image of every study), at most ``limit`` (a job asking more
+    than the whole limit would never be scheduled)."""
     path = Path(path)
     try:
         studies = max(0, len(_rows(str(path), path.stat().st_mtime_ns)) - 1)
     except OSError:
         studies = 0  # validate_data names the missing file
-    estimate = int(FIGURE_BASE_MB + FIGURE_MB_PER_STUDY[rule] * studies)
+    drawn = min(studies, per_part) if per_part else studies  # studies on one canvas
+    estimate = int(
+        FIGURE_BASE_MB
+        + FIGURE_DATA_MB_PER_STUDY[rule] * studies
+        + FIGURE_CANVAS_MB_PER_STUDY[rule] * drawn
+    )
     return min(estimate, limit) if limit else estimate
 
 

@@ -23,7 +23,10 @@ local ``rc_context``, so building a figure never changes global state.
 
 from __future__ import annotations
 
+import io
+import struct
 import textwrap
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,13 +83,13 @@ METADATA: dict[str, dict[str, Any]] = {
 }
 
 
-# zlib level 3 instead of 6 for the PNG: the same pixels, a third less time to
-# compress (about 1 s of a 1,000-study figure), files 0-12% larger (issue 19).
-SAVE: dict[str, dict[str, Any]] = {
-    "svg": {},
-    "pdf": {},
-    "png": {"pil_kwargs": {"compress_level": 3}},
-}
+SAVE: dict[str, dict[str, Any]] = {"svg": {}, "pdf": {}}
+# The PNG is written by write_png, not by Pillow (issue 19). Pillow chooses a PNG
+# filter for every row by trying all five, which was half of a 300-dpi part's PNG
+# time (about 50 ms); the rows here are stored unfiltered and deflated at zlib
+# level 3: the same pixels (RGBA, 300 dpi), about half the time, files a few per
+# cent smaller. Deterministic: the same figure gives the same bytes.
+PNG_ZLIB_LEVEL = 3
 
 
 @contextmanager
@@ -113,7 +116,64 @@ def save_figure(
             if path is None:
                 continue
             with atomic_path(path) as tmp:
-                fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt], **SAVE[fmt])
+                if fmt == "png":
+                    write_png(fig, tmp)
+                else:
+                    fig.savefig(tmp, format=fmt, dpi=PNG_DPI, metadata=METADATA[fmt], **SAVE[fmt])
+
+
+def write_png(fig: Figure, path: str | Path) -> None:
+    """``fig`` as a 300-dpi RGBA PNG: the pixels ``savefig(format="png")`` draws, with
+    its physical size (pHYs) and no text chunks (METADATA drops the Software one),
+    rows unfiltered and deflated at PNG_ZLIB_LEVEL as Agg hands its canvas over
+    (no copy of the canvas is made)."""
+    width = int(fig.get_figwidth() * PNG_DPI)  # Agg truncates the canvas size
+    rows = _DeflatedRows(4 * width)
+    fig.savefig(rows, format="rgba", dpi=PNG_DPI)  # Agg's canvas, as the PNG draws it
+    height, rest = divmod(rows.written, 4 * width)
+    if rest:
+        raise ValueError(f"figure canvas is not {width} pixels wide")
+    per_metre = round(PNG_DPI / 0.0254)
+    with open(path, "wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n")
+        out.write(_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)))
+        out.write(_png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
+        out.write(_png_chunk(b"IDAT", rows.finish()))
+        out.write(_png_chunk(b"IEND", b""))
+
+
+class _DeflatedRows:
+    """A write-only file for ``savefig(format="rgba")``: deflates the pixels it is
+    given as PNG rows of ``stride`` bytes, each after its filter byte 0 (none)."""
+
+    def __init__(self, stride: int) -> None:
+        self.stride, self.written = stride, 0
+        self._deflate = zlib.compressobj(PNG_ZLIB_LEVEL)
+        self._out: list[bytes] = []
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        at = 0
+        while at < len(view):
+            column = self.written % self.stride
+            if column == 0:
+                self._out.append(self._deflate.compress(b"\x00"))
+            take = min(self.stride - column, len(view) - at)
+            self._out.append(self._deflate.compress(view[at : at + take]))
+            at += take
+            self.written += take
+        return len(view)
+
+    def seek(self, *args: Any) -> int:  # savefig asks for a file object with seek
+        raise io.UnsupportedOperation("seek")
+
+    def finish(self) -> bytes:
+        self._out.append(self._deflate.flush())
+        return b"".join(self._out)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def fix_empty_ylabel(ax: Any) -> None:

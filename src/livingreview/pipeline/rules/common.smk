@@ -60,14 +60,16 @@ def get_studies_key(rule_name):
 
 
 def get_figure_mem_mb(rule_name):
-    """Declared memory of figure ``rule_name``, which has a row per study
-    (livingreview.data_keys), capped at the run's mem_mb limit if one is set
-    (profiles/default/config.yaml)."""
+    """Declared memory of figure ``rule_name``, which has a row per study and is
+    drawn in parts of get_studies_per_part() studies (livingreview.data_keys),
+    capped at the run's mem_mb limit if one is set (profiles/default/config.yaml)."""
 
     def mem_mb(wildcards):
         limit = workflow.global_resources.get("mem_mb")
         limit = limit if isinstance(limit, int) else None
-        return figure_mem_mb(get_data("studies"), rule_name, limit)
+        return figure_mem_mb(
+            get_data("studies"), rule_name, get_studies_per_part(), limit
+        )
 
     return mem_mb
 
