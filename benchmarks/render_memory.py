@@ -26,32 +26,10 @@ import threading
 import time
 from pathlib import Path
 
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") / 1024
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.proc_tree import process_tree, rss_kb
+
 PHASES = ("citeproc_book", "write_html", "write_docx", "typst_document", "write_pdf")
-
-
-def _rss_kb(pid: int) -> float:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[21]) * PAGE_KB
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-def _tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        try:
-            tasks = list(Path(f"/proc/{p}/task").iterdir())
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-    return out
 
 
 class Sampler(threading.Thread):
@@ -67,8 +45,8 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         me = os.getpid()
         while not self.done.is_set():
-            total = sum(_rss_kb(p) for p in _tree(me))
-            own = _rss_kb(me)
+            total = sum(rss_kb(p) for p in process_tree(me))
+            own = rss_kb(me)
             self.tree[self.phase] = max(self.tree.get(self.phase, 0.0), total)
             self.own[self.phase] = max(self.own.get(self.phase, 0.0), own)
             time.sleep(0.02)
@@ -80,7 +58,7 @@ def _wrap(module: object, name: str, sampler: Sampler, label: str) -> None:
         return
 
     def phase(*args: object, **kwargs: object) -> object:
-        print(f"  {label:22s} starts at {_rss_kb(os.getpid()) / 1024:6.0f} MB", flush=True)
+        print(f"  {label:22s} starts at {rss_kb(os.getpid()) / 1024:6.0f} MB", flush=True)
         sampler.phase = label
         try:
             return original(*args, **kwargs)

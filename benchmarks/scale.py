@@ -41,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks.proc_tree import PAGE_KB, process_tree, stat_fields  # noqa: E402
 from tests.workflow.fixture_review import make_scaled_review  # noqa: E402
 
 COPY_IGNORE = shutil.ignore_patterns(
@@ -48,31 +49,7 @@ COPY_IGNORE = shutil.ignore_patterns(
     "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
 )  # fmt: skip
 TICK = os.sysconf("SC_CLK_TCK")
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") / 1024
 SCRIPT = re.compile(r"\.snakemake/scripts/tmp[^.]*\.(\w+)\.py")
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    try:
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())  # jobs start from any thread
-    except OSError:
-        return []  # the process has just ended
-    for task in tasks:
-        try:
-            out += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return out
-
-
-def _tree(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo.extend(_children(p))
-    return out
 
 
 class TreeSampler(threading.Thread):
@@ -87,12 +64,11 @@ class TreeSampler(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             total = 0.0
-            for p in _tree(self.pid):
-                try:
-                    stat = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-                    rss = int(stat[21]) * PAGE_KB
-                except (OSError, IndexError):
-                    continue
+            for p in process_tree(self.pid):
+                stat = stat_fields(p)
+                if len(stat) <= 21:
+                    continue  # the process has just ended
+                rss = int(stat[21]) * PAGE_KB
                 total += rss
                 info = self.rules.get(p)
                 if info is None:
