@@ -34,6 +34,11 @@ PARSED_KEPT = 32
 _REGIONS: dict[str, bytes] = {}
 REGIONS_KEPT = 8
 LARGE_INCLUDE = 1 << 16  # characters of an included file parsed on its own
+# rows of a grid table given to one Pandoc parse: Pandoc's grid-table reader takes
+# time that grows with the square of the rows (1,000 rows 2.2 CPU s, 2,000 rows 6.7)
+GRID_ROWS_PER_PARSE = 200
+_GRID_BORDER = re.compile(r"^\+(-+\+)+$")
+_GRID_HEAD_LINE = re.compile(r"^\+(:?=+:?\+)+$")
 _OPEN = f"<!-- {INCLUDE_DIR_MARK}"
 _CLOSE = f"<!-- {INCLUDE_DIR_MARK} -->"
 _FENCE_LINE = re.compile(r"^:{3,}")
@@ -147,12 +152,76 @@ def _region_blocks(region: str, what: str) -> list[A.Element] | None:
     """An included file's blocks, parsed alone (kept by its text), or ``None`` when its
     citations are not numbered in document order (then parse the chapter whole)."""
     if region not in _REGIONS:
-        doc = markdown_to_ast(region, what=what)
+        doc = _markdown_to_ast_by_rows(region, what)
         ok = _cites_in_order(doc["blocks"]) and not doc.get("meta")
         if len(_REGIONS) >= REGIONS_KEPT:
             _REGIONS.pop(next(iter(_REGIONS)))
         _REGIONS[region] = marshal.dumps(include_paths(doc["blocks"]) if ok else None, 2)
     return marshal.loads(_REGIONS[region])  # type: ignore[no-any-return]
+
+
+def _markdown_to_ast_by_rows(text: str, what: str) -> dict[str, Any]:
+    """Pandoc's parse of ``text``; a grid table of more than
+    :data:`GRID_ROWS_PER_PARSE` rows in it is parsed that many rows at a time and
+    its rows joined (the time of one parse grows with the square of the rows).
+
+    That is the same parse: every cut is at a line equal to the table's top
+    border (no cell spans it), each part repeats the header, and the citations
+    are numbered again through the text. Otherwise the text is parsed whole."""
+    lines = text.split("\n")
+    found = _grid_table_cuts(lines)
+    if found is None:
+        return markdown_to_ast(text, what=what)
+    head, cuts = found
+    first = lines[: cuts[1] + 1] + lines[cuts[-1] + 1 :]
+    doc = markdown_to_ast("\n".join(first), what=what)
+    parts = [doc["blocks"]]
+    tables = [el for el in A.iter_elements(doc["blocks"]) if el["t"] == "Table"]
+    for start, end in zip(cuts[1:], cuts[2:]):
+        part = markdown_to_ast("\n".join(head + lines[start + 1 : end + 1]) + "\n", what=what)
+        parts.append(part["blocks"])
+        tables += [el for el in part["blocks"] if el["t"] == "Table"]
+    table = tables[0]
+    if (
+        len(tables) != len(cuts) - 1
+        or any(len(p) != 1 or p[0]["t"] != "Table" for p in parts[1:])
+        or any(
+            t["c"][2:4] != table["c"][2:4]
+            or len(t["c"][4]) != 1
+            or t["c"][4][0][:3] != table["c"][4][0][:3]
+            for t in tables
+        )
+        or not all(_cites_in_order(p) for p in parts)
+    ):
+        return markdown_to_ast(text, what=what)
+    for other in tables[1:]:
+        table["c"][4][0][3].extend(other["c"][4][0][3])
+    _number_cites(doc["blocks"])
+    return doc
+
+
+def _grid_table_cuts(lines: list[str]) -> tuple[list[str], list[int]] | None:
+    """For the first grid table with a header and more than
+    :data:`GRID_ROWS_PER_PARSE` rows: its top lines down to the header line, and
+    the lines to cut it at (the header line, every ``GRID_ROWS_PER_PARSE``-th row
+    line equal to the top border, the table's last line); ``None`` if none."""
+    for top, line in enumerate(lines):
+        if not _GRID_BORDER.match(line) or (top and lines[top - 1].strip()):
+            continue
+        end = top
+        while end + 1 < len(lines) and lines[end + 1].startswith(("+", "|")):
+            end += 1
+        heads = [i for i in range(top + 1, end + 1) if _GRID_HEAD_LINE.match(lines[i])]
+        rows = [i for i in range(top + 1, end + 1) if lines[i] == line]
+        if len(heads) != 1 or not rows or rows[-1] != end or rows[0] < heads[0]:
+            continue
+        if len(rows) <= GRID_ROWS_PER_PARSE:
+            continue
+        cuts = [heads[0], *rows[GRID_ROWS_PER_PARSE - 1 :: GRID_ROWS_PER_PARSE]]
+        if cuts[-1] != end:
+            cuts.append(end)
+        return lines[top : heads[0] + 1], cuts
+    return None
 
 
 def _cites_in_order(blocks: list[A.Element]) -> bool:
