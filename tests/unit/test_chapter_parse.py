@@ -73,3 +73,31 @@ def test_an_include_tied_to_its_chapter_is_parsed_with_it(tmp_path: Path, includ
     text = chapter(tmp_path, "# A\n\nProse [@a].", included, "After.")
     assert _parse_in_parts(text, "test") is None
     assert parsed(text, "test") == whole(text)
+
+
+def grid_table(rows: int) -> str:
+    """A grid table with a header, a group row spanning every column and ``rows`` rows."""
+    border = "+----------+-----+--------------------------------+"
+    lines = [border, "| Study    | n   | Source                         |"]
+    lines += ["+==========+=====+================================+"]
+    lines += ["| **A group of studies**                          |", border]
+    for i in range(rows):
+        lines += [f"| Study {i:<3}| {i:<4}| [@key{i}]; ![x](fig{i}.png)".ljust(50) + "|", border]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_grid_table_is_parsed_in_parts_as_pandoc_parses_it_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chapter_source, "GRID_ROWS_PER_PARSE", 4)
+    text = chapter(tmp_path, "# A\n\nProse [@a].", grid_table(11), "After [@z].")
+    rows_per_parse: list[int] = []
+    real = chapter_source.markdown_to_ast
+
+    def counting(text: str, what: str = "markdown") -> dict:
+        rows_per_parse.append(text.count("[@key"))
+        return real(text, what=what)
+
+    monkeypatch.setattr(chapter_source, "markdown_to_ast", counting)
+    assert _parse_in_parts(text, "test") == whole(text)  # rows joined, citations renumbered
+    assert max(rows_per_parse) == 4  # no Pandoc parse saw more rows than that
