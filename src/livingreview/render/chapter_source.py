@@ -17,6 +17,7 @@ from __future__ import annotations
 import marshal
 import posixpath
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,7 @@ def _markdown_to_ast_by_rows(text: str, what: str) -> dict[str, Any]:
     doc = markdown_to_ast("\n".join(first), what=what)
     parts = [doc["blocks"]]
     tables = [el for el in A.iter_elements(doc["blocks"]) if el["t"] == "Table"]
-    for start, end in zip(cuts[1:], cuts[2:]):
+    for start, end in pairwise(cuts[1:]):
         part = markdown_to_ast("\n".join(head + lines[start + 1 : end + 1]) + "\n", what=what)
         parts.append(part["blocks"])
         tables += [el for el in part["blocks"] if el["t"] == "Table"]
