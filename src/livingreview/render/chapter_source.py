@@ -9,6 +9,8 @@
   relative, kept by content in this process (the preview re-reads every chapter
   on each save); a large included file (a 1,000-row table) is parsed on its own
   and kept by its text, so an edit of the prose around it parses only the prose;
+  a long grid table in it is parsed :data:`GRID_ROWS_PER_PARSE` rows at a time
+  (Pandoc's time for one grid table grows with the square of its rows);
 - :func:`flag`: a YAML option read as text, as a boolean.
 """
 
