@@ -124,7 +124,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
     try:
         for fields in reader:
             start, line = line, reader.line_num + 1
-            if not any(f.strip() for f in fields):
+            if not "".join(fields).strip():
                 continue  # blank line
             if len(fields) != len(header):
                 problems.append(
@@ -137,7 +137,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
                     )
                 )
                 continue
-            rows.append((start, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+            rows.append((start, dict(zip(header, map(str.strip, fields), strict=True))))
     except csv.Error as exc:
         too_long = "field larger than field limit" in str(exc)
         problems.append(
