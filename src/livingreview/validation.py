@@ -310,8 +310,10 @@ def cell_text_problems(
     uniform = all(list(row) == names for _, row in rows)
     if not uniform:
         names = list(dict.fromkeys(column for _, row in rows for column in row))
-    # One search over every cell first: most tables hold no invisible character at all.
-    anywhere = INVISIBLE.search("\n".join(["\n".join(row.values()) for _, row in rows]))
+    # One search per row first (no copy of the whole table): most tables hold no
+    # invisible character at all.
+    search = INVISIBLE.search
+    anywhere = any(search("\n".join(row.values())) for _, row in rows)
     hiding = {
         column
         for column in (names if anywhere else [])
