@@ -124,7 +124,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
     try:
         for fields in reader:
             start, line = line, reader.line_num + 1
-            if not any(f.strip() for f in fields):
+            if not "".join(fields).strip():
                 continue  # blank line
             if len(fields) != len(header):
                 problems.append(
@@ -137,7 +137,7 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
                     )
                 )
                 continue
-            rows.append((start, {h: f.strip() for h, f in zip(header, fields, strict=True)}))
+            rows.append((start, dict(zip(header, map(str.strip, fields), strict=True))))
     except csv.Error as exc:
         too_long = "field larger than field limit" in str(exc)
         problems.append(
@@ -241,13 +241,20 @@ def validate_rows(
         frame = pd.DataFrame([row for _, row in rows], columns=header, dtype=object).fillna("")
         mask = suspect_rows(frame, numeric_columns(frame, schema), schema)
         check = None if mask is None else mask.tolist()
+    kinds: dict[str, Any] = {}  # column -> its schema type, looked up once per column
     for i, (line, row) in enumerate(rows):
         record: dict[str, Any] = {}
         wrong_type = False
         for column, value in row.items():
             if value == "":
                 continue
-            kind = props.get(column, {}).get("type", "string")
+            try:
+                kind = kinds[column]
+            except KeyError:
+                kind = kinds[column] = props.get(column, {}).get("type", "string")
+            if kind == "string":  # text stays text: nothing to convert
+                record[column] = value
+                continue
             try:
                 record[column] = _convert(value, kind)
             except ValueError:
@@ -265,10 +272,10 @@ def validate_rows(
                 )
                 record[column] = None
                 wrong_type = True
-        checkable = {k: v for k, v in record.items() if v is not None}
         if check is not None and not check[i] and not wrong_type:
             records.append({"_line": line, **record})
             continue  # every column check passed: jsonschema would find nothing
+        checkable = {k: v for k, v in record.items() if v is not None}
         for err in sorted(validator.iter_errors(checkable), key=lambda e: list(e.path)):
             problems.append(_problem_from_jsonschema(file, line, err, checkable))
         records.append({"_line": line, **record})
@@ -303,16 +310,24 @@ def cell_text_problems(
     uniform = all(list(row) == names for _, row in rows)
     if not uniform:
         names = list(dict.fromkeys(column for _, row in rows for column in row))
-    watched = [
+    # One search per row first (no copy of the whole table): most tables hold no
+    # invisible character at all.
+    search = INVISIBLE.search
+    anywhere = any(search("\n".join(row.values())) for _, row in rows)
+    hiding = {
         column
-        for column in names
-        if props.get(column, {}).get("x-not-future")
-        or INVISIBLE.search("\n".join(row.get(column, "") for _, row in rows))
+        for column in (names if anywhere else [])
+        if INVISIBLE.search("\n".join([row.get(column, "") for _, row in rows]))
+    }
+    watched = [
+        column for column in names if props.get(column, {}).get("x-not-future") or column in hiding
     ]
+    future = {column for column in watched if props.get(column, {}).get("x-not-future")}
+    later_than: dict[tuple[str, str], str | None] = {}
     for line, row in rows:
         for column in watched if uniform else [c for c in row if c in watched]:
             value = row[column]
-            hidden = INVISIBLE.search(value)
+            hidden = INVISIBLE.search(value) if column in hiding else None
             if hidden:
                 problems.append(
                     Problem(
@@ -323,19 +338,13 @@ def cell_text_problems(
                         fix="delete it: such characters can hide or reorder the text readers see",
                     )
                 )
-            spec = props.get(column, {})
-            if not value or not spec.get("x-not-future"):
+            if not value or column not in future:
                 continue
-            if spec.get("format") == "date":
-                try:
-                    late = dt.date.fromisoformat(value) > today
-                except ValueError:
-                    continue  # reported by the format check
-                limit = f"today ({today.isoformat()})"
-            else:
-                late = value.isdigit() and int(value) > today.year + 1
-                limit = f"next year ({today.year + 1})"
-            if late:
+            try:
+                limit = later_than[column, value]
+            except KeyError:  # each value is checked once: dates and years repeat
+                limit = later_than[column, value] = _later_than(value, props[column], today)
+            if limit:
                 problems.append(
                     Problem(
                         file,
@@ -347,6 +356,19 @@ def cell_text_problems(
                     )
                 )
     return problems
+
+
+def _later_than(value: str, spec: dict[str, Any], today: dt.date) -> str | None:
+    """The limit an ``x-not-future`` cell is later than, or ``None`` if it is not late
+    (or not a date: the format check reports that)."""
+    if spec.get("format") == "date":
+        try:
+            late = dt.date.fromisoformat(value) > today
+        except ValueError:
+            return None
+        return f"today ({today.isoformat()})" if late else None
+    late = value.isdigit() and int(value) > today.year + 1
+    return f"next year ({today.year + 1})" if late else None
 
 
 def _problem_from_jsonschema(file: str, line: int, err: Any, record: dict[str, Any]) -> Problem:

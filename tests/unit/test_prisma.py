@@ -1022,6 +1022,28 @@ def test_derive_counts_from_files_writes_json_and_template(tmp_path: Path) -> No
     assert out_json.read_text(encoding="utf-8") == counts_to_json(counts, REASONS, awaiting)
 
 
+def test_derive_counts_from_files_builds_the_ledger_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting, checking and the awaiting tally share one ledger (issue 19: each build
+    of a 100,000-record ledger costs about a CPU second)."""
+    from livingreview.prisma import model
+
+    built = []
+    original = model._Ledger.__init__
+
+    def counted(self: model._Ledger, records: pd.DataFrame) -> None:
+        built.append(len(records))
+        original(self, records)
+
+    monkeypatch.setattr(model._Ledger, "__init__", counted)
+    records, protocol = write_inputs(tmp_path, both_arms_ledger())
+    counts = derive_counts_from_files(records, protocol, tmp_path / "c.json", tmp_path / "p.csv")
+    assert built == [len(both_arms_ledger())]
+    monkeypatch.setattr(model._Ledger, "__init__", original)
+    assert counts == derive_counts(both_arms_ledger(), REASONS)
+
+
 def test_derive_counts_from_files_writes_nothing_on_error(tmp_path: Path) -> None:
     records, protocol = write_inputs(tmp_path, ledger(inc("S1"), dup("R009")))
     out_json, out_csv = tmp_path / "counts.json", tmp_path / "prisma2020.csv"

@@ -131,3 +131,21 @@ def test_figure_shows_each_analysis_as_a_column_of_directions() -> None:
         "2 studies;\nimproved in 1 of 2",
         "2 studies;\nimproved in 1 of 2",
     ]
+
+
+def test_primary_inclusion_matches_the_row_by_row_walk() -> None:
+    """The primary analysis looks only at rows marked include; it finds what walking every
+    row finds (an empty decisions mapping walks every row), with and without the column."""
+    from livingreview.synthesis.sensitivity import _included_studies
+
+    frame = pd.DataFrame(
+        {
+            "record_id": ["R1", "R2", "R3", "R4", "R5"],
+            "eligibility": ["include", None, "exclude", "include", "include"],
+            "study_id": ["S1", "S2", None, None, float("nan")],
+        },
+        dtype=object,
+    )
+    for records in (frame, frame.drop(columns="eligibility"), frame.iloc[:0]):
+        assert _included_studies(records, None) == _included_studies(records, {})
+    assert _included_studies(frame, None) == {"S1", "R4", "R5"}

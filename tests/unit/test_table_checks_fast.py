@@ -79,3 +79,37 @@ def test_cell_text_problems_finds_every_cell_in_order():
         ]
         assert got == _naive_cell_problems(table, props, today)
         assert len(got) == 6
+
+
+def test_cell_text_problems_repeated_late_values_without_invisible_characters():
+    """A clean table (no invisible character anywhere) still reports every late date and
+    year, on every row that repeats it, with the message naming the limit."""
+    import datetime as dt
+
+    today = dt.date(2026, 1, 1)
+    props = {
+        "search_date": {"type": "string", "format": "date", "x-not-future": True},
+        "year": {"type": "integer", "x-not-future": True},
+    }
+    rows = [
+        (line, {"search_date": date, "year": year, "title": "t"})
+        for line, (date, year) in enumerate(
+            [
+                ("2030-01-01", "2030"),
+                ("2020-01-01", "2020"),
+                ("2030-01-01", "2030"),
+                ("not a date", "20x"),
+                ("", ""),
+            ],
+            start=2,
+        )
+    ]
+    got = [
+        (p.row, p.column, p.message) for p in cell_text_problems("t.csv", rows, props, today=today)
+    ]
+    assert got == [
+        (2, "search_date", "is later than today (2026-01-01)"),
+        (2, "year", "is later than next year (2027)"),
+        (4, "search_date", "is later than today (2026-01-01)"),
+        (4, "year", "is later than next year (2027)"),
+    ]

@@ -180,7 +180,7 @@ def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
 # --------------------------------------------------------------------------- cross-file checks
 
 
-def _rows(frame: pd.DataFrame) -> Iterable[dict[str, Any]]:
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame_rows(frame)
 
 
@@ -189,11 +189,13 @@ def _codes(protocol: dict[str, Any], key: str) -> list[str]:
     return list(value) if isinstance(value, dict) else []
 
 
-def _record_problems(file: str, records: pd.DataFrame, reasons: list[str] | None) -> list[Problem]:
-    """duplicate_of targets and exclusion reason codes."""
+def _record_problems(
+    file: str, records: list[dict[str, Any]], reasons: list[str] | None
+) -> list[Problem]:
+    """duplicate_of targets and exclusion reason codes (``records``: the ledger's rows)."""
     problems: list[Problem] = []
-    by_id = {r["record_id"]: r for r in _rows(records)}
-    for rec in _rows(records):
+    by_id = {r["record_id"]: r for r in records}
+    for rec in records:
         target = rec.get("duplicate_of")
         if target is not None:
             if target == rec["record_id"]:
@@ -264,13 +266,14 @@ def _chain_fix(record_id: str, target: str, by_id: dict[str, dict[str, Any]]) ->
 
 
 def _study_link_problems(
-    records_file: str, studies_file: str, records: pd.DataFrame, studies: pd.DataFrame
+    records_file: str, studies_file: str, records: list[dict[str, Any]], studies: pd.DataFrame
 ) -> list[Problem]:
-    """study_id of records exists; every study has an included report whose key it uses."""
+    """study_id of records (the ledger's rows) exists; every study has an included report
+    whose key it uses."""
     problems: list[Problem] = []
     study_ids = set(studies["study_id"])
     included: dict[str, set[str]] = {}
-    for rec in _rows(records):
+    for rec in records:
         sid = rec.get("study_id")
         if sid is None:
             continue
@@ -390,10 +393,10 @@ def _source_problems(
     return problems
 
 
-def _citations(file: str, frame: pd.DataFrame) -> list[Citation]:
+def _citations(file: str, rows: list[dict[str, Any]]) -> list[Citation]:
     return [
         Citation(r["bib_key"], file, r["_line"], "bib_key")
-        for r in _rows(frame)
+        for r in rows
         if r.get("bib_key") is not None
     ]
 
@@ -499,18 +502,20 @@ def load_review_data(
         problems.extend(bib_problems)
 
     reasons = _codes(proto, "exclusion_reasons") if proto is not None else None
-    if recs is not None:
-        problems += _record_problems(files["records"], recs, reasons)
-    if recs is not None and stud is not None:
-        problems += _study_link_problems(files["records"], files["studies"], recs, stud)
+    # The ledger's rows, listed once for the three checks that walk them (issue 19).
+    record_rows = _rows(recs) if recs is not None else None
+    if record_rows is not None:
+        problems += _record_problems(files["records"], record_rows, reasons)
+    if record_rows is not None and stud is not None:
+        problems += _study_link_problems(files["records"], files["studies"], record_rows, stud)
     if stud is not None and proto is not None:
         problems += _diagnosis_problems(files["studies"], stud, _codes(proto, "diagnosis_groups"))
     if stud is not None and srcs is not None:
         problems += _source_problems(files["studies"], files["sources"], stud, srcs)
     keys = entry_keys(library) if library is not None else frozenset()
     if library is not None:
-        cited = _citations(files["records"], recs) if recs is not None else []
-        cited += _citations(files["studies"], stud) if stud is not None else []
+        cited = _citations(files["records"], record_rows) if record_rows is not None else []
+        cited += _citations(files["studies"], _rows(stud)) if stud is not None else []
         problems += missing_key_problems(cited, keys, files["bibliography"])
 
     if stud is not None:

@@ -104,6 +104,7 @@ from .model import (
     PrismaCounts,
     _is_removed,
     _Ledger,
+    as_ledger,
     awaiting_counts,
     reading_counts,
 )
@@ -186,11 +187,11 @@ def _reading(assessed: list[dict[str, str]]) -> tuple[int | None, int | None]:
 
 
 def _walk_ledger(
-    records: pd.DataFrame, previous: PreviousVersion | None
+    records: pd.DataFrame | _Ledger, previous: PreviousVersion | None
 ) -> tuple[_Ledger, frozenset[str], _Arm, _Arm]:
     """The ledger, the record ids of the previous version, and the walk of each arm
     over the records that version did not account for."""
-    ledger = _Ledger(records)
+    ledger = as_ledger(records)
     seen = frozenset(previous.record_ids) if previous else frozenset()
     new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
     dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
@@ -199,7 +200,7 @@ def _walk_ledger(
 
 
 def derive_counts(
-    records: pd.DataFrame,
+    records: pd.DataFrame | _Ledger,
     reason_labels: Mapping[str, str],
     previous: PreviousVersion | None = None,
     meta_analysis: tuple[int, int] | None = None,
@@ -211,8 +212,9 @@ def derive_counts(
 
     ``records`` is ``data/records.csv`` as loaded by
     :func:`livingreview.validation.load_table` (a ``_line`` column is used in
-    messages when present). ``reason_labels`` maps exclusion reason codes to
-    the labels shown in the diagram. ``previous`` describes the last release
+    messages when present), or that table already made a ``_Ledger``.
+    ``reason_labels`` maps exclusion reason codes to the labels shown in the
+    diagram. ``previous`` describes the last release
     (records it accounted for are skipped, see the module docstring).
     ``meta_analysis`` is ``(studies, reports)`` in the meta-analysis, if any.
 
@@ -220,7 +222,7 @@ def derive_counts(
     :func:`check_invariants`, which raises :class:`PrismaError` listing every
     violation.
     """
-    _, _, dbr, other = _walk_ledger(records, previous)
+    ledger, _, dbr, other = _walk_ledger(records, previous)
 
     dbr_removed = [r for r in dbr.rows if _is_removed(r)]
     databases = [r for r in dbr.rows if r["source_type"] == "database"]
@@ -274,7 +276,7 @@ def derive_counts(
     if check:
         check_invariants(
             counts,
-            records,
+            ledger,
             reason_labels=reason_labels,
             previous=previous,
             source=records_file,
@@ -505,7 +507,7 @@ def derive_counts_from_files(
         counts = from_prisma2020_csv(Path(counts_template))
         awaiting = {stage: 0 for stage in AWAITING_STAGES} | {"total": 0}
     else:
-        ledger = load_table(records, "records")
+        ledger = _Ledger(load_table(records, "records"))  # built once for counts and checks
         counts = derive_counts(ledger, reason_labels, previous, records_file=str(records))
         awaiting = awaiting_counts(ledger)
         if awaiting["total"]:

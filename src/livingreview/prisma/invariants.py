@@ -17,6 +17,7 @@ from .model import (
     PrismaCounts,
     _is_removed,
     _Ledger,
+    as_ledger,
 )
 
 # --------------------------------------------------------------------------- #
@@ -403,7 +404,7 @@ def _duplicate_problems(ledger: _Ledger, row: dict[str, str], file: str) -> list
 
 def check_invariants(
     counts: PrismaCounts,
-    records: pd.DataFrame | None = None,
+    records: pd.DataFrame | _Ledger | None = None,
     *,
     reason_labels: Mapping[str, str] | None = None,
     previous: PreviousVersion | None = None,
@@ -429,5 +430,5 @@ def check_invariants(
     """
     problems = _count_problems(counts, source)
     if records is not None:
-        problems += _ledger_problems(_Ledger(records), records_file, reason_labels, previous)
+        problems += _ledger_problems(as_ledger(records), records_file, reason_labels, previous)
     raise_if_any(problems, PrismaError, "PRISMA 2020 counts do not add up")

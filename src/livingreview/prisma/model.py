@@ -192,6 +192,12 @@ class _Ledger:
         return self._lines[id(row)]
 
 
+def as_ledger(records: pd.DataFrame | _Ledger) -> _Ledger:
+    """``records`` as a :class:`_Ledger`; one already built is used as it is, so a caller
+    that counts, checks and lists the same 100,000-record ledger builds it once (issue 19)."""
+    return records if isinstance(records, _Ledger) else _Ledger(records)
+
+
 def _is_removed(row: Mapping[str, str]) -> bool:
     """Removed before screening: a duplicate or removed by automation / other reason."""
     return bool(row.get("duplicate_of")) or bool(row.get("removed"))
@@ -254,9 +260,9 @@ def reading_counts(read_from: Iterable[str]) -> dict[str, int]:
     return out
 
 
-def awaiting_counts(records: pd.DataFrame) -> dict[str, int]:
+def awaiting_counts(records: pd.DataFrame | _Ledger) -> dict[str, int]:
     """Records awaiting each decision (not yet in the flow diagram), and their total."""
-    ledger = _Ledger(records)
+    ledger = as_ledger(records)
     counts = {stage: 0 for stage in AWAITING_STAGES}
     for row in ledger.awaiting:
         counts[str(awaiting_stage(row))] += 1

@@ -54,6 +54,10 @@ def _included_studies(records: pd.DataFrame, decisions: Mapping[str, Any] | None
     """Study ids with at least one included report (a report newly included
     without a study row is named by its record id)."""
     out: set[str] = set()
+    if decisions is None:  # only the rows marked include count: walk those alone (issue 19)
+        if "eligibility" not in records.columns:
+            return out
+        records = records[records["eligibility"] == "include"]
     for rec in frame_rows(records):
         rid = str(rec["record_id"])
         if decisions is not None and rid in decisions:
