@@ -1,0 +1,43 @@
+"""Jobs run in threads beside a render's main thread (issue 19: a chapter edit in seconds).
+
+Pandoc's DOCX and Typst writers spend their time in a Pandoc process, and Python's
+lock is released while a thread waits for one, so the two writers run on the
+machine's other core while the main thread writes the website. Each job's result
+(or its exception) is its :class:`~concurrent.futures.Future`'s. Leaving the
+``with`` block waits for every job, also when the block raised, so no Pandoc
+process still writes into a staging folder that is being removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+THREADS = 2  # the render starts two jobs: Pandoc's DOCX and Typst writers
+
+
+class SideJobs:
+    """A ``with`` block whose :meth:`start` runs a function in a thread."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="lr-render")
+        self._jobs: list[Future[Any]] = []
+
+    def __enter__(self) -> SideJobs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(wait=True)
+
+    def start(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        """``function(*args)`` in a thread; its result is the future's."""
+        job = self._pool.submit(function, *args)
+        self._jobs.append(job)
+        return job
+
+    def wait(self) -> None:
+        """Wait for every job started, raising the first one's exception, if any."""
+        for job in self._jobs:
+            job.result()
