@@ -10,6 +10,8 @@ process still writes into a staging folder that is being removed.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -38,6 +40,22 @@ class SideJobs:
         return job
 
     def wait(self) -> None:
-        """Wait for every job started, raising the first one's exception, if any."""
+        """Wait for every job started, raising the first one's exception, if any, then
+        give back to the system the memory they freed (:func:`release_free_memory`)."""
         for job in self._jobs:
             job.result()
+        release_free_memory()
+
+
+def release_free_memory() -> None:
+    """Return the C library's free memory to the system, where it is glibc's.
+
+    Each thread allocates from its own glibc arena, and memory a job's thread freed
+    stays in that arena: Typst, compiling in the main thread next, cannot reuse it,
+    so the render's peak (Typst's layout) would sit that much higher."""
+    name = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return  # not glibc (musl, macOS): nothing to trim
+    trim(0)
