@@ -14,6 +14,9 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
 4. PDF: the whole book through Pandoc's Typst writer with our template (plain table
    cells as strings, :mod:`.typst_cells`), then compiled by the ``typst`` package
    with only its embedded fonts, after the book's blocks are let go.
+
+The DOCX and the Typst source are written by Pandoc in a thread while the website is
+written (:mod:`.side_jobs`); Typst compiles after both, alone.
 """
 
 from __future__ import annotations
