@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from livingreview.errors import RenderError
+from livingreview.errors import Problem, RenderError
 from livingreview.render import embedded, render_book
 from livingreview.render.side_jobs import SideJobs
 
@@ -117,3 +117,20 @@ def test_the_writers_run_beside_the_website_and_end_before_typst(
     ]
     main = threading.main_thread().name
     assert [thread == main for _, thread, _ in events] == [False] * 4 + [True] * 2
+
+
+def test_a_writer_failing_in_the_thread_fails_the_render_and_leaves_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+
+    def fails(*args: Any) -> None:
+        time.sleep(0.1)  # still running while the website is written
+        raise RenderError([Problem("review.docx", "Pandoc failed")])
+
+    monkeypatch.setattr(embedded, "convert_docx", fails)
+    with pytest.raises(RenderError, match="Pandoc failed"):
+        render_book(root, backend="embedded", formats=["html", "docx"])
+    assert not (root / "_book").exists()  # no half-built book
+    assert not (root / "_book.staging").exists()
