@@ -29,7 +29,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.proc_tree import process_tree, rss_kb
 
-PHASES = ("citeproc_book", "write_html", "write_docx", "typst_document", "write_pdf")
+PHASES = (
+    "citeproc_book",
+    "write_html",
+    "docx_document",
+    "convert_docx",
+    "typst_document",
+    "typst_source",
+    "compile_pdf",
+)
 
 
 class Sampler(threading.Thread):

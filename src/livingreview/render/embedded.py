@@ -14,20 +14,21 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
 4. PDF: the whole book through Pandoc's Typst writer with our template (plain table
    cells as strings, :mod:`.typst_cells`), then compiled by the ``typst`` package
    with only its embedded fonts, after the book's blocks are let go.
+
+The DOCX and the Typst source are written by Pandoc in a thread while the website is
+written (:mod:`.side_jobs`); Typst compiles after both, alone.
 """
 
 from __future__ import annotations
 
 import functools
 import gc
-import io
 import json
 import posixpath
 import re
 import shutil
 import tempfile
-import zipfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from . import ast as A
 from .book import BookModel, Chapter
 from .citations import citeproc_book
 from .docx_layout import fit_sections
+from .docx_package import rewrite_docx_parts, set_core_properties
 from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
@@ -58,6 +60,7 @@ from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index, refresh_search_index, write_search_index
+from .side_jobs import SideJobs
 from .typst_cells import plain_cells_as_strings
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
@@ -76,26 +79,33 @@ def render_embedded(
     website links to the DOCX and PDF when rendered now or ``linked`` (kept from the
     last build).
 
-    The model is spent afterwards: the formats are written one after another, each
-    letting go of its own copy of the book before Pandoc converts it, and the PDF
-    comes last, so the chapters' blocks are let go before Pandoc writes the Typst
-    source and Typst lays out the book (issue 19: at 10,000 studies Typst's layout
-    alone is gigabytes, and the Python objects of the book came on top)."""
+    The model is spent afterwards. The DOCX and the PDF's Pandoc documents are made
+    first, as JSON text (each format's finished copy of the book let go once
+    written), and Pandoc's DOCX and Typst writers convert them in threads beside the
+    website, which is written meanwhile (:mod:`.side_jobs`). Typst lays out the book
+    last, alone, after the chapters' blocks are let go (issue 19: at 10,000 studies
+    Typst's layout alone is gigabytes, so nothing else runs beside it)."""
     doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     del doc
     front = _front_matter(model)
-    if "html" in formats:
-        write_html(model, pages, front, staging, [*formats, *linked])
-    if "docx" in formats:
-        write_docx(model, pages, front, staging / f"{model.book.output_file}.docx")
-    if "pdf" in formats:
-        source = typst_document(model, pages, front)
+    book_file = staging / model.book.output_file
+    with SideJobs() as jobs:
+        if "pdf" in formats:
+            source = jobs.start(typst_source, model, typst_document(model, pages, front))
+        if "docx" in formats:
+            docx = docx_document(model, pages, front)
+            jobs.start(convert_docx, model, front, docx, book_file.with_suffix(".docx"))
+            del docx
+        if "html" in formats:
+            write_html(model, pages, front, staging, [*formats, *linked])
         pages.clear()
         for chapter in model.chapters:
             chapter.blocks = []
         gc.collect()  # cycles made while the render paused collection (render_book)
-        write_pdf(model, source, staging / f"{model.book.output_file}.pdf")
+        jobs.wait()  # the writers' Pandoc processes end before Typst starts
+        if "pdf" in formats:
+            compile_pdf(model, source.result(), book_file.with_suffix(".pdf"))
 
 
 # ---------------------------------------------------------------- metadata values
@@ -626,17 +636,24 @@ def _orcid_blocks(authors: list[dict[str, Any]]) -> list[A.Element]:
     return [A.Para([A.Str("ORCID"), A.Space(), A.Str("iD:"), A.Space(), *items])] if items else []
 
 
-def write_docx(
-    model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any], output: Path
-) -> None:
-    """The whole book as one DOCX."""
+def docx_document(
+    model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any]
+) -> str:
+    """The whole book, with a title page, as the Pandoc document (JSON text) that
+    :func:`convert_docx` turns into one DOCX."""
     book = model.book
     blocks = _title_blocks(front)
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "part" and ch.entry.path is None:
             continue  # like Quarto: Word output has no parts
         blocks.extend(finished_blocks(chapter_blocks, "docx", book))
-    meta: dict[str, Any] = {"lang": ms(book.lang)}
+    return json.dumps(document(blocks, {"lang": ms(book.lang)}))
+
+
+def convert_docx(model: BookModel, front: dict[str, Any], document_json: str, output: Path) -> None:
+    """The book (:func:`docx_document`) through Pandoc with the reference document, then
+    its core properties, sections and running header set."""
+    book = model.book
     with tempfile.TemporaryDirectory(prefix="lr-docx-") as tmp:
         reference = book.format_option("docx", "reference-doc")
         ref_path = book.root / str(reference) if reference else None
@@ -648,9 +665,7 @@ def write_docx(
         args = ["-t", "docx", "-o", str(output), f"--reference-doc={ref_path}"]
         if book.format_option("docx", "toc", False):
             args.append("--toc")
-        text = json.dumps(document(blocks, meta))
-        del blocks  # the book's DOCX copy, let go before Pandoc runs
-        json_to(text, args, cwd=book.root, what="review.docx")
+        json_to(document_json, args, cwd=book.root, what="review.docx")
     core = functools.partial(
         set_core_properties,
         title=A.stringify(_meta_inlines(front.get("title"))),
@@ -667,47 +682,6 @@ def write_docx(
         output,
         {"docProps/core.xml": core, "word/document.xml": fit_sections, "word/header1.xml": header},
     )
-
-
-def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]) -> None:
-    """Rewrite named parts of a DOCX package in place.
-
-    The package is rewritten entry by entry with the same order and timestamps,
-    so the bytes stay as deterministic as Pandoc's.
-    """
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename in rewrites:
-                data = rewrites[info.filename](data)
-            target.writestr(info, data)
-    path.write_bytes(out.getvalue())
-
-
-def set_core_properties(data: bytes, title: str, authors: list[str], keywords: list[str]) -> bytes:
-    """``docProps/core.xml`` with title, author and keywords filled in.
-
-    Pandoc takes them from the ``title``/``author`` metadata, but those would also
-    print its own title block; ours (with affiliations) is built from blocks.
-    """
-    from xml.sax.saxutils import escape
-
-    values = {
-        "dc:title": title,
-        "dc:creator": "; ".join(authors),
-        "cp:keywords": ", ".join(keywords),
-    }
-    text = data.decode("utf-8")
-    for tag, value in values.items():
-        if not value:
-            continue
-        element = f"<{tag}>{escape(value)}</{tag}>"
-        text, n = re.subn(rf"<{tag}\s*/>|<{tag}>.*?</{tag}>", element, text, flags=re.S)
-        if n == 0:
-            text = text.replace("</cp:coreProperties>", element + "</cp:coreProperties>")
-    return text.encode("utf-8")
 
 
 # ---------------------------------------------------------------- PDF (Typst)
@@ -753,15 +727,19 @@ def typst_document(
     return json.dumps(document(blocks, meta))
 
 
-def write_pdf(model: BookModel, document_json: str, output: Path) -> None:
-    """The book (:func:`typst_document`) through Pandoc's Typst writer, compiled with
-    embedded fonts only."""
+def typst_source(model: BookModel, document_json: str) -> str:
+    """The book (:func:`typst_document`) through Pandoc's Typst writer with our template,
+    plain table cells as strings (the same PDF from less of Typst's memory)."""
+    args = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
+    source = json_to(document_json, args, cwd=model.book.root, what="review.typ")
+    return plain_cells_as_strings(group_subheaders(source))
+
+
+def compile_pdf(model: BookModel, source: str, output: Path) -> None:
+    """The Typst ``source`` (:func:`typst_source`) compiled with embedded fonts only."""
     import typst
 
     book = model.book
-    args = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
-    source = group_subheaders(json_to(document_json, args, cwd=book.root, what="review.typ"))
-    source = plain_cells_as_strings(source)  # the same PDF from less of Typst's memory
     typst_options = {
         # the source is compiled as a file at the project root, so image paths are
         # written project-relative, as in the .typ of Quarto's single-file book
