@@ -16,7 +16,9 @@ rule make_study_tables:
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("bibliography", "evidence", "figures", "synthesis", "tables"),
+        code=get_code_version(
+            "bibliography", "evidence", "figures", "synthesis", "tables"
+        ),
         headings=get_table_headings(),
     script:
         "../scripts/make_study_tables.py"
