@@ -30,7 +30,7 @@ RULES = (
     "draw_risk_of_bias_traffic_light",
     "draw_effect_direction_plot",
     "draw_onset_duration_plot",
-    "make_characteristics_table",
+    "make_study_tables",
     "render_book",
 )
 FIGURES = ("risk_of_bias_traffic_light", "effect_direction", "onset_duration")

@@ -130,6 +130,31 @@ def figure_mem_mb(
     return min(estimate, limit) if limit else estimate
 
 
+# Memory of a job that loads the screening ledger (data/records.csv), declared as its
+# `mem_mb` resource: validating it, or reading the validated frame and walking its
+# rows, grows with the ledger's bytes. At 100,000 records (12.8 MB) validate_data
+# peaked at 301 MB and derive_prisma_counts at 264; at 1,000,000 records (about
+# 128 MB) they peaked at 2,664 and 2,867 MB, describe_previous_release at 2,750 and
+# write_records_appendix at 1,920 (sessions s8 and s8-rules, benchmarks/results.md),
+# so two of them side by side passed 4 GB. LEDGER_MB_PER_MB covers the highest of
+# those, 22.4 MB per MB of ledger above the base, rounded up; it errs high for the
+# rules that only read the cached frame.
+LEDGER_BASE_MB = 100
+LEDGER_MB_PER_MB = 23
+
+
+def ledger_mem_mb(path: str | Path, limit: int | None = None) -> int:
+    """Estimated peak memory (MB) of a job that loads the ledger at ``path``, from its
+    size (nothing is read), at most ``limit`` (a job asking more than the whole limit
+    would never be scheduled)."""
+    try:
+        megabytes = Path(path).stat().st_size / 1e6
+    except OSError:
+        megabytes = 0.0  # validate_data names the missing file
+    estimate = int(LEDGER_BASE_MB + LEDGER_MB_PER_MB * megabytes)
+    return min(estimate, limit) if limit else estimate
+
+
 @cache
 def _key(path: str, mtime_ns: int, size: int, unread: frozenset[str]) -> str:
     del mtime_ns, size  # part of the cache key only: a changed file is read again

@@ -247,6 +247,28 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+@contextlib.contextmanager
+def held_lock(path: str | Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) until the block ends.
+
+    Processes that enter the block with the same path run it one at a time; the
+    lock is released when the block ends or the process dies. Where the system has
+    no ``fcntl`` (Windows) the block runs unlocked.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def write_text(path: str | Path, text: str) -> Path:
     """Write UTF-8 text (``\\n`` line endings) atomically and return the path."""
     with atomic_path(path) as tmp:

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -96,18 +97,55 @@ def code_version(*modules: str) -> str:
     """
     digest = hashlib.sha256()
     for name in sorted(set(modules) | set(SHARED_MODULES)):
-        target = PACKAGE / name
-        files = (
-            sorted(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-            if target.is_dir()
-            else [target.with_suffix(".py")]
-        )
-        for path in files:
-            digest.update(path.relative_to(PACKAGE).as_posix().encode())
-            digest.update(path.read_bytes())
-    for schema in sorted((PACKAGE / "schemas").glob("*.yaml")):
-        digest.update(schema.read_bytes())
+        digest.update(_module_digest(name))
+    digest.update(_module_digest("schemas"))
     return digest.hexdigest()[:16]
+
+
+@cache
+def _module_digest(name: str) -> bytes:
+    """Hash of a module or subpackage's files (names and bytes), read once per process:
+    the rules ask for 23 code versions that share most stages (issue 19: no-op)."""
+    target = PACKAGE / name
+    files = (
+        sorted(p for p in target.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        if target.is_dir()
+        else [target.with_suffix(".py")]
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def compare_params_without_pandas() -> None:
+    """Let Snakemake compare the jobs' params without importing pandas.
+
+    The ``params`` rerun trigger (profiles/default) serializes every job's params,
+    and when pandas is installed Snakemake imports it first, to hash any DataFrame a
+    param might hold: 0.35-0.4 CPU s of a no-op of about 1.4 (issue 19). No param
+    can be a pandas object while pandas is not imported in this process (these
+    rules' params are strings, numbers, lists and dicts), so until then Snakemake's
+    serializer for plain values gives the same text. Nothing is changed if this
+    Snakemake has no such methods.
+    """
+    try:
+        from snakemake.persistence import PersistenceBase as Persistence
+    except ImportError:
+        return
+    with_pandas = getattr(Persistence, "_serialize_param_pandas", None)
+    plain = getattr(Persistence, "_serialize_param_builtin", None)
+    if with_pandas is None or plain is None or getattr(with_pandas, "pandas_on_demand", False):
+        return
+
+    def serialize(self: Any, value: Any) -> Any:
+        if "pandas" not in sys.modules:
+            return plain(self, value)
+        return with_pandas(self, value)
+
+    serialize.pandas_on_demand = True  # type: ignore[attr-defined]
+    Persistence._serialize_param_pandas = serialize  # type: ignore[method-assign]
 
 
 def run_step(snakemake: Any, step: Callable[[], object]) -> None:

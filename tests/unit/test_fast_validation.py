@@ -95,3 +95,40 @@ def test_validated_tables_are_cached_by_content(tmp_path: Path, monkeypatch) -> 
     with pytest.raises(DataError, match="value not allowed"):
         validation.load_table(studies, "studies")  # changed bytes: validated, not cached
     assert len(list((tmp_path / "cache").glob("studies-*.pickle"))) == 1
+
+
+def test_jobs_loading_the_same_table_at_once_validate_it_once(tmp_path: Path, monkeypatch) -> None:
+    """A cold build starts jobs beside validate_data that load the same ledger: the
+    second waits for the first's cached frame instead of validating it too (issue 19)."""
+    import shutil
+    import threading
+    import time
+
+    from livingreview import validation
+
+    monkeypatch.setenv(validation.CACHE_ENV, str(tmp_path / "cache"))
+    studies = tmp_path / "studies.csv"
+    shutil.copyfile(ROOT / TABLES["studies"], studies)
+    validate = validation._validated_table
+    calls: list[int] = []
+    both_started = threading.Barrier(2)
+
+    def slow_validation(*args):
+        calls.append(1)
+        time.sleep(0.5)  # long enough for the other job to miss the cache meanwhile
+        return validate(*args)
+
+    monkeypatch.setattr(validation, "_validated_table", slow_validation)
+    frames = []
+
+    def job() -> None:
+        both_started.wait()
+        frames.append(validation.load_table(studies, "studies"))
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(frames[0], frames[1])

@@ -10,7 +10,9 @@ from livingreview.data_keys import (
     FIGURE_BASE_MB,
     FIGURE_CANVAS_MB_PER_STUDY,
     FIGURE_DATA_MB_PER_STUDY,
+    LEDGER_BASE_MB,
     figure_mem_mb,
+    ledger_mem_mb,
 )
 from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
 
@@ -94,3 +96,35 @@ def test_memory_is_capped_at_the_limit_and_a_missing_file_is_not_an_error(
     huge = _studies(tmp_path / "huge.csv", 10_000)
     assert figure_mem_mb(huge, "draw_study_overview", 25, limit=850) == 850
     assert figure_mem_mb(tmp_path / "missing.csv", "draw_study_overview", 25) == FIGURE_BASE_MB
+
+
+# Peak RSS (MB) of the rules that load the ledger, by the ledger's size in MB
+# (sessions s8 and s8-rules, benchmarks/results.md).
+MEASURED_LEDGER_PEAKS = {
+    12.8: {"validate_data": 301, "derive_prisma_counts": 264, "evaluate_sensitivity": 306},
+    128.0: {"validate_data": 2664, "derive_prisma_counts": 2867, "describe_previous": 2750},
+}
+
+
+def _ledger(path: Path, megabytes: float) -> Path:
+    with path.open("wb") as handle:
+        handle.truncate(int(megabytes * 1e6))  # only the size is read
+    return path
+
+
+def test_ledger_rules_declare_at_least_their_measured_peak(tmp_path: Path) -> None:
+    for megabytes, peaks in MEASURED_LEDGER_PEAKS.items():
+        declared = ledger_mem_mb(_ledger(tmp_path / "records.csv", megabytes))
+        assert declared >= max(peaks.values()), (megabytes, declared)
+
+
+def test_two_ledger_rules_at_a_million_records_never_run_side_by_side(tmp_path: Path) -> None:
+    records = _ledger(tmp_path / "records.csv", 128.0)
+    assert ledger_mem_mb(records, limit=_limit()) == _limit()
+    assert 2 * ledger_mem_mb(records) > 4000  # also under any limit up to 4 GB
+    # at 100,000 records two of them, or one beside a figure, still run side by side
+    small = _ledger(tmp_path / "small.csv", 12.8)
+    assert 2 * ledger_mem_mb(small, limit=_limit()) <= _limit()
+    figure = max(MEASURED_IN_PARTS_AT_1000.values())
+    assert ledger_mem_mb(small, limit=_limit()) + figure <= _limit()
+    assert ledger_mem_mb(tmp_path / "missing.csv") == LEDGER_BASE_MB

@@ -136,3 +136,28 @@ def test_validate_prints_the_same_one_line_summary(capsys: pytest.CaptureFixture
     assert main(["--project", str(root), "validate"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == configured_status(root).summary()
+
+
+@pytest.mark.parametrize("review", ["shipped", "scaled"])
+def test_the_build_lists_the_same_from_the_validated_data(review: str, tmp_path: Path) -> None:
+    """validate_data takes the ledger, studies and bibliography keys it has validated
+    (validated_review_status) instead of reading them again: the same to-do list."""
+    from livingreview.config import load_config
+    from livingreview.evidence.review_data import load_configured_data
+    from livingreview.evidence.status import validated_review_status
+
+    root = Path(__file__).resolve().parents[2]
+    if review == "scaled":
+        from tests.workflow.fixture_review import make_scaled_review
+
+        root = make_scaled_review(tmp_path, 30, 300)
+    files = {k: root / v for k, v in load_config(root / "config/config.yaml", root)["data"].items()}
+    data = load_configured_data(root)
+    decisions = root / "screening" / "decisions.csv"
+    expected = review_status(
+        files["records"], files["studies"], files["extraction_sources"],
+        files["bibliography"], files["outcomes"], files["risk_of_bias"], decisions,
+    )  # fmt: skip
+    status = validated_review_status(data, files["outcomes"], files["risk_of_bias"], decisions)
+    assert status == expected
+    assert status.studies or any(status.awaiting.values()) or review == "shipped"

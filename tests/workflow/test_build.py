@@ -159,7 +159,7 @@ def test_editing_a_study_value_updates_all_formats_and_only_dependents(
     planned = planned_rules(project)
     assert "draw_flow_diagram" not in planned and "derive_prisma_counts" not in planned
     assert "draw_pharmacology_figure" not in planned
-    assert {"validate_data", "make_characteristics_table", "render_book"} <= planned
+    assert {"validate_data", "make_study_tables", "render_book"} <= planned
     result = snakemake(project)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "up to 9 days" in html_text(project, "manuscript/01-results.html").get_text()

@@ -103,7 +103,7 @@ def test_editing_unread_study_values_plans_only_their_readers(built_copy: Path) 
     planned = planned_rules(built_copy)
     assert not planned & set(UNREAD_STUDY_COLUMNS), planned
     # the same file's other readers and the validation still run
-    assert {"validate_data", "make_characteristics_table", "render_book"} <= planned
+    assert {"validate_data", "make_study_tables", "render_book"} <= planned
 
 
 @pytest.mark.parametrize("edit", ["swap-rows", "new-column"])

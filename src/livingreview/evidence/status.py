@@ -20,12 +20,18 @@ import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import ReviewError
 from ..io import read_text
 from ..ledger.reviewers import find_conflicts, read_decision_log, waiting_for_second
 from ..ledger.stages import AWAITING_STAGES, awaiting_stage
 from ..validation import read_csv_rows
+
+if TYPE_CHECKING:  # validated data come from review_data, which imports pandas itself
+    import pandas as pd
+
+    from .review_data import ReviewData
 
 LACKS = ("study row", "extraction values", "sources", "outcomes", "risk of bias", "bib entry")
 """What an included study can lack, in the order the list shows them."""
@@ -121,10 +127,28 @@ def _ledger_rows(path: str | Path) -> Iterator[dict[str, str]]:
             yield {k: cells[i].strip() if i < len(cells) else "" for k, i in index}
 
 
+def _validated_ledger_rows(records: pd.DataFrame) -> Iterator[dict[str, str]]:
+    """:func:`_ledger_rows` of the validated ledger (empty cells are None there)."""
+    keep = [k for k in _KEEP if k in records.columns]
+    columns = [records[k].tolist() for k in keep]
+    for values in zip(*columns, strict=True):
+        yield {k: v or "" for k, v in zip(keep, values, strict=True)}
+
+
 def _rows(path: str | Path | None) -> list[dict[str, str]]:
     if path is None or not Path(path).exists():
         return []
     return [row for _, row in read_csv_rows(path)[1]]
+
+
+def _validated_rows(table: pd.DataFrame) -> list[dict[str, str]]:
+    """:func:`_rows` of a validated table: every value as text, empty cells as ''."""
+    from ..validation import frame_rows
+
+    return [
+        {k: "" if v is None else str(v) for k, v in row.items() if k != "_line"}
+        for row in frame_rows(table)
+    ]
 
 
 def _bib_keys(path: str | Path | None) -> frozenset[str] | None:
@@ -185,23 +209,53 @@ def review_status(
     decisions: str | Path | None = None,
 ) -> Status:
     """The to-do list of a review from its data files (absent optional files count as empty)."""
+    return _status(
+        _ledger_rows(records), _rows(studies), _rows(sources), _bib_keys(bibliography),
+        outcomes, risk_of_bias, decisions,
+    )  # fmt: skip
+
+
+def validated_review_status(
+    data: ReviewData,
+    outcomes: str | Path | None = None,
+    risk_of_bias: str | Path | None = None,
+    decisions: str | Path | None = None,
+) -> Status:
+    """:func:`review_status` of data :func:`~livingreview.evidence.review_data.load_review_data`
+    has validated: the ledger, studies, extraction sources and bibliography keys are
+    taken from ``data`` instead of being read again (issue 19: ``validate_data``
+    read the ledger and parsed the bibliography a second time for this line)."""
+    return _status(
+        _validated_ledger_rows(data.records), _validated_rows(data.studies),
+        _validated_rows(data.sources), data.bib_keys, outcomes, risk_of_bias, decisions,
+    )  # fmt: skip
+
+
+def _status(
+    ledger: Iterable[Mapping[str, str]],
+    study_table: list[dict[str, str]],
+    source_table: list[dict[str, str]],
+    bib: frozenset[str] | None,
+    outcomes: str | Path | None,
+    risk_of_bias: str | Path | None,
+    decisions: str | Path | None,
+) -> Status:
     status = Status(awaiting={stage: [] for stage in AWAITING_STAGES})
-    included: dict[str, list[dict[str, str]]] = {}
-    for row in _ledger_rows(records):
+    included: dict[str, list[Mapping[str, str]]] = {}
+    for row in ledger:
         stage = awaiting_stage(row)
         if stage:
             status.awaiting[stage].append(row["record_id"])
         elif row["eligibility"] == "include" and row["study_id"]:
             included.setdefault(row["study_id"], []).append(row)
-    study_rows = {r["study_id"]: r for r in _rows(studies)}
+    study_rows = {r["study_id"]: r for r in study_table}
     for sid in study_rows:
         included.setdefault(sid, [])
     covered: dict[str, set[str]] = {}
-    for src in _rows(sources):
+    for src in source_table:
         covered.setdefault(src.get("study_id", ""), set()).add(src.get("field", ""))
     with_outcomes = {r.get("study_id", "") for r in _rows(outcomes)}
     with_rob = {r.get("study_id", "") for r in _rows(risk_of_bias)}
-    bib = _bib_keys(bibliography)
     status.included = len(included)
     for sid in sorted(included):
         lacks = _study_lacks(

@@ -5,12 +5,13 @@ from pathlib import Path
 
 
 from livingreview.config import validate_config
-from livingreview.data_keys import figure_mem_mb, studies_key
+from livingreview.data_keys import figure_mem_mb, ledger_mem_mb, studies_key
 from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
 from livingreview.paths import book_resources, figure_formats
 from livingreview.workflow import (
     cache_environment,
     code_version,
+    compare_params_without_pandas,
     or_exit,
     reproducible_environment,
 )
@@ -27,6 +28,8 @@ os.environ.update(reproducible_environment("."))  # the project: the working fol
 # Each data table is validated once per content, and each chapter parsed by Pandoc
 # once per content; later jobs read the typed frame or the parse.
 os.environ.update(cache_environment("."))
+# Snakemake compares the params without importing pandas (0.35-0.4 s of a no-op).
+compare_params_without_pandas()
 
 # The renditions of a figure that some output format shows (each format's
 # default-image-extension in _quarto.yml): SVG and PNG for this book, no PDF.
@@ -65,13 +68,29 @@ def get_figure_mem_mb(rule_name):
     capped at the run's mem_mb limit if one is set (profiles/default/config.yaml)."""
 
     def mem_mb(wildcards):
-        limit = workflow.global_resources.get("mem_mb")
-        limit = limit if isinstance(limit, int) else None
         return figure_mem_mb(
-            get_data("studies"), rule_name, get_studies_per_part(), limit
+            get_data("studies"), rule_name, get_studies_per_part(), get_mem_mb_limit()
         )
 
     return mem_mb
+
+
+def get_ledger_mem_mb():
+    """Declared memory of a rule that loads the screening ledger, from its size
+    (ledger_mem_mb, livingreview.data_keys), capped at the run's mem_mb limit: two
+    such jobs at 1,000,000 records (2.7-2.9 GB each) never run side by side beyond
+    the limit (profiles/default/config.yaml)."""
+
+    def mem_mb(wildcards):
+        return ledger_mem_mb(get_data("records"), get_mem_mb_limit())
+
+    return mem_mb
+
+
+def get_mem_mb_limit():
+    """The run's mem_mb limit (profiles/default, --resources), or None if none is set."""
+    limit = workflow.global_resources.get("mem_mb")
+    return limit if isinstance(limit, int) else None
 
 
 def get_counts_template():

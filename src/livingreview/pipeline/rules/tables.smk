@@ -1,39 +1,27 @@
-rule make_characteristics_table:
-    """Characteristics of included studies (the review's systematic review table)."""
+rule make_study_tables:
+    """Characteristics of included studies (the review's systematic review table) and
+    the summary per diagnosis group (studies, participants, designs, routes, direction
+    and duration of effect): one job, as both read the studies table and the protocol,
+    and a value edit of the studies reruns both (one Python start fewer, issue 19)."""
     input:
         studies=get_data("studies"),
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
-    output:
-        table="results/tables/characteristics.md",
-    log:
-        "logs/make_characteristics_table.log",
-    conda:
-        "../envs/livingreview.yaml"
-    params:
-        code=get_code_version("bibliography", "evidence", "figures", "tables"),
-        headings=get_table_headings(),
-    script:
-        "../scripts/make_characteristics_table.py"
-
-
-rule summarise_by_diagnosis:
-    """Studies, participants, designs, routes, direction and duration of effect per group."""
-    input:
-        studies=get_data("studies"),
         outcomes=get_data("outcomes"),
-        protocol=get_data("protocol"),
     output:
-        table="results/tables/summary_by_diagnosis.md",
+        characteristics="results/tables/characteristics.md",
+        summary="results/tables/summary_by_diagnosis.md",
     log:
-        "logs/summarise_by_diagnosis.log",
+        "logs/make_study_tables.log",
     conda:
         "../envs/livingreview.yaml"
     params:
-        code=get_code_version("evidence", "synthesis", "tables"),
+        code=get_code_version(
+            "bibliography", "evidence", "figures", "synthesis", "tables"
+        ),
         headings=get_table_headings(),
     script:
-        "../scripts/summarise_by_diagnosis.py"
+        "../scripts/make_study_tables.py"
 
 
 rule write_eligibility_criteria:
@@ -71,6 +59,8 @@ rule evaluate_sensitivity_analyses:
         "logs/evaluate_sensitivity_analyses.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         studies=get_studies_key("evaluate_sensitivity_analyses"),
         code=get_code_version("bibliography", "evidence", "synthesis", "tables"),
