@@ -104,7 +104,9 @@ def test_provenance_is_a_web_only_source_note(book: Path) -> None:
     html = (book / "_book" / "manuscript" / "03-results.html").read_text(encoding="utf-8")
     assert 'class="source-note"' in html
     assert 'href="../refs/references.bib"' in html
-    assert "draw_forest_plot" in html  # in the tooltip only
+    # The tooltip names the data file; the workflow step is the build's and is not shown.
+    assert 'title="Made from references.bib, published with this review"' in html
+    assert "draw_forest_plot" not in html
     assert "data-source" not in html
     from pypdf import PdfReader
 

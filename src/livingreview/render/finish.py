@@ -38,7 +38,8 @@ FORMAT_ALIASES = {
     "typst": {"typst", "pdf"},
 }
 # Provenance of a figure or table (the data file it is made from and the
-# workflow step that makes it): a small "source" note on the website only.
+# workflow step that makes it): a small "source" note on the website only,
+# naming the data files; the step is for maintainers and is not shown.
 PROVENANCE_KEYS = ("data-source", "data-rule")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MONTHS = {
@@ -217,8 +218,9 @@ def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...])
     """Move ``data-source``/``data-rule`` off a figure or table into a web-only source note.
 
     On the website the caption ends with a small "source" link (to the data
-    file when it is published with the site) whose tooltip names the data and
-    the workflow step; print formats carry neither.
+    file when it is published with the site) whose tooltip names the data
+    files; print formats carry neither. The workflow step stays in the chapter
+    source for maintainers and reaches no reader.
     """
     attrs = [el["c"][0]]
     if el["t"] == "Figure":
@@ -232,10 +234,8 @@ def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...])
     if fmt != "html" or not found:
         return
     sources = found.get("data-source", "").split()
-    tip = ("Made from " + ", ".join(sources)) if sources else "Drawn by code"
-    if "data-rule" in found:
-        tip += f" in the workflow step {found['data-rule']}"
     published = [s for s in sources if s in resources]
+    tip = source_note_tip(sources, published)
     label = [A.Str("source")]
     note_attr = A.attr("", ["source-note"], {"title": tip})
     inner = A.Link(label, published[0], A.attr("", ["root-link"])) if published else A.Span(label)
@@ -243,6 +243,20 @@ def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...])
     if not blocks or blocks[-1]["t"] not in ("Plain", "Para"):
         blocks.append(A.Plain([]))
     blocks[-1]["c"].extend([A.Space(), A.Span([inner], note_attr)])
+
+
+def source_note_tip(sources: list[str], published: list[str]) -> str:
+    """The tooltip of a source note: the data files by name, and whether they are
+    published with the review. The workflow step (``data-rule``) is for the
+    maintainers reading the chapter source and is never shown: a rule name is the
+    build's, not the reader's."""
+    if not sources:
+        return "Drawn by code"
+    names = [s.rsplit("/", 1)[-1] for s in sources]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(published) == len(sources):
+        return f"Made from {listed}, published with this review"
+    return f"Made from {listed}"
 
 
 def _is_pagebreak_para(para: A.Element) -> bool:
