@@ -23,6 +23,7 @@ local ``rc_context``, so building a figure never changes global state.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import textwrap
@@ -189,6 +190,12 @@ def freeze_layout(fig: Figure) -> None:
 
     Text is measured at the PNG's resolution (hinting makes widths depend on
     it), so the PNG is laid out exactly as ``savefig`` alone would lay it out.
+
+    The engine is then removed, not replaced by matplotlib's placeholder
+    (``set_layout_engine("none")``): ``savefig`` draws a figure that has any
+    layout engine once without output before drawing it for real, which
+    measured and placed every text of every rendition twice (a quarter of a
+    part's time, issue 19). The drawn files are the same.
     """
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
@@ -196,7 +203,9 @@ def freeze_layout(fig: Figure) -> None:
         fig.set_dpi(PNG_DPI)
         engine.execute(fig)
         fig.set_dpi(dpi)
-        fig.set_layout_engine("none")
+        unset = {"figure.autolayout": False, "figure.constrained_layout.use": False}
+        with mpl.rc_context(unset):
+            fig.set_layout_engine(None)  # None, without an rc default, is no engine at all
 
 
 # ---------------------------------------------------------------------------
@@ -239,12 +248,20 @@ LEGEND_STYLE: dict[str, Any] = {
 
 def _text_width_pt(text: str, size: float) -> float:
     """Rendered width of ``text`` in points (widest line), measured with the Agg renderer."""
-    renderer = RendererAgg(1, 1, 72)  # at 72 dpi one pixel is one point
+    return max(_line_width_pt(line, size) for line in text.split("\n"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_width_pt(line: str, size: float) -> float:
+    # one renderer for every measurement: making one was most of a measurement's time,
+    # and the legend is measured for every part of a figure again (issue 19)
     prop = FontProperties(family=STYLE["font.family"], size=size)
-    return max(
-        renderer.get_text_width_height_descent(line, prop, ismath=False)[0]
-        for line in text.split("\n")
-    )
+    return _points_renderer().get_text_width_height_descent(line, prop, ismath=False)[0]
+
+
+@functools.cache
+def _points_renderer() -> RendererAgg:
+    return RendererAgg(1, 1, 72)  # at 72 dpi one pixel is one point
 
 
 def _fit_legend(handles: list[Line2D], width_in: float) -> tuple[int, int]:
