@@ -163,10 +163,16 @@ def marker_gids(fig, prefix: str) -> list[str]:
     return sorted(g for g in found if (g or "").startswith(prefix))
 
 
+def drawn_markers(fig) -> dict[str, tuple[tuple[float, float], dict]]:
+    """Each marker of a MarkerCells artist (the effect direction and onset plots) by its
+    gid: its position and its own style (marker, size or colours)."""
+    cells = [a for a in fig.axes[0].get_children() if hasattr(a, "gids")]
+    return {g: (xy, c) for a in cells for g, xy, c in zip(a.gids, a.xy, a.cells, strict=True)}
+
+
 def direction_markers(fig) -> dict[str, dict]:
     """Each effect direction marker's own style (marker, size, colours) by its gid."""
-    cells = [a for a in fig.axes[0].get_children() if hasattr(a, "gids")]
-    return {g: c for a in cells for g, c in zip(a.gids, a.cells, strict=True)}
+    return {gid: cell for gid, (_, cell) in drawn_markers(fig).items()}
 
 
 # ---------------------------------------------------------------------------
@@ -382,11 +388,11 @@ def test_single_and_repeated_dosing_get_separate_rows_and_styles(tmp_path: Path)
     ]
     outcomes = load_outcomes(write_outcomes(tmp_path / "o.csv", rows), STUDIES)
     fig = build_onset_duration_plot(STUDIES, outcomes, DIAGNOSIS)
-    lines = {ln.get_gid(): ln for ln in fig.axes[0].lines if ln.get_gid()}
-    single = lines["time:s1:single:onset:1"]
-    repeated = lines["time:s1:repeated:duration:336"]
-    assert single.get_ydata()[0] != repeated.get_ydata()[0]
-    assert single.get_color() != repeated.get_color()
+    markers = drawn_markers(fig)
+    (_, single_y), single = markers["time:s1:single:onset:1"]
+    (_, repeated_y), repeated = markers["time:s1:repeated:duration:336"]
+    assert single_y != repeated_y
+    assert single["color"] != repeated["color"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["s1", "", "s2", "s3"]
 
 
