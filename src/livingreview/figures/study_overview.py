@@ -29,6 +29,7 @@ from .common import (
     annotate_missing,
     figure_style,
     fix_empty_ylabel,
+    row_rule,
 )
 from .markers import MarkerCells
 from .parts import Part, draw_study_parts
@@ -236,7 +237,7 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
             )
             continue
         assert row.record is not None
-        ax.axhline(row.y, color="#D9D9D9", linewidth=0.4, zorder=0)
+        row_rule(ax, row.y, color="#D9D9D9", linewidth=0.4, zorder=0)
         x, style = _study_marker(row, xmin)
         run[0].append((x, row.y))
         run[1].append(style)
