@@ -86,3 +86,29 @@ class MarkerCells(Artist):
                 line.set(**cell, gid=gid)
                 line.draw(renderer)
         self.stale = False
+
+
+class MarkerRun:
+    """Markers collected row by row and added to ``ax`` as one :class:`MarkerCells`
+    (drawn in order, ``style`` for all) when flushed: a figure flushes before it adds
+    an artist the SVG must list after them (a note, a heading), so the SVG keeps the
+    order a line per marker gave."""
+
+    def __init__(self, ax: Any, **style: Any) -> None:
+        self.ax, self.style = ax, style
+        self.xy: list[tuple[float, float]] = []
+        self.cells: list[Mapping[str, Any]] = []
+        self.gids: list[str | None] = []
+
+    def add(self, xy: tuple[float, float], cell: Mapping[str, Any], gid: str | None) -> None:
+        self.xy.append(xy)
+        self.cells.append(cell)
+        self.gids.append(gid)
+
+    def flush(self) -> None:
+        if self.xy:
+            cells = MarkerCells(
+                self.ax, self.xy, self.cells, self.gids, in_order=True, **self.style
+            )
+            self.ax.add_artist(cells)
+        self.xy, self.cells, self.gids = [], [], []

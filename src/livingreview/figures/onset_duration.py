@@ -32,7 +32,7 @@ from .effect_direction import (
     layout_rows,
     study_order,
 )
-from .markers import MarkerCells
+from .markers import MarkerRun
 from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
@@ -172,21 +172,11 @@ def _draw_timelines(
     consecutive rows are one artist (:class:`.markers.MarkerCells`, in order, as they
     may overlap), between the notes, so the SVG lists everything in the order a
     line per marker gave (that line per marker was a tenth of the time, issue 19)."""
-    run: tuple[list, list, list] = ([], [], [])
-
-    def flush() -> None:
-        if run[0]:
-            ax.add_artist(
-                MarkerCells(ax, *run, in_order=True, markersize=4.5,
-                            markeredgewidth=0.9, zorder=3, clip_on=False)
-            )  # fmt: skip
-        for cells in run:
-            cells.clear()
-
+    run = MarkerRun(ax, markersize=4.5, markeredgewidth=0.9, zorder=3, clip_on=False)
     for row in rows:
         points = timeline.get(_key(row), [])
         if not points:
-            flush()
+            run.flush()
             annotate_missing(ax, "timing not reported", (xmin, row.y), offset=2)
             continue
         style = DOSING_STYLE[str(row.dosing)]
@@ -202,20 +192,17 @@ def _draw_timelines(
             )
         for point in points:
             filled = point["direction"] == "benefit"
-            run[0].append((point["hours"], row.y))
-            run[1].append(
-                {
-                    "marker": TIMING_MARKERS[point["time_role"]][0],
-                    "color": style["color"]
-                    if point["direction"] != "harm"
-                    else OKABE_ITO["vermillion"],
-                    "markerfacecolor": style["color"] if filled else "white",
-                }
+            colour = style["color"] if point["direction"] != "harm" else OKABE_ITO["vermillion"]
+            cell = {
+                "marker": TIMING_MARKERS[point["time_role"]][0],
+                "color": colour,
+                "markerfacecolor": style["color"] if filled else "white",
+            }
+            role, hours = point["time_role"], point["hours"]
+            run.add(
+                (hours, row.y), cell, f"time:{row.record['study_id']}:{row.dosing}:{role}:{hours:g}"
             )
-            run[2].append(
-                f"time:{row.record['study_id']}:{row.dosing}:{point['time_role']}:{point['hours']:g}"
-            )
-    flush()
+    run.flush()
 
 
 def _timeline_handles(points: list[dict[str, Any]]) -> list[Line2D]:

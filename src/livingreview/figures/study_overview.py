@@ -31,7 +31,7 @@ from .common import (
     fix_empty_ylabel,
     row_rule,
 )
-from .markers import MarkerCells
+from .markers import MarkerRun
 from .parts import Part, draw_study_parts
 
 # The evidence map is a one-column figure, drawn at its final print width, so
@@ -213,17 +213,10 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
     MarkerCells`), so the SVG lists everything in the order a line per marker gave
     (that line per marker was about a tenth of the time, issue 19)."""
     header_transform = blended_transform_factory(fig.transFigure, ax.transData)
-    run: tuple[list, list, list] = ([], [], [])
-
-    def flush() -> None:
-        if run[0]:
-            ax.add_artist(MarkerCells(ax, *run, in_order=True, clip_on=False, zorder=3))
-        for cells in run:
-            cells.clear()
-
+    run = MarkerRun(ax, clip_on=False, zorder=3)
     for row in rows:
         if row.is_group:
-            flush()
+            run.flush()
             ax.text(
                 0.01,
                 row.y,
@@ -239,13 +232,11 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
         assert row.record is not None
         row_rule(ax, row.y, color="#D9D9D9", linewidth=0.4, zorder=0)
         x, style = _study_marker(row, xmin)
-        run[0].append((x, row.y))
-        run[1].append(style)
-        run[2].append(None)
+        run.add((x, row.y), style, None)
         if _n(row.record) is None:
-            flush()
+            run.flush()
             annotate_missing(ax, "n not reported", (x, row.y), offset=6)
-    flush()
+    run.flush()
     studies = [r for r in rows if not r.is_group]
     ax.set_yticks([r.y for r in studies], [r.text for r in studies])
 
