@@ -59,3 +59,60 @@ def test_the_layout_sees_every_marker() -> None:
     box = cells.get_window_extent(renderer)
     axes = fig.axes[0].get_window_extent(renderer)
     assert box.x0 < axes.x0 + 0.2 * axes.width and box.x1 > axes.x1 - 0.2 * axes.width
+
+
+# Overlapping markers of two styles, alternating (as an onset plot's markers of one
+# row can be): only drawing them in the order given gives the lines' picture.
+OVERLAPPING = [(0.0, 0.0), (0.15, 0.0), (0.3, 0.0), (0.45, 0.0)]
+OVERLAP_CELLS = [
+    {"marker": m, "color": c, "markerfacecolor": f}
+    for m, c, f in [("o", "#0072B2", "#0072B2"), ("D", "#E69F00", "white")] * 2
+]
+
+
+def _overlapping(one_artist: bool, *, in_order: bool = True) -> Figure:
+    with figure_style():
+        fig = Figure(figsize=(2, 1))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        style = {"markersize": 12, "markeredgewidth": 0.9, "zorder": 3, "clip_on": False}
+        gids = [f"time:{i}" for i in range(len(OVERLAPPING))]
+        if one_artist:
+            cells = MarkerCells(ax, OVERLAPPING, OVERLAP_CELLS, gids, in_order=in_order, **style)
+            ax.add_artist(cells)
+        else:
+            for (x, y), cell, gid in zip(OVERLAPPING, OVERLAP_CELLS, gids, strict=True):
+                (line,) = ax.plot([x], [y], linestyle="none", **cell, **style)
+                line.set_gid(gid)
+        ax.set_xlim(-0.5, 1.0)
+        ax.set_ylim(-1, 1)
+    return fig
+
+
+def test_overlapping_markers_drawn_in_order_give_the_lines_picture() -> None:
+    for fmt in ("svg", "png"):
+        assert _save(_overlapping(True), fmt) == _save(_overlapping(False), fmt), fmt
+    # style by style (the default, for cells that never overlap) is another picture
+    assert _save(_overlapping(True, in_order=False), "png") != _save(_overlapping(False), "png")
+
+
+def test_a_row_rule_draws_what_axhline_draws() -> None:
+    from livingreview.figures.common import row_rule
+
+    def ruled(rule) -> Figure:
+        with figure_style():
+            fig = Figure(figsize=(2, 2))
+            FigureCanvasAgg(fig)
+            ax = fig.add_subplot()
+            ax.set_xscale("log")  # as the onset plot and the evidence map
+            ax.plot([1, 100], [0, 7], marker="o")
+            for y in range(8):
+                rule(ax, y + 0.5, color="#E3E3E3", linewidth=0.4, zorder=0)
+            ax.set_xlim(0.5, 200)
+            ax.set_ylim(8.5, -0.6)
+        return fig
+
+    for fmt in ("svg", "png", "pdf"):
+        assert _save(ruled(row_rule), fmt) == _save(
+            ruled(lambda ax, y, **k: ax.axhline(y, **k)), fmt
+        )

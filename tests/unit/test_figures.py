@@ -250,11 +250,10 @@ def test_markers_encode_design_with_okabe_ito_colours(small) -> None:
     studies, _ = small
     fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS)
     palette = {c.lower() for c in OKABE_ITO.values()} | {"#7f7f7f"}
-    colours = {
-        line.get_color().lower()
-        for line in fig.axes[0].lines
-        if line.get_marker() not in (None, "", "None")
-    }
+    # the study markers are drawn by MarkerCells artists, each marker in its own style
+    cells = [c for a in fig.axes[0].get_children() for c in getattr(a, "cells", [])]
+    assert len(cells) == len(studies)
+    colours = {cell["color"].lower() for cell in cells}
     assert colours <= palette
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     present = set(studies["design_class"])

@@ -157,9 +157,22 @@ def outcomes(tmp_path: Path) -> pd.DataFrame:
 
 
 def marker_gids(fig, prefix: str) -> list[str]:
-    return sorted(
-        line.get_gid() for line in fig.axes[0].lines if (line.get_gid() or "").startswith(prefix)
-    )
+    """The gids starting with ``prefix`` of the plot's artists, and of each marker that
+    a MarkerCells artist (the effect direction plot's arrows) draws with its own gid."""
+    found = [g for a in fig.axes[0].get_children() for g in getattr(a, "gids", [a.get_gid()])]
+    return sorted(g for g in found if (g or "").startswith(prefix))
+
+
+def drawn_markers(fig) -> dict[str, tuple[tuple[float, float], dict]]:
+    """Each marker of a MarkerCells artist (the effect direction and onset plots) by its
+    gid: its position and its own style (marker, size or colours)."""
+    cells = [a for a in fig.axes[0].get_children() if hasattr(a, "gids")]
+    return {g: (xy, c) for a in cells for g, xy, c in zip(a.gids, a.xy, a.cells, strict=True)}
+
+
+def direction_markers(fig) -> dict[str, dict]:
+    """Each effect direction marker's own style (marker, size, colours) by its gid."""
+    return {gid: cell for gid, (_, cell) in drawn_markers(fig).items()}
 
 
 # ---------------------------------------------------------------------------
@@ -273,12 +286,12 @@ def test_arrows_match_the_outcomes_file(outcomes: pd.DataFrame) -> None:
 
 def test_arrow_shape_and_size_follow_direction_and_sample_size(outcomes: pd.DataFrame) -> None:
     fig = build_effect_direction_plot(STUDIES, outcomes, DIAGNOSIS, DESIGNS)
-    lines = {ln.get_gid(): ln for ln in fig.axes[0].lines if ln.get_gid()}
-    assert lines["direction:s1:anxiety:benefit"].get_marker() == "^"
-    assert lines["direction:s1:adverse_effects:harm"].get_marker() == "v"
+    markers = direction_markers(fig)
+    assert markers["direction:s1:anxiety:benefit"]["marker"] == "^"
+    assert markers["direction:s1:adverse_effects:harm"]["marker"] == "v"
     # s1 has n=20 in studies.csv; s2 has no n, so its largest result n (120) counts; s3 n=500
     sizes = [
-        lines[f"direction:{s}:anxiety:{d}"].get_markersize()
+        markers[f"direction:{s}:anxiety:{d}"]["markersize"]
         for s, d in (("s1", "benefit"), ("s2", "no_clear_difference"), ("s3", "benefit"))
     ]
     assert sizes[0] < sizes[1] < sizes[2]
@@ -375,11 +388,11 @@ def test_single_and_repeated_dosing_get_separate_rows_and_styles(tmp_path: Path)
     ]
     outcomes = load_outcomes(write_outcomes(tmp_path / "o.csv", rows), STUDIES)
     fig = build_onset_duration_plot(STUDIES, outcomes, DIAGNOSIS)
-    lines = {ln.get_gid(): ln for ln in fig.axes[0].lines if ln.get_gid()}
-    single = lines["time:s1:single:onset:1"]
-    repeated = lines["time:s1:repeated:duration:336"]
-    assert single.get_ydata()[0] != repeated.get_ydata()[0]
-    assert single.get_color() != repeated.get_color()
+    markers = drawn_markers(fig)
+    (_, single_y), single = markers["time:s1:single:onset:1"]
+    (_, repeated_y), repeated = markers["time:s1:repeated:duration:336"]
+    assert single_y != repeated_y
+    assert single["color"] != repeated["color"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["s1", "", "s2", "s3"]
 
 

@@ -7,7 +7,8 @@ template line: in the PNG (Agg) it draws all markers of one style in one call;
 in SVG (and PDF) it draws each marker as its own line drew it, inside a group
 with the marker's gid, so those files are written as before. The markers must
 not overlap (cells of a grid), so the order in which styles are drawn does not
-change the picture.
+change the picture; markers that may overlap are drawn ``in_order``: in the PNG
+one draw per run of consecutive markers of one style, in the order given.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class MarkerCells(Artist):
     """Markers at ``xy`` with ids ``gids``, drawn like ``Axes.plot([x], [y],
     linestyle="none", **style, **cell)`` once per marker, where ``cell`` is the
     marker's own entry in ``cells`` (its colours, marker or size; every entry sets
-    the same keys)."""
+    the same keys). ``in_order``: markers may overlap, so the PNG draws them in the
+    order given (each run of one style in one call) rather than style by style."""
 
     def __init__(
         self,
@@ -33,12 +35,15 @@ class MarkerCells(Artist):
         xy: Sequence[tuple[float, float]],
         cells: Sequence[Mapping[str, Any]],
         gids: Sequence[str],
+        *,
+        in_order: bool = False,
         **style: Any,
     ) -> None:
         super().__init__()
         if not len(xy) == len(cells) == len(gids):
             raise ValueError("one style and one gid per marker")
         self.xy, self.cells, self.gids = list(xy), list(cells), list(gids)
+        self.in_order = in_order
         self.line = Line2D([], [], linestyle="none", **style)
         self.line.set_transform(ax.transData)
         self.line.axes = ax
@@ -63,10 +68,13 @@ class MarkerCells(Artist):
             return
         line = self.line
         if isinstance(renderer, RendererAgg):  # a bitmap has no ids: one draw per style
-            groups: dict[tuple, tuple[Mapping[str, Any], list[tuple[float, float]]]] = {}
+            groups: dict[Any, tuple[Mapping[str, Any], list[tuple[float, float]]]] = {}
+            run, previous = 0, None
             for point, cell in zip(self.xy, self.cells, strict=True):
                 key = tuple(sorted(cell.items(), key=lambda item: item[0]))
-                groups.setdefault(key, (cell, []))[1].append(point)
+                if self.in_order and key != previous:
+                    run, previous = run + 1, key
+                groups.setdefault((run, key), (cell, []))[1].append(point)
             line.set_gid(None)
             for cell, points in groups.values():
                 line.set_data([x for x, _ in points], [y for _, y in points])
@@ -78,3 +86,29 @@ class MarkerCells(Artist):
                 line.set(**cell, gid=gid)
                 line.draw(renderer)
         self.stale = False
+
+
+class MarkerRun:
+    """Markers collected row by row and added to ``ax`` as one :class:`MarkerCells`
+    (drawn in order, ``style`` for all) when flushed: a figure flushes before it adds
+    an artist the SVG must list after them (a note, a heading), so the SVG keeps the
+    order a line per marker gave."""
+
+    def __init__(self, ax: Any, **style: Any) -> None:
+        self.ax, self.style = ax, style
+        self.xy: list[tuple[float, float]] = []
+        self.cells: list[Mapping[str, Any]] = []
+        self.gids: list[str | None] = []
+
+    def add(self, xy: tuple[float, float], cell: Mapping[str, Any], gid: str | None) -> None:
+        self.xy.append(xy)
+        self.cells.append(cell)
+        self.gids.append(gid)
+
+    def flush(self) -> None:
+        if self.xy:
+            cells = MarkerCells(
+                self.ax, self.xy, self.cells, self.gids, in_order=True, **self.style
+            )
+            self.ax.add_artist(cells)
+        self.xy, self.cells, self.gids = [], [], []

@@ -29,7 +29,9 @@ from .common import (
     annotate_missing,
     figure_style,
     fix_empty_ylabel,
+    row_rule,
 )
+from .markers import MarkerRun
 from .parts import Part, draw_study_parts
 
 # The evidence map is a one-column figure, drawn at its final print width, so
@@ -206,9 +208,15 @@ def _x_range(n_values: list[float]) -> tuple[float, float, bool]:
 
 
 def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
+    """Group headings, and for each study its rule, its marker and, without ``n``, a
+    note. The markers between two headings or notes are one artist (:class:`.markers.
+    MarkerCells`), so the SVG lists everything in the order a line per marker gave
+    (that line per marker was about a tenth of the time, issue 19)."""
     header_transform = blended_transform_factory(fig.transFigure, ax.transData)
+    run = MarkerRun(ax, clip_on=False, zorder=3)
     for row in rows:
         if row.is_group:
+            run.flush()
             ax.text(
                 0.01,
                 row.y,
@@ -222,13 +230,19 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
             )
             continue
         assert row.record is not None
-        ax.axhline(row.y, color="#D9D9D9", linewidth=0.4, zorder=0)
-        _draw_study_marker(ax, row, xmin)
+        row_rule(ax, row.y, color="#D9D9D9", linewidth=0.4, zorder=0)
+        x, style = _study_marker(row, xmin)
+        run.add((x, row.y), style, None)
+        if _n(row.record) is None:
+            run.flush()
+            annotate_missing(ax, "n not reported", (x, row.y), offset=6)
+    run.flush()
     studies = [r for r in rows if not r.is_group]
     ax.set_yticks([r.y for r in studies], [r.text for r in studies])
 
 
-def _draw_study_marker(ax: Any, row: _Row, xmin: float) -> None:
+def _study_marker(row: _Row, xmin: float) -> tuple[float, dict[str, Any]]:
+    """Where a study's marker goes and its style (grey at the left edge without ``n``)."""
     record = row.record or {}
     marker, colour = DESIGN_MARKERS.get(record.get("design_class", ""), ("o", "#333333"))
     n = _n(record)
@@ -236,17 +250,7 @@ def _draw_study_marker(ax: Any, row: _Row, xmin: float) -> None:
         colour = GREY
     dosing = record.get("dosing")
     fill = {"repeated": "full", "single": "none"}.get(dosing, "left")
-    x = xmin if n is None else n
-    ax.plot(
-        [x],
-        [row.y],
-        linestyle="none",
-        clip_on=False,
-        zorder=3,
-        **_marker_style(marker, colour, fill),
-    )
-    if n is None:
-        annotate_missing(ax, "n not reported", (x, row.y), offset=6)
+    return (xmin if n is None else n), _marker_style(marker, colour, fill)
 
 
 def _style_axes(
