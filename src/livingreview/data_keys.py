@@ -153,32 +153,3 @@ def _rows(path: str, mtime_ns: int) -> list[list[str]]:
     except (OSError, UnicodeDecodeError, csv.Error):
         # not readable as CSV: key the raw bytes; validate_data reports the problem
         return [[hashlib.sha256(Path(path).read_bytes()).hexdigest()]]
-
-
-# Memory of a job that reads the screening ledger (data/records.csv), declared as its
-# `mem_mb` resource (issue 19): its pandas frames grow with the ledger, so at 1,000,000
-# records each such job peaks at 1.3-2.9 GB and two side by side would pass 4 GB.
-# LEDGER_BASE_MB + LEDGER_MB_PER_FILE_MB per MB of the ledger file covers every peak
-# measured (session s8, benchmarks/results.md): with a 12.8 MB ledger (100,000
-# records) validate_data 301 MB, derive_prisma_counts 264; with 129.6 MB (1,000,000
-# records) derive_prisma_counts 2,867, describe_previous_release 2,750, validate_data
-# 2,664, write_records_appendix 1,920, evaluate_sensitivity_analyses 1,824,
-# collect_variables 1,311 (22 MB per MB is derive_prisma_counts' growth between the
-# two, rounded up). At 100,000 records each declares 341 MB, so two of them, or one
-# beside any figure, still fit under the profile's 850 MB as before; at 1,000,000 each
-# asks for more than the limit, is capped at it and runs beside no other job that
-# declares memory.
-LEDGER_BASE_MB = 60
-LEDGER_MB_PER_FILE_MB = 22
-
-
-def ledger_mem_mb(path: str | Path, limit: int | None = None) -> int:
-    """Estimated peak memory (MB) of a job that reads the ledger at ``path``, from the
-    file's size (no read: Snakemake asks while it plans every run, no-op included), at
-    most ``limit`` (a job asking more than the whole limit would never be scheduled)."""
-    try:
-        size_mb = Path(path).stat().st_size / 1e6
-    except OSError:
-        return 0  # validate_data names the missing file
-    estimate = int(LEDGER_BASE_MB + LEDGER_MB_PER_FILE_MB * size_mb)
-    return min(estimate, limit) if limit else estimate

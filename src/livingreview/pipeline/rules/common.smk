@@ -5,7 +5,7 @@ from pathlib import Path
 
 
 from livingreview.config import validate_config
-from livingreview.data_keys import figure_mem_mb, ledger_mem_mb, studies_key
+from livingreview.data_keys import figure_mem_mb, studies_key
 from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
 from livingreview.paths import book_resources, figure_formats
 from livingreview.workflow import (
@@ -65,25 +65,11 @@ def get_figure_mem_mb(rule_name):
     capped at the run's mem_mb limit if one is set (profiles/default/config.yaml)."""
 
     def mem_mb(wildcards):
+        limit = workflow.global_resources.get("mem_mb")
+        limit = limit if isinstance(limit, int) else None
         return figure_mem_mb(
-            get_data("studies"), rule_name, get_studies_per_part(), _mem_mb_limit()
+            get_data("studies"), rule_name, get_studies_per_part(), limit
         )
-
-    return mem_mb
-
-
-def _mem_mb_limit():
-    """The run's mem_mb limit (profiles/default/config.yaml, --resources), or None."""
-    limit = workflow.global_resources.get("mem_mb")
-    return limit if isinstance(limit, int) else None
-
-
-def get_ledger_mem_mb():
-    """Declared memory of a job that reads the screening ledger, from its size
-    (livingreview.data_keys.ledger_mem_mb), capped at the run's mem_mb limit."""
-
-    def mem_mb(wildcards):
-        return ledger_mem_mb(get_data("records"), _mem_mb_limit())
 
     return mem_mb
 

@@ -18,8 +18,6 @@ rule validate_data:
         "logs/validate_data.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         code=get_code_version("bibliography", "evidence", "ledger"),
     script:

@@ -14,8 +14,6 @@ rule derive_prisma_counts:
         "logs/derive_prisma_counts.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         code=get_code_version("evidence", "living", "prisma"),
         counts_template=get_counts_template(),
@@ -41,8 +39,6 @@ rule write_records_appendix:
         "logs/write_records_appendix.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         studies=get_studies_key("write_records_appendix"),
         code=get_code_version("bibliography", "evidence", "living", "prisma"),

@@ -9,8 +9,6 @@ rule describe_previous_release:
         "logs/describe_previous_release.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         code=get_code_version("living", "prisma"),
     script:

@@ -71,8 +71,6 @@ rule evaluate_sensitivity_analyses:
         "logs/evaluate_sensitivity_analyses.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         studies=get_studies_key("evaluate_sensitivity_analyses"),
         code=get_code_version("bibliography", "evidence", "synthesis", "tables"),

@@ -17,8 +17,6 @@ rule write_generated_text:
         "logs/write_generated_text.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         code=get_code_version("evidence", "prisma", "synthesis", "text"),
         diagram=get_results_diagram(),

@@ -26,8 +26,6 @@ checkpoint collect_variables:
         "logs/collect_variables.log",
     conda:
         "../envs/livingreview.yaml"
-    resources:
-        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         code=get_code_version(
             "evidence", "ledger", "living", "prisma", "synthesis", "text"
