@@ -64,7 +64,7 @@ The studies, grouped.
 """
 
 
-def _project(root: Path, rows_per_page: int | None) -> Path:
+def _project(root: Path, rows_per_page: int | None, print_rows: int | None = None) -> Path:
     (root / "_quarto.yml").write_text(BOOK_YML, encoding="utf-8")
     table = _grid_table({"Group A": 4, "Group B": 3})
     (root / "index.qmd").write_text(CHAPTER.format(table=table), encoding="utf-8")
@@ -75,6 +75,8 @@ def _project(root: Path, rows_per_page: int | None) -> Path:
         (root / rel).touch()
     if rows_per_page is not None:
         config["tables"]["rows_per_page"] = rows_per_page
+    if print_rows is not None:
+        config["tables"]["print_rows"] = print_rows
     (root / "config").mkdir()
     (root / "config" / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return root

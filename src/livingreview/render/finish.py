@@ -16,6 +16,7 @@ from typing import Any
 from . import ast as A
 from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
+from .long_tables import data_rows, is_group_row, shorten_for_print
 from .numbered_blocks import typst_theorem
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
@@ -101,6 +102,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             _provenance(el, fmt, book.resources)
             return render_float(_without_anchors(el), fmt)
         if t == "Table":
+            if fmt != "html":  # before _provenance takes the data source off
+                shorten_for_print(el, book.table_print_rows, book.resources)
             _provenance(el, fmt, book.resources)
             if fmt == "html":
                 _mark_paged(el, book.table_rows_per_page)
@@ -389,18 +392,12 @@ GROUP_MARK = "/*lr-group*/"
 PAGED = "data-rows-per-page"  # read by the website's table-pages.js
 
 
-def _is_group_row(row: Any, ncols: int) -> bool:
-    """A full-width one-cell body row: a group heading (characteristics table)."""
-    cells = row[1]
-    return ncols > 1 and len(cells) == 1 and cells[0][3] == ncols and bool(cells[0][4])
-
-
 def _mark_group_rows(table: A.Element) -> None:
     """Mark full-width one-cell body rows (group headings) for :func:`group_subheaders`."""
     ncols = len(table["c"][2])
     for body in table["c"][4]:
         for row in body[3]:
-            if _is_group_row(row, ncols):
+            if is_group_row(row, ncols):
                 first = row[1][0][4][0]
                 if first["t"] in ("Plain", "Para"):
                     first["c"].insert(0, A.RawInline("typst", GROUP_MARK))
@@ -410,9 +407,7 @@ def _mark_paged(table: A.Element, per_page: int) -> None:
     """A website table with more rows than ``per_page`` (group headings not counted) is
     shown in pages by table-pages.js; every row stays in the page (without JavaScript,
     in print and in the search index the table is whole). 0 never pages."""
-    ncols = len(table["c"][2])
-    rows = sum(not _is_group_row(r, ncols) for body in table["c"][4] for r in body[3])
-    if per_page and rows > per_page:
+    if per_page and data_rows(table) > per_page:
         table["c"][0][2].append([PAGED, str(per_page)])
 
 

@@ -17,6 +17,7 @@ from ..config import load_config
 from ..errors import ConfigError, Problem
 from ..io import read_yaml
 from ..paths import output_dir_problems, path_problem
+from .long_tables import DEFAULT_TABLE_PRINT_ROWS
 
 QUARTO_FILE = "_quarto.yml"
 VARIABLES_FILE = "_variables.yml"
@@ -101,6 +102,8 @@ class Book:
     resources: tuple[str, ...] = ()  # project: resources: files published with the website
     # config/config.yaml tables.rows_per_page: a website table with more rows is paged
     table_rows_per_page: int = DEFAULT_TABLE_ROWS_PER_PAGE
+    # config/config.yaml tables.print_rows: a longer table prints a note instead of its rows
+    table_print_rows: int = DEFAULT_TABLE_PRINT_ROWS
 
     @property
     def files(self) -> list[Path]:
@@ -232,6 +235,7 @@ def load_book(root: Path) -> Book:
     problems += _path_problems(root, entries, resources, bibliography, csl)
     if problems:
         raise ConfigError(problems, summary=f"{QUARTO_FILE}: {len(problems)} problem(s)")
+    tables = _table_settings(root)
     return Book(
         root=root,
         entries=tuple(entries),
@@ -248,18 +252,18 @@ def load_book(root: Path) -> Book:
         formats=formats,
         variables=variables,
         resources=resources,
-        table_rows_per_page=_table_rows_per_page(root),
+        table_rows_per_page=int(tables.get("rows_per_page", DEFAULT_TABLE_ROWS_PER_PAGE)),
+        table_print_rows=int(tables.get("print_rows", DEFAULT_TABLE_PRINT_ROWS)),
     )
 
 
-def _table_rows_per_page(root: Path) -> int:
-    """``tables.rows_per_page`` of ``config/config.yaml`` (validated; the default
-    without a config file or the key)."""
+def _table_settings(root: Path) -> dict[str, Any]:
+    """``tables:`` of ``config/config.yaml`` (validated; empty without a config file
+    or the key): ``rows_per_page`` and ``print_rows``."""
     path = root / "config" / "config.yaml"
     if not path.is_file():
-        return DEFAULT_TABLE_ROWS_PER_PAGE
-    tables = load_config(path, root).get("tables") or {}
-    return int(tables.get("rows_per_page", DEFAULT_TABLE_ROWS_PER_PAGE))
+        return {}
+    return load_config(path, root).get("tables") or {}
 
 
 def _as_tuple(value: object, key: str, problems: list[Problem]) -> tuple[str, ...]:

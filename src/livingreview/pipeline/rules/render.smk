@@ -42,6 +42,7 @@ rule render_book:
         formats=config["render"]["formats"],
         # read by the renderer from config/config.yaml; a param so a change reruns it
         rows_per_page=config.get("tables", {}).get("rows_per_page"),
+        print_rows=config.get("tables", {}).get("print_rows"),
         keep_formats=config["render"].get("keep_formats", []),
     script:
         "../scripts/render_book.py"

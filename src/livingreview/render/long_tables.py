@@ -1,0 +1,71 @@
+"""Very long tables in print: their size and where the whole table is (issue 19).
+
+A journal moves a table of thousands of rows to a supplementary file; a living
+review at 10,000 studies has three such tables (the characteristics table, and
+the records appendix's lists of included and excluded reports), which make a
+PDF of well over a thousand pages and take Typst gigabytes to lay out (about
+19 KB per table cell). In DOCX and PDF, a table with more rows than
+``tables.print_rows`` (config/config.yaml, :data:`DEFAULT_TABLE_PRINT_ROWS`)
+keeps its number, caption and column headings, and its rows give way to one
+note in the table's footer: how many rows it has, that the website version
+shows every one, and the data file it is made from when that file is published
+with the website (the float's ``data-source``, see ``finish._provenance``).
+The website always shows the whole table. At or below the limit nothing
+changes; ``0`` prints every row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from . import ast as A
+
+# config/README.md: tables.print_rows. Above every table of the shipped review and of
+# a 1,000-study review (its characteristics table has about 1,010 rows).
+DEFAULT_TABLE_PRINT_ROWS = 2000
+
+
+def is_group_row(row: Any, ncols: int) -> bool:
+    """A full-width one-cell body row: a group heading (characteristics table)."""
+    cells = row[1]
+    return ncols > 1 and len(cells) == 1 and cells[0][3] == ncols and bool(cells[0][4])
+
+
+def data_rows(table: A.Element) -> int:
+    """The body rows of a Pandoc ``Table``, group headings not counted."""
+    ncols = len(table["c"][2])
+    return sum(not is_group_row(r, ncols) for body in table["c"][4] for r in body[3])
+
+
+def print_note(rows: int, data_files: Collection[str]) -> str:
+    """What a printed table says instead of its ``rows`` rows (``data_files``: the
+    files it is made from that the website publishes)."""
+    note = (
+        f"This table has {rows:,} rows, too many to print. "
+        "The website version of this review shows every row"
+    )
+    if data_files:
+        files = sorted(data_files)
+        named = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
+        kind = "data file" if len(files) == 1 else "data files"
+        note += f" and publishes the {kind} it is made from, {named}"
+    return note + "."
+
+
+def shorten_for_print(table: A.Element, most_rows: int, published: Collection[str]) -> bool:
+    """Replace the rows of ``table`` (a Pandoc ``Table``, changed in place) by a
+    :func:`print_note` in its footer when it has more than ``most_rows`` rows
+    (``0``: never); its id, caption, columns and head stay. ``published``: the
+    files the website publishes (``project: resources:``). Call it before the
+    table's ``data-source`` is taken off. Whether the table was shortened."""
+    rows = data_rows(table)
+    if not most_rows or rows <= most_rows:
+        return False
+    sources = (A.attr_get(table["c"][0], "data-source") or "").split()
+    note = print_note(rows, [s for s in sources if s in published])
+    ncols = len(table["c"][2])
+    cell = [A.attr(), {"t": "AlignDefault"}, 1, ncols, [A.Plain(A.text_inlines(note))]]
+    table["c"][4] = []
+    table["c"][5] = [A.attr(), [[A.attr(), [cell]]]]
+    return True
