@@ -354,16 +354,23 @@ def _introduction(flow: FlowRecords | None, counts_source: str | None, update: b
             "The counts of the flow diagram were read from a PRISMA2020 template; "
             "the review's build has no record-level list behind them."
         ]
-    where = (
-        "The previous version's included reports are listed in its box, and every record "
-        "found since then appears once, in the box where it left the flow"
-        if update
-        else "Every record of the screening ledger appears once, in the box where it left the flow"
-    )
+    # On the website every record is listed; in print a box may give a count (records
+    # excluded at screening, or a list longer than tables.print_rows), so it says
+    # "is counted", which holds for a list and for a count.
+    where = {
+        verb: (
+            "The previous version's included reports are listed in its box, and every record "
+            f"found since then {verb} once, in the box where it left the flow"
+            if update
+            else f"Every record of the screening ledger {verb} once, in the box where it left "
+            "the flow"
+        )
+        for verb in ("appears", "is counted")
+    }
     return _by_format(
-        f"Each box of the PRISMA flow diagram links to its section below. {where}; "
+        f"Each box of the PRISMA flow diagram links to its section below. {where['appears']}; "
         "boxes that records pass through link to the boxes their records went on to.",
-        f"Each box of the PRISMA flow diagram has a section below. {where}; "
+        f"Each box of the PRISMA flow diagram has a section below. {where['is counted']}; "
         "boxes that records pass through list the boxes their records went on to.",
     )
 
