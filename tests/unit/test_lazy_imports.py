@@ -37,13 +37,27 @@ LIGHT = {
 }
 
 
+def python_output(code: str) -> str:
+    """What a fresh interpreter running ``code`` prints (it must exit cleanly)."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+# The start of what the param tests run: Snakemake's param serializer, patched.
+SERIALIZER = (
+    "from livingreview.workflow import compare_params_without_pandas\n"
+    "compare_params_without_pandas()\n"
+    "from snakemake.persistence.file import FilePersistence\n"
+    "store = FilePersistence.__new__(FilePersistence)  # what a run uses\n"
+)
+
+
 @pytest.mark.parametrize("module", sorted(LIGHT))
 def test_lightweight_modules_do_not_import_heavy_libraries(module: str) -> None:
-    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    loaded = set(
+        python_output(f"import sys, {module}; print(' '.join(sorted(sys.modules)))").split()
     )
-    loaded = set(result.stdout.split())
     assert module in loaded
     assert not [lib for lib in LIGHT[module] if lib in loaded]
 
@@ -51,8 +65,7 @@ def test_lightweight_modules_do_not_import_heavy_libraries(module: str) -> None:
 def test_the_check_can_fail() -> None:
     code = "import sys, livingreview.prisma.flow_diagram as f, livingreview.figures.common; "
     code += "print(' '.join(sorted(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "matplotlib" in result.stdout.split()  # the figure modules do import it
+    assert "matplotlib" in python_output(code).split()  # the figure modules do import it
 
 
 def test_snakemake_compares_params_without_importing_pandas() -> None:
@@ -60,29 +73,19 @@ def test_snakemake_compares_params_without_importing_pandas() -> None:
     Snakemake imported it for that (0.35-0.4 CPU s of a 1.4-s no-op, issue 19)."""
     code = (
         "import sys\n"
-        "from livingreview.workflow import compare_params_without_pandas\n"
-        "compare_params_without_pandas()\n"
-        "from snakemake.persistence.file import FilePersistence\n"
-        "store = FilePersistence.__new__(FilePersistence)  # what a run uses\n"
-        "values = ['a1b2', ['svg', 'png'], {'n': 'Participants'}, 25, None]\n"
+        + SERIALIZER
+        + "values = ['a1b2', ['svg', 'png'], {'n': 'Participants'}, 25, None]\n"
         "plain = [store._serialize_param_builtin(v) for v in values]\n"
         "assert [store._serialize_param_pandas(v) for v in values] == plain\n"
         "print('pandas' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False"]
+    assert python_output(code).split() == ["False"]
 
 
 def test_params_holding_pandas_objects_are_still_hashed() -> None:
     code = (
         "import pandas as pd\n"
-        "from livingreview.workflow import compare_params_without_pandas\n"
-        "compare_params_without_pandas()\n"
-        "from snakemake.persistence.file import FilePersistence\n"
-        "store = FilePersistence.__new__(FilePersistence)  # what a run uses\n"
-        "print(store._serialize_param_pandas(pd.Series([1, 2])))\n"
+        + SERIALIZER
+        + "print(store._serialize_param_pandas(pd.Series([1, 2])))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("[")  # pandas' hash of the rows, not unrepresentable
+    assert python_output(code).startswith("[")  # pandas' hash of the rows, not unrepresentable
