@@ -25,7 +25,7 @@ from livingreview.render.long_tables import (
 
 PUBLISHED_NOTE = (
     "This table has 7 rows, too many to print. The website version of this review shows "
-    "every row and publishes the data file it is made from, data/studies.csv."
+    "every row and publishes the data file it is made from, studies.csv."
 )
 
 
@@ -94,7 +94,7 @@ def test_only_a_table_over_the_number_is_shortened(most: int, shortened: bool) -
             ["data/outcomes.csv", "data/studies.csv"],
             "This table has 2,500 rows, too many to print. The website version of this "
             "review shows every row and publishes the data files it is made from, "
-            "data/outcomes.csv and data/studies.csv.",
+            "outcomes.csv and studies.csv.",
             id="two-files",
         ),
     ],

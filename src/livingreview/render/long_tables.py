@@ -46,7 +46,8 @@ def print_note(rows: int, data_files: Collection[str]) -> str:
         "The website version of this review shows every row"
     )
     if data_files:
-        files = sorted(data_files)
+        # by name, as the website's Data list shows them: a project path is the build's
+        files = sorted(f.rsplit("/", 1)[-1] for f in data_files)
         named = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
         kind = "data file" if len(files) == 1 else "data files"
         note += f" and publishes the {kind} it is made from, {named}"
