@@ -16,7 +16,7 @@ from typing import Any
 from . import ast as A
 from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
-from .long_tables import data_rows, is_group_row, shorten_for_print
+from .long_tables import data_rows, file_names, is_group_row, shorten_for_print
 from .numbered_blocks import typst_theorem
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
@@ -255,8 +255,7 @@ def source_note_tip(sources: list[str], published: list[str]) -> str:
     build's, not the reader's."""
     if not sources:
         return "Drawn by code"
-    names = [s.rsplit("/", 1)[-1] for s in sources]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    listed = file_names(sources)
     if len(published) == len(sources):
         return f"Made from {listed}, published with this review"
     return f"Made from {listed}"

@@ -16,7 +16,7 @@ changes; ``0`` prints every row.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from . import ast as A
@@ -46,12 +46,16 @@ def print_note(rows: int, data_files: Collection[str]) -> str:
         "The website version of this review shows every row"
     )
     if data_files:
-        # by name, as the website's Data list shows them: a project path is the build's
-        files = sorted(f.rsplit("/", 1)[-1] for f in data_files)
-        named = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
-        kind = "data file" if len(files) == 1 else "data files"
-        note += f" and publishes the {kind} it is made from, {named}"
+        kind = "data file" if len(data_files) == 1 else "data files"
+        note += f" and publishes the {kind} it is made from, {file_names(sorted(data_files))}"
     return note + "."
+
+
+def file_names(files: Sequence[str]) -> str:
+    """``files`` for a reader, by name as the website's Data list shows them (a
+    project path is the build's): "studies.csv", "outcomes.csv and studies.csv"."""
+    names = [f.rsplit("/", 1)[-1] for f in files]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def shorten_for_print(table: A.Element, most_rows: int, published: Collection[str]) -> bool:
