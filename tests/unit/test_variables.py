@@ -91,12 +91,13 @@ def test_anxiety_participants_never_add_unlike_denominators() -> None:
         ]
     )
     assert anxiety_participants(studies) == {
-        "enrolled": {"total": 173, "studies": 2},
-        "analysed": {"total": 188, "studies": 1},
+        "enrolled": {"total": 173, "studies": 2, "studies_text": "2 studies"},
+        "analysed": {"total": 188, "studies": 1, "studies_text": "1 study"},
         "unknown": 1,
+        "unknown_text": "1 study",
     }
     only_unknown = anxiety_participants(studies.iloc[3:])
-    assert only_unknown["enrolled"] == {"total": "–", "studies": 0}
+    assert only_unknown["enrolled"] == {"total": "–", "studies": 0, "studies_text": "0 studies"}
     assert only_unknown["unknown"] == 1
 
 
@@ -192,3 +193,20 @@ def test_cumulative_keys_from_the_counts_file_equal_those_derived_here(tmp_path)
         from_file = json.loads((out / "cumulative.json").read_text(encoding="utf-8"))
         derived = cumulative_counts(load_table(records, "records"), protocol)
         assert format_numbers(from_file["variables"]) == format_numbers(derived), name
+
+
+def test_counts_of_studies_come_in_words_with_the_noun_in_the_right_number():
+    """The prose quotes "1 study" and "3 studies", never "1 studies" or a bare count."""
+    from livingreview.text.variables import anxiety_participants, with_study_counts_in_words
+
+    studies = pd.DataFrame(
+        {"n_anxiety": [10, 20, 30, None], "n_anxiety_basis": ["enrolled", "enrolled", "analysed", None]}
+    )
+    counts = anxiety_participants(studies)
+    assert counts["enrolled"]["studies_text"] == "2 studies"
+    assert counts["analysed"]["studies_text"] == "1 study"
+    assert counts["unknown_text"] == "1 study"
+    rob = with_study_counts_in_words({"assessed": 1, "rob2": {"studies": 0, "high": 0}, "weight": 3})
+    assert rob["assessed_text"] == "1 study"
+    assert rob["rob2"]["studies_text"] == "0 studies"
+    assert rob["weight"] == 3 and "studies_text" not in rob

@@ -13,7 +13,10 @@ Chapters never type a number that the data hold; they write
     participants contributing anxiety outcome data (``n_anxiety``), one count
     per denominator type, never added across types: ``enrolled`` and
     ``analysed`` (each with ``total`` and ``studies``) and ``unknown`` (studies
-    with no distinct count). A total with no study is the dash, never 0.
+    with no distinct count). A total with no study is the dash, never 0. Each
+    count of studies also comes in words for the prose, with its noun in the
+    right number: ``enrolled.studies_text`` and ``analysed.studies_text``
+    ("1 study", "3 studies") and ``unknown_text``.
 ``diagnosis.<code>``
     per diagnosis group of ``data/protocol.yaml``: ``label``, ``studies``,
     ``participants`` (the dash when no study of the group reports ``n``).
@@ -39,7 +42,8 @@ Chapters never type a number that the data hold; they write
     :func:`livingreview.synthesis.synthesis_variables`), when outcomes are given.
 ``rob``
     studies assessed per tool and overall judgement (see
-    :func:`livingreview.evidence.risk_of_bias.rob_variables`), when judgements are given.
+    :func:`livingreview.evidence.risk_of_bias.rob_variables`), when judgements are given,
+    with ``assessed_text`` and each tool's ``studies_text`` in words ("1 study").
 
 Numbers of 1,000 or more are written with thousands separators ("2,030"), as
 the flow diagram prints them.
@@ -127,8 +131,24 @@ def anxiety_participants(studies: pd.DataFrame) -> dict[str, Any]:
         out[kind] = {
             "total": _int(n[rows].sum()) if rows.any() else MISSING,
             "studies": int(rows.sum()),
+            "studies_text": studies_in_words(int(rows.sum())),
         }
     out["unknown"] = int(n.isna().sum())
+    out["unknown_text"] = studies_in_words(out["unknown"])
+    return out
+
+
+def studies_in_words(count: int) -> str:
+    """A number of studies with its noun in the right number: "1 study", "3 studies"."""
+    return f"{count:,} {'study' if count == 1 else 'studies'}"
+
+
+def with_study_counts_in_words(rob: dict[str, Any]) -> dict[str, Any]:
+    """The risk-of-bias variables with ``assessed_text`` and each tool's ``studies_text``."""
+    out = dict(rob, assessed_text=studies_in_words(rob["assessed"]))
+    for key, value in rob.items():
+        if isinstance(value, dict) and "studies" in value:
+            out[key] = dict(value, studies_text=studies_in_words(value["studies"]))
     return out
 
 
@@ -201,7 +221,7 @@ def collect_variables(
     if outcomes is not None:
         variables["synthesis"] = synthesis_variables(outcomes, studies)
     if risk_of_bias is not None:
-        variables["rob"] = rob_variables(risk_of_bias)
+        variables["rob"] = with_study_counts_in_words(rob_variables(risk_of_bias))
     return format_numbers(variables)
 
 
