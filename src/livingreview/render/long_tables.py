@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from ..wording import join_words
 from . import ast as A
 
 # config/README.md: tables.print_rows. Above every table of the shipped review and of
@@ -54,8 +55,7 @@ def print_note(rows: int, data_files: Collection[str]) -> str:
 def file_names(files: Sequence[str]) -> str:
     """``files`` for a reader, by name as the website's Data list shows them (a
     project path is the build's): "studies.csv", "outcomes.csv and studies.csv"."""
-    names = [f.rsplit("/", 1)[-1] for f in files]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return join_words(f.rsplit("/", 1)[-1] for f in files)
 
 
 def shorten_for_print(table: A.Element, most_rows: int, published: Collection[str]) -> bool:
