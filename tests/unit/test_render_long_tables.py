@@ -103,6 +103,30 @@ def test_the_note_names_only_published_data_files(files: list[str], note: str) -
     assert print_note(2500, files) == note
 
 
+@pytest.mark.parametrize(
+    ("files", "note"),
+    [
+        pytest.param([], "This table has 2,500 rows, too many to print.", id="no-file"),
+        pytest.param(
+            ["data/studies.csv"],
+            "This table has 2,500 rows, too many to print. It is made from the review's "
+            "data file studies.csv.",
+            id="one-file",
+        ),
+        pytest.param(
+            ["data/studies.csv", "data/outcomes.csv"],
+            "This table has 2,500 rows, too many to print. It is made from the review's "
+            "data files outcomes.csv and studies.csv.",
+            id="two-files",
+        ),
+    ],
+)
+def test_without_a_website_the_note_does_not_point_to_one(files: list[str], note: str) -> None:
+    """``render.formats`` without html: no website is built, so the note names the data
+    files alone."""
+    assert print_note(2500, files, website=False) == note
+
+
 def test_a_data_source_the_website_does_not_publish_is_not_named() -> None:
     table = _table({"A": 4, "B": 3}, "data/studies.csv")
     shorten_for_print(table, 5, published=["refs/references.bib"])
@@ -119,12 +143,13 @@ def _pages_module():
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The same book rendered with print_rows 5 (shortened) and by default (whole)."""
+    """The same book rendered with print_rows 5 (shortened) and by default (whole),
+    and shortened in a DOCX built alone (``render.formats: [docx]``, no website)."""
     from livingreview.render import render_book
 
     pages = _pages_module()
     sites = {}
-    for name, print_rows in (("short", 5), ("whole", None)):
+    for name, print_rows in (("short", 5), ("whole", None), ("docx_alone", 5)):
         root = pages._project(tmp_path_factory.mktemp(name), None, print_rows)
         chapter = root / "index.qmd"
         chapter.write_text(
@@ -141,7 +166,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             + "  typst: {}\n",
             encoding="utf-8",
         )
-        render_book(root, backend="embedded", formats=("html", "docx", "pdf"))
+        formats = ("docx",) if name == "docx_alone" else ("html", "docx", "pdf")
+        render_book(root, backend="embedded", formats=formats)
         sites[name] = root / "_book"
     return sites
 
@@ -176,3 +202,16 @@ def test_pdf_gives_the_size_and_the_website_instead_of_the_rows(books: dict[str,
 def test_the_website_shows_every_row_either_way(books: dict[str, Path]) -> None:
     for page in ("index.html", "other.html"):
         assert (books["short"] / page).read_bytes() == (books["whole"] / page).read_bytes()
+
+
+def test_a_docx_built_without_the_website_does_not_point_to_it(books: dict[str, Path]) -> None:
+    import docx
+
+    assert not (books["docx_alone"] / "index.html").exists()
+    document = docx.Document(str(books["docx_alone"] / "pages.docx"))
+    (table,) = document.tables
+    cells = [c.text for r in table.rows for c in r.cells]
+    assert set(cells[7:]) == {
+        "This table has 7 rows, too many to print. It is made from the review's data file "
+        "studies.csv."
+    }

@@ -21,6 +21,7 @@ written (:mod:`.side_jobs`); Typst compiles after both, alone.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import json
@@ -85,6 +86,8 @@ def render_embedded(
     website, which is written meanwhile (:mod:`.side_jobs`). Typst lays out the book
     last, alone, after the chapters' blocks are let go (issue 19: at 10,000 studies
     Typst's layout alone is gigabytes, so nothing else runs beside it)."""
+    # print notes of very long tables point to the website only when there is one
+    model.book = dataclasses.replace(model.book, website="html" in formats)
     doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     del doc

@@ -10,7 +10,8 @@ keeps its number, caption and column headings, and its rows give way to one
 note in the table's footer: how many rows it has, that the website version
 shows every one, and the data file it is made from when that file is published
 with the website (the float's ``data-source``, see ``finish._provenance``).
-The website always shows the whole table. At or below the limit nothing
+When ``render.formats`` leaves out HTML there is no website: the note names the
+data file alone. The website always shows the whole table. At or below the limit nothing
 changes; ``0`` prints every row.
 """
 
@@ -39,16 +40,18 @@ def data_rows(table: A.Element) -> int:
     return sum(not is_group_row(r, ncols) for body in table["c"][4] for r in body[3])
 
 
-def print_note(rows: int, data_files: Collection[str]) -> str:
+def print_note(rows: int, data_files: Collection[str], website: bool = True) -> str:
     """What a printed table says instead of its ``rows`` rows (``data_files``: the
-    files it is made from that the website publishes)."""
-    note = (
-        f"This table has {rows:,} rows, too many to print. "
-        "The website version of this review shows every row"
-    )
+    files it is made from that the website publishes). Without a ``website`` (HTML
+    left out of ``render.formats``) it names the data files alone."""
+    note = f"This table has {rows:,} rows, too many to print."
+    kind = "data file" if len(data_files) == 1 else "data files"
+    names = file_names(sorted(data_files))
+    if not website:
+        return note + (f" It is made from the review's {kind} {names}." if data_files else "")
+    note += " The website version of this review shows every row"
     if data_files:
-        kind = "data file" if len(data_files) == 1 else "data files"
-        note += f" and publishes the {kind} it is made from, {file_names(sorted(data_files))}"
+        note += f" and publishes the {kind} it is made from, {names}"
     return note + "."
 
 
@@ -58,17 +61,20 @@ def file_names(files: Sequence[str]) -> str:
     return join_words(f.rsplit("/", 1)[-1] for f in files)
 
 
-def shorten_for_print(table: A.Element, most_rows: int, published: Collection[str]) -> bool:
+def shorten_for_print(
+    table: A.Element, most_rows: int, published: Collection[str], website: bool = True
+) -> bool:
     """Replace the rows of ``table`` (a Pandoc ``Table``, changed in place) by a
     :func:`print_note` in its footer when it has more than ``most_rows`` rows
     (``0``: never); its id, caption, columns and head stay. ``published``: the
-    files the website publishes (``project: resources:``). Call it before the
-    table's ``data-source`` is taken off. Whether the table was shortened."""
+    files the website publishes (``project: resources:``); ``website``: whether the
+    website is built beside the print formats. Call it before the table's
+    ``data-source`` is taken off. Whether the table was shortened."""
     rows = data_rows(table)
     if not most_rows or rows <= most_rows:
         return False
     sources = (A.attr_get(table["c"][0], "data-source") or "").split()
-    note = print_note(rows, [s for s in sources if s in published])
+    note = print_note(rows, [s for s in sources if s in published], website)
     ncols = len(table["c"][2])
     cell = [A.attr(), {"t": "AlignDefault"}, 1, ncols, [A.Plain(A.text_inlines(note))]]
     table["c"][4] = []
