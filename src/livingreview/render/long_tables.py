@@ -11,17 +11,24 @@ note in the table's footer: how many rows it has, that the website version
 shows every one, and the data file it is made from when that file is published
 with the website (the float's ``data-source``, see ``finish._provenance``).
 When ``render.formats`` leaves out HTML there is no website: the note names the
-data file alone. The website always shows the whole table. At or below the limit nothing
+data file alone. Print then cites only what it prints: :func:`print_chapters` gives
+DOCX and PDF a copy of the chapters with those tables shortened, for a citeproc run
+of their own, so their reference list leaves out the works only such a table cites
+(at 10,000 studies every study: about 233 pages). The website always shows the
+whole table. At or below the limit nothing
 changes; ``0`` prints every row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Collection, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..wording import join_words
 from . import ast as A
+
+if TYPE_CHECKING:
+    from .book import BookModel
 
 # config/README.md: tables.print_rows. Above every table of the shipped review and of
 # a 1,000-study review (its characteristics table has about 1,010 rows).
@@ -80,3 +87,38 @@ def shorten_for_print(
     table["c"][4] = []
     table["c"][5] = [A.attr(), [[A.attr(), [cell]]]]
     return True
+
+
+def print_chapters(model: BookModel) -> list[list[A.Element]] | None:
+    """Each chapter's blocks as DOCX and PDF print them, a copy with every table over
+    ``tables.print_rows`` shortened (:func:`shorten_for_print`), for a citeproc run of
+    their own: the printed reference list then holds only the works cited in what
+    is printed, numbered in their printed order. ``None`` when no table is that long
+    (print and website share one citeproc run, as before)."""
+    book = model.book
+    most = book.table_print_rows
+    long = [t for ch in model.chapters for t in _block_tables(ch.blocks) if data_rows(t) > most]
+    if not most or not long:
+        return None
+    whole = [t["c"] for t in long]
+    try:  # the tables hold their short form while the chapters are copied
+        for table in long:
+            short = {"t": "Table", "c": list(table["c"])}
+            shorten_for_print(short, most, book.resources, book.website)
+            table["c"] = short["c"]
+        return A.clone([ch.blocks for ch in model.chapters])
+    finally:
+        for table, content in zip(long, whole, strict=True):
+            table["c"] = content
+
+
+def _block_tables(blocks: list[A.Element]) -> Iterator[A.Element]:
+    """The tables among ``blocks`` and inside their divs and figures (floats), not
+    looking into paragraphs or tables: a few steps however long the book."""
+    for el in blocks:
+        if el["t"] == "Table":
+            yield el
+        elif el["t"] == "Div":
+            yield from _block_tables(el["c"][1])
+        elif el["t"] == "Figure":
+            yield from _block_tables(el["c"][2])
