@@ -3,7 +3,7 @@
 A module may import from its own stage or from an earlier one, never from a later
 one: ledger -> evidence -> PRISMA -> synthesis -> figures and tables -> text ->
 render -> living -> command line. The foundation modules (errors, io,
-validation, config, markdown, workflow, bibliography) come before every stage.
+validation, config, markdown, wording, workflow, bibliography) come before every stage.
 Imports inside functions count too: a lazy import is still a dependency.
 """
 
@@ -27,6 +27,7 @@ FOUNDATION = {
     "workflow",
     "data_keys",
     "bibliography",
+    "wording",
 }
 STAGES = [
     {"ledger"},

@@ -15,23 +15,29 @@ from .errors import ReviewError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .config import load_config
-    from .evidence.review_data import load_configured_data
-    from .evidence.status import configured_status
+    import os
+
+    from .evidence.review_data import configured_data_files, load_data_files
+    from .evidence.status import DECISION_LOG, validated_review_status
     from .living.releases import find_snapshots, previous_version_of
     from .prisma.counts import derive_counts
 
-    data = load_configured_data(args.project, args.config)
+    root = Path(args.project)
+    files = configured_data_files(root, args.config)
+    data = load_data_files(files)
     # The same ledger checks the build runs when it counts the flow diagram's boxes.
-    records_file = load_config(Path(args.project) / args.config, args.project)["data"]["records"]
     derive_counts(
         data.records,
         {str(k): str(v) for k, v in (data.protocol.get("exclusion_reasons") or {}).items()},
-        previous_version_of(find_snapshots(args.project), data.records),
-        records_file=records_file,
+        previous_version_of(find_snapshots(root), data.records),
+        records_file=Path(os.path.relpath(files["records"], root)).as_posix(),
     )
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
-    print(configured_status(args.project, args.config).summary())
+    # The to-do line from the data just validated: the ledger is read once.
+    status = validated_review_status(
+        data, files.get("outcomes"), files.get("risk_of_bias"), root / DECISION_LOG
+    )
+    print(status.summary())
     return 0
 
 

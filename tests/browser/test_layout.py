@@ -31,7 +31,7 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 RESULTS_PAGE = "manuscript/01-results.html"
 MIN_PDF_POINTS = 7.0  # flow-diagram type in print
-MIN_PHONE_PIXELS = 11.0  # flow-diagram type on a phone
+MIN_PHONE_PIXELS = 11.0  # flow-diagram type on a phone, enlarged
 
 needs_poppler = pytest.mark.skipif(
     not (shutil.which("pdftoppm") and shutil.which("pdftotext")),
@@ -101,22 +101,43 @@ def test_every_study_table_column_is_readable_at_1366(browser, base_url) -> None
         context.close()
 
 
-def test_flow_diagram_type_is_at_least_11px_on_a_phone(browser, base_url) -> None:
+def test_flow_diagram_fits_a_phone_and_enlarges_to_11px_type(browser, base_url) -> None:
+    """On a phone the flow diagram fits the column (no sideways scroll of its own), and
+    its Enlarge button shows it full screen with type of at least 11 px; on a desktop
+    it is already at that size and the button is hidden."""
+    type_size = """svg => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return Math.min(...Array.from(svg.querySelectorAll('text'),
+        t => parseFloat(getComputedStyle(t).fontSize) * scale));
+    }"""
     context, tab = _tab(browser, PHONE)
     try:
         _open(tab, base_url + RESULTS_PAGE)
         svg = tab.locator("svg.linked-figure").first
         svg.scroll_into_view_if_needed()
         _shot(tab, "390-flow-diagram-page.png")
-        sizes = svg.evaluate(
-            """svg => {
-              const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-              return Array.from(svg.querySelectorAll('text'),
-                t => parseFloat(getComputedStyle(t).fontSize) * scale);
-            }"""
-        )
-        assert sizes, "the flow diagram has no real text"
-        assert min(sizes) >= MIN_PHONE_PIXELS, f"smallest type {min(sizes):.1f}px"
+        figure = tab.locator("figure:has(svg.linked-figure)").first
+        scroll, client = figure.evaluate("f => [f.scrollWidth, f.clientWidth]")
+        assert scroll <= client + 1, f"the flow diagram scrolls sideways ({scroll} > {client})"
+        right = tab.evaluate("document.querySelector('main').getBoundingClientRect().right")
+        assert svg.bounding_box()["x"] + svg.bounding_box()["width"] <= right + 1
+        assert svg.evaluate("svg => svg.querySelectorAll('text').length"), "no real text"
+        button = figure.locator(".figure-enlarge")
+        button.click()
+        _shot(tab, "390-flow-diagram-enlarged.png")
+        assert button.get_attribute("aria-expanded") == "true"
+        assert svg.evaluate(type_size) >= MIN_PHONE_PIXELS, "enlarged type is too small"
+        tab.keyboard.press("Escape")
+        assert button.get_attribute("aria-expanded") == "false"
+        assert "zoomed" not in (figure.get_attribute("class") or "")
+    finally:
+        context.close()
+    context, tab = _tab(browser, DESKTOP)
+    try:
+        _open(tab, base_url + RESULTS_PAGE)
+        svg = tab.locator("svg.linked-figure").first
+        assert svg.evaluate(type_size) >= MIN_PHONE_PIXELS
+        assert not tab.locator(".figure-enlarge").first.is_visible()
     finally:
         context.close()
 

@@ -138,6 +138,24 @@ def test_validate_prints_the_same_one_line_summary(capsys: pytest.CaptureFixture
     assert out[-1] == configured_status(root).summary()
 
 
+def test_validate_reads_each_data_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`livingreview validate` takes its to-do line from the data it has just validated
+    (as the build's validate_data does) instead of reading the ledger, studies and
+    bibliography a second time."""
+    root = Path(__file__).resolve().parents[2]
+    data = {(root / "data" / name).resolve(): 0 for name in ("records.csv", "studies.csv")}
+    read_bytes = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        if path.resolve() in data:
+            data[path.resolve()] += 1
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert main(["--project", str(root), "validate"]) == 0
+    assert set(data.values()) == {1}, data
+
+
 @pytest.mark.parametrize("review", ["shipped", "scaled"])
 def test_the_build_lists_the_same_from_the_validated_data(review: str, tmp_path: Path) -> None:
     """validate_data takes the ledger, studies and bibliography keys it has validated

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import DataError, Problem, raise_if_any
 from ..validation import load_table
+from ..wording import join_words
 
 OUTCOMES_FILE = "data/outcomes.csv"
 
@@ -58,7 +59,7 @@ def outcome_problems(outcomes: pd.DataFrame, studies: pd.DataFrame, file: str) -
                     row=line,
                     column=missing[0],
                     expected="all three filled in, or all three empty",
-                    fix=f"fill in {' and '.join(missing)} or empty {' and '.join(given)}",
+                    fix=f"fill in {join_words(missing)} or empty {join_words(given)}",
                 )
             )
         key = tuple(

@@ -11,7 +11,7 @@ every file is collected and raised together as one :class:`DataError`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -597,21 +597,33 @@ def schema_markdown(schema_name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def configured_data_files(
+    project: str | Path, config: str | Path = "config/config.yaml"
+) -> dict[str, Path]:
+    """Every data file ``config`` (relative to ``project``) names, by its key
+    (``records``, ``studies`` ...), as a path under ``project``."""
+    from ..config import load_config
+
+    root = Path(project)
+    return {key: root / value for key, value in load_config(root / config, root)["data"].items()}
+
+
+def load_data_files(files: Mapping[str, Path]) -> ReviewData:
+    """:func:`load_review_data` of the files :func:`configured_data_files` names."""
+    return load_review_data(
+        protocol=files["protocol"],
+        records=files["records"],
+        studies=files["studies"],
+        sources=files["extraction_sources"],
+        bibliography=files["bibliography"],
+        outcomes=files.get("outcomes"),
+        risk_of_bias=files.get("risk_of_bias"),
+        eligibility_facts=files.get("eligibility_facts"),
+    )
+
+
 def load_configured_data(
     project: str | Path, config: str | Path = "config/config.yaml"
 ) -> ReviewData:
     """Load and cross-check every data file that ``config`` (relative to ``project``) names."""
-    from ..config import load_config
-
-    root = Path(project)
-    paths = {key: root / value for key, value in load_config(root / config, root)["data"].items()}
-    return load_review_data(
-        protocol=paths["protocol"],
-        records=paths["records"],
-        studies=paths["studies"],
-        sources=paths["extraction_sources"],
-        bibliography=paths["bibliography"],
-        outcomes=paths.get("outcomes"),
-        risk_of_bias=paths.get("risk_of_bias"),
-        eligibility_facts=paths.get("eligibility_facts"),
-    )
+    return load_data_files(configured_data_files(project, config))

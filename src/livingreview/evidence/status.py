@@ -33,6 +33,9 @@ if TYPE_CHECKING:  # validated data come from review_data, which imports pandas 
 
     from .review_data import ReviewData
 
+DECISION_LOG = Path("screening") / "decisions.csv"
+"""The reviewers' decision log, relative to the project folder."""
+
 LACKS = ("study row", "extraction values", "sources", "outcomes", "risk of bias", "bib entry")
 """What an included study can lack, in the order the list shows them."""
 
@@ -274,18 +277,17 @@ def _status(
 
 
 def configured_status(project: str | Path, config: str | Path = "config/config.yaml") -> Status:
-    """:func:`review_status` of the data files ``config`` names (``screening/decisions.csv``
+    """:func:`review_status` of the data files ``config`` names (:data:`DECISION_LOG`
     is the decision log)."""
-    from ..config import load_config
+    from .review_data import configured_data_files
 
-    root = Path(project)
-    paths = {k: root / v for k, v in load_config(root / config, root)["data"].items()}
+    files = configured_data_files(project, config)
     return review_status(
-        paths["records"],
-        paths.get("studies"),
-        paths.get("extraction_sources"),
-        paths.get("bibliography"),
-        paths.get("outcomes"),
-        paths.get("risk_of_bias"),
-        root / "screening" / "decisions.csv",
+        files["records"],
+        files.get("studies"),
+        files.get("extraction_sources"),
+        files.get("bibliography"),
+        files.get("outcomes"),
+        files.get("risk_of_bias"),
+        Path(project) / DECISION_LOG,
     )

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import DataError, Problem, raise_if_any
 from ..io import read_text
+from ..wording import join_words
 from .export_common import EXPORT_FIX, ExportRecord, check_not_empty_or_html, make_record
 
 _WOS_TAG = re.compile(r"^([A-Z][A-Z0-9]) (.*)$")
@@ -135,7 +136,7 @@ def read_cochrane(path: str | Path) -> list[ExportRecord]:
             problems.append(
                 Problem(
                     str(path),
-                    f"record {count} lacks its {' and '.join(missing)} line(s) (truncated?)",
+                    f"record {count} lacks its {join_words(missing)} line(s) (truncated?)",
                     row=start,
                     fix=EXPORT_FIX,
                 )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
+from ..wording import join_words
 from . import ast as A
 from .chapter_source import SCHEME
 from .pandoc import bibliography_keys
@@ -141,7 +142,7 @@ def check_images(model: BookModel) -> None:
                 model,
                 image,
                 "image not found",
-                expected=" and ".join(missing),
+                expected=join_words(missing),
                 fix="correct the path (relative to the chapter) or run the workflow to draw "
                 "the figure",
             )

@@ -32,14 +32,20 @@ _KEPT: dict[str, str] = {}
 KEPT = 2
 
 
-def citeproc_book(model: BookModel, in_place: bool = False) -> dict[str, Any]:
+def citeproc_book(
+    model: BookModel, in_place: bool = False, chapters: list[list[A.Element]] | None = None
+) -> dict[str, Any]:
     """Join the chapters and let Pandoc's citeproc format citations and references.
 
     ``in_place``: the formatted citations may be written into the chapters' own
-    blocks (a renderer done with the model before citeproc) instead of a copy."""
+    blocks (a renderer done with the model before citeproc) instead of a copy.
+    ``chapters``: each chapter's blocks to use instead of the model's (the print
+    copy of :func:`~.long_tables.print_chapters`)."""
+    if chapters is None:
+        chapters = [ch.blocks for ch in model.chapters]
     blocks = [
-        A.Div(ch.blocks, A.attr("", ["lr-chapter"], {"data-index": str(i)}))
-        for i, ch in enumerate(model.chapters)
+        A.Div(chapter, A.attr("", ["lr-chapter"], {"data-index": str(i)}))
+        for i, chapter in enumerate(chapters)
     ]
     doc = document(blocks)
     book = model.book

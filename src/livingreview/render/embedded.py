@@ -21,6 +21,7 @@ written (:mod:`.side_jobs`); Typst compiles after both, alone.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import json
@@ -42,6 +43,7 @@ from .docx_package import rewrite_docx_parts, set_core_properties
 from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
+from .long_tables import print_chapters
 from .matter import add_matter
 from .numbered_blocks import NAMES
 from .numbered_blocks import name as kind_name
@@ -85,21 +87,30 @@ def render_embedded(
     website, which is written meanwhile (:mod:`.side_jobs`). Typst lays out the book
     last, alone, after the chapters' blocks are let go (issue 19: at 10,000 studies
     Typst's layout alone is gigabytes, so nothing else runs beside it)."""
+    # print notes of very long tables point to the website only when there is one
+    model.book = dataclasses.replace(model.book, website="html" in formats)
+    printed = print_chapters(model) if {"docx", "pdf"} & set(formats) else None
     doc = citeproc_book(model, in_place=True)
     pages = add_matter(model.metadata, _split_chapters(model, doc))
     del doc
+    print_pages = pages  # unless a table prints as a note: then its own reference list
+    if printed is not None:
+        doc = citeproc_book(model, in_place=True, chapters=printed)
+        print_pages = add_matter(model.metadata, _split_chapters(model, doc))
+        del doc, printed
     front = _front_matter(model)
     book_file = staging / model.book.output_file
     with SideJobs() as jobs:
         if "pdf" in formats:
-            source = jobs.start(typst_source, model, typst_document(model, pages, front))
+            source = jobs.start(typst_source, model, typst_document(model, print_pages, front))
         if "docx" in formats:
-            docx = docx_document(model, pages, front)
+            docx = docx_document(model, print_pages, front)
             jobs.start(convert_docx, model, front, docx, book_file.with_suffix(".docx"))
             del docx
         if "html" in formats:
             write_html(model, pages, front, staging, [*formats, *linked])
         pages.clear()
+        print_pages.clear()
         for chapter in model.chapters:
             chapter.blocks = []
         gc.collect()  # cycles made while the render paused collection (render_book)

@@ -103,7 +103,7 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return render_float(_without_anchors(el), fmt)
         if t == "Table":
             if fmt != "html":  # before _provenance takes the data source off
-                shorten_for_print(el, book.table_print_rows, book.resources)
+                shorten_for_print(el, book.table_print_rows, book.resources, book.website)
             _provenance(el, fmt, book.resources)
             if fmt == "html":
                 _mark_paged(el, book.table_rows_per_page)

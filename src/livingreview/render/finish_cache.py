@@ -114,7 +114,7 @@ def _key(data: bytes, fmt: str, book: Book, blocks: list[A.Element]) -> str:
     digest = hashlib.sha256()
     digest.update(f"{_code()}\0{sys.version}\0{marshal.version}\0{fmt}\0".encode())
     digest.update(f"{book.table_rows_per_page}\0".encode())  # finish._mark_paged
-    digest.update(f"{book.table_print_rows}\0".encode())  # long_tables.shorten_for_print
+    digest.update(f"{book.table_print_rows}\0{book.website}\0".encode())  # shorten_for_print
     with contextlib.suppress(OSError):
         digest.update((book.root / QUARTO_FILE).read_bytes())
     if fmt == "docx":  # DOCX pictures are sized from their files

@@ -104,6 +104,9 @@ class Book:
     table_rows_per_page: int = DEFAULT_TABLE_ROWS_PER_PAGE
     # config/config.yaml tables.print_rows: a longer table prints a note instead of its rows
     table_print_rows: int = DEFAULT_TABLE_PRINT_ROWS
+    # whether the website is built beside DOCX and PDF (render.formats has html; set by
+    # render_embedded): a print note that points to the website needs one
+    website: bool = True
 
     @property
     def files(self) -> list[Path]:

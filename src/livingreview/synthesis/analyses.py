@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..evidence.effects import NEEDED
+from ..wording import join_words
 from . import effect_sizes as es
 from .meta_analysis import MetaResult, mantel_haenszel, peto, rma
 from .meta_sensitivity import EGGER_MIN_STUDIES, EggerResult, SubgroupResult, egger_test, subgroups
@@ -187,13 +188,6 @@ def run_analysis(
     return out
 
 
-def _join(items: Sequence[str]) -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _statement(
     analysis: Mapping[str, Any],
     effects: Sequence[StudyEffect],
@@ -207,7 +201,7 @@ def _statement(
     for sid, why in missing.items():
         reasons.setdefault(why, []).append(labels.get(sid, sid))
     lacking = "; ".join(
-        f"{_join(names)} {why.replace('has', 'have', 1) if len(names) > 1 else why}"
+        f"{join_words(names)} {why.replace('has', 'have', 1) if len(names) > 1 else why}"
         for why, names in reasons.items()
     )
     if result is None:

@@ -14,6 +14,7 @@ from ..io import write_text
 from ..markdown import escape_inline
 from ..synthesis.narrative import DIRECTION_LABELS
 from ..synthesis.sensitivity import SensitivityResult
+from ..wording import join_words
 
 NONE = "none"
 
@@ -84,7 +85,7 @@ def sensitivity_sentences(
             change.append(f"leaves out {_cite(r.left_out, keys, labels or {})}")
         if r.added:
             change.append(f"adds {_cite(r.added, keys, labels or {})}")
-        what = " and ".join(change) if change else "changes no study"
+        what = join_words(change) if change else "changes no study"
         benefit = r.anxiety.get("benefit", 0)
         total = sum(r.anxiety.values())
         remain = _count(len(r.studies), "study remains", "studies remain")

@@ -33,6 +33,7 @@ from ..errors import DataError
 from ..io import read_text, write_text
 from ..markdown import escape_inline
 from ..validation import load_table
+from ..wording import join_words
 
 DIAGRAMS = ("cumulative", "update")
 """Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
@@ -51,13 +52,6 @@ DOMAIN_PHRASES = {
 
 def _n(value: int) -> str:
     return f"{value:,}"
-
-
-def _join(items: Sequence[str], word: str = "and") -> str:
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def _records_word(n: int) -> str:
@@ -95,9 +89,9 @@ def search_methods_paragraph(records: pd.DataFrame) -> str:
     other = _sources(records, list(OTHER_METHOD_WORDS))
     parts = []
     if databases:
-        parts.append(f"Bibliographic databases were searched: {_join(databases)}.")
+        parts.append(f"Bibliographic databases were searched: {join_words(databases)}.")
     if registers:
-        parts.append(f"Trial registers were searched: {_join(registers)}.")
+        parts.append(f"Trial registers were searched: {join_words(registers)}.")
     if not databases and not registers:
         parts.append(
             "No bibliographic database or trial register was searched, so all "
@@ -107,7 +101,7 @@ def search_methods_paragraph(records: pd.DataFrame) -> str:
         kinds = [
             OTHER_METHOD_WORDS[t] for t in OTHER_METHOD_WORDS if (records["source_type"] == t).any()
         ]
-        parts.append(f"Other methods ({_join(kinds)}): {_join(other)}.")
+        parts.append(f"Other methods ({join_words(kinds)}): {join_words(other)}.")
     return " ".join(parts) + "\n"
 
 
@@ -159,7 +153,7 @@ def _other_kinds(c: Any) -> str:
         )
         if n
     ]
-    return _join(found) or "none"
+    return join_words(found) or "none"
 
 
 def study_selection_paragraph(counts: Any) -> str:
@@ -246,12 +240,13 @@ def flow_caption(counts: Any, diagram: str, previous_version: str | None = None)
         return (
             "PRISMA 2020 flow diagram for updated systematic reviews: the studies included in "
             f"version {escape_inline(previous_version or '(previous)')}, and the records "
-            f"identified since then through {_join(arms)}{only}, derived from the screening ledger."
+            f"identified since then through {join_words(arms)}{only}, derived from the "
+            "screening ledger."
         )
     scope = " over every version of the review" if diagram == "cumulative" else ""
     return (
         f"PRISMA 2020 flow diagram for new systematic reviews{scope}: records identified through "
-        f"{_join(arms)}{only}, derived from the screening ledger."
+        f"{join_words(arms)}{only}, derived from the screening ledger."
     )
 
 
@@ -263,7 +258,7 @@ def flow_figure_markdown(
     alt = (
         "PRISMA 2020 flow diagram with the number of records identified, removed, screened, "
         "sought, not retrieved, assessed and excluded with reasons, and the studies and reports "
-        f"included, for {_join(_arms(counts))}."
+        f"included, for {join_words(_arms(counts))}."
     )
     return (
         f'![{caption}]({image}){{#fig-prisma width="100%" data-source="data/records.csv" '
@@ -285,7 +280,7 @@ def other_flow_figure_markdown(
         "cumulative": f"For comparison, @{ident} counts every record of every version together.",
     }[diagram]
     caption = flow_caption(counts, diagram, previous_version)
-    alt = f"PRISMA 2020 flow diagram for {_join(_arms(counts))}."
+    alt = f"PRISMA 2020 flow diagram for {join_words(_arms(counts))}."
     return (
         f'{lead}\n\n![{caption}]({image}){{#{ident} width="100%" '
         f'data-source="data/records.csv" fig-alt="{alt}"}}\n'
@@ -318,7 +313,7 @@ def _domain_sentence(domain: str, v: Mapping[str, int | str]) -> str | None:
             rest.append(f"{_n(unclear)} found no clear difference")
         if unknown:
             rest.append(f"{_n(unknown)} gave no direction")
-        return text + (f" ({_join(rest)})" if rest else "")
+        return text + (f" ({join_words(rest)})" if rest else "")
     label, pronoun = DOMAIN_PHRASES.get(domain, (domain.replace("_", " "), "it"))
     if benefit == n:
         which = {1: "the one study", 2: "both studies"}.get(n, f"all {_n(n)} studies")
@@ -331,7 +326,7 @@ def _domain_sentence(domain: str, v: Mapping[str, int | str]) -> str | None:
     if unknown:
         rest.append(f"no direction reported in {_n(unknown)}")
     return f"{label} improved in {_n(benefit)} of {_n(n)} studies that reported {pronoun}" + (
-        f" ({_join(rest)})" if rest else ""
+        f" ({join_words(rest)})" if rest else ""
     )
 
 
@@ -380,7 +375,7 @@ def _read_from(rows: pd.DataFrame) -> str:
     """What the rows' decisions were based on, in :data:`READ_FROM_WORDS` order."""
     seen = {part.strip() for value in rows["read_from"] for part in str(value).split("+")}
     words = [word for key, word in READ_FROM_WORDS.items() if key in seen]
-    return _join(words, "or")
+    return join_words(words, "or")
 
 
 def unresolved_reports_paragraph(

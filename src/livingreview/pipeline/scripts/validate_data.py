@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from livingreview.evidence.review_data import load_review_data, write_validated
-from livingreview.evidence.status import validated_review_status
+from livingreview.evidence.status import DECISION_LOG, validated_review_status
 from livingreview.workflow import log, run_step
 
 
@@ -20,9 +20,7 @@ def main(snakemake):
     )
     write_validated(data, Path(snakemake.output.summary).parent)
     inputs = snakemake.input
-    status = validated_review_status(
-        data, inputs.outcomes, inputs.risk_of_bias, "screening/decisions.csv"
-    )
+    status = validated_review_status(data, inputs.outcomes, inputs.risk_of_bias, DECISION_LOG)
     log.info("%s", status.summary())  # the same line `livingreview validate` prints
 
 

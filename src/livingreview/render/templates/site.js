@@ -43,15 +43,39 @@
     });
   });
 
-  // A figure that scrolls sideways on a phone (the flow diagram) can be scrolled
-  // from the keyboard too.
+  // The flow diagram (an SVG whose boxes are links) fits the column; on a phone its
+  // type is then small, so a button above it shows it enlarged, full screen, scrolling
+  // both ways, with its links still working (an <img> figure enlarges on a tap instead).
+  var narrow = window.matchMedia("(max-width: 48rem)");
   Array.prototype.forEach.call(document.querySelectorAll("svg.linked-figure"), function (svg) {
     var figure = svg.closest("figure");
     if (!figure) { return; }
-    figure.tabIndex = 0;
-    figure.setAttribute("role", "group");
-    var caption = figure.querySelector("figcaption");
-    figure.setAttribute("aria-label", caption ? caption.textContent.trim().slice(0, 120) : "Figure");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "figure-enlarge";
+    button.setAttribute("aria-expanded", "false");
+    button.textContent = "Enlarge the diagram";
+    button.hidden = !narrow.matches;
+    narrow.addEventListener("change", function () { zoom(figure.classList.contains("zoomed")); });
+    figure.tabIndex = -1;  // the enlarged diagram scrolls with the arrow keys
+    function zoom(zoomed) {
+      figure.classList.toggle("zoomed", zoomed);
+      button.setAttribute("aria-expanded", zoomed ? "true" : "false");
+      button.textContent = zoomed ? "Close the enlarged diagram" : "Enlarge the diagram";
+      button.hidden = !zoomed && !narrow.matches;
+    }
+    button.addEventListener("click", function () {
+      zoom(!figure.classList.contains("zoomed"));
+      if (figure.classList.contains("zoomed")) { figure.focus(); }
+    });
+    document.addEventListener("keydown", function (e) {
+      // (the page's own Escape handler may have taken the class off already)
+      if (e.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        zoom(false);
+        button.focus();
+      }
+    });
+    figure.insertBefore(button, figure.firstChild);
   });
 
   // Wide tables and "cards" tables: each cell carries its column heading, shown as a
