@@ -190,8 +190,9 @@ def test_no_pdf_page_of_the_review_is_more_than_a_quarter_empty(
 def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -> None:
     """Issue 14's reader-facing sweep of the shipped review: page 1 names the review it is
     based on once, a draft prints no "not released" date, print never points to a
-    sidebar, and "Changes in this version" quotes no build words from older releases."""
-    from livingreview.render.reader_text import leaked_terms, rule_names
+    sidebar, "Changes in this version" quotes no build words from older releases, and the
+    records browser's data name studies by their labels."""
+    from livingreview.render.reader_text import leaked_script_terms, leaked_terms, rule_names
 
     book = review / "_book"
     index = BeautifulSoup((book / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -216,4 +217,7 @@ def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -
     studies = load_table(review / "data" / "studies.csv", "studies")
     keys = set(studies["study_id"]) | set(studies["bib_key"])
     assert leaked_terms(changes.get_text(" "), rule_names(review), keys) == []
+    # the records browser's data (website) shows study labels, never internal keys
+    scripts = [p for p in book.rglob("records-data/*.js") if p.name != "records-browser.js"]
+    assert scripts and leaked_script_terms(scripts, rule_names(review), keys) == {}
     assert "@misc" not in changes.get_text(" ")

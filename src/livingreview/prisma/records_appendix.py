@@ -486,7 +486,7 @@ def write_records_page(
             boxes.append(("awaiting", "Awaiting a decision", flow.awaiting))
     write_browser(
         records_data or Path(records_page).parent / DATA_DIR,
-        browser_files(boxes, lambda row: decision(row, reason_labels)),
+        browser_files(boxes, lambda row: decision(row, reason_labels, names)),
     )
 
 
