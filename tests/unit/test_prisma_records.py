@@ -122,7 +122,27 @@ def test_decisions_and_reasons_shown_for_each_exit() -> None:
         ),
         "excluded": (
             {"eligibility": "exclude", "exclusion_reason": "wrong_population"},
-            ("Excluded at full text", "Wrong population"),
+            ("Excluded at eligibility assessment", "Wrong population"),
+        ),
+        # the decision says what was read (read_from), never "full text" unless it was
+        "excluded on the abstract": (
+            {
+                "eligibility": "exclude",
+                "exclusion_reason": "wrong_population",
+                "read_from": "abstract+registration",
+            },
+            (
+                "Excluded at eligibility assessment of the abstract and the trial registration",
+                "Wrong population",
+            ),
+        ),
+        "excluded on the full text": (
+            {
+                "eligibility": "exclude",
+                "exclusion_reason": "wrong_population",
+                "read_from": "full_text",
+            },
+            ("Excluded at eligibility assessment of the full text", "Wrong population"),
         ),
         "included": (
             {"eligibility": "include", "study_id": "S1"},
