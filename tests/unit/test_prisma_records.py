@@ -26,6 +26,7 @@ from livingreview.prisma.records_appendix import (
     record_links,
     records_page_markdown,
     section_id,
+    write_records_page,
 )
 from livingreview.prisma.template import from_prisma2020_csv, to_prisma2020_csv
 
@@ -121,7 +122,27 @@ def test_decisions_and_reasons_shown_for_each_exit() -> None:
         ),
         "excluded": (
             {"eligibility": "exclude", "exclusion_reason": "wrong_population"},
-            ("Excluded at full text", "Wrong population"),
+            ("Excluded at eligibility assessment", "Wrong population"),
+        ),
+        # the decision says what was read (read_from), never "full text" unless it was
+        "excluded on the abstract": (
+            {
+                "eligibility": "exclude",
+                "exclusion_reason": "wrong_population",
+                "read_from": "abstract+registration",
+            },
+            (
+                "Excluded at eligibility assessment of the abstract and the trial registration",
+                "Wrong population",
+            ),
+        ),
+        "excluded on the full text": (
+            {
+                "eligibility": "exclude",
+                "exclusion_reason": "wrong_population",
+                "read_from": "full_text",
+            },
+            ("Excluded at eligibility assessment of the full text", "Wrong population"),
         ),
         "included": (
             {"eligibility": "include", "study_id": "S1"},
@@ -526,3 +547,39 @@ def test_records_table_columns_fit_their_headings_in_docx() -> None:
     )
     widths = [spec[1]["c"] for spec in table["c"][2]]
     assert widths[0] >= 0.09 and widths[2] >= 0.065, widths
+
+
+def test_browser_data_names_included_studies_by_their_label(tmp_path: Path) -> None:
+    """The records browser (website) named an included record's study by its internal id
+    ("Included: study glue2017") where the static list names it "Glue 2017": its data
+    scripts pass the reader-words check that the pages pass."""
+    from livingreview.render.reader_text import leaked_script_terms
+
+    frame = ledger(inc("alpha2019", bib_key="alpha2019"), exc("wrong_population"))
+    records = tmp_path / "records.csv"
+    frame.drop(columns=["_line"]).fillna("").to_csv(records, index=False)
+    protocol = tmp_path / "protocol.yaml"
+    protocol.write_text(yaml.safe_dump({"exclusion_reasons": REASONS}))
+    studies = tmp_path / "studies.csv"
+    studies.write_text(
+        "study_id,bib_key,diagnosis_group,design_class\nalpha2019,alpha2019,ptsd,rct_parallel\n"
+    )
+    bibliography = tmp_path / "refs.bib"
+    bibliography.write_text(
+        "@article{alpha2019, title = {T}, author = {Alpha, A.}, year = {2019}}\n"
+    )
+    page, data = tmp_path / "records.qmd", tmp_path / "records-data"
+    write_records_page(
+        records, protocol, derive_counts(frame, REASONS), page,
+        studies=studies, bibliography=bibliography, records_data=data,
+    )  # fmt: skip
+    scripts = sorted(p for p in data.glob("*.js") if p.name != "records-browser.js")
+    assert leaked_script_terms(scripts, set(), {"alpha2019"}) == {}
+    assert "Included: study Alpha 2019" in " ".join(p.read_text() for p in scripts)
+    # the check finds an internal key in the data a script shows
+    (data / "p09999.js").write_text(
+        'LR_RECORDS_PAGE("p09999.js",[["R1","Included: study alpha2019"]]);\n'
+    )
+    assert leaked_script_terms([data / "p09999.js"], set(), {"alpha2019"}) == {
+        "p09999.js": ["alpha2019"]
+    }

@@ -199,3 +199,34 @@ def test_a_count_stays_on_one_line_in_text_and_headings() -> None:
     _glue_dates(header, "typst")
     assert A.stringify(para["c"]) == f"Excluded (n{NBSP}={NBSP}23) and m = 4"
     assert A.stringify(header["c"][2]) == f"Included (n{NBSP}={NBSP}5 studies)"
+
+
+@pytest.mark.parametrize(
+    ("attributes", "note"),
+    [
+        # Figure 1.1 (a schematic, made from no data file) showed a "source" that linked
+        # nowhere, with the tooltip "Drawn by code": it gets no source note.
+        ('data-rule="draw_x"', None),
+        ('data-source="data/studies.csv" data-rule="draw_x"', "data/studies.csv"),
+    ],
+)
+def test_only_a_figure_made_from_data_files_gets_a_source_note(
+    attributes: str, note: str | None
+) -> None:
+    import json
+
+    import pypandoc
+
+    from livingreview.render import ast as A
+    from livingreview.render.finish import _provenance
+
+    markdown = f"![A schematic.](figure.png){{#fig-x {attributes}}}\n"
+    (figure,) = json.loads(pypandoc.convert_text(markdown, "json", format="markdown"))["blocks"]
+    _provenance(figure, "html", ["data/studies.csv"])
+    notes = [
+        e for e in A.iter_elements([figure]) if e["t"] == "Span" and "source-note" in e["c"][0][1]
+    ]
+    assert "Drawn by code" not in json.dumps(figure)
+    assert len(notes) == (0 if note is None else 1)
+    if note is not None:
+        assert f'"{note}"' in json.dumps(notes[0])

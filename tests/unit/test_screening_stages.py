@@ -232,3 +232,27 @@ def test_agreement_and_mode_become_the_methods_variables(tmp_path: Path) -> None
     single = agreement_variables(None, 1)
     assert single == {"reviewers": 1, "statement": single["statement"]}
     assert str(single["statement"]).startswith("One reviewer screened")
+
+
+def test_the_methods_sentence_says_what_was_read_for_eligibility() -> None:
+    """Methods said "One reviewer ... assessed full texts" while the ledger records that
+    no full text was read (read_from): the sentence follows the assessment counts."""
+    from livingreview.ledger.reviewers import agreement_variables
+
+    none_read = {"full_text": 0, "abstract_or_registration": 33, "unrecorded": 0}
+    statement = str(agreement_variables(None, 1, none_read)["statement"])
+    assert "full texts" not in statement
+    assert "on the abstract, part of the text or the trial registration" in statement
+    assert "(no full text was read)" in statement
+    all_read = {"full_text": 5, "abstract_or_registration": 0, "unrecorded": 0}
+    assert "assessed full texts for eligibility" in str(
+        agreement_variables(None, 2, all_read)["statement"]
+    )
+    some = {"full_text": 2, "abstract_or_registration": 3, "unrecorded": 0}
+    assert "on the full text where it was read and otherwise" in str(
+        agreement_variables(None, 1, some)["statement"]
+    )
+    unknown = {"full_text": 2, "abstract_or_registration": 0, "unrecorded": 1}
+    for assessed in (unknown, None):
+        text = str(agreement_variables(None, 1, assessed)["statement"])
+        assert "assessed the reports for eligibility;" in text and "full text" not in text

@@ -321,6 +321,37 @@ def test_route_cell_joins_only_present_parts() -> None:
     assert study_rows(render_html(table)[1])[0][5] == "SC; weekly"
 
 
+@pytest.mark.parametrize(
+    ("blinding", "comparator", "design_cell", "comparator_cell"),
+    [
+        # Table 3.1 ended cells in a bare "; None" and showed "None" as a comparator
+        ("None", "None", "Single-arm: synthetic design; no blinding", "no comparator"),
+        ("None (open-label)", "none", "Single-arm: synthetic design; open-label", "no comparator"),
+        (
+            "Double-blind",
+            "None (synthetic subgroups)",
+            "Single-arm: synthetic design; Double-blind",
+            "no comparator (synthetic subgroups)",
+        ),
+        ("Single-blind", "Saline", "Single-arm: synthetic design; Single-blind", "Saline"),
+    ],
+)
+def test_absence_reads_as_words_not_none(
+    blinding: str, comparator: str, design_cell: str, comparator_cell: str
+) -> None:
+    table = characteristics_table(
+        frame(
+            synthetic_study(
+                "a", design="synthetic design", blinding=blinding, comparator=comparator
+            )
+        ),
+        DIAGNOSIS_LABELS,
+        DESIGN_LABELS,
+    )
+    row = study_rows(render_html(table)[1])[0]
+    assert (row[1], row[6]) == (design_cell, comparator_cell)
+
+
 def test_unknown_codes_are_reported_with_row_and_column() -> None:
     bad = frame(
         synthetic_study("a", diagnosis_group="nosuch"),

@@ -261,6 +261,31 @@ def test_the_shipped_changes_page_and_docx_carry_no_build_words(tmp_path: Path) 
         plain = text.replace("\\", "")
         assert leaked_terms(plain, rules, keys) == [], leaked_terms(plain, rules, keys)
         assert "@misc" not in plain and "Drawn by code" not in plain
+        # 1.0 and 2.0 cited themselves naming Tully et al. as this review's authors
+        assert "Tully J" not in plain
         assert "anxiolytics" not in plain  # its citation renumbered: not a change
         assert "Yermus (Yermus)" not in plain  # a citation naming the word before it
     assert "(n = ~~25~~ [5]{.underline})" in page  # the brackets are not changes
+
+
+def test_a_paragraph_citing_a_version_of_the_review_is_left_out() -> None:
+    """ "Cite this version" is the build's byline for the review, not its text: the
+    diff leaves it out (versions 1.0 and 2.0 printed it with the wrong authors)."""
+    from livingreview.living.reader_words import ReaderWords
+
+    reader = ReaderWords(titles=("Ketamine treatment for refractory anxiety",))
+    cited = (
+        "Tully J, Dahlén A, Haggarty C, Schiöth HB, Brooks S. Ketamine treatment for "
+        "refractory anxiety: A living systematic review. Version 1.0, released 27 November 2026."
+    )
+    assert reader.clean(cited) == ""
+    assert reader.clean(cited.replace("Tully J, Dahlén A", "Smith J. A., Lee B")) == ""
+    kept = [
+        # the review it is based on, cited in the text: a reference, not a version of this one
+        "It is based on: Tully J, Brooks S. Ketamine treatment for refractory anxiety: "
+        "a systematic review. Br J Clin Pharmacol. 2022;88(10):4412-4426.",
+        "Version 2.0 adds two studies. Ketamine treatment for refractory anxiety was reviewed.",
+    ]
+    for text in kept:
+        assert reader.clean(text) == text
+    assert ReaderWords().clean(cited) == cited  # no title known: nothing is left out

@@ -190,8 +190,9 @@ def test_no_pdf_page_of_the_review_is_more_than_a_quarter_empty(
 def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -> None:
     """Issue 14's reader-facing sweep of the shipped review: page 1 names the review it is
     based on once, a draft prints no "not released" date, print never points to a
-    sidebar, and "Changes in this version" quotes no build words from older releases."""
-    from livingreview.render.reader_text import leaked_terms, rule_names
+    sidebar, "Changes in this version" quotes no build words from older releases, and the
+    records browser's data name studies by their labels."""
+    from livingreview.render.reader_text import leaked_script_terms, leaked_terms, rule_names
 
     book = review / "_book"
     index = BeautifulSoup((book / "index.html").read_text(encoding="utf-8"), "html.parser")
@@ -216,4 +217,40 @@ def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -
     studies = load_table(review / "data" / "studies.csv", "studies")
     keys = set(studies["study_id"]) | set(studies["bib_key"])
     assert leaked_terms(changes.get_text(" "), rule_names(review), keys) == []
+    # the records browser's data (website) shows study labels, never internal keys
+    scripts = [p for p in book.rglob("records-data/*.js") if p.name != "records-browser.js"]
+    assert scripts and leaked_script_terms(scripts, rule_names(review), keys) == {}
     assert "@misc" not in changes.get_text(" ")
+
+
+# What the text says is published, by the words it uses, and the file readers get.
+PUBLISHED_BY_WORDS = {
+    "screening ledger": "data/records.csv",
+    "extraction sheet": "data/studies.csv",
+    "a source for every": "data/extraction_sources.csv",
+    "facts recorded for each": "data/eligibility_facts.csv",
+    "outcome data": "data/outcomes.csv",
+    "risk-of-bias judgements": "data/risk_of_bias.csv",
+    "eligibility protocol": "data/protocol.yaml",
+    "references": "refs/references.bib",
+    "PRISMA counts": "results/prisma/prisma2020.csv",
+}
+
+
+def test_every_data_file_the_text_says_is_published_is_published(review: Path) -> None:
+    """About and Declarations said the extraction sheet's sources were published, but
+    the website did not publish them: every file a "published" sentence names is in
+    the website and in its Data list."""
+    book = review / "_book"
+    named = set()
+    for page in book.rglob("*.html"):
+        main = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("main")
+        text = " ".join((main.get_text(" ") if main else "").split())
+        for sentence in re.split(r"(?<=\.) ", text):
+            if " published with " in sentence:
+                named |= {f for words, f in PUBLISHED_BY_WORDS.items() if words in sentence}
+    assert {"data/extraction_sources.csv", "data/eligibility_facts.csv"} <= named
+    sidebar = (book / "index.html").read_text(encoding="utf-8")
+    for rel in sorted(named):
+        assert (book / rel).is_file(), rel
+        assert f'href="{rel}"' in sidebar, rel  # listed under Data

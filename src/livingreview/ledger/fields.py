@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..wording import join_words
+
 SOURCE_TYPES = ("database", "register", "website", "organisation", "citation_search")
 
 
@@ -115,3 +117,21 @@ REPORT_COLUMNS = (
 
 
 Progress = Callable[[str, int, int], None]
+
+
+READ_FROM_WORDS = {
+    "bibliographic": "the bibliographic record",
+    "abstract": "the abstract",
+    "partial_text": "part of the text",
+    "registration": "the trial registration",
+    "full_text": "the full text",
+}
+"""What each ``read_from`` code (records.csv) means to a reader, in the order they are named."""
+
+
+def read_from_phrase(cell: object, word: str = "and") -> str:
+    """What a ``read_from`` cell says was read, for a reader: "abstract+registration" ->
+    "the abstract and the trial registration" (``word`` joins the last two), in
+    :data:`READ_FROM_WORDS` order; unknown codes left out, "" if none is known."""
+    seen = {part.strip() for part in str(cell or "").split("+")}
+    return join_words((text for key, text in READ_FROM_WORDS.items() if key in seen), word)

@@ -150,24 +150,50 @@ def agreement(log: Iterable[Mapping[str, str]]) -> dict[str, dict[str, float | i
     return out
 
 
-def agreement_variables(log_path: str | Path | None, reviewers: int) -> dict[str, object]:
+def assessment_words(assessed: Mapping[str, int] | None) -> str:
+    """How reports were assessed for eligibility, by what the ledger says was read
+    (``assessed``: counts ``full_text``, ``abstract_or_registration`` and
+    ``unrecorded``, as the ``assessment`` variables give them): "full texts" only
+    when every assessed report's full text was read."""
+    if not assessed:
+        return "assessed the reports for eligibility"
+    full = int(assessed.get("full_text", 0))
+    other = int(assessed.get("abstract_or_registration", 0))
+    if int(assessed.get("unrecorded", 0)) or not full + other:
+        return "assessed the reports for eligibility"
+    if not other:
+        return "assessed full texts for eligibility"
+    without = "the abstract, part of the text or the trial registration"
+    if not full:
+        return f"assessed the reports for eligibility on {without} (no full text was read)"
+    return (
+        "assessed the reports for eligibility on the full text where it was read "
+        f"and otherwise on {without}"
+    )
+
+
+def agreement_variables(
+    log_path: str | Path | None, reviewers: int, assessed: Mapping[str, int] | None = None
+) -> dict[str, object]:
     """The ``screening`` variables the methods text quotes.
 
     ``reviewers`` (1 or 2), ``statement`` (a sentence saying how records were
-    screened, with the agreement when two reviewers screened) and, per
-    double-reviewed stage with paired decisions, ``records``,
+    screened and assessed, by what was read (``assessed``, see
+    :func:`assessment_words`), with the agreement when two reviewers screened) and,
+    per double-reviewed stage with paired decisions, ``records``,
     ``agreement_percent`` and ``kappa`` (text: "0.40" or "not defined").
     """
     stats = agreement(read_decision_log(log_path))
     variables: dict[str, object] = {"reviewers": reviewers}
+    assessing = assessment_words(assessed)
     if reviewers < 2:
         variables["statement"] = (
-            "One reviewer screened titles and abstracts and assessed full texts; "
+            f"One reviewer screened titles and abstracts and {assessing}; "
             "no second reviewer checked the decisions."
         )
         return variables
     parts = []
-    names = {"screening": "title/abstract screening", "eligibility": "full-text assessment"}
+    names = {"screening": "title/abstract screening", "eligibility": "eligibility assessment"}
     for stage, values in stats.items():
         kappa = "not defined" if values["kappa"] is None else f"{values['kappa']:.2f}"
         percent = round(100 * float(values["agreement"] or 0), 1)
@@ -181,7 +207,7 @@ def agreement_variables(log_path: str | Path | None, reviewers: int) -> dict[str
             f"({values['records']} records)"
         )
     statement = (
-        "Two reviewers independently screened titles and abstracts and assessed full texts; "
+        f"Two reviewers independently screened titles and abstracts and {assessing}; "
         "disagreements were resolved by discussion or a third reviewer"
     )
     variables["statement"] = statement + (

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..io import write_text
 from ..markdown import escape_markdown
+from .corrections import Correction, read_corrections
 from .releases import (
     FIELD_LABELS,
     KEY_FIELDS,
@@ -252,6 +253,28 @@ def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def corrections_markdown(corrections: Sequence[Correction]) -> str:
+    """The version history's section listing ``corrections`` (``releases/corrections.yaml``):
+    what released files, which are never changed, say wrongly ("" if nothing)."""
+    if not corrections:
+        return ""
+    lines = [
+        "## Corrections to released versions {.unnumbered}",
+        "",
+        "Released versions are never changed; errors found in them are corrected here.",
+        "",
+    ]
+    for c in corrections:
+        versions = list(c.versions)
+        named = (
+            f"Version {versions[0]}"
+            if len(versions) == 1
+            else "Versions " + ", ".join(versions[:-1]) + " and " + versions[-1]
+        )
+        lines.append(f"- {named} (noted {_format_date(c.date)}): {escape_markdown(c.text)}")
+    return "\n".join(lines) + "\n"
+
+
 def _family_given(name: str) -> tuple[str, str]:
     """ "Helgi B. Schiöth" -> ("Schiöth", "Helgi B."): the last word is the family name."""
     parts = name.split()
@@ -329,6 +352,11 @@ def citation_markdown(
     return head + intro + text + "\n\n" + web_only + "```bibtex\n" + bibtex + "\n```\n:::\n"
 
 
+def _after(section: str) -> str:
+    """``section`` as the continuation of a page ("" stays "")."""
+    return f"\n{section}" if section else ""
+
+
 def _plain(markdown: str) -> str:
     """Markdown emphasis and braces removed, for a BibTeX field."""
     return re.sub(r"[*_{}]", "", markdown).strip()
@@ -343,10 +371,12 @@ def write_release_pages(
     citation: str | Path,
     link_prefix: str = "",
     bibliography: str | Path | None = None,
+    corrections: str | Path | None = None,
 ) -> None:
     """Write What's new, the version history and Cite this version as Markdown.
 
-    With ``bibliography``, studies in What's new are named as in the tables.
+    With ``bibliography``, studies in What's new are named as in the tables; with
+    ``corrections`` (``releases/corrections.yaml``) the history ends with them.
     """
     from ..render.project import load_book
 
@@ -358,7 +388,10 @@ def write_release_pages(
         title = f"{title}: {book.metadata['subtitle']}"
     labels = release_study_labels(releases, bibliography) if bibliography else {}
     write_text(whats_new, whats_new_markdown(releases, labels))
-    write_text(history, history_markdown(releases, link_prefix))
+    noted = read_corrections(corrections, releases) if corrections else []
+    write_text(
+        history, history_markdown(releases, link_prefix) + _after(corrections_markdown(noted))
+    )
     based_on = book.metadata.get("based-on")
     write_text(
         citation,

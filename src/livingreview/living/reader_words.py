@@ -14,7 +14,12 @@ diff are normalised the same way before they are compared
   study label;
 - a sentence naming a workflow rule or a project path is left out;
 - code blocks (the BibTeX of "Cite this version") are left out by their style
-  (see :mod:`.version_diff`).
+  (see :mod:`.version_diff`);
+- a paragraph that cites a version of this review ("<authors>. <the review's
+  title>: A living systematic review. Version 1.0, released ...": "Cite this
+  version") is left out: it is the build's byline for itself, not text of the
+  review, and versions 1.0 and 2.0 printed it naming the authors of the review
+  they are based on (see ``releases/corrections.yaml``).
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class ReaderWords:
 
     labels: Mapping[str, str] = field(default_factory=dict)
     rules: frozenset[str] = frozenset()
+    titles: tuple[str, ...] = ()
+    """The review's title(s) as a citation of one of its versions prints them."""
 
     def citation(self, keys: Sequence[str], shown: str) -> str:
         """A citation group: ``(Glue 2017; Tully 2022)``, or as printed if a key has no label."""
@@ -58,7 +65,10 @@ class ReaderWords:
         return "(" + "; ".join(names) + ")"
 
     def clean(self, text: str) -> str:
-        """``text`` with internal keys named by their labels and build sentences left out."""
+        """``text`` with internal keys named by their labels and build sentences left out
+        ("" for a paragraph that cites a version of this review)."""
+        if self.is_self_citation(text):
+            return ""
         text = re.sub(r"[\w:-]+", self._label_word, text)
         kept = [s for s in SENTENCE_END.split(text) if not self.is_build_sentence(s)]
         return " ".join(" ".join(kept).split())
@@ -66,6 +76,19 @@ class ReaderWords:
     def is_build_sentence(self, sentence: str) -> bool:
         """True for a sentence that names a workflow rule or a project path."""
         return bool(RULE_WORDS.search(sentence) or leaked_terms(sentence, self.rules, ()))
+
+    def is_self_citation(self, paragraph: str) -> bool:
+        """True for a paragraph that cites a version of this review: a byline, one of
+        :attr:`titles` and "Version <number>" (what "Cite this version" prints)."""
+        text = " ".join(paragraph.split())
+        return any(
+            re.match(
+                rf"^[^.]+(?:\.[^.]+)*?\.\s+{re.escape(title)}\b[^.]*\.\s+Version\s+\d+(?:\.\d+)*\b",
+                text,
+            )
+            for title in self.titles
+            if title
+        )
 
     def _label_word(self, match: re.Match[str]) -> str:
         word = match.group(0)
@@ -110,7 +133,23 @@ def project_reader_words(
         }
         labels.update(disambiguated_labels({k: v for k, v in base.items() if v}))
         labels.update(release_study_labels(releases, bibliography))
-    return ReaderWords(labels=labels, rules=frozenset(rule_names(Path(root))))
+    return ReaderWords(
+        labels=labels, rules=frozenset(rule_names(Path(root))), titles=_review_titles(root)
+    )
+
+
+def _review_titles(root: str | Path) -> tuple[str, ...]:
+    """The review's title (``book: title:`` of ``_quarto.yml``), if it has one."""
+    from ..errors import ReviewError
+    from ..io import read_yaml
+
+    try:
+        config = read_yaml(Path(root) / "_quarto.yml")
+    except ReviewError:
+        return ()
+    book = config.get("book") if isinstance(config, dict) else None
+    title = book.get("title") if isinstance(book, dict) else None
+    return (str(title).strip(),) if title else ()
 
 
 def _short_titles(bibliography: str | Path, words: int = 4) -> dict[str, str]:

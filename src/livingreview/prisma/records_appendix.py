@@ -39,6 +39,7 @@ from pathlib import Path
 
 from ..evidence.studies import study_labels
 from ..io import write_text
+from ..ledger.fields import read_from_phrase
 from ..ledger.stages import AWAITING_LABELS
 from ..markdown import escape_markdown
 from ..validation import load_table
@@ -63,6 +64,9 @@ NO_RECORDS_LINK = ("total_studies_ma",)  # the meta-analysis box has no record-l
 # Boxes of records that left before full text: listed only up to LISTED records.
 SCREENING_BOXES = ("duplicates", "records_excluded", "website_results", "awaiting")
 LISTED = 100
+# PRISMA 2020's "Reports excluded" (of the reports assessed for eligibility): the decision
+# says what was read (records.csv read_from), never "full text" unless it was.
+EXCLUDED = "Excluded at eligibility assessment"
 COLUMNS = ("Record", "Title", "Year", "Source", "Decision", "Reason")
 # Dashes per column in the pipe table's separator: Pandoc's relative column widths.
 WIDTHS = (10, 31, 7, 14, 18, 20)
@@ -193,7 +197,8 @@ def decision(
         return "Not retrieved", ""
     if row.get("eligibility") == "exclude":
         code = row.get("exclusion_reason", "")
-        return "Excluded at full text", reason_labels.get(code, code)
+        read = read_from_phrase(row.get("read_from", ""))
+        return (f"{EXCLUDED} of {read}" if read else EXCLUDED), reason_labels.get(code, code)
     if row.get("eligibility") == "include":
         study = row.get("study_id", "")
         name = (study_names or {}).get(study, study)
@@ -486,7 +491,7 @@ def write_records_page(
             boxes.append(("awaiting", "Awaiting a decision", flow.awaiting))
     write_browser(
         records_data or Path(records_page).parent / DATA_DIR,
-        browser_files(boxes, lambda row: decision(row, reason_labels)),
+        browser_files(boxes, lambda row: decision(row, reason_labels, names)),
     )
 
 

@@ -222,8 +222,10 @@ def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...])
 
     On the website the caption ends with a small "source" link (to the data
     file when it is published with the site) whose tooltip names the data
-    files; print formats carry neither. The workflow step stays in the chapter
-    source for maintainers and reaches no reader.
+    files; print formats carry neither. A figure made from no data file (only
+    ``data-rule``: a schematic, whose caption cites what it shows) gets no note,
+    rather than a "source" that links nowhere. The workflow step stays in the
+    chapter source for maintainers and reaches no reader.
     """
     attrs = [el["c"][0]]
     if el["t"] == "Figure":
@@ -234,9 +236,9 @@ def _provenance(el: A.Element, fmt: str, resources: list[str] | tuple[str, ...])
             value = A.attr_pop(a, key)
             if value and key not in found:
                 found[key] = value
-    if fmt != "html" or not found:
-        return
     sources = found.get("data-source", "").split()
+    if fmt != "html" or not sources:
+        return  # a drawing made from no data file (a schematic) has no source to name
     published = [s for s in sources if s in resources]
     tip = source_note_tip(sources, published)
     label = [A.Str("source")]
@@ -253,8 +255,6 @@ def source_note_tip(sources: list[str], published: list[str]) -> str:
     published with the review. The workflow step (``data-rule``) is for the
     maintainers reading the chapter source and is never shown: a rule name is the
     build's, not the reader's."""
-    if not sources:
-        return "Drawn by code"
     listed = file_names(sources)
     if len(published) == len(sources):
         return f"Made from {listed}, published with this review"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import csv
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ __all__ = [
     "chapter_reader_problems",
     "id_entries",
     "key_index",
+    "leaked_script_terms",
     "leaked_terms",
     "link_tips",
     "merge_tips",
@@ -142,6 +144,42 @@ def leaked_terms(
         index = key_index(keys)
     lowered = {w.lower() for w in words}
     found += sorted(k for low in lowered & index.keys() for k in index[low])
+    return found
+
+
+def script_data_strings(text: str) -> list[str]:
+    """The string values (not the keys) of a website data script such as the records
+    browser's ``LR_RECORDS_PAGE("p00001.js",[[...]]);``: what its script shows readers."""
+    strings: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+
+    for call in re.finditer(r"^\w+\((.*)\);\s*$", text, re.M):
+        collect(json.loads(f"[{call.group(1)}]"))
+    return strings
+
+
+def leaked_script_terms(
+    scripts: Iterable[Path], rules: Iterable[str], keys: Iterable[str]
+) -> dict[str, list[str]]:
+    """``{file name: leaked terms}`` of website data scripts (the records browser's
+    ``records-data/*.js``): the words their script shows, checked as
+    :func:`leaked_terms` checks a page's text. Files with no leak are left out."""
+    index = key_index(keys)
+    found: dict[str, list[str]] = {}
+    for path in scripts:
+        text = " ".join(script_data_strings(Path(path).read_text(encoding="utf-8")))
+        terms = leaked_terms(text, rules, keys, index)
+        if terms:
+            found[Path(path).name] = sorted(set(terms))
     return found
 
 

@@ -292,7 +292,7 @@ def _cells(
     # the phone's cards name these parts, so a cell never repeats "blinding:" or
     # "timepoints:"; blinding the design text already states is not printed twice.
     design = _join([design_labels[record["design_class"]], _text(record.get("design"))], ": ")
-    blinding = _text(record.get("blinding"))
+    blinding = _absence(_text(record.get("blinding")), "no blinding", keep_absent=False)
     if blinding and blinding.casefold() not in design.casefold():
         design = f"{design}; {blinding}"
     route = _join([_text(record.get(c)) for c in ("route", "dose", "schedule")], "; ")
@@ -307,13 +307,31 @@ def _cells(
         _text(record.get("diagnosis")),
         _text(record.get("refractory_definition")),
         route,
-        _text(record.get("comparator")),
+        _absence(_text(record.get("comparator")), "no comparator", keep_absent=True),
         measures,
         _text(record.get("main_finding")),
         _text(record.get("effect_duration")),
         _text(record.get("adverse_effects")),
     ]
     return [c if c else MISSING for c in cells]
+
+
+# A value that records an absence as the data convention does ("None", "None (open-label)";
+# studies.csv README: "none" for uncontrolled studies), not as text a reader can read alone.
+NONE_VALUE = re.compile(r"^none\s*(?:\((?P<why>.*)\))?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def _absence(value: str, absent: str, keep_absent: bool) -> str:
+    """``value`` as a reader understands it in a cell: "None" -> ``absent`` ("no
+    comparator"); "None (open-label)" -> "open-label" (``keep_absent``: "no
+    comparator (open-label)"); any other value unchanged."""
+    match = NONE_VALUE.match(value)
+    if not match:
+        return value
+    why = (match["why"] or "").strip()
+    if not why:
+        return absent
+    return f"{absent} ({why})" if keep_absent else why
 
 
 def _study_cell(key: str, label: str | None) -> str:

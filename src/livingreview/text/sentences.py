@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..io import read_text, write_text
+from ..ledger.fields import read_from_phrase
 from ..markdown import escape_inline
 from ..validation import load_table
 from ..wording import join_words
@@ -347,15 +348,6 @@ def effect_direction_paragraph(synthesis: Mapping[str, Any]) -> str:
 # What could not be settled (limitations)
 # --------------------------------------------------------------------------- #
 
-READ_FROM_WORDS = {
-    "bibliographic": "the bibliographic record",
-    "abstract": "the abstract",
-    "partial_text": "part of the text",
-    "registration": "the trial registration",
-    "full_text": "the full text",
-}
-
-
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -372,10 +364,8 @@ def _cite(rows: pd.DataFrame) -> str:
 
 
 def _read_from(rows: pd.DataFrame) -> str:
-    """What the rows' decisions were based on, in :data:`READ_FROM_WORDS` order."""
-    seen = {part.strip() for value in rows["read_from"] for part in str(value).split("+")}
-    words = [word for key, word in READ_FROM_WORDS.items() if key in seen]
-    return join_words(words, "or")
+    """What the rows' decisions were based on (:func:`..ledger.fields.read_from_phrase`)."""
+    return read_from_phrase("+".join(str(value) for value in rows["read_from"]), "or")
 
 
 def unresolved_reports_paragraph(

@@ -327,7 +327,7 @@ def write_variables(
         variables["release"] = json.loads(read_text(release))
     protocol_data = read_yaml(protocol, DataError) or {}
     reviewers = int((protocol_data.get("screening") or {}).get("reviewers", 1))  # type: ignore[union-attr]
-    variables["screening"] = agreement_variables(decisions, reviewers)
+    variables["screening"] = agreement_variables(decisions, reviewers, variables["assessment"])
     write_yaml(output, variables)
     if synthesis_output is not None:
         synthesis = variables.get("synthesis") or {}

@@ -221,6 +221,12 @@ def get_release_artifacts():
     return sorted(str(p) for p in Path("releases").glob("*/review.*"))
 
 
+def get_release_corrections():
+    """releases/corrections.yaml (corrections to released versions) if the project has one."""
+    path = Path("releases") / "corrections.yaml"
+    return [str(path)] if path.is_file() else []
+
+
 def get_release_documents():
     """The DOCX of every release: the text that Changes in this version compares."""
     return sorted(str(p) for p in Path("releases").glob("*/review.docx"))

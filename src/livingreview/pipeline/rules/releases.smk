@@ -24,6 +24,7 @@ rule write_release_pages:
         state="results/releases/state.json",
         quarto="_quarto.yml",
         bibliography=get_data("bibliography"),
+        corrections=get_release_corrections(),
     output:
         whats_new="results/releases/whats_new.md",
         history="results/releases/history.md",

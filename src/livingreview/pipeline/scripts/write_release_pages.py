@@ -14,6 +14,7 @@ def main(snakemake):
         citation=snakemake.output.citation,
         link_prefix=snakemake.params.link_prefix,
         bibliography=snakemake.input.bibliography,
+        corrections=next(iter(snakemake.input.corrections), None),
     )
 
 
