@@ -12,3 +12,8 @@ def join_words(items: Iterable[str], word: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: "1 study", "2 studies", "1,204 records"."""
+    return f"{n:,} {one if n == 1 else many}"

@@ -200,13 +200,18 @@ def test_counts_of_studies_come_in_words_with_the_noun_in_the_right_number():
     from livingreview.text.variables import anxiety_participants, with_study_counts_in_words
 
     studies = pd.DataFrame(
-        {"n_anxiety": [10, 20, 30, None], "n_anxiety_basis": ["enrolled", "enrolled", "analysed", None]}
+        {
+            "n_anxiety": [10, 20, 30, None],
+            "n_anxiety_basis": ["enrolled", "enrolled", "analysed", None],
+        }
     )
     counts = anxiety_participants(studies)
     assert counts["enrolled"]["studies_text"] == "2 studies"
     assert counts["analysed"]["studies_text"] == "1 study"
     assert counts["unknown_text"] == "1 study"
-    rob = with_study_counts_in_words({"assessed": 1, "rob2": {"studies": 0, "high": 0}, "weight": 3})
+    rob = with_study_counts_in_words(
+        {"assessed": 1, "rob2": {"studies": 0, "high": 0}, "weight": 3}
+    )
     assert rob["assessed_text"] == "1 study"
     assert rob["rob2"]["studies_text"] == "0 studies"
     assert rob["weight"] == 3 and "studies_text" not in rob

@@ -43,3 +43,11 @@ def test_no_module_joins_a_list_by_hand() -> None:
     # BibTeX separates authors with " and " whatever their number: syntax, not prose.
     allowed = {"living/pages.py"}
     assert [f for f in found if f.split(":")[0] not in allowed] == []
+
+
+def test_counted_puts_the_noun_in_the_right_number():
+    from livingreview.wording import counted
+
+    assert counted(1, "study", "studies") == "1 study"
+    assert counted(0, "study", "studies") == "0 studies"
+    assert counted(1204, "record", "records") == "1,204 records"

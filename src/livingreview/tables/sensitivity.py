@@ -14,7 +14,7 @@ from ..io import write_text
 from ..markdown import escape_inline
 from ..synthesis.narrative import DIRECTION_LABELS
 from ..synthesis.sensitivity import SensitivityResult
-from ..wording import join_words
+from ..wording import counted, join_words
 
 NONE = "none"
 
@@ -60,10 +60,6 @@ def sensitivity_table(
     return "\n".join(lines) + "\n"
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def sensitivity_sentences(
     results: Sequence[SensitivityResult],
     keys: Mapping[str, str],
@@ -76,7 +72,7 @@ def sensitivity_sentences(
     benefit = primary.anxiety.get("benefit", 0)
     total = sum(primary.anxiety.values())
     out = [
-        f"In the primary analysis {_count(len(primary.studies), 'study was', 'studies were')} "
+        f"In the primary analysis {counted(len(primary.studies), 'study was', 'studies were')} "
         f"included, and anxiety improved in {benefit} of the {total} with an anxiety result."
     ]
     for r in results[1:]:
@@ -88,7 +84,7 @@ def sensitivity_sentences(
         what = join_words(change) if change else "changes no study"
         benefit = r.anxiety.get("benefit", 0)
         total = sum(r.anxiety.values())
-        remain = _count(len(r.studies), "study remains", "studies remain")
+        remain = counted(len(r.studies), "study remains", "studies remain")
         out.append(
             f"{escape_inline(r.label)} {what} ({remain}; anxiety improved in "
             f"{benefit} of the {total} with an anxiety result)."

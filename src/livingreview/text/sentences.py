@@ -34,7 +34,7 @@ from ..io import read_text, write_text
 from ..ledger.fields import read_from_phrase
 from ..markdown import escape_inline
 from ..validation import load_table
-from ..wording import join_words
+from ..wording import counted, join_words
 
 DIAGRAMS = ("cumulative", "update")
 """Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
@@ -119,11 +119,6 @@ def _reasons(excluded: Mapping[str, int]) -> str:
     )
 
 
-def _of(n: int, one: str, many: str) -> str:
-    """``"1 study"``, ``"2 studies"``."""
-    return f"{_n(n)} {one if n == 1 else many}"
-
-
 def _were(n: int) -> str:
     return f"{_n(n)} {'was' if n == 1 else 'were'}"
 
@@ -135,7 +130,7 @@ def _arm_sentence(sought: int, not_retrieved: int, assessed: int, excluded: Any)
     the sentence gives the reports excluded per reason and no total.
     """
     text = (
-        f"Of {_of(sought, 'report', 'reports')} sought, {_n(not_retrieved)} could not be "
+        f"Of {counted(sought, 'report', 'reports')} sought, {_n(not_retrieved)} could not be "
         f"retrieved and {_were(assessed)} assessed for eligibility"
     )
     if not sum(excluded.values()):
@@ -168,8 +163,8 @@ def study_selection_paragraph(counts: Any) -> str:
     if c.is_update:
         out.append(
             f"The previous version of the review included "
-            f"{_of(c.previous_studies or 0, 'study', 'studies')} in "
-            f"{_of(c.previous_reports or 0, 'report', 'reports')} (@fig-prisma)."
+            f"{counted(c.previous_studies or 0, 'study', 'studies')} in "
+            f"{counted(c.previous_reports or 0, 'report', 'reports')} (@fig-prisma)."
         )
     since = " since then" if c.is_update else ""
     ref = "" if c.is_update else " (@fig-prisma)"
@@ -177,7 +172,7 @@ def study_selection_paragraph(counts: Any) -> str:
         removed = c.duplicates + c.excluded_automatic + c.excluded_other
         text = (
             "Databases and registers yielded "
-            f"{_of(c.dbr_identified, 'record', 'records')}{since}{ref}"
+            f"{counted(c.dbr_identified, 'record', 'records')}{since}{ref}"
         )
         text += f"; {_were(removed)} removed before screening" if removed else ""
         text += (
@@ -197,7 +192,7 @@ def study_selection_paragraph(counts: Any) -> str:
     if c.has_other_arm:
         out.append(
             f"Other methods ({_other_kinds(c)}) identified "
-            f"{_of(c.other_identified, 'record', 'records')}"
+            f"{counted(c.other_identified, 'record', 'records')}"
             f"{since}{ref}. "
             + _arm_sentence(
                 c.other_sought_reports,
@@ -210,15 +205,15 @@ def study_selection_paragraph(counts: Any) -> str:
         out.append(f"No new records were identified{since}{ref}.")
     if c.is_update:
         out.append(
-            f"The update added {_of(c.new_studies, 'new study', 'new studies')} in "
-            f"{_of(c.new_reports, 'report', 'reports')}, so the review includes "
-            f"{_of(c.total_studies, 'study', 'studies')} in "
-            f"{_of(c.total_reports, 'report', 'reports')}."
+            f"The update added {counted(c.new_studies, 'new study', 'new studies')} in "
+            f"{counted(c.new_reports, 'report', 'reports')}, so the review includes "
+            f"{counted(c.total_studies, 'study', 'studies')} in "
+            f"{counted(c.total_reports, 'report', 'reports')}."
         )
     else:
         out.append(
-            f"In all, {_of(c.total_studies, 'study', 'studies')}, described in "
-            f"{_of(c.total_reports, 'report', 'reports')}, were included."
+            f"In all, {counted(c.total_studies, 'study', 'studies')}, described in "
+            f"{counted(c.total_reports, 'report', 'reports')}, were included."
         )
     return " ".join(out) + "\n"
 
@@ -410,9 +405,9 @@ def unresolved_reports_paragraph(
             rows = undecided.iloc[groups[cid]]
             if cid:
                 what = " ".join(w for w in ("the", domains.get(cid, ""), "criterion", cid) if w)
-                clauses.append(f"{what} for {_of(len(rows), 'report', 'reports')}{_cite(rows)}")
+                clauses.append(f"{what} for {counted(len(rows), 'report', 'reports')}{_cite(rows)}")
             else:
-                clauses.append(f"{_of(len(rows), 'report', 'reports')}{_cite(rows)}")
+                clauses.append(f"{counted(len(rows), 'report', 'reports')}{_cite(rows)}")
         body = (
             f"{head}{_cite(undecided)}" if list(groups) == [""] else f"{head}: {'; '.join(clauses)}"
         )

@@ -63,6 +63,7 @@ from ..io import read_text, read_yaml, write_text, write_yaml
 from ..markdown import MISSING
 from ..prisma.model import reading_counts
 from ..validation import load_table
+from ..wording import counted
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
 
@@ -140,7 +141,7 @@ def anxiety_participants(studies: pd.DataFrame) -> dict[str, Any]:
 
 def studies_in_words(count: int) -> str:
     """A number of studies with its noun in the right number: "1 study", "3 studies"."""
-    return f"{count:,} {'study' if count == 1 else 'studies'}"
+    return counted(count, "study", "studies")
 
 
 def with_study_counts_in_words(rob: dict[str, Any]) -> dict[str, Any]:
