@@ -149,3 +149,14 @@ def test_primary_inclusion_matches_the_row_by_row_walk() -> None:
     for records in (frame, frame.drop(columns="eligibility"), frame.iloc[:0]):
         assert _included_studies(records, None) == _included_studies(records, {})
     assert _included_studies(frame, None) == {"S1", "R4", "R5"}
+
+
+def test_sentences_list_several_studies_as_prose_and_the_table_keeps_semicolons() -> None:
+    """ "leaves out A [@a], B [@b] and C [@c]" in a sentence, "A [@a]; B [@b]; ..." in a cell."""
+    from livingreview.tables.sensitivity import _cite
+
+    keys, labels = {"a": "ka", "b": "kb", "c": "kc"}, {"a": "A 2001", "b": "B 2002", "c": "C 2003"}
+    assert _cite(("a", "b", "c"), keys, labels, in_prose=True) == (
+        "A 2001 [@ka], B 2002 [@kb] and C 2003 [@kc]"
+    )
+    assert _cite(("a", "b"), keys, labels) == "A 2001 [@ka]; B 2002 [@kb]"

@@ -19,14 +19,18 @@ from ..wording import counted, join_words
 NONE = "none"
 
 
-def _cite(ids: Sequence[str], keys: Mapping[str, str], labels: Mapping[str, str]) -> str:
-    """ "Bloch 2012 [@bloch2012]; ..." for studies; a record id for a report without a study row."""
+def _cite(
+    ids: Sequence[str], keys: Mapping[str, str], labels: Mapping[str, str], *, in_prose: bool = False
+) -> str:
+    """ "Bloch 2012 [@bloch2012]; ..." for studies (in a table cell), "A [@a], B [@b] and
+    C [@c]" ``in_prose``; a record id for a report without a study row."""
     if not ids:
         return NONE
-    return "; ".join(
+    cited = [
         f"{escape_inline(labels.get(i, i))} [@{keys[i]}]" if i in keys else escape_inline(i)
         for i in ids
-    )
+    ]
+    return join_words(cited) if in_prose else "; ".join(cited)
 
 
 def _directions(counts: Mapping[str, int]) -> str:
@@ -78,10 +82,10 @@ def sensitivity_sentences(
     for r in results[1:]:
         change = []
         if r.left_out:
-            change.append(f"leaves out {_cite(r.left_out, keys, labels or {})}")
+            change.append(f"leaves out {_cite(r.left_out, keys, labels or {}, in_prose=True)}")
         if r.added:
-            change.append(f"adds {_cite(r.added, keys, labels or {})}")
-        what = join_words(change) if change else "changes no study"
+            change.append(f"adds {_cite(r.added, keys, labels or {}, in_prose=True)}")
+        what = ", and ".join(change) if change else "changes no study"
         benefit = r.anxiety.get("benefit", 0)
         total = sum(r.anxiety.values())
         remain = counted(len(r.studies), "study remains", "studies remain")
