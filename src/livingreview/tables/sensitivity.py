@@ -20,7 +20,11 @@ NONE = "none"
 
 
 def _cite(
-    ids: Sequence[str], keys: Mapping[str, str], labels: Mapping[str, str], *, in_prose: bool = False
+    ids: Sequence[str],
+    keys: Mapping[str, str],
+    labels: Mapping[str, str],
+    *,
+    in_prose: bool = False,
 ) -> str:
     """ "Bloch 2012 [@bloch2012]; ..." for studies (in a table cell), "A [@a], B [@b] and
     C [@c]" ``in_prose``; a record id for a report without a study row."""
