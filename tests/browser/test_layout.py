@@ -17,6 +17,7 @@ import pytest
 from .conftest import CHROMIUM, SCREENSHOTS, load_test_module
 
 PAGE_FILL = load_test_module("page_fill")  # tests/workflow/page_fill.py
+TABLE_WORDS = load_test_module("table_words")  # tests/workflow/table_words.py
 
 pytestmark = [
     pytest.mark.browser,
@@ -97,6 +98,20 @@ def test_every_study_table_column_is_readable_at_1366(browser, base_url) -> None
         for name, width, right in widths:
             assert width >= 40, f"column {name!r} is only {width:.0f}px wide"
             assert right <= DESKTOP["width"], f"column {name!r} ends off screen"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", TABLE_WORDS.WIDTHS.values(), ids=TABLE_WORDS.WIDTHS.keys())
+def test_no_table_word_is_broken_mid_word(browser, base_url, width) -> None:
+    """A column at least 40 px wide can still split "Midazolam" in two: every word of
+    every table must stay on one line (a column holds its longest word, or the table
+    scrolls in its region), at desktop, laptop and phone widths."""
+    context, tab = _tab(browser, {"width": width, "height": 900})
+    try:
+        _open(tab, base_url + RESULTS_PAGE)
+        assert TABLE_WORDS.broken_words(tab) == []
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
 

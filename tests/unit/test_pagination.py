@@ -15,6 +15,7 @@ from livingreview.render import ast as A
 from livingreview.render.pagination import (
     CHOICE_LINE,
     LANDSCAPE_OPEN,
+    LEAD_IN_CLOSE,
     LEAD_IN_OPEN,
     OFFER_LABEL,
     appendix_break,
@@ -304,16 +305,20 @@ def test_a_table_caption_and_a_lead_in_stay_with_the_first_row(before_words: int
     table = {"t": "Table", "c": []}
     wrapped = keep_lead_ins([para("Intro:"), para("No table follows:"), lead_in, table])
     kinds = [raw(el) or el["t"] for el in wrapped]
-    assert kinds == ["Para", "Para", LEAD_IN_OPEN, "Para", "]", "Table"]
+    assert kinds == ["Para", "Para", LEAD_IN_OPEN, "Para", LEAD_IN_CLOSE, "Table"]
     in_div = keep_lead_ins([A.Div([lead_in, A.Div([table])])])
-    assert [raw(el) or el["t"] for el in in_div[0]["c"][1]] == [LEAD_IN_OPEN, "Para", "]", "Div"]
+    kinds = [raw(el) or el["t"] for el in in_div[0]["c"][1]]
+    assert kinds == [LEAD_IN_OPEN, "Para", LEAD_IN_CLOSE, "Div"]
     assert keep_lead_ins([para("Counts that changed."), table])[0]["t"] == "Para"
     lead = f"{raw(wrapped[2])}Counts that changed:{raw(wrapped[4])}\n\n"
-    source = _table_source(before_words, rows=24, lines=3, lead_in=lead)  # a long table
-    pages = _pdf_pages(source)
-    row = next(i for i, text in enumerate(pages) if "Row0" in text)
-    assert "Table C.1: Counts" in pages[row]
-    assert "Counts that changed:" in pages[row]
+    # a long table, and a short one (which would float if no lead-in introduced it)
+    for rows, lines in ((24, 3), (4, 1)):
+        pages = _pdf_pages(_table_source(before_words, rows=rows, lines=lines, lead_in=lead))
+        row = next(i for i, text in enumerate(pages) if "Row0" in text)
+        assert "Table C.1: Counts" in pages[row]
+        assert "Counts that changed:" in pages[row]
+        text = " ".join(pages)
+        assert text.index("Counts that changed:") < text.index("Table C.1: Counts")
 
 
 @pytest.mark.parametrize("before_words", range(560, 700, 8))
@@ -326,3 +331,53 @@ def test_a_short_table_is_not_split_but_a_long_one_is(before_words: int) -> None
     if before_words == 600:  # and a long table never runs off a page
         drawn = " ".join(_pdf_pages(_table_source(before_words, rows=90, lines=1), inside=True))
         assert all(f"Row{r} " in drawn for r in range(90))
+
+
+def _numbered_table(ident: str, name: str = "TableB", rows: int = 5) -> A.Element:
+    cells = " ".join(f"[{name}row{r}], [{_lines(f'{name}cell{r}x', 3)}]," for r in range(rows))
+    return A.RawBlock(
+        "typst",
+        f"#figure(caption: [{name} caption], kind: table, "
+        f"table(columns: (30%, 70%), table.header([What], [Value]), {cells}))\n<{ident}>",
+    )
+
+
+def test_a_numbered_table_after_a_landscape_one_is_held_with_it() -> None:
+    """Table 3.2, written after the landscape Table 3.1, was drawn before it while 3.1
+    waited for a full page: it is held, drawn in place only if the pages turned at an
+    offer before it, else by the offer that turns them, after the landscape pages."""
+    blocks = [para("x"), *landscape(para("wide")), _numbered_table("tbl-b"), para("y")]
+    out = [raw(el) or el["t"] for el in defer_landscape_pages(blocks)]
+    define = out.index("#let lr-held-1-0 = [")
+    offers = [i for i, t in enumerate(out) if t.startswith("#lr-landscape-at(")]
+    assert define < offers[0]  # defined before any offer can draw it
+    assert out[define + 1].startswith("#figure(") and out[define + 2] == "]"
+    held = [t for t in out if t.startswith("#lr-landscape-held(")]
+    assert held == ['#lr-landscape-held("1", 1, lr-held-1-0, last: 2)']
+    assert all("held: ((1, lr-held-1-0), ))" in out[i] for i in offers)
+    assert sum("<tbl-b>" in t for t in out) == 1
+
+
+@pytest.mark.parametrize("before_words", [150, 450])
+def test_tables_keep_their_number_order_and_a_short_one_is_not_split(before_words: int) -> None:
+    """Text, a landscape Table A waiting for a full page, a short Table B, text: in the
+    PDF, Table A comes first, and Table B (a float, as figures are) is on one page."""
+    template = _template_part(CHOICE_LINE, "#set text(")
+    rules = _template_part(CAPTION_ABOVE, "\n") + "\n" + _template_part(*TABLE_RULES)
+    wide = A.RawBlock(
+        "typst",
+        "#figure(caption: [TableA caption], kind: table, "
+        + ("table(columns: 3, ..range(60).map(str)))"),
+    )
+    blocks = [
+        A.RawBlock("typst", f"#lorem({before_words})"),
+        *landscape(wide),
+        _numbered_table("tbl-b"),
+        *[A.RawBlock("typst", "#lorem(90)") for _ in range(10)],
+    ]
+    body = "\n\n".join(raw(el) for el in defer_landscape_pages(blocks))
+    pages = _pdf_pages(PAGE + template + rules + "\n" + body)
+    a = next(i for i, text in enumerate(pages) if "TableA caption" in text)
+    b = {i for i, text in enumerate(pages) for r in range(5) if f"TableBrow{r} " in text}
+    assert len(b) == 1 and min(b) > a, (a, b)
+    assert sum(text.count("TableB caption") for text in pages) == 1

@@ -8,7 +8,11 @@ Pandoc writes every table with column widths (``w:gridCol``) for a fixed
   (so landscape pages keep their page numbers), and
 - scales each table's columns, keeping their proportions, to the text width of
   the section the table sits in (portrait or landscape), so Word and
-  LibreOffice lay it out across the whole text block.
+  LibreOffice lay it out across the whole text block, and
+- widens a column narrower than its longest word (measured in the table face,
+  DejaVu Sans, at the table size; bold in the header row) to hold it, taking the
+  width from columns with room to spare, so no word breaks inside ("Comparat|or").
+  Lines still break at spaces and after hyphens and dashes.
 
 It works on ``word/document.xml`` with lxml and changes nothing else.
 """
@@ -16,8 +20,12 @@ It works on ``word/document.xml`` with lxml and changes nothing else.
 from __future__ import annotations
 
 import copy
+import re
+import unicodedata
 
 from lxml import etree
+
+from .reference_docx import TABLE_SIZE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -82,7 +90,8 @@ def text_width(section: etree._Element) -> int | None:
 
 
 def scale_table(table: etree._Element, width: int) -> None:
-    """Scale a full-width table's ``w:gridCol`` widths to add up to ``width``, in proportion."""
+    """Scale a full-width table's ``w:gridCol`` widths to add up to ``width``, in proportion,
+    each at least as wide as its longest word."""
     table_width = table.find(f"{_q('tblPr')}/{_q('tblW')}")
     if table_width is None or table_width.get(_q("type")) != "pct":
         return  # an auto-width table keeps Pandoc's layout
@@ -93,5 +102,101 @@ def scale_table(table: etree._Element, width: int) -> None:
         return
     scaled = [w * width // total for w in widths]
     scaled[-1] += width - sum(scaled)  # rounding goes to the last column
-    for column, value in zip(columns, scaled, strict=True):
+    fitted = fit_words(scaled, longest_words(table, len(columns)))
+    for column, value in zip(columns, fitted, strict=True):
         column.set(_q("w"), str(value))
+    # the columns now fill the text width: a table Pandoc wrote narrower (its relative
+    # widths adding up to less than 1) would otherwise be squeezed back by the reader
+    table_width.set(_q("w"), "5000")
+
+
+CELL_MARGINS = 2 * 57 + 10  # the Table style's left and right cell margins, and slack (twips)
+# a line may end after a space, a hyphen or a dash, as Word and LibreOffice break lines
+WORD = re.compile(r"[^\s\-\u2010\u2013\u2014]+[\-\u2010\u2013\u2014]?")
+
+
+# Advance widths of DejaVu Sans (regular, bold) for " " to "~", in 1/2048 em, from
+# matplotlib's DejaVuSans.ttf and DejaVuSans-Bold.ttf (DejaVu 2.37; a unit test reads
+# the fonts to check them). Reading the fonts with fontTools on every render cost a
+# third of a second.
+ASCII_ADVANCES = {
+    bold: tuple(int(w) for w in widths.split())
+    for bold, widths in (
+        (
+            False,
+            "651 821 942 1716 1303 1946 1597 563 799 799 1024 1716 651 739 651 690 1303 1303 1303 "
+            "1303 1303 1303 1303 1303 1303 1303 690 690 1716 1716 1716 1087 2048 1401 1405 1430 "
+            "1577 1294 1178 1587 1540 604 604 1343 1141 1767 1532 1612 1235 1612 1423 1300 1251 "
+            "1499 1401 2025 1403 1251 1403 799 690 799 1716 1024 1024 1255 1300 1126 1300 1260 "
+            "721 1300 1298 569 569 1186 569 1995 1298 1253 1300 1300 842 1067 803 1298 1212 1675 "
+            "1212 1212 1075 1303 690 1303 1716 ",
+        ),
+        (
+            True,
+            "713 934 1067 1716 1425 2052 1786 627 936 936 1071 1716 778 850 778 748 1425 1425 "
+            "1425 1425 1425 1425 1425 1425 1425 1425 819 819 1716 1716 1716 1188 2048 1585 1561 "
+            "1503 1700 1399 1399 1681 1714 762 762 1587 1305 2038 1714 1741 1501 1741 1577 1475 "
+            "1397 1663 1585 2259 1579 1483 1485 936 748 936 1716 1024 1024 1382 1466 1214 1466 "
+            "1389 891 1466 1458 702 702 1362 702 2134 1458 1407 1466 1466 1010 1219 979 1458 1335 "
+            "1892 1321 1335 1192 1458 748 1458 1716 ",
+        ),
+    )
+}
+UNITS_PER_EM = 2048
+OTHER_ADVANCE = 1716  # a character beyond ASCII without an ASCII base letter (≥, ±, ×)
+
+
+def _advance(char: str, bold: bool) -> int:
+    """Advance width of ``char`` in 1/2048 em; an accented letter as its base letter."""
+    table = ASCII_ADVANCES[bold]
+    base = unicodedata.normalize("NFD", char)[0]
+    code = ord(base) - 32
+    return table[code] if 0 <= code < len(table) else OTHER_ADVANCE
+
+
+def word_width(word: str, bold: bool = False) -> int:
+    """Width of ``word`` in the table face at the table size, in twentieths of a point."""
+    units = sum(_advance(c, bold) for c in word)
+    return round(units * TABLE_SIZE * 10 / UNITS_PER_EM)
+
+
+def longest_words(table: etree._Element, count: int) -> list[int]:
+    """For each of ``count`` grid columns, the width its longest word needs (with margins).
+
+    Cells spanning several columns (a group heading across the table) set no minimum."""
+    need = [0] * count
+    for row in table.findall(_q("tr")):
+        header = row.find(f"{_q('trPr')}/{_q('tblHeader')}") is not None
+        x = 0
+        for cell in row.findall(_q("tc")):
+            span_el = cell.find(f"{_q('tcPr')}/{_q('gridSpan')}")
+            span = int(span_el.get(_q("val"), "1")) if span_el is not None else 1
+            if span == 1 and x < count:
+                for paragraph in cell.iter(_q("p")):
+                    text = "".join(t.text or "" for t in paragraph.iter(_q("t")))
+                    for word in WORD.findall(text):
+                        need[x] = max(need[x], word_width(word, header) + CELL_MARGINS)
+            x += span
+    return need
+
+
+def fit_words(widths: list[int], need: list[int]) -> list[int]:
+    """``widths`` with each column at least its ``need``, the same total where it can.
+
+    The width a narrow column gains is taken from the others in proportion to what
+    they have beyond their own need; if the needs add up to more than the total,
+    each column gets its need scaled down to the total (words may then still break)."""
+    total = sum(widths)
+    need = [min(n, total) for n in need]
+    if sum(need) >= total:
+        fitted = [n * total // sum(need) for n in need]
+    else:
+        short = sum(max(n - w, 0) for w, n in zip(widths, need, strict=True))
+        spare = [max(w - n, 0) for w, n in zip(widths, need, strict=True)]
+        room = sum(spare)
+        fitted = [
+            max(w, n) - (s * short // room if room else 0)
+            for w, n, s in zip(widths, need, spare, strict=True)
+        ]
+    fitted[-1] += total - sum(fitted)  # rounding goes to the last column
+    return fitted

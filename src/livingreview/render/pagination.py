@@ -25,6 +25,7 @@ from . import ast as A
 LANDSCAPE_OPEN = "#page(flipped: true)["
 LANDSCAPE_CLOSE = "]"
 FLOAT_LABEL = re.compile(r"<(fig-[^>\s]+)>")
+TABLE_LABEL = re.compile(r"<(tbl-[^>\s]+)>")
 # Following blocks a landscape table may wait for (it is placed by the last one).
 MAX_OFFERS = 30
 
@@ -39,13 +40,26 @@ def _labels(ids: list[str]) -> str:
     return "(" + "".join(f"<{ident}>, " for ident in ids) + ")"
 
 
-def _offer(key: str, index: int, last: bool, before: list[str], after: list[str]) -> A.Element:
+def _offer(
+    key: str, index: int, last: bool, before: list[str], after: list[str], held: list[str]
+) -> A.Element:
     flag = "true" if last else "false"
     return A.RawBlock(
         "typst",
         f'#lr-landscape-at("{key}", {index}, lr-landscape-{key}, last: {flag}, '
-        f"floats: {_labels(before)}, later: {_labels(after)})",
+        f"floats: {_labels(before)}, later: {_labels(after)}, held: ({''.join(held)}))",
     )
+
+
+def _is_numbered_table(el: A.Element) -> bool:
+    """A block that is or holds a numbered table (a ``tbl-`` float)."""
+    if any(
+        node["t"] in ("Table", "Figure") and node["c"][0][0].startswith("tbl-")
+        for node in A.iter_elements([el])
+    ):
+        return True
+    raw = _raw_typst(el)
+    return bool(raw and TABLE_LABEL.search(raw))
 
 
 def _float_ids(el: A.Element) -> list[str]:
@@ -95,24 +109,42 @@ def defer_landscape_pages(blocks: list[A.Element]) -> list[A.Element]:
         i = close + 1
         # (place in out, floats written before the offer), then each offer is written
         # with the floats before it and those after it up to the last offer
+        start = len(out)  # the held tables are defined here, before the first offer
+        defined: list[A.Element] = []
         places: list[tuple[int, int]] = []
+        held: list[tuple[int, int, str]] = []  # (place in out, offers before it, name)
         while i < len(blocks) and len(places) < MAX_OFFERS and not _stops_offers(blocks[i]):
             # never right after a heading, which would be left alone above the table
             if not (out and out[-1]["t"] == "Header"):
                 places.append((len(out), len(floats)))
                 out.append(A.RawBlock("typst", ""))
             floats += _float_ids(blocks[i])
-            out.append(blocks[i])
+            if _is_numbered_table(blocks[i]):
+                name = f"lr-held-{key}-{len(held)}"
+                defined += [A.RawBlock("typst", f"#let {name} = ["), blocks[i]]
+                defined.append(A.RawBlock("typst", "]"))
+                held.append((len(out), len(places), name))
+                out.append(A.RawBlock("typst", ""))
+            else:
+                out.append(blocks[i])
             i += 1
         places.append((len(out), len(floats)))
         out.append(A.RawBlock("typst", ""))
         for index, (at, seen) in enumerate(places):
             last = index == len(places) - 1
-            out[at] = _offer(key, index, last, floats[:seen], floats[seen:])
+            after = [f"({before}, {name}), " for _, before, name in held]
+            out[at] = _offer(key, index, last, floats[:seen], floats[seen:], after)
+        for at, before, name in held:
+            out[at] = A.RawBlock(
+                "typst", f'#lr-landscape-held("{key}", {before}, {name}, last: {len(places) - 1})'
+            )
+        out[start:start] = defined
     return out
 
 
 LEAD_IN_OPEN = "#block(sticky: true)["
+# the table after a lead-in stays in place (short tables float elsewhere: book.typ)
+LEAD_IN_CLOSE = "]\n#lr-table-in-flow.update(true)"
 
 
 def _starts_with_table(el: A.Element) -> bool:
@@ -125,7 +157,8 @@ def keep_lead_ins(blocks: list[A.Element]) -> list[A.Element]:
     """``blocks`` with each lead-in kept on the page where its table starts.
 
     A lead-in is a paragraph ending in a colon right before a table ("Counts
-    that changed:"); in a sticky Typst block it never stays behind at a page foot.
+    that changed:"); in a sticky Typst block it never stays behind at a page foot,
+    and its table does not float away from it.
     """
     out: list[A.Element] = []
     for i, el in enumerate(blocks):
@@ -138,7 +171,7 @@ def keep_lead_ins(blocks: list[A.Element]) -> list[A.Element]:
             and _starts_with_table(following)
             and A.stringify(el["c"]).rstrip().endswith(":")
         ):
-            out += [A.RawBlock("typst", LEAD_IN_OPEN), el, A.RawBlock("typst", "]")]
+            out += [A.RawBlock("typst", LEAD_IN_OPEN), el, A.RawBlock("typst", LEAD_IN_CLOSE)]
         else:
             out.append(el)
     return out

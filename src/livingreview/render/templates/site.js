@@ -99,6 +99,24 @@
     });
   });
 
+  // A table wider than its region (its columns never narrower than their longest word)
+  // scrolls sideways: a line right above it says so while it does.
+  var scrollers = document.querySelectorAll(".table-scroll");
+  function markScrollable() {
+    Array.prototype.forEach.call(scrollers, function (region) {
+      if (!region.scrollHint) {
+        region.scrollHint = document.createElement("p");
+        region.scrollHint.className = "scroll-hint";
+        region.scrollHint.textContent = "Scroll sideways to see every column \u2192";
+        region.parentNode.insertBefore(region.scrollHint, region);
+      }
+      region.scrollHint.hidden = region.scrollWidth <= region.clientWidth + 1;
+    });
+  }
+  // after load: the table tools put their controls above the region first
+  window.addEventListener("load", markScrollable);
+  window.addEventListener("resize", markScrollable);
+
   var input = document.getElementById("search-input");
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
