@@ -300,7 +300,9 @@ def test_arrow_shape_and_size_follow_direction_and_sample_size(outcomes: pd.Data
 def test_rows_are_grouped_by_diagnosis_and_design(outcomes: pd.DataFrame) -> None:
     fig = build_effect_direction_plot(STUDIES, outcomes, DIAGNOSIS, DESIGNS)
     ax = fig.axes[0]
-    headings = sorted((t for t in ax.texts if t not in row_labels(ax)), key=lambda t: t.get_position()[1])
+    headings = sorted(
+        (t for t in ax.texts if t not in row_labels(ax)), key=lambda t: t.get_position()[1]
+    )
     assert [t.get_text().strip() for t in headings] == [
         "Synthetic anxiety group",
         "Synthetic crossover RCT",
