@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from livingreview.figures.common import row_labels
 from livingreview.figures.parts import Part, parts_markdown, split_studies
 
 
@@ -317,7 +318,7 @@ def test_evidence_map_parts_hold_every_study_once_on_one_axis(
     def capture(build, args, kwargs, outputs):
         fig = build(*args, **kwargs)
         ax = fig.axes[0]
-        drawn.append(([t.get_text() for t in ax.get_yticklabels()], ax.get_xlim()))
+        drawn.append(([t.get_text() for t in row_labels(ax)], ax.get_xlim()))
         for out in outputs:
             if out is not None:
                 Path(out).write_bytes(b"")

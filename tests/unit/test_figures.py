@@ -28,7 +28,7 @@ from PIL import Image
 
 from livingreview.errors import DataError
 from livingreview.evidence.studies import study_labels
-from livingreview.figures.common import CM, OKABE_ITO, save_figure
+from livingreview.figures.common import CM, OKABE_ITO, row_labels, save_figure
 from livingreview.figures.pharmacology import (
     PHARMACOLOGY_WIDTH_CM,
     build_pharmacology_figure,
@@ -200,7 +200,7 @@ def test_outputs_carry_no_dates_or_versions(small, tmp_path: Path) -> None:
 def test_every_study_label_is_in_the_figure_and_the_svg(small, tmp_path: Path) -> None:
     studies, labels = small
     fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS, labels=labels)
-    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ticks = [t.get_text() for t in row_labels(fig.axes[0])]
     assert sorted(ticks) == sorted(labels.values())
     svg, _, _ = write_all(
         lambda *p: study_overview_figure(
@@ -217,7 +217,7 @@ def test_every_study_label_is_in_the_figure_and_the_svg(small, tmp_path: Path) -
 def test_rows_follow_table_order_and_default_to_study_id(small) -> None:
     studies, _ = small
     fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS)
-    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ticks = [t.get_text() for t in row_labels(fig.axes[0])]
     expected = []
     for code in DIAGNOSIS_LABELS:
         group = studies[studies["diagnosis_group"] == code].copy()
@@ -300,7 +300,7 @@ def test_no_text_overlaps_and_all_text_inside(count: int) -> None:
     studies, labels = synthetic_studies(count, seed=count)
     fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS, labels=labels)
     boxes = drawn_texts(fig)
-    assert len([t for t, _ in boxes if t in fig.axes[0].get_yticklabels()]) == count
+    assert len([t for t, _ in boxes if t in row_labels(fig.axes[0])]) == count
     assert overlapping(boxes) == []
     assert outside_figure(fig, boxes) == []
 

@@ -21,7 +21,7 @@ from livingreview.evidence.risk_of_bias import (
     load_risk_of_bias,
     rob_variables,
 )
-from livingreview.figures.common import CM
+from livingreview.figures.common import CM, row_labels
 from livingreview.figures.risk_of_bias import (
     COLOURS,
     SYMBOLS,
@@ -234,7 +234,7 @@ def test_every_study_appears_in_both_plots(rob: pd.DataFrame) -> None:
     traffic = build_traffic_light_plot(rob, labels={"r1": "Synthetic R 2001"})
     rows = {g.split(":")[2] for g in gids(traffic, "rob:")}
     assert rows == set(rob["study_id"])
-    ticks = {t.get_text() for ax in traffic.axes for t in ax.get_yticklabels()}
+    ticks = {t.get_text() for ax in traffic.axes for t in row_labels(ax)}
     assert ticks == {"Synthetic R 2001", "o1", "o2"}
     summary = build_summary_plot(rob)
     titles = [sub._suptitle.get_text() for sub in summary.subfigs]

@@ -37,6 +37,7 @@ from .common import (
     _fit_legend,
     figure_style,
     fix_empty_ylabel,
+    label_rows,
     row_rule,
 )
 from .markers import MarkerCells
@@ -147,12 +148,11 @@ def _draw_headings(fig: Figure, ax: Any, rows: list[PlotRow]) -> None:
 
 def _study_ticks(ax: Any, rows: list[PlotRow]) -> None:
     studies = [r for r in rows if r.kind == "study"]
-    ax.set_yticks([r.y for r in studies], [r.text for r in studies])
+    label_rows(ax, [r.y for r in studies], [r.text for r in studies], pad=6)
     for r in studies:
         row_rule(ax, r.y, color="#E3E3E3", linewidth=0.4, zorder=0)
     span = rows[-1].y + 1 if rows else 1
     ax.set_ylim(span - 0.4, -0.6)
-    ax.tick_params(axis="y", length=0, pad=6)
     fix_empty_ylabel(ax)
 
 

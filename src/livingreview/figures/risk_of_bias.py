@@ -33,6 +33,7 @@ from .common import (
     _chars_per_line,
     figure_style,
     fix_empty_ylabel,
+    label_rows,
 )
 from .markers import MarkerCells
 from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
@@ -170,7 +171,7 @@ def _traffic_panel(sub: Any, tool: Tool, rows: pd.DataFrame, key: str) -> None:
         )
     ax.set_xticks(xs, [c if c != "overall" else "Overall" for c in columns])
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(rows)), list(rows["label"]))
+    label_rows(ax, range(len(rows)), list(rows["label"]), pad=3)
     ax.set_xlim(-0.6, xs[-1] + 0.6)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.axvline(len(columns) - 1.5 + OVERALL_GAP / 2, color="#BBBBBB", linewidth=0.6)

@@ -29,6 +29,7 @@ from .common import (
     annotate_missing,
     figure_style,
     fix_empty_ylabel,
+    label_rows,
     row_rule,
 )
 from .markers import MarkerRun
@@ -238,7 +239,7 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
             annotate_missing(ax, "n not reported", (x, row.y), offset=6)
     run.flush()
     studies = [r for r in rows if not r.is_group]
-    ax.set_yticks([r.y for r in studies], [r.text for r in studies])
+    label_rows(ax, [r.y for r in studies], [r.text for r in studies], pad=6)
 
 
 def _study_marker(row: _Row, xmin: float) -> tuple[float, dict[str, Any]]:
@@ -265,7 +266,6 @@ def _style_axes(
         ax.xaxis.set_minor_formatter(ticker.NullFormatter())
     ax.set_xlim(xmin, xmax)
     ax.set_xlabel("Sample size, n" + (" (log scale)" if log else ""))
-    ax.tick_params(axis="y", length=0, pad=6)
     fix_empty_ylabel(ax)
     ax.tick_params(axis="x", which="major", length=3)
     if many_rows:  # a tall map needs the n scale at the top as well
