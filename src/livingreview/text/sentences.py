@@ -162,6 +162,29 @@ def _other_kinds(c: Any) -> str:
     return _join(found) or "none"
 
 
+def _changed_decisions_sentences(c: Any) -> list[str]:
+    """What re-assessing records of the previous version changed, as the diagram's
+    boxes under "Previous studies" show it (nothing when no decision changed)."""
+    out = []
+    if c.withdrawn_studies is not None:
+        text = (
+            f"Re-assessment excluded {_of(c.withdrawn_studies, 'study', 'studies')} that the "
+            f"previous version included, and {_of(c.withdrawn_reports, 'report', 'reports')} of "
+            f"that version {'is' if c.withdrawn_reports == 1 else 'are'} no longer included"
+        )
+        if c.withdrawn_reasons:
+            text += f" (reasons, number of reports: {_reasons(c.withdrawn_reasons)})"
+        out.append(text + ".")
+    if c.reassessed_reports is not None:
+        out.append(
+            f"On re-assessment, {_of(c.reassessed_reports, 'record', 'records')} that an "
+            f"earlier version did not include {'is' if c.reassessed_reports == 1 else 'are'} "
+            f"now included, adding {_of(c.reassessed_studies or 0, 'study', 'studies')} to "
+            "the new studies."
+        )
+    return out
+
+
 def study_selection_paragraph(counts: Any) -> str:
     """The flow from identification to inclusion, quoting only numbers the diagram shows.
 
@@ -214,6 +237,7 @@ def study_selection_paragraph(counts: Any) -> str:
     if not (c.has_dbr_arm or c.has_other_arm):
         out.append(f"No new records were identified{since}{ref}.")
     if c.is_update:
+        out += _changed_decisions_sentences(c)
         out.append(
             f"The update added {_of(c.new_studies, 'new study', 'new studies')} in "
             f"{_of(c.new_reports, 'report', 'reports')}, so the review includes "
