@@ -238,7 +238,7 @@ def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(
     assert {"3", "60"} <= set(inserted) and {"2", "30"} <= set(deleted)
     assert len(inserted) >= 4 and len(deleted) >= 4
     text = " ".join(html_text(released, "manuscript/10-changes.html").get_text(" ").split())
-    assert "Version 2.0 compared with version 1.0." in text
+    assert "Version 2.0 compared with version 1.0" in text
     assert "Studies added (1): Gamma 2024" in text
     page = html_text(released, "manuscript/10-changes.html")
     assert {"3", "60"} <= {u.get_text() for u in page.find_all("u")}

@@ -141,12 +141,30 @@ def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | 
     return "\n".join(lines) + "\n"
 
 
-def data_changes_lines(old: Release, new: Release, labels: Mapping[str, str]) -> list[str]:
-    """Studies added, removed and changed, and the counts that changed, as Markdown lines."""
+def data_changes_lines(
+    old: Release,
+    new: Release,
+    labels: Mapping[str, str],
+    why: Mapping[str, str] | None = None,
+    new_name: str | None = None,
+    more_numbers: Sequence[tuple[str, Any, Any]] = (),
+) -> list[str]:
+    """Studies added, removed and changed, and the counts that changed, as Markdown lines.
+
+    ``why`` gives, per study id added or removed, the reason shown after it (Markdown);
+    ``new_name`` heads the column of ``new`` ("Version 2.0" by default); ``more_numbers``
+    are further ``(label, old, new)`` rows of the table of counts (shown when they differ).
+    """
+    why = why or {}
     lines: list[str] = []
     added, removed, changed = study_changes(old, new)
-    lines.append(_study_list("Studies added", [_study_ref(new, s, labels) for s in added]))
-    lines.append(_study_list("Studies removed", [_study_ref(old, s, labels) for s in removed]))
+
+    def ref(release: Release, sid: str) -> str:
+        reason = f" ({why[sid]})" if why.get(sid) else ""
+        return _study_ref(release, sid, labels) + reason
+
+    lines.append(_study_list("Studies added", [ref(new, s) for s in added]))
+    lines.append(_study_list("Studies removed", [ref(old, s) for s in removed]))
     if changed:
         lines.append(f"- **Studies with changed values ({len(changed)}):**")
         for sid, diffs in changed.items():
@@ -155,12 +173,12 @@ def data_changes_lines(old: Release, new: Release, labels: Mapping[str, str]) ->
     else:
         lines.append("- **Studies with changed values:** none.")
     lines.append("")
-    numbers = _number_rows(old, new)
+    numbers = _number_rows(old, new) + [(label, a, b) for label, a, b in more_numbers if a != b]
     if numbers:
         lines += [
             "Counts that changed:",
             "",
-            f"| | Version {old.version} | Version {new.version} |",
+            f"| | Version {old.version} | {new_name or f'Version {new.version}'} |",
             "|:---|---:|---:|",
         ]
         lines += [f"| {escape_markdown(label)} | {a} | {b} |" for label, a, b in numbers]
