@@ -455,3 +455,21 @@ def test_release_check_lists_the_study_set_changes_before_the_claims() -> None:
         "Studies removed since version 2.0: none.",
         "4 checked claim(s) in the chapters.",
     ]
+
+
+def test_changed_codes_are_named_by_their_labels() -> None:
+    """A study's design or diagnosis changes by its label, never by its internal code."""
+    from livingreview.living.pages import data_changes_lines
+
+    labels = {"design": {"rct_crossover": {"label": "Randomised crossover trial"},
+                         "single_arm": {"label": "Uncontrolled trial"}}}  # fmt: skip
+    old = dataclasses.replace(V2, variables=V2.variables | labels)
+    studies = {**old.studies, "beta2021": {**old.studies["beta2021"], "design_class": "single_arm"}}
+    old = dataclasses.replace(
+        old, studies={**old.studies, "beta2021": {**old.studies["beta2021"],
+                                                  "design_class": "rct_crossover"}}
+    )  # fmt: skip
+    new = dataclasses.replace(old, version="3.0", studies=studies)
+    text = "\n".join(data_changes_lines(old, new, {}))
+    assert "design class Randomised crossover trial → Uncontrolled trial" in text
+    assert "rct_crossover" not in text and "single_arm" not in text

@@ -168,7 +168,9 @@ def data_changes_lines(
     if changed:
         lines.append(f"- **Studies with changed values ({len(changed)}):**")
         for sid, diffs in changed.items():
-            parts = "; ".join(f"{FIELD_LABELS[f]} {_value(a)} → {_value(b)}" for f, a, b in diffs)
+            parts = "; ".join(
+                f"{FIELD_LABELS[f]} {_coded(old, f, a)} → {_coded(new, f, b)}" for f, a, b in diffs
+            )
             lines.append(f"  - {_study_ref(new, sid, labels)}: {parts}")
     else:
         lines.append("- **Studies with changed values:** none.")
@@ -185,6 +187,20 @@ def data_changes_lines(
     else:
         lines.append("No counts changed.")
     return lines
+
+
+# Study values that are codes, and the section of the release's numbers naming them.
+CODED_FIELDS = {"design_class": "design", "diagnosis_group": "diagnosis"}
+
+
+def _coded(release: Release, field: str, value: Any) -> str:
+    """A study value as readers see it: a design or diagnosis code by its label
+    (from the release's own numbers), anything else as it is."""
+    section = release.variables.get(CODED_FIELDS.get(field, ""))
+    group = section.get(value) if isinstance(section, Mapping) and value else None
+    if isinstance(group, Mapping) and group.get("label"):
+        return escape_markdown(str(group["label"]))
+    return _value(value)
 
 
 def _study_list(title: str, refs: list[str]) -> str:
