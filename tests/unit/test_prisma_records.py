@@ -38,7 +38,7 @@ from livingreview.prisma.records_appendix import (
     section_id,
 )
 from livingreview.prisma.template import from_prisma2020_csv, to_prisma2020_csv
-from livingreview.text.sentences import study_selection_paragraph
+from livingreview.text.sentences import flow_caption, study_selection_paragraph
 
 ANCHOR = re.compile(r"^## .*\{#(?P<id>box-[a-z-]+) \.unnumbered\}$")
 
@@ -207,6 +207,11 @@ def test_changed_decisions_on_previous_records_have_their_own_sections() -> None
     assert "wrong population (1); no anxiety outcome (1)" in sentence
     assert "On re-assessment, 1 record that an earlier version did not include" in sentence
     assert "so the review includes 3 studies in 3 reports" in sentence
+    caption = flow_caption(counts, "update", "2.0")
+    assert caption.endswith(
+        "Under Previous studies, boxes of their own show the studies of version 2.0 excluded "
+        "from this update and the records of earlier versions included on re-assessment."
+    )
 
 
 def test_template_counts_give_a_page_without_records() -> None:

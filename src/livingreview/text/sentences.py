@@ -267,10 +267,24 @@ def flow_caption(counts: Any, diagram: str, previous_version: str | None = None)
     arms = _arms(c)
     only = " only" if len(arms) == 1 else ""
     if c.is_update:
+        version = escape_inline(previous_version or "(previous)")
+        changed = [
+            f"the studies of version {version} excluded from this update"
+            if c.withdrawn_studies is not None
+            else "",
+            "the records of earlier versions included on re-assessment"
+            if c.reassessed_reports is not None
+            else "",
+        ]
+        beside = (
+            f" Under Previous studies, boxes of their own show {_join([t for t in changed if t])}."
+            if any(changed)
+            else ""
+        )
         return (
             "PRISMA 2020 flow diagram for updated systematic reviews: the studies included in "
-            f"version {escape_inline(previous_version or '(previous)')}, and the records "
-            f"identified since then through {_join(arms)}{only}, derived from the screening ledger."
+            f"version {version}, and the records identified since then through "
+            f"{_join(arms)}{only}, derived from the screening ledger.{beside}"
         )
     scope = " over every version of the review" if diagram == "cumulative" else ""
     return (
