@@ -383,6 +383,12 @@ def test_a_study_withdrawn_while_another_is_added_cannot_hide_in_the_total() -> 
         check_invariants(miscounted, now, previous=previous)
 
 
+def test_only_an_update_has_studies_withdrawn_from_a_previous_version() -> None:
+    counts = zero_counts(withdrawn_studies=1, withdrawn_reports=1, total_studies=0)
+    with pytest.raises(PrismaError, match="withdrawn_studies is given but the review is not"):
+        check_invariants(counts)
+
+
 def test_withdrawn_and_reassessed_boxes_must_add_up() -> None:
     now, previous = changed_decisions_ledger()
     right = derive_counts(now, REASONS, previous)

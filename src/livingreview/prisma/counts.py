@@ -78,8 +78,9 @@ Variables for the prose (:func:`counts_as_variables`)
     what was read (``read_from``), ``dbr_assessed_full_text``,
     ``dbr_assessed_without_full_text``, ``other_assessed_full_text`` and
     ``other_assessed_without_full_text`` (reports of each arm judged on their
-    full text, or on the abstract, part of the text or registration only).
-    ``withdrawn`` and ``reassessed`` (updates only; 0 when none).
+    full text, or on the abstract, part of the text or registration only); for
+    an update also ``withdrawn`` (the previous version's reports no longer
+    included) and ``reassessed`` (its other records included now; 0 when none).
 ``studies``
     ``new``, ``previous``, ``total``, ``meta_analysis``; for an update also
     ``withdrawn`` (studies of the previous version no longer included),

@@ -171,7 +171,7 @@ def _count_problems(counts: PrismaCounts, source: str) -> list[Problem]:
                 fix=f"set {name} to NA or give the previous version's counts",
             )
             for name in ("withdrawn_studies", "reassessed_reports")
-            if getattr(counts, name) is not None
+            if getattr(counts, name)  # 0 says nothing changed: harmless
         ]
     for arm in ("dbr", "other"):
         problems += _reading_problems(counts, source, arm)
