@@ -24,7 +24,7 @@ from typing import Any
 
 from ..io import read_text, read_yaml, write_text
 from ..markdown import escape_markdown
-from .pages import data_changes_lines, release_study_labels
+from .pages import _lookup, data_changes_lines, release_study_labels
 from .releases import (
     DRAFT_SUFFIX,
     Release,
@@ -49,15 +49,6 @@ PRISMA_NUMBERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Reports of included studies (every version)", ("cumulative", "reports", "total")),
     ("Studies included (every version)", ("cumulative", "studies", "total")),
 )
-
-
-def _lookup(variables: Mapping[str, Any], path: Sequence[str]) -> Any:
-    value: Any = variables
-    for part in path:
-        if not isinstance(value, Mapping) or part not in value:
-            return None
-        value = value[part]
-    return value
 
 
 def _csv_rows(path: str | Path) -> list[dict[str, str]]:
