@@ -405,7 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument(
         "--check",
         action="store_true",
-        help="dry run: list the claims whose truth changed and any that fail; write nothing",
+        help="dry run: list the studies added and removed, the claims whose truth changed "
+        "and any that fail; write nothing",
     )
     release.add_argument(
         "--no-rebuild", action="store_true", help="do not rebuild _book/ after the release"

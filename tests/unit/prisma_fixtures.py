@@ -18,6 +18,12 @@ def zero_counts(**changes: object) -> PrismaCounts:
         dbr_assessed_without_full_text=None,
         other_assessed_full_text=None,
         other_assessed_without_full_text=None,
+        # No decision on a record of a previous version changed unless a test says so.
+        withdrawn_studies=None,
+        withdrawn_reports=None,
+        withdrawn_reasons=None,
+        reassessed_reports=None,
+        reassessed_studies=None,
         database_specific={},
         register_specific={},
         dbr_excluded={},

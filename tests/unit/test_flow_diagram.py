@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from itertools import pairwise
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -64,6 +65,21 @@ def full_counts(**changes: object) -> PrismaCounts:
     }
     base.update(changes)
     return PrismaCounts(**base)  # type: ignore[arg-type]
+
+
+# full_counts() where decisions on records of the previous version changed: one of its
+# 6 studies (2 reports) is no longer included, and one earlier record, of a study the
+# previous version did not include, is included on re-assessment: 6 - 1 + 6 = 11.
+CHANGED = {
+    "withdrawn_studies": 1,
+    "withdrawn_reports": 2,
+    "withdrawn_reasons": {"Wrong population": 2},
+    "reassessed_reports": 1,
+    "reassessed_studies": 1,
+    "new_studies": 6,
+    "new_reports": 11,
+    "total_reports": 18,
+}
 
 
 LONG_REASON = (
@@ -170,6 +186,7 @@ SCENARIOS = [
         id="both-arms",
     ),
     pytest.param(full_counts(), id="update-both-arms-ma"),
+    pytest.param(full_counts(**CHANGED), id="update-with-changed-decisions"),
     pytest.param(
         zero_counts(
             previous_studies=2,
@@ -252,13 +269,25 @@ def test_arrows_start_and_end_on_box_edges(counts: PrismaCounts) -> None:
             for r in rects
         )
 
+    def on_other_arrow(point: tuple[float, float], arrow: tuple) -> bool:
+        """A branch (previous studies excluded from this update) leaves another line."""
+        x, y = point
+        return any(
+            min(a[0], b[0]) - 1e-9 <= x <= max(a[0], b[0]) + 1e-9
+            and min(a[1], b[1]) - 1e-9 <= y <= max(a[1], b[1]) + 1e-9
+            for other in placed.arrows
+            if other is not arrow
+            for a, b in pairwise(other)
+        )
+
     assert placed.arrows
     for arrow in placed.arrows:
-        assert on_edge(arrow[0]) and on_edge(arrow[-1]), arrow
+        assert on_edge(arrow[0]) or on_other_arrow(arrow[0], arrow), arrow
+        assert on_edge(arrow[-1]), arrow
 
 
 def test_boxes_of_an_update_with_both_arms() -> None:
-    names = layout(full_counts()).names
+    names = layout(full_counts(**CHANGED)).names
     assert names[:3] == ["band_identification", "band_screening", "band_included"]
     for box in BOX_NAMES:
         assert box in names
@@ -458,7 +487,7 @@ def test_links_wrap_boxes_in_svg_anchors_with_tooltips(tmp_path: Path) -> None:
         "box9": "records.html#excluded",
         "new_studies": "studies.html",
     }
-    svg = draw(tmp_path, full_counts(), links=links)["svg"].decode()
+    svg = draw(tmp_path, full_counts(**CHANGED), links=links)["svg"].decode()
     hrefs = re.findall(r'<a xlink:href="([^"]+)"', svg)
     assert sorted(hrefs) == sorted(links.values())
     assert 'target="_blank"' not in svg
@@ -491,6 +520,7 @@ def test_svg_stays_valid_xml_with_markup_in_labels(tmp_path: Path) -> None:
     counts = full_counts(
         dbr_excluded={'Wrong <population> & "adults"': 21, "Wrong intervention": 14,
                       "No anxiety outcome": 18, "Conference abstract without data": 9},
+        **CHANGED,
     )  # fmt: skip
     links = {name: f"records.html?box={name}&v=1" for name in BOX_NAMES}
     svg = draw(tmp_path, counts, links=links)["svg"]

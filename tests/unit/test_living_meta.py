@@ -145,11 +145,11 @@ def test_a_release_freezes_the_numbers_not_the_history_sentence():
     """The sentence on how the estimate moved reads differently once the release
     exists, so the release's check of the build's numbers leaves it out (it once
     refused every release of a pooled review)."""
-    from livingreview.living.make_release import _variables_without_release
+    from livingreview.living.releases import frozen_numbers
 
     before = {"release": {"version": "draft"}, "meta": {"a": {"k": 5, "history": "Only this"}}}
     after = {"release": {"version": "1.0"}, "meta": {"a": {"k": 5, "history": "Only 1.0"}}}
-    assert _variables_without_release(before) == _variables_without_release(after)
-    assert _variables_without_release(before) == {"meta": {"a": {"k": 5}}}
+    assert frozen_numbers(before) == frozen_numbers(after)
+    assert frozen_numbers(before) == {"meta": {"a": {"k": 5}}}
     changed = {"meta": {"a": {"k": 6, "history": "Only this"}}}
-    assert _variables_without_release(changed) != _variables_without_release(before)
+    assert frozen_numbers(changed) != frozen_numbers(before)

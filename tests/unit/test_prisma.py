@@ -21,6 +21,7 @@ from livingreview.prisma.counts import (
     counts_to_json,
     derive_counts,
     derive_counts_from_files,
+    flow_records,
     read_counts,
 )
 from livingreview.prisma.invariants import check_invariants
@@ -318,6 +319,83 @@ def test_updated_review_skips_records_of_the_previous_version() -> None:
     assert (counts.new_studies, counts.new_reports) == (1, 3)
     assert (counts.total_studies, counts.total_reports) == (3, 6)
     assert counts.is_update
+
+
+def changed_decisions_ledger() -> tuple[pd.DataFrame, PreviousVersion]:
+    """A previous version of studies S1 (R001) and S2 (R002, R003), with R004 excluded;
+    now S2 is excluded (both its reports), R004 is included on re-assessment as study S4,
+    and a new record R005 adds study S5. The current data include S1, S4 and S5."""
+    old = ledger(inc("S1"), inc("S2"), inc("S2"), exc("wrong_population"))
+    previous = PreviousVersion.from_records(old)
+    now = ledger(
+        inc("S1"),
+        exc("wrong_population"),
+        exc("no_anxiety_outcome"),
+        inc("S4"),  # R004: excluded in the previous version, included now
+        inc("S5"),  # R005: new
+    )
+    return now, previous
+
+
+def test_changed_decisions_on_records_of_the_previous_version_are_counted() -> None:
+    """Old behaviour: S2 still counted through "previous", S4 not counted at all, and the
+    total 2 + 1 = 3 right only by coincidence."""
+    now, previous = changed_decisions_ledger()
+    counts = derive_counts(now, REASONS, previous)
+    assert (counts.previous_studies, counts.previous_reports) == (2, 3)
+    assert (counts.withdrawn_studies, counts.withdrawn_reports) == (1, 2)
+    assert counts.withdrawn_reasons == {"Wrong population": 1, "No anxiety outcome": 1}
+    assert (counts.reassessed_reports, counts.reassessed_studies) == (1, 1)
+    assert (counts.new_studies, counts.new_reports) == (2, 2)  # S4 and S5
+    assert (counts.total_studies, counts.total_reports) == (3, 3)  # S1, S4, S5
+    variables = counts_as_variables(counts, REASONS)
+    assert variables["studies"] == {
+        "new": 2, "previous": 2, "withdrawn": 1, "carried": 1, "reassessed": 1, "total": 3,
+    }  # fmt: skip
+    assert variables["reports"]["withdrawn"] == 2 and variables["reports"]["reassessed"] == 1
+    assert variables["withdrawn_reasons"] == {"wrong_population": 1, "no_anxiety_outcome": 1}
+    flow = flow_records(now, previous)
+    assert [r["record_id"] for r in flow.withdrawn] == ["R002", "R003"]
+    assert [r["record_id"] for r in flow.reassessed] == ["R004"]
+    assert [r["record_id"] for r in flow.included] == ["R005", "R004"]
+    # through the PRISMA2020 template and back, the extra rows keep the arithmetic
+    assert from_prisma2020_csv(to_prisma2020_csv(counts)) == counts
+
+
+def test_a_study_withdrawn_while_another_is_added_cannot_hide_in_the_total() -> None:
+    """The total is checked against the studies the ledger includes: counts that add
+    up among themselves (the old "previous + new") but miscount the studies fail."""
+    now, previous = changed_decisions_ledger()
+    right = derive_counts(now, REASONS, previous)
+    old_way = dataclasses.replace(
+        right,
+        withdrawn_studies=None, withdrawn_reports=None, withdrawn_reasons=None,
+        reassessed_reports=None, reassessed_studies=None,
+        new_studies=1, new_reports=1, total_studies=3, total_reports=4,
+    )  # fmt: skip
+    check_invariants(old_way)  # the boxes alone add up: 2 + 1 = 3, 3 + 1 = 4
+    with pytest.raises(PrismaError) as err:
+        check_invariants(old_way, now, previous=previous)
+    assert "box16 total_reports is 4 but the records include 3 reports" in str(err.value)
+    miscounted = dataclasses.replace(right, withdrawn_studies=2, total_studies=2)
+    check_invariants(miscounted)  # 2 - 2 + 2 = 2
+    with pytest.raises(PrismaError, match="box16 total_studies is 2 but the records include 3"):
+        check_invariants(miscounted, now, previous=previous)
+
+
+def test_only_an_update_has_studies_withdrawn_from_a_previous_version() -> None:
+    counts = zero_counts(withdrawn_studies=1, withdrawn_reports=1, total_studies=0)
+    with pytest.raises(PrismaError, match="withdrawn_studies is given but the review is not"):
+        check_invariants(counts)
+
+
+def test_withdrawn_and_reassessed_boxes_must_add_up() -> None:
+    now, previous = changed_decisions_ledger()
+    right = derive_counts(now, REASONS, previous)
+    with pytest.raises(PrismaError, match="box16 total_studies is 3 but"):
+        check_invariants(dataclasses.replace(right, withdrawn_studies=0))
+    with pytest.raises(PrismaError, match="previous_withdrawn withdrawn_reports is 2 but"):
+        check_invariants(dataclasses.replace(right, withdrawn_reasons={"Wrong population": 1}))
 
 
 def test_previous_version_record_ids_always_include_its_reports() -> None:
@@ -952,13 +1030,23 @@ def test_variables_cover_every_box_with_codes() -> None:
         "excluded_reasons_other",
         "databases",
         "registers",
+        "withdrawn_reasons",  # an update: empty, as no decision of the previous version changed
     }
+    assert variables["withdrawn_reasons"] == {}
     assert variables["records"]["screened_dbr"] == counts.records_screened == 9
     assert variables["records"]["identified"] == 12 + 4
     assert variables["records"]["removed_before_screening"] == 3
     assert variables["reports"]["dbr_included"] == 3 and variables["reports"]["other_included"] == 1
     assert variables["reports"]["new"] == 4 and variables["reports"]["meta_analysis"] == 3
-    assert variables["studies"] == {"new": 3, "previous": 2, "total": 5, "meta_analysis": 2}
+    assert variables["studies"] == {
+        "new": 3,
+        "previous": 2,
+        "withdrawn": 0,
+        "carried": 2,
+        "reassessed": 0,
+        "total": 5,
+        "meta_analysis": 2,
+    }
     assert variables["excluded_reasons"] == {
         "wrong_population": 2,
         "no_anxiety_outcome": 1,

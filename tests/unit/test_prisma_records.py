@@ -12,7 +12,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_prisma import REASONS, both_arms_ledger, dup, exc, inc, ledger, rec, screened_out
+from test_prisma import (
+    REASONS,
+    both_arms_ledger,
+    changed_decisions_ledger,
+    dup,
+    exc,
+    inc,
+    ledger,
+    rec,
+    screened_out,
+)
 
 from livingreview.config import validate_config
 from livingreview.errors import ConfigError, PrismaError
@@ -29,6 +39,7 @@ from livingreview.prisma.records_appendix import (
     write_records_page,
 )
 from livingreview.prisma.template import from_prisma2020_csv, to_prisma2020_csv
+from livingreview.text.sentences import flow_caption, study_selection_paragraph
 
 ANCHOR = re.compile(r"^## .*\{#(?P<id>box-[a-z-]+) \.unnumbered\}$")
 
@@ -191,6 +202,37 @@ def test_updated_review_lists_the_previous_reports_once() -> None:
     assert "R002" not in page  # accounted for by the previous version, not counted again
     total = found[section_id("total_studies")]
     assert "(#box-previous-studies) (n = 1)" in total and "(#box-new-studies) (n = 2)" in total
+
+
+def test_changed_decisions_on_previous_records_have_their_own_sections() -> None:
+    """S2 of the previous version is excluded now and R004, excluded then, is included:
+    both are shown with their decision now, and the arithmetic of the links holds."""
+    now, previous = changed_decisions_ledger()
+    counts = derive_counts(now, REASONS, previous)
+    page = records_page_markdown(counts, flow_records(now, previous), REASONS)
+    found = sections(page)
+    assert table_ids(found[section_id("previous_studies")]) == ["R001", "R002", "R003"]
+    withdrawn = found[section_id("previous_withdrawn")]
+    assert table_ids(withdrawn) == ["R002", "R003"]
+    assert "Excluded at full text | Wrong population" in withdrawn
+    assert table_ids(found[section_id("reassessed")]) == ["R004"]
+    assert table_ids(found[section_id("new_studies")]) == ["R005", "R004"]
+    previous_links = found[section_id("previous_studies")]
+    assert "(#box-previous-withdrawn) (n = 2)" in previous_links
+    assert "(#box-total-studies) (n = 1)" in previous_links
+    total = found[section_id("total_studies")]
+    assert "(#box-previous-studies) (n = 1)" in total and "(#box-new-studies) (n = 2)" in total
+    assert "excluded from this update (n = 1 studies, n = 2 reports)" in page
+    sentence = study_selection_paragraph(counts)
+    assert "Re-assessment excluded 1 study that the previous version included" in sentence
+    assert "wrong population (1); no anxiety outcome (1)" in sentence
+    assert "On re-assessment, 1 record that an earlier version did not include" in sentence
+    assert "so the review includes 3 studies in 3 reports" in sentence
+    caption = flow_caption(counts, "update", "2.0")
+    assert caption.endswith(
+        "Under Previous studies, boxes of their own show the studies of version 2.0 excluded "
+        "from this update and the records of earlier versions included on re-assessment."
+    )
 
 
 def test_template_counts_give_a_page_without_records() -> None:

@@ -8,6 +8,7 @@ exercised in tests/workflow/test_releases.py.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import re
 from pathlib import Path
@@ -383,3 +384,92 @@ def test_a_failed_release_build_shows_the_project_errors() -> None:
         "      - data/records.csv:8 [search_date]: is later than today",
     ]
     assert _build_errors("a\nb\nlast words\n").splitlines()[-1] == "    last words"
+
+
+def test_a_draft_lists_what_it_changes_in_the_data_since_the_latest_release() -> None:
+    """V2 included alpha2019 (R1) and beta2021 (R2); the draft excludes beta2021's only
+    report, includes R3 (assessed for V2 and excluded then) as gamma2020 and adds R4."""
+    from livingreview.living.draft_changes import draft_changes_markdown
+
+    v2 = dataclasses.replace(V2, report_ids=("R1", "R2"))
+    records = [
+        {"record_id": "R1", "eligibility": "include", "study_id": "alpha2019"},
+        {
+            "record_id": "R2",
+            "eligibility": "exclude",
+            "exclusion_reason": "wrong_population",
+            "bib_key": "beta2021",
+        },  # an excluded report keeps its reference, not its study
+        {"record_id": "R3", "eligibility": "include", "study_id": "gamma2020"},
+        {"record_id": "R4", "eligibility": "include", "study_id": "delta2026"},
+    ]
+    studies = [
+        {"study_id": s, "bib_key": s, "n": n, "design_class": d}
+        for s, n, d in (("alpha2019", "20", ""), ("gamma2020", "9", ""), ("delta2026", "5", ""))
+    ]
+    numbers = variables(3, 34, 3) | {
+        "cumulative": {"records": {"identified": 4}, "excluded_reasons": {"wrong_population": 1}}
+    }
+    v2 = dataclasses.replace(
+        v2, variables=v2.variables | {"cumulative": {"records": {"identified": 3}}}
+    )
+    reasons = {"wrong_population": "Wrong population"}
+    draft = {"status": "draft"}
+    page = draft_changes_markdown([V1, v2], draft, records, studies, numbers, reasons)
+    assert page.startswith("## This draft compared with version 2.0 {.unnumbered}")
+    assert "changes to its text are shown here when it is released" in page
+    assert (
+        "**Studies added (2):** delta2026 [@delta2026] (new records found since version 2.0); "
+        "gamma2020 [@gamma2020] (a record already assessed for version 2.0, included on "
+        "re-assessment)." in page
+    )
+    assert (
+        "**Studies removed (1):** beta2021 [@beta2021] (excluded on re-assessment: wrong "
+        "population)." in page
+    )
+    assert "| | Version 2.0 | This draft |" in page
+    assert "| Included studies | 2 | 3 |" in page
+    assert "| Records identified (every version) | 3 | 4 |" in page
+    assert "| Reports excluded: Wrong population (every version) | 0 | 1 |" in page
+    # the outputs carry the release itself: nothing to add
+    released = {"status": "released"}
+    assert draft_changes_markdown([V1, v2], released, records, studies, numbers, reasons) == ""
+
+
+def test_release_check_lists_the_study_set_changes_before_the_claims() -> None:
+    from livingreview.living.make_release import ReleaseCheck
+
+    check = ReleaseCheck(
+        version="3.0",
+        previous="2.0",
+        claims=4,
+        changed=(),
+        false=(),
+        added=("Bloch 2012 (bloch2012): a record already assessed for version 2.0, ...",),
+        removed=(),
+    )
+    lines = check.summary().splitlines()
+    assert lines[:4] == [
+        "Studies added since version 2.0 (1):",
+        "  - Bloch 2012 (bloch2012): a record already assessed for version 2.0, ...",
+        "Studies removed since version 2.0: none.",
+        "4 checked claim(s) in the chapters.",
+    ]
+
+
+def test_changed_codes_are_named_by_their_labels() -> None:
+    """A study's design or diagnosis changes by its label, never by its internal code."""
+    from livingreview.living.pages import data_changes_lines
+
+    labels = {"design": {"rct_crossover": {"label": "Randomised crossover trial"},
+                         "single_arm": {"label": "Uncontrolled trial"}}}  # fmt: skip
+    old = dataclasses.replace(V2, variables=V2.variables | labels)
+    studies = {**old.studies, "beta2021": {**old.studies["beta2021"], "design_class": "single_arm"}}
+    old = dataclasses.replace(
+        old, studies={**old.studies, "beta2021": {**old.studies["beta2021"],
+                                                  "design_class": "rct_crossover"}}
+    )  # fmt: skip
+    new = dataclasses.replace(old, version="3.0", studies=studies)
+    text = "\n".join(data_changes_lines(old, new, {}))
+    assert "design class Randomised crossover trial → Uncontrolled trial" in text
+    assert "rct_crossover" not in text and "single_arm" not in text

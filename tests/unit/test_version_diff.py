@@ -128,11 +128,11 @@ def test_page_shows_data_and_only_changed_paragraphs(pair: tuple[Path, Path]) ->
     root = Path(__file__).parents[2] / "releases"
     releases = [read_release(root / v / "release.yaml") for v in ("1.0", "2.0")]
     page = changes_markdown(releases, {"1.0": pair[0], "2.0": pair[1]})
-    assert "Version 2.0 compared with version 1.0." in page
+    assert "## Version 2.0 compared with version 1.0 {.unnumbered}" in page
     assert "- **Studies added (1):** yermus\\_kap" in page
     assert "The quick ~~brown~~ [red]{.underline} fox" in page
     assert "This paragraph stays" not in page
-    assert "### 2 Results {.unnumbered}\n\n8 words added, 1 word removed." in page
+    assert "#### 2 Results {.unnumbered}\n\n8 words added, 1 word removed." in page
     assert "no earlier released version" in changes_markdown(releases[:1], {})
 
 

@@ -129,7 +129,9 @@ def test_snapshots_are_small_and_hold_the_evidence_state(released: Path) -> None
     assert sorted(v2["studies"]) == ["alpha2019", "beta2021", "gamma2024"]
     assert v2["studies"]["gamma2024"]["n"] == 30
     assert v2["variables"]["studies"]["included"] == 3
-    assert v2["prisma"]["studies"] == {"new": 1, "previous": 2, "total": 3}
+    assert v2["prisma"]["studies"] == {
+        "new": 1, "previous": 2, "withdrawn": 0, "carried": 2, "reassessed": 0, "total": 3
+    }  # fmt: skip
     assert (released / "releases" / "1.0" / "release.yaml").stat().st_size < 20_000
 
 
@@ -219,6 +221,13 @@ def test_draft_after_a_release_is_stamped_as_draft(released: Path, tmp_path: Pat
     # the draft's previous arm is version 2.0; the new record is screened out
     assert (counts["previous_studies"], counts["new_studies"]) == (3, 0)
     assert counts["records_excluded"] == 1
+    # Changes in this version says what the draft changes, then compares the releases
+    page = " ".join(html_text(project, "manuscript/10-changes.html").get_text(" ").split())
+    assert "This draft compared with version 2.0" in page
+    assert "the changes to its text are shown here when it is released" in page
+    assert "Studies added : none." in page or "Studies added: none." in page
+    assert "Records identified (every version)" in page
+    assert page.index("This draft compared") < page.index("Version 2.0 compared with version 1.0")
 
 
 def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(
@@ -238,7 +247,7 @@ def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(
     assert {"3", "60"} <= set(inserted) and {"2", "30"} <= set(deleted)
     assert len(inserted) >= 4 and len(deleted) >= 4
     text = " ".join(html_text(released, "manuscript/10-changes.html").get_text(" ").split())
-    assert "Version 2.0 compared with version 1.0." in text
+    assert "Version 2.0 compared with version 1.0" in text
     assert "Studies added (1): Gamma 2024" in text
     page = html_text(released, "manuscript/10-changes.html")
     assert {"3", "60"} <= {u.get_text() for u in page.find_all("u")}

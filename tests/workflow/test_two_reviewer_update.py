@@ -44,6 +44,9 @@ BEFORE = {
     # The fixture ledger does not record what was read, so box 14 is not split.
     "dbr_assessed_full_text": None, "dbr_assessed_without_full_text": None,
     "other_assessed_full_text": None, "other_assessed_without_full_text": None,
+    # Not an update: no decision on a record of a previous version could change.
+    "withdrawn_studies": None, "withdrawn_reports": None, "withdrawn_reasons": None,
+    "reassessed_reports": None, "reassessed_studies": None,
 }  # fmt: skip
 NONE_WAITING = {"screening": 0, "retrieval": 0, "eligibility": 0, "linking": 0, "total": 0}
 

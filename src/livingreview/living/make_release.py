@@ -25,7 +25,6 @@ from .reader_words import project_reader_words
 from .releases import (
     ARTIFACTS,
     COPY_IGNORE,
-    KEY_FIELDS,
     RELEASES_DIR,
     SNAPSHOT,
     VERSION_PATTERN,
@@ -36,8 +35,10 @@ from .releases import (
     accounted_record_ids,
     file_digests,
     find_snapshots,
+    frozen_numbers,
     load_releases,
     scope_record_ids,
+    study_key_values,
     version_key,
 )
 from .version_diff import CHANGES, release_changes_docx
@@ -45,29 +46,6 @@ from .version_diff import CHANGES, release_changes_docx
 # --------------------------------------------------------------------------- #
 # Freezing the evidence state
 # --------------------------------------------------------------------------- #
-
-
-def _key_values(study: Mapping[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in KEY_FIELDS:
-        value = study.get(name, "")
-        values[name] = int(value) if name == "n" and value else (value or None)
-    return values
-
-
-def _variables_without_release(variables: Mapping[str, Any]) -> dict[str, Any]:
-    """The numbers a release freezes: not the ``release`` keys, and not the sentence on
-    how each pooled estimate moved between releases (``meta.<id>.history``), which the
-    releases themselves decide (it reads differently once this release exists)."""
-    out = {k: v for k, v in variables.items() if k != "release"}
-    if isinstance(out.get("meta"), Mapping):
-        out["meta"] = {
-            key: {k: v for k, v in entry.items() if k != "history"}
-            if isinstance(entry, Mapping)
-            else entry
-            for key, entry in out["meta"].items()
-        }
-    return out
 
 
 def freeze(
@@ -111,7 +89,7 @@ def freeze(
         note=" ".join(note.split()),
         scope=scope,
         inputs=dict(inputs),
-        studies={s["study_id"]: _key_values(s) for s in studies},
+        studies={s["study_id"]: study_key_values(s) for s in studies},
         record_ids=tuple(accounted),
         report_ids=tuple(r["record_id"] for r in included),
         pending_ids=tuple(r["record_id"] for r in rows if r["record_id"] not in set(accounted)),
@@ -122,7 +100,7 @@ def freeze(
 
 def with_numbers(release: Release, variables: Mapping[str, Any]) -> Release:
     """``release`` with the generated numbers of its build (``_variables.yml`` content)."""
-    numbers = _variables_without_release(variables)
+    numbers = frozen_numbers(variables)
     return replace(release, variables=numbers, prisma=numbers.get("prisma") or {})
 
 
@@ -313,10 +291,20 @@ class ReleaseCheck:
     claims: int
     changed: tuple[ClaimChange, ...]
     false: tuple[Problem, ...]
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    """Studies added and removed since the previous release, each named with why
+    (see :func:`study_set_changes`); listed before the claims."""
 
     def summary(self) -> str:
         """The list a user reads before freezing (and with ``--check``)."""
-        lines = [f"{self.claims} checked claim(s) in the chapters."]
+        lines = []
+        if self.previous is not None:
+            for title, studies in (("added", self.added), ("removed", self.removed)):
+                head = f"Studies {title} since version {self.previous}"
+                lines.append(f"{head} ({len(studies)}):" if studies else f"{head}: none.")
+                lines += [f"  - {study}" for study in studies]
+        lines.append(f"{self.claims} checked claim(s) in the chapters.")
         if self.previous is None:
             lines.append("No previous release to compare the claims with.")
         elif self.changed:
@@ -397,6 +385,10 @@ def make_release(
         variables = yaml.safe_load(numbers.decode("utf-8")) or {}
         progress("checking the claims in the chapters")
         check = check_claims_for_release(build.copy, version, variables, releases)
+        check = replace(
+            check,
+            **study_set_changes(releases, draft, data, paths.get("bibliography")),
+        )
         progress(check.summary())
         if check_only:
             return check
@@ -419,6 +411,34 @@ def make_release(
             built[CHANGES] = release_changes_docx(previous, built["review.docx"], final, reader)
     progress(f"writing {RELEASES_DIR}/{version}/")
     return _write_release_folder(root / RELEASES_DIR, version, snapshot, built)
+
+
+def study_set_changes(
+    releases: Sequence[Release],
+    new: Release,
+    data: ReviewData,
+    bibliography: str | Path | None,
+) -> dict[str, tuple[str, ...]]:
+    """``added`` and ``removed``: the studies ``new`` adds and removes since the latest
+    release, each as "label (study id): why" (a new record, an earlier record included on
+    re-assessment, or the reason of the current decision on its reports)."""
+    if not releases:
+        return {"added": (), "removed": ()}
+    from .draft_changes import why_studies_changed
+    from .pages import release_study_labels, study_changes
+
+    latest = releases[-1]
+    labels_of = data.protocol.get("exclusion_reasons") or {}
+    reasons = {str(code): str(label) for code, label in labels_of.items()}
+    why = why_studies_changed(latest, new, _rows(data.records), reasons)
+    labels = release_study_labels([*releases, new], bibliography) if bibliography else {}
+    added, removed, _ = study_changes(latest, new)
+
+    def named(sid: str) -> str:
+        label = labels.get(sid)
+        return f"{label} ({sid}): {why[sid]}" if label else f"{sid}: {why[sid]}"
+
+    return {"added": tuple(map(named, added)), "removed": tuple(map(named, removed))}
 
 
 def check_claims_for_release(
@@ -473,7 +493,7 @@ def _snapshot_text(release: Release) -> str:
 def _check_build_numbers(variables_yml: bytes, release: Release) -> None:
     """The built ``_variables.yml`` must carry the snapshot's numbers and version."""
     built = yaml.safe_load(variables_yml.decode("utf-8")) or {}
-    if _variables_without_release(built) != _plain(release.variables):
+    if frozen_numbers(built) != _plain(release.variables):
         raise ReleaseError.single(
             "_variables.yml",
             "the build's numbers differ from the snapshot's",

@@ -142,32 +142,66 @@ def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | 
     return "\n".join(lines) + "\n"
 
 
-def data_changes_lines(old: Release, new: Release, labels: Mapping[str, str]) -> list[str]:
-    """Studies added, removed and changed, and the counts that changed, as Markdown lines."""
+def data_changes_lines(
+    old: Release,
+    new: Release,
+    labels: Mapping[str, str],
+    why: Mapping[str, str] | None = None,
+    new_name: str | None = None,
+    more_numbers: Sequence[tuple[str, Any, Any]] = (),
+) -> list[str]:
+    """Studies added, removed and changed, and the counts that changed, as Markdown lines.
+
+    ``why`` gives, per study id added or removed, the reason shown after it (Markdown);
+    ``new_name`` heads the column of ``new`` ("Version 2.0" by default); ``more_numbers``
+    are further ``(label, old, new)`` rows of the table of counts (shown when they differ).
+    """
+    why = why or {}
     lines: list[str] = []
     added, removed, changed = study_changes(old, new)
-    lines.append(_study_list("Studies added", [_study_ref(new, s, labels) for s in added]))
-    lines.append(_study_list("Studies removed", [_study_ref(old, s, labels) for s in removed]))
+
+    def ref(release: Release, sid: str) -> str:
+        reason = f" ({why[sid]})" if why.get(sid) else ""
+        return _study_ref(release, sid, labels) + reason
+
+    lines.append(_study_list("Studies added", [ref(new, s) for s in added]))
+    lines.append(_study_list("Studies removed", [ref(old, s) for s in removed]))
     if changed:
         lines.append(f"- **Studies with changed values ({len(changed)}):**")
         for sid, diffs in changed.items():
-            parts = "; ".join(f"{FIELD_LABELS[f]} {_value(a)} → {_value(b)}" for f, a, b in diffs)
+            parts = "; ".join(
+                f"{FIELD_LABELS[f]} {_coded(old, f, a)} → {_coded(new, f, b)}" for f, a, b in diffs
+            )
             lines.append(f"  - {_study_ref(new, sid, labels)}: {parts}")
     else:
         lines.append("- **Studies with changed values:** none.")
     lines.append("")
-    numbers = _number_rows(old, new)
+    numbers = _number_rows(old, new) + [(label, a, b) for label, a, b in more_numbers if a != b]
     if numbers:
         lines += [
             "Counts that changed:",
             "",
-            f"| | Version {old.version} | Version {new.version} |",
+            f"| | Version {old.version} | {new_name or f'Version {new.version}'} |",
             "|:---|---:|---:|",
         ]
         lines += [f"| {escape_markdown(label)} | {a} | {b} |" for label, a, b in numbers]
     else:
         lines.append("No counts changed.")
     return lines
+
+
+# Study values that are codes, and the section of the release's numbers naming them.
+CODED_FIELDS = {"design_class": "design", "diagnosis_group": "diagnosis"}
+
+
+def _coded(release: Release, field: str, value: Any) -> str:
+    """A study value as readers see it: a design or diagnosis code by its label
+    (from the release's own numbers), anything else as it is."""
+    section = release.variables.get(CODED_FIELDS.get(field, ""))
+    group = section.get(value) if isinstance(section, Mapping) and value else None
+    if isinstance(group, Mapping) and group.get("label"):
+        return escape_markdown(str(group["label"]))
+    return _value(value)
 
 
 def _study_list(title: str, refs: list[str]) -> str:

@@ -194,6 +194,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def study_key_values(study: Mapping[str, str]) -> dict[str, Any]:
+    """The key values of a study (a row of studies.csv) as a snapshot freezes them."""
+    values: dict[str, Any] = {}
+    for name in KEY_FIELDS:
+        value = study.get(name, "")
+        values[name] = int(value) if name == "n" and value else (value or None)
+    return values
+
+
+def frozen_numbers(variables: Mapping[str, Any]) -> dict[str, Any]:
+    """The numbers a release freezes: not the ``release`` keys, and not the sentence on
+    how each pooled estimate moved between releases (``meta.<id>.history``), which the
+    releases themselves decide (it reads differently once this release exists)."""
+    out = {k: v for k, v in variables.items() if k != "release"}
+    if isinstance(out.get("meta"), Mapping):
+        out["meta"] = {
+            key: {k: v for k, v in entry.items() if k != "history"}
+            if isinstance(entry, Mapping)
+            else entry
+            for key, entry in out["meta"].items()
+        }
+    return out
+
+
 def version_key(version: str) -> tuple[int, ...]:
     """``"1.10"`` -> ``(1, 10)``; raises ValueError for anything but dotted integers."""
     if not VERSION_PATTERN.match(version):

@@ -327,13 +327,13 @@ def changes_markdown(
         )
     old, new = releases[-2], releases[-1]
     lines = [
-        f"Version {new.version} compared with version {old.version}.",
+        f"## Version {new.version} compared with version {old.version} {{.unnumbered}}",
         "",
-        "## Data {.unnumbered}",
+        "### Data {.unnumbered}",
         "",
         *data_changes_lines(old, new, reader.labels if labels is None else labels),
         "",
-        "## Text {.unnumbered}",
+        "### Text {.unnumbered}",
         "",
         "Words removed since the previous version are struck through and words added "
         "are underlined; only changed paragraphs are shown. Tables are compared through "
@@ -353,10 +353,10 @@ def changes_markdown(
         changed = [p for p in chapter.paragraphs if p.changed]
         title = escape_markdown(chapter.title)
         if not changed:
-            lines += [f"### {title} {{.unnumbered}}", "", "No changes.", ""]
+            lines += [f"#### {title} {{.unnumbered}}", "", "No changes.", ""]
             continue
         lines += [
-            f"### {title} {{.unnumbered}}",
+            f"#### {title} {{.unnumbered}}",
             "",
             f"{_words(chapter.count('+'))} added, {_words(chapter.count('-'))} removed.",
             "",

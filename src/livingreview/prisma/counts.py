@@ -40,8 +40,23 @@ so a record is counted once, in the version that first saw it. The previous
 version contributes ``previous_studies = len(previous.study_ids)`` and
 ``previous_reports = len(previous.report_ids)``. A new report of a study that
 was already included adds to ``new_reports`` and ``total_reports`` but not to
-``new_studies``, so ``total_studies = previous_studies + new_studies`` counts
-every study once.
+``new_studies``.
+
+A decision on a record the previous version accounted for may change. Its
+included reports that are no longer included are ``withdrawn_reports`` (per
+reason of the current decision: ``withdrawn_reasons``), and its studies that no
+longer have an included report are ``withdrawn_studies``. Its other records
+(excluded, not retrieved ...) that are included now are ``reassessed_reports``;
+they are included in this version, so they join ``new_reports``, and their
+studies that the previous version did not include (``reassessed_studies``) join
+``new_studies``. Hence ``new_studies`` is every included study the previous
+version did not include, and::
+
+    total_studies = previous_studies - withdrawn_studies + new_studies
+    total_reports = previous_reports - withdrawn_reports + new_reports
+
+which :func:`check_invariants` also checks against the studies and reports the
+ledger includes, so the total is always the studies the current data include.
 
 Variables for the prose (:func:`counts_as_variables`)
 -----------------------------------------------------
@@ -63,9 +78,17 @@ Variables for the prose (:func:`counts_as_variables`)
     what was read (``read_from``), ``dbr_assessed_full_text``,
     ``dbr_assessed_without_full_text``, ``other_assessed_full_text`` and
     ``other_assessed_without_full_text`` (reports of each arm judged on their
-    full text, or on the abstract, part of the text or registration only).
+    full text, or on the abstract, part of the text or registration only); for
+    an update also ``withdrawn`` (the previous version's reports no longer
+    included) and ``reassessed`` (its other records included now; 0 when none).
 ``studies``
-    ``new``, ``previous``, ``total``, ``meta_analysis``.
+    ``new``, ``previous``, ``total``, ``meta_analysis``; for an update also
+    ``withdrawn`` (studies of the previous version no longer included),
+    ``carried`` (studies of the previous version still included) and
+    ``reassessed`` (see above).
+``withdrawn_reasons``
+    for an update: the previous version's reports no longer included, per reason
+    (keyed like ``excluded_reasons``; empty when none).
 ``excluded_reasons`` / ``excluded_reasons_dbr`` / ``excluded_reasons_other``
     reports excluded per reason (both arms / one arm), keyed by the reason code
     from ``data/protocol.yaml`` when ``reason_labels`` is given, else by a
@@ -194,9 +217,74 @@ def _walk_ledger(
     ledger = as_ledger(records)
     seen = frozenset(previous.record_ids) if previous else frozenset()
     new_rows = [r for r in ledger.rows if r.get("record_id") not in seen]
-    dbr = _walk([r for r in new_rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
-    other = _walk([r for r in new_rows if r.get("source_type") in OTHER_SOURCES], False)
-    return ledger, seen, dbr, other
+    return ledger, seen, *_walk_arms(new_rows)
+
+
+def _walk_arms(rows: list[dict[str, str]]) -> tuple[_Arm, _Arm]:
+    """The walk of the databases/registers arm and of the other-methods arm over ``rows``."""
+    dbr = _walk([r for r in rows if r.get("source_type") in DBR_SOURCES], has_screening=True)
+    other = _walk([r for r in rows if r.get("source_type") in OTHER_SOURCES], False)
+    return dbr, other
+
+
+WITHDRAWN_UNDECIDED = "Awaiting a new decision"
+WITHDRAWN_MISSING = "No longer in the records"
+
+
+@dataclass(frozen=True)
+class _Changed:
+    """What became of the records of the previous version (see the module docstring)."""
+
+    withdrawn: list[dict[str, str]]
+    """The previous version's included reports no longer included (ledger order; a
+    report no longer in the ledger is a row holding its ``record_id`` only)."""
+    reassessed: list[dict[str, str]]
+    """The previous version's other records, included now."""
+    withdrawn_studies: frozenset[str]
+    """Studies of the previous version that are no longer included."""
+    included_studies: frozenset[str]
+    """Every study the ledger includes now."""
+
+
+def _changed(
+    ledger: _Ledger, previous: PreviousVersion, new_included: list[dict[str, str]]
+) -> _Changed:
+    """Compare what the previous version included with what the ledger includes now."""
+    earlier = [r for r in ledger.rows if r.get("record_id") in previous.record_ids]
+    dbr, other = _walk_arms(earlier)
+    included_earlier = dbr.included + other.included
+    still = {r["record_id"] for r in included_earlier if r["record_id"] in previous.report_ids}
+    gone = previous.report_ids - still
+    withdrawn = [r for r in ledger.rows + ledger.awaiting if r.get("record_id") in gone]
+    withdrawn += [{"record_id": i} for i in sorted(gone - {r["record_id"] for r in withdrawn})]
+    included_now = {r["study_id"] for r in included_earlier + new_included if r.get("study_id")}
+    return _Changed(
+        withdrawn=withdrawn,
+        reassessed=[r for r in included_earlier if r["record_id"] not in previous.report_ids],
+        withdrawn_studies=previous.study_ids - included_now,
+        included_studies=frozenset(included_now),
+    )
+
+
+def _withdrawal_reasons(
+    rows: list[dict[str, str]], reason_labels: Mapping[str, str]
+) -> dict[str, int]:
+    """The previous version's reports no longer included, per reason of their decision now."""
+    reasons: dict[str, int] = {}
+    for row in rows:
+        if len(row) == 1:  # only its record_id: the row left the ledger
+            label = WITHDRAWN_MISSING
+        elif row.get("eligibility") == "exclude":
+            code = row.get("exclusion_reason", "")
+            label = reason_labels.get(code, code) or UNSPECIFIED_REASON
+        elif _is_removed(row) or row.get("screening") == "exclude":
+            label = "Removed or excluded at screening"
+        elif row.get("retrieval") == "not_retrieved":
+            label = "Report not retrieved"
+        else:
+            label = WITHDRAWN_UNDECIDED
+        reasons[label] = reasons.get(label, 0) + 1
+    return reasons
 
 
 def derive_counts(
@@ -227,9 +315,21 @@ def derive_counts(
     dbr_removed = [r for r in dbr.rows if _is_removed(r)]
     databases = [r for r in dbr.rows if r["source_type"] == "database"]
     registers = [r for r in dbr.rows if r["source_type"] == "register"]
-    included = dbr.included + other.included
+    arms_included = dbr.included + other.included
+    changed = _changed(ledger, previous, arms_included) if previous else None
+    reassessed = changed.reassessed if changed else []
+    withdrawn = changed.withdrawn if changed else []
+    has_withdrawn = bool(withdrawn or (changed and changed.withdrawn_studies))
+    included = arms_included + reassessed
     previous_studies = previous.study_ids if previous else frozenset()
-    new_study_ids = {r["study_id"] for r in included if r.get("study_id")} - previous_studies
+    included_studies = (
+        changed.included_studies
+        if changed
+        else {r["study_id"] for r in included if r.get("study_id")}
+    )
+    new_study_ids = included_studies - previous_studies
+    reassessed_studies = {r["study_id"] for r in reassessed if r.get("study_id")}
+    reassessed_studies -= previous_studies
 
     dbr_full_text, dbr_without_full_text = _reading(dbr.assessed)
     other_full_text, other_without_full_text = _reading(other.assessed)
@@ -264,14 +364,20 @@ def derive_counts(
         other_excluded=_reason_counts(other.excluded, reason_labels),
         new_studies=len(new_study_ids),
         new_reports=len(included),
-        total_studies=(n_prev_studies or 0) + len(new_study_ids),
-        total_reports=(n_prev_reports or 0) + len(included),
+        total_studies=len(included_studies & previous_studies) + len(new_study_ids),
+        total_reports=(n_prev_reports or 0) - len(withdrawn) + len(included),
         total_studies_ma=meta_analysis[0] if meta_analysis else None,
         total_reports_ma=meta_analysis[1] if meta_analysis else None,
         dbr_assessed_full_text=dbr_full_text,
         dbr_assessed_without_full_text=dbr_without_full_text,
         other_assessed_full_text=other_full_text,
         other_assessed_without_full_text=other_without_full_text,
+        # None unless a decision on a record of the previous version changed
+        withdrawn_studies=len(changed.withdrawn_studies) if has_withdrawn else None,
+        withdrawn_reports=len(withdrawn) if has_withdrawn else None,
+        withdrawn_reasons=_withdrawal_reasons(withdrawn, reason_labels) if has_withdrawn else None,
+        reassessed_reports=len(reassessed) if reassessed else None,
+        reassessed_studies=len(reassessed_studies) if reassessed else None,
     )
     if check:
         check_invariants(
@@ -292,9 +398,12 @@ class FlowRecords:
     A record leaves the flow once: removed before screening, excluded at
     screening (in the other-methods arm: identified but not sought), not
     retrieved, excluded at full text, or included. ``previous`` holds the rows
-    of the reports included in the previous version. Rows are plain dicts of
-    stripped strings, in ledger order. The lists are the same walk
-    :func:`derive_counts` counts, so their lengths are the diagram's numbers.
+    of the reports included in the previous version; ``withdrawn`` those of them
+    no longer included, and ``reassessed`` the previous version's other records
+    included now (these are in ``included`` too: they are this version's new
+    reports). Rows are plain dicts of stripped strings, in ledger order. The lists
+    are the same walk :func:`derive_counts` counts, so their lengths are the
+    diagram's numbers.
     """
 
     previous: list[dict[str, str]]
@@ -308,6 +417,10 @@ class FlowRecords:
     included: list[dict[str, str]]
     awaiting: list[dict[str, str]] = field(default_factory=list)
     """New records still awaiting a decision (not in the diagram yet)."""
+    withdrawn: list[dict[str, str]] = field(default_factory=list)
+    """Reports of the previous version no longer included (their rows as they are now)."""
+    reassessed: list[dict[str, str]] = field(default_factory=list)
+    """Records the previous version accounted for without including them, included now."""
 
 
 def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None) -> FlowRecords:
@@ -315,6 +428,7 @@ def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None)
     ledger, seen, dbr, other = _walk_ledger(records, previous)
     sought_ids = {id(r) for r in other.sought}
     report_ids = previous.report_ids if previous else frozenset()
+    changed = _changed(ledger, previous, dbr.included + other.included) if previous else None
     return FlowRecords(
         previous=[r for r in ledger.rows if r.get("record_id") in report_ids],
         dbr_removed=[r for r in dbr.rows if _is_removed(r)],
@@ -324,8 +438,10 @@ def flow_records(records: pd.DataFrame, previous: PreviousVersion | None = None)
         other_not_sought=[r for r in other.rows if id(r) not in sought_ids],
         other_not_retrieved=other.not_retrieved,
         other_excluded=other.excluded,
-        included=dbr.included + other.included,
+        included=dbr.included + other.included + (changed.reassessed if changed else []),
         awaiting=[r for r in ledger.awaiting if r.get("record_id") not in seen],
+        withdrawn=changed.withdrawn if changed else [],
+        reassessed=changed.reassessed if changed else [],
     )
 
 
@@ -374,6 +490,11 @@ def counts_as_variables(
     dbr_included = counts.dbr_assessed - counts.dbr_excluded_total
     other_included = counts.other_assessed - counts.other_excluded_total
     removed = counts.duplicates + counts.excluded_automatic + counts.excluded_other
+
+    def update(n: int | None) -> int | None:
+        """A count of an updated review's changed decisions: 0 when none, absent otherwise."""
+        return (n or 0) if counts.is_update else None
+
     return {
         "records": {
             "identified_databases": counts.database_results,
@@ -414,6 +535,8 @@ def counts_as_variables(
                 "excluded": counts.dbr_excluded_total + counts.other_excluded_total,
                 "new": counts.new_reports,
                 "previous": counts.previous_reports,
+                "withdrawn": update(counts.withdrawn_reports),
+                "reassessed": update(counts.reassessed_reports),
                 "total": counts.total_reports,
                 "meta_analysis": counts.total_reports_ma,
             }
@@ -422,9 +545,17 @@ def counts_as_variables(
             {
                 "new": counts.new_studies,
                 "previous": counts.previous_studies,
+                "withdrawn": update(counts.withdrawn_studies),
+                "carried": update((counts.previous_studies or 0) - (counts.withdrawn_studies or 0)),
+                "reassessed": update(counts.reassessed_studies),
                 "total": counts.total_studies,
                 "meta_analysis": counts.total_studies_ma,
             }
+        ),
+        **(
+            {"withdrawn_reasons": _keyed(counts.withdrawn_reasons or {}, code_of)}
+            if counts.is_update
+            else {}
         ),
         "excluded_reasons": _keyed(both, code_of),
         "excluded_reasons_dbr": _keyed(counts.dbr_excluded, code_of),

@@ -149,6 +149,32 @@ def _included(c: PrismaCounts, column: str) -> list[_Spec]:
     return specs
 
 
+def _changed_decisions(c: PrismaCounts) -> list[_Spec]:
+    """Boxes under "Previous studies" when a decision on a record of the previous version
+    changed: its studies excluded from this update (with the reasons of the reports no
+    longer included), and its other records included now on re-assessment. The PRISMA
+    2020 template has no box for either; without them the total would not be the
+    previous studies plus the new ones."""
+    specs = []
+    if c.withdrawn_studies is not None:
+        specs.append(
+            _box("previous_withdrawn", "assessed", "prev",
+                 "Studies included in previous version excluded from this update "
+                 f"{_n(c.withdrawn_studies)}",
+                 f"Reports no longer included {_n(c.withdrawn_reports)}",
+                 *[f"    {label or 'Reason not given'} {_n(n)}"
+                   for label, n in (c.withdrawn_reasons or {}).items()])
+        )  # fmt: skip
+    if c.reassessed_reports is not None:
+        specs.append(
+            _box("reassessed", "included", "prev",
+                 "Records of earlier versions included on re-assessment "
+                 f"{_n(c.reassessed_reports)}",
+                 f"Studies not in previous version {_n(c.reassessed_studies)}")
+        )  # fmt: skip
+    return specs
+
+
 def _arms(c: PrismaCounts) -> tuple[str, str | None]:
     """Which arm is drawn as the main arm and which (if any) as the grey second arm."""
     if c.has_dbr_arm or not c.has_other_arm:
@@ -177,6 +203,7 @@ def _specs(c: PrismaCounts) -> list[_Spec]:
                  f"Studies included in previous version of review {_n(c.previous_studies)}",
                  "Reports of studies included in previous version of review "
                  f"{_n(c.previous_reports)}"),
+            *_changed_decisions(c),
         ]  # fmt: skip
     specs.append(_title(primary, ("p", "ps"), titles[primary], YELLOW))
     specs += arm_boxes[primary](c, "p", "ps")

@@ -70,6 +70,10 @@ BAND_WIDTH, BAND_GAP = 0.3, 0.14
 COLUMN_GAP = 0.34  # room for a horizontal arrow between a box and its side box
 ARM_GAP = 0.4
 ROW_GAP = 0.26  # room for a vertical arrow
+# Boxes drawn beside the line from the previous studies to the total (an updated review
+# whose decision on a record of the previous version changed), inset by this much.
+PREVIOUS_SIDE_BOXES = ("previous_withdrawn", "reassessed")
+PREVIOUS_LINE_ROOM = 0.22
 COLUMN_WIDTHS = {"prev": 1.8, "p": 2.2, "ps": 2.3, "s": 2.2, "ss": 2.3}
 # The diagram is drawn at the width it is printed (A4 text width, 16 cm), so its
 # type is printed at FONT_SIZE: columns are narrowed to fit, down to MIN_COLUMN_SCALE.
@@ -110,7 +114,7 @@ def _style() -> Iterator[None]:
 
 
 BOX_NAMES: dict[str, str] = {
-    name: BOX_OF_FIELD[name]
+    name: BOX_OF_FIELD.get(name, name)
     for name in (
         "previous_studies",
         "database_results",
@@ -129,6 +133,8 @@ BOX_NAMES: dict[str, str] = {
         "other_excluded",
         "total_studies",
         "total_studies_ma",
+        "previous_withdrawn",
+        "reassessed",
     )
 }
 """Diagram boxes, named by their first count field, with the PRISMA2020 template box id.
@@ -367,6 +373,8 @@ def _place(
     texts, sizes = {}, {}
     for spec in specs:
         x, w = _span(spec, columns)
+        if spec.name in PREVIOUS_SIDE_BOXES:
+            w -= PREVIOUS_LINE_ROOM
         texts[spec.name] = _wrapped(spec, w - 2 * PAD_X, measure)
         th = measure.block(texts[spec.name], spec.kind)[1]
         sizes[spec.name] = (w, th + 2 * PAD_Y)
@@ -385,6 +393,8 @@ def _place(
         # Titles fill their row so they line up; other boxes are centred on the
         # row's middle so horizontal arrows run straight.
         h = row.h if spec.kind == "title" else sizes[spec.name][1]
+        if spec.name in PREVIOUS_SIDE_BOXES:  # beside the previous studies' line
+            x, w = x + PREVIOUS_LINE_ROOM, w - PREVIOUS_LINE_ROOM
         placed.append((spec, Rect(x, row.y + (row.h - h) / 2, w, h), texts[spec.name]))
     return width, height, placed, rows
 
@@ -441,8 +451,17 @@ def _arrows(rects: Mapping[str, Rect]) -> list[tuple[tuple[float, float], ...]]:
             arrows.append(((x, start.y), (x, y), (included.right, y)))
     if "previous_studies" in rects:
         prev, total = rects["previous_studies"], rects["total_studies"]
-        x, y = prev.center[0], total.center[1]
+        side = [n for n in PREVIOUS_SIDE_BOXES if n in rects]
+        # with boxes beside it, the line runs down the column's left edge, clear of them
+        x = prev.x + PREVIOUS_LINE_ROOM / 2 if side else prev.center[0]
+        y = total.center[1]
         arrows.append(((x, prev.y), (x, y), (total.x, y)))
+        if "previous_withdrawn" in rects:  # an exit, as an excluded box is
+            out = rects["previous_withdrawn"]
+            arrows.append(((x, out.center[1]), (out.x, out.center[1])))
+        if "reassessed" in rects:  # joins the new studies, as an arm does
+            into, new = rects["reassessed"], rects["new_studies"]
+            arrows.append(((into.right, new.center[1]), (new.x, new.center[1])))
     return arrows
 
 

@@ -88,9 +88,13 @@ EQUATIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ),
     ("dbr_assessed", ("dbr_sought_reports",), ("dbr_notretrieved_reports",)),
     ("other_assessed", ("other_sought_reports",), ("other_notretrieved_reports",)),
-    ("new_reports", ("dbr_assessed", "other_assessed"), ("dbr_excluded", "other_excluded")),
-    ("total_studies", ("previous_studies", "new_studies"), ()),
-    ("total_reports", ("previous_reports", "new_reports"), ()),
+    (
+        "new_reports",
+        ("dbr_assessed", "other_assessed", "reassessed_reports"),
+        ("dbr_excluded", "other_excluded"),
+    ),
+    ("total_studies", ("previous_studies", "new_studies"), ("withdrawn_studies",)),
+    ("total_reports", ("previous_reports", "new_reports"), ("withdrawn_reports",)),
 )
 
 # small <= large, with the reason shown to the user; skipped when either is None.
@@ -104,6 +108,10 @@ BOUNDS: tuple[tuple[str, str, str], ...] = (
     ("total_studies_ma", "total_studies", "the meta-analysis cannot have more studies"),
     ("total_reports_ma", "total_reports", "the meta-analysis cannot have more reports"),
     ("total_studies_ma", "total_reports_ma", "every study needs at least one report"),
+    ("withdrawn_studies", "previous_studies", "more previous studies withdrawn than there were"),
+    ("withdrawn_reports", "previous_reports", "more previous reports withdrawn than there were"),
+    ("reassessed_studies", "reassessed_reports", "every study needs at least one report"),
+    ("reassessed_studies", "new_studies", "re-assessed studies are new studies of this version"),
 )
 
 
@@ -148,6 +156,23 @@ def _count_problems(counts: PrismaCounts, source: str) -> list[Problem]:
     problems = [p for p in found if p]
     problems += _both_or_neither(counts, source, "previous_studies", "previous_reports")
     problems += _both_or_neither(counts, source, "total_studies_ma", "total_reports_ma")
+    problems += _both_or_neither(counts, source, "withdrawn_studies", "withdrawn_reports")
+    problems += _both_or_neither(counts, source, "reassessed_studies", "reassessed_reports")
+    if counts.withdrawn_reasons:
+        found = _equation_problem(counts, source, "withdrawn_reports", ["withdrawn_reasons"], [])
+        problems += [found] if found else []
+    if not counts.is_update:
+        problems += [
+            Problem(
+                source,
+                f"{_box(name)} is given but the review is not an update (no previous version)",
+                column=name,
+                found=str(getattr(counts, name)),
+                fix=f"set {name} to NA or give the previous version's counts",
+            )
+            for name in ("withdrawn_studies", "reassessed_reports")
+            if getattr(counts, name)  # 0 says nothing changed: harmless
+        ]
     for arm in ("dbr", "other"):
         problems += _reading_problems(counts, source, arm)
     return problems
@@ -210,6 +235,38 @@ def _record_problem(
         expected=expected,
         fix=fix,
     )
+
+
+def _included_problems(counts: PrismaCounts, ledger: _Ledger, file: str) -> list[Problem]:
+    """The total box counts exactly the studies and reports the ledger includes now.
+
+    Counted here from the ledger's decisions alone (every row whose eligibility is
+    include), not from the walk the counts come from, so a version's arithmetic can
+    never add up by coincidence while a study is counted twice or not at all."""
+    included = [r for r in ledger.rows if r.get("eligibility") == "include"]
+    studies = {r["study_id"] for r in included if r.get("study_id")}
+    problems = []
+    for name, expected, what in (
+        ("total_studies", len(studies), "studies"),
+        ("total_reports", len(included), "reports"),
+    ):
+        found = getattr(counts, name)
+        if found == expected:
+            continue
+        problems.append(
+            Problem(
+                file,
+                f"{_box(name)} is {found} but the records include {expected} {what} "
+                "(rows with eligibility include)",
+                column=name,
+                found=str(found),
+                expected=str(expected),
+                fix="count every included study once: a study of the previous version "
+                "that is no longer included, or an earlier record included now, must "
+                "be counted in its box",
+            )
+        )
+    return problems
 
 
 def _ledger_problems(
@@ -416,7 +473,8 @@ def check_invariants(
     Count relations (box ids and field names in every message): screened =
     identified - duplicates - automation - other; assessed = sought - not
     retrieved in each arm; reasons add up to no more than assessed; new reports =
-    assessed - excluded over both arms; totals = previous + new; specific
+    assessed - excluded (+ re-assessed earlier records) over both arms; totals =
+    previous - withdrawn + new; withdrawn reasons add up to the withdrawn reports; specific
     databases/registers add up to their total; meta-analysis <= total; studies
     <= reports; every count a non-negative whole number. ``source`` names where
     the counts came from.
@@ -424,11 +482,15 @@ def check_invariants(
     With ``records`` (the ledger), also: every excluded report has a known
     reason (checked against ``reason_labels`` when given), every included
     report has a ``study_id``, no removed record also carries a decision, every
-    ``duplicate_of`` points to a kept record, and every kept record has the
-    decisions its stage needs. These name the record id and its line in
+    ``duplicate_of`` points to a kept record, every kept record has the
+    decisions its stage needs, and the total box counts exactly the studies and
+    reports the ledger includes. These name the record id and its line in
     ``records_file``. Rows accounted for by ``previous`` are not checked again.
     """
     problems = _count_problems(counts, source)
     if records is not None:
-        problems += _ledger_problems(as_ledger(records), records_file, reason_labels, previous)
+        ledger = as_ledger(records)
+        problems += _ledger_problems(ledger, records_file, reason_labels, previous)
+        if not problems:  # a wrong decision already explains a wrong total
+            problems += _included_problems(counts, ledger, records_file)
     raise_if_any(problems, PrismaError, "PRISMA 2020 counts do not add up")

@@ -66,6 +66,18 @@ class PrismaCounts:
     ``read_from`` in the ledger. ``None`` when the ledger does not record what was read
     (or the counts come from a PRISMA2020 template); reports whose row records nothing
     are in neither count."""
+    withdrawn_studies: int | None = None
+    withdrawn_reports: int | None = None
+    withdrawn_reasons: Mapping[str, int] | None = None
+    """An updated review whose decision on a record of the previous version changed:
+    studies of the previous version no longer included, the previous version's reports
+    no longer included, and those reports per reason (the reason of the current
+    decision). ``None`` when there are none (and for a review that is not an update)."""
+    reassessed_reports: int | None = None
+    reassessed_studies: int | None = None
+    """Records the previous version accounted for without including them (excluded,
+    not retrieved ...) that are included now, on re-assessment, and the studies among
+    theirs that the previous version did not include. ``None`` when there are none."""
 
     @property
     def is_update(self) -> bool:
@@ -236,6 +248,13 @@ BOX_OF_FIELD: dict[str, str] = {
     "dbr_assessed_without_full_text": "box8",
     "other_assessed_full_text": "box14",
     "other_assessed_without_full_text": "box14",
+    # Not in the PRISMA 2020 template: drawn under "Previous studies" when a decision
+    # on a record of the previous version changed (see flow_content).
+    "withdrawn_studies": "previous_withdrawn",
+    "withdrawn_reports": "previous_withdrawn",
+    "withdrawn_reasons": "previous_withdrawn",
+    "reassessed_reports": "reassessed",
+    "reassessed_studies": "reassessed",
 }
 
 FULL_TEXT = "full_text"

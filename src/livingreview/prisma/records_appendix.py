@@ -44,6 +44,7 @@ from ..ledger.stages import AWAITING_LABELS
 from ..markdown import escape_markdown
 from ..validation import load_table
 from .counts import (
+    WITHDRAWN_MISSING,
     FlowRecords,
     counts_to_json,
     derive_counts,
@@ -56,6 +57,12 @@ from .flow_diagram import draw_flow_diagram, drawn_boxes
 from .model import PreviousVersion, PrismaCounts, awaiting_stage
 from .records_browser import DATA_DIR, browser_block, browser_files, write_browser
 
+# What a box lists when its records also go on to other boxes.
+LISTED_WITH_TARGETS = {
+    "website_results": "Records identified but not sought (duplicates, removed or screened out):",
+    "previous_studies": "The reports the previous version included, with their decision now:",
+    "reassessed": "The records included on re-assessment:",
+}
 SECTION_PREFIX = "box-"
 PAGE_TITLE = "PRISMA flow diagram: the records behind each box"
 PAGE_ID = "sec-prisma-records"
@@ -115,6 +122,10 @@ def _titles(counts: PrismaCounts) -> dict[str, str]:
         "new_studies": f"{new} ({_n(c.new_studies)} studies, {_n(c.new_reports)} reports)",
         "total_studies": "Total studies included in the review "
         f"({_n(c.total_studies)} studies, {_n(c.total_reports)} reports)",
+        "previous_withdrawn": "Studies included in the previous version excluded from this "
+        f"update ({_n(c.withdrawn_studies)} studies, {_n(c.withdrawn_reports)} reports)",
+        "reassessed": "Records of earlier versions included on re-assessment "
+        f"({_n(c.reassessed_reports)} reports, {_n(c.reassessed_studies)} new studies)",
     }
 
 
@@ -154,9 +165,26 @@ def _flows_to(counts: PrismaCounts) -> dict[str, list[tuple[str, str, int]]]:
             ("new_studies", included, other_included),
         ],
         "total_studies": [
-            ("previous_studies", "Included in the previous version", c.previous_reports or 0),
+            (
+                "previous_studies",
+                "Included in the previous version and still included",
+                (c.previous_reports or 0) - (c.withdrawn_reports or 0),
+            ),
             ("new_studies", "Newly included", c.new_reports),
         ],
+        "previous_studies": [
+            (
+                "previous_withdrawn",
+                "No longer included (excluded from this update)",
+                c.withdrawn_reports or 0,
+            ),
+            (
+                "total_studies",
+                "Still included",
+                (c.previous_reports or 0) - (c.withdrawn_reports or 0),
+            ),
+        ],
+        "reassessed": [("new_studies", "Included in this version", c.reassessed_reports or 0)],
     }
 
 
@@ -172,6 +200,8 @@ def _exits(flow: FlowRecords) -> dict[str, list[dict[str, str]]]:
         "other_notretrieved_reports": flow.other_not_retrieved,
         "other_excluded": flow.other_excluded,
         "new_studies": flow.included,
+        "previous_withdrawn": flow.withdrawn,
+        "reassessed": flow.reassessed,
     }
 
 
@@ -185,6 +215,8 @@ def decision(
     An included record names its study by ``study_names`` (study id to the
     label readers see, "Glue 2017"), never by the internal id when a label exists.
     """
+    if list(row) == ["record_id"]:  # a report of the previous version no longer in the ledger
+        return WITHDRAWN_MISSING, ""
     if row.get("duplicate_of"):
         return f"Duplicate of {row['duplicate_of']}", row.get("removed_reason", "")
     if row.get("removed") == "automation":
@@ -335,8 +367,8 @@ def records_page_markdown(
         rows = exits.get(box)
         if rows is None:
             continue
-        if targets and rows:  # website_results: identified but not sought
-            out += ["Records identified but not sought (duplicates, removed or screened out):", ""]
+        if targets and rows:  # a box its records pass through that also lists them
+            out += [LISTED_WITH_TARGETS[box], ""]
         if rows:
             out += _box_records(box, rows, reason_labels, listed, study_names)
         elif not targets:
@@ -359,13 +391,24 @@ def _introduction(flow: FlowRecords | None, counts_source: str | None, update: b
             "The counts of the flow diagram were read from a PRISMA2020 template; "
             "the review's build has no record-level list behind them."
         ]
+    changed = ""
+    if flow.withdrawn:
+        changed += (
+            "; those no longer included are listed again, with their decision now, in the "
+            "box of the studies excluded from this update"
+        )
+    if flow.reassessed:
+        changed += (
+            "; records of earlier versions included now, on re-assessment, are listed in "
+            "their own box and among the new reports"
+        )
     # On the website every record is listed; in print a box may give a count (records
     # excluded at screening, or a list longer than tables.print_rows), so it says
     # "is counted", which holds for a list and for a count.
     where = {
         verb: (
-            "The previous version's included reports are listed in its box, and every record "
-            f"found since then {verb} once, in the box where it left the flow"
+            f"The previous version's included reports are listed in its box{changed}. "
+            f"Every record found since then {verb} once, in the box where it left the flow"
             if update
             else f"Every record of the screening ledger {verb} once, in the box where it left "
             "the flow"

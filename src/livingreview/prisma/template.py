@@ -13,7 +13,7 @@ from typing import Any
 from ..errors import PrismaError, Problem, raise_if_any
 from ..io import read_text
 from .invariants import _box, check_invariants
-from .model import UNSPECIFIED_REASON, PrismaCounts
+from .model import BOX_OF_FIELD, UNSPECIFIED_REASON, PrismaCounts
 
 # --------------------------------------------------------------------------- #
 # PRISMA2020 R package / Shiny app CSV template
@@ -70,7 +70,21 @@ _FIELD_OF_DATA = {
     "database_specific_results": "database_specific",
     "register_specific_results": "register_specific",
 }
-_LIST_FIELDS = ("database_specific", "register_specific", "dbr_excluded", "other_excluded")
+_LIST_FIELDS = (
+    "database_specific",
+    "register_specific",
+    "dbr_excluded",
+    "other_excluded",
+    "withdrawn_reasons",
+)
+# Changed decisions on records of the previous version: not part of the template.
+CHANGED_ROWS = (
+    "withdrawn_studies",
+    "withdrawn_reports",
+    "withdrawn_reasons",
+    "reassessed_reports",
+    "reassessed_studies",
+)
 _OPTIONAL_FIELDS = (
     "previous_studies",
     "previous_reports",
@@ -81,6 +95,7 @@ _OPTIONAL_FIELDS = (
     "dbr_assessed_without_full_text",
     "other_assessed_full_text",
     "other_assessed_without_full_text",
+    *CHANGED_ROWS,
 )
 _COUNT_FIELDS = tuple(f.name for f in fields(PrismaCounts))
 
@@ -131,7 +146,27 @@ def to_prisma2020_csv(counts: PrismaCounts) -> str:
             else:
                 n = "NA" if value is None else str(value)
         writer.writerow((*row[:-1], n))
+    # An update whose decision on a record of the previous version changed needs more
+    # than the template's boxes to add up; these rows follow the template's own (the R
+    # package finds its rows by name and reads no others: no name here contains one of
+    # its names).
+    for name in CHANGED_ROWS:
+        value = getattr(counts, name)
+        if value is None:
+            continue
+        n = _format_list(name, value) if name in _LIST_FIELDS else str(value)
+        label = CHANGED_LABELS[name]
+        writer.writerow((name, "NA", BOX_OF_FIELD[name], label, label, "NA", "NA", n))
     return out.getvalue()
+
+
+CHANGED_LABELS = {
+    "withdrawn_studies": "Studies included in the previous version excluded from this update",
+    "withdrawn_reports": "Reports of the previous version no longer included",
+    "withdrawn_reasons": "Reports of the previous version no longer included: reasons",
+    "reassessed_reports": "Earlier records included on re-assessment",
+    "reassessed_studies": "Studies of earlier records included on re-assessment",
+}
 
 
 _LIST_ITEM = re.compile(r"^(?P<name>.*?)\s*,\s*(?P<n>[0-9][0-9,]*|xxx)\s*$", re.IGNORECASE)

@@ -152,6 +152,29 @@ def _other_kinds(c: Any) -> str:
     return join_words(found) or "none"
 
 
+def _changed_decisions_sentences(c: Any) -> list[str]:
+    """What re-assessing records of the previous version changed, as the diagram's
+    boxes under "Previous studies" show it (nothing when no decision changed)."""
+    out = []
+    if c.withdrawn_studies is not None:
+        text = (
+            f"Re-assessment excluded {counted(c.withdrawn_studies, 'study', 'studies')} that "
+            "the previous version included, and "
+            f"{counted(c.withdrawn_reports, 'report', 'reports')} of that version {'is' if c.withdrawn_reports == 1 else 'are'} no longer included"
+        )
+        if c.withdrawn_reasons:
+            text += f" (reasons, number of reports: {_reasons(c.withdrawn_reasons)})"
+        out.append(text + ".")
+    if c.reassessed_reports is not None:
+        out.append(
+            f"On re-assessment, {counted(c.reassessed_reports, 'record', 'records')} that an "
+            f"earlier version did not include {'is' if c.reassessed_reports == 1 else 'are'} "
+            f"now included, adding {counted(c.reassessed_studies or 0, 'study', 'studies')} to "
+            "the new studies."
+        )
+    return out
+
+
 def study_selection_paragraph(counts: Any) -> str:
     """The flow from identification to inclusion, quoting only numbers the diagram shows.
 
@@ -204,6 +227,7 @@ def study_selection_paragraph(counts: Any) -> str:
     if not (c.has_dbr_arm or c.has_other_arm):
         out.append(f"No new records were identified{since}{ref}.")
     if c.is_update:
+        out += _changed_decisions_sentences(c)
         out.append(
             f"The update added {counted(c.new_studies, 'new study', 'new studies')} in "
             f"{counted(c.new_reports, 'report', 'reports')}, so the review includes "
@@ -233,11 +257,25 @@ def flow_caption(counts: Any, diagram: str, previous_version: str | None = None)
     arms = _arms(c)
     only = " only" if len(arms) == 1 else ""
     if c.is_update:
+        version = escape_inline(previous_version or "(previous)")
+        changed = [
+            f"the studies of version {version} excluded from this update"
+            if c.withdrawn_studies is not None
+            else "",
+            "the records of earlier versions included on re-assessment"
+            if c.reassessed_reports is not None
+            else "",
+        ]
+        beside = (
+            " Under Previous studies, boxes of their own show "
+            f"{join_words(t for t in changed if t)}."
+            if any(changed)
+            else ""
+        )
         return (
             "PRISMA 2020 flow diagram for updated systematic reviews: the studies included in "
-            f"version {escape_inline(previous_version or '(previous)')}, and the records "
-            f"identified since then through {join_words(arms)}{only}, derived from the "
-            "screening ledger."
+            f"version {version}, and the records identified since then through "
+            f"{join_words(arms)}{only}, derived from the screening ledger.{beside}"
         )
     scope = " over every version of the review" if diagram == "cumulative" else ""
     return (

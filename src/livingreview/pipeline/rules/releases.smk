@@ -44,14 +44,15 @@ rule write_release_pages:
 
 
 rule write_changes_page:
-    """Changes in this version: the data changes and a word-level diff of the text of
-    the latest release against the previous one, by chapter (from their DOCX files)."""
+    """Changes in this version, the released part: the data changes and a word-level
+    diff of the text of the latest release against the previous one, by chapter (from
+    their DOCX files). Its own rule, so a data edit never reruns the text diff."""
     input:
         snapshots=get_release_snapshots(),
         documents=get_release_documents(),
         bibliography=get_data("bibliography"),
     output:
-        changes="results/releases/changes.md",
+        changes="results/releases/released_changes.md",
     log:
         "logs/write_changes_page.log",
     conda:
@@ -60,3 +61,30 @@ rule write_changes_page:
         code=get_code_version("bibliography", "evidence", "figures", "living", "render"),
     script:
         "../scripts/write_changes_page.py"
+
+
+rule add_draft_changes:
+    """Changes in this version as readers see it: when the outputs are a draft (the
+    data differ from the latest release), what the draft changes in the data since
+    that release (studies added and removed with why, changed key values, the counts
+    and PRISMA counts that changed), then the released part. The draft's text is not
+    compared: it exists only once the review is rendered, which includes this page."""
+    input:
+        snapshots=get_release_snapshots(),
+        state="results/releases/state.json",
+        variables="_variables.yml",
+        records=get_data("records"),
+        studies=get_data("studies"),
+        protocol=get_data("protocol"),
+        bibliography=get_data("bibliography"),
+        released="results/releases/released_changes.md",
+    output:
+        changes="results/releases/changes.md",
+    log:
+        "logs/add_draft_changes.log",
+    conda:
+        "../envs/livingreview.yaml"
+    params:
+        code=get_code_version("bibliography", "evidence", "living"),
+    script:
+        "../scripts/add_draft_changes.py"
