@@ -214,7 +214,7 @@ def test_changed_decisions_on_previous_records_have_their_own_sections() -> None
     assert table_ids(found[section_id("previous_studies")]) == ["R001", "R002", "R003"]
     withdrawn = found[section_id("previous_withdrawn")]
     assert table_ids(withdrawn) == ["R002", "R003"]
-    assert "Excluded at full text | Wrong population" in withdrawn
+    assert "Excluded at eligibility assessment | Wrong population" in withdrawn
     assert table_ids(found[section_id("reassessed")]) == ["R004"]
     assert table_ids(found[section_id("new_studies")]) == ["R005", "R004"]
     previous_links = found[section_id("previous_studies")]

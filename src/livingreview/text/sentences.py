@@ -160,7 +160,8 @@ def _changed_decisions_sentences(c: Any) -> list[str]:
         text = (
             f"Re-assessment excluded {counted(c.withdrawn_studies, 'study', 'studies')} that "
             "the previous version included, and "
-            f"{counted(c.withdrawn_reports, 'report', 'reports')} of that version {'is' if c.withdrawn_reports == 1 else 'are'} no longer included"
+            f"{counted(c.withdrawn_reports, 'report', 'reports')} of that version "
+            f"{'is' if c.withdrawn_reports == 1 else 'are'} no longer included"
         )
         if c.withdrawn_reasons:
             text += f" (reasons, number of reports: {_reasons(c.withdrawn_reasons)})"
