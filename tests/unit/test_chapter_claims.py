@@ -35,6 +35,7 @@ METHOD_STATEMENTS = {
     "every count quoted in the text are derived": "how the build works",
     "Each update of the": "how versions are made",
     "the first criterion a report failed gave its exclusion reason": "the protocol's rule",
+    "excluded only for the reasons in the following list": "the protocol's list of reasons",
     "Every record is a row of the screening ledger": "how the ledger works",
     "For each included study we recorded": "the extraction form",
     "Every value has a recorded source": "the extraction rule",
