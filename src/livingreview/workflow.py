@@ -56,6 +56,13 @@ def cache_environment(root: str | Path = ".") -> dict[str, str]:
     }
 
 
+def config_check_cache(root: str | Path = ".") -> Path:
+    """Folder remembering the configs that matched the config schema
+    (:func:`livingreview.config.validate_config`): a ``snakemake`` run whose config
+    was checked before does not check it against the schema again."""
+    return Path(root).resolve() / "results" / "cache" / "config"
+
+
 def _last_commit_time(root: Path) -> str | None:
     try:
         result = subprocess.run(
