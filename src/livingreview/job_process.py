@@ -11,8 +11,9 @@ two parts of that cost do nothing for the outputs:
   of the 22 jobs, more than their Python starts and Snakemake's preambles together.
 
 :func:`pause_collection_in_job_script` runs when the package is first imported (its
-``__init__``) and pauses collections in a job script's process only: one whose
-``__main__`` holds the ``snakemake`` object of Snakemake's preamble. :func:`run_step
+``__init__``) and pauses collections in a job script's process only: one started
+with the script, whose ``__main__`` holds the ``snakemake`` object of Snakemake's
+preamble (:func:`is_job_script`). :func:`run_step
 <livingreview.workflow.run_step>` calls :func:`resume_collection` before the rule's
 work, which moves everything imported so far out of the collector's sight
 (``gc.freeze``) so later collections do not walk it again, and, once the work
@@ -30,10 +31,17 @@ import threading
 
 
 def is_job_script() -> bool:
-    """True in the process of a rule's script, run by Snakemake's ``script:``."""
-    job = getattr(sys.modules.get("__main__"), "snakemake", None)
-    kind = type(job)
-    return kind.__name__ == "Snakemake" and kind.__module__ == "snakemake.iocontainers"
+    """True in the process of a rule's script, run by Snakemake's ``script:``: its
+    ``__main__`` holds the preamble's ``snakemake`` object, and the script is the file
+    Python was started with. A script run inside another program (``runpy``, as
+    ``benchmarks/floor.py`` runs every rule in one process) is not a job's process."""
+    main = sys.modules.get("__main__")
+    kind = type(getattr(main, "snakemake", None))
+    if kind.__name__ != "Snakemake" or kind.__module__ != "snakemake.iocontainers":
+        return False
+    script = getattr(main, "__real_file__", None)  # the preamble's: the file that runs
+    started = {os.path.abspath(arg) for arg in sys.orig_argv[1:]}
+    return isinstance(script, str) and os.path.abspath(script) in started
 
 
 _paused: list[bool] = []  # [True] once collections were paused in this process

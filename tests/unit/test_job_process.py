@@ -26,6 +26,7 @@ from snakemake.iocontainers import (  # what the preamble's unpickling imports
 
 snakemake = Snakemake(InputFiles(), OutputFiles(["out.txt"]), Params(), Wildcards(), 1,
                       ResourceList(), Log(["logs/demo.log"]), {{}}, "demo_rule", None, ".")
+__real_file__ = __file__  # as the preamble does
 import gc
 import livingreview.workflow
 paused = not gc.isenabled()
@@ -85,6 +86,20 @@ def test_outside_a_job_run_step_returns_and_leaves_collection_alone(tmp_path: Pa
     run_step(job, lambda: None)  # returns: this is pytest's process, not a job's
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_a_job_script_run_inside_another_program_returns(tmp_path: Path) -> None:
+    """benchmarks/floor.py runs every rule's script in one process with runpy: the
+    first must not end the process, nor pause its collections."""
+    (tmp_path / "job.py").write_text(JOB_SCRIPT.format(fail=False))
+    code = "import runpy; runpy.run_path('job.py', run_name='__main__'); print('floor goes on')"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "paused while importing: False" in result.stdout
+    assert "after run_step" in result.stdout
+    assert "floor goes on" in result.stdout
 
 
 @pytest.mark.parametrize("code", ["import livingreview", "import livingreview.workflow"])
