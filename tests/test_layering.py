@@ -25,6 +25,7 @@ FOUNDATION = {
     "config",
     "markdown",
     "workflow",
+    "job_process",
     "data_keys",
     "bibliography",
     "wording",

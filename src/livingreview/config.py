@@ -8,24 +8,57 @@ code, and it is checked against ``schemas/config.schema.yaml``.
 
 from __future__ import annotations
 
+import hashlib
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .errors import ConfigError, Problem, raise_if_any
-from .io import read_yaml
+from .io import read_yaml, write_bytes
 from .paths import path_problem
 from .validation import load_schema, value_problem
 
 
 def validate_config(
-    config: Any, file: str | Path = "config/config.yaml", root: str | Path | None = None
+    config: Any,
+    file: str | Path = "config/config.yaml",
+    root: str | Path | None = None,
+    passed: str | Path | None = None,
 ) -> dict[str, Any]:
     """Return ``config`` if it matches the schema, else raise ConfigError listing every problem.
 
     Data file paths must stay inside the project folder ``root`` (default: the working folder).
+    ``passed`` is a folder remembering the configs that matched the schema (the
+    workflow's, :func:`livingreview.workflow.config_check_cache`): one found there is
+    not checked against the schema again, which spares every ``snakemake`` run, a
+    no-op too, importing jsonschema (issue 19); the data file paths are always checked.
     """
+    key = _schema_check_key(config) if passed else None
+    known = key is not None and (Path(passed) / key).is_file()  # type: ignore[arg-type]
+    problems = [] if known else _schema_problems(config, file)
+    problems += _path_problems(config, file, root)
+    raise_if_any(problems, ConfigError, f"{file} is not valid")
+    if key is not None and not known:
+        write_bytes(Path(passed) / key, b"")  # type: ignore[arg-type]
+    return config
+
+
+def _schema_check_key(config: Any) -> str:
+    """Name of the record that ``config`` matched the schema: a hash of the config's
+    values (``repr`` tells 1 from '1' and a date from its text), the schema and this
+    module's code, so a change of any of them checks the config again."""
+    digest = hashlib.sha256(repr(config).encode())
+    digest.update(
+        resources.files("livingreview").joinpath("schemas/config.schema.yaml").read_bytes()
+    )
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def _schema_problems(config: Any, file: str | Path) -> list[Problem]:
+    """Every difference between ``config`` and the config schema, as problems."""
+    import jsonschema  # here: a config checked before needs none (see validate_config)
+
     schema = load_schema("config")
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
@@ -70,6 +103,12 @@ def validate_config(
                 fix="see config/README.md for the allowed settings",
             )
         )
+    return problems
+
+
+def _path_problems(config: Any, file: str | Path, root: str | Path | None) -> list[Problem]:
+    """Data file paths that leave the project folder ``root`` or name a folder."""
+    problems = []
     named = {}
     for section in ("data", "prisma"):
         values = config.get(section) if isinstance(config, dict) else None
@@ -81,10 +120,12 @@ def validate_config(
             problem = Problem(str(file), "is a folder, not a file", column=key, fix="name the file")
         if problem is not None:
             problems.append(problem)
-    raise_if_any(problems, ConfigError, f"{file} is not valid")
-    return config
+    return problems
 
 
-def load_config(path: str | Path, root: str | Path | None = None) -> dict[str, Any]:
-    """Read and validate a config file of the project in ``root`` (default: working folder)."""
-    return validate_config(read_yaml(path, ConfigError), path, root)
+def load_config(
+    path: str | Path, root: str | Path | None = None, passed: str | Path | None = None
+) -> dict[str, Any]:
+    """Read and validate a config file of the project in ``root`` (default: working folder);
+    ``passed`` as in :func:`validate_config`."""
+    return validate_config(read_yaml(path, ConfigError), path, root, passed)

@@ -32,7 +32,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from .errors import DataError, Problem, raise_if_any
@@ -66,6 +65,8 @@ def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def load_schema(name: str) -> dict[str, Any]:
     """Return the schema ``livingreview/schemas/<name>.schema.yaml``."""
     text = resources.files("livingreview").joinpath(f"schemas/{name}.schema.yaml").read_text()
+    import jsonschema  # here, not at the top: a no-op's config check may need none
+
     schema = yaml.safe_load(text)
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
@@ -228,6 +229,8 @@ def validate_rows(
                         fix="rename it to a known column or delete it (see data/README.md)",
                     )
                 )
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReviewError
+from .job_process import exit_without_teardown, resume_collection
 
 log = logging.getLogger("livingreview")
 
@@ -53,6 +54,13 @@ def cache_environment(root: str | Path = ".") -> dict[str, str]:
         PARSE_CACHE_ENV: str(cache / "pandoc"),
         FIGURE_CACHE_ENV: str(cache / "figures"),
     }
+
+
+def config_check_cache(root: str | Path = ".") -> Path:
+    """Folder remembering the configs that matched the config schema
+    (:func:`livingreview.config.validate_config`): a ``snakemake`` run whose config
+    was checked before does not check it against the schema again."""
+    return Path(root).resolve() / "results" / "cache" / "config"
 
 
 def _last_commit_time(root: Path) -> str | None:
@@ -153,8 +161,11 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
 
     On a :class:`ReviewError` the message goes to stderr and the log, and the
     process exits with status 1; any output the step wrote atomically is either
-    complete or absent.
+    complete or absent. In a job's own process the garbage collector, paused while
+    the script imported, runs again for the step, and after the step succeeded the
+    process ends without tearing its heap down (:mod:`livingreview.job_process`).
     """
+    resume_collection()
     log_files = list(getattr(snakemake, "log", []) or [])
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_files:
@@ -170,6 +181,7 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
         log.error("%s failed:\n%s", rule, exc)
         sys.exit(1)
     log.info("%s done", rule)
+    exit_without_teardown()
 
 
 def or_exit(step: Callable[..., Any], *args: Any) -> Any:

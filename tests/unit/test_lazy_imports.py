@@ -16,7 +16,7 @@ import pytest
 LIGHT = {
     "livingreview.workflow": ("matplotlib", "pandas", "jsonschema"),
     # what the Snakefile imports to build the DAG: every snakemake run, a no-op too
-    "livingreview.config": ("matplotlib", "pandas"),
+    "livingreview.config": ("matplotlib", "pandas", "jsonschema"),
     "livingreview.validation": ("matplotlib", "pandas"),
     "livingreview.data_keys": ("matplotlib", "pandas", "jsonschema"),
     "livingreview.paths": ("matplotlib", "pandas"),

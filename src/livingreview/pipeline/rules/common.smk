@@ -12,6 +12,7 @@ from livingreview.workflow import (
     cache_environment,
     code_version,
     compare_params_without_pandas,
+    config_check_cache,
     or_exit,
     reproducible_environment,
 )
@@ -22,7 +23,9 @@ def get_config_source():
     return "config/config.yaml with --config" if _overrides else "config/config.yaml"
 
 
-or_exit(validate_config, config, get_config_source())
+# A config that matched the schema before is not checked against it again (no
+# jsonschema import in a no-op); its data file paths are (livingreview.config).
+or_exit(validate_config, config, get_config_source(), None, config_check_cache("."))
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment("."))  # the project: the working folder
 # Each data table is validated once per content, and each chapter parsed by Pandoc
