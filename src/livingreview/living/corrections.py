@@ -13,12 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
-
 from ..errors import Problem, ReleaseError, raise_if_any
 from ..io import read_yaml
-from ..validation import load_schema
-from .releases import Release
+from .releases import Release, schema_problems
 
 
 @dataclass(frozen=True)
@@ -34,18 +31,9 @@ def read_corrections(path: str | Path, releases: Sequence[Release]) -> list[Corr
     """The corrections of ``path``, checked against the schema and ``releases`` (each
     correction names released versions only); every problem is reported at once."""
     data = read_yaml(path, ReleaseError)
-    validator = jsonschema.Draft202012Validator(
-        load_schema("corrections"), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    problems = schema_problems(
+        data, "corrections", path, "see src/livingreview/schemas/corrections.schema.yaml"
     )
-    problems = [
-        Problem(
-            str(path),
-            err.message,
-            column="/".join(str(p) for p in err.path) or "(top level)",
-            fix="see src/livingreview/schemas/corrections.schema.yaml",
-        )
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path))
-    ]
     raise_if_any(problems, ReleaseError, f"{path} is not a valid list of corrections")
     released = {r.version for r in releases}
     corrections = []

@@ -225,21 +225,31 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def release_from_dict(data: Mapping[str, Any], file: str | Path) -> Release:
-    """Check a snapshot against ``release.schema.yaml`` and return it as a :class:`Release`."""
-    schema = load_schema("release")
+def schema_problems(data: Any, schema: str, file: str | Path, fix: str) -> list[Problem]:
+    """Every difference between ``data`` (of ``file``) and the package's ``schema``, in
+    document order, each with where it is and ``fix``."""
     validator = jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        load_schema(schema), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
-    problems = [
+    return [
         Problem(
             str(file),
             err.message,
             column="/".join(str(p) for p in err.path) or "(top level)",
-            fix="restore the file from version control: snapshots are never edited by hand",
+            fix=fix,
         )
         for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path))
     ]
+
+
+def release_from_dict(data: Mapping[str, Any], file: str | Path) -> Release:
+    """Check a snapshot against ``release.schema.yaml`` and return it as a :class:`Release`."""
+    problems = schema_problems(
+        data,
+        "release",
+        file,
+        "restore the file from version control: snapshots are never edited by hand",
+    )
     raise_if_any(problems, ReleaseError, f"{file} is not a valid release snapshot")
     scope = data["scope"]
     return Release(
