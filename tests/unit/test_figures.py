@@ -242,8 +242,25 @@ def test_missing_n_is_drawn_at_the_left_edge_and_noted(small) -> None:
     notes = [t for t in ax.texts if t.get_text() == "n not reported"]
     assert len(notes) == int(studies["n"].isna().sum()) > 0
     assert all(t.xy[0] == ax.get_xlim()[0] for t in notes)
+    # its marker keeps its design's colour, and the legend lists that design
+    cells = [c for a in ax.get_children() for c in getattr(a, "cells", [])]
+    missing = studies[studies["n"].isna()]
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "n not reported" in legend
+    for design in missing["design_class"]:
+        assert DESIGN_LABELS[design] in legend
+        assert DESIGN_MARKERS[design][1].lower() in {c["color"].lower() for c in cells}
+    assert "n not reported" not in legend  # the note beside the marker says it
+
+
+def test_fill_legend_entries_are_grey_not_a_design_colour(small) -> None:
+    """ "Repeated dosing (filled)" must not look like a design: it is drawn in grey."""
+    studies, _ = small
+    fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS)
+    handles = {h.get_label(): h for h in fig.legends[0].legend_handles}
+    fills = [h for label, h in handles.items() if "dos" in label.lower()]
+    assert fills
+    design_colours = {colour.lower() for _, colour in DESIGN_MARKERS.values()}
+    assert all(str(h.get_color()).lower() not in design_colours for h in fills)
 
 
 def test_markers_encode_design_with_okabe_ito_colours(small) -> None:

@@ -83,11 +83,12 @@ def build_study_overview(
     order (same row order as the characteristics table); x is the sample size
     ``n`` (log scale when the range spans a factor of 10 or more). Marker shape
     and colour show the design class, a filled marker repeated dosing and an
-    open one a single dose. Studies without ``n`` are drawn in grey on the left
-    axis edge and labelled "n not reported". ``labels`` maps ``study_id`` to the
-    row label (see :func:`study_labels`; default: the ``study_id``). The figure
-    height grows with the number of rows. ``x_range`` (:func:`_x_range` of the
-    whole review) gives every part of a split map the same sample-size axis.
+    open one a single dose. Studies without ``n`` are drawn on the left axis
+    edge, in their design's marker, and labelled "n not reported". ``labels``
+    maps ``study_id`` to the row label (see :func:`study_labels`; default: the
+    ``study_id``). The figure height grows with the number of rows. ``x_range``
+    (:func:`_x_range` of the whole review) gives every part of a split map the
+    same sample-size axis.
     """
     check_protocol_codes(studies, "design_class", design_labels, "design_classes")
     labels = labels or {}
@@ -243,12 +244,10 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
 
 
 def _study_marker(row: _Row, xmin: float) -> tuple[float, dict[str, Any]]:
-    """Where a study's marker goes and its style (grey at the left edge without ``n``)."""
+    """Where a study's marker goes (the left edge without ``n``) and its style."""
     record = row.record or {}
     marker, colour = DESIGN_MARKERS.get(record.get("design_class", ""), ("o", "#333333"))
     n = _n(record)
-    if n is None:
-        colour = GREY
     dosing = record.get("dosing")
     fill = {"repeated": "full", "single": "none"}.get(dosing, "left")
     return (xmin if n is None else n), _marker_style(marker, colour, fill)
@@ -280,32 +279,23 @@ def _style_axes(
 def _legend_handles(rows: list[_Row], design_labels: Mapping[str, str]) -> list[Line2D]:
     """Legend entries for exactly the encodings drawn: no marker the plot does not show.
 
-    A design is listed in its colour only if a study of that design is drawn in
-    colour (studies without ``n`` are drawn grey at the axis edge); the dosing
-    and "n not reported" entries use a marker shape that occurs in the plot.
+    Every design of a drawn study is listed in its shape and colour (a study
+    without ``n`` too: its note says so beside it). The fill entries are drawn in
+    grey, a colour no design has, so they read as filled and open, not as a design.
     """
     records = [r.record for r in rows if r.record is not None]
-    coloured = [r for r in records if _n(r) is not None]
-    grey = [r for r in records if _n(r) is None]
     handles = []
     for code, label in design_labels.items():
-        if any(r.get("design_class") == code for r in coloured):
+        if any(r.get("design_class") == code for r in records):
             marker, colour = DESIGN_MARKERS.get(code, ("o", "#333333"))
             handles.append(_handle(label, marker, colour, "full"))
-    sample = coloured[0] if coloured else (grey[0] if grey else None)
-    shape, colour = DESIGN_MARKERS.get((sample or {}).get("design_class"), ("o", "#333333"))
-    if not coloured:
-        colour = GREY
-    dosing = {r.get("dosing") for r in coloured or grey}
+    dosing = {r.get("dosing") for r in records}
     if "repeated" in dosing:
-        handles.append(_handle("Repeated dosing (filled)", shape, colour, "full"))
+        handles.append(_handle("Repeated dosing (filled)", "o", GREY, "full"))
     if "single" in dosing:
-        handles.append(_handle("Single dose (open)", shape, colour, "none"))
+        handles.append(_handle("Single dose (open)", "o", GREY, "none"))
     if dosing - {"repeated", "single"}:
-        handles.append(_handle("Dosing not reported", shape, colour, "left"))
-    if grey:
-        grey_shape = DESIGN_MARKERS.get(grey[0].get("design_class"), ("o", GREY))[0]
-        handles.append(_handle("n not reported", grey_shape, GREY, "full"))
+        handles.append(_handle("Dosing not reported", "o", GREY, "left"))
     return handles
 
 
