@@ -265,7 +265,12 @@ def _preview(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, exposed for tests and documentation."""
-    parser = argparse.ArgumentParser(prog="livingreview", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="livingreview",
+        description="Check, render and keep a living systematic review up to date. The "
+        "workflow (snakemake) runs the same functions; these commands are for work by "
+        "hand, for example 'livingreview check' while editing a chapter.",
+    )
     parser.add_argument("--project", default=".", help="review project folder (default: .)")
     sub = parser.add_subparsers(dest="command", required=True)
 
