@@ -381,3 +381,24 @@ def test_tables_keep_their_number_order_and_a_short_one_is_not_split(before_word
     b = {i for i, text in enumerate(pages) for r in range(5) if f"TableBrow{r} " in text}
     assert len(b) == 1 and min(b) > a, (a, b)
     assert sum(text.count("TableB caption") for text in pages) == 1
+
+
+@pytest.mark.parametrize("before_words", range(560, 700, 16))
+def test_a_table_without_a_caption_stays_under_its_heading(before_words: int) -> None:
+    """A short table with no caption (a list of records under its heading in Appendix
+    A, the version history's tables) is not a float: floated, it left its heading
+    empty and came after the text that follows it."""
+    cells = " ".join(f"[Row{r}], [cell{r}]," for r in range(5))
+    source = (
+        PAGE
+        + _template_part(CHOICE_LINE, "#let lr-float-page")
+        + _template_part(CAPTION_ABOVE, "\n")
+        + "\n"
+        + _template_part(*TABLE_RULES)
+        + f"\n#lorem({before_words})\n\n== Listheading\n\n"
+        + "#figure(kind: table, table(columns: (30%, 70%), "
+        + f"table.header([What], [Value]), {cells}))"
+        + "\n\nAftertext #lorem(300)"
+    )
+    text = " ".join(_pdf_pages(source))
+    assert text.index("Listheading") < text.index("Row0") < text.index("Aftertext")
