@@ -182,7 +182,7 @@ def test_empty_ledger_gives_a_page_that_says_so() -> None:
     page = records_page_markdown(counts, flow_records(frame), REASONS)
     included = sections(page)[section_id("new_studies")]
     assert "No records." in included
-    assert "(n = 0 studies, n = 0 reports)" in page
+    assert "(0 studies, 0 reports)" in page
 
 
 def test_updated_review_lists_the_previous_reports_once() -> None:
@@ -222,7 +222,7 @@ def test_changed_decisions_on_previous_records_have_their_own_sections() -> None
     assert "(#box-total-studies) (n = 1)" in previous_links
     total = found[section_id("total_studies")]
     assert "(#box-previous-studies) (n = 1)" in total and "(#box-new-studies) (n = 2)" in total
-    assert "excluded from this update (n = 1 studies, n = 2 reports)" in page
+    assert "excluded from this update (1 study, 2 reports)" in page
     sentence = study_selection_paragraph(counts)
     assert "Re-assessment excluded 1 study that the previous version included" in sentence
     assert "wrong population (1); no anxiety outcome (1)" in sentence
@@ -625,3 +625,13 @@ def test_browser_data_names_included_studies_by_their_label(tmp_path: Path) -> N
     assert leaked_script_terms([data / "p09999.js"], set(), {"alpha2019"}) == {
         "p09999.js": ["alpha2019"]
     }
+
+
+def test_the_version_history_diagram_has_a_heading_of_its_own() -> None:
+    """It came right after the corrections list, as if it belonged to that section."""
+    from livingreview.text.sentences import other_flow_figure_markdown
+
+    now, previous = changed_decisions_ledger()
+    counts = derive_counts(now, REASONS, previous)
+    block = other_flow_figure_markdown(counts, counts, "update", "img", "2.0")
+    assert block.startswith("## Flow diagram of this update {.unnumbered}\n\nFor comparison, ")

@@ -43,6 +43,7 @@ from ..ledger.fields import read_from_phrase
 from ..ledger.stages import AWAITING_LABELS
 from ..markdown import escape_markdown
 from ..validation import load_table
+from ..wording import counted
 from .counts import (
     WITHDRAWN_MISSING,
     FlowRecords,
@@ -91,13 +92,19 @@ def _n(count: int | None) -> str:
     return f"n = {(count or 0):,}"
 
 
+def _studies_reports(studies: int | None, reports: int | None) -> str:
+    """A box's two counts with their nouns: "(1 study, 8 reports)" (0 when empty)."""
+    studies_text = counted(studies or 0, "study", "studies")
+    return f"({studies_text}, {counted(reports or 0, 'report', 'reports')})"
+
+
 def _titles(counts: PrismaCounts) -> dict[str, str]:
     """Heading of each box's section, with its count(s) as drawn."""
     c = counts
     new = "New studies included in the review" if c.is_update else "Studies included in the review"
     return {
         "previous_studies": "Studies included in the previous version "
-        f"({_n(c.previous_studies)} studies, {_n(c.previous_reports)} reports)",
+        f"{_studies_reports(c.previous_studies, c.previous_reports)}",
         "database_results": "Records identified from databases and registers "
         f"({_n(c.dbr_identified)})",
         "duplicates": "Records removed before screening "
@@ -119,13 +126,14 @@ def _titles(counts: PrismaCounts) -> dict[str, str]:
         "other_assessed": "Reports assessed for eligibility, other methods "
         f"({_n(c.other_assessed)})",
         "other_excluded": f"Reports excluded, other methods ({_n(c.other_excluded_total)})",
-        "new_studies": f"{new} ({_n(c.new_studies)} studies, {_n(c.new_reports)} reports)",
+        "new_studies": f"{new} {_studies_reports(c.new_studies, c.new_reports)}",
         "total_studies": "Total studies included in the review "
-        f"({_n(c.total_studies)} studies, {_n(c.total_reports)} reports)",
+        f"{_studies_reports(c.total_studies, c.total_reports)}",
         "previous_withdrawn": "Studies included in the previous version excluded from this "
-        f"update ({_n(c.withdrawn_studies)} studies, {_n(c.withdrawn_reports)} reports)",
+        f"update {_studies_reports(c.withdrawn_studies, c.withdrawn_reports)}",
         "reassessed": "Records of earlier versions included on re-assessment "
-        f"({_n(c.reassessed_reports)} reports, {_n(c.reassessed_studies)} new studies)",
+        f"({counted(c.reassessed_reports or 0, 'report', 'reports')}, "
+        f"{counted(c.reassessed_studies or 0, 'new study', 'new studies')})",
     }
 
 

@@ -309,6 +309,10 @@ def other_flow_figure_markdown(
     if not (counts.is_update or cited_counts.is_update):
         return ""
     ident = f"fig-prisma-{diagram}"
+    heading = {  # its own heading: it does not belong to the section before it
+        "update": "## Flow diagram of this update {.unnumbered}",
+        "cumulative": "## Flow diagram of every version together {.unnumbered}",
+    }[diagram]
     lead = {
         "update": f"For comparison, @{ident} shows the same review as an update, in the "
         "PRISMA 2020 template for updated reviews.",
@@ -317,7 +321,7 @@ def other_flow_figure_markdown(
     caption = flow_caption(counts, diagram, previous_version)
     alt = f"PRISMA 2020 flow diagram for {join_words(_arms(counts))}."
     return (
-        f'{lead}\n\n![{caption}]({image}){{#{ident} width="100%" '
+        f'{heading}\n\n{lead}\n\n![{caption}]({image}){{#{ident} width="100%" '
         f'data-source="data/records.csv" fig-alt="{alt}"}}\n'
     )
 
