@@ -473,3 +473,13 @@ def test_changed_codes_are_named_by_their_labels() -> None:
     text = "\n".join(data_changes_lines(old, new, {}))
     assert "design class Randomised crossover trial → Uncontrolled trial" in text
     assert "rct_crossover" not in text and "single_arm" not in text
+
+
+def test_whats_new_of_a_draft_says_it_describes_the_release_and_where_the_draft_changes_are():
+    """A draft's front page listed version 2.0's changes (a study the draft excludes)
+    with nothing saying they were not the draft's."""
+    draft = whats_new_markdown([V1, V2], draft_changes="sec-changes")
+    lines = draft.splitlines()
+    assert lines[2].startswith(f"This is a draft after version {V2.version}, not yet released")
+    assert "@sec-changes" in lines[2]
+    assert "draft" not in whats_new_markdown([V1, V2])

@@ -112,11 +112,30 @@ def release_study_labels(releases: Sequence[Release], bibliography: str | Path) 
     return study_labels(columns, bibliography) if keys else {}
 
 
-def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | None = None) -> str:
+CHANGES_SECTION = "sec-changes"  # the appendix "Changes in this version" (07-changes.qmd)
+
+
+def _has_section(book: Any, ident: str) -> bool:
+    """Whether a chapter of ``book`` declares the section ``{#ident}``."""
+    return any(
+        f"{{#{ident}" in (book.root / path).read_text(encoding="utf-8")
+        for path in book.files
+        if (book.root / path).is_file()
+    )
+
+
+def whats_new_markdown(
+    releases: Sequence[Release],
+    labels: Mapping[str, str] | None = None,
+    draft_changes: str | None = None,
+) -> str:
     """The "What's new" section: the diff of the last two releases, with the authors' note.
 
     ``labels`` maps study ids to reader-facing labels (see :func:`release_study_labels`);
-    studies without one are shown by their id.
+    studies without one are shown by their id. ``draft_changes`` is the id of the section
+    listing what a draft changes since the latest release (``sec-changes``), given when
+    the outputs are a draft: the section then first says that it describes that
+    release, not the draft, and where the draft's changes are.
     """
     labels = labels or {}
     head = "## What's new {.unnumbered}\n\n"
@@ -129,6 +148,13 @@ def whats_new_markdown(releases: Sequence[Release], labels: Mapping[str, str] | 
         f"*Released {_format_date(new.date)}.* {escape_markdown(new.note)}",
         "",
     ]
+    if draft_changes:  # first, under the heading
+        lines[2:2] = [
+            f"This is a draft after version {new.version}, not yet released: what it "
+            f"changes since version {new.version} is listed in @{draft_changes}. What "
+            f"follows describes version {new.version}.",
+            "",
+        ]
     if len(releases) == 1:
         lines.append(
             f"This is the first released version: it includes {len(new.studies)} "
@@ -421,7 +447,8 @@ def write_release_pages(
     if book.metadata.get("subtitle"):
         title = f"{title}: {book.metadata['subtitle']}"
     labels = release_study_labels(releases, bibliography) if bibliography else {}
-    write_text(whats_new, whats_new_markdown(releases, labels))
+    draft = state.get("status") == "draft" and _has_section(book, CHANGES_SECTION)
+    write_text(whats_new, whats_new_markdown(releases, labels, CHANGES_SECTION if draft else None))
     noted = read_corrections(corrections, releases) if corrections else []
     write_text(
         history, history_markdown(releases, link_prefix) + _after(corrections_markdown(noted))
