@@ -325,13 +325,13 @@ def test_route_cell_joins_only_present_parts() -> None:
     ("blinding", "comparator", "design_cell", "comparator_cell"),
     [
         # Table 3.1 ended cells in a bare "; None" and showed "None" as a comparator
-        ("None", "None", "Single-arm: synthetic design; no blinding", "no comparator"),
-        ("None (open-label)", "none", "Single-arm: synthetic design; open-label", "no comparator"),
+        ("None", "None", "Single-arm: synthetic design; no blinding", "No comparator"),
+        ("None (open-label)", "none", "Single-arm: synthetic design; open-label", "No comparator"),
         (
             "Double-blind",
             "None (synthetic subgroups)",
             "Single-arm: synthetic design; Double-blind",
-            "no comparator (synthetic subgroups)",
+            "No comparator (synthetic subgroups)",
         ),
         ("Single-blind", "Saline", "Single-arm: synthetic design; Single-blind", "Saline"),
     ],

@@ -307,7 +307,7 @@ def _cells(
         _text(record.get("diagnosis")),
         _text(record.get("refractory_definition")),
         route,
-        _absence(_text(record.get("comparator")), "no comparator", keep_absent=True),
+        _absence(_text(record.get("comparator")), "No comparator", keep_absent=True),
         measures,
         _text(record.get("main_finding")),
         _text(record.get("effect_duration")),
