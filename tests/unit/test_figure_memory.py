@@ -128,3 +128,25 @@ def test_two_ledger_rules_at_a_million_records_never_run_side_by_side(tmp_path: 
     figure = max(MEASURED_IN_PARTS_AT_1000.values())
     assert ledger_mem_mb(small, limit=_limit()) + figure <= _limit()
     assert ledger_mem_mb(tmp_path / "missing.csv") == LEDGER_BASE_MB
+
+
+def test_every_rule_that_reads_the_ledger_declares_its_memory() -> None:
+    """At 1,000,000 records a rule that loads the ledger peaks at 1.9-2.9 GB: one that
+    declares nothing runs beside another and passes the 4 GB the build must stay in
+    (add_draft_changes was added without it)."""
+    import re
+    from pathlib import Path
+
+    import livingreview
+
+    rules = Path(livingreview.__file__).parent / "pipeline" / "rules"
+    undeclared = []
+    for path in sorted(rules.glob("*.smk")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(
+            r"^(?:rule|checkpoint) (\w+):\n(.*?)(?=^\S|\Z)", text, re.M | re.S
+        ):
+            name, body = match.groups()
+            if 'get_data("records")' in body and "mem_mb=get_ledger_mem_mb()" not in body:
+                undeclared.append(f"{path.name}: {name}")
+    assert undeclared == []

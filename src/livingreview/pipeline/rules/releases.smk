@@ -84,6 +84,8 @@ rule add_draft_changes:
         "logs/add_draft_changes.log",
     conda:
         "../envs/livingreview.yaml"
+    resources:
+        mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
         code=get_code_version("bibliography", "evidence", "living"),
     script:
