@@ -24,15 +24,6 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 # Pictures the layout tests take, kept for a person (and CI's artifacts) to look at.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "logs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SECTIONS = """
 ## Study selection {#sec-selection}
 
@@ -108,19 +99,6 @@ def base_url(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's chromium driven by Playwright (no browser download, no network)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
 
 
 @dataclass

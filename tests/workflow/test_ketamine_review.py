@@ -192,30 +192,23 @@ def test_no_pdf_page_of_the_review_is_more_than_a_quarter_empty(
     not HAS_CHROMIUM, reason="Debian's chromium is not installed (apt-get install chromium)"
 )
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
-def test_no_word_of_the_review_tables_is_broken_mid_word(review: Path, width: int) -> None:
+def test_no_word_of_the_review_tables_is_broken_mid_word(review: Path, width: int, browser) -> None:
     """The real study table's long words ("Questionnaire", "antidepressant") stay whole
     on the website at desktop, laptop and phone widths; the synthetic fixture's short
     words cannot show this. At 1366 px the study table fits without scrolling."""
-    from playwright.sync_api import sync_playwright
-
-    from .table_words import CHROMIUM
-
     page = (review / "_book" / "manuscript" / "03-results.html").as_uri()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        try:
-            tab = browser.new_page(viewport={"width": width, "height": 900})
-            tab.goto(page, wait_until="load")
-            assert broken_words(tab) == []
-            assert tab.evaluate("document.documentElement.scrollWidth") <= width
-            if width >= 1366:
-                region = tab.locator("#tbl-characteristics .table-scroll")
-                scroll, client = region.evaluate("e => [e.scrollWidth, e.clientWidth]")
-                assert scroll <= client + 1, f"the study table scrolls sideways at {width} px"
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = context.new_page()
+        tab.goto(page, wait_until="load")
+        assert broken_words(tab) == []
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        if width >= 1366:
+            region = tab.locator("#tbl-characteristics .table-scroll")
+            scroll, client = region.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert scroll <= client + 1, f"the study table scrolls sideways at {width} px"
+    finally:
+        context.close()
 
 
 def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -> None:
