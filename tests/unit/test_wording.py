@@ -51,3 +51,14 @@ def test_counted_puts_the_noun_in_the_right_number():
     assert counted(1, "study", "studies") == "1 study"
     assert counted(0, "study", "studies") == "0 studies"
     assert counted(1204, "record", "records") == "1,204 records"
+
+
+def test_counts_of_1000_or_more_read_back_from_the_variables_text() -> None:
+    """_variables.yml writes 1,501 as "1,501"; the Methods sentence on what was read
+    crashed the build at 1,000 studies (int("1,501"))."""
+    from livingreview.ledger.reviewers import assessment_words
+    from livingreview.wording import count_value
+
+    assert count_value("1,501") == 1501 and count_value(7) == 7 and count_value(None) == 0
+    words = assessment_words({"full_text": 0, "abstract_or_registration": "1,501", "unrecorded": 0})
+    assert words.endswith("(no full text was read)")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..validation import read_csv_rows
+from ..wording import count_value
 
 DOUBLE_STAGES = ("screening", "eligibility")
 """Stages two reviewers decide independently (Cochrane Handbook 4.6.4)."""
@@ -157,9 +158,9 @@ def assessment_words(assessed: Mapping[str, int] | None) -> str:
     when every assessed report's full text was read."""
     if not assessed:
         return "assessed the reports for eligibility"
-    full = int(assessed.get("full_text", 0))
-    other = int(assessed.get("abstract_or_registration", 0))
-    if int(assessed.get("unrecorded", 0)) or not full + other:
+    full = count_value(assessed.get("full_text", 0))
+    other = count_value(assessed.get("abstract_or_registration", 0))
+    if count_value(assessed.get("unrecorded", 0)) or not full + other:
         return "assessed the reports for eligibility"
     if not other:
         return "assessed full texts for eligibility"

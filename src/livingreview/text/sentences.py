@@ -34,7 +34,7 @@ from ..io import read_text, write_text
 from ..ledger.fields import read_from_phrase
 from ..markdown import escape_inline
 from ..validation import load_table
-from ..wording import counted, join_words
+from ..wording import count_value, counted, join_words
 
 DIAGRAMS = ("cumulative", "update")
 """Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
@@ -331,17 +331,13 @@ def other_flow_figure_markdown(
 # --------------------------------------------------------------------------- #
 
 
-def _count(value: int | str) -> int:
-    """A count read from _variables.yml: 1,000 or more is stored as text ("1,000")."""
-    return int(str(value).replace(",", ""))
-
-
 def _domain_sentence(domain: str, v: Mapping[str, int | str]) -> str | None:
-    n = _count(v.get("studies", 0))
+    n = count_value(v.get("studies", 0))
     if not n:
         return None
-    benefit, harm = _count(v.get("benefit", 0)), _count(v.get("harm", 0))
-    unclear, unknown = _count(v.get("no_clear_difference", 0)), _count(v.get("not_reported", 0))
+    benefit, harm = count_value(v.get("benefit", 0)), count_value(v.get("harm", 0))
+    unclear = count_value(v.get("no_clear_difference", 0))
+    unknown = count_value(v.get("not_reported", 0))
     if domain == "adverse_effects":
         text = (
             f"adverse effects occurred in {_n(harm)} of the {_n(n)} studies with an "
