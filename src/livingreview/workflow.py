@@ -14,7 +14,7 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -154,6 +154,33 @@ def compare_params_without_pandas() -> None:
 
     serialize.pandas_on_demand = True  # type: ignore[attr-defined]
     Persistence._serialize_param_pandas = serialize  # type: ignore[method-assign]
+
+
+# The appendix "Changes in this version" that a draft's What's new points to
+# (living.pages); a param of the rule that writes What's new (files_declaring).
+CHANGES_SECTION = "sec-changes"
+
+
+def files_declaring(files: Iterable[str | Path], section: str) -> list[str]:
+    """Those of ``files`` (chapters, ``.qmd`` or ``.md``) whose text declares ``{#section}``.
+
+    As a rule's param it reruns the rule when a chapter gains or loses the section,
+    and not when any other chapter is edited (a chapter as an input would rerun it on
+    every edit). Unreadable files are left out: the manuscript check reports them.
+    """
+    marker = "{#" + section
+    found = []
+    for name in files:
+        path = Path(name)
+        if path.suffix not in (".qmd", ".md") or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if marker in text:
+            found.append(str(name))
+    return found
 
 
 def run_step(snakemake: Any, step: Callable[[], object]) -> None:

@@ -228,6 +228,16 @@ def test_draft_after_a_release_is_stamped_as_draft(released: Path, tmp_path: Pat
     assert "Studies added : none." in page or "Studies added: none." in page
     assert "Records identified (every version)" in page
     assert page.index("This draft compared") < page.index("Version 2.0 compared with version 1.0")
+    whats_new = project / "results" / "releases" / "whats_new.md"
+    assert "@sec-changes" in whats_new.read_text()
+    # the section renamed in its chapter (no other file edited): What's new no longer
+    # points to it, instead of a stale pointer that stops the build as unresolved
+    changes = project / "manuscript" / "10-changes.qmd"
+    changes.write_text(changes.read_text().replace("{#sec-changes}", "{#sec-draft-changes}"))
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "This is a draft after version 2.0" not in whats_new.read_text()
+    assert "@sec-changes" not in whats_new.read_text()
 
 
 def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..io import write_text
 from ..markdown import escape_markdown
+from ..workflow import CHANGES_SECTION, files_declaring
 from .corrections import Correction, read_corrections
 from .releases import (
     FIELD_LABELS,
@@ -112,16 +113,9 @@ def release_study_labels(releases: Sequence[Release], bibliography: str | Path) 
     return study_labels(columns, bibliography) if keys else {}
 
 
-CHANGES_SECTION = "sec-changes"  # the appendix "Changes in this version" (07-changes.qmd)
-
-
 def _has_section(book: Any, ident: str) -> bool:
     """Whether a chapter of ``book`` declares the section ``{#ident}``."""
-    return any(
-        f"{{#{ident}" in (book.root / path).read_text(encoding="utf-8")
-        for path in book.files
-        if (book.root / path).is_file()
-    )
+    return bool(files_declaring([book.root / path for path in book.files], ident))
 
 
 def whats_new_markdown(

@@ -9,10 +9,12 @@ from livingreview.data_keys import figure_mem_mb, ledger_mem_mb, studies_key
 from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
 from livingreview.paths import book_resources, figure_formats
 from livingreview.workflow import (
+    CHANGES_SECTION,
     cache_environment,
     code_version,
     compare_params_without_pandas,
     config_check_cache,
+    files_declaring,
     or_exit,
     reproducible_environment,
 )
@@ -278,6 +280,12 @@ def get_manuscript_files():
     files = ["_quarto.yml", "index.qmd"]
     files += sorted(str(p) for p in Path("manuscript").rglob("*") if p.is_file())
     return files + [PRISMA_RECORDS_PAGE]
+
+
+def get_changes_section_files():
+    """The chapters that declare Changes in this version (a param, not an input: adding
+    or removing the section reruns What's new, an edit of any chapter does not)."""
+    return files_declaring(get_manuscript_files(), CHANGES_SECTION)
 
 
 def get_book_resources():

@@ -39,6 +39,8 @@ rule write_release_pages:
         # results/releases/ the history's links lead, via manuscript/ (the including
         # chapter, one folder below the site root), to releases/<version>/ of the site
         link_prefix="../../",
+        # a draft's What's new points to Changes in this version when a chapter has it
+        changes_section=get_changes_section_files(),
     script:
         "../scripts/write_release_pages.py"
 
