@@ -172,6 +172,24 @@ def test_shipped_bibliography_loads_without_working_notes() -> None:
     assert "status for Tully" not in path.read_text(encoding="utf-8")
 
 
+def test_shipped_retracted_reports_say_so_in_the_reference_list() -> None:
+    # the AMA style prints no `note`, so a retraction the eligibility facts record
+    # is marked in the title, the one field the reference list always shows
+    import csv
+
+    facts = ROOT / "data" / "eligibility_facts.csv"
+    with facts.open(encoding="utf-8", newline="") as handle:
+        retracted = {
+            r["record_id"] for r in csv.DictReader(handle) if r["report_type"] == "retracted"
+        }
+    with (ROOT / "data" / "records.csv").open(encoding="utf-8", newline="") as handle:
+        keys = {r["bib_key"] for r in csv.DictReader(handle) if r["record_id"] in retracted}
+    assert keys  # the shipped review has one (Mills 2025)
+    entries = {e.key: e for e in load_bibliography(ROOT / "refs" / "references.bib").entries}
+    for key in keys:
+        assert entries[key].fields_dict["title"].value.endswith("[Retracted]"), key
+
+
 def test_shipped_csl_styles_are_independent() -> None:
     # Pandoc cannot fetch a dependent style's parent offline, so every shipped
     # style must carry its own citation and bibliography layout.
