@@ -86,6 +86,14 @@ def test_word_diff_keeps_punctuation_out_of_a_changed_word() -> None:
     assert _markdown_ops(ops) == "Excluded (n = ~~25~~ [5]{.underline}). Next"
 
 
+def test_a_replaced_word_glued_to_a_bracket_keeps_apart_from_its_replacement() -> None:
+    """ "(7 reports" against "(8 reports": the old and new numbers are separate words,
+    so a screen reader or text extraction does not read "(78 reports"."""
+    ops = word_diff("studies (7 reports; 1 randomised)", "studies (8 reports; 1 randomised)")
+    assert ops == [("=", "studies ("), ("-", "7"), ("+", "8"), ("=", " reports; 1 randomised)")]
+    assert _markdown_ops(ops) == "studies (~~7~~ [8]{.underline} reports; 1 randomised)"
+
+
 def test_chapters_leave_tables_out(pair: tuple[Path, Path]) -> None:
     chapters = dict(docx_chapters(pair[0]))
     assert [t for _, t in chapters["Results"]] == ["We found three studies in total."]

@@ -296,9 +296,15 @@ def chapter_diffs(old_docx: Docx, new_docx: Docx, reader: ReaderWords = PLAIN) -
 
 
 def _markdown_ops(ops: list[Op]) -> str:
+    """The ops as Markdown: removed words struck through, added words underlined. A
+    replacement glued to what precedes it ("(7" -> "(8") keeps a space between the old
+    and the new words, so text extraction and screen readers do not read "78"."""
     parts = []
+    previous = "="
     for op, text in ops:
-        space = " " if text[:1].isspace() else ""
+        glued_replacement = op == "+" and previous == "-"
+        space = " " if text[:1].isspace() or glued_replacement else ""
+        previous = op
         text = escape_markdown(text)
         parts.append(
             space
