@@ -76,7 +76,11 @@ def test_counts_per_study_group_and_design() -> None:
     assert v["diagnosis"]["anx"] == {"label": "Anxiety", "studies": 2, "participants": "1,500"}
     assert v["diagnosis"]["ptsd"]["participants"] == 12
     assert v["design"]["single_arm"]["studies"] == 2
-    assert v["search"] == {"first_date": "2023-01-05", "last_date": "2024-02-01"}
+    assert v["search"] == {
+        "first_date": "2023-01-05",
+        "last_date": "2024-02-01",
+        "last_run_text": "The last search was run on 2024-02-01.",
+    }
 
 
 def test_anxiety_participants_never_add_unlike_denominators() -> None:
@@ -136,6 +140,9 @@ def test_empty_review_still_has_every_key() -> None:
     assert v["studies"]["included"] == 0 and v["studies"]["participants"] == 0
     assert v["diagnosis"]["anx"]["studies"] == 0
     assert v["studies"]["first_year"] is None
+    # a new review's template says so instead of "The last search was run on ."
+    assert v["search"]["last_date"] is None
+    assert v["search"]["last_run_text"] == "No search is recorded in the screening ledger yet."
 
 
 def test_thousands_separators_only_from_1000() -> None:

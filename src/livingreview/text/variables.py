@@ -23,7 +23,8 @@ Chapters never type a number that the data hold; they write
 ``design.<code>``
     per design class: ``label``, ``studies``.
 ``search``
-    ``first_date`` / ``last_date``: earliest and latest search date in the ledger.
+    ``first_date`` / ``last_date``: earliest and latest search date in the ledger;
+    ``last_run_text``: the sentence on the last search (or that none is recorded).
 ``assessment``
     reports assessed for eligibility by what was read: ``full_text``,
     ``abstract_or_registration`` and ``unrecorded`` (see :func:`assessment_basis`).
@@ -182,9 +183,18 @@ def assessment_basis(records: pd.DataFrame) -> dict[str, int]:
 
 
 def search_dates(records: pd.DataFrame) -> dict[str, str | None]:
-    """Earliest and latest ``search_date`` of the ledger (ISO dates)."""
+    """Earliest and latest ``search_date`` of the ledger (ISO dates), and ``last_run_text``:
+    the sentence saying when the last search ran, or that none is recorded yet (a new
+    review's empty ledger), so a chapter never prints "was run on ."."""
     dates = sorted(str(d) for d in records.get("search_date", []) if d)
-    return {"first_date": dates[0] if dates else None, "last_date": dates[-1] if dates else None}
+    last = dates[-1] if dates else None
+    return {
+        "first_date": dates[0] if dates else None,
+        "last_date": last,
+        "last_run_text": f"The last search was run on {last}."
+        if last
+        else "No search is recorded in the screening ledger yet.",
+    }
 
 
 def format_numbers(value: Any, key: str = "") -> Any:
