@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
 from fontTools.ttLib import TTFont
 
 from livingreview.render.webfonts import FACES, TEXT_FACE, UI_FACE, text_font_folder
@@ -37,3 +38,18 @@ def test_docx_styles_name_the_text_and_ui_faces(tmp_path: Path) -> None:
     assert f'w:ascii="{UI_FACE}"' in styles[styles.index("</w:docDefaults>") :]
     shipped = Path(__file__).parents[2] / "refs" / "reference.docx"
     assert zipfile.ZipFile(shipped).read("word/styles.xml").decode("utf-8") == styles
+
+
+def test_subsetting_the_web_fonts_logs_no_info_lines(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the workflow logs at INFO: fontTools' ~300 subsetting lines filled the render log
+    import logging
+
+    from livingreview.render import webfonts
+
+    caplog.set_level(logging.INFO)
+    written = webfonts._subset_fonts(tmp_path)
+    assert written and all((tmp_path / name).is_file() for name in written)
+    assert not [r for r in caplog.records if r.name.startswith("fontTools")]
+    assert logging.getLogger("fontTools").level == logging.NOTSET  # put back as it was

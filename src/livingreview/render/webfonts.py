@@ -22,11 +22,13 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import importlib.util
+import logging
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 __all__ = ["FACES", "TEXT_FACE", "UI_FACE", "dejavu_folder", "text_font_folder", "write_web_fonts"]
 
@@ -137,6 +139,18 @@ DROP_TABLES = ["FFTM"]  # FontForge's timestamps: nothing a browser reads
 def _subset_fonts(folder: Path) -> list[str]:
     from fontTools import subset
 
+    # fontTools reports every table and glyph list it subsets at INFO (about 300 lines,
+    # some of thousands of characters, in the render's log); only its warnings count
+    quiet = logging.getLogger("fontTools")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    try:
+        return _subset_faces(subset, folder)
+    finally:
+        quiet.setLevel(level)
+
+
+def _subset_faces(subset: Any, folder: Path) -> list[str]:
     written = []
     for source_folder, source, target, _family, _weight, _style in FACES:
         options = subset.Options()
