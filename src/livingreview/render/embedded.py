@@ -43,6 +43,7 @@ from .docx_package import rewrite_docx_parts, set_core_properties
 from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
+from .glyphs import warn_letters_without_glyphs
 from .long_tables import print_chapters
 from .matter import add_matter
 from .numbered_blocks import NAMES
@@ -761,6 +762,7 @@ def compile_pdf(model: BookModel, source: str, output: Path) -> None:
         "font_paths": [str(text_font_folder()), str(dejavu_folder())],
         "ignore_system_fonts": True,
     }
+    warn_letters_without_glyphs(source, typst_options["font_paths"])
     try:
         if LANDSCAPE_OFFER in source:  # a first layout finds where landscape pages fit
             found = typst.query(source.encode("utf-8"), OFFER_LABEL, field="value", **typst_options)
