@@ -143,6 +143,7 @@ class ChapterMemo:
         """The included files whose kept parse ``chapter``'s parse used; only those of
         the book's chapters are kept."""
         self.region_keys[f"{chapter.rel}|{chapter.page}"] = list(dict.fromkeys(used))
+        self.regions.used.clear()  # noted: the preview's memo lives as long as it runs
         wanted = {k for keys in self.region_keys.values() for k in keys}
         self.regions.kept = {k: v for k, v in self.regions.kept.items() if k in wanted}
 
