@@ -84,21 +84,33 @@ def check_manuscript_findings(
     project_dir: Path, on_false_claim: str = "stop", quarto_compatible: bool = False
 ) -> tuple[list[Problem], list[Problem]]:
     """``(problems, warnings)``: warnings are the false claims a draft build marks."""
+    problems, warnings, _ = _checked(project_dir, on_false_claim, quarto_compatible)
+    return problems, warnings
+
+
+def _checked(
+    project_dir: Path, on_false_claim: str, quarto_compatible: bool = False
+) -> tuple[list[Problem], list[Problem], int]:
+    """``(problems, warnings, number of source files)`` of the book."""
     root = Path(project_dir)
     with _no_cycle_collection(), stored_memo(root) as memo:
         model = build_book(root, on_false_claim=on_false_claim, memo=memo)
     problems = list(model.problems)
     if quarto_compatible:
         problems += quarto_differences(model)
-    return problems, list(model.warnings)
+    return problems, list(model.warnings), len(model.book.files)
 
 
 def check_manuscript_or_raise(project_dir: Path, on_false_claim: str = "stop") -> list[Problem]:
     """:func:`check_manuscript`, raising :class:`ManuscriptError` if anything is wrong;
     returns the warnings (false claims marked in a draft build)."""
-    problems, warnings = check_manuscript_findings(project_dir, on_false_claim)
+    return _checked_or_raise(project_dir, on_false_claim)[0]
+
+
+def _checked_or_raise(project_dir: Path, on_false_claim: str) -> tuple[list[Problem], int]:
+    problems, warnings, files = _checked(project_dir, on_false_claim)
     raise_if_any(problems, ManuscriptError, "the manuscript has problems")
-    return warnings
+    return warnings, files
 
 
 def render_book(
@@ -344,9 +356,8 @@ def check_manuscript_report(
 ) -> None:
     """Check the manuscript for the workflow: raise on any problem, else write a short
     report, which lists (and logs) the false claims a draft build marks."""
-    warnings = check_manuscript_or_raise(project_dir, on_false_claim)
-    files = load_book(Path(project_dir).resolve()).files
-    text = f"manuscript check passed: {len(files)} files, no problems\n"
+    warnings, files = _checked_or_raise(project_dir, on_false_claim)  # one read of the book
+    text = f"manuscript check passed: {files} files, no problems\n"
     if warnings:
         text += f"{len(warnings)} claim(s) marked 'needs revision' in this draft:\n"
         text += "".join(f"  - {w}\n" for w in warnings)

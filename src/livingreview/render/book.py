@@ -243,8 +243,12 @@ def build_book(
     h1s = []
     for chapter in chapters:
         memo.start(chapter, chapter.text, chapter.source.origins, chapter.blocks)
-        meta, h1 = memo.stage(
-            "local", chapter, (book.variables, mark), lambda ch: _local_passes(ch, book, mark)
+        meta, h1, _ = memo.stage(
+            "local",
+            chapter,
+            memo.local_parts(chapter, book.variables, mark),
+            lambda ch: _local_passes(ch, book, mark, memo),
+            after=lambda found: memo.claim_parts(found[2], book.variables, mark),
         )
         chapter.meta = meta
         h1s.append(h1)
@@ -270,11 +274,16 @@ def build_book(
     return model
 
 
-def _local_passes(chapter: Chapter, book: Book, mark: bool) -> tuple[dict[str, Any], bool | None]:
+def _local_passes(
+    chapter: Chapter, book: Book, mark: bool, memo: ChapterMemo
+) -> tuple[dict[str, Any], bool | None, bool]:
     """Parse the chapter, render its claims, take callout titles, normalise its floats;
-    returns its metadata and its first level-1 header's state (numbered or not)."""
+    returns its metadata, its first level-1 header's state (numbered or not) and
+    whether it has a checked claim (whose rendering reads the variables)."""
     if chapter.entry.path is not None and chapter.text:
-        blocks, meta = parsed(chapter.text, what=chapter.rel)
+        used = len(memo.regions.used)
+        blocks, meta = parsed(chapter.text, what=chapter.rel, regions=memo.regions)
+        memo.note_regions(chapter, memo.regions.used[used:])
         if not any(b["t"] == "Header" and b["c"][0] == 1 for b in blocks) and "title" in meta:
             title = meta["title"]
             inlines = (
@@ -284,7 +293,8 @@ def _local_passes(chapter: Chapter, book: Book, mark: bool) -> tuple[dict[str, A
             )
             blocks.insert(0, A.Header(1, inlines, A.attr("", [])))
         chapter.blocks, chapter.meta = blocks, meta
-    blocks = render_claims(chapter.blocks, book.variables, mark)
+    claims: list[A.Element] = []
+    blocks = render_claims(chapter.blocks, book.variables, mark, found=claims)
 
     def visit(el: A.Element) -> Any:
         if el["t"] == "Div":
@@ -293,7 +303,7 @@ def _local_passes(chapter: Chapter, book: Book, mark: bool) -> tuple[dict[str, A
 
     chapter.blocks = normalise_floats(A.walk(blocks, visit))
     h1 = _h1(chapter)
-    return chapter.meta, None if h1 is None else "unnumbered" not in h1["c"][1][1]
+    return chapter.meta, None if h1 is None else "unnumbered" not in h1["c"][1][1], bool(claims)
 
 
 def _target_key(target: Target | None) -> Any:

@@ -8,7 +8,8 @@ and what the stage added to the book (cross-reference targets, citations,
 problems ...), under a key of everything the stage read:
 
 1. ``local``: Pandoc's parse, claims, titles and floats: the chapter's text
-   and its line origins, the variables;
+   and its line origins, and the variables only if the chapter has a checked
+   claim (what the last run of the same text found);
 2. ``number``: chapter, section and float numbers: stage 1's key, the
    chapter's place in the book (its kind, page, the counters and the ids of
    the chapters before it) and its crossref options;
@@ -28,7 +29,10 @@ Inside the workflow the memo is also kept on disk (:func:`stored_memo`), so
 ``render_book`` replays what ``check_manuscript`` has just built from the same
 sources instead of building the model a second time, and an unchanged chapter
 is not parsed, numbered or resolved again by the next build either. The file is
-used only by the same renderer code, Pandoc and Python that wrote it.
+used only by the same renderer code, Pandoc and Python that wrote it. It also
+keeps the parse of each large included file by its text
+(:class:`~.chapter_source.RegionParses`): an edit of a chapter's prose does not
+decode and walk the parse of the 1,000-row table it includes again.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..io import write_bytes
 from ..workflow import PARSE_CACHE_ENV, code_version
+from .chapter_source import RegionParses
 from .pandoc import pandoc_path
 from .project import QUARTO_FILE
 
@@ -71,6 +76,8 @@ class ChapterMemo:
         self.sources: dict[str, str] = {}  # chapter -> the key of what it was read from
         self.ran: list[tuple[str, str]] = []  # (stage, chapter) run, not replayed
         self.started: set[str] = set()  # the chapters of the last build
+        self.regions = RegionParses()  # included files' parses, by a hash of their text
+        self.region_keys: dict[str, list[str]] = {}  # chapter -> its last parse's regions
 
     def start(self, chapter: Chapter, *parts: Any) -> None:
         """Key ``chapter`` by what it was read from."""
@@ -122,6 +129,24 @@ class ChapterMemo:
         chapter.key = out
         return result
 
+    def local_parts(self, chapter: Chapter, variables: Any, mark: bool) -> tuple[Any, ...]:
+        """What the ``local`` stage of ``chapter`` reads besides its text: the variables
+        only if its last run (keyed by the same text) found a checked claim."""
+        last = self.previous("local", chapter)
+        return self.claim_parts(last is None or last[2], variables, mark)
+
+    @staticmethod
+    def claim_parts(claims: bool, variables: Any, mark: bool) -> tuple[Any, ...]:
+        return (variables if claims else None, mark)
+
+    def note_regions(self, chapter: Chapter, used: list[str]) -> None:
+        """The included files whose kept parse ``chapter``'s parse used; only those of
+        the book's chapters are kept."""
+        self.region_keys[f"{chapter.rel}|{chapter.page}"] = list(dict.fromkeys(used))
+        self.regions.used.clear()  # noted: the preview's memo lives as long as it runs
+        wanted = {k for keys in self.region_keys.values() for k in keys}
+        self.regions.kept = {k: v for k, v in self.regions.kept.items() if k in wanted}
+
 
 class Reads(dict):  # type: ignore[type-arg]
     """A dict that notes the keys looked up (``get``, ``setdefault``): what a stage read."""
@@ -160,12 +185,15 @@ def stored_memo(root: Path) -> Iterator[ChapterMemo]:
     path = Path(folder).parent / "model" / f"{_memo_version(root)}.pickle"
     memo = ChapterMemo()
     with contextlib.suppress(OSError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
-        memo.kept, memo.sources = _KeptUnpickler(io.BytesIO(path.read_bytes())).load()
+        found = _KeptUnpickler(io.BytesIO(path.read_bytes())).load()
+        memo.kept, memo.sources, memo.region_keys, memo.regions.kept = found
     yield memo
     if memo.ran:  # only the chapters of this build: a renamed one is not kept forever
         kept = {slot: v for slot, v in memo.kept.items() if slot[1] in memo.started}
         sources = {k: v for k, v in memo.sources.items() if k in memo.started}
-        write_bytes(path, pickle.dumps((kept, sources), protocol=5))
+        keys = {k: v for k, v in memo.region_keys.items() if k in memo.started}
+        regions = {k: memo.regions.kept[k] for v in keys.values() for k in v}
+        write_bytes(path, pickle.dumps((kept, sources, keys, regions), protocol=5))
         for old in path.parent.glob("*.pickle"):  # written by other code: never read again
             if old != path:
                 old.unlink(missing_ok=True)

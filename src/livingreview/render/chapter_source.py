@@ -8,7 +8,9 @@
 - :func:`parsed`: the expanded text parsed by Pandoc with those paths made
   relative, kept by content in this process (the preview re-reads every chapter
   on each save); a large included file (a 1,000-row table) is parsed on its own
-  and kept by its text, so an edit of the prose around it parses only the prose;
+  and kept by its text (in this process, and between builds in the workflow's
+  chapter memo through :class:`RegionParses`), so an edit of the prose around it
+  parses only the prose;
   a long grid table in it is parsed :data:`GRID_ROWS_PER_PARSE` rows at a time
   (Pandoc's time for one grid table grows with the square of its rows);
 - :func:`flag`: a YAML option read as text, as a boolean.
@@ -16,6 +18,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import posixpath
 import re
@@ -51,15 +54,39 @@ _FENCE_LINE = re.compile(r"^:{3,}")
 _NOT_ALONE = re.compile(r"^ {0,3}(#|```|~~~|:::|\[[^\]]*\]:|\(@|=+\s*$|-+\s*$)", re.M)
 
 
-def parsed(text: str, what: str) -> tuple[list[A.Element], dict[str, Any]]:
+class RegionParses:
+    """Large included files' parses (marshal bytes) kept by a hash of their text
+    between builds: the workflow's chapter memo stores them (:mod:`.chapter_memo`),
+    so a new process given an edit of the prose around a 1,000-row table does not
+    decode, check and walk the table's parse again. ``used`` lists the hashes
+    looked up or added, in order."""
+
+    def __init__(self, kept: dict[str, bytes] | None = None) -> None:
+        self.kept: dict[str, bytes] = kept if kept is not None else {}
+        self.used: list[str] = []
+
+    def get(self, key: str) -> bytes | None:
+        found = self.kept.get(key)
+        if found is not None:
+            self.used.append(key)
+        return found
+
+    def put(self, key: str, packed: bytes) -> None:
+        self.kept[key] = packed
+        self.used.append(key)
+
+
+def parsed(
+    text: str, what: str, regions: RegionParses | None = None
+) -> tuple[list[A.Element], dict[str, Any]]:
     """``(blocks, meta)`` of Pandoc's parse of an expanded chapter, after
     :func:`include_paths`; a fresh copy each call, kept by ``text``.
 
     A large included file (a 1,000-row table) that stands alone as blocks is
-    parsed on its own and kept by its text (:func:`_parse_in_parts`): an edit of
-    the prose around it parses only the prose."""
+    parsed on its own and kept by its text (:func:`_parse_in_parts`), also in
+    ``regions`` when given: an edit of the prose around it parses only the prose."""
     if text not in _PARSED:
-        found = _parse_in_parts(text, what)
+        found = _parse_in_parts(text, what, regions)
         if found is None:
             doc = markdown_to_ast(text, what=what)
             found = include_paths(doc["blocks"]), doc.get("meta", {})
@@ -70,7 +97,9 @@ def parsed(text: str, what: str) -> tuple[list[A.Element], dict[str, Any]]:
     return blocks, meta
 
 
-def _parse_in_parts(text: str, what: str) -> tuple[list[A.Element], dict[str, Any]] | None:
+def _parse_in_parts(
+    text: str, what: str, kept: RegionParses | None = None
+) -> tuple[list[A.Element], dict[str, Any]] | None:
     """Pandoc's parse of ``text`` with each large included file parsed on its own and
     put in its place; ``None`` (parse it whole) unless that is sure to be the same.
 
@@ -111,7 +140,7 @@ def _parse_in_parts(text: str, what: str) -> tuple[list[A.Element], dict[str, An
     ]
     if any(f"[{h}]" in r.lower() for h in headers if h for r in regions):
         return None  # a link to a header by its text (implicit header reference)
-    parts = [_region_blocks(r, what) for r in regions]
+    parts = [_region_blocks(r, what, kept) for r in regions]
     if any(p is None for p in parts):
         return None
     places = {token: n for n, token in enumerate(tokens)}
@@ -151,16 +180,29 @@ def _region_end(lines: list[str], start: int) -> int | None:
     return None
 
 
-def _region_blocks(region: str, what: str) -> list[A.Element] | None:
-    """An included file's blocks, parsed alone (kept by its text), or ``None`` when its
-    citations are not numbered in document order (then parse the chapter whole)."""
-    if region not in _REGIONS:
+def _region_blocks(
+    region: str, what: str, kept: RegionParses | None = None
+) -> list[A.Element] | None:
+    """An included file's blocks, parsed alone (kept by its text, here and in ``kept``),
+    or ``None`` when its citations are not numbered in document order (then parse
+    the chapter whole)."""
+    key = hashlib.sha256(region.encode("utf-8")).hexdigest() if kept is not None else ""
+    packed = _REGIONS.get(region)
+    if packed is None and kept is not None:
+        packed = kept.get(key)
+    elif kept is not None:
+        kept.put(key, packed)
+    if packed is None:
         doc = _markdown_to_ast_by_rows(region, what)
         ok = _cites_in_order(doc["blocks"]) and not doc.get("meta")
+        packed = marshal.dumps(include_paths(doc["blocks"]) if ok else None, 2)
+        if kept is not None:
+            kept.put(key, packed)
+    if region not in _REGIONS:
         if len(_REGIONS) >= REGIONS_KEPT:
             _REGIONS.pop(next(iter(_REGIONS)))
-        _REGIONS[region] = marshal.dumps(include_paths(doc["blocks"]) if ok else None, 2)
-    return marshal.loads(_REGIONS[region])  # type: ignore[no-any-return]
+        _REGIONS[region] = packed
+    return marshal.loads(packed)  # type: ignore[no-any-return]
 
 
 def _markdown_to_ast_by_rows(text: str, what: str) -> dict[str, Any]:

@@ -84,9 +84,14 @@ def _claim_state(a: A.Attr, variables: dict[str, Any]) -> bool | None:
 
 
 def render_claims(
-    blocks: list[A.Element], variables: dict[str, Any], mark: bool
+    blocks: list[A.Element],
+    variables: dict[str, Any],
+    mark: bool,
+    found: list[A.Element] | None = None,
 ) -> list[A.Element]:
-    """Unwrap true claims; false ones get the "Needs revision" marker when ``mark``."""
+    """Unwrap true claims; false ones get the "Needs revision" marker when ``mark``.
+    Each claim met (the only elements whose rendering reads ``variables``) is added
+    to ``found`` when given."""
 
     def visit(el: A.Element) -> Any:
         if el["t"] not in ("Span", "Div"):
@@ -94,6 +99,8 @@ def render_claims(
         state = _claim_state(el["c"][0], variables)
         if state is None:
             return None
+        if found is not None:
+            found.append(el)
         content = el["c"][1]
         if state or not mark:
             return list(content)
