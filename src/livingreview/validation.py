@@ -28,7 +28,7 @@ import os
 import pickle
 import re
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +36,7 @@ import yaml
 
 from .errors import DataError, Problem, raise_if_any
 from .io import held_lock, read_text, write_bytes
-from .workflow import TABLE_CACHE_ENV
+from .workflow import SCHEMA_CACHE_ENV, TABLE_CACHE_ENV
 
 if TYPE_CHECKING:  # pandas is imported where a table is built: config checks need none
     import pandas as pd
@@ -63,13 +63,61 @@ def frame_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """Return the schema ``livingreview/schemas/<name>.schema.yaml``."""
-    text = resources.files("livingreview").joinpath(f"schemas/{name}.schema.yaml").read_text()
+    """Return the schema ``livingreview/schemas/<name>.schema.yaml``, checked to be a
+    valid JSON Schema."""
     import jsonschema  # here, not at the top: a no-op's config check may need none
 
-    schema = yaml.safe_load(text)
+    schema = read_schema(name)
     jsonschema.Draft202012Validator.check_schema(schema)
     return schema
+
+
+@cache
+def read_schema(name: str) -> dict[str, Any]:
+    """The schema ``name`` as :func:`load_schema` returns it, without importing
+    jsonschema to check it: for reading its keys (allowed values, column names)."""
+    return yaml.safe_load(_schema_bytes(name))
+
+
+def _schema_bytes(name: str) -> bytes:
+    return resources.files("livingreview").joinpath(f"schemas/{name}.schema.yaml").read_bytes()
+
+
+def schema_errors(data: Any, name: str, formats: bool = False) -> list[Any]:
+    """jsonschema's errors of ``data`` against the package's schema ``name`` (with its
+    format checks when ``formats``), in jsonschema's order.
+
+    Inside the workflow (``LIVINGREVIEW_SCHEMA_CHECKS`` names a folder:
+    ``results/cache/schema``) a document found valid is remembered there under a hash
+    of its ``repr`` (1 and '1', a date and its text differ), the schema and the
+    jsonschema version, and the same document checked again later, by any job, gives
+    no errors without importing jsonschema (0.1-0.2 CPU s of each job that reads the
+    protocol, a release snapshot or the config, issue 19). A document with errors is
+    never remembered.
+    """
+    record = _valid_record(data, name, formats)
+    if record is not None and record.is_file():
+        return []
+    import jsonschema
+
+    cls = jsonschema.Draft202012Validator
+    schema = load_schema(name)
+    validator = cls(schema, format_checker=cls.FORMAT_CHECKER) if formats else cls(schema)
+    errors = list(validator.iter_errors(data))
+    if record is not None and not errors:
+        write_bytes(record, b"")
+    return errors
+
+
+def _valid_record(data: Any, name: str, formats: bool) -> Path | None:
+    """Where the workflow remembers that ``data`` matched schema ``name``; None outside it."""
+    folder = os.environ.get(SCHEMA_CACHE_ENV)
+    if not folder:
+        return None
+    digest = hashlib.sha256(repr(data).encode())
+    digest.update(f"\0{name}\0{formats}\0{metadata.version('jsonschema')}\0".encode())
+    digest.update(_schema_bytes(name))
+    return Path(folder) / f"{name}-{digest.hexdigest()[:32]}"
 
 
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

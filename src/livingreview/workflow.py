@@ -43,14 +43,16 @@ def reproducible_environment(root: str | Path = ".") -> dict[str, str]:
 TABLE_CACHE_ENV = "LIVINGREVIEW_TABLE_CACHE"
 PARSE_CACHE_ENV = "LIVINGREVIEW_PANDOC_CACHE"
 FIGURE_CACHE_ENV = "LIVINGREVIEW_FIGURE_CACHE"
+SCHEMA_CACHE_ENV = "LIVINGREVIEW_SCHEMA_CHECKS"
 
 
 def cache_environment(root: str | Path = ".") -> dict[str, str]:
-    """Environment that makes jobs validate each table, parse each chapter and draw
-    each figure once per content."""
+    """Environment that makes jobs validate each table, check each document against
+    its schema, parse each chapter and draw each figure once per content."""
     cache = Path(root).resolve() / "results" / "cache"
     return {
         TABLE_CACHE_ENV: str(cache / "tables"),
+        SCHEMA_CACHE_ENV: str(cache / "schema"),
         PARSE_CACHE_ENV: str(cache / "pandoc"),
         FIGURE_CACHE_ENV: str(cache / "figures"),
     }

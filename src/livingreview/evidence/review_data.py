@@ -16,15 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from ..bibliography import Citation, entry_keys, missing_key_problems, parse_bibliography
 from ..errors import DataError, Problem, ReviewError, raise_if_any
 from ..io import compose_yaml, read_text, read_yaml, write_text
-from ..validation import frame_rows, load_schema, load_table, value_problem
+from ..validation import (
+    frame_rows,
+    load_schema,
+    load_table,
+    read_schema,
+    schema_errors,
+    value_problem,
+)
 
 if TYPE_CHECKING:  # the tables are built by load_table, which imports pandas itself
+    import jsonschema
     import pandas as pd
 
 __all__ = [
@@ -124,10 +131,9 @@ def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
             found=type(data).__name__,
             fix="see data/README.md",
         )
-    validator = jsonschema.Draft202012Validator(load_schema("protocol"))
     problems = [
         _protocol_problem(file, root, err)
-        for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path])
+        for err in sorted(schema_errors(data, "protocol"), key=lambda e: [str(p) for p in e.path])
     ]
     criteria = data.get("eligibility")
     if isinstance(criteria, list):
@@ -148,7 +154,7 @@ def load_protocol(path: str | Path) -> tuple[dict[str, Any], list[Problem]]:
             seen.add(cid)
     classes = data.get("design_classes")
     if isinstance(classes, dict):
-        allowed = load_schema("studies")["properties"]["design_class"]["enum"]
+        allowed = read_schema("studies")["properties"]["design_class"]["enum"]
         for value in allowed:
             if value not in classes:
                 problems.append(

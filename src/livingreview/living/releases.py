@@ -47,13 +47,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
-
 from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData
 from ..io import read_text, read_yaml, write_text
 from ..prisma.model import PreviousVersion
-from ..validation import frame_rows, load_schema
+from ..validation import frame_rows, schema_errors
 
 if TYPE_CHECKING:  # the version stamp and release pages need no tables (cheap rule starts)
     import pandas as pd
@@ -228,9 +226,6 @@ def version_key(version: str) -> tuple[int, ...]:
 def schema_problems(data: Any, schema: str, file: str | Path, fix: str) -> list[Problem]:
     """Every difference between ``data`` (of ``file``) and the package's ``schema``, in
     document order, each with where it is and ``fix``."""
-    validator = jsonschema.Draft202012Validator(
-        load_schema(schema), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
     return [
         Problem(
             str(file),
@@ -238,7 +233,7 @@ def schema_problems(data: Any, schema: str, file: str | Path, fix: str) -> list[
             column="/".join(str(p) for p in err.path) or "(top level)",
             fix=fix,
         )
-        for err in sorted(validator.iter_errors(data), key=lambda e: list(e.path))
+        for err in sorted(schema_errors(data, schema, formats=True), key=lambda e: list(e.path))
     ]
 
 

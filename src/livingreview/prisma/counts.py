@@ -109,9 +109,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError, PrismaError
 from ..io import read_text, read_yaml, write_text
@@ -132,6 +130,9 @@ from .model import (
     reading_counts,
 )
 from .template import _COUNT_FIELDS, _OPTIONAL_FIELDS, from_prisma2020_csv, to_prisma2020_csv
+
+if TYPE_CHECKING:  # the ledger frames come from load_table (the flow diagram reads none)
+    import pandas as pd
 
 """Key of an exclusion count given without reasons (a template whose ``n`` is a number)."""
 

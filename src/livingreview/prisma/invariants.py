@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import fields
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import PrismaError, Problem, raise_if_any
 from .model import (
@@ -19,6 +18,9 @@ from .model import (
     _Ledger,
     as_ledger,
 )
+
+if TYPE_CHECKING:  # the ledger frames come from load_table (the flow diagram reads none)
+    import pandas as pd
 
 # --------------------------------------------------------------------------- #
 # Invariants

@@ -17,6 +17,7 @@ from ..config import load_config
 from ..errors import ConfigError, Problem
 from ..io import read_yaml
 from ..paths import output_dir_problems, path_problem
+from ..workflow import SCHEMA_CACHE_ENV, config_check_cache
 from .long_tables import DEFAULT_TABLE_PRINT_ROWS
 
 QUARTO_FILE = "_quarto.yml"
@@ -262,11 +263,13 @@ def load_book(root: Path) -> Book:
 
 def _table_settings(root: Path) -> dict[str, Any]:
     """``tables:`` of ``config/config.yaml`` (validated; empty without a config file
-    or the key): ``rows_per_page`` and ``print_rows``."""
+    or the key): ``rows_per_page`` and ``print_rows``. Inside the workflow a config the
+    Snakefile checked before is not checked against its schema again (issue 19)."""
     path = root / "config" / "config.yaml"
     if not path.is_file():
         return {}
-    return load_config(path, root).get("tables") or {}
+    passed = config_check_cache(root) if os.environ.get(SCHEMA_CACHE_ENV) else None
+    return load_config(path, root, passed).get("tables") or {}
 
 
 def _as_tuple(value: object, key: str, problems: list[Problem]) -> tuple[str, ...]:

@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
+
+from .distributions import norm_isf, norm_ppf
 
 #: Measures whose analysis scale is the natural log of the effect.
 RATIO_MEASURES = frozenset({"RR", "OR", "ROM", "PETO"})
@@ -54,7 +56,7 @@ class EffectSizes:
 
     def ci(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
         """Per-study Wald interval on the analysis scale."""
-        crit = stats.norm.ppf(0.5 + level / 2)
+        crit = norm_ppf(0.5 + level / 2)
         return self.yi - crit * self.sei, self.yi + crit * self.sei
 
 
@@ -190,7 +192,7 @@ def from_ci(estimate, lower, upper, ratio: bool = False, level: float = 0.95) ->
         est, lo, hi = np.log(est), np.log(lo), np.log(hi)
     if np.any(hi <= lo):
         raise ValueError("upper bound must exceed lower bound")
-    z = stats.norm.ppf(0.5 + level / 2)
+    z = norm_ppf(0.5 + level / 2)
     se = (hi - lo) / (2 * z)
     return EffectSizes("GEN", est, se**2, np.zeros(est.shape, dtype=bool))
 
@@ -205,7 +207,7 @@ def from_p(estimate, p, ratio: bool = False) -> EffectSizes:
         est = np.log(est)
     if np.any((p <= 0) | (p >= 1)):
         raise ValueError("p values must lie strictly between 0 and 1")
-    se = np.abs(est) / stats.norm.isf(p / 2)
+    se = np.abs(est) / norm_isf(p / 2)
     return EffectSizes("GEN", est, se**2, np.zeros(est.shape, dtype=bool))
 
 

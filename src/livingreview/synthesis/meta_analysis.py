@@ -25,7 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from scipy import optimize, stats
+
+from .distributions import chi2_ppf, chi2_sf, norm_ppf, norm_sf, t_ppf, t_sf
 
 METHODS = ("EE", "DL", "REML", "PM", "ML")
 TESTS = ("z", "hksj", "hksj-adhoc")
@@ -159,6 +160,14 @@ def estimate_tau2(yi, vi, method: str = "REML", X=None) -> float:
     if f(0.0) <= 0:
         return 0.0
     hi = _upper_bracket(f, float(np.var(y)) + float(v.mean()))
+    return _root(f, hi)
+
+
+def _root(f, hi: float) -> float:
+    """The root of ``f`` in [0, ``hi``] by :func:`scipy.optimize.brentq`, imported here:
+    an estimate with τ² = 0 or a closed-form estimator needs none (issue 19)."""
+    from scipy import optimize
+
     return float(optimize.brentq(f, 0.0, hi, xtol=_XTOL, rtol=1e-14, maxiter=500))
 
 
@@ -178,8 +187,8 @@ def q_profile_ci(yi, vi, level: float = 0.95, X=None) -> tuple[float, float]:
     if df < 1:
         return (float("nan"), float("nan"))
     alpha = 1 - level
-    crit_lo = stats.chi2.ppf(1 - alpha / 2, df)  # Q(tau2_lb) = upper quantile
-    crit_hi = stats.chi2.ppf(alpha / 2, df)
+    crit_lo = chi2_ppf(1 - alpha / 2, df)  # Q(tau2_lb) = upper quantile
+    crit_hi = chi2_ppf(alpha / 2, df)
     q0 = _q_gen(y, v, 0.0, X)
 
     def solve(crit):
@@ -187,7 +196,7 @@ def q_profile_ci(yi, vi, level: float = 0.95, X=None) -> tuple[float, float]:
             return 0.0
         f = lambda t: _q_gen(y, v, t, X) - crit  # noqa: E731
         hi = _upper_bracket(f, float(np.var(y)) + float(v.mean()))
-        return float(optimize.brentq(f, 0.0, hi, xtol=_XTOL, rtol=1e-14, maxiter=500))
+        return _root(f, hi)
 
     return (solve(crit_lo), solve(crit_hi))
 
@@ -231,19 +240,19 @@ def rma(
         if test == "hksj-adhoc":
             s2w = max(1.0, s2w)
         se = se * np.sqrt(s2w)
-        crit = float(stats.t.ppf(0.5 + level / 2, df))
+        crit = float(t_ppf(0.5 + level / 2, df))
         stat = est / se if se > 0 else float("nan")
-        pval = float(2 * stats.t.sf(abs(stat), df))
+        pval = float(2 * t_sf(abs(stat), df))
     else:
-        crit = float(stats.norm.ppf(0.5 + level / 2))
+        crit = float(norm_ppf(0.5 + level / 2))
         stat = est / se
-        pval = float(2 * stats.norm.sf(abs(stat)))
+        pval = float(2 * norm_sf(abs(stat)))
 
     # heterogeneity: Cochran's Q with inverse-variance (tau2 = 0) weights
     w0 = 1.0 / v
     mu0 = np.dot(w0, y) / w0.sum()
     Q = float(max(0.0, np.dot(w0, (y - mu0) ** 2)))
-    Qp = float(stats.chi2.sf(Q, df)) if df > 0 else 1.0
+    Qp = float(chi2_sf(Q, df)) if df > 0 else 1.0
     I2_q = float(max(0.0, 100 * (Q - df) / Q)) if (df > 0 and Q > 0) else 0.0
     tau2_ci = I2_ci = H2_ci = None
     if method == "EE":
@@ -263,9 +272,9 @@ def rma(
     if pi_df == "model":
         pcrit = crit
     elif pi_df == "k-1":
-        pcrit = float(stats.t.ppf(0.5 + level / 2, k - 1)) if k > 1 else float("nan")
+        pcrit = float(t_ppf(0.5 + level / 2, k - 1)) if k > 1 else float("nan")
     elif pi_df == "k-2":
-        pcrit = float(stats.t.ppf(0.5 + level / 2, k - 2)) if k > 2 else float("nan")
+        pcrit = float(t_ppf(0.5 + level / 2, k - 2)) if k > 2 else float("nan")
     else:
         raise MetaAnalysisError(
             f"unknown prediction-interval rule {pi_df!r}; use model, k-1 or k-2"
@@ -323,7 +332,7 @@ def _fixed_result(method, k, est, se, level, Q, weights) -> MetaResult:
         k=k,
         df=df,
         Q=float(Q),
-        Qp=float(stats.chi2.sf(Q, df)) if df > 0 else 1.0,
+        Qp=float(chi2_sf(Q, df)) if df > 0 else 1.0,
         I2=I2,
         I2_q=I2,
         H2=float(Q / df) if df > 0 else float("nan"),

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from .distributions import chi2_sf, norm_ppf, norm_sf, t_ppf, t_sf
 from .meta_analysis import MetaAnalysisError, MetaResult, _check, estimate_tau2, rma
 
 #: Egger's test is only shown with at least this many studies (Cochrane Handbook 13.3.5.4).
@@ -82,7 +82,7 @@ def subgroups(
     se = np.array([r.se for r in groups.values()])
     fe = rma(mu, se**2, method="EE")
     df = len(groups) - 1
-    return SubgroupResult(groups, fe.Q, df, float(stats.chi2.sf(fe.Q, df)))
+    return SubgroupResult(groups, fe.Q, df, float(chi2_sf(fe.Q, df)))
 
 
 @dataclass(frozen=True)
@@ -138,14 +138,14 @@ def egger_test(
         cov = cov * s2
         se = np.sqrt(np.diag(cov))
         stat = b[1] / se[1]
-        pval = float(2 * stats.t.sf(abs(stat), df))
-        crit = float(stats.t.ppf(0.5 + level / 2, df))
+        pval = float(2 * t_sf(abs(stat), df))
+        crit = float(t_ppf(0.5 + level / 2, df))
         dfo: int | None = df
     else:
         se = np.sqrt(np.diag(cov))
         stat = b[1] / se[1]
-        pval = float(2 * stats.norm.sf(abs(stat)))
-        crit = float(stats.norm.ppf(0.5 + level / 2))
+        pval = float(2 * norm_sf(abs(stat)))
+        crit = float(norm_ppf(0.5 + level / 2))
         dfo = None
     ci = (float(b[0] - crit * se[0]), float(b[0] + crit * se[0]))
     return EggerResult(k, float(stat), dfo, pval, float(b[0]), ci, model)
