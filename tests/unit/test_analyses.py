@@ -89,7 +89,8 @@ def test_pooled_analysis_equals_the_engine_and_names_the_study_without_numbers(t
     assert res.result.estimate == pytest.approx(direct.estimate)
     assert res.result.ci_lb == pytest.approx(direct.ci_lb)
     assert res.missing == {"open1": "has no control group"}
-    assert "OPEN1 has no control group" in res.statement
+    assert res.statement.startswith("This analysis pooled 13 studies.")
+    assert "OPEN1 had no control group, so it cannot enter." in res.statement
     assert res.egger is not None and res.egger_note == ""
     assert len(res.leave_one_out) == 13
     assert set(res.subgroups["diagnosis_group"].groups) == {"a", "b"}
@@ -147,10 +148,50 @@ def test_nothing_to_pool_gives_a_statement_naming_who_lacks_what(tmp_path):
     eff = load_effects(write_effects(tmp_path / "e.csv", []), STUDIES, [analysis(measure="SMD")])
     res = run_analysis(analysis(measure="SMD"), eff, STUDIES.iloc[[0, 1, 13]], LABELS)
     assert res.result is None
-    assert res.statement.startswith("No meta-analysis of relapse could be done")
-    assert "OPEN1 has no control group" in res.statement
-    assert "S01 and S02 have no means, SDs and group sizes per arm" in res.statement
+    assert res.statement.startswith("Nothing is pooled for relapse in this version.")
+    assert "OPEN1 had no control group, so it cannot enter." in res.statement
+    # a controlled study without a row has not been extracted: the sentence says so
+    # and never blames its report for numbers nobody has looked for
+    assert (
+        "The numbers the analysis needs from S01 and S02 (means, SDs and group sizes per "
+        "arm, or an effect estimate with its 95% confidence interval) have not yet been "
+        "extracted from their reports." in res.statement
+    )
+    assert "have no means" not in res.statement
     assert analysis_variables(res)["pooled"] == "no"
+
+
+def test_one_study_with_numbers_is_not_pooled_and_the_statement_says_why(tmp_path):
+    rows = [{"study_id": "s01", "analysis": "primary", "estimate": 0.5, "ci_lower": 0.25,
+             "ci_upper": 1.0, "source": SRC}]  # fmt: skip
+    eff = load_effects(write_effects(tmp_path / "e.csv", rows), STUDIES, [analysis()])
+    res = run_analysis(analysis(), eff, STUDIES.iloc[[0, 1]], LABELS)
+    assert res.result is None
+    assert res.statement.startswith(
+        "Nothing is pooled for relapse in this version: only one study, S01, has its "
+        "numbers extracted, and pooling needs at least 2."
+    )
+    assert "from S02 (event counts per arm" in res.statement
+
+
+def test_methods_describe_the_declared_analysis_whether_or_not_it_was_pooled():
+    from livingreview.text.meta_section import NONE_DECLARED, methods_markdown
+
+    text = methods_markdown(
+        [analysis(measure="SMD", ci_method="hksj", subgroups=["diagnosis_group"])]
+    )
+    assert text.startswith("The protocol pre-specifies a meta-analysis of relapse:")
+    expected = (
+        "standardised mean difference (Hedges' g), pooled by random effects (REML)",
+        "Hartung-Knapp-Sidik-Jonkman confidence interval",
+        "subgroups by diagnosis group",
+        "once at least two studies have entered it",
+        "prediction interval",
+    )
+    assert [phrase for phrase in expected if phrase not in text] == []
+    common = methods_markdown([analysis(model="common_effect", ci_method="wald")])
+    assert "Wald confidence interval" in common and "prediction interval" not in common
+    assert methods_markdown([]) == NONE_DECLARED
 
 
 @pytest.mark.parametrize(

@@ -71,12 +71,12 @@ METHOD_STATEMENTS = {
     "The protocol declares alternative definitions": "what the protocol declares",
     "RoB 2 domain judgements were derived from": "how judgements were derived",
     "Where the available reports did not allow a ROBINS-I domain": "how gaps were recorded",
-    "Of the reports assessed,": "counts are variables; 'only' names what was read",
     "The Glue programme's controlled phase is not a randomised trial": "one study's design",
     "Sensitivity analyses: the studies included": "caption of the sensitivity table",
     "The anxiety results under each analysis: one column": "how to read the figure",
     "Under each column, the number of studies": "how to read the figure",
     "In a randomised trial, veterans and service members": "describes one study",
+    "Participants are counted in more than one way": "how the review counts participants",
 }
 
 

@@ -239,7 +239,7 @@ def test_missing_n_is_drawn_at_the_left_edge_and_noted(small) -> None:
     studies, labels = small
     fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS, labels=labels)
     ax = fig.axes[0]
-    notes = [t for t in ax.texts if t.get_text() == "n not reported"]
+    notes = [t for t in ax.texts if t.get_text() == "total n not reported"]
     assert len(notes) == int(studies["n"].isna().sum()) > 0
     assert all(t.xy[0] == ax.get_xlim()[0] for t in notes)
     # its marker keeps its design's colour, and the legend lists that design
@@ -249,7 +249,7 @@ def test_missing_n_is_drawn_at_the_left_edge_and_noted(small) -> None:
     for design in missing["design_class"]:
         assert DESIGN_LABELS[design] in legend
         assert DESIGN_MARKERS[design][1].lower() in {c["color"].lower() for c in cells}
-    assert "n not reported" not in legend  # the note beside the marker says it
+    assert "total n not reported" not in legend  # the note beside the marker says it
 
 
 def test_fill_legend_entries_are_grey_not_a_design_colour(small) -> None:

@@ -41,7 +41,9 @@ def test_sentence_says_whether_the_conclusion_changed():
         conclusion_sentence(smd, "SMD")
         == "Only version 1.0 has pooled this analysis (favours intervention)."
     )
-    assert conclusion_sentence([], "RR") == "No release has pooled this analysis yet."
+    assert (
+        conclusion_sentence([], "RR") == "No version of this review has pooled this analysis yet."
+    )
 
 
 def test_bcg_example_writes_forest_and_living_view_in_three_formats(tmp_path):
@@ -79,7 +81,10 @@ def test_history_sentence_reaches_the_variables_from_release_snapshots(tmp_path)
     out = meta_variables(analyses, paths)
     assert out["a"]["k"] == 5
     assert "favoured x and now is inconclusive" in out["a"]["history"]
-    assert meta_variables(analyses)["a"]["history"] == "No release has pooled this analysis yet."
+    assert (
+        meta_variables(analyses)["a"]["history"]
+        == "No version of this review has pooled this analysis yet."
+    )
 
 
 def _bcg_results(until_year=None):

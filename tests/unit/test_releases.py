@@ -112,7 +112,7 @@ def test_whats_new_lists_added_changed_studies_and_changed_counts() -> None:
     assert "**Studies removed:** none." in text
     assert "alpha2019 [@alpha2019]: participants 18 → 20" in text
     assert "| Included studies | 1 | 2 |" in text
-    assert "| Participants in included studies | 18 | 32 |" in text
+    assert "| Participants enrolled (sum of the study sizes reported) | 18 | 32 |" in text
     assert "| Included reports | 2 | 3 |" in text
     assert "| Studies: PTSD | 0 | 1 |" in text
 

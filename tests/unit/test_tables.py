@@ -442,18 +442,26 @@ def test_summary_counts(studies: pd.DataFrame) -> None:
     ]
     assert cells["Synthetic anxiety disorders"] == [
         "3",
-        "≥32 (n not reported in 1 study)",
+        "32 (and 1 study of unknown size)",
         "Crossover RCT (1); Single-arm (2)",
         "IV (1); SC (2); oral (1)",
     ]
     assert cells["Synthetic OCD group"] == ["1", "15", "Single-arm (1)", "not reported (1)"]
     assert cells["Synthetic PTSD group"] == ["1", "30", "Parallel RCT (1)", "intranasal (1)"]
-    assert cells["**Total**"][:2] == ["5", "≥77 (n not reported in 1 study)"]
+    assert cells["**Total**"][:2] == ["5", "77 (and 1 study of unknown size)"]
 
 
 def test_summary_without_design_labels_uses_codes(studies: pd.DataFrame) -> None:
     cells = _summary_cells(summary_by_diagnosis(studies, DIAGNOSIS_LABELS))
     assert cells["Synthetic PTSD group"][2] == "rct parallel (1)"
+
+
+def test_summary_says_its_participants_are_the_enrolled_sum(studies: pd.DataFrame) -> None:
+    """The column is the sum of the studies' n (enrolled or randomised), headed as
+    such: never a lower bound ("≥") that reads as a count of every participant."""
+    table = summary_by_diagnosis(studies, DIAGNOSIS_LABELS)
+    assert table.splitlines()[0].split("|")[3].strip() == "Participants enrolled"
+    assert "≥" not in table
 
 
 def test_summary_renders_as_a_table(studies: pd.DataFrame) -> None:
@@ -501,7 +509,7 @@ def test_summary_when_no_study_in_a_group_reports_n() -> None:
     cells = _summary_cells(
         summary_by_diagnosis(frame(synthetic_study("a", n=None)), DIAGNOSIS_LABELS)
     )
-    assert cells["Synthetic anxiety disorders"][1] == f"{MISSING} (n not reported in 1 study)"
+    assert cells["Synthetic anxiety disorders"][1] == f"{MISSING} (1 study of unknown size)"
 
 
 def test_study_cell_shows_label_then_bracketed_citation() -> None:

@@ -127,11 +127,53 @@ def test_assessment_basis_never_counts_an_abstract_as_full_text() -> None:
             ],
         }
     )
-    assert assessment_basis(records) == {
+    counts = assessment_basis(records)
+    assert {k: v for k, v in counts.items() if k != "statement"} == {
         "full_text": 1,
         "abstract_or_registration": 2,
         "unrecorded": 1,
     }
+    assert counts["statement"] == (
+        "Of the 4 reports assessed for eligibility, 1 was assessed on the full text, "
+        "2 on the abstract, part of the text or the trial registration only and 1 "
+        "without a record of what was read, so most of the reports the flow diagram "
+        "counts as assessed are not full texts."
+    )
+
+
+def _reads(*read_from: str) -> pd.DataFrame:
+    return pd.DataFrame({"retrieval": ["retrieved"] * len(read_from), "read_from": read_from})
+
+
+def test_assessment_statement_says_all_most_or_none_as_the_counts_say() -> None:
+    """The quantifier follows the counts: a ledger with no full text read never
+    reads "mostly abstracts", and no sentence starts with a digit ("0 were ...")."""
+    from livingreview.text.variables import assessment_basis
+
+    none = assessment_basis(_reads(*["abstract"] * 33))["statement"]
+    assert none.startswith("None of the 33 reports assessed for eligibility was assessed")
+    assert "are all abstracts, partial texts or registrations" in none
+    assert "most" not in none
+    every = assessment_basis(_reads("full_text", "full_text"))["statement"]
+    assert every == "All 2 reports assessed for eligibility were assessed on their full text."
+    most = assessment_basis(_reads("full_text", "full_text", "abstract"))["statement"]
+    assert most.endswith(
+        "so most of the reports the flow diagram counts as assessed are full texts."
+    )
+    half = assessment_basis(_reads("full_text", "abstract"))["statement"]
+    assert "so half of the reports" in half
+    few = assessment_basis(_reads("full_text", "abstract", "abstract"))["statement"]
+    assert few.endswith("are not full texts.")
+    for text in (none, every, most, half, few):
+        assert not any(part.strip()[:1].isdigit() for part in text.split(". "))
+
+
+def test_participants_known_text_counts_the_studies_that_give_a_size() -> None:
+    v = collect_variables(synthetic_studies(), synthetic_records(), PROTOCOL, {"records": {}})
+    known = int(pd.to_numeric(synthetic_studies()["n"], errors="coerce").notna().sum())
+    assert v["studies"]["participants_known_text"] == (
+        f"{known} study" if known == 1 else f"{known} studies"
+    )
 
 
 def test_empty_review_still_has_every_key() -> None:

@@ -84,7 +84,7 @@ def build_study_overview(
     ``n`` (log scale when the range spans a factor of 10 or more). Marker shape
     and colour show the design class, a filled marker repeated dosing and an
     open one a single dose. Studies without ``n`` are drawn on the left axis
-    edge, in their design's marker, and labelled "n not reported". ``labels``
+    edge, in their design's marker, and labelled "total n not reported". ``labels``
     maps ``study_id`` to the row label (see :func:`study_labels`; default: the
     ``study_id``). The figure height grows with the number of rows. ``x_range``
     (:func:`_x_range` of the whole review) gives every part of a split map the
@@ -199,7 +199,7 @@ def _n(record: Mapping[str, Any] | None) -> float | None:
 
 
 def _x_range(n_values: list[float]) -> tuple[float, float, bool]:
-    """Axis limits and scale; the left limit leaves room for the 'n not reported' markers."""
+    """Axis limits and scale; the left limit leaves room for the 'total n not reported' markers."""
     if not n_values:
         return 1.0, 100.0, True
     low, high = min(n_values), max(n_values)
@@ -237,7 +237,7 @@ def _draw_rows(fig: Figure, ax: Any, rows: list[_Row], xmin: float) -> None:
         run.add((x, row.y), style, None)
         if _n(row.record) is None:
             run.flush()
-            annotate_missing(ax, "n not reported", (x, row.y), offset=6)
+            annotate_missing(ax, "total n not reported", (x, row.y), offset=6)
     run.flush()
     studies = [r for r in rows if not r.is_group]
     label_rows(ax, [r.y for r in studies], [r.text for r in studies], pad=6)

@@ -40,8 +40,8 @@ def _value(value: Any) -> str:
 KEY_NUMBERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Included studies", ("studies", "included")),
     ("Included reports", ("prisma", "reports", "total")),
-    ("Participants in included studies", ("studies", "participants")),
-    ("Studies without a participant count", ("studies", "participants_unknown")),
+    ("Participants enrolled (sum of the study sizes reported)", ("studies", "participants")),
+    ("Studies of unknown size", ("studies", "participants_unknown")),
     ("Randomised studies", ("studies", "randomised")),
     ("Non-randomised studies", ("studies", "nonrandomised")),
     ("Single-dose studies", ("studies", "single_dose")),

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..evidence.effects import NEEDED
-from ..wording import join_words
+from ..wording import counted, join_words
 from . import effect_sizes as es
 from .meta_analysis import MetaResult, mantel_haenszel, peto, rma
 from .meta_sensitivity import EGGER_MIN_STUDIES, EggerResult, SubgroupResult, egger_test, subgroups
@@ -39,6 +39,10 @@ MODEL_FIELDS = (
     "tau2", "Q", "Qp", "I2", "I2_q", "H2", "pval",
 )  # fmt: skip
 CI_TESTS = {"wald": "z", "hksj": "hksj", "hksj_adhoc": "hksj-adhoc"}
+MIN_STUDIES = 2
+"""Studies with numbers an analysis needs before it gives a pooled estimate."""
+NO_CONTROL = "has no control group"
+NOT_EXTRACTED = "numbers not extracted"
 
 
 @dataclass(frozen=True)
@@ -122,13 +126,8 @@ def run_analysis(
     for s in studies.sort_values("study_id").to_dict("records"):
         if s["study_id"] in found:
             continue
-        if s.get("design_class") not in CONTROLLED_DESIGNS:
-            missing[s["study_id"]] = "has no control group"
-        else:
-            missing[s["study_id"]] = (
-                f"has no {NEEDED[measure]} or effect estimate with its 95% CI recorded "
-                "from a cited source"
-            )
+        controlled = s.get("design_class") in CONTROLLED_DESIGNS
+        missing[s["study_id"]] = NOT_EXTRACTED if controlled else NO_CONTROL
     study_effects = []
     for r in rows:
         e = _effect(measure, r)
@@ -143,7 +142,7 @@ def run_analysis(
         )
     out = AnalysisResult(analysis, study_effects, None, missing, "")
     out.statement = _statement(analysis, study_effects, missing, labels)
-    if len(study_effects) < 2:
+    if len(study_effects) < MIN_STUDIES:
         return out
     counts = None
     if MODELS[analysis["model"]] in ("MH", "Peto"):
@@ -195,29 +194,41 @@ def _statement(
     labels: Mapping[str, str],
     result: MetaResult | None = None,
 ) -> str:
-    """A sentence (or two) a reader sees: what was pooled, or why nothing could be."""
+    """What a reader sees: what was pooled, or why nothing was, from the extraction
+    state (a controlled study without a row in the effects file has not had its
+    numbers extracted yet; that is never said to be a gap in its report)."""
     outcome = analysis["outcome"].rstrip(".")
-    reasons: dict[str, list[str]] = {}
+    outcome = outcome[0].lower() + outcome[1:]
+    names: dict[str, list[str]] = {NOT_EXTRACTED: [], NO_CONTROL: []}
     for sid, why in missing.items():
-        reasons.setdefault(why, []).append(labels.get(sid, sid))
-    lacking = "; ".join(
-        f"{join_words(names)} {why.replace('has', 'have', 1) if len(names) > 1 else why}"
-        for why, names in reasons.items()
-    )
-    if result is None:
-        n = len(effects)
-        head = (
-            f"No meta-analysis of {outcome[0].lower() + outcome[1:]} could be done: "
-            + ("none of the included studies has" if n == 0 else "only one included study has")
-            + " the numbers needed in a cited source."
+        names.setdefault(why, []).append(labels.get(sid, sid))
+    k = len(effects)
+    if result is not None:
+        text = [f"This analysis pooled {counted(k, 'study', 'studies')}."]
+    elif k == 0:
+        text = [f"Nothing is pooled for {outcome} in this version."]
+    else:
+        text = [
+            f"Nothing is pooled for {outcome} in this version: only one study, "
+            f"{labels.get(effects[0].study_id, effects[0].study_id)}, has its numbers "
+            f"extracted, and pooling needs at least {MIN_STUDIES}."
+        ]
+    waiting = names[NOT_EXTRACTED]
+    if waiting:
+        needed = NEEDED.get(analysis["measure"], "numbers")
+        whose = "its reports" if len(waiting) == 1 else "their reports"
+        text.append(
+            f"The numbers the analysis needs from {join_words(waiting)} ({needed}, or "
+            f"an effect estimate with its 95% confidence interval) have not yet been "
+            f"extracted from {whose}."
         )
-        return head + (f" {lacking[0].upper() + lacking[1:]}." if lacking else "")
-    text = (
-        f"{len(effects)} studies were pooled for {outcome[0].lower() + outcome[1:]}."
-        if not lacking
-        else f"{len(effects)} studies were pooled; {lacking}."
-    )
-    return text
+    if names[NO_CONTROL]:
+        lacking = names[NO_CONTROL]
+        text.append(
+            f"{join_words(lacking)} had no control group, so "
+            + ("it cannot enter." if len(lacking) == 1 else "they cannot enter.")
+        )
+    return " ".join(text)
 
 
 def analysis_variables(res: AnalysisResult) -> dict[str, Any]:

@@ -124,7 +124,7 @@ def conclusion_sentence(
     """Whether the conclusion changed between the first and the latest pooled release."""
     pooled = [p for p in points if p.estimate is not None]
     if not pooled:
-        return "No release has pooled this analysis yet."
+        return "No version of this review has pooled this analysis yet."
     null = NULL.get(measure, 0.0)
     first, last = pooled[0], pooled[-1]
     a, b = _reading(first, null, directions), _reading(last, null, directions)

@@ -240,8 +240,9 @@ def summary_by_diagnosis(
     """Return a Markdown pipe table summarising the studies per diagnosis group.
 
     Columns: group (protocol order, empty groups left out), number of studies,
-    participants (sum of ``n``; prefixed with "≥" and annotated when some
-    studies lack ``n``), designs (studies per design class, named by
+    participants enrolled (the sum of the studies' ``n``, the number enrolled or
+    randomised; a study without ``n`` adds nothing and is counted beside the sum as
+    "of unknown size"), designs (studies per design class, named by
     ``design_labels`` when given, else by code) and routes (studies per
     recognised route; a study with several routes counts under each). A final
     row gives the totals. Participants are summed over studies, so anyone who
@@ -258,7 +259,7 @@ def summary_by_diagnosis(
     names = {**SUMMARY_HEADINGS, **(headings or {})}
     group, routes = (escape_inline(names[k]) for k in ("group", "routes"))
     lines = [
-        f"| {group} | Studies | Participants | Designs | {routes} |"
+        f"| {group} | Studies | Participants enrolled | Designs | {routes} |"
         + "".join(f" {escape_inline(h)} |" for h in extra),
         "|:------------------|------:|----------:|:---------------------|:--------------|"
         + ":--------------|" * len(extra),
@@ -448,11 +449,11 @@ def _summary_row(label: str, group: pd.DataFrame, design_labels: Mapping[str, st
     n = pd.to_numeric(group["n"], errors="coerce") if "n" in group else pd.Series(dtype=float)
     missing = int(n.isna().sum()) if len(n) else len(group)
     total = int(n.sum(skipna=True)) if len(n) else 0
-    word = "study" if missing == 1 else "studies"
+    unknown = f"{missing} {'study' if missing == 1 else 'studies'} of unknown size"
     if missing and missing == len(group):
-        participants = f"{MISSING} (n not reported in {missing} {word})"
+        participants = f"{MISSING} ({unknown})"
     elif missing:
-        participants = f"≥{total} (n not reported in {missing} {word})"
+        participants = f"{total} (and {unknown})"
     else:
         participants = str(total)
     designs = _counts(group["design_class"].tolist(), design_labels)

@@ -1,4 +1,5 @@
-"""The meta-analysis section a Results chapter includes (``results/text/meta_analyses.md``).
+"""The meta-analysis section a Results chapter includes (``results/text/meta_analyses.md``)
+and the paragraph the Methods include (``results/text/meta_methods.md``).
 
 For each analysis declared in the protocol, in declared order: the generated
 statement (what was pooled, which studies lack which numbers), the pooled estimate
@@ -60,6 +61,52 @@ def _pooled_paragraph(key: str, entry: Mapping[str, Any]) -> str:
         name = column.removesuffix("_class").replace("_", " ")
         text += f" Test for differences between subgroups by {name}: {v('subgroup_' + column)}."
     return text + f" {v('egger')}"
+
+
+def methods_markdown(analyses: Sequence[Mapping[str, Any]]) -> str:
+    """The methods paragraph for the meta-analyses declared in the protocol
+    (``results/text/meta_methods.md``): for each, what is pooled, how, which studies
+    can enter and when the analysis gives a pooled estimate, from the declaration
+    alone, so the methods say the same whether or not this version pooled it."""
+    from ..evidence.effects import NEEDED
+    from ..synthesis.analyses import CI_TESTS, MIN_STUDIES, MODELS
+    from ..synthesis.meta_sensitivity import EGGER_MIN_STUDIES
+
+    if not analyses:
+        return NONE_DECLARED
+    blocks = []
+    for a in analyses:
+        outcome = a["outcome"].rstrip(".")
+        measure = MEASURE_LABELS.get(a["measure"], "effect")
+        model = MODELS[a.get("model", "random_reml")]
+        method = MODEL_NAMES.get(model, model)
+        ci = CI_NAMES.get(CI_TESTS.get(a.get("ci_method", "hksj"), "z"), "Wald")
+        by = [c.removesuffix("_class").replace("_", " ") for c in a.get("subgroups", [])]
+        text = (
+            f"The protocol pre-specifies a meta-analysis of {outcome[0].lower() + outcome[1:]}: "
+            f"the {measure[0].lower() + measure[1:]}, pooled by "
+            f"{method[0].lower() + method[1:]} with a {ci} confidence interval"
+            + (f", and compared between subgroups by {' and by '.join(by)}" if by else "")
+            + ". A study enters it once its "
+            f"{NEEDED.get(a['measure'], 'numbers')}, or an effect estimate with its 95% "
+            "confidence interval, for ketamine and the control condition have been "
+            "extracted from a cited report; numbers a report does not give are not "
+            "imputed, and a study without a control group cannot enter. The analysis is "
+            "run again in every version of the review and gives a pooled estimate once "
+            f"at least {_in_words(MIN_STUDIES)} studies have entered it"
+        )
+        if model not in ("EE", "MH", "Peto"):
+            text += ", with the between-study variance τ², I² and a 95% prediction interval"
+        text += (
+            f"; Egger's test for small-study effects is run from {EGGER_MIN_STUDIES} studies on."
+        )
+        blocks.append(text)
+    return "\n\n".join(blocks) + "\n"
+
+
+def _in_words(n: int) -> str:
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+    return words[n] if 0 <= n < len(words) else str(n)
 
 
 def _forest_figure(key: str, entry: Mapping[str, Any], image_dir: str) -> str:
@@ -131,6 +178,7 @@ def write_meta_section(
     out_markdown: str | Path,
     image_dir: str = "../figures/forest",
     formats: Sequence[str] = FORMATS,
+    out_methods: str | Path | None = None,
 ) -> str:
     """Draw the forest plots and living views into ``forest_dir`` (in the renditions
     ``formats``, of SVG, PDF and PNG) and write the section.
@@ -138,7 +186,8 @@ def write_meta_section(
     ``results``: :class:`~livingreview.synthesis.analyses.AnalysisResult` per declared
     analysis; ``snapshots``: releases/*/release.yaml.  A living view is drawn for an
     analysis once a release has pooled it (with this build as its last row when the
-    build's result differs from that release's).
+    build's result differs from that release's). ``out_methods`` receives the methods
+    paragraph (:func:`methods_markdown`).
     """
     from ..figures.forest import draw_analyses
     from ..figures.release_history import history_figure
@@ -176,4 +225,6 @@ def write_meta_section(
         entries[res.analysis["id"]]["subgroups"] = list(res.subgroups)
     text = meta_analyses_markdown(entries, drawn, histories, image_dir)
     write_text(out_markdown, text)
+    if out_methods is not None:
+        write_text(out_methods, methods_markdown([res.analysis for res in results]))
     return text

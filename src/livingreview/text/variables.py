@@ -4,9 +4,11 @@ Chapters never type a number that the data hold; they write
 ``{{< var studies.included >}}`` and the renderer substitutes the value. Keys:
 
 ``studies``
-    ``included`` (number of included studies), ``participants`` (sum of ``n``
-    over studies that report it), ``participants_unknown`` (studies without
-    ``n``), ``randomised`` and ``nonrandomised`` (by design class),
+    ``included`` (number of included studies), ``participants`` (sum of ``n``,
+    the number enrolled or randomised, over studies that report it),
+    ``participants_known_text`` (those studies in words, "4 studies"),
+    ``participants_unknown`` (studies without ``n``), ``randomised`` and
+    ``nonrandomised`` (by design class),
     ``single_dose`` and ``repeated_dose``, ``first_year`` / ``last_year`` (range
     of publication years of included reports).
 ``anxiety_participants``
@@ -27,7 +29,8 @@ Chapters never type a number that the data hold; they write
     ``last_run_text``: the sentence on the last search (or that none is recorded).
 ``assessment``
     reports assessed for eligibility by what was read: ``full_text``,
-    ``abstract_or_registration`` and ``unrecorded`` (see :func:`assessment_basis`).
+    ``abstract_or_registration`` and ``unrecorded`` (see :func:`assessment_basis`), and
+    ``statement``, the sentence the results quote (see :func:`assessment_sentence`).
 ``prisma``
     every box of the flow diagram (see :func:`livingreview.prisma.counts_as_variables`).
 ``cumulative``
@@ -64,7 +67,7 @@ from ..io import read_text, read_yaml, write_text, write_yaml
 from ..markdown import MISSING
 from ..prisma.model import reading_counts
 from ..validation import load_table
-from ..wording import counted
+from ..wording import counted, join_words
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
 
@@ -82,6 +85,7 @@ def study_variables(studies: pd.DataFrame, protocol: dict[str, Any]) -> dict[str
         "included": len(studies),
         "participants": _int(n.sum(min_count=1)) if len(n) else 0,
         "participants_unknown": int(n.isna().sum()),
+        "participants_known_text": studies_in_words(int(n.notna().sum())),
         "randomised": int(design.isin(RANDOMISED).sum()),
         "nonrandomised": int((~design.isin(RANDOMISED)).sum()),
         "single_dose": int((dosing == "single").sum()),
@@ -175,11 +179,50 @@ def assessment_basis(records: pd.DataFrame) -> dict[str, int]:
     assessed = records[records["retrieval"] == "retrieved"]
     read = assessed.get("read_from", pd.Series([None] * len(assessed), index=assessed.index))
     counts = reading_counts(read)
-    return {
+    out = {
         "full_text": counts["full_text"],
         "abstract_or_registration": counts["without_full_text"],
         "unrecorded": counts["unrecorded"],
     }
+    return out | {"statement": assessment_sentence(out)}
+
+
+def assessment_sentence(counts: dict[str, int]) -> str:
+    """What the reports assessed for eligibility were read from, in words that follow
+    the counts: "all", "most", "half", "a minority" or "none" of them full texts.
+
+    Every sentence starts with a word, never a digit.
+    """
+    full, partial, unrecorded = (
+        counts[k] for k in ("full_text", "abstract_or_registration", "unrecorded")
+    )
+    total = full + partial + unrecorded
+    if not total:
+        return "No report was assessed for eligibility."
+    reports = counted(total, "report", "reports")
+    short = "the abstract, part of the text or the trial registration only"
+    if full == total:
+        return f"All {reports} assessed for eligibility were assessed on their full text."
+    if partial == total:
+        return (
+            f"None of the {reports} assessed for eligibility was assessed on its full "
+            f"text: all were assessed on {short}, so the reports the flow diagram counts "
+            "as assessed are all abstracts, partial texts or registrations."
+        )
+    parts = [
+        f"{full:,} {'was' if full == 1 else 'were'} assessed on the full text",
+        f"{partial:,} on {short}",
+    ]
+    if unrecorded:
+        parts.append(f"{unrecorded:,} without a record of what was read")
+    text = f"Of the {reports} assessed for eligibility, {join_words(parts)}"
+    if full * 2 > total:
+        share = "most of the reports the flow diagram counts as assessed are full texts"
+    elif full * 2 == total:
+        share = "half of the reports the flow diagram counts as assessed are full texts"
+    else:
+        share = "most of the reports the flow diagram counts as assessed are not full texts"
+    return f"{text}, so {share}."
 
 
 def search_dates(records: pd.DataFrame) -> dict[str, str | None]:

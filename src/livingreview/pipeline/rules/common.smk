@@ -46,6 +46,7 @@ PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
 PRISMA_RECORDS_DATA = "results/prisma/records-data"
 # The meta-analysis section (text, forest plots, living view) the Results include.
 META_ANALYSES_TEXT = "results/text/meta_analyses.md"
+META_METHODS_TEXT = "results/text/meta_methods.md"
 META_ANALYSES_FIGURES = "results/figures/forest"
 
 
@@ -207,7 +208,7 @@ def get_tables():
         ]
         + get_release_pages()
         + list(get_generated_text().values())
-        + [META_ANALYSES_TEXT]
+        + [META_ANALYSES_TEXT, META_METHODS_TEXT]
     )
 
 

@@ -122,7 +122,8 @@ rule draw_risk_of_bias_summary:
 
 rule run_meta_analyses:
     """Meta-analyses declared in protocol.yaml, from data/effects.csv, with forest plots,
-    the living view (pooled estimate per release) and the section the Results include.
+    the living view (pooled estimate per release), the section the Results include and
+    the paragraph the Methods include.
     """
     input:
         effects=get_data("effects"),
@@ -135,6 +136,7 @@ rule run_meta_analyses:
         json="results/synthesis/meta_analyses.json",
         forest=directory("results/figures/forest"),
         text=META_ANALYSES_TEXT,
+        methods=META_METHODS_TEXT,
     log:
         "logs/run_meta_analyses.log",
     conda:

@@ -12,8 +12,9 @@ def main(snakemake):
     )
     params = snakemake.params
     write_meta_section(
-        results, rob, list(inp.snapshots), out.forest, out.text, params.image, params.formats
-    )
+        results, rob, list(inp.snapshots), out.forest, out.text, params.image, params.formats,
+        out_methods=out.methods,
+    )  # fmt: skip
 
 
 run_step(snakemake, lambda: main(snakemake))
