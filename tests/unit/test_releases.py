@@ -168,6 +168,8 @@ def test_history_tables_give_the_long_columns_the_width() -> None:
     widths = [[c[1]["c"] for c in t["c"][2]] for t in tables]
     whats_new, history = widths
     assert whats_new[2] >= 0.6 and whats_new[0] < 0.2
+    # a date written "27 November 2026" broke as "27 Novembe r" in the DOCX at 12%
+    assert whats_new[0] >= 0.18
     assert history[3] == max(history) and history[3] >= 0.25
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..bibliography import entry_keys, load_bibliography
 from ..io import write_text
 from ..markdown import escape_markdown
+from ..prisma.records_appendix import CARDS
 from ..wording import join_words, long_date, long_dates_in
 from .corrections import Correction, correction_markdown, corrections_of, read_corrections
 from .releases import (
@@ -310,8 +311,9 @@ def history_markdown(
         "",
         "| Date | Event | Description |",
         # a separator's dashes give the columns' relative widths (the rows are longer
-        # than a line): the description takes most, not a third
-        "|:-----|:-------|:-------------------------------|",
+        # than a line): the description takes most, not a third; the date keeps a
+        # month's name ("27 November 2026") on one line in the DOCX
+        "|:--------|:--------|:------------------------------|",
     ]
     for i in range(len(releases) - 1, -1, -1):
         old, new = (releases[i - 1] if i else None), releases[i]
@@ -324,6 +326,8 @@ def history_markdown(
             )
         lines.append(f"| {_format_date(new.date)} | {_event(old, new)} | {text} |")
     lines += [
+        "",
+        CARDS,  # a phone shows one card per version: its long notes stay readable
         "",
         "## History {.unnumbered}",
         "",
