@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from datetime import date
 
 
 def join_words(items: Iterable[str], word: str = "and") -> str:
@@ -22,3 +24,32 @@ def count_value(value: int | str | None) -> int:
 def counted(n: int, one: str, many: str) -> str:
     """A count with its noun in the right number: "1 study", "2 studies", "1,204 records"."""
     return f"{n:,} {one if n == 1 else many}"
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+# A calendar date written YYYY-MM-DD as a word of its own (not part of a path, a
+# version or an identifier such as a DOI).
+ISO_DATE = re.compile(r"(?<![\w/.:-])(\d{4})-(\d{2})-(\d{2})(?![\w/-]|\.\d)")
+
+
+def long_date(iso: str) -> str:
+    """A date as the review's prose writes one: "2026-11-27" -> "27 November 2026"."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def long_dates_in(text: str) -> str:
+    """``text`` with every calendar date written YYYY-MM-DD written as :func:`long_date`
+    does, so a generated sentence and the note it quotes write dates alike (anything
+    that only looks like a date, such as 2026-13-01, is left as it is)."""
+
+    def long(match: re.Match[str]) -> str:
+        try:
+            return long_date(match[0])
+        except ValueError:
+            return match[0]
+
+    return ISO_DATE.sub(long, text)

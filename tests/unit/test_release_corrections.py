@@ -11,22 +11,108 @@ from pathlib import Path
 
 import pytest
 
+from livingreview.bibliography import entry_keys, load_bibliography
 from livingreview.errors import ReleaseError
-from livingreview.living.corrections import read_corrections
-from livingreview.living.pages import corrections_markdown, history_markdown
+from livingreview.living.corrections import (
+    Correction,
+    cited_keys,
+    correction_markdown,
+    read_corrections,
+)
+from livingreview.living.pages import citation_markdown, corrections_markdown, history_markdown
 from livingreview.living.releases import read_release
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = [read_release(REPO / "releases" / v / "release.yaml") for v in ("1.0", "2.0")]
 
 
+BIB = REPO / "refs" / "references.bib"
+
+
+def _shipped_corrections():
+    return read_corrections(
+        REPO / "releases" / "corrections.yaml",
+        SHIPPED,
+        entry_keys(load_bibliography(BIB)),
+        "refs/references.bib",
+    )
+
+
 def test_the_shipped_history_corrects_the_authors_printed_by_1_0_and_2_0() -> None:
-    corrections = read_corrections(REPO / "releases" / "corrections.yaml", SHIPPED)
-    page = history_markdown(SHIPPED) + corrections_markdown(corrections)
-    section = page.split("## Corrections to released versions {.unnumbered}", 1)[1]
+    page = history_markdown(SHIPPED) + corrections_markdown(_shipped_corrections())
+    section = page.split("## Corrections to released versions {#sec-corrections .unnumbered}")[1]
     line = next(x for x in section.splitlines() if x.startswith("- "))
     assert line.startswith("- Versions 1.0 and 2.0 (noted 1 December 2026): The PDF and DOCX")
-    assert "wrongly name Tully J" in line and "authors of the systematic review" in line
+    # the whole extent: byline and affiliations, the files' properties, the citation and key
+    extent = ("wrongly name Jamie Tully", "title page", "affiliations", "PDF's author")
+    extent += ("DOCX's creator", "BibTeX entry", "tully2026v2\\_0", "based on theirs")
+    for said in extent:
+        assert said in line, said
+    # the original review is cited as the document cites (numbered), not "(Tully et al., 2022)"
+    assert "systematic review this living review is based on [@tully2022]" in line
+    assert "et al." not in line
+
+
+def test_a_correction_cites_in_the_review_style_and_shows_the_rest_literally() -> None:
+    text = "Wrong *names* <b> on 2026-11-27 [@tully2022; @glue2017]; see [@tully2022]."
+    assert correction_markdown(text) == (
+        "Wrong \\*names\\* \\<b\\> on 27 November 2026 [@tully2022; @glue2017]; see [@tully2022]."
+    )
+    assert cited_keys(text) == ["tully2022", "glue2017", "tully2022"]
+    assert correction_markdown("- [x] e-mail a@b.org") == "\\- \\[x\\] e-mail a\\@b.org"
+
+
+def test_a_correction_citing_an_unknown_key_names_the_file_entry_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.yaml"
+    path.write_text(
+        'corrections:\n  - {versions: ["1.0"], date: "2026-12-01", text: "See [@nosuch2020]."}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ReleaseError) as error:
+        read_corrections(path, SHIPPED, {"tully2022"}, "refs/references.bib")
+    message = str(error.value)
+    assert str(path) in message and "corrections/0/text" in message
+    assert "[@nosuch2020]" in message and "refs/references.bib" in message
+
+
+def test_every_link_to_a_corrected_version_points_to_its_correction() -> None:
+    corrections = [Correction(("1.0",), "2026-12-01", "Wrong.")]
+    page = history_markdown(SHIPPED, corrections=corrections) + corrections_markdown(corrections)
+    rows = {line.split(" | ")[0]: line for line in page.splitlines() if "[PDF](" in line}
+    assert rows["| 1.0"].endswith(
+        "[PDF](releases/1.0/review.pdf), [DOCX](releases/1.0/review.docx)"
+        " (see [correction](#sec-corrections)) |"
+    )
+    assert "correction" not in rows["| 2.0"]  # 2.0 has none
+    assert "{#sec-corrections .unnumbered}" in page  # the links' target
+    assert history_markdown(SHIPPED) == history_markdown(SHIPPED, corrections=[])
+
+
+def test_citing_a_corrected_version_points_to_its_correction() -> None:
+    corrections = [
+        Correction(("1.0", "2.0"), "2026-12-01", "Wrong authors."),
+        Correction(("2.0",), "2026-12-03", "Wrong count."),
+    ]
+    cite = citation_markdown("T", ["Ann Alpha"], SHIPPED, {"status": "released"}, None, corrections)
+    notice = (
+        "The PDF and DOCX of version 2.0 as released have 2 corrections (noted 1 December "
+        "2026 and 3 December 2026): see [Corrections to released versions](#sec-corrections) "
+        "in the version history."
+    )
+    # beside the reference, in every format (not only in the website's BibTeX block)
+    assert notice in cite.split("::: {.content-visible")[0]
+    one = citation_markdown("T", ["Ann Alpha"], SHIPPED, {"status": "draft"}, None, corrections[:1])
+    assert "version 2.0 as released have a correction (noted 1 December 2026)" in one
+    clean = citation_markdown("T", ["Ann Alpha"], SHIPPED, {"status": "released"}, None, [])
+    assert "Corrections to released versions" not in clean
+
+
+def test_the_shipped_review_points_its_citation_and_downloads_to_the_correction() -> None:
+    corrections = _shipped_corrections()
+    history = history_markdown(SHIPPED, "../../", corrections)
+    assert history.count("(see [correction](#sec-corrections))") == 2  # 1.0 and 2.0
+    cite = citation_markdown("T", ["A B"], SHIPPED, {"status": "draft"}, None, corrections)
+    assert "version 2.0 as released have a correction" in cite
 
 
 def test_no_corrections_add_nothing() -> None:

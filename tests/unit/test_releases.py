@@ -120,15 +120,40 @@ def test_whats_new_lists_added_changed_studies_and_changed_counts() -> None:
 def test_history_has_cochrane_tables_links_and_scope_assignments() -> None:
     text = history_markdown([V1, V2], link_prefix="../")
     whats_new, history = text.split("## History {.unnumbered}")
-    assert whats_new.index("| 2026-11-27 | New studies added |") < whats_new.index(
-        "| 2026-11-27 | First version released |"
+    assert whats_new.index("| 27 November 2026 | Version 2.0: new studies added |") < (
+        whats_new.index("| 27 November 2026 | Version 1.0: first version released |")
     )
     assert "Studies added: 1, removed: 0, with changed values: 1." in whats_new
-    assert "| 1.0 | 2026-11-27 | 2026-11-01 | records published up to December 2019; 1 record" in (
-        history
-    )
-    assert "[PDF](../releases/1.0/review.pdf), [DOCX](../releases/1.0/review.docx)" in history
+    assert (
+        "| 1.0 | 27 November 2026 | 1 November 2026 | records published up to December 2019; "
+        "1 record"
+    ) in history
+    assert "[PDF](../releases/1.0/review.pdf), [DOCX](../releases/1.0/review.docx) |" in history
     assert "- R3 (not in version 1.0): synthetic: after the cut-off" in history
+
+
+def test_the_history_names_each_version_once_and_writes_dates_in_one_style() -> None:
+    """The shipped history printed "Version 2.0. Version 2 adds ..." (the version, then
+    the authors' note naming it again) and What's new printed "Released 27 November
+    2026." before a note's "released on 2026-11-27"."""
+    import dataclasses
+
+    note = "Version 2 adds beta2021; compiled on 2026-11-01, released on 2026-11-27."
+    v2 = dataclasses.replace(V2, note=note)
+    history = history_markdown([V1, v2])
+    row = next(line for line in history.splitlines() if "Version 2.0:" in line)
+    assert row.count("Version 2") == 2  # the event's "Version 2.0" and the note's own
+    assert "| Version 2.0: new studies added | Version 2 adds beta2021" in row
+    assert "compiled on 1 November 2026, released on 27 November 2026." in row
+    whats_new = whats_new_markdown([V1, v2])
+    assert (
+        "*Released 27 November 2026.* Version 2 adds beta2021; compiled on 1 November 2026, "
+        "released on 27 November 2026."
+    ) in whats_new
+    cite = citation_markdown("T", ["Ann Alpha"], [V1, v2], {"status": "released"})
+    assert "note = {Version 2.0, released 27 November 2026}" in cite
+    for page in (history, whats_new, cite):
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", page), page
 
 
 def test_history_tables_give_the_long_columns_the_width() -> None:
@@ -143,6 +168,8 @@ def test_history_tables_give_the_long_columns_the_width() -> None:
     widths = [[c[1]["c"] for c in t["c"][2]] for t in tables]
     whats_new, history = widths
     assert whats_new[2] >= 0.6 and whats_new[0] < 0.2
+    # a date written "27 November 2026" broke as "27 Novembe r" in the DOCX at 12%
+    assert whats_new[0] >= 0.18
     assert history[3] == max(history) and history[3] >= 0.25
 
 
@@ -155,8 +182,16 @@ def test_citation_for_release_and_for_draft() -> None:
     )
     assert "author = {Alpha, Ann and Beta, Bob B.}" in released
     assert "version = {2.0}" in released
-    draft = citation_markdown("Synthetic review", ["Ann Alpha"], [V1, V2], {"status": "draft"})
-    assert "unreleased draft made after version 2.0; please cite version 2.0" in draft
+    draft = citation_markdown(
+        "Synthetic review", ["Ann Alpha"], [V1, V2], {"status": "draft"}, None, (), "sec-changes"
+    )
+    # a draft is no version: cite the latest release, whose text may differ from it
+    assert draft.split("\n\n")[1] == (
+        "This is a draft made after version 2.0, not yet released: it is not a version of "
+        "its own and can still change. Cite the latest released version, 2.0, whose text "
+        "and numbers may differ from this draft's (see @sec-changes):"
+    )
+    assert "Alpha A. Synthetic review. Version 2.0, released 27 November 2026." in draft
 
 
 def test_citation_names_an_organisation_whole_and_the_review_it_is_based_on() -> None:

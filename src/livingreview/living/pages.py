@@ -8,10 +8,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..bibliography import entry_keys, load_bibliography
 from ..io import write_text
 from ..markdown import escape_markdown
+from ..prisma.records_appendix import CARDS
+from ..wording import join_words, long_date, long_dates_in
 from ..workflow import CHANGES_SECTION, files_declaring
-from .corrections import Correction, read_corrections
+from .corrections import Correction, correction_markdown, corrections_of, read_corrections
 from .releases import (
     FIELD_LABELS,
     KEY_FIELDS,
@@ -27,8 +30,12 @@ from .releases import (
 
 
 def _format_date(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    return long_date(iso)
+
+
+def _note(text: str) -> str:
+    """An authors' note (or reason) as Markdown, its dates written as the page writes them."""
+    return long_dates_in(escape_markdown(text))
 
 
 def _value(value: Any) -> str:
@@ -139,7 +146,7 @@ def whats_new_markdown(
     lines = [
         f"## What's new in version {new.version} {{.unnumbered}}",
         "",
-        f"*Released {_format_date(new.date)}.* {escape_markdown(new.note)}",
+        f"*Released {_format_date(new.date)}.* {_note(new.note)}",
         "",
     ]
     if draft_changes:  # first, under the heading
@@ -241,21 +248,55 @@ def _scope_text(release: Release) -> str:
 
 
 def _event(old: Release | None, new: Release) -> str:
+    """The What's new table's event: the version and what happened to the studies (the
+    description is the authors' note, which often names the version itself)."""
     if old is None:
-        return "First version released"
+        return f"Version {new.version}: first version released"
     added, removed, _ = study_changes(old, new)
     if added or removed:
-        return "New studies added" if added else "Studies removed"
-    return "Updated, no change in included studies"
+        return f"Version {new.version}: " + ("new studies added" if added else "studies removed")
+    return f"Version {new.version}: updated, no change in included studies"
 
 
-def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
+CORRECTIONS_ID = "sec-corrections"  # the version history's "Corrections to released versions"
+
+
+def _correction_link(version: str, corrections: Sequence[Correction]) -> str:
+    """ "(see [correction](#sec-corrections))" after a link to a corrected version ("" if
+    none applies): the notice beside every download of a version with a correction."""
+    n = len(corrections_of(version, corrections))
+    if not n:
+        return ""
+    return f" (see [{'correction' if n == 1 else 'corrections'}](#{CORRECTIONS_ID}))"
+
+
+def correction_notice(version: str, corrections: Sequence[Correction]) -> str:
+    """A sentence for where the build tells readers to cite ``version``: that the version
+    as released has a correction, when it was noted and where to read it ("" if none)."""
+    noted = corrections_of(version, corrections)
+    if not noted:
+        return ""
+    dates = join_words(dict.fromkeys(_format_date(c.date) for c in noted))
+    what = "a correction" if len(noted) == 1 else f"{len(noted)} corrections"
+    return (
+        f"The PDF and DOCX of version {version} as released have {what} (noted {dates}): "
+        f"see [Corrections to released versions](#{CORRECTIONS_ID}) in the version history."
+    )
+
+
+def history_markdown(
+    releases: Sequence[Release],
+    link_prefix: str = "",
+    corrections: Sequence[Correction] = (),
+) -> str:
     """Cochrane-style What's new and History tables, plus how each version was scoped.
 
     ``link_prefix`` leads to the site root, where ``releases/<version>/review.pdf``
     and ``.docx`` are published. Links in an included file are relative to that
     file (Quarto rewrites them onto the including page), so the prefix counts the
-    included file's folder and the including page's folder.
+    included file's folder and the including page's folder. A version that
+    ``corrections`` correct has a link to them beside its downloads (the page lists
+    them after the tables, :func:`corrections_markdown`).
     """
     if not releases:
         return "No version of this review has been released yet.\n"
@@ -264,20 +305,23 @@ def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
         "",
         "| Date | Event | Description |",
         # a separator's dashes give the columns' relative widths (the rows are longer
-        # than a line): the description takes most, not a third
-        "|:-----|:-------|:-------------------------------|",
+        # than a line): the description takes most, not a third; the date keeps a
+        # month's name ("27 November 2026") on one line in the DOCX
+        "|:--------|:--------|:------------------------------|",
     ]
     for i in range(len(releases) - 1, -1, -1):
         old, new = (releases[i - 1] if i else None), releases[i]
-        text = f"Version {new.version}. {escape_markdown(new.note)}"
+        text = _note(new.note)
         if old is not None:
             added, removed, changed = study_changes(old, new)
             text += (
                 f" Studies added: {len(added)}, removed: {len(removed)}, "
                 f"with changed values: {len(changed)}."
             )
-        lines.append(f"| {new.date} | {_event(old, new)} | {text} |")
+        lines.append(f"| {_format_date(new.date)} | {_event(old, new)} | {text} |")
     lines += [
+        "",
+        CARDS,  # a phone shows one card per version: its long notes stay readable
         "",
         "## History {.unnumbered}",
         "",
@@ -287,8 +331,10 @@ def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
     for rel in reversed(releases):
         base = f"{link_prefix}{RELEASES_DIR}/{rel.version}"
         links = f"[PDF]({base}/review.pdf), [DOCX]({base}/review.docx)"
+        links += _correction_link(rel.version, corrections)
+        searched = _format_date(rel.search_date) if rel.search_date else ""
         lines.append(
-            f"| {rel.version} | {rel.date} | {rel.search_date or ''} | {_scope_text(rel)} | "
+            f"| {rel.version} | {_format_date(rel.date)} | {searched} | {_scope_text(rel)} | "
             f"{len(rel.studies)} | {len(rel.report_ids)} | {links} |"
         )
     scoped = [r for r in releases if r.scope.assignments]
@@ -301,7 +347,7 @@ def history_markdown(releases: Sequence[Release], link_prefix: str = "") -> str:
         ]
         lines += [
             f"- {escape_markdown(a.record_id)} ({'in' if a.in_scope else 'not in'} version "
-            f"{rel.version}): {escape_markdown(a.reason)}"
+            f"{rel.version}): {_note(a.reason)}"
             for a in rel.scope.assignments
         ]
     return "\n".join(lines) + "\n"
@@ -313,7 +359,7 @@ def corrections_markdown(corrections: Sequence[Correction]) -> str:
     if not corrections:
         return ""
     lines = [
-        "## Corrections to released versions {.unnumbered}",
+        f"## Corrections to released versions {{#{CORRECTIONS_ID} .unnumbered}}",
         "",
         "Released versions are never changed; errors found in them are corrected here.",
         "",
@@ -325,7 +371,7 @@ def corrections_markdown(corrections: Sequence[Correction]) -> str:
             if len(versions) == 1
             else "Versions " + ", ".join(versions[:-1]) + " and " + versions[-1]
         )
-        lines.append(f"- {named} (noted {_format_date(c.date)}): {escape_markdown(c.text)}")
+        lines.append(f"- {named} (noted {_format_date(c.date)}): {correction_markdown(c.text)}")
     return "\n".join(lines) + "\n"
 
 
@@ -354,6 +400,8 @@ def citation_markdown(
     releases: Sequence[Release],
     state: Mapping[str, Any],
     based_on: str | None = None,
+    corrections: Sequence[Correction] = (),
+    draft_changes: str | None = None,
 ) -> str:
     """The "Cite this version" block: a formatted reference and its BibTeX entry.
 
@@ -361,6 +409,10 @@ def citation_markdown(
     names are cited whole ("Living Review Maintainers", never "Maintainers
     LR"). ``based_on`` is the full citation of the review this version
     continues; it is printed after the reference and kept in the BibTeX note.
+    A draft is no version of its own: readers are told to cite the latest release,
+    whose text may differ (``draft_changes``: the id of the section listing what the
+    draft changes). When ``corrections`` apply to the version cited, a notice beside
+    the reference leads to them.
     """
     head = "## Cite this version {.unnumbered}\n\n"
     if not releases:
@@ -368,9 +420,12 @@ def citation_markdown(
     latest = releases[-1]
     intro = ""
     if state.get("status") != "released":
+        where = f" (see @{draft_changes})" if draft_changes else ""
         intro = (
-            f"This is an unreleased draft made after version {latest.version}; "
-            f"please cite version {latest.version}:\n\n"
+            f"This is a draft made after version {latest.version}, not yet released: "
+            f"it is not a version of its own and can still change. Cite the latest "
+            f"released version, {latest.version}, whose text and numbers may differ "
+            f"from this draft's{where}:\n\n"
         )
     names = [_cited_name(a) for a in authors]
     formatted = ", ".join(
@@ -386,10 +441,13 @@ def citation_markdown(
     bib_authors = " and ".join(
         f"{{{fam}}}" if org else f"{fam}, {given}".strip(", ") for fam, given, org in names
     )
-    note = f"Version {latest.version}, released {latest.date}"
+    note = f"Version {latest.version}, released {_format_date(latest.date)}"
     if based_on:
         note += f". Based on: {_plain(based_on)}"
         text += f"\n\nThis living version is based on: {based_on}"
+    notice = correction_notice(latest.version, corrections)
+    if notice:
+        text += f"\n\n{notice}"
     bibtex = "\n".join(
         [
             f"@misc{{{key},",
@@ -443,14 +501,28 @@ def write_release_pages(
     labels = release_study_labels(releases, bibliography) if bibliography else {}
     draft = state.get("status") == "draft" and _has_section(book, CHANGES_SECTION)
     write_text(whats_new, whats_new_markdown(releases, labels, CHANGES_SECTION if draft else None))
-    noted = read_corrections(corrections, releases) if corrections else []
+    noted = read_corrections(corrections, releases, *_keys(bibliography)) if corrections else []
     write_text(
-        history, history_markdown(releases, link_prefix) + _after(corrections_markdown(noted))
+        history,
+        history_markdown(releases, link_prefix, noted) + _after(corrections_markdown(noted)),
     )
     based_on = book.metadata.get("based-on")
     write_text(
         citation,
         citation_markdown(
-            title, list(book.authors), releases, state, str(based_on) if based_on else None
+            title,
+            list(book.authors),
+            releases,
+            state,
+            str(based_on) if based_on else None,
+            noted,
+            CHANGES_SECTION if draft else None,
         ),
     )
+
+
+def _keys(bibliography: str | Path | None) -> tuple[frozenset[str] | None, str]:
+    """The citation keys a correction may cite (None: not checked) and their file's name."""
+    if not bibliography:
+        return None, "the bibliography"
+    return entry_keys(load_bibliography(bibliography)), Path(bibliography).as_posix()
