@@ -47,7 +47,9 @@ def test_a_table_of_text_is_not_walked_by_passes_it_has_nothing_for(
     assert walked == ["write_refs", "_typst_alt_images"] if fmt == "typst" else ["write_refs"]
 
 
-def test_a_reference_or_picture_in_a_table_is_still_written(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reference_or_picture_in_a_table_is_still_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     book = load_book(FIXTURE)
     table = plain_table(3)
     ref = A.Link([A.Str("1")], "#fig-a", A.attr("", ["quarto-xref"]))

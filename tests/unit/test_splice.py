@@ -36,7 +36,13 @@ def table(rows: int, ident: str, first: str = "Study") -> A.Element:
         [
             A.attr(),
             [
-                cell([A.Link([A.Str(f"S{i}")], f"#s{i}"), A.Space(), {"t": "Emph", "c": [A.Str("a")]}]),
+                cell(
+                    [
+                        A.Link([A.Str(f"S{i}")], f"#s{i}"),
+                        A.Space(),
+                        {"t": "Emph", "c": [A.Str("a")]},
+                    ]
+                ),
                 cell([A.Str(f"{2000 + i % 25}-01-0{1 + i % 9}")]),
                 cell([{"t": "Math", "c": [{"t": "InlineMath"}, f"x_{i}"]}, A.Str("*[#]")]),
             ],
@@ -107,7 +113,9 @@ def test_spliced_output_equals_the_whole_conversion(
 def test_a_block_with_a_note_or_heading_is_converted_in_the_book(cache: Path) -> None:
     noted, headed = table(700, "tbl-noted"), table(700, "tbl-headed")
     noted["c"][4][0][3][0][1][0][4][0]["c"].append({"t": "Note", "c": [A.Para([A.Str("n")])]})
-    split = splice.split_large([noted, A.Div([A.Header(2, [A.Str("H")]), headed])], {}, ("Table", "Div"))
+    split = splice.split_large(
+        [noted, A.Div([A.Header(2, [A.Str("H")]), headed])], {}, ("Table", "Div")
+    )
     assert split.parts == []
 
 
