@@ -106,7 +106,10 @@ def write_split(
         at = text.find(mark, pos)
         if not mark or at < 0 or text.find(mark, at + 1) >= 0:
             return convert(book.whole())  # not exact: no splice
-        pieces += [text[pos:at], cached_run(["-f", "json", *body_args], table, what, cwd=cwd).strip()]
+        pieces += [
+            text[pos:at],
+            cached_run(["-f", "json", *body_args], table, what, cwd=cwd).strip(),
+        ]
         pos = at + len(mark)
     pieces.append(text[pos:])
     return "".join(pieces)
