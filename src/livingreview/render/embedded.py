@@ -58,12 +58,13 @@ from .pagination import (
     keep_lead_ins,
     with_landscape_choice,
 )
-from .pandoc import ast_to, document, json_to, markdown_to_ast, run
+from .pandoc import document, json_to, markdown_to_ast, run
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index, refresh_search_index, write_search_index
 from .side_jobs import SideJobs
+from .splice import SplitBook, split_large, write_split
 from .typst_cells import plain_cells_as_strings
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
@@ -359,9 +360,8 @@ def write_html(
         args.append("--section-divs")  # Quarto's <section> wrappers, with the heading's id
         if toc:
             args += ["--toc", f"--toc-depth={int(book.format_option('html', 'toc-depth', 3))}"]
-        html = ast_to(
-            document(blocks, meta), args, cwd=book.root, what=ch.rel, reads=_page_template()
-        )
+        page = split_large(blocks, meta, kinds=("Table", "Div"))
+        html = write_split(page, args, cwd=book.root, what=ch.rel, reads=_page_template())
         out = staging / ch.page
         out.parent.mkdir(parents=True, exist_ok=True)
         html = html.replace("\u00a0", "&nbsp;")  # as Quarto writes it
@@ -711,9 +711,9 @@ def running_version(front: dict[str, Any]) -> list[A.Element]:
 
 def typst_document(
     model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any]
-) -> str:
-    """The whole book as the Pandoc document (JSON text) that :func:`write_pdf` turns
-    into the PDF: ``pages`` are not needed after it."""
+) -> SplitBook:
+    """The whole book as the Pandoc document (JSON text, its large tables apart) that
+    :func:`typst_source` turns into the PDF's source: ``pages`` are not needed after it."""
     book = model.book
     numbers = {k: (t.kind, t.number) for k, t in model.targets.items() if t.number}
     titles = {kind: kind_name(kind, model.book.crossref) for kind in NAMES}
@@ -736,14 +736,15 @@ def typst_document(
         meta["region"] = ms(lang[1])
     if book.format_option("typst", "toc", False):
         meta["toc"] = mb(True)
-    return json.dumps(document(blocks, meta))
+    return split_large(blocks, meta)
 
 
-def typst_source(model: BookModel, document_json: str) -> str:
+def typst_source(model: BookModel, book: SplitBook) -> str:
     """The book (:func:`typst_document`) through Pandoc's Typst writer with our template,
-    plain table cells as strings (the same PDF from less of Typst's memory)."""
+    its large tables written once per content (:mod:`.splice`), plain table cells as
+    strings (the same PDF from less of Typst's memory)."""
     args = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
-    source = json_to(document_json, args, cwd=model.book.root, what="review.typ")
+    source = write_split(book, args, cwd=model.book.root, what="review.typ")
     return plain_cells_as_strings(group_subheaders(source))
 
 

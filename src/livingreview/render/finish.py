@@ -8,6 +8,7 @@ function calls), and apply each format's ``default-image-extension``.
 
 from __future__ import annotations
 
+import marshal
 import re
 import struct
 from pathlib import Path
@@ -22,8 +23,9 @@ from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
 from .reference_docx import page_setup
+from .source_anchors import PREFIX as ANCHOR_PREFIX
 from .source_anchors import is_anchor
-from .xrefs import typst_str, write_refs
+from .xrefs import EQUATION, XREF, typst_str, write_refs
 
 DOCX_PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 HTML_PAGE_BREAK = '<div style="page-break-after: always;"></div>'  # Quarto's, for printing
@@ -137,10 +139,24 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
         return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
 
-    blocks = A.walk(A.walk(write_refs(blocks, fmt), block_breaks), visit)
-    if fmt == "typst":
+    # a pass runs only where its elements can be: a 1,000-row table of text has no
+    # reference, page break or picture, and each pass is a walk over every cell
+    if _holds(blocks, XREF, EQUATION):
+        blocks = write_refs(blocks, fmt)
+    if _holds(blocks, "lr-pagebreak"):
+        blocks = A.walk(blocks, block_breaks)
+    blocks = A.walk(blocks, visit)
+    if fmt == "typst" and _holds(blocks, "Image"):
         blocks = _typst_alt_images(blocks)
     return A.walk(blocks, lambda el: _glue_dates(el, fmt))
+
+
+def _holds(node: Any, *words: str) -> bool:
+    """Whether any of ``words`` (an element type, a class, an id prefix) is in ``node``'s
+    text: false only if no element the words name can be in it (one marshal dump, in C,
+    against a walk in Python)."""
+    data = marshal.dumps(node, 2)
+    return any(word.encode() in data for word in words)
 
 
 def _typst_alt_images(blocks: list[A.Element]) -> list[A.Element]:
@@ -193,6 +209,8 @@ def _unbox_chapter_heading(div: A.Element) -> list[A.Element] | None:
 def _without_anchors(el: A.Element) -> A.Element:
     """A float without source-line anchors: its caption is built from its text, and a
     bookmark inside would split the caption's runs in Word."""
+    if not _holds(el, ANCHOR_PREFIX):
+        return el
     return A.walk(el, lambda node: [] if node["t"] == "Span" and is_anchor(node) else None)
 
 

@@ -106,13 +106,14 @@ def _finished_block(data: bytes, fmt: str, book: Book, block: A.Element) -> list
 
 
 @functools.cache
-def _code() -> str:
+def renderer_code() -> str:
+    """The hash of the renderer's code (every file of ``render``), once per process."""
     return code_version("render")
 
 
 def _key(data: bytes, fmt: str, book: Book, blocks: list[A.Element]) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{_code()}\0{sys.version}\0{marshal.version}\0{fmt}\0".encode())
+    digest.update(f"{renderer_code()}\0{sys.version}\0{marshal.version}\0{fmt}\0".encode())
     digest.update(f"{book.table_rows_per_page}\0".encode())  # finish._mark_paged
     digest.update(f"{book.table_print_rows}\0{book.website}\0".encode())  # shorten_for_print
     with contextlib.suppress(OSError):

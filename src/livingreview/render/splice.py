@@ -1,0 +1,133 @@
+"""Large tables written by Pandoc once per content and spliced into the book's text
+(issue 19: a chapter edit in seconds).
+
+Pandoc's writers convert the whole book on every render; at 1,000 studies most of
+that is a few large tables (the 1,010-row characteristics table alone is about half
+of the PDF's Typst source), the same on every edit that does not touch them. So a
+large top-level table is written by Pandoc on its own, kept by content (Pandoc's
+content cache, :func:`~.pandoc.cached_run`), and the book is converted with a small
+placeholder in its place: a table of the same attributes, caption and columns whose
+one cell holds a marker. The placeholder is also written on its own, and its text
+in the book's text is replaced by the table's.
+
+This gives the writer's output byte for byte when a block is written the same on
+its own as in the book (true of Pandoc's Typst writer, whose tables hold their
+notes, links and labels inline) and the text between blocks depends only on the
+blocks' kinds (a placeholder is a table too). Anything else falls back to the whole
+conversion: a marker not found exactly once, or no content cache (the preview and
+tests without the workflow, where each split would be one more Pandoc run).
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..workflow import PARSE_CACHE_ENV
+from . import ast as A
+from .pandoc import cached_run, document, json_to
+
+__all__ = ["SplitBook", "split_large", "write_split"]
+
+LARGE = 1 << 16  # bytes of a block's marshal dump (a 1,000-row table is about 2 MB)
+MARKER = "lrsplicedblock"  # letters only: no writer escapes them
+# Blocks never taken out: what a writer numbers or gathers across the document (HTML
+# notes become the page's endnotes, headings its table of contents).
+CONTEXTUAL = ('"t": "Note"', '"t": "Header"')
+
+
+@dataclass
+class SplitBook:
+    """A book's Pandoc document as JSON text with its large tables taken out.
+
+    ``parts`` are ``(placeholder, table)`` pairs, each a one-block document as JSON
+    text, in document order; ``document`` holds the placeholders."""
+
+    document: str
+    parts: list[tuple[str, str]] = field(default_factory=list)
+
+    def whole(self) -> str:
+        """The document with every table back in place of its placeholder."""
+        text = self.document
+        for placeholder, table in self.parts:
+            text = text.replace(_block_json(placeholder), _block_json(table), 1)
+        return text
+
+
+def split_large(
+    blocks: list[A.Element], meta: dict[str, Any], kinds: tuple[str, ...] = ("Table",)
+) -> SplitBook:
+    """The document of ``blocks`` and ``meta``, each top-level block of a kind in
+    ``kinds`` (``Table``, ``Div``) of at least :data:`LARGE` bytes taken out (see
+    :func:`write_split`), unless it holds a note or a heading. Without the workflow's
+    content cache nothing is taken out."""
+    if not os.environ.get(PARSE_CACHE_ENV):
+        return SplitBook(json.dumps(document(blocks, meta)))
+    parts: list[tuple[str, str]] = []
+    out: list[A.Element] = []
+    for block in blocks:
+        if block["t"] in kinds and len(marshal.dumps(block, 2)) >= LARGE:
+            alone = json.dumps(document([block]))
+            if not any(kind in alone for kind in CONTEXTUAL):
+                placeholder = _placeholder(block, f"{MARKER}{len(parts)}")
+                parts.append((json.dumps(document([placeholder])), alone))
+                out.append(placeholder)
+                continue
+        out.append(block)
+    return SplitBook(json.dumps(document(out, meta)), parts)
+
+
+def write_split(
+    book: SplitBook, args: list[str], cwd: Path, what: str, reads: bytes | None = None
+) -> str:
+    """Pandoc's output of the whole document with ``args`` (``-t ...``, a template),
+    its blocks taken out written on their own (the same ``args`` without the
+    template) and spliced in; the whole conversion wherever a splice is not exact.
+    ``reads`` (the bytes of the files the conversion reads) keeps the whole
+    document's output by content too (:func:`~.pandoc.cached_run`)."""
+    body_args = [arg for arg in args if not arg.startswith("--template")]
+
+    def convert(text: str) -> str:
+        if reads is None:
+            return json_to(text, args, cwd=cwd, what=what)
+        return cached_run(["-f", "json", *args], text, what, reads, cwd)
+
+    text = convert(book.document)
+    if not book.parts:
+        return text
+    pieces: list[str] = []
+    pos = 0
+    for placeholder, table in book.parts:
+        mark = cached_run(["-f", "json", *body_args], placeholder, what, cwd=cwd).strip()
+        at = text.find(mark, pos)
+        if not mark or at < 0 or text.find(mark, at + 1) >= 0:
+            return convert(book.whole())  # not exact: no splice
+        pieces += [
+            text[pos:at],
+            cached_run(["-f", "json", *body_args], table, what, cwd=cwd).strip(),
+        ]
+        pos = at + len(mark)
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def _placeholder(block: A.Element, marker: str) -> A.Element:
+    """A block of ``block``'s kind holding only ``marker``: a div of the same attributes,
+    a table of the same attributes, caption and columns with one cell."""
+    if block["t"] == "Div":
+        return A.Div([A.Para([A.Str(marker)])], block["c"][0])
+    attr, caption, colspecs, _head, _bodies, _foot = block["c"]
+    empty = A.attr()
+    cell = [empty, {"t": "AlignDefault"}, 1, max(len(colspecs), 1), [A.Plain([A.Str(marker)])]]
+    body = [empty, 0, [], [[empty, [cell]]]]
+    return {"t": "Table", "c": [attr, caption, colspecs, [empty, []], [body], [empty, []]]}
+
+
+def _block_json(one_block_document: str) -> str:
+    """The JSON text of the single block of a one-block document, as it appears in a
+    document's JSON text (the same :func:`json.dumps` separators)."""
+    return json.dumps(json.loads(one_block_document)["blocks"][0])

@@ -1,0 +1,185 @@
+"""Large blocks written by Pandoc once per content and spliced in (render/splice.py), and
+search entries kept per page (render/search.py): the same bytes as the whole conversion."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from livingreview.render import ast as A
+from livingreview.render import embedded, pandoc, render_book, search, splice
+from livingreview.render.pandoc import document, json_to
+from livingreview.workflow import PARSE_CACHE_ENV
+
+REAL_RUN = pandoc.run
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+TEMPLATES = Path(embedded.__file__).parent / "templates"
+TYPST = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "--wrap=preserve"]
+HTML = ["-t", "html5", f"--template={TEMPLATES / 'page.html'}", "--mathml", "--wrap=none"]
+HTML += ["--section-divs", "--toc", "--toc-depth=3"]
+
+
+def cell(inlines: list[A.Element]) -> list[Any]:
+    return [A.attr(), {"t": "AlignDefault"}, 1, 1, [A.Plain(inlines)]]
+
+
+def table(rows: int, ident: str, first: str = "Study") -> A.Element:
+    """A synthetic table of ``rows`` rows: text, links, emphasis, math, a dated cell."""
+    colspecs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * 3
+    head = [A.attr(), [[A.attr(), [cell([A.Str(h)]) for h in (first, "Year", "Note")]]]]
+    body = [
+        [
+            A.attr(),
+            [
+                cell(
+                    [
+                        A.Link([A.Str(f"S{i}")], f"#s{i}"),
+                        A.Space(),
+                        {"t": "Emph", "c": [A.Str("a")]},
+                    ]
+                ),
+                cell([A.Str(f"{2000 + i % 25}-01-0{1 + i % 9}")]),
+                cell([{"t": "Math", "c": [{"t": "InlineMath"}, f"x_{i}"]}, A.Str("*[#]")]),
+            ],
+        ]
+        for i in range(rows)
+    ]
+    caption = [None, [A.Plain([A.Str("Characteristics"), A.Space(), A.Str(ident)])]]
+    return {
+        "t": "Table",
+        "c": [A.attr(ident), caption, colspecs, head, [[A.attr(), 0, [], body]], [A.attr(), []]],
+    }
+
+
+def book_blocks(first: str = "Study") -> list[A.Element]:
+    big = table(700, "tbl-big", first)
+    return [
+        A.Header(1, [A.Str("Results")], A.attr("sec-results")),
+        A.Para([A.Str("Counts"), A.Space(), A.Str("that"), A.Space(), A.Str("changed:")]),
+        big,
+        table(700, "tbl-next"),  # two large blocks in a row
+        A.RawBlock("typst", "#pagebreak(weak: true)"),
+        table(3, "tbl-small"),
+        A.Div([table(700, "")], A.attr("tbl-wrapped", ["cell"])),  # the website's float
+        {"t": "BulletList", "c": [[A.Plain([A.Str("one")])], [A.Plain([A.Str("two")])]]},
+        A.Div([A.Para([A.Str("Last.")])], A.attr("", ["refs"])),
+    ]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache" / "pandoc"
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(folder))
+    return folder
+
+
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The stdin of every Pandoc run from now on."""
+    seen: list[str] = []
+    real = pandoc.run
+
+    def counted(args: list[str], stdin: str | None = None, **kwargs: Any) -> str:
+        seen.append(stdin or "")
+        return real(args, stdin=stdin, **kwargs)
+
+    monkeypatch.setattr(pandoc, "run", counted)  # json_to and cached_run run it
+    return seen
+
+
+@pytest.mark.parametrize("args", [TYPST, HTML], ids=["typst", "html"])
+def test_spliced_output_equals_the_whole_conversion(
+    args: list[str], cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meta = {"pagetitle": {"t": "MetaString", "c": "Results"}}
+    kinds = ("Table", "Div") if "html5" in args else ("Table",)
+    for first, converted in (("Study", 1 + 2 * (len(kinds) + 1)), ("Trial", 2)):
+        blocks = book_blocks(first)  # then one header cell of the first table edited
+        whole = json_to(json.dumps(document(A.clone(blocks), meta)), args, cwd=tmp_path)
+        split = splice.split_large(A.clone(blocks), meta, kinds)
+        assert len(split.parts) == len(kinds) + 1  # the two tables (and the website's div)
+        seen = runs(monkeypatch)
+        assert splice.write_split(split, args, cwd=tmp_path, what="book") == whole
+        # first the book, each block and each placeholder; after the edit the book and
+        # the edited table only (the other blocks and the placeholders kept)
+        assert len(seen) == converted
+        monkeypatch.setattr(pandoc, "run", REAL_RUN)
+
+
+def test_a_block_with_a_note_or_heading_is_converted_in_the_book(cache: Path) -> None:
+    noted, headed = table(700, "tbl-noted"), table(700, "tbl-headed")
+    noted["c"][4][0][3][0][1][0][4][0]["c"].append({"t": "Note", "c": [A.Para([A.Str("n")])]})
+    split = splice.split_large(
+        [noted, A.Div([A.Header(2, [A.Str("H")]), headed])], {}, ("Table", "Div")
+    )
+    assert split.parts == []
+
+
+def test_without_the_workflows_cache_nothing_is_split(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(PARSE_CACHE_ENV, raising=False)
+    assert splice.split_large(book_blocks(), {}).parts == []
+
+
+def test_a_placeholder_not_found_falls_back_to_the_whole_conversion(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocks = book_blocks()
+    whole = json_to(json.dumps(document(A.clone(blocks), {})), TYPST, cwd=tmp_path)
+    split = splice.split_large(A.clone(blocks), {})
+    real = splice.cached_run
+    # the placeholder written on its own differs from its text in the book
+    monkeypatch.setattr(
+        splice, "cached_run", lambda args, text, *a, **k: real(args, text, *a, **k) + "x"
+    )
+    assert splice.write_split(split, TYPST, cwd=tmp_path, what="book") == whole
+
+
+def test_search_entries_are_kept_per_page_content(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    page = "<main><h1 id='a'>Title</h1><p>Some text</p><h2 id='b'>More</h2><p>x</p></main>"
+    (site / "a.html").write_text(page, encoding="utf-8")
+    (site / "b.html").write_text(page.replace("Some", "Other"), encoding="utf-8")
+    first = search.build_search_index(site, ["a.html", "b.html"])
+    parsed: list[str] = []
+    real = search._page_entries
+    monkeypatch.setattr(search, "_page_entries", lambda p, h: parsed.append(p) or real(p, h))
+    (site / "b.html").write_text(page.replace("Some", "New"), encoding="utf-8")
+    again = search.build_search_index(site, ["a.html", "b.html"])
+    assert parsed == ["b.html"]  # the unchanged page's entries came from the cache
+    assert again[: len(again) // 2] == first[: len(first) // 2]
+    monkeypatch.delenv(PARSE_CACHE_ENV)
+    assert again == search.build_search_index(site, ["a.html", "b.html"])
+
+
+def test_the_book_rendered_with_splices_is_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixture book with every table and div of 2 KB or more spliced (Typst and the
+    website) against the same render with nothing spliced, both in the workflow's caches."""
+    split: list[int] = []
+    real = splice.split_large
+
+    def recorded(*args: Any, **kwargs: Any) -> splice.SplitBook:
+        out = real(*args, **kwargs)
+        split.append(len(out.parts))
+        return out
+
+    monkeypatch.setattr(embedded, "split_large", recorded)
+    manifests = []
+    for large in (1 << 40, 2048):
+        root = tmp_path / str(large) / "book"
+        shutil.copytree(FIXTURE, root)
+        monkeypatch.setenv(PARSE_CACHE_ENV, str(root / "results" / "cache" / "pandoc"))
+        monkeypatch.setattr(splice, "LARGE", large)
+        manifests.append(render_book(root, backend="embedded"))
+        files = sorted(p.relative_to(root) for p in (root / "_book").rglob("*") if p.is_file())
+        manifests.append({str(f): (root / f).read_bytes() for f in files})
+    assert manifests[0] == manifests[2] and manifests[1] == manifests[3]
+    assert sum(split[: len(split) // 2]) == 0 and sum(split[len(split) // 2 :]) > 0
