@@ -86,6 +86,34 @@ def test_fit_sections_scales_tables_to_their_section_and_copies_footers() -> Non
     assert sections[0][0].tag == f"{{{W}}}footerReference"  # schema order: references first
 
 
+def test_the_page_after_a_landscape_section_has_the_running_header_and_page_number() -> None:
+    """The final section had "different first page" (titlePg, for the title block): after a
+    landscape section it starts at the page after the landscape pages, which showed neither
+    header nor page number. The first section carries it; every section has both references."""
+    refs = (
+        '<w:headerReference w:type="default" r:id="rIdH"/>'
+        '<w:footerReference w:type="default" r:id="rIdF"/>'
+    )
+    body = (
+        f"<w:p><w:pPr>{_section(11906, 16838)}</w:pPr></w:p>"
+        + f"<w:p><w:pPr>{_section(16838, 11906)}</w:pPr></w:p>"
+        + _section(11906, 16838, refs).replace("</w:sectPr>", "<w:titlePg/></w:sectPr>")
+    )
+    root = etree.fromstring(fit_sections(_document(body)))
+    ns = {"w": W}
+    sections = root.findall(".//w:sectPr", ns)
+    assert len(sections) == 3
+    for section in sections:
+        assert section.find("w:headerReference", ns) is not None
+        assert section.find("w:footerReference", ns) is not None
+    assert [s.find("w:titlePg", ns) is not None for s in sections] == [True, False, False]
+    assert sections[0][-1].tag == f"{{{W}}}titlePg"  # after pgSz and pgMar (schema order)
+    # a document of one section keeps it where it is
+    alone = _section(11906, 16838, refs).replace("</w:sectPr>", "<w:titlePg/></w:sectPr>")
+    one = etree.fromstring(fit_sections(_document(alone)))
+    assert one.find(".//w:sectPr/w:titlePg", ns) is not None
+
+
 # ---------------------------------------------------------------- figure sizes
 
 
