@@ -4,9 +4,9 @@ Pandoc writes every table with column widths (``w:gridCol``) for a fixed
 5.5-inch text block and copies the reference document's final section. After
 ``::: {.landscape}`` divs have added sections of their own, this pass
 
-- gives every section the header and footer references of the final one, and moves
-  its "different first page" (the title page) to the first section
-  (so landscape pages keep their page numbers), and
+- gives every section the header and footer references of the final one
+  (so landscape pages keep their page numbers) and moves its "different first
+  page" (the title page) to the first section, and
 - scales each table's columns, keeping their proportions, to the text width of
   the section the table sits in (portrait or landscape), so Word and
   LibreOffice lay it out across the whole text block, and
