@@ -185,7 +185,23 @@ def test_docx_figures_are_capped_to_the_page(tmp_path: Path) -> None:
 )
 @pytest.mark.parametrize("fmt", ["docx", "typst", "html"])
 def test_quarto_figure_sizes_are_honoured(tmp_path: Path, fmt, attrs, fig_attrs, expected) -> None:
+    if fmt == "docx" and attrs == {"width": "50%"}:
+        expected = [["width", "0.58in"]]  # too tall at 50%: capped (the next test)
     assert _figure_widths(tmp_path, fmt, attrs, fig_attrs) == [expected]
+
+
+def test_a_docx_figure_given_a_share_of_the_width_still_leaves_room_for_its_caption(
+    tmp_path: Path,
+) -> None:
+    """Figure B.1 (width="100%", 16 x 17.6 cm) left its caption alone on the next page: an
+    image given a share of the text width is narrowed to 60% of the text height; one that
+    fits keeps its share."""
+    (tall,) = _figure_widths(tmp_path, "docx", {"width": "100%"})
+    assert tall == [["width", "0.58in"]]  # 1 x 10 in: 5.83 in tall
+    root = tmp_path / "wide"
+    root.mkdir()
+    (fits,) = _figure_widths(root, "docx", {"width": "5%"})  # 0.31 x 3.1 in
+    assert fits == [["width", "5%"]]
 
 
 # ---------------------------------------------------------------- Word/LibreOffice
