@@ -296,6 +296,8 @@ def test_front_matter(book: dict) -> None:
     index = page(book, "index")
     block = index.find(class_="title-block")
     assert squash(block.find(class_="book-title").get_text()) == "Fixture review of ketamine"
+    # the page's title is its first h1, as in Quarto's title block (it was a <p>)
+    assert squash(index.find("h1").get_text()) == "Fixture review of ketamine"
     assert squash(block.find(class_="book-subtitle").get_text()) == "A living systematic review"
     names = [
         squash(li.find(class_="author-name").get_text())
