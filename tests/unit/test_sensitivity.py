@@ -171,9 +171,13 @@ def _printed_type_sizes(svg: str) -> list[float]:
 
     from livingreview.render.finish import FIGURE_MAX_HEIGHT, FIGURE_MAX_WIDTH, docx_text_area
 
-    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    width, height = (
+        float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    )
     text_width, text_height = (72 * v for v in docx_text_area("a4"))
-    scale = min(1.0, FIGURE_MAX_WIDTH * text_width / width, FIGURE_MAX_HEIGHT * text_height / height)
+    scale = min(
+        1.0, FIGURE_MAX_WIDTH * text_width / width, FIGURE_MAX_HEIGHT * text_height / height
+    )
     return [100 * float(s) * scale for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
 
 

@@ -64,7 +64,14 @@ def fit_sections(document_xml: bytes) -> bytes:
 
 
 # CT_SectPr children after w:titlePg, in schema order
-_AFTER_TITLE_PG = ("textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+_AFTER_TITLE_PG = (
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+)
 
 
 def _title_page_first(body: etree._Element, final: etree._Element | None) -> None:
