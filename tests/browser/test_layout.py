@@ -157,39 +157,6 @@ def test_flow_diagram_fits_a_phone_and_enlarges_to_11px_type(browser, base_url) 
         context.close()
 
 
-def test_every_image_figure_on_a_phone_is_readable_or_enlarges_to_readable_type(
-    browser, base_url
-) -> None:
-    """Figure type is at least 7 pt at a figure's own size (tests/unit/test_sensitivity.py),
-    so shown at 1.2 times its own width it is at least 11 px. On a phone a figure shown
-    narrower has an Enlarge button that shows it that wide (the sensitivity grid was 3-4 px,
-    other legends 8-9 px, with no button); Escape gives the page its figure back."""
-    ratio = "img => img.getBoundingClientRect().width / img.naturalWidth"
-    context, tab = _tab(browser, PHONE)
-    try:
-        _open(tab, base_url + RESULTS_PAGE)
-        figures = tab.locator("figure:has(img)")
-        assert figures.count() >= 3
-        enlarged = 0
-        for i in range(figures.count()):
-            figure = figures.nth(i)
-            img, button = figure.locator("img").first, figure.locator(".figure-enlarge")
-            if img.evaluate(ratio) >= 1.2 - 0.01:
-                assert not button.is_visible()
-                continue
-            button.click()
-            enlarged += 1
-            _shot(tab, f"390-figure-{i}-enlarged.png")
-            assert button.get_attribute("aria-expanded") == "true"
-            assert img.evaluate(ratio) >= 1.2 - 0.01, f"figure {i}: enlarged type too small"
-            tab.keyboard.press("Escape")
-            assert "zoomed" not in (figure.get_attribute("class") or "")
-            assert img.evaluate(ratio) < 1.2, f"figure {i}: still enlarged after Escape"
-        assert enlarged, "no figure on the phone needed enlarging"
-    finally:
-        context.close()
-
-
 @needs_poppler
 def test_flow_diagram_type_is_at_least_7pt_in_the_pdf(site: Path) -> None:
     pages = PAGE_FILL.pdf_words(site / "review.pdf")
