@@ -53,6 +53,8 @@ MEASURE = """() => [...document.querySelectorAll('.table-scroll')].map(r => {
         rowDisplay: row ? getComputedStyle(row).display : '',
         labels: cells.map(c => c.getAttribute('data-label')),
         shown: cells.map(c => getComputedStyle(c, '::before').content),
+        labelAlign: cells.map(c => getComputedStyle(c, '::before').textAlign),
+        cellAlign: cells.map(c => getComputedStyle(c).textAlign),
     };
 })"""
 
@@ -91,3 +93,6 @@ def test_three_columns_fit_a_phone_and_wider_tables_scroll(tmp_path: Path, brows
         assert region["overflow"] <= 0, region  # nothing off-screen
         assert region["labels"] == region["heads"], region  # every field labelled
         assert all(shown.strip('"') for shown in region["shown"]), region
+        # a number column's label is on the left as every other (they were right-aligned)
+        assert set(region["labelAlign"]) == {"left"}, region
+    assert any(a == "right" for r in records for a in r["cellAlign"]), "no number column"

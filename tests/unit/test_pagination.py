@@ -402,3 +402,19 @@ def test_a_table_without_a_caption_stays_under_its_heading(before_words: int) ->
     )
     text = " ".join(_pdf_pages(source))
     assert text.index("Listheading") < text.index("Row0") < text.index("Aftertext")
+
+
+def test_a_figure_stays_before_the_next_chapter_or_appendix_heading() -> None:
+    """Figure B.1 floated past the heading of Appendix C (its list split around it): a
+    figure still waiting at a level-1 heading is placed before the heading."""
+    headings = _template_part("#show heading.where(level: 1)", "#show heading.where(level: 2)")
+    source = (
+        PAGE
+        + headings
+        + "#show figure.where(kind: image): set figure(placement: auto)\n"
+        + "= Appendix B\n#lorem(380)\n"
+        + "#figure(rect(width: 10cm, height: 11cm), caption: [FIGCAPTION])\n"
+        + "#lorem(20)\n= Appendix C\n#lorem(500)\n"
+    )
+    text = " ".join(_pdf_pages(source))
+    assert text.index("FIGCAPTION") < text.index("Appendix C")

@@ -635,3 +635,16 @@ def test_the_version_history_diagram_has_a_heading_of_its_own() -> None:
     counts = derive_counts(now, REASONS, previous)
     block = other_flow_figure_markdown(counts, counts, "update", "img", "2.0")
     assert block.startswith("## Flow diagram of this update {.unnumbered}\n\nFor comparison, ")
+
+
+def test_the_update_diagram_alt_text_describes_the_update_template() -> None:
+    """Its alt text said "PRISMA 2020 flow diagram for other methods.": it is the template
+    for updated reviews, with a column of the previous version's studies."""
+    from livingreview.text.sentences import other_flow_figure_markdown
+
+    now, previous = changed_decisions_ledger()
+    counts = derive_counts(now, REASONS, previous)
+    block = other_flow_figure_markdown(counts, counts, "update", "img", "2.0")
+    alt = re.search(r'fig-alt="([^"]*)"', block).group(1)
+    assert alt.startswith("PRISMA 2020 flow diagram for an updated review: a column of previous")
+    assert "included in version 2.0" in alt and "total studies" in alt

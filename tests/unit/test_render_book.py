@@ -95,7 +95,11 @@ def test_pages_reference_only_local_assets(book: dict) -> None:
 
 
 def test_chapters_numbered_and_unnumbered_like_quarto(book: dict) -> None:
-    assert squash(page(book, "index").find("h1").get_text()) == "Preface"
+    # the index page's first h1 is the book's title (Quarto's title block), then its chapter
+    assert [squash(h.get_text()) for h in page(book, "index").find_all("h1")] == [
+        "Fixture review of ketamine",
+        "Preface",
+    ]
     assert (
         squash(page(book, "manuscript/01-introduction").find("h1").get_text()) == "1 Introduction"
     )
@@ -296,6 +300,8 @@ def test_front_matter(book: dict) -> None:
     index = page(book, "index")
     block = index.find(class_="title-block")
     assert squash(block.find(class_="book-title").get_text()) == "Fixture review of ketamine"
+    # the page's title is its first h1, as in Quarto's title block (it was a <p>)
+    assert squash(index.find("h1").get_text()) == "Fixture review of ketamine"
     assert squash(block.find(class_="book-subtitle").get_text()) == "A living systematic review"
     names = [
         squash(li.find(class_="author-name").get_text())
@@ -376,7 +382,11 @@ def test_sidebar_navigation(book: dict) -> None:
 
 def test_heading_order_and_single_h1(book: dict) -> None:
     for name in CHAPTERS:
-        levels = [int(h.name[1]) for h in page(book, name).find_all(re.compile("^h[1-6]$"))]
+        found = page(book, name).find_all(re.compile("^h[1-6]$"))
+        if name == "index":  # the book's title (Quarto's title block), then the chapter's h1
+            assert "book-title" in found[0]["class"]
+            found = found[1:]
+        levels = [int(h.name[1]) for h in found]
         assert levels[0] == 1 and levels.count(1) == 1
         assert all(b - a <= 1 for a, b in itertools.pairwise(levels))
 

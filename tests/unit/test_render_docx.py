@@ -86,6 +86,34 @@ def test_fit_sections_scales_tables_to_their_section_and_copies_footers() -> Non
     assert sections[0][0].tag == f"{{{W}}}footerReference"  # schema order: references first
 
 
+def test_the_page_after_a_landscape_section_has_the_running_header_and_page_number() -> None:
+    """The final section had "different first page" (titlePg, for the title block): after a
+    landscape section it starts at the page after the landscape pages, which showed neither
+    header nor page number. The first section carries it; every section has both references."""
+    refs = (
+        '<w:headerReference w:type="default" r:id="rIdH"/>'
+        '<w:footerReference w:type="default" r:id="rIdF"/>'
+    )
+    body = (
+        f"<w:p><w:pPr>{_section(11906, 16838)}</w:pPr></w:p>"
+        + f"<w:p><w:pPr>{_section(16838, 11906)}</w:pPr></w:p>"
+        + _section(11906, 16838, refs).replace("</w:sectPr>", "<w:titlePg/></w:sectPr>")
+    )
+    root = etree.fromstring(fit_sections(_document(body)))
+    ns = {"w": W}
+    sections = root.findall(".//w:sectPr", ns)
+    assert len(sections) == 3
+    for section in sections:
+        assert section.find("w:headerReference", ns) is not None
+        assert section.find("w:footerReference", ns) is not None
+    assert [s.find("w:titlePg", ns) is not None for s in sections] == [True, False, False]
+    assert sections[0][-1].tag == f"{{{W}}}titlePg"  # after pgSz and pgMar (schema order)
+    # a document of one section keeps it where it is
+    alone = _section(11906, 16838, refs).replace("</w:sectPr>", "<w:titlePg/></w:sectPr>")
+    one = etree.fromstring(fit_sections(_document(alone)))
+    assert one.find(".//w:sectPr/w:titlePg", ns) is not None
+
+
 # ---------------------------------------------------------------- figure sizes
 
 
@@ -157,7 +185,23 @@ def test_docx_figures_are_capped_to_the_page(tmp_path: Path) -> None:
 )
 @pytest.mark.parametrize("fmt", ["docx", "typst", "html"])
 def test_quarto_figure_sizes_are_honoured(tmp_path: Path, fmt, attrs, fig_attrs, expected) -> None:
+    if fmt == "docx" and attrs == {"width": "50%"}:
+        expected = [["width", "0.58in"]]  # too tall at 50%: capped (the next test)
     assert _figure_widths(tmp_path, fmt, attrs, fig_attrs) == [expected]
+
+
+def test_a_docx_figure_given_a_share_of_the_width_still_leaves_room_for_its_caption(
+    tmp_path: Path,
+) -> None:
+    """Figure B.1 (width="100%", 16 x 17.6 cm) left its caption alone on the next page: an
+    image given a share of the text width is narrowed to 60% of the text height; one that
+    fits keeps its share."""
+    (tall,) = _figure_widths(tmp_path, "docx", {"width": "100%"})
+    assert tall == [["width", "0.58in"]]  # 1 x 10 in: 5.83 in tall
+    root = tmp_path / "wide"
+    root.mkdir()
+    (fits,) = _figure_widths(root, "docx", {"width": "5%"})  # 0.31 x 3.1 in
+    assert fits == [["width", "5%"]]
 
 
 # ---------------------------------------------------------------- Word/LibreOffice

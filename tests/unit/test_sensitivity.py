@@ -124,7 +124,8 @@ def test_figure_shows_each_analysis_as_a_column_of_directions() -> None:
     headers = [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()]
     assert headers[0] == "Primary analysis (criteria as written)"
     assert headers[1:] == [a["label"] for a in PROTOCOL["sensitivity_analyses"]]
-    footers = [t.get_text() for t in ax.texts if "improved" in t.get_text()]
+    # (on two or three lines, as the column's width allows)
+    footers = [t.get_text().replace("in\n", "in ") for t in ax.texts if "improved" in t.get_text()]
     assert footers == [
         "3 studies;\nimproved in 2 of 3",
         "2 studies;\nimproved in 1 of 2",
@@ -160,3 +161,35 @@ def test_sentences_list_several_studies_as_prose_and_the_table_keeps_semicolons(
         "A 2001 [@ka], B 2002 [@kb] and C 2003 [@kc]"
     )
     assert _cite(("a", "b"), keys, labels) == "A 2001 [@ka]; B 2002 [@kb]"
+
+
+def _printed_type_sizes(svg: str) -> list[float]:
+    """Sizes in points of every text of a matplotlib SVG (glyphs drawn as paths, each run
+    scaled by size / 100) as the PDF and DOCX print it: at most 80% of the text width and
+    60% of the text height of an A4 page (render.finish, book.typ)."""
+    import re
+
+    from livingreview.render.finish import FIGURE_MAX_HEIGHT, FIGURE_MAX_WIDTH, docx_text_area
+
+    width, height = (
+        float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    )
+    text_width, text_height = (72 * v for v in docx_text_area("a4"))
+    scale = min(
+        1.0, FIGURE_MAX_WIDTH * text_width / width, FIGURE_MAX_HEIGHT * text_height / height
+    )
+    return [100 * float(s) * scale for s in re.findall(r"scale\(([\d.]+) -[\d.]+\)", svg)]
+
+
+def test_figure_type_is_at_least_7_pt_where_printed(tmp_path) -> None:
+    """Every text of the figure (headings, counts, labels, legend) is at least 7 pt at the
+    size the PDF and DOCX print it (it was drawn 16 cm wide, printed at 12.8: 5 pt)."""
+    from livingreview.figures.common import save_figure
+    from livingreview.figures.sensitivity import build_sensitivity_plot
+
+    results = evaluate(PROTOCOL, RECORDS, FACTS, STUDIES, OUTCOMES, ROB)
+    fig = build_sensitivity_plot(results, STUDIES, OUTCOMES, {"anx": "Anxiety", "dep": "Depr."})
+    save_figure(fig, tmp_path / "s.svg", None, None)
+    sizes = _printed_type_sizes((tmp_path / "s.svg").read_text())
+    assert len(sizes) > 20
+    assert min(sizes) >= 7.0 - 1e-6, min(sizes)

@@ -22,7 +22,15 @@ from matplotlib.lines import Line2D
 
 from ..synthesis.narrative import DIRECTION_LABELS, study_directions
 from ..synthesis.sensitivity import SensitivityResult
-from .common import CM, LEGEND_STYLE, STYLE, _chars_per_line, figure_style, save_figure
+from .common import (
+    CM,
+    LEGEND_STYLE,
+    STYLE,
+    _chars_per_line,
+    _text_width_pt,
+    figure_style,
+    save_figure,
+)
 from .effect_direction import (
     DIRECTION_MARKERS,
     PlotRow,
@@ -34,8 +42,14 @@ from .effect_direction import (
 from .markers import MarkerCells
 from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 
-FIGURE_WIDTH_CM = 16.0
-LABEL_WIDTH_CM = 4.2
+# Drawn at the width it prints at, so its type keeps its size on paper: the PDF and
+# DOCX show a figure at most 80% of the 16-cm text width (render.finish.FIGURE_MAX_WIDTH),
+# and a figure drawn wider was scaled down (from 16 cm: 5 pt type).
+FIGURE_WIDTH_CM = 12.75  # (12.7 cm is 5 in: a canvas a rounding away from 1,500 px)
+LABEL_WIDTH_CM = 3.6
+# The smallest type of the figure (column headings, counts under the columns), in points:
+# at least 7 pt on paper (the house minimum for figure text).
+SMALL_TEXT_PT = 7.0
 LEFT_OUT = "left_out"
 LEFT_OUT_COLOUR = "#BBBBBB"
 MARKER_SIZE = 6.0
@@ -61,10 +75,14 @@ def _handles(present: set[str]) -> list[Line2D]:
     return handles
 
 
-def _footer(result: SensitivityResult) -> str:
+def _footer(result: SensitivityResult, column_pt: float) -> str:
+    """The count under a column; "improved in 4 of 5" on two lines if wider than the column."""
     n, improved = len(result.studies), result.anxiety.get("benefit", 0)
     with_result = sum(result.anxiety.values())
-    return f"{n} {'study' if n == 1 else 'studies'};\nimproved in {improved} of {with_result}"
+    improved_in = f"improved in {improved} of {with_result}"
+    if _text_width_pt(improved_in, SMALL_TEXT_PT) > 0.92 * column_pt:
+        improved_in = f"improved in\n{improved} of {with_result}"
+    return f"{n} {'study' if n == 1 else 'studies'};\n{improved_in}"
 
 
 def build_sensitivity_plot(
@@ -93,9 +111,10 @@ def build_sensitivity_plot(
     directions = study_directions(outcomes)
     width_in = width_cm * CM
     label_in = LABEL_WIDTH_CM * CM
-    header_chars = max(8, _chars_per_line((width_in - label_in) / len(results), 6.5))
+    header_chars = max(8, _chars_per_line((width_in - label_in) / len(results), SMALL_TEXT_PT))
     headers = ["\n".join(textwrap.wrap(r.label, header_chars)) for r in results]
-    top_in = 0.14 * max(h.count("\n") + 1 for h in headers) + 0.15
+    column_pt = (width_in - label_in) * 72 / len(results)
+    top_in = 0.15 * max(h.count("\n") + 1 for h in headers) + 0.15
     with figure_style():
         wrap = _chars_per_line(label_in, STYLE["font.size"], bold=True)
         rows = layout_rows(known, diagnosis_labels, labels or {}, wrap)
@@ -119,12 +138,12 @@ def build_sensitivity_plot(
         span = rows[-1].y + 1 if rows else 1
         for x, result in enumerate(results):
             if footers:
-                ax.text(x, span - 0.2, _footer(result), ha="center", va="top", fontsize=6.5,
-                        clip_on=False)  # fmt: skip
+                ax.text(x, span - 0.2, _footer(result, column_pt), ha="center", va="top",
+                        fontsize=SMALL_TEXT_PT, clip_on=False)  # fmt: skip
             ax.axvline(x, color="#F0F0F0", linewidth=0.6, zorder=0)
         ax.set_xlim(-0.5, len(results) - 0.5)
         ax.xaxis.tick_top()
-        ax.set_xticks(range(len(results)), headers, fontsize=6.5)
+        ax.set_xticks(range(len(results)), headers, fontsize=SMALL_TEXT_PT)
         ax.tick_params(axis="x", length=0, pad=3)
         for side in ("top", "right", "left", "bottom"):
             ax.spines[side].set_visible(False)

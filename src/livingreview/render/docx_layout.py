@@ -5,7 +5,8 @@ Pandoc writes every table with column widths (``w:gridCol``) for a fixed
 ``::: {.landscape}`` divs have added sections of their own, this pass
 
 - gives every section the header and footer references of the final one
-  (so landscape pages keep their page numbers), and
+  (so landscape pages keep their page numbers) and moves its "different first
+  page" (the title page) to the first section, and
 - scales each table's columns, keeping their proportions, to the text width of
   the section the table sits in (portrait or landscape), so Word and
   LibreOffice lay it out across the whole text block, and
@@ -41,6 +42,7 @@ def fit_sections(document_xml: bytes) -> bytes:
     if body is None:
         return document_xml
     final = body.find(_q("sectPr"))
+    _title_page_first(body, final)
     pending: list[etree._Element] = []
     for child in body:
         if child.tag == _q("tbl"):
@@ -59,6 +61,38 @@ def fit_sections(document_xml: bytes) -> bytes:
                 scale_table(table, width)
         pending = []
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# CT_SectPr children after w:titlePg, in schema order
+_AFTER_TITLE_PG = (
+    "textDirection",
+    "bidi",
+    "rtlGutter",
+    "docGrid",
+    "printerSettings",
+    "sectPrChange",
+)
+
+
+def _title_page_first(body: etree._Element, final: etree._Element | None) -> None:
+    """Move the final section's "different first page" (``w:titlePg``: no header or
+    footer over the title block) to the document's first section. A landscape section
+    ends the first one, so the final section starts at the page after the landscape
+    pages: that page showed neither running header nor page number."""
+    if final is None or final.find(_q("titlePg")) is None:
+        return
+    first = body.find(f"{_q('p')}/{_q('pPr')}/{_q('sectPr')}")
+    if first is None:
+        return
+    final.remove(final.find(_q("titlePg")))
+    if first.find(_q("titlePg")) is not None:
+        return
+    mark = etree.Element(_q("titlePg"))
+    later = [i for i, el in enumerate(first) if el.tag in {_q(t) for t in _AFTER_TITLE_PG}]
+    if later:
+        first.insert(later[0], mark)
+    else:
+        first.append(mark)
 
 
 def _copy_references(source: etree._Element, target: etree._Element) -> None:

@@ -361,20 +361,39 @@ def _fit_docx_image(image: A.Element, root: Path, paper: str) -> None:
 
     Print size is pixels / DPI (Pandoc's own rule); the cap is
     :data:`FIGURE_MAX_WIDTH` of the text width and :data:`FIGURE_MAX_HEIGHT`
-    of the text height, the same limits the PDF template applies.
+    of the text height, the same limits the PDF template applies. An image given
+    a share of the text width (``width="100%"``) keeps it unless it would then be
+    taller than :data:`FIGURE_MAX_HEIGHT` of the text height: its caption must fit
+    on its page.
     """
     a = image["c"][0]
-    if A.attr_get(a, "width") or A.attr_get(a, "height"):
+    share = _percent(A.attr_get(a, "width"))  # width="100%": a share of the text width
+    if A.attr_get(a, "height") or (A.attr_get(a, "width") and share is None):
         return
     size = png_print_size(root / image["c"][2][0].lstrip("/"))
     if size is None:
         return
     width, height = size
     text_width, text_height = docx_text_area(paper)
+    if share is not None:
+        # the height is still capped, so the caption fits on the figure's page (Figure
+        # B.1 at the full text width left its caption alone on the next page)
+        fitted = min(share * text_width, FIGURE_MAX_HEIGHT * text_height * width / height)
+        if fitted < share * text_width:
+            A.attr_pop(a, "width")
+            a[2].append(["width", f"{fitted:.2f}in"])
+        return
     scale = min(
         1.0, FIGURE_MAX_WIDTH * text_width / width, FIGURE_MAX_HEIGHT * text_height / height
     )
     a[2].append(["width", f"{width * scale:.2f}in"])
+
+
+def _percent(value: str | None) -> float | None:
+    """``"80%"`` as 0.8; None for any other value."""
+    if not value or not value.endswith("%") or not _is_number(value[:-1]):
+        return None
+    return float(value[:-1]) / 100
 
 
 def png_print_size(path: Path) -> tuple[float, float] | None:

@@ -285,16 +285,34 @@ def flow_caption(counts: Any, diagram: str, previous_version: str | None = None)
     )
 
 
+def flow_alt(counts: Any, previous_version: str | None = None) -> str:
+    """Alt text of a flow diagram: what its boxes count, in the template it is drawn in (an
+    update's diagram has a column of the previous version's studies beside the new records)."""
+    arms = join_words(_arms(counts))
+    counted = (
+        "the number of records identified, removed, screened, sought, not retrieved, assessed "
+        "and excluded with reasons"
+    )
+    if not counts.is_update:
+        return (
+            f"PRISMA 2020 flow diagram with {counted}, and the studies and reports included, "
+            f"for {arms}."
+        )
+    version = escape_inline(previous_version or "(previous)")
+    return (
+        "PRISMA 2020 flow diagram for an updated review: a column of previous studies, those "
+        f"included in version {version}, beside {counted} since then through {arms}, and "
+        "below them the new studies and reports included and the total studies and reports "
+        "included in the review."
+    )
+
+
 def flow_figure_markdown(
     counts: Any, diagram: str, image: str, previous_version: str | None = None
 ) -> str:
     """The figure block the Results chapter includes: image, id ``fig-prisma``, caption, alt."""
     caption = flow_caption(counts, diagram, previous_version)
-    alt = (
-        "PRISMA 2020 flow diagram with the number of records identified, removed, screened, "
-        "sought, not retrieved, assessed and excluded with reasons, and the studies and reports "
-        f"included, for {join_words(_arms(counts))}."
-    )
+    alt = flow_alt(counts, previous_version)
     return (
         f'![{caption}]({image}){{#fig-prisma width="100%" data-source="data/records.csv" '
         f'fig-alt="{alt}"}}\n'
@@ -319,7 +337,7 @@ def other_flow_figure_markdown(
         "cumulative": f"For comparison, @{ident} counts every record of every version together.",
     }[diagram]
     caption = flow_caption(counts, diagram, previous_version)
-    alt = f"PRISMA 2020 flow diagram for {join_words(_arms(counts))}."
+    alt = flow_alt(counts, previous_version)
     return (
         f'{heading}\n\n{lead}\n\n![{caption}]({image}){{#{ident} width="100%" '
         f'data-source="data/records.csv" fig-alt="{alt}"}}\n'

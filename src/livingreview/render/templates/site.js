@@ -27,7 +27,8 @@
     img.setAttribute("role", "button");
     img.setAttribute("aria-label", "Enlarge figure: " + (img.alt || ""));
     function toggleZoom() {
-      var zoomed = figure.classList.toggle("zoomed");
+      var zoomed = !figure.classList.contains("zoomed");
+      if (figure.lrZoom) { figure.lrZoom(zoomed); } else { figure.classList.toggle("zoomed", zoomed); }
       img.setAttribute("aria-expanded", zoomed ? "true" : "false");
     }
     img.addEventListener("click", toggleZoom);
@@ -39,31 +40,32 @@
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") { return; }
     Array.prototype.forEach.call(document.querySelectorAll("figure.zoomed"), function (f) {
-      f.classList.remove("zoomed");
+      if (f.lrZoom) { f.lrZoom(false); } else { f.classList.remove("zoomed"); }
     });
   });
 
-  // The flow diagram (an SVG whose boxes are links) fits the column; on a phone its
-  // type is then small, so a button above it shows it enlarged, full screen, scrolling
-  // both ways, with its links still working (an <img> figure enlarges on a tap instead).
+  // A figure fits the column; on a phone its type may then be small, so a button above it
+  // shows it enlarged, full screen, scrolling both ways. The flow diagram (an SVG whose
+  // boxes are links, which keep working) always has one there; an <img> figure has one
+  // when it is shown narrower than ENLARGE times its own width, and is enlarged to that
+  // width: figure type is at least 7 pt (9.3 px) at a figure's own size, so 11 px or more.
   var narrow = window.matchMedia("(max-width: 48rem)");
-  Array.prototype.forEach.call(document.querySelectorAll("svg.linked-figure"), function (svg) {
-    var figure = svg.closest("figure");
-    if (!figure) { return; }
+  var ENLARGE = 1.2;
+  function enlargeButton(figure, needed, enlarged) {
     var button = document.createElement("button");
     button.type = "button";
     button.className = "figure-enlarge";
     button.setAttribute("aria-expanded", "false");
-    button.textContent = "Enlarge the diagram";
-    button.hidden = !narrow.matches;
-    narrow.addEventListener("change", function () { zoom(figure.classList.contains("zoomed")); });
-    figure.tabIndex = -1;  // the enlarged diagram scrolls with the arrow keys
     function zoom(zoomed) {
       figure.classList.toggle("zoomed", zoomed);
+      enlarged(zoomed);
       button.setAttribute("aria-expanded", zoomed ? "true" : "false");
-      button.textContent = zoomed ? "Close the enlarged diagram" : "Enlarge the diagram";
-      button.hidden = !zoomed && !narrow.matches;
+      button.textContent = zoomed ? "Close the enlarged figure" : "Enlarge the figure";
+      button.hidden = !zoomed && !(narrow.matches && needed());
     }
+    zoom(false);
+    narrow.addEventListener("change", function () { zoom(figure.classList.contains("zoomed")); });
+    figure.tabIndex = -1;  // the enlarged figure scrolls with the arrow keys
     button.addEventListener("click", function () {
       zoom(!figure.classList.contains("zoomed"));
       if (figure.classList.contains("zoomed")) { figure.focus(); }
@@ -76,6 +78,25 @@
       }
     });
     figure.insertBefore(button, figure.firstChild);
+    return zoom;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("svg.linked-figure"), function (svg) {
+    var figure = svg.closest("figure");
+    if (!figure) { return; }
+    enlargeButton(figure, function () { return true; }, function () {});
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("figure img"), function (img) {
+    var figure = img.closest("figure");
+    if (figure.querySelectorAll("img").length !== 1) { return; }
+    var written = img.style.width;
+    var zoom = enlargeButton(figure, function () {
+      return img.naturalWidth > 0 && img.clientWidth < ENLARGE * img.naturalWidth - 1;
+    }, function (zoomed) {
+      img.style.width = zoomed && img.naturalWidth ? Math.ceil(ENLARGE * img.naturalWidth) + "px" : written;
+    });
+    figure.lrZoom = zoom;  // a tap on the image, Enter and Escape go through it too
+    function measured() { zoom(figure.classList.contains("zoomed")); }
+    if (img.complete) { measured(); } else { img.addEventListener("load", measured); }
   });
 
   // Wide tables and "cards" tables: each cell carries its column heading, shown as a
