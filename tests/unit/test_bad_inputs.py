@@ -407,6 +407,15 @@ CASES = [
         id="unknown-variable",
     ),
     pytest.param(
+        # an unclosed shortcode is reported where it opens, not read as a variable
+        # named after the rest of the line (the next shortcode included)
+        manuscript({METHODS: chapter("We found {{< var counts.nope >. And {{< var x >}}.")}),
+        METHODS, 3, "10",
+        r"the shortcode opened at line 3, column 10 is not closed with '>}}'; "
+        r"found '{{< var counts.nope >\. And'",
+        id="unclosed-shortcode",
+    ),
+    pytest.param(
         manuscript(
             {
                 # as in Quarto, nested include paths are relative to the chapter
