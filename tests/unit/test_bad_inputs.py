@@ -356,8 +356,15 @@ CASES = [
     # BibTeX
     pytest.param(
         replace("bibliography", "title = {Trial two},", "title = {Trial two,"),
-        "references.bib", 6, None, r"",
+        "references.bib", 7, "two2018.title",
+        r"entry two2018 cannot be parsed: its title field has 1 '\{' not closed "
+        r"\(the entry starts at line 6\)",
         id="bibtex-does-not-parse",
+    ),
+    pytest.param(
+        replace("bibliography", "year = {2018}", "year = {20x8}"),
+        "references.bib", 8, "two2018.year", r"year is not a four-digit year; found '20x8'",
+        id="bibtex-year-not-four-digits",
     ),
     pytest.param(
         append("bibliography", "\n@article{one2017,\n  title = {Again},\n  year = {2017}\n}\n"),
