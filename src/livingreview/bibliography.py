@@ -144,7 +144,7 @@ def _unbalanced_field(raw: str) -> tuple[str, str, int, int] | None:
     if len(lines) > 1 and lines[-1].strip() in ("}", ")"):
         lines = lines[:-1]
     starts = [i for i, line in enumerate(lines) if i and FIELD_HEAD.match(line)]
-    for first, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+    for first, end in zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True):
         text = re.sub(r"\\[{}]", "", "\n".join(lines[first:end]))
         balance = text.count("{") - text.count("}")
         if balance:

@@ -220,22 +220,22 @@ CASES = [
     ),
     pytest.param(
         config_with(data={k: v for k, v in CONFIG["data"].items() if k != "outcomes"}),
-        "config.yaml", None, "data.outcomes", r"required setting is missing",
+        "config.yaml", 1, "data.outcomes", r"required setting is missing",
         id="config-without-outcomes",
     ),
     pytest.param(
         config_with(data={**CONFIG["data"], "studies": "/etc/passwd"}),
-        "config.yaml", None, "data.studies", r"absolute path",
+        "config.yaml", 9, "data.studies", r"absolute path",
         id="config-data-absolute",
     ),
     pytest.param(
         config_with(data={**CONFIG["data"], "studies": "../../x.csv"}),
-        "config.yaml", None, "data.studies", r"outside the project",
+        "config.yaml", 9, "data.studies", r"outside the project",
         id="config-data-outside",
     ),
     pytest.param(
         config_with(data={**CONFIG["data"], "studies": "src"}),
-        "config.yaml", None, "data.studies", r"is a folder, not a file",
+        "config.yaml", 9, "data.studies", r"is a folder, not a file",
         id="config-data-folder",
     ),
     pytest.param(
@@ -389,12 +389,33 @@ CASES = [
     ),
     pytest.param(
         config_with(render={"backend": "latex", "formats": ["html"]}),
-        "config.yaml", None, "render.backend", r"value not allowed; found 'latex'",
+        "config.yaml", 11, "render.backend", r"value not allowed; found 'latex'",
         id="config-value-not-allowed",
     ),
     pytest.param(
+        # the line of the key, the value as written in YAML and a fix to copy
+        config("render:\n  backend: auto\n  formats: html\n"),
+        "config.yaml", 3, "render.formats",
+        r"must be a list; found 'html'. Fix: write formats: \[html\] \(a list",
+        id="config-formats-not-a-list",
+    ),
+    pytest.param(
+        manuscript({"_quarto.yml": "project:\n  type: book\n  output-dir: [a, b]\n"}),
+        "_quarto.yml", 3, "project.output-dir",
+        r"must be a folder name; found '\[a, b\]'. Fix: write one folder name, such as "
+        r"output-dir: _book",
+        id="quarto-output-dir-not-a-name",
+    ),
+    pytest.param(
+        manuscript({"_quarto.yml": "project:\n  type: book\n  output-dir: ../elsewhere\n"}),
+        "_quarto.yml", 3, "project.output-dir",
+        r"leads outside the project folder; found '\.\./elsewhere'. Fix: use a new folder for "
+        r"the output, such as _book, inside the project folder",
+        id="quarto-output-dir-outside",
+    ),
+    pytest.param(
         config_with(colour="blue"),
-        "config.yaml", None, "colour", r"unknown setting",
+        "config.yaml", 1, "colour", r"unknown setting",
         id="config-unknown-setting",
     ),
     pytest.param(

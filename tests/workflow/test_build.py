@@ -208,41 +208,6 @@ def test_bad_input_stops_build_and_keeps_previous_book(copy_of_built: Path, edit
     assert "ERROR The build stopped:" in output and " failed:\n" not in output
 
 
-def _descendants(edges: set[tuple[str, str]], start: str) -> set[str]:
-    found, todo = set(), [start]
-    while todo:
-        rule = todo.pop()
-        for source, target in edges:
-            if source == rule and target not in found:
-                found.add(target)
-                todo.append(target)
-    return found
-
-
-def test_every_rule_that_reads_a_data_file_waits_for_the_validation(built: Path) -> None:
-    """validate_data is the data gate: no job that reads a data file (or a file made
-    from one) starts before it passed, so a data error is reported once, by it."""
-    graph = snakemake(built, "--rulegraph")
-    assert graph.returncode == 0, graph.stderr
-    names = dict(re.findall(r"^\s*(\d+)\[label = \"(\w+)\"", graph.stdout, flags=re.MULTILINE))
-    edges = {
-        (names[a], names[b])
-        for a, b in re.findall(r"^\s*(\d+) -> (\d+)$", graph.stdout, flags=re.MULTILINE)
-    }
-    plan = snakemake(built, "--dry-run", "--forceall")
-    assert plan.returncode == 0, plan.stderr
-    readers = {
-        rule
-        for rule, inputs in re.findall(
-            r"^(?:local)?(?:rule|checkpoint) (\w+):\n\s+input: ([^\n]*)", plan.stdout, flags=re.MULTILINE
-        )
-        if re.search(r"(^|, )(data/|refs/references\.bib)", inputs)
-    }
-    assert {"draw_study_overview", "make_study_tables", "collect_variables"} <= readers
-    gated = _descendants(edges, "validate_data")
-    assert sorted(readers - gated - {"validate_data"}) == []
-
-
 def _drop_column(path: Path, column: str) -> None:
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     fields = [f for f in rows[0] if f != column]

@@ -38,12 +38,6 @@ compare_params_without_pandas()
 # default-image-extension in _quarto.yml): SVG and PNG for this book, no PDF.
 FIGURE_FORMATS = list(figure_formats("."))
 VALIDATION_REPORT = "results/data/summary.json"
-# The data gate: every rule that reads a data file lists the validation report as
-# an input, so it starts only once validate_data has passed and a data error is
-# reported once, by the validation, not again by each figure or table job. ancient():
-# rewriting the report (after a value edit) reruns nothing by itself; the rules
-# still rerun on their own data inputs and keys.
-DATA_GATE = ancient(VALIDATION_REPORT)
 # Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
 # The website's records browser data, published next to that page (issue 19).

@@ -1,5 +1,14 @@
 rule validate_data:
-    """Check every data file and the links between them; stop the build on any problem."""
+    """Check every data file and the links between them; stop the build on any problem.
+
+    The data gate: the highest priority and every core, so when the data changed it
+    runs first and alone, and a data error stops the build before any figure or
+    table job has read the data (each would report it again). Not an input of those
+    jobs: Snakemake would then rerun every one of them on any data edit (an ancient()
+    input is not enough, it skips the jobs after one that must run), so a value edit
+    still reruns only the rules that read it (tests/workflow/test_value_edit.py)."""
+    priority: 100
+    threads: workflow.cores
     input:
         protocol=get_data("protocol"),
         records=get_data("records"),

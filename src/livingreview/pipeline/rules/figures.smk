@@ -1,7 +1,6 @@
 rule draw_study_overview:
     """Evidence map: sample size, design and dosing of each included study."""
     input:
-        validated=DATA_GATE,
         studies=get_data("studies"),
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),

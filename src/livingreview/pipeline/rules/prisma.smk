@@ -2,7 +2,6 @@ rule derive_prisma_counts:
     """Count every PRISMA 2020 box from the screening ledger (or from the PRISMA2020
     template named by config prisma.counts_template) and check the arithmetic."""
     input:
-        validated=DATA_GATE,
         records=get_data("records"),
         protocol=get_data("protocol"),
         counts_template=get_counts_template(),
@@ -29,7 +28,6 @@ rule write_records_appendix:
     """List the records behind each box of the flow diagram the Results chapter cites,
     included records named by their study's label."""
     input:
-        validated=DATA_GATE,
         records=get_data("records"),
         protocol=get_data("protocol"),
         counts=get_cited_counts(),

@@ -1,7 +1,6 @@
 rule describe_previous_release:
     """The release the PRISMA flow diagram shows as "previous studies" (null if none)."""
     input:
-        validated=DATA_GATE,
         snapshots=get_release_snapshots(),
         records=get_data("records"),
     output:
@@ -21,7 +20,6 @@ rule describe_previous_release:
 rule write_release_pages:
     """What's new (diff of the last two releases), version history and Cite this version."""
     input:
-        validated=DATA_GATE,
         snapshots=get_release_snapshots(),
         state="results/releases/state.json",
         quarto="_quarto.yml",
@@ -50,7 +48,6 @@ rule write_changes_page:
     diff of the text of the latest release against the previous one, by chapter (from
     their DOCX files). Its own rule, so a data edit never reruns the text diff."""
     input:
-        validated=DATA_GATE,
         snapshots=get_release_snapshots(),
         documents=get_release_documents(),
         bibliography=get_data("bibliography"),
@@ -73,7 +70,6 @@ rule add_draft_changes:
     and PRISMA counts that changed), then the released part. The draft's text is not
     compared: it exists only once the review is rendered, which includes this page."""
     input:
-        validated=DATA_GATE,
         snapshots=get_release_snapshots(),
         state="results/releases/state.json",
         variables="_variables.yml",

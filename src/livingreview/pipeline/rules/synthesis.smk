@@ -1,7 +1,6 @@
 rule draw_effect_direction_plot:
     """Effect direction plot (SWiM; Thomson and Thomas 2013) from data/outcomes.csv."""
     input:
-        validated=DATA_GATE,
         outcomes=get_data("outcomes"),
         studies=get_data("studies"),
         protocol=get_data("protocol"),
@@ -27,7 +26,6 @@ rule draw_effect_direction_plot:
 rule draw_sensitivity_plot:
     """The anxiety directions under every sensitivity analysis of data/protocol.yaml."""
     input:
-        validated=DATA_GATE,
         protocol=get_data("protocol"),
         # The analyses as evaluated once by evaluate_sensitivity_analyses (issue 19).
         results="results/tables/sensitivity.json",
@@ -56,7 +54,6 @@ rule draw_sensitivity_plot:
 rule draw_onset_duration_plot:
     """When the anxiolytic effect was first measured and how long it lasted, per study."""
     input:
-        validated=DATA_GATE,
         outcomes=get_data("outcomes"),
         studies=ancient(get_data("studies")),  # see params.studies
         protocol=get_data("protocol"),
@@ -83,7 +80,6 @@ rule draw_onset_duration_plot:
 rule draw_risk_of_bias_traffic_light:
     """Risk-of-bias traffic-light plot, one panel per tool (robvis layout)."""
     input:
-        validated=DATA_GATE,
         risk_of_bias=get_data("risk_of_bias"),
         studies=ancient(get_data("studies")),  # see params.studies
         bibliography=get_data("bibliography"),
@@ -109,7 +105,6 @@ rule draw_risk_of_bias_traffic_light:
 rule draw_risk_of_bias_summary:
     """Weighted risk-of-bias summary bar plot, one panel per tool (robvis layout)."""
     input:
-        validated=DATA_GATE,
         risk_of_bias=get_data("risk_of_bias"),
         studies=ancient(get_data("studies")),  # see params.studies
     output:
@@ -130,7 +125,6 @@ rule run_meta_analyses:
     the living view (pooled estimate per release) and the section the Results include.
     """
     input:
-        validated=DATA_GATE,
         effects=get_data("effects"),
         studies=ancient(get_data("studies")),  # see params.studies
         protocol=get_data("protocol"),

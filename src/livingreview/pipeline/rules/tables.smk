@@ -4,7 +4,6 @@ rule make_study_tables:
     and duration of effect): one job, as both read the studies table and the protocol,
     and a value edit of the studies reruns both (one Python start fewer, issue 19)."""
     input:
-        validated=DATA_GATE,
         studies=get_data("studies"),
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
@@ -28,7 +27,6 @@ rule make_study_tables:
 rule write_eligibility_criteria:
     """Eligibility criteria and exclusion reasons for the methods chapter, from the protocol."""
     input:
-        validated=DATA_GATE,
         protocol=get_data("protocol"),
     output:
         criteria="results/tables/eligibility.md",
@@ -46,7 +44,6 @@ rule write_eligibility_criteria:
 rule evaluate_sensitivity_analyses:
     """The protocol's sensitivity analyses on the same ledger: table and sentences."""
     input:
-        validated=DATA_GATE,
         protocol=get_data("protocol"),
         records=get_data("records"),
         facts=get_optional_data("eligibility_facts"),

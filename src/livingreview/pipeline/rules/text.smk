@@ -4,7 +4,6 @@ rule write_generated_text:
     history), the direction-of-effect summary and the reports that could not be
     settled (limitations)."""
     input:
-        validated=DATA_GATE,
         records=get_data("records"),
         protocol=get_data("protocol"),
         facts=get_optional_data("eligibility_facts"),

@@ -12,7 +12,6 @@ checkpoint collect_variables:
     edit, and one rule and one checkpoint fewer is one Python start and one
     replanning fewer on each (issue 19)."""
     input:
-        validated=DATA_GATE,
         **get_data_files(),
         counts="results/prisma/counts.json",
         decisions=get_decision_log(),
