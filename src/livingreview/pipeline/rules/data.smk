@@ -7,8 +7,6 @@ rule validate_data:
     jobs: Snakemake would then rerun every one of them on any data edit (an ancient()
     input is not enough, it skips the jobs after one that must run), so a value edit
     still reruns only the rules that read it (tests/workflow/test_value_edit.py)."""
-    priority: 100
-    threads: workflow.cores
     input:
         protocol=get_data("protocol"),
         records=get_data("records"),
@@ -25,8 +23,10 @@ rule validate_data:
         summary=VALIDATION_REPORT,
     log:
         "logs/validate_data.log",
+    priority: 100
     conda:
         "../envs/livingreview.yaml"
+    threads: workflow.cores
     resources:
         mem_mb=get_ledger_mem_mb(),  # see profiles/default
     params:
