@@ -399,20 +399,19 @@ CASES = [
         r"must be a list; found 'html'. Fix: write formats: \[html\] \(a list",
         id="config-formats-not-a-list",
     ),
-    pytest.param(
-        manuscript({"_quarto.yml": "project:\n  type: book\n  output-dir: [a, b]\n"}),
-        "_quarto.yml", 3, "project.output-dir",
-        r"must be a folder name; found '\[a, b\]'. Fix: write one folder name, such as "
-        r"output-dir: _book",
-        id="quarto-output-dir-not-a-name",
-    ),
-    pytest.param(
-        manuscript({"_quarto.yml": "project:\n  type: book\n  output-dir: ../elsewhere\n"}),
-        "_quarto.yml", 3, "project.output-dir",
-        r"leads outside the project folder; found '\.\./elsewhere'. Fix: use a new folder for "
-        r"the output, such as _book, inside the project folder",
-        id="quarto-output-dir-outside",
-    ),
+    *[
+        pytest.param(
+            manuscript({"_quarto.yml": f"project:\n  type: book\n  output-dir: {value}\n"}),
+            "_quarto.yml", 3, "project.output-dir", message, id=f"quarto-output-dir-{name}",
+        )
+        for name, value, message in [
+            ("not-a-name", "[a, b]", r"must be a folder name; found '\[a, b\]'. Fix: write "
+             r"one folder name, such as output-dir: _book"),
+            ("outside", "../elsewhere", r"leads outside the project folder; found "
+             r"'\.\./elsewhere'. Fix: use a new folder for the output, such as _book, "
+             r"inside the project folder"),
+        ]
+    ],
     pytest.param(
         config_with(colour="blue"),
         "config.yaml", 1, "colour", r"unknown setting",
