@@ -433,15 +433,22 @@ CASES = [
         METHODS, 3, "10", r"unknown var 'counts\.nope'",
         id="unknown-variable",
     ),
-    pytest.param(
-        # an unclosed shortcode is reported where it opens, not read as a variable
-        # named after the rest of the line (the next shortcode included)
-        manuscript({METHODS: chapter("We found {{< var counts.nope >. And {{< var x >}}.")}),
-        METHODS, 3, "10",
-        r"the shortcode opened at line 3, column 10 is not closed with '>}}'; "
-        r"found '{{< var counts.nope >\. And'",
-        id="unclosed-shortcode",
-    ),
+    # an unclosed shortcode is reported where it opens, not read as a variable named
+    # after the rest of the line (the next shortcode included); nor is one closed
+    # with }} alone
+    *[
+        pytest.param(
+            manuscript({METHODS: chapter("We found {{< var a >. And {{< var x }}, y >}}.")}),
+            METHODS, 3, column,
+            rf"the shortcode opened at line 3, column {column} is not closed with '>}}}}'; "
+            rf"found '{found}'",
+            id=name,
+        )
+        for name, column, found in [
+            ("unclosed-shortcode", "10", r"{{< var a >\. And"),
+            ("shortcode-closed-without-its-angle-bracket", "27", r"{{< var x }}, y >}}\."),
+        ]
+    ],
     pytest.param(
         manuscript(
             {

@@ -23,10 +23,11 @@ from typing import Any
 from ..errors import ManuscriptError, Problem
 from ..io import read_text
 
-# A shortcode's body never holds another opening {{< : an unclosed one is reported at
-# its own column (unclosed_shortcodes) instead of swallowing the next shortcode.
+# A shortcode's body never holds another opening {{< nor a closing }} (one written
+# without its >): an unclosed one is reported at its own column (unclosed_shortcodes)
+# instead of swallowing the next shortcode.
 SHORTCODE = re.compile(
-    r"\{\{\{<\s*(?P<esc>.*?)\s*>\}\}\}|\{\{<\s*(?P<body>(?:(?!\{\{<).)*?)\s*>\}\}"
+    r"\{\{\{<\s*(?P<esc>.*?)\s*>\}\}\}|\{\{<\s*(?P<body>(?:(?!\{\{<|\}\}).)*?)\s*>\}\}"
 )
 SHORTCODE_OPEN = re.compile(r"\{\{<")
 INCLUDE_LINE = re.compile(r"^\s*\{\{<\s*include\s+(?P<path>.+?)\s*>\}\}\s*$")
