@@ -22,6 +22,7 @@ from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
     Entry,
+    Field,
     ParsingFailedBlock,
 )
 
@@ -78,6 +79,22 @@ def _failed_block_problem(file: str, block: ParsingFailedBlock) -> Problem:
         )
     detail = str(getattr(block, "error", "") or "").strip().splitlines()
     reason = detail[0] if detail else "syntax error"
+    unbalanced = _unbalanced_field(block.raw or "")
+    start = _line(block)
+    if unbalanced is not None and start is not None:
+        key, name, offset, balance = unbalanced
+        braces = f"{balance} '{{' not closed" if balance > 0 else f"{-balance} '}}' too many"
+        return Problem(
+            file,
+            f"entry{f' {key}' if key else ''} cannot be parsed: its {name} field has "
+            f"{braces} (the entry starts at line {start})",
+            row=start + offset,
+            column=f"{key}.{name}" if key else name,
+            found=(block.raw or "").splitlines()[offset].strip(),
+            expected="as many '}' as '{' in each field",
+            fix=f"close each '{{' of the {name} field with '}}' (write \\{{ or \\}} for a "
+            "literal brace)",
+        )
     return Problem(
         file,
         f"entry cannot be parsed ({reason})",
@@ -86,6 +103,54 @@ def _failed_block_problem(file: str, block: ParsingFailedBlock) -> Problem:
         expected="@type{key, field = {value}, ...}",
         fix="check the braces, quotes and commas of this entry",
     )
+
+
+# What a year field may hold: four digits, as the study labels ("Glue 2017") and the
+# reference list need. A work not yet published gives its expected year; an undated
+# one has no year field ("Yermus", never "Yermus n.d.": studies.author_year_label).
+YEAR = re.compile(r"\{?\d{4}\}?")
+
+
+def year_problem(file: str, key: str, year: Field) -> Problem:
+    """A year that is not four digits, at the line of the year field."""
+    line = None if year.start_line is None else year.start_line + 1
+    return Problem(
+        file,
+        "year is not a four-digit year",
+        row=line,
+        column=f"{key}.year",
+        found=str(year.value).strip(),
+        expected="a year such as 2021",
+        fix="write the year of publication as four digits (the expected year for a "
+        "paper in press), or remove the year field if the work is undated",
+    )
+
+
+ENTRY_HEAD = re.compile(r"\s*@\w+\s*[{(]\s*([^,\s]*)")
+FIELD_HEAD = re.compile(r"\s*([A-Za-z][\w:.+-]*)\s*=")
+
+
+def _unbalanced_field(raw: str) -> tuple[str, str, int, int] | None:
+    """The first field of an entry that failed to parse whose braces do not balance:
+    (entry key, field name, its line within the entry, '{' minus '}'), or None.
+
+    The entry is cut at each line that starts like a field (``name =``) and its
+    closing brace (a last line of its own) is set aside, so an unclosed brace in a
+    title is found at the title, not at the entry's first line."""
+    lines = raw.rstrip().splitlines()
+    head = ENTRY_HEAD.match(lines[0]) if lines else None
+    if head is None:
+        return None
+    if len(lines) > 1 and lines[-1].strip() in ("}", ")"):
+        lines = lines[:-1]
+    starts = [i for i, line in enumerate(lines) if i and FIELD_HEAD.match(line)]
+    for first, end in zip(starts, [*starts[1:], len(lines)][: len(starts)], strict=True):
+        text = re.sub(r"\\[{}]", "", "\n".join(lines[first:end]))
+        balance = text.count("{") - text.count("}")
+        if balance:
+            name = FIELD_HEAD.match(lines[first]).group(1).lower()  # type: ignore[union-attr]
+            return head.group(1), name, first, balance
+    return None
 
 
 def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
@@ -104,6 +169,9 @@ def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
                     fix="add a title = {...} field",
                 )
             )
+        year = entry.fields_dict.get("year")
+        if year is not None and not YEAR.fullmatch(str(year.value).strip()):
+            problems.append(year_problem(file, entry.key, year))
         if "crossref" in entry.fields_dict:
             problems.append(
                 Problem(

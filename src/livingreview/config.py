@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem, raise_if_any
-from .io import read_yaml, write_bytes
+from .io import read_yaml, with_key_lines, write_bytes, yaml_value
 from .paths import path_problem
 from .validation import load_schema, value_problem
 
@@ -37,6 +37,8 @@ def validate_config(
     known = key is not None and (Path(passed) / key).is_file()  # type: ignore[arg-type]
     problems = [] if known else _schema_problems(config, file)
     problems += _path_problems(config, file, root)
+    if problems:  # each at the line of its key, when the file is on disk
+        problems = with_key_lines(problems, Path(root or ".") / file)
     raise_if_any(problems, ConfigError, f"{file} is not valid")
     if key is not None and not known:
         write_bytes(Path(passed) / key, b"")  # type: ignore[arg-type]
@@ -81,7 +83,7 @@ def _schema_problems(config: Any, file: str | Path) -> list[Problem]:
             continue
         if err.validator in {"enum", "pattern", "format", "minimum", "maximum"}:
             problems.append(
-                value_problem(str(file), err, row=None, column=key, found=str(err.instance))
+                value_problem(str(file), err, row=None, column=key, found=yaml_value(err.instance))
             )
             continue
         if err.validator == "required":
@@ -95,15 +97,45 @@ def _schema_problems(config: Any, file: str | Path) -> list[Problem]:
                 )
             )
             continue
+        if err.validator == "type":
+            problems.append(_type_problem(str(file), key, err.instance, err.validator_value))
+            continue
         problems.append(
             Problem(
                 str(file),
                 err.message,
                 column=key,
-                fix="see config/README.md for the allowed settings",
+                found=yaml_value(err.instance),
+                fix=f"see '{key}' in config/README.md for the allowed settings",
             )
         )
     return problems
+
+
+TYPE_WORDS = {
+    "array": ("a list", "[{value}]"),
+    "object": ("a group of settings (name: value lines)", None),
+    "string": ("a text", None),
+    "integer": ("a whole number", None),
+    "number": ("a number", None),
+    "boolean": ("true or false", None),
+}
+
+
+def _type_problem(file: str, key: str, value: object, wanted: object) -> Problem:
+    """A setting of the wrong kind, with the value as the user wrote it and, for a
+    list, the same value written as one (``formats: html`` -> ``formats: [html]``)."""
+    kinds = wanted if isinstance(wanted, list) else [wanted]
+    words = " or ".join(TYPE_WORDS.get(str(k), (str(k), None))[0] for k in kinds)
+    example = TYPE_WORDS.get(str(kinds[0]), ("", None))[1]
+    name = key.rpartition(".")[2]
+    fix = (
+        f"write {name}: {example.format(value=yaml_value(value))} (a list, in square brackets, "
+        "even for one item)"
+        if example
+        else f"write {name} as {words} (see '{key}' in config/README.md)"
+    )
+    return Problem(file, f"must be {words}", column=key, found=yaml_value(value), fix=fix)
 
 
 def _path_problems(config: Any, file: str | Path, root: str | Path | None) -> list[Problem]:

@@ -9,6 +9,7 @@ failed build never leaves a half-written file where a good one was.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import tempfile
 from collections.abc import Iterator
@@ -220,6 +221,51 @@ def load_yaml_text(text: str, path: str | Path, error: type[ReviewError] = Confi
         ) from None
     finally:
         loader.dispose()
+
+
+def yaml_key_lines(path: str | Path) -> dict[str, int]:
+    """The 1-based line of each key of a YAML file's mappings, by dotted path
+    (``render.formats``); empty if the file cannot be read or parsed."""
+    try:
+        node = compose_yaml(read_text(path, ConfigError), path)
+    except (ReviewError, OSError):
+        return {}
+    lines: dict[str, int] = {}
+    todo = [(node, "")]
+    while todo:
+        current, prefix = todo.pop()
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    lines.setdefault(prefix + key.value, key.start_mark.line + 1)
+                    todo.append((value, f"{prefix}{key.value}."))
+    return lines
+
+
+def with_key_lines(problems: list[Problem], path: str | Path) -> list[Problem]:
+    """``problems`` of the YAML file ``path`` located at the line of their key (a
+    missing key at its parent's line); problems with a line or of other files as given."""
+    if not any(p.row is None and p.column for p in problems) or not Path(path).is_file():
+        return problems
+    lines = yaml_key_lines(path)
+    out = []
+    for problem in problems:
+        key = problem.column or ""
+        while problem.row is None and key and key not in lines:
+            key = key.rpartition(".")[0]
+        same_file = Path(path).as_posix().endswith(Path(problem.file).as_posix())
+        located = problem.row is None and key in lines and same_file
+        out.append(dataclasses.replace(problem, row=lines[key]) if located else problem)
+    return out
+
+
+def yaml_value(value: object) -> str:
+    """``value`` as a user writes it in YAML (``[a, b]``, ``3``, ``true``), not as Python
+    shows it (``['a', 'b']``, ``True``)."""
+    if isinstance(value, str):
+        return value
+    text = yaml.safe_dump(value, default_flow_style=True, width=1_000_000, allow_unicode=True)
+    return text.strip().removesuffix("...").strip()
 
 
 def read_yaml(path: str | Path, error: type[ReviewError] = ConfigError) -> object:

@@ -16,6 +16,7 @@ files tracked by git are refused.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -127,11 +128,11 @@ def _tracked_files(root: Path, folder: Path) -> list[str]:
 def output_dir_problems(root: Path, output_dir: object, *, file: str, key: str) -> list[Problem]:
     """Why ``output_dir`` may not be the folder the build replaces (empty list: it may)."""
     root = Path(root).resolve()
-    problem = path_problem(root, output_dir, file=file, key=key)
-    if problem is not None:
-        return [problem]
-    target = (root / str(output_dir)).resolve()
     fix = "use a new folder for the output, such as _book"
+    problem = path_problem(root, output_dir, file=file, key=key)
+    if problem is not None:  # the output is written, not read: no file to copy in
+        return [dataclasses.replace(problem, fix=f"{fix}, inside the project folder")]
+    target = (root / str(output_dir)).resolve()
     if target == root:
         return [
             Problem(

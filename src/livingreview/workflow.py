@@ -207,7 +207,9 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
     try:
         step()
     except ReviewError as exc:
-        log.error("%s failed:\n%s", rule, exc)
+        # The reader's words, not the rule's name (a build internal): the message
+        # itself names the file, row, column and fix.
+        log.error("The build stopped:\n%s", exc)
         sys.exit(1)
     log.info("%s done", rule)
     exit_without_teardown()

@@ -220,22 +220,22 @@ CASES = [
     ),
     pytest.param(
         config_with(data={k: v for k, v in CONFIG["data"].items() if k != "outcomes"}),
-        "config.yaml", None, "data.outcomes", r"required setting is missing",
+        "config.yaml", 1, "data.outcomes", r"required setting is missing",
         id="config-without-outcomes",
     ),
     pytest.param(
         config_with(data={**CONFIG["data"], "studies": "/etc/passwd"}),
-        "config.yaml", None, "data.studies", r"absolute path",
+        "config.yaml", 9, "data.studies", r"absolute path",
         id="config-data-absolute",
     ),
     pytest.param(
         config_with(data={**CONFIG["data"], "studies": "../../x.csv"}),
-        "config.yaml", None, "data.studies", r"outside the project",
+        "config.yaml", 9, "data.studies", r"outside the project",
         id="config-data-outside",
     ),
     pytest.param(
         config_with(data={**CONFIG["data"], "studies": "src"}),
-        "config.yaml", None, "data.studies", r"is a folder, not a file",
+        "config.yaml", 9, "data.studies", r"is a folder, not a file",
         id="config-data-folder",
     ),
     pytest.param(
@@ -356,8 +356,15 @@ CASES = [
     # BibTeX
     pytest.param(
         replace("bibliography", "title = {Trial two},", "title = {Trial two,"),
-        "references.bib", 6, None, r"",
+        "references.bib", 7, "two2018.title",
+        r"entry two2018 cannot be parsed: its title field has 1 '\{' not closed "
+        r"\(the entry starts at line 6\)",
         id="bibtex-does-not-parse",
+    ),
+    pytest.param(
+        replace("bibliography", "year = {2018}", "year = {20x8}"),
+        "references.bib", 8, "two2018.year", r"year is not a four-digit year; found '20x8'",
+        id="bibtex-year-not-four-digits",
     ),
     pytest.param(
         append("bibliography", "\n@article{one2017,\n  title = {Again},\n  year = {2017}\n}\n"),
@@ -382,12 +389,32 @@ CASES = [
     ),
     pytest.param(
         config_with(render={"backend": "latex", "formats": ["html"]}),
-        "config.yaml", None, "render.backend", r"value not allowed; found 'latex'",
+        "config.yaml", 11, "render.backend", r"value not allowed; found 'latex'",
         id="config-value-not-allowed",
     ),
     pytest.param(
+        # the line of the key, the value as written in YAML and a fix to copy
+        config("render:\n  backend: auto\n  formats: html\n"),
+        "config.yaml", 3, "render.formats",
+        r"must be a list; found 'html'. Fix: write formats: \[html\] \(a list",
+        id="config-formats-not-a-list",
+    ),
+    *[
+        pytest.param(
+            manuscript({"_quarto.yml": f"project:\n  type: book\n  output-dir: {value}\n"}),
+            "_quarto.yml", 3, "project.output-dir", message, id=f"quarto-output-dir-{name}",
+        )
+        for name, value, message in [
+            ("not-a-name", "[a, b]", r"must be a folder name; found '\[a, b\]'. Fix: write "
+             r"one folder name, such as output-dir: _book"),
+            ("outside", "../elsewhere", r"leads outside the project folder; found "
+             r"'\.\./elsewhere'. Fix: use a new folder for the output, such as _book, "
+             r"inside the project folder"),
+        ]
+    ],
+    pytest.param(
         config_with(colour="blue"),
-        "config.yaml", None, "colour", r"unknown setting",
+        "config.yaml", 1, "colour", r"unknown setting",
         id="config-unknown-setting",
     ),
     pytest.param(
@@ -406,6 +433,22 @@ CASES = [
         METHODS, 3, "10", r"unknown var 'counts\.nope'",
         id="unknown-variable",
     ),
+    # an unclosed shortcode is reported where it opens, not read as a variable named
+    # after the rest of the line (the next shortcode included); nor is one closed
+    # with }} alone
+    *[
+        pytest.param(
+            manuscript({METHODS: chapter("We found {{< var a >. And {{< var x }}, y >}}.")}),
+            METHODS, 3, column,
+            rf"the shortcode opened at line 3, column {column} is not closed with '>}}}}'; "
+            rf"found '{found}'",
+            id=name,
+        )
+        for name, column, found in [
+            ("unclosed-shortcode", "10", r"{{< var a >\. And"),
+            ("shortcode-closed-without-its-angle-bracket", "27", r"{{< var x }}, y >}}\."),
+        ]
+    ],
     pytest.param(
         manuscript(
             {

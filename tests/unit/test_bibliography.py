@@ -64,10 +64,24 @@ BAD = [
     ),
     pytest.param(
         GOOD + "\n@article{gamma,\n  title = {Unclosed\n}\n\n@misc{delta, title = {D}}\n",
-        "cannot be parsed",
-        14,
-        None,
-        id="unparsable-entry",
+        "cannot be parsed: its title field has 1 '{' not closed (the entry starts at line 14)",
+        15,
+        "gamma.title",
+        id="unparsable-entry-at-its-unclosed-field",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G},\n  year = {20x2}\n}\n",
+        "year is not a four-digit year",
+        16,
+        "gamma.year",
+        id="year-not-four-digits",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G},\n  year = {in press}\n}\n",
+        "year is not a four-digit year",
+        16,
+        "gamma.year",
+        id="year-in-press",
     ),
     pytest.param(
         GOOD + "\n@article{gamma,\n  author = {G, G.},\n  year = {2000}\n}\n",
@@ -122,7 +136,7 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
     text = GOOD + "\n@article{alpha2020, title = {Dup}}\n\n@article{nothing, year = {1}}\n"
     with pytest.raises(BibliographyError) as info:
         load_bibliography(write(tmp_path, text))
-    assert [p.row for p in info.value.problems] == [14, 16]
+    assert [p.row for p in info.value.problems] == [14, 16, 16]  # no title; year {1}
 
 
 def test_check_keys_names_each_unknown_key_and_where_it_was_cited(tmp_path: Path) -> None:

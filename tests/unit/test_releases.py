@@ -408,13 +408,13 @@ def test_a_failed_release_build_shows_the_project_errors() -> None:
     from livingreview.living.make_release import _build_errors
 
     output = (
-        "Select jobs to execute...\nERROR describe_previous_release failed:\n"
+        "Select jobs to execute...\nERROR The build stopped:\n"
         "data/records.csv is not valid: 1 problem(s)\n"
         "  - data/records.csv:8 [search_date]: is later than today\n"
         "[Mon Nov 30 12:57:47 2026]\nFinished jobid: 7\n"
     )
     assert _build_errors(output).splitlines() == [
-        "    ERROR describe_previous_release failed:",
+        "    ERROR The build stopped:",
         "    data/records.csv is not valid: 1 problem(s)",
         "      - data/records.csv:8 [search_date]: is later than today",
     ]

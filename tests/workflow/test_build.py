@@ -198,8 +198,15 @@ def test_bad_input_stops_build_and_keeps_previous_book(copy_of_built: Path, edit
     edit(copy_of_built)
     result = snakemake(copy_of_built)
     assert result.returncode != 0
-    assert re.search(expected, result.stdout + result.stderr), result.stderr[-3000:]
+    output = result.stdout + result.stderr
+    assert re.search(expected, output), result.stderr[-3000:]
     assert tree_digest(copy_of_built / "_book") == before
+    # One step reports the problem: a data error by the validation alone, never again
+    # by each figure or table job; and our own lines name no rule (a build internal).
+    failed = re.findall(r"^Error in rule (\w+):", output, flags=re.MULTILINE)
+    assert failed == ["check_manuscript" if "manuscript/" in expected else "validate_data"]
+    assert output.count("ERROR The build stopped:") == 1, output[-3000:]
+    assert " failed:\n" not in output
 
 
 def _drop_column(path: Path, column: str) -> None:

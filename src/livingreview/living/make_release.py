@@ -209,7 +209,7 @@ class ReleaseBuild:
 
 def _build_errors(output: str, limit: int = 20) -> str:
     """The project's own error messages in a failed build's output (each rule logs
-    ``ERROR <rule> failed:``, a summary line and ``  - `` problem lines), so the user
+    ``ERROR The build stopped:``, a summary line and ``  - `` problem lines), so the user
     sees why without opening the temporary copy; else the output's last lines."""
     lines: list[str] = []
     state = 0  # 0 outside a message, 1 expecting its summary, 2 in its problem list

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..config import load_config
 from ..errors import ConfigError, Problem
-from ..io import read_yaml
+from ..io import read_yaml, with_key_lines, yaml_value
 from ..paths import output_dir_problems, path_problem
 from ..workflow import SCHEMA_CACHE_ENV, config_check_cache
 from .long_tables import DEFAULT_TABLE_PRINT_ROWS
@@ -124,7 +124,11 @@ class Book:
 
 def _problem(message: str, key: str, fix: str, found: object = None) -> Problem:
     return Problem(
-        QUARTO_FILE, message, column=key, fix=fix, found=None if found is None else str(found)
+        QUARTO_FILE,
+        message,
+        column=key,
+        fix=fix,
+        found=None if found is None else yaml_value(found),
     )
 
 
@@ -233,11 +237,17 @@ def load_book(root: Path) -> Book:
         )
     else:
         problems.append(
-            _problem("must be a folder name", "project.output-dir", "write _book", output_dir)
+            _problem(
+                "must be a folder name",
+                "project.output-dir",
+                "write one folder name, such as output-dir: _book",
+                output_dir,
+            )
         )
     resources = _as_tuple(project.get("resources"), "project.resources", problems)
     problems += _path_problems(root, entries, resources, bibliography, csl)
     if problems:
+        problems = with_key_lines(problems, config_path)  # each at the line of its key
         raise ConfigError(problems, summary=f"{QUARTO_FILE}: {len(problems)} problem(s)")
     tables = _table_settings(root)
     return Book(

@@ -23,7 +23,13 @@ from typing import Any
 from ..errors import ManuscriptError, Problem
 from ..io import read_text
 
-SHORTCODE = re.compile(r"\{\{\{<\s*(?P<esc>.*?)\s*>\}\}\}|\{\{<\s*(?P<body>.*?)\s*>\}\}")
+# A shortcode's body never holds another opening {{< nor a closing }} (one written
+# without its >): an unclosed one is reported at its own column (unclosed_shortcodes)
+# instead of swallowing the next shortcode.
+SHORTCODE = re.compile(
+    r"\{\{\{<\s*(?P<esc>.*?)\s*>\}\}\}|\{\{<\s*(?P<body>(?:(?!\{\{<|\}\}).)*?)\s*>\}\}"
+)
+SHORTCODE_OPEN = re.compile(r"\{\{<")
 INCLUDE_LINE = re.compile(r"^\s*\{\{<\s*include\s+(?P<path>.+?)\s*>\}\}\s*$")
 INCLUDE_ARG = re.compile(r"\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>\S+)")
 # Marks where an included file from another folder starts (with its folder) and ends.
@@ -178,7 +184,34 @@ def expand_inline(text: str, file: str, line: int, ctx: Context, problems: list[
         )
         return match.group(0)
 
+    if "{{<" not in text:
+        return text
+    unclosed_shortcodes(text, file, line, problems)
     return SHORTCODE.sub(replace, text)
+
+
+def unclosed_shortcodes(text: str, file: str, line: int, problems: list[Problem]) -> None:
+    """Report each ``{{<`` of a line that no shortcode closes with ``>}}`` on it."""
+    spans = [m.span() for m in SHORTCODE.finditer(text)]
+    for opener in SHORTCODE_OPEN.finditer(text):
+        start = opener.start()
+        if any(a <= start < b for a, b in spans):
+            continue
+        shown = text[start:].split("{{", 2)[1].rstrip()  # up to the next {{, if any
+        shown = "{{" + shown
+        problems.append(
+            Problem(
+                file,
+                f"the shortcode opened at line {line}, column {start + 1} "
+                "is not closed with '>}}'",
+                row=line,
+                column=str(start + 1),
+                found=shown if len(shown) <= 60 else shown[:59] + "\u2026",
+                expected="{{< name arguments >}} on one line",
+                fix="end the shortcode with ' >}}' on the same line, e.g. "
+                "{{< var studies.included >}}",
+            )
+        )
 
 
 def include_target(written: str, main_dir: Path, root: Path) -> Path:
