@@ -314,8 +314,8 @@ BAD = [
     pytest.param(
         replace("bibliography", "title = {Trial two},", "title = {Trial two,"),
         "bibliography",
-        6,
-        None,
+        7,  # the field whose brace is not closed (the entry starts at line 6)
+        "two2018.title",
         "cannot be parsed",
         id="unparsable-bib",
     ),
