@@ -107,8 +107,9 @@ def _failed_block_problem(file: str, block: ParsingFailedBlock) -> Problem:
 
 # What a year field may hold: four digits, as the study labels ("Glue 2017") and the
 # reference list need. A work not yet published gives its expected year; an undated
-# one has no year field ("Yermus", never "Yermus n.d.": studies.author_year_label).
-YEAR = re.compile(r"\{?\d{4}\}?")
+# one has no year field or BibTeX's conventional "n.d." (labelled "Yermus", never
+# "Yermus n.d.": studies.author_year_label).
+YEAR = re.compile(r"\{?(\d{4}|n\.\s?d\.)\}?", re.IGNORECASE)
 
 
 def year_problem(file: str, key: str, year: Field) -> Problem:
@@ -122,7 +123,7 @@ def year_problem(file: str, key: str, year: Field) -> Problem:
         found=str(year.value).strip(),
         expected="a year such as 2021",
         fix="write the year of publication as four digits (the expected year for a "
-        "paper in press), or remove the year field if the work is undated",
+        "paper in press), or n.d. (or no year field) if the work is undated",
     )
 
 

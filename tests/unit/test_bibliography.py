@@ -84,6 +84,13 @@ BAD = [
         id="year-in-press",
     ),
     pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G},\n  year = {n.d.x}\n}\n",
+        "year is not a four-digit year",
+        16,
+        "gamma.year",
+        id="year-almost-n.d.",
+    ),
+    pytest.param(
         GOOD + "\n@article{gamma,\n  author = {G, G.},\n  year = {2000}\n}\n",
         "no title",
         14,
