@@ -109,8 +109,11 @@ def test_the_first_full_page_offer_without_waiting_floats_is_chosen() -> None:
 
 
 def test_only_the_first_appendix_starts_a_page() -> None:
-    assert raw(appendix_break(first=True)[0]) == "#pagebreak(weak: true)"
-    assert appendix_break(first=False) == []
+    assert [raw(b) for b in appendix_break(first=True)] == [
+        "#place.flush()",
+        "#pagebreak(weak: true)",
+    ]
+    assert [raw(b) for b in appendix_break(first=False)] == ["#place.flush()"]
 
 
 PAGE = """
@@ -404,9 +407,9 @@ def test_a_table_without_a_caption_stays_under_its_heading(before_words: int) ->
     assert text.index("Listheading") < text.index("Row0") < text.index("Aftertext")
 
 
-def test_a_figure_stays_before_the_next_chapter_or_appendix_heading() -> None:
+def test_a_figure_stays_before_the_next_appendix_heading() -> None:
     """Figure B.1 floated past the heading of Appendix C (its list split around it): a
-    figure still waiting at a level-1 heading is placed before the heading."""
+    figure still waiting before an appendix is placed before its heading."""
     headings = _template_part("#show heading.where(level: 1)", "#show heading.where(level: 2)")
     source = (
         PAGE
@@ -414,7 +417,9 @@ def test_a_figure_stays_before_the_next_chapter_or_appendix_heading() -> None:
         + "#show figure.where(kind: image): set figure(placement: auto)\n"
         + "= Appendix B\n#lorem(380)\n"
         + "#figure(rect(width: 10cm, height: 11cm), caption: [FIGCAPTION])\n"
-        + "#lorem(20)\n= Appendix C\n#lorem(500)\n"
+        + "#lorem(20)\n"
+        + "".join(raw(b) + "\n" for b in appendix_break(first=False))
+        + "= Appendix C\n#lorem(500)\n"
     )
     text = " ".join(_pdf_pages(source))
     assert text.index("FIGCAPTION") < text.index("Appendix C")

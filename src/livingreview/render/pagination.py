@@ -178,8 +178,12 @@ def keep_lead_ins(blocks: list[A.Element]) -> list[A.Element]:
 
 
 def appendix_break(first: bool) -> list[A.Element]:
-    """The page break before an appendix: only the first starts a new page."""
-    return [A.RawBlock("typst", "#pagebreak(weak: true)")] if first else []
+    """What comes before an appendix: figures still waiting are placed first (a figure of
+    Appendix B was drawn inside Appendix C, splitting its list), and the first appendix
+    starts a new page. Chapters run on, and their figures may float past the next
+    chapter's heading, as in a journal (flushing there left a page 40% empty)."""
+    flush = A.RawBlock("typst", "#place.flush()")
+    return [flush, A.RawBlock("typst", "#pagebreak(weak: true)")] if first else [flush]
 
 
 CHOICE_LINE = "#let lr-landscape-choice = (:)"
