@@ -16,6 +16,12 @@ default. ``tests/workflow/test_value_edit.py`` edits every listed column and che
 that each rule's outputs keep their bytes, so a rule that starts reading one fails
 there instead of going stale.
 
+A rule that reads a column only through a coarse class of its values can key that
+class instead of the value (``CLASSED_STUDY_COLUMNS``): the effect direction plot
+shows a study's ``n`` only as the size of its arrows (three classes of Thomson and
+Thomas 2013), so correcting a sample size within its class does not redraw it, and
+a sample size that moves to another class does.
+
 The validation of the whole file is not skipped: ``validate_data`` lists it as an
 ordinary input, so a bad value in any column still stops the build.
 
@@ -27,6 +33,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -53,6 +60,7 @@ _DESCRIPTIVE = frozenset(
 )
 
 UNREAD_STUDY_COLUMNS: dict[str, frozenset[str]] = {
+    "draw_effect_direction_plot": _DESCRIPTIVE - {"n"},  # n by its class, below
     "draw_onset_duration_plot": _DESCRIPTIVE,
     "draw_risk_of_bias_traffic_light": _DESCRIPTIVE,
     "draw_risk_of_bias_summary": _DESCRIPTIVE,
@@ -63,15 +71,43 @@ UNREAD_STUDY_COLUMNS: dict[str, frozenset[str]] = {
 }
 
 
+# Sample-size classes of Thomson and Thomas (2013): the largest n of each bounded
+# class (n < 50, n 50-300; above that, n > 300). The effect direction plot draws a
+# study's arrow by its class (livingreview.synthesis.narrative.SIZE_CLASSES).
+SIZE_CLASS_LIMITS: tuple[int, ...] = (49, 300)
+
+
+def size_class_cell(text: str) -> str:
+    """What the effect direction plot can see of one ``n`` cell: its size class.
+    Empty stays empty (the plot then takes the largest n of the study's results,
+    from data/outcomes.csv, an ordinary input of the rule); a cell that is not a
+    whole number keeps its text, so any edit of it counts."""
+    value = text.strip()
+    if not value:
+        return ""
+    if not value.isdigit():
+        return text
+    n = int(value)
+    return f"class {sum(n > limit for limit in SIZE_CLASS_LIMITS)}"
+
+
+# Columns a rule reads only through a class of their values: the key holds the
+# class. Each such column must not also be in the rule's UNREAD_STUDY_COLUMNS.
+CLASSED_STUDY_COLUMNS: dict[str, dict[str, Callable[[str], str]]] = {
+    "draw_effect_direction_plot": {"n": size_class_cell},
+}
+
+
 def studies_key(path: str | Path, rule: str) -> str:
     """Hash of the columns of the studies table that ``rule`` reads (all but its
-    ``UNREAD_STUDY_COLUMNS``), with the header and the order of the rows."""
+    ``UNREAD_STUDY_COLUMNS``, and the classes of its ``CLASSED_STUDY_COLUMNS``),
+    with the header and the order of the rows."""
     path = Path(path)
     try:
         stat = path.stat()
     except OSError:
         return "missing"  # validate_data names the missing file
-    return _key(str(path), stat.st_mtime_ns, stat.st_size, UNREAD_STUDY_COLUMNS[rule])
+    return _key(str(path), stat.st_mtime_ns, stat.st_size, rule)
 
 
 # Memory of a figure job with a row per study, declared as its `mem_mb` resource so
@@ -156,15 +192,23 @@ def ledger_mem_mb(path: str | Path, limit: int | None = None) -> int:
 
 
 @cache
-def _key(path: str, mtime_ns: int, size: int, unread: frozenset[str]) -> str:
+def _key(path: str, mtime_ns: int, size: int, rule: str) -> str:
     del mtime_ns, size  # part of the cache key only: a changed file is read again
     rows = _rows(path, os.stat(path).st_mtime_ns)
     if not rows:
         return hashlib.sha256(b"").hexdigest()[:16]
-    keep = [i for i, name in enumerate(rows[0]) if name.strip() not in unread]
+    unread = UNREAD_STUDY_COLUMNS[rule]
+    classed = CLASSED_STUDY_COLUMNS.get(rule, {})
+    header = [name.strip() for name in rows[0]]
+    keep = [i for i, name in enumerate(header) if name not in unread]
     digest = hashlib.sha256()
-    for row in rows:
+    for number, row in enumerate(rows):
         cells = [row[i] if i < len(row) else "\x00" for i in keep] + row[len(rows[0]) :]
+        if number and classed:  # the header row keeps its names
+            cells = [
+                classed[header[i]](cell) if header[i] in classed and i < len(row) else cell
+                for i, cell in zip(keep, cells, strict=False)
+            ] + cells[len(keep) :]
         digest.update(("\x1f".join(cells) + "\x1e").encode())
     return digest.hexdigest()[:16]
 

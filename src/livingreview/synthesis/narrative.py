@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..data_keys import SIZE_CLASS_LIMITS
 from ..evidence.outcomes import _value
 from ..markdown import MISSING, escape_inline
 
@@ -55,11 +56,14 @@ CODED = ("benefit", "harm", "no_clear_difference")
 AGREEMENT = 0.7  # Boon & Thomson (2021): >= 70 % of results in one direction
 
 # Sample-size classes of Thomson and Thomas (2013): arrow size by final sample size.
-# Classes are (largest n in the class, marker size in points, legend label).
+# Classes are (largest n in the class, marker size in points, legend label). The
+# limits are the build's too: the plot is redrawn only when a study's n changes
+# class (livingreview.data_keys.CLASSED_STUDY_COLUMNS).
+_SMALL, _MEDIUM = SIZE_CLASS_LIMITS
 SIZE_CLASSES: tuple[tuple[float, float, str], ...] = (
-    (49, 4.0, "n < 50"),
-    (300, 6.0, "n 50–300"),
-    (math.inf, 8.5, "n > 300"),
+    (_SMALL, 4.0, f"n < {_SMALL + 1}"),
+    (_MEDIUM, 6.0, f"n {_SMALL + 1}–{_MEDIUM}"),
+    (math.inf, 8.5, f"n > {_MEDIUM}"),
 )
 UNKNOWN_SIZE = (4.0, "n not reported")
 

@@ -2,7 +2,7 @@ rule draw_effect_direction_plot:
     """Effect direction plot (SWiM; Thomson and Thomas 2013) from data/outcomes.csv."""
     input:
         outcomes=get_data("outcomes"),
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
@@ -16,6 +16,8 @@ rule draw_effect_direction_plot:
     resources:
         mem_mb=get_figure_mem_mb("draw_effect_direction_plot"),  # see profiles/default
     params:
+        # the arrows show n by its size class only (livingreview/data_keys.py)
+        studies=get_studies_key("draw_effect_direction_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
         per_part=get_studies_per_part(),
         formats=FIGURE_FORMATS,
