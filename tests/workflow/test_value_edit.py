@@ -5,7 +5,9 @@ rerun on a key of the columns they read (livingreview.data_keys). These tests
 check both halves of that promise on the synthetic fixture review: editing the
 columns a rule is said not to read plans none of those rules (and nothing after
 them), and running those rules anyway on the edited data gives byte-identical
-outputs, so no output can go stale.
+outputs, so no output can go stale. A column a rule reads only by class (a
+study's n, which the effect direction plot shows as one of three arrow sizes) is
+edited within its class, and across classes it must rerun the rule.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.data_keys import UNREAD_STUDY_COLUMNS
+from livingreview.data_keys import CLASSED_STUDY_COLUMNS, UNREAD_STUDY_COLUMNS, size_class_cell
 from livingreview.paths import figure_formats
 
 from .test_build import planned_rules, snakemake
@@ -24,6 +26,10 @@ from .test_build import planned_rules, snakemake
 pytestmark = pytest.mark.workflow
 
 OUTPUTS = {
+    "draw_effect_direction_plot": [
+        "results/figures/effect_direction.md",
+        "results/figures/effect_direction",
+    ],
     "draw_onset_duration_plot": [
         "results/figures/onset_duration.md",
         "results/figures/onset_duration",
@@ -49,9 +55,15 @@ OUTPUTS = {
 INTEGER_COLUMNS = {"n", "n_anxiety"}
 
 
+def _within_class(value: str) -> str:
+    """Another whole number in the same size class (what the effect direction plot shows)."""
+    n = int(value)
+    return str(n + 1 if size_class_cell(str(n + 1)) == size_class_cell(value) else n - 1)
+
+
 def _edit_studies(project: Path, columns: set[str]) -> int:
-    """Change every non-empty value of ``columns`` in data/studies.csv (still valid);
-    return how many values changed."""
+    """Change every non-empty value of ``columns`` in data/studies.csv (still valid;
+    whole numbers stay in their size class); return how many values changed."""
     path = project / "data" / "studies.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -62,7 +74,7 @@ def _edit_studies(project: Path, columns: set[str]) -> int:
             value = row[column]
             if column in INTEGER_COLUMNS:
                 if value.strip().isdigit():
-                    row[column] = str(int(value) + 1)
+                    row[column] = _within_class(value)
                     changed += 1
             else:
                 row[column] = f"{value} (edited)" if value else "edited"
@@ -97,8 +109,13 @@ def test_every_rule_with_unread_columns_is_checked() -> None:
     assert set(OUTPUTS) == set(UNREAD_STUDY_COLUMNS)
 
 
+def _unread_or_classed(rule: str) -> set[str]:
+    return set(UNREAD_STUDY_COLUMNS[rule]) | set(CLASSED_STUDY_COLUMNS.get(rule, {}))
+
+
 def test_editing_unread_study_values_plans_only_their_readers(built_copy: Path) -> None:
-    unread = set.intersection(*(set(c) for c in UNREAD_STUDY_COLUMNS.values()))
+    unread = set.intersection(*(_unread_or_classed(rule) for rule in UNREAD_STUDY_COLUMNS))
+    assert "n" in unread  # a corrected sample size, the everyday value edit
     assert _edit_studies(built_copy, unread) > 0
     planned = planned_rules(built_copy)
     assert not planned & set(UNREAD_STUDY_COLUMNS), planned
@@ -120,7 +137,7 @@ def test_editing_what_a_rule_may_read_reruns_it(built_copy: Path, edit: str) -> 
 
 def test_rules_skipped_on_a_value_edit_would_write_the_same_bytes(built_copy: Path) -> None:
     before = {rule: _digest(built_copy, rule) for rule in OUTPUTS}
-    assert _edit_studies(built_copy, set().union(*UNREAD_STUDY_COLUMNS.values())) > 0
+    assert _edit_studies(built_copy, set().union(*map(_unread_or_classed, OUTPUTS))) > 0
     targets = ["results/data/summary.json"]  # the edited data is still valid
     for patterns in OUTPUTS.values():
         for pattern in patterns:
@@ -131,3 +148,22 @@ def test_rules_skipped_on_a_value_edit_would_write_the_same_bytes(built_copy: Pa
         assert _digest(built_copy, rule) == before[rule], (
             f"{rule} output changed: it reads an unread column"
         )
+
+
+def test_a_sample_size_that_changes_class_redraws_the_effect_direction_plot(
+    built_copy: Path,
+) -> None:
+    path = built_copy / "data" / "studies.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r["n"].strip().isdigit())
+    row["n"] = str(int(row["n"]) + 1000)  # beyond the largest bounded class
+    assert size_class_cell(row["n"]) != size_class_cell(str(int(row["n"]) - 1000))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    planned = planned_rules(built_copy)
+    assert "draw_effect_direction_plot" in planned, planned
+    # the rules that never read n still do not run
+    assert not planned & (set(UNREAD_STUDY_COLUMNS) - set(CLASSED_STUDY_COLUMNS)), planned
