@@ -61,6 +61,7 @@ _DESCRIPTIVE = frozenset(
 
 UNREAD_STUDY_COLUMNS: dict[str, frozenset[str]] = {
     "draw_effect_direction_plot": _DESCRIPTIVE - {"n"},  # n by its class, below
+    "draw_study_overview": _DESCRIPTIVE - {"n"},  # the evidence map plots n itself
     "draw_onset_duration_plot": _DESCRIPTIVE,
     "draw_risk_of_bias_traffic_light": _DESCRIPTIVE,
     "draw_risk_of_bias_summary": _DESCRIPTIVE,

@@ -3,7 +3,8 @@
 The effect direction plot shows a study's n only as the size class of its arrows, so
 its key holds the class: correcting a sample size within its class keeps the key
 (the plot is not redrawn), one that moves to another class changes it. The keys of
-the rules that never read n do not move either way.
+the rules that never read n do not move either way. The evidence map plots n itself
+and reads no other descriptive column: its key moves with n, not with a main finding.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from livingreview.synthesis.narrative import size_class
 
 ROOT = Path(__file__).resolve().parents[2]
 EFFECT = "draw_effect_direction_plot"
+OVERVIEW = "draw_study_overview"
 
 
 def _write(path: Path, rows: list[dict[str, str]]) -> None:
@@ -33,8 +35,9 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def _keys(path: Path, rows: list[dict[str, str]]) -> dict[str, str]:
+    """The keys of every keyed rule but the evidence map, which plots n."""
     _write(path, rows)
-    return {rule: studies_key(path, rule) for rule in UNREAD_STUDY_COLUMNS}
+    return {rule: studies_key(path, rule) for rule in UNREAD_STUDY_COLUMNS if rule != OVERVIEW}
 
 
 @pytest.fixture
@@ -89,3 +92,16 @@ def test_a_column_the_plot_reads_changes_its_key(studies) -> None:
 def test_classed_columns_are_not_also_unread() -> None:
     for rule, columns in CLASSED_STUDY_COLUMNS.items():
         assert not set(columns) & UNREAD_STUDY_COLUMNS[rule], rule
+
+
+def test_the_evidence_map_key_follows_n_and_not_the_free_text(studies) -> None:
+    path, rows = studies
+    _write(path, rows)
+    before = studies_key(path, OVERVIEW)
+    rows[0]["main_finding"] += " (corrected)"
+    rows[0]["dose"] = "0.5 mg/kg"
+    _write(path, rows)
+    assert studies_key(path, OVERVIEW) == before
+    rows[-1]["n"] = str(int(rows[-1]["n"]) + 1)
+    _write(path, rows)
+    assert studies_key(path, OVERVIEW) != before

@@ -1,7 +1,7 @@
 rule draw_study_overview:
     """Evidence map: sample size, design and dosing of each included study."""
     input:
-        studies=get_data("studies"),
+        studies=ancient(get_data("studies")),  # see params.studies
         protocol=get_data("protocol"),
         bibliography=get_data("bibliography"),
     output:
@@ -15,6 +15,7 @@ rule draw_study_overview:
     resources:
         mem_mb=get_figure_mem_mb("draw_study_overview"),  # see profiles/default
     params:
+        studies=get_studies_key("draw_study_overview"),
         per_part=get_studies_per_part(),
         formats=FIGURE_FORMATS,
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
