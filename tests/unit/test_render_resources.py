@@ -101,6 +101,32 @@ def test_page_resources_and_conditional_content_by_format(tmp_path: Path) -> Non
     assert "Only on the website." not in text
 
 
+def test_text_after_another_formats_span_starts_its_paragraph(tmp_path: Path) -> None:
+    """A website-only span at the start of a paragraph, with the print text on the next
+    line: in Word the paragraph must start with the print text, not with the line
+    break left behind (a leading space shows as an indent in justified text)."""
+    import docx
+
+    root = book_with_resources(tmp_path, [])
+    page = root / "manuscript" / "90-appendix.qmd"
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        + '\n[Read it on the site.]{.content-visible when-format="html"}\n'
+        + '[Read it in print.]{.content-hidden when-format="html"}\nThe rest.\n\n'
+        + 'Kept as it is. [Website only.]{.content-visible when-format="html"}\n\n'
+        + '[Website only, alone.]{.content-visible when-format="html"}\n\n'
+        + '[One.]{.content-visible when-format="html"} [Two.]{.content-visible when-format="html"}\n',
+        encoding="utf-8",
+    )
+    render_book(root, backend="embedded", formats=["docx"])
+    paragraphs = [p.text for p in docx.Document(str(root / "_book" / "review.docx")).paragraphs]
+    assert "Read it in print. The rest." in paragraphs
+    assert "Kept as it is." in paragraphs
+    assert not [p for p in paragraphs if p and p != p.strip()]
+    assert "Website only, alone." not in "".join(paragraphs)
+    assert "" not in paragraphs[paragraphs.index("Kept as it is.") :]  # no empty paragraphs
+
+
 def test_conditional_content_only_by_output_format() -> None:
     from livingreview.render.syntax import class_problem
 

@@ -83,6 +83,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             return _inline_pagebreak(fmt)
         if t in ("Span", "Div") and {"content-visible", "content-hidden"} & set(el["c"][0][1]):
             return _conditional(el, fmt)
+        if t in ("Para", "Plain") and el["c"] and _loose_edge(el["c"]):
+            return _trimmed(el)
         if (
             t == "Span"
             and not number_sections
@@ -212,6 +214,35 @@ def _without_anchors(el: A.Element) -> A.Element:
     if not _holds(el, ANCHOR_PREFIX):
         return el
     return A.walk(el, lambda node: [] if node["t"] == "Span" and is_anchor(node) else None)
+
+
+EDGE_SPACE = ("Space", "SoftBreak")
+
+
+def _loose_edge(inlines: list[A.Element]) -> bool:
+    kept = [i for i in inlines if not (i["t"] == "Span" and is_anchor(i))]
+    return not kept or kept[0]["t"] in EDGE_SPACE or kept[-1]["t"] in EDGE_SPACE
+
+
+def _trimmed(el: A.Element) -> A.Element | list[A.Element]:
+    """A paragraph without the space or line break that a dropped span (another
+    format's text) left at its start or end: Word keeps a leading space, and in
+    justified text it shows as an indent. Source-line anchors (Word bookmarks) stay
+    where they are; a paragraph left with nothing else is dropped."""
+    inlines = el["c"]
+    anchors = [i["t"] == "Span" and is_anchor(i) for i in inlines]
+    if all(a or i["t"] in EDGE_SPACE for i, a in zip(inlines, anchors)):
+        return [] if el["t"] == "Para" else A.Plain([])
+    first = anchors.index(False)
+    last = len(inlines) - 1 - anchors[::-1].index(False)
+    while inlines[first]["t"] in EDGE_SPACE:
+        first += 1
+    while inlines[last]["t"] in EDGE_SPACE:
+        last -= 1
+    lead = [i for i, a in zip(inlines[:first], anchors) if a]
+    tail = [i for i, a in zip(inlines[last + 1 :], anchors[last + 1 :]) if a]
+    el["c"] = lead + inlines[first : last + 1] + tail
+    return el
 
 
 def _conditional(el: A.Element, fmt: str) -> list[A.Element]:
