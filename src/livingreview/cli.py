@@ -237,9 +237,13 @@ def _release(args: argparse.Namespace) -> int:
 
 def _init(args: argparse.Namespace) -> int:
     from .living.new_project import create_project
+    from .living.package_origin import package_origin
 
-    files = create_project(args.folder, title=args.title)
+    origin = package_origin()
+    files = create_project(args.folder, title=args.title, origin=origin)
     print(f"created a review project with {len(files)} files in {args.folder}")
+    if origin.warning():
+        print(origin.warning(), file=sys.stderr)
     print(f"next: cd {args.folder} && snakemake   (see README.md there)")
     return 0
 

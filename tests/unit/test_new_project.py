@@ -89,3 +89,92 @@ def test_template_chapters_hold_checked_claims_and_variables(tmp_path: Path) -> 
         claims += found
         variables += text.count("{{< var ")
     assert claims and variables
+
+
+# --------------------------------------------------------------------------- #
+# requirements.txt: livingreview from the source it was installed from
+# --------------------------------------------------------------------------- #
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "line", "local"),
+    [
+        pytest.param(
+            {
+                "url": "https://example.org/team/livingreview.git",
+                "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"},
+            },
+            f"livingreview @ git+https://example.org/team/livingreview.git@{COMMIT}",
+            False,
+            id="vcs-pinned-to-commit",
+        ),
+        pytest.param(
+            {"url": "file:///home/me/livingreview", "dir_info": {"editable": True}},
+            "livingreview @ file:///home/me/livingreview",
+            True,
+            id="local-folder",
+        ),
+        pytest.param(
+            {
+                "url": "https://example.org/livingreview-0.1.0.tar.gz",
+                "archive_info": {"hash": "sha256=abc"},
+            },
+            "livingreview @ https://example.org/livingreview-0.1.0.tar.gz#sha256=abc",
+            False,
+            id="remote-archive",
+        ),
+    ],
+)
+def test_requirement_line_is_the_recorded_source(direct_url, line, local) -> None:
+    import json
+
+    from livingreview.living.package_origin import origin_from_direct_url
+
+    origin = origin_from_direct_url(json.dumps(direct_url), "0.1.0")
+    requirements = origin.requirement_text().splitlines()
+    assert [r for r in requirements if not r.startswith("#")] == [line]
+    assert origin.local_only is local
+    assert ("only" in origin.readme_note()) is local
+    assert (origin.warning() is not None) is local
+
+
+@pytest.mark.parametrize("direct_url", [None, "", "not json", '{"dir_info": {}}'])
+def test_unknown_origin_leaves_no_requirement_that_pip_would_look_up(direct_url) -> None:
+    from livingreview.living.package_origin import origin_from_direct_url
+
+    origin = origin_from_direct_url(direct_url, "0.1.0")
+    requirements = origin.requirement_text().splitlines()
+    assert all(r.startswith("#") for r in requirements)  # no bare name for pip to look up
+    assert "unknown" in origin.requirement_text() and "unknown" in origin.warning()
+    assert "requirements.txt" in origin.readme_note()
+
+
+def test_new_project_installs_from_an_existing_source_and_names_no_pypi(tmp_path: Path) -> None:
+    from livingreview.living.package_origin import Origin
+
+    origin = Origin(f"livingreview @ git+https://example.org/team/livingreview.git@{COMMIT}")
+    project = tmp_path / "review"
+    create_project(project, origin=origin)
+    requirements = (project / "requirements.txt").read_text(encoding="utf-8")
+    assert [r for r in requirements.splitlines() if r and not r.startswith("#")] == [
+        origin.requirement
+    ]
+    for name in ("README.md", ".github/workflows/build.yml", "requirements.txt"):
+        text = (project / name).read_text(encoding="utf-8")
+        assert "pypi" not in text.lower(), name
+        assert "__" not in text, name  # every placeholder filled
+    assert "-r requirements.txt" in (project / ".github/workflows/build.yml").read_text("utf-8")
+
+
+def test_init_warns_when_requirements_are_valid_only_here(tmp_path: Path, capsys) -> None:
+    """This test environment installs livingreview from its folder (pip install -e .)."""
+    from livingreview.living.package_origin import package_origin
+
+    origin = package_origin()
+    assert main(["init", str(tmp_path / "review")]) == 0
+    requirements = (tmp_path / "review" / "requirements.txt").read_text(encoding="utf-8")
+    assert origin.requirement_text() in requirements
+    if origin.warning():
+        assert origin.warning() in capsys.readouterr().err

@@ -17,9 +17,12 @@ from pathlib import Path
 
 from ..errors import ProjectError
 from ..render import write_reference_docx
+from .package_origin import Origin, package_origin
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "project_template"
 TITLE = "__REVIEW_TITLE__"
+REQUIREMENT = "__REQUIREMENT__"
+INSTALL_NOTE = "__INSTALL_NOTE__"
 # Hidden files are stored without their dot (package data globs skip them).
 DOT_PREFIX = "dot-"
 
@@ -30,10 +33,14 @@ def _target_name(relative: Path) -> Path:
     )
 
 
-def _fill(text: str, name: str, title: str) -> str:
+def _fill(text: str, name: str, title: str, origin: Origin) -> str:
     if name == "_quarto.yml":
         # a JSON string is a valid double-quoted YAML scalar, whatever the title holds
         return text.replace(f'"{TITLE}"', json.dumps(title, ensure_ascii=False))
+    if name == "requirements.txt":
+        return text.replace(REQUIREMENT, origin.requirement_text())
+    if name == "README.md":
+        text = text.replace(INSTALL_NOTE, origin.readme_note())
     return text.replace(TITLE, title)
 
 
@@ -46,11 +53,15 @@ def template_files() -> list[Path]:
     )
 
 
-def create_project(dest: str | Path, title: str = "A living systematic review") -> list[Path]:
+def create_project(
+    dest: str | Path, title: str = "A living systematic review", origin: Origin | None = None
+) -> list[Path]:
     """Write a new review project into ``dest`` (absent or empty) and return its files.
 
-    The files are written into a temporary folder next to ``dest`` and moved
-    into place at the end, so a failure leaves nothing half-made.
+    ``requirements.txt`` installs livingreview from ``origin`` (by default where
+    the running package was installed from, :func:`package_origin`). The files
+    are written into a temporary folder next to ``dest`` and moved into place
+    at the end, so a failure leaves nothing half-made.
     """
     dest = Path(dest)
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
@@ -63,6 +74,7 @@ def create_project(dest: str | Path, title: str = "A living systematic review") 
         raise ProjectError.single(
             dest, "the title must be one non-empty line", found=title, fix="pass --title 'Title'"
         )
+    origin = origin or package_origin()
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -75,7 +87,7 @@ def create_project(dest: str | Path, title: str = "A living systematic review") 
                 shutil.copyfile(source, target)
             else:
                 text = source.read_text(encoding="utf-8")
-                target.write_text(_fill(text, relative.name, title), encoding="utf-8")
+                target.write_text(_fill(text, relative.name, title, origin), encoding="utf-8")
             written.append(_target_name(relative))
         write_reference_docx(staging / "refs" / "reference.docx")
         written.append(Path("refs/reference.docx"))
