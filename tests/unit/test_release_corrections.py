@@ -136,3 +136,11 @@ def test_a_correction_must_name_released_versions_and_follow_its_schema(
     with pytest.raises(ReleaseError) as error:
         read_corrections(path, SHIPPED)
     assert found in str(error.value)
+
+
+def test_a_version_without_authors_is_cited_by_its_title() -> None:
+    """A new review's _quarto.yml names no author until one is filled in: its
+    citation starts with the title, and its BibTeX has no empty author field."""
+    cite = citation_markdown("T", [], SHIPPED, {"status": "released"}, None, [])
+    assert "\n\nT. Version 2.0, released" in cite
+    assert ". T." not in cite and "author =" not in cite

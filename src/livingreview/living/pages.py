@@ -432,7 +432,8 @@ def citation_markdown(
         fam if org else f"{fam} {_initials(given)}".strip() for fam, given, org in names
     )
     text = (
-        f"{escape_markdown(formatted)}. {escape_markdown(title)}. Version {latest.version}, "
+        (f"{escape_markdown(formatted)}. " if formatted else "")  # no author named yet
+        + f"{escape_markdown(title)}. Version {latest.version}, "
         f"released {_format_date(latest.date)}."
     )
     first = names[0][0].split()[0] if names and names[0][0] else "review"
@@ -451,7 +452,7 @@ def citation_markdown(
     bibtex = "\n".join(
         [
             f"@misc{{{key},",
-            f"  author = {{{bib_authors}}},",
+            *([f"  author = {{{bib_authors}}},"] if bib_authors else []),
             f"  title = {{{title}}},",
             f"  year = {{{latest.date[:4]}}},",
             f"  version = {{{latest.version}}},",
