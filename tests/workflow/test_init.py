@@ -70,3 +70,15 @@ def test_new_project_snakefile_is_a_few_lines_and_nothing_left_to_do(new_review:
     assert len(code) <= 4, code
     dry = snakemake(new_review, "--dry-run")
     assert dry.returncode == 0 and "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_new_project_names_no_placeholder_author(new_review: Path) -> None:
+    """Until the authors are filled in, no author is printed or put in the metadata
+    (as Quarto does for a book without ``author``)."""
+    metadata = PdfReader(new_review / "_book" / "review.pdf").metadata or {}
+    assert "[" not in str(metadata.get("/Author", ""))
+    assert not metadata.get("/Author")
+    core = docx.Document(str(new_review / "_book" / "review.docx")).core_properties
+    assert not core.author
+    text = "".join(p.extract_text() for p in PdfReader(new_review / "_book" / "review.pdf").pages)
+    assert "[First author]" not in text
