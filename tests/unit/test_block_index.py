@@ -143,3 +143,30 @@ def test_rewrite_gives_what_a_walk_gives() -> None:
     rewrite(by_rewrite, ("Table", "Link", "Image"), scroll)
     assert by_rewrite == by_walk
     assert by_rewrite[2]["t"] == "Div"  # the large table itself replaced
+
+
+@pytest.mark.parametrize("edit", ["none", "note in a cell", "cite in a header", "refs div"])
+def test_cited_paragraphs_of_a_large_block_are_those_a_walk_finds(
+    edit: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from livingreview.render import citations
+
+    blocks = book()
+    rows = blocks[2]["c"][4][0][3]
+    cite = {"t": "Cite", "c": [[{"citationId": "x"}], [A.Str("x")]]}
+    if edit == "note in a cell":
+        rows[3][1][0][4][0]["c"].append({"t": "Note", "c": [A.Para([A.Str("n")])]})
+    elif edit == "cite in a header":
+        blocks[2]["c"][1][1] = [A.Header(2, [cite], A.attr("h"))]
+    elif edit == "refs div":
+        rows[5][1][0][4] = [A.Div([A.Para([cite])], A.attr("refs"))]
+    found = citations.cited_paragraphs(blocks)
+    monkeypatch.setattr(citations, "index_of", lambda block: None)  # every block walked
+    walked_found = citations.cited_paragraphs(blocks)
+    assert (
+        (found is None)
+        == (walked_found is None)
+        == (edit in ("note in a cell", "cite in a header"))
+    )
+    assert found is None or [id(el) for el in found] == [id(el) for el in walked_found]
+    assert walked_found is None or len(walked_found) > 80

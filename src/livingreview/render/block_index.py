@@ -33,7 +33,7 @@ from ..io import write_bytes
 from ..workflow import PARSE_CACHE_ENV
 from . import ast as A
 
-__all__ = ["PLAIN", "read_kept", "rewrite", "select", "write_kept"]
+__all__ = ["PLAIN", "Keys", "index_of", "read_kept", "rewrite", "select", "write_kept"]
 
 LARGE = 1 << 16  # bytes of a block's marshal dump (a 1,000-row table is about 2 MB)
 PLAIN = frozenset(
@@ -68,7 +68,7 @@ def select(node: Any, kinds: Collection[str]) -> Iterator[A.Element]:
         yield from (el for el in A.iter_elements(node) if el["t"] in wanted)
         return
     for item in node:
-        index = _index(item)
+        index = index_of(item)
         if index is None:
             yield from (el for el in A.iter_elements([item]) if el["t"] in wanted)
         else:
@@ -85,7 +85,7 @@ def rewrite(
     wanted = frozenset(kinds)
     out: list[A.Element] = []
     for item in blocks:
-        index = None if wanted & PLAIN else _index(item)
+        index = None if wanted & PLAIN else index_of(item)
         if index is None:
             out.extend(A.walk([item], fn))
             continue
@@ -108,8 +108,10 @@ def rewrite(
     blocks[:] = out
 
 
-def _index(item: Any) -> list[tuple[str, Keys]] | None:
-    """The index of a large top-level block, ``None`` for anything else."""
+def index_of(item: Any) -> list[tuple[str, Keys]] | None:
+    """``(kind, path)`` of each element of a large top-level block not in :data:`PLAIN`,
+    in document order (``path``: the keys from the block to it); ``None`` for
+    anything else."""
     if not isinstance(item, dict) or "t" not in item:
         return None
     data = marshal.dumps(item, 2)  # version 2: no back-references, the same bytes each run
