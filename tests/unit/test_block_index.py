@@ -7,7 +7,9 @@ images in some cells, built by code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -137,12 +139,30 @@ def scroll(el: A.Element) -> A.Element | list[A.Element] | None:
     return None
 
 
-def test_rewrite_gives_what_a_walk_gives() -> None:
+@pytest.mark.parametrize("kinds", [("Table", "Link", "Image"), ("Cite", "Link", "Span")])
+def test_rewrite_gives_what_a_walk_gives_calling_fn_in_the_same_order(
+    kinds: tuple[str, ...],
+) -> None:
+    """Children first, siblings in document order; a splice (a link made three
+    inlines) before an element of the same list does not lose that element."""
+    calls: dict[str, list[str]] = {"walk": [], "rewrite": []}
+
+    def recorded(name: str) -> Callable[[A.Element], Any]:
+        def fn(el: A.Element) -> Any:
+            if el["t"] not in kinds:
+                return None
+            calls[name].append(el["t"] + A.stringify(el)[:20])
+            return scroll(el)
+
+        return fn
+
     by_rewrite, by_walk = book(), book()
-    by_walk[:] = A.walk(by_walk, scroll)
-    rewrite(by_rewrite, ("Table", "Link", "Image"), scroll)
+    by_walk[:] = A.walk(by_walk, recorded("walk"))
+    rewrite(by_rewrite, kinds, recorded("rewrite"))
     assert by_rewrite == by_walk
-    assert by_rewrite[2]["t"] == "Div"  # the large table itself replaced
+    assert calls["rewrite"] == calls["walk"]
+    assert len(calls["walk"]) > 100
+    assert ("Table" not in kinds) or by_rewrite[2]["t"] == "Div"  # the large table replaced
 
 
 @pytest.mark.parametrize("edit", ["none", "note in a cell", "cite in a header", "refs div"])

@@ -52,6 +52,10 @@ PLAIN = frozenset(
         "ColWidthDefault",
     }
 )
+# the kinds of block that can hold many others (the rest are not measured, let alone indexed)
+HOLDERS = frozenset(
+    {"Table", "Div", "Figure", "BlockQuote", "BulletList", "OrderedList", "DefinitionList"}
+)
 VERSION = b"block-index 1\0"  # changes when an index's form does
 KEPT_IN_MEMORY = 64
 KEPT_ON_DISK = 256  # indexes, a few kilobytes each; the least recently used removed
@@ -80,8 +84,9 @@ def rewrite(
 ) -> None:
     """``blocks[:] = A.walk(blocks, fn)`` for an ``fn`` that returns ``None`` for every
     element whose kind is not in ``kinds``: each element of those kinds, children
-    first, replaced by what ``fn`` returns (``None``: kept; a list: spliced into a
-    list). A large block is changed in place, its elements found by its index."""
+    first and in document order (as :func:`~.ast.walk` calls ``fn``), replaced by
+    what ``fn`` returns (``None``: kept; a list: spliced into a list). A large block
+    is changed in place, its elements found by its index."""
     wanted = frozenset(kinds)
     out: list[A.Element] = []
     for item in blocks:
@@ -90,29 +95,43 @@ def rewrite(
             out.extend(A.walk([item], fn))
             continue
         top: Any = item
-        for t, path in reversed(index):  # children before their parents, as walk does
-            if t not in wanted:
-                continue
-            new = fn(_at(item, path))
+        found = [  # found before anything changes: a splice moves the paths after it
+            (path, _at(item, path), _at(item, path[:-1]) if path else None)
+            for path in _children_first([path for t, path in index if t in wanted])
+        ]
+        for path, el, parent in found:
+            new = fn(el)
             if new is None:
                 continue
-            if not path:
+            if parent is None:
                 top = new
-                continue
-            parent, key = _at(item, path[:-1]), path[-1]
-            if isinstance(parent, list) and isinstance(new, list):
-                parent[key : key + 1] = new  # type: ignore[misc]
+            elif isinstance(parent, list):  # by identity: earlier siblings may be spliced
+                at = next(i for i, x in enumerate(parent) if x is el)
+                parent[at : at + 1] = new if isinstance(new, list) else [new]
             else:
-                parent[key] = new
+                parent[path[-1]] = new
         out.extend(top if isinstance(top, list) else [top])
     blocks[:] = out
+
+
+def _children_first(paths: list[Keys]) -> list[Keys]:
+    """Paths in document order (parents before children) put children first: each
+    element after the elements inside it, siblings still in document order."""
+    out: list[Keys] = []
+    open_: list[Keys] = []
+    for path in paths:
+        while open_ and open_[-1] != path[: len(open_[-1])]:
+            out.append(open_.pop())
+        open_.append(path)
+    out.extend(reversed(open_))
+    return out
 
 
 def index_of(item: Any) -> list[tuple[str, Keys]] | None:
     """``(kind, path)`` of each element of a large top-level block not in :data:`PLAIN`,
     in document order (``path``: the keys from the block to it); ``None`` for
     anything else."""
-    if not isinstance(item, dict) or "t" not in item:
+    if not isinstance(item, dict) or item.get("t") not in HOLDERS:
         return None
     data = marshal.dumps(item, 2)  # version 2: no back-references, the same bytes each run
     if len(data) < LARGE:

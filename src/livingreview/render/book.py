@@ -32,7 +32,7 @@ from typing import Any
 from ..errors import Problem
 from ..paths import DEFAULT_IMAGE_EXTENSION
 from . import ast as A
-from .block_index import select
+from .block_index import rewrite, select
 from .book_checks import check_citations, check_images, collect_images, normalise_parts
 from .callouts import take_title
 from .chapter_memo import ChapterMemo, Reads, digest, load
@@ -302,7 +302,9 @@ def _local_passes(
             take_title(el)
         return None
 
-    chapter.blocks = normalise_floats(A.walk(blocks, visit))
+    blocks = list(blocks)
+    rewrite(blocks, ("Div",), visit)
+    chapter.blocks = normalise_floats(blocks)
     h1 = _h1(chapter)
     return chapter.meta, None if h1 is None else "unnumbered" not in h1["c"][1][1], bool(claims)
 
@@ -692,7 +694,9 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
                 out.extend(text)
         return out
 
-    chapter.blocks = A.walk(chapter.blocks, visit)
+    blocks = list(chapter.blocks)
+    rewrite(blocks, ("Cite",), visit)
+    chapter.blocks = blocks
 
 
 def _unresolved(
