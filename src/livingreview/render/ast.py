@@ -85,6 +85,10 @@ def text_inlines(text: str) -> list[Element]:
 # ---------------------------------------------------------------- accessors
 
 
+# the kinds of element that have an ``Attr`` (see :func:`get_attr`)
+HAS_ATTR = ("Div", "Span", "CodeBlock", "Code", "Table", "Figure", "Header", "Image", "Link")
+
+
 def get_attr(element: Element) -> Attr | None:
     """The ``Attr`` of an element that has one, else ``None``."""
     t, c = element.get("t"), element.get("c")

@@ -32,6 +32,7 @@ from typing import Any
 from ..errors import Problem
 from ..paths import DEFAULT_IMAGE_EXTENSION
 from . import ast as A
+from .block_index import rewrite, select
 from .book_checks import check_citations, check_images, collect_images, normalise_parts
 from .callouts import take_title
 from .chapter_memo import ChapterMemo, Reads, digest, load
@@ -131,7 +132,7 @@ class BookModel:
         """Every element id in the book mapped to the HTML page that holds it."""
         pages: dict[str, str] = {}
         for chapter in self.chapters:
-            for el in A.iter_elements(chapter.blocks):
+            for el in select(chapter.blocks, A.HAS_ATTR):
                 a = A.get_attr(el)
                 if a and a[0]:
                     pages.setdefault(a[0], chapter.page)
@@ -301,7 +302,9 @@ def _local_passes(
             take_title(el)
         return None
 
-    chapter.blocks = normalise_floats(A.walk(blocks, visit))
+    blocks = list(blocks)
+    rewrite(blocks, ("Div",), visit)
+    chapter.blocks = normalise_floats(blocks)
     h1 = _h1(chapter)
     return chapter.meta, None if h1 is None else "unnumbered" not in h1["c"][1][1], bool(claims)
 
@@ -691,7 +694,9 @@ def _resolve_crossrefs(model: BookModel, chapter: Chapter) -> None:
                 out.extend(text)
         return out
 
-    chapter.blocks = A.walk(chapter.blocks, visit)
+    blocks = list(chapter.blocks)
+    rewrite(blocks, ("Cite",), visit)
+    chapter.blocks = blocks
 
 
 def _unresolved(
@@ -771,9 +776,7 @@ def _resolve_chapter_links(model: BookModel, chapter: Chapter) -> None:
     if chapter.entry.path is None:
         return
     by_path = {c.entry.path.as_posix(): c for c in model.chapters if c.entry.path}
-    for el in A.iter_elements(chapter.blocks):
-        if el["t"] != "Link":
-            continue
+    for el in select(chapter.blocks, ("Link",)):
         target = el["c"][2][0]
         path, _, anchor = target.partition("#")
         if not path.endswith((".qmd", ".md")) or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.I):

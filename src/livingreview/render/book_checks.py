@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
 from ..wording import join_words
-from . import ast as A
+from .block_index import select
 from .chapter_source import SCHEME
 from .pandoc import bibliography_keys
 
@@ -63,9 +63,7 @@ def collect_images(model: BookModel, chapter: Chapter) -> None:
     from .book import Image  # local: book imports this module
 
     base = chapter.entry.path.parent
-    for el in A.iter_elements(chapter.blocks):
-        if el["t"] != "Image":
-            continue
+    for el in select(chapter.blocks, ("Image",)):
         src = el["c"][2][0]
         if SCHEME.match(src):  # http:, data: ...
             _web_image(model, chapter, src)

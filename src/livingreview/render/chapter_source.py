@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from . import ast as A
+from .block_index import select
 from .pandoc import markdown_to_ast
 from .shortcodes import INCLUDE_DIR_MARK
 
@@ -272,18 +273,15 @@ def _grid_table_cuts(lines: list[str]) -> tuple[list[str], list[int]] | None:
 def _cites_in_order(blocks: list[A.Element]) -> bool:
     """Whether the n-th citation in document order carries Pandoc's number n (its
     counter of citations and notes, in reading order)."""
-    cites = [el for el in A.iter_elements(blocks) if el["t"] == "Cite"]
+    cites = list(select(blocks, ("Cite",)))
     return all(c.get("citationNoteNum") == n for n, el in enumerate(cites, 1) for c in el["c"][0])
 
 
 def _number_cites(blocks: list[A.Element]) -> None:
     """Number the citations 1, 2 ... in document order, as one parse would."""
-    n = 0
-    for el in A.iter_elements(blocks):
-        if el["t"] == "Cite":
-            n += 1
-            for c in el["c"][0]:
-                c["citationNoteNum"] = n
+    for n, el in enumerate(select(blocks, ("Cite",)), 1):
+        for c in el["c"][0]:
+            c["citationNoteNum"] = n
 
 
 def include_paths(blocks: list[A.Element]) -> list[A.Element]:

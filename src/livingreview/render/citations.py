@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import ast as A
+from .block_index import Keys, index_of
 from .pandoc import cached_run, document
 
 if TYPE_CHECKING:
@@ -147,9 +148,21 @@ def citeproc_cited_paragraphs(
 def cited_paragraphs(blocks: list[A.Element]) -> list[A.Element] | None:
     """The ``Para``/``Plain`` blocks holding a citation and the ``#refs`` divs of
     ``blocks``, in document order, or ``None`` if a footnote or any other element
-    than a paragraph holds one directly."""
+    than a paragraph holds one directly. A large block's citations, notes and divs
+    are found from its index (:mod:`.block_index`), not by walking its cells."""
     out: list[A.Element] = []
-    stack: list[Any] = [blocks]
+    for block in blocks:
+        index = index_of(block)
+        found = _walked_paragraphs(block) if index is None else _indexed_paragraphs(block, index)
+        if found is None:
+            return None
+        out += found
+    return out
+
+
+def _walked_paragraphs(block: A.Element) -> list[A.Element] | None:
+    out: list[A.Element] = []
+    stack: list[Any] = [block]
     while stack:
         item = stack.pop()
         if isinstance(item, list):
@@ -158,7 +171,7 @@ def cited_paragraphs(blocks: list[A.Element]) -> list[A.Element] | None:
             t = item["t"]
             if t == "Note" or t == "Cite":
                 return None  # a footnote, or a citation outside a paragraph
-            if t == "Div" and item["c"][0][0] == "refs":
+            if _is_refs(item):
                 out.append(item)
                 continue
             if t in ("Para", "Plain"):
@@ -172,3 +185,40 @@ def cited_paragraphs(blocks: list[A.Element]) -> list[A.Element] | None:
             if isinstance(content, list | dict):
                 stack.append(content)
     return out
+
+
+def _indexed_paragraphs(block: A.Element, index: list[tuple[str, Keys]]) -> list[A.Element] | None:
+    """What :func:`_walked_paragraphs` finds, from each citation, note and div's outermost
+    paragraph or ``#refs`` div (the element at which the walk stops)."""
+    out: list[A.Element] = []
+    for t, path in index:
+        if t not in ("Note", "Cite", "Div"):
+            continue
+        stop = _outermost_stop(block, path)
+        if stop is None:
+            if t != "Div":
+                return None  # a footnote, or a citation outside a paragraph
+        elif stop["t"] == "Div":
+            if not out or out[-1] is not stop:
+                out.append(stop)
+        elif t == "Note":
+            return None
+        elif t == "Cite" and (not out or out[-1] is not stop):
+            out.append(stop)
+    return out
+
+
+def _outermost_stop(block: A.Element, path: Keys) -> A.Element | None:
+    """The outermost paragraph or ``#refs`` div on the way from ``block`` to ``path``
+    (the element itself included)."""
+    node: Any = block
+    for depth in range(len(path) + 1):
+        if isinstance(node, dict) and (node.get("t") in ("Para", "Plain") or _is_refs(node)):
+            return node
+        if depth < len(path):
+            node = node[path[depth]]
+    return None
+
+
+def _is_refs(element: A.Element) -> bool:
+    return element["t"] == "Div" and element["c"][0][0] == "refs"

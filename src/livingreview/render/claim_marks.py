@@ -30,6 +30,7 @@ from ..text.claims import (
     verdict_problem,
 )
 from . import ast as A
+from .block_index import rewrite
 
 MARK_CLASS = "claim-needs-revision"
 
@@ -109,4 +110,6 @@ def render_claims(
             return [A.Span([label, A.Space(), *content], A.attr("", [MARK_CLASS]))]
         return [A.Div([A.Para([label]), *content], A.attr("", [MARK_CLASS]))]
 
-    return A.walk(blocks, visit)
+    out = list(blocks)
+    rewrite(out, ("Span", "Div"), visit)
+    return out

@@ -36,6 +36,7 @@ from typing import Any
 
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
+from .block_index import rewrite, select
 from .book import BookModel, Chapter
 from .citations import citeproc_book
 from .docx_layout import fit_sections
@@ -298,8 +299,10 @@ def write_html(
     paged = False  # a page shows a long table in pages: table-pages.js (finish._mark_paged)
     for ch, blocks in finished:
         _html_links(blocks, ch.page, id_pages, images)
-        blocks[:] = A.walk(blocks, lambda el, page=ch.page: _inline_linked_svg(el, page, book.root))
-        blocks[:] = A.walk(blocks, _scroll_table)
+        rewrite(
+            blocks, ("Image",), lambda el, page=ch.page: _inline_linked_svg(el, page, book.root)
+        )
+        rewrite(blocks, ("Table",), _scroll_table)
         root = "../" * ch.page.count("/")
         nav = []
         for kind, item in nav_items:
@@ -553,7 +556,7 @@ def _html_links(
     def rel(target: str) -> str:
         return posixpath.relpath(target, here or ".")
 
-    for el in A.iter_elements(blocks):
+    for el in select(blocks, ("Link", "Image")):
         if el["t"] == "Link":
             target = el["c"][2][0]
             if target.startswith("#"):

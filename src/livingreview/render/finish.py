@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
+from .block_index import select
 from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
 from .long_tables import data_rows, file_names, is_group_row, shorten_for_print
@@ -480,10 +481,7 @@ def _mark_paged(table: A.Element, per_page: int) -> None:
 
 def has_paged_table(blocks: list[A.Element]) -> bool:
     """Whether a finished website page holds a table :func:`_mark_paged` marked."""
-    return any(
-        el["t"] == "Table" and any(k == PAGED for k, _ in el["c"][0][2])
-        for el in A.iter_elements(blocks)
-    )
+    return any(any(k == PAGED for k, _ in el["c"][0][2]) for el in select(blocks, ("Table",)))
 
 
 def group_subheaders(source: str) -> str:

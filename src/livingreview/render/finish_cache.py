@@ -17,15 +17,14 @@ import contextlib
 import functools
 import hashlib
 import marshal
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..io import write_bytes
-from ..workflow import PARSE_CACHE_ENV, code_version
+from ..workflow import code_version
 from . import ast as A
+from .block_index import read_kept, select, write_kept
 from .finish import finish
 from .project import QUARTO_FILE, Book
 
@@ -84,24 +83,15 @@ def finished_summary(
 def _finished_block(data: bytes, fmt: str, book: Book, block: A.Element) -> list[A.Element]:
     key = _key(data, fmt, book, [block])
     kept = _MEMORY.get(key)
-    path = _disk_path(key)
-    if kept is None and path is not None:
-        try:
-            kept = path.read_bytes()
-            os.utime(path)  # recently used: kept longest
-        except OSError:
-            kept = None
+    if kept is None:
+        kept = read_kept("finish", key)
     if kept is not None:
         _remember(key, kept)
         return marshal.loads(kept)
     out = finish([marshal.loads(data)], fmt, book)
     kept = marshal.dumps(out)
     _remember(key, kept)
-    if path is not None:
-        write_bytes(path, kept)
-        stored = sorted(path.parent.glob("*.marshal"), key=lambda p: p.stat().st_mtime)
-        for old in stored[:-KEPT_ON_DISK]:
-            old.unlink(missing_ok=True)
+    write_kept("finish", key, kept, KEPT_ON_DISK)
     return out
 
 
@@ -120,9 +110,8 @@ def _key(data: bytes, fmt: str, book: Book, blocks: list[A.Element]) -> str:
         digest.update((book.root / QUARTO_FILE).read_bytes())
     if fmt == "docx":  # DOCX pictures are sized from their files
         ext = str(book.format_option(fmt, "default-image-extension", "png")).lstrip(".")
-        for el in A.iter_elements(blocks):
-            if el["t"] == "Image":
-                digest.update(_picture_stamp(book.root, el["c"][2][0], ext))
+        for el in select(blocks, ("Image",)):
+            digest.update(_picture_stamp(book.root, el["c"][2][0], ext))
     digest.update(data)
     return digest.hexdigest()[:32]
 
@@ -136,11 +125,6 @@ def _picture_stamp(root: Path, src: str, ext: str) -> bytes:
         except (OSError, ValueError):
             stamps.append(f"{candidate}:-")
     return "\0".join(sorted(stamps)).encode()
-
-
-def _disk_path(key: str) -> Path | None:
-    folder = os.environ.get(PARSE_CACHE_ENV)
-    return Path(folder).parent / "finish" / f"{key}.marshal" if folder else None
 
 
 def _remember(key: str, kept: bytes) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ast as A
+from .block_index import select
 from .reader_text import id_entries
 
 __all__ = ["PageSummary", "fingerprints", "page_summary", "record", "stale_pages"]
@@ -37,9 +38,7 @@ def page_summary(blocks: list[A.Element]) -> PageSummary:
     """``(id_entries, ids linked to)`` of a finished page: what other pages take from it
     and what it takes from them."""
     links = frozenset(
-        el["c"][2][0][1:]
-        for el in A.iter_elements(blocks)
-        if el["t"] == "Link" and el["c"][2][0].startswith("#")
+        el["c"][2][0][1:] for el in select(blocks, ("Link",)) if el["c"][2][0].startswith("#")
     )
     return id_entries(blocks), links
 

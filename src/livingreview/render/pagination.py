@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from . import ast as A
+from .block_index import select
 
 LANDSCAPE_OPEN = "#page(flipped: true)["
 LANDSCAPE_CLOSE = "]"
@@ -53,10 +54,7 @@ def _offer(
 
 def _is_numbered_table(el: A.Element) -> bool:
     """A block that is or holds a numbered table (a ``tbl-`` float)."""
-    if any(
-        node["t"] in ("Table", "Figure") and node["c"][0][0].startswith("tbl-")
-        for node in A.iter_elements([el])
-    ):
+    if any(node["c"][0][0].startswith("tbl-") for node in select([el], ("Table", "Figure"))):
         return True
     raw = _raw_typst(el)
     return bool(raw and TABLE_LABEL.search(raw))
@@ -65,9 +63,7 @@ def _is_numbered_table(el: A.Element) -> bool:
 def _float_ids(el: A.Element) -> list[str]:
     """Labels of the floating figures in a block (Quarto's ``fig-`` ids)."""
     ids = [
-        node["c"][0][0]
-        for node in A.iter_elements([el])
-        if node["t"] == "Figure" and node["c"][0][0].startswith("fig-")
+        node["c"][0][0] for node in select([el], ("Figure",)) if node["c"][0][0].startswith("fig-")
     ]
     raw = _raw_typst(el)
     return ids + (FLOAT_LABEL.findall(raw) if raw else [])

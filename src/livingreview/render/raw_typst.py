@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import Problem
-from . import ast as A
+from .block_index import select
 
 
 def raw_typst_problems(chapters: list[Any]) -> list[Problem]:
@@ -21,11 +21,7 @@ def raw_typst_problems(chapters: list[Any]) -> list[Problem]:
 
     problems = []
     for chapter in chapters:
-        raw = [
-            el["c"][1]
-            for el in A.iter_elements(chapter.blocks)
-            if el["t"] == "RawBlock" and el["c"][0] == "typst"
-        ]
+        raw = [el["c"][1] for el in select(chapter.blocks, ("RawBlock",)) if el["c"][0] == "typst"]
         if not raw:
             continue
         try:

@@ -26,6 +26,7 @@ from typing import Any
 from ..errors import Problem
 from ..workflow import module_snakefile
 from . import ast as A
+from .block_index import select
 
 __all__ = [
     "add_link_tips",
@@ -271,7 +272,7 @@ def id_entries(blocks: list[A.Element]) -> list[tuple[str, str | None]]:
     the tip text (see :func:`link_tips`), ``""`` if it has none, ``None`` if the
     element is not something a link's tip shows."""
     out: list[tuple[str, str | None]] = []
-    for el in A.iter_elements(blocks):
+    for el in select(blocks, A.HAS_ATTR):
         a = A.get_attr(el)
         if not a or not a[0]:
             continue
@@ -303,9 +304,7 @@ def merge_tips(pages: list[list[tuple[str, str | None]]]) -> dict[str, str]:
 
 def add_link_tips(blocks: list[A.Element], tips: dict[str, str]) -> None:
     """Give every link to a known id (citations, cross-references) a ``title`` tooltip."""
-    for el in A.iter_elements(blocks):
-        if el["t"] != "Link":
-            continue
+    for el in select(blocks, ("Link",)):
         target = el["c"][2][0]
         if target.startswith("#") and target[1:] in tips and not el["c"][2][1]:
             el["c"][2][1] = tips[target[1:]]
