@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from livingreview.evidence.studies import study_labels
 from livingreview.text.claims import without_claims
 from livingreview.validation import load_table
-from livingreview.wording import NUMBER_WORDS
+from livingreview.wording import ISO_DATE, NUMBER_WORDS, long_date
 
 from .page_fill import HAS_POPPLER as PAGE_FILL_TOOLS
 from .page_fill import too_empty_pages
@@ -186,7 +186,10 @@ def reader_texts(review: Path) -> dict[str, str]:
     chapters = [review / "index.qmd", *sorted((review / "manuscript").glob("*.qmd"))]
     texts = {chapter.name: chapter.read_text() for chapter in chapters}
     metadata = yaml.safe_load((review / "_quarto.yml").read_text())
-    texts["abstract (_quarto.yml)"] = metadata.get("abstract") or ""
+    # the abstract's "Based on" paragraph is a typed reference (its year is no count)
+    paragraphs = (metadata.get("abstract") or "").split("\n\n")
+    kept = [p for p in paragraphs if not p.lstrip().startswith("**Based on:**")]
+    texts["abstract (_quarto.yml)"] = "\n\n".join(kept)
     return texts
 
 
@@ -223,11 +226,27 @@ def test_method_statements_and_checked_claims_are_no_count_in_words() -> None:
     text = (
         "Phases of one registered trial were grouped as one study. One row per study; "
         "a three-phase programme; eight infusions over twelve days; one of two doses. "
-        "[The only randomised trial]{.claim when=\"studies.randomised == 1\"} and "
+        '[The only randomised trial]{.claim when="studies.randomised == 1"} and '
         "[only {{< var studies.randomised_words >}} randomised trial]{.claim "
         'when="studies.randomised == 1"}; two rows per study.'
     )
     assert prose_counts_in_words(text) == []
+
+
+def test_dates_in_the_abstract_and_methods_read_as_the_review_writes_them(review: Path) -> None:
+    """The abstract's "last search" and the search methods' dates read "30 November
+    2026", as the rest of the review writes a date, never 2026-11-30."""
+    book = review / "_book"
+    abstract = BeautifulSoup((book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    methods = BeautifulSoup(
+        (book / "manuscript" / "02-methods.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    for name, page in {"abstract": abstract, "methods": methods}.items():
+        main = page.find("main") or page
+        text = " ".join(main.get_text(" ").split())
+        assert not ISO_DATE.findall(text), f"{name}: {ISO_DATE.findall(text)}"
+    last = yaml.safe_load((review / "_variables.yml").read_text())["search"]["last_date"]
+    assert f"last search {long_date(last)}" in " ".join(abstract.get_text(" ").split())
 
 
 def test_paragraph_citing_the_flow_diagram_quotes_only_its_numbers(review: Path) -> None:
