@@ -21,6 +21,18 @@ def count_value(value: int | str | None) -> int:
     return int(str(value if value is not None else 0).replace(",", ""))
 
 
+NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six",
+    "seven", "eight", "nine", "ten", "eleven", "twelve",
+)  # fmt: skip
+
+
+def number_word(n: int) -> str:
+    """A count as the review's prose writes it in words: zero to twelve as words
+    ("three"), larger counts as digits with thousands separators ("1,204")."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
 def counted(n: int, one: str, many: str) -> str:
     """A count with its noun in the right number: "1 study", "2 studies", "1,204 records"."""
     return f"{n:,} {one if n == 1 else many}"

@@ -79,8 +79,15 @@ def test_counts_per_study_group_and_design() -> None:
     assert v["search"] == {
         "first_date": "2023-01-05",
         "last_date": "2024-02-01",
-        "last_run_text": "The last search was run on 2024-02-01.",
+        "first_date_text": "5 January 2023",
+        "last_date_text": "1 February 2024",
+        "last_run_text": "The last search was run on 1 February 2024.",
     }
+    # counts in words for the prose ("the one randomised trial"), years left alone
+    assert v["studies"]["randomised_words"] == "one"
+    assert v["studies"]["nonrandomised_words"] == "two"
+    assert v["studies"]["participants_words"] == "1,512"
+    assert "first_year_words" not in v["studies"]
 
 
 def test_anxiety_participants_never_add_unlike_denominators() -> None:
@@ -264,3 +271,11 @@ def test_counts_of_studies_come_in_words_with_the_noun_in_the_right_number():
     assert rob["assessed_text"] == "1 study"
     assert rob["rob2"]["studies_text"] == "0 studies"
     assert rob["weight"] == 3 and "studies_text" not in rob
+
+
+def test_number_words_up_to_twelve_then_digits() -> None:
+    from livingreview.wording import number_word
+
+    assert [number_word(n) for n in (0, 1, 7, 12, 13, 1204)] == [
+        "zero", "one", "seven", "twelve", "13", "1,204",
+    ]  # fmt: skip

@@ -277,9 +277,9 @@ def revised(update: dict) -> Path:
 def test_generated_sentences_after_the_revision(revised: Path) -> None:
     text = {p.stem: p.read_text() for p in (revised / "results" / "text").glob("*.md")}
     assert text["search_methods"] == (
-        "Bibliographic databases were searched: MEDLINE (2026-03-01; 2 records) and Embase "
-        "(2026-03-01; 2 records). Other methods (citation searching): Synthetic citation "
-        "search (2024-01-01; 6 records).\n"
+        "Bibliographic databases were searched: MEDLINE (1 March 2026; 2 records) and Embase "
+        "(1 March 2026; 2 records). Other methods (citation searching): Synthetic citation "
+        "search (1 January 2024; 6 records).\n"
     )
     assert text["study_selection"] == (
         "The previous version of the review included 2 studies in 3 reports (@fig-prisma). "

@@ -22,7 +22,9 @@ from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from livingreview.evidence.studies import study_labels
+from livingreview.text.claims import without_claims
 from livingreview.validation import load_table
+from livingreview.wording import ISO_DATE, NUMBER_WORDS, long_date
 
 from .page_fill import HAS_POPPLER as PAGE_FILL_TOOLS
 from .page_fill import too_empty_pages
@@ -129,8 +131,10 @@ def _numbers(value: object) -> set[int]:
     return set()
 
 
-def prose_numbers(text: str) -> list[str]:
-    """Numbers in a chapter's prose, ignoring shortcodes, citations, ids, paths and code."""
+def _prose(text: str) -> str:
+    """A chapter's prose without shortcodes, citations, ids, paths, code and checked
+    claims (a claim's condition keeps its words true)."""
+    text = "\n".join(without_claims(text.splitlines()))
     for pattern in (
         r"\{\{<.*?>\}\}",  # shortcodes
         r"`[^`]*`",  # code
@@ -142,22 +146,107 @@ def prose_numbers(text: str) -> list[str]:
         r"RoB 2",  # name of the risk-of-bias tool
     ):
         text = re.sub(pattern, " ", text, flags=re.DOTALL)
-    return re.findall(r"(?<![\w.,-])\d[\d,]*(?![\w-])", text)
+    return text
+
+
+def prose_numbers(text: str) -> list[str]:
+    """Numbers in a chapter's prose, ignoring shortcodes, citations, ids, paths and code."""
+    return re.findall(r"(?<![\w.,-])\d[\d,]*(?![\w-])", _prose(text))
+
+
+# What the review counts: a number word before one of these nouns states a count.
+COUNTED_NOUN = r"(?:stud(?:y|ies)|trials?|reports?|papers?|records?|articles?|cohorts?)"
+# Up to two words between ("two randomised trials", "the one placebo-controlled
+# randomised trial"), never a preposition ("one row per study" counts rows).
+_MODIFIER = r"(?:(?!(?:per|of|in|on|for|from|with|and|or|to|by)\b)[\w-]+\s+)"
+NUMBER_WORD = {word: n for n, word in enumerate(NUMBER_WORDS) if n}
+COUNT_IN_WORDS = re.compile(
+    rf"(?<![\w-])(?P<lead>(?:the|only)\s+)?(?P<word>{'|'.join(NUMBER_WORD)})\s+"
+    rf"{_MODIFIER}{{0,2}}{COUNTED_NOUN}\b",
+    re.IGNORECASE,
+)
+
+
+def prose_counts_in_words(text: str) -> list[tuple[str, int]]:
+    """Counts written in words in a chapter's prose: "two studies", "reported in four
+    papers", "the one randomised trial" (a number word from one to twelve before a
+    counted noun), as (phrase, number). A bare "one" ("grouped as one study", "phases
+    of one registered trial") describes the method; "the one" or "only one" counts."""
+    found = []
+    for match in COUNT_IN_WORDS.finditer(_prose(text)):
+        word = match["word"].lower()
+        if word == "one" and not match["lead"]:
+            continue
+        found.append((" ".join(match[0].split()), NUMBER_WORD[word]))
+    return found
+
+
+def reader_texts(review: Path) -> dict[str, str]:
+    """The prose a reader sees that co-authors type: the chapters and the abstract."""
+    chapters = [review / "index.qmd", *sorted((review / "manuscript").glob("*.qmd"))]
+    texts = {chapter.name: chapter.read_text() for chapter in chapters}
+    metadata = yaml.safe_load((review / "_quarto.yml").read_text())
+    # the abstract's "Based on" paragraph is a typed reference (its year is no count)
+    paragraphs = (metadata.get("abstract") or "").split("\n\n")
+    kept = [p for p in paragraphs if not p.lstrip().startswith("**Based on:**")]
+    texts["abstract (_quarto.yml)"] = "\n\n".join(kept)
+    return texts
 
 
 def test_no_count_the_data_hold_is_typed_by_hand(review: Path) -> None:
-    counts = _numbers(yaml.safe_load((review / "_variables.yml").read_text())) - {0, 1}
-    chapters = [review / "index.qmd", *sorted((review / "manuscript").glob("*.qmd"))]
+    held = _numbers(yaml.safe_load((review / "_variables.yml").read_text()))
+    counts = held - {0, 1}
     typed = []
-    for chapter in chapters:
-        for token in prose_numbers(chapter.read_text()):
+    for name, text in reader_texts(review).items():
+        for token in prose_numbers(text):
             if int(token.replace(",", "")) in counts:
-                typed.append(f"{chapter.name}: {token}")
+                typed.append(f"{name}: {token}")
+        typed += [f"{name}: {phrase}" for phrase, n in prose_counts_in_words(text) if n in held]
     assert not typed, f"counts typed by hand instead of {{{{< var >}}}}: {typed}"
 
 
 def test_typed_count_is_detected() -> None:
     assert prose_numbers("We found 30 records {{< var x >}} [@glue2017] (2R,6R)-HNK") == ["30"]
+
+
+def test_count_in_words_is_detected() -> None:
+    text = (
+        "Two studies reported results. It was reported in four\npapers [@glue2017]. The one\n"
+        "placebo-controlled randomised trial failed; only one study was blinded."
+    )
+    assert prose_counts_in_words(text) == [
+        ("Two studies", 2),
+        ("four papers", 4),
+        ("The one placebo-controlled randomised trial", 1),
+        ("only one study", 1),
+    ]
+
+
+def test_method_statements_and_checked_claims_are_no_count_in_words() -> None:
+    text = (
+        "Phases of one registered trial were grouped as one study. One row per study; "
+        "a three-phase programme; eight infusions over twelve days; one of two doses. "
+        '[The only randomised trial]{.claim when="studies.randomised == 1"} and '
+        "[only {{< var studies.randomised_words >}} randomised trial]{.claim "
+        'when="studies.randomised == 1"}; two rows per study.'
+    )
+    assert prose_counts_in_words(text) == []
+
+
+def test_dates_in_the_abstract_and_methods_read_as_the_review_writes_them(review: Path) -> None:
+    """The abstract's "last search" and the search methods' dates read "30 November
+    2026", as the rest of the review writes a date, never 2026-11-30."""
+    book = review / "_book"
+    abstract = BeautifulSoup((book / "index.html").read_text(encoding="utf-8"), "html.parser")
+    methods = BeautifulSoup(
+        (book / "manuscript" / "02-methods.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    for name, page in {"abstract": abstract, "methods": methods}.items():
+        main = page.find("main") or page
+        text = " ".join(main.get_text(" ").split())
+        assert not ISO_DATE.findall(text), f"{name}: {ISO_DATE.findall(text)}"
+    last = yaml.safe_load((review / "_variables.yml").read_text())["search"]["last_date"]
+    assert f"last search {long_date(last)}" in " ".join(abstract.get_text(" ").split())
 
 
 def test_paragraph_citing_the_flow_diagram_quotes_only_its_numbers(review: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..figures.forest import MODEL_NAMES
 from ..synthesis.effect_sizes import MEASURE_LABELS
+from ..wording import number_word
 
 FORMATS = ("svg", "pdf", "png")
 NONE_DECLARED = "The protocol declares no meta-analysis.\n"
@@ -93,7 +94,7 @@ def methods_markdown(analyses: Sequence[Mapping[str, Any]]) -> str:
             "extracted from a cited report; numbers a report does not give are not "
             "imputed, and a study without a control group cannot enter. The analysis is "
             "run again in every version of the review and gives a pooled estimate once "
-            f"at least {_in_words(MIN_STUDIES)} studies have entered it"
+            f"at least {number_word(MIN_STUDIES)} studies have entered it"
         )
         if model not in ("EE", "MH", "Peto"):
             text += ", with the between-study variance τ², I² and a 95% prediction interval"
@@ -102,11 +103,6 @@ def methods_markdown(analyses: Sequence[Mapping[str, Any]]) -> str:
         )
         blocks.append(text)
     return "\n\n".join(blocks) + "\n"
-
-
-def _in_words(n: int) -> str:
-    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-    return words[n] if 0 <= n < len(words) else str(n)
 
 
 def _forest_figure(key: str, entry: Mapping[str, Any], image_dir: str) -> str:

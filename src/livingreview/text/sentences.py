@@ -34,7 +34,7 @@ from ..io import read_text, write_text
 from ..ledger.fields import read_from_phrase
 from ..markdown import escape_inline
 from ..validation import load_table
-from ..wording import count_value, counted, join_words
+from ..wording import count_value, counted, join_words, long_dates_in
 
 DIAGRAMS = ("cumulative", "update")
 """Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
@@ -68,7 +68,8 @@ def _dates(rows: pd.DataFrame) -> str:
     dates = sorted({str(d) for d in rows["search_date"] if str(d).strip()})
     if not dates:
         return "date not recorded"
-    return dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    first, last = long_dates_in(dates[0]), long_dates_in(dates[-1])
+    return first if len(dates) == 1 else f"{first} to {last}"
 
 
 def _sources(records: pd.DataFrame, types: Sequence[str]) -> list[str]:

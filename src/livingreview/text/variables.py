@@ -10,7 +10,9 @@ Chapters never type a number that the data hold; they write
     ``participants_unknown`` (studies without ``n``), ``randomised`` and
     ``nonrandomised`` (by design class),
     ``single_dose`` and ``repeated_dose``, ``first_year`` / ``last_year`` (range
-    of publication years of included reports).
+    of publication years of included reports). Each count also comes as
+    ``<key>_words``, written as the prose writes a count in words ("one", "twelve",
+    "1,204"; see :func:`livingreview.wording.number_word`): ``randomised_words``.
 ``anxiety_participants``
     participants contributing anxiety outcome data (``n_anxiety``), one count
     per denominator type, never added across types: ``enrolled`` and
@@ -25,8 +27,10 @@ Chapters never type a number that the data hold; they write
 ``design.<code>``
     per design class: ``label``, ``studies``.
 ``search``
-    ``first_date`` / ``last_date``: earliest and latest search date in the ledger;
-    ``last_run_text``: the sentence on the last search (or that none is recorded).
+    ``first_date`` / ``last_date``: earliest and latest search date in the ledger
+    (ISO, for conditions); ``first_date_text`` / ``last_date_text``: the same dates as
+    the prose writes them ("30 November 2026"); ``last_run_text``: the sentence on the
+    last search (or that none is recorded).
 ``assessment``
     reports assessed for eligibility by what was read: ``full_text``,
     ``abstract_or_registration`` and ``unrecorded`` (see :func:`assessment_basis`), and
@@ -67,7 +71,7 @@ from ..io import read_text, read_yaml, write_text, write_yaml
 from ..markdown import MISSING
 from ..prisma.model import reading_counts
 from ..validation import load_table
-from ..wording import counted, join_words
+from ..wording import counted, join_words, long_date, number_word
 
 RANDOMISED = ("rct_parallel", "rct_crossover")
 
@@ -149,6 +153,17 @@ def studies_in_words(count: int) -> str:
     return counted(count, "study", "studies")
 
 
+def with_count_words(counts: dict[str, Any]) -> dict[str, Any]:
+    """``counts`` with ``<key>_words`` after every count (not a year): the count as the
+    prose writes it in words, so a sentence can say "one randomised trial"."""
+    out: dict[str, Any] = {}
+    for key, value in counts.items():
+        out[key] = value
+        if isinstance(value, int) and not isinstance(value, bool) and not key.endswith("year"):
+            out[f"{key}_words"] = number_word(value)
+    return out
+
+
 def with_study_counts_in_words(rob: dict[str, Any]) -> dict[str, Any]:
     """The risk-of-bias variables with ``assessed_text`` and each tool's ``studies_text``."""
     out = dict(rob, assessed_text=studies_in_words(rob["assessed"]))
@@ -226,15 +241,18 @@ def assessment_sentence(counts: dict[str, int]) -> str:
 
 
 def search_dates(records: pd.DataFrame) -> dict[str, str | None]:
-    """Earliest and latest ``search_date`` of the ledger (ISO dates), and ``last_run_text``:
+    """Earliest and latest ``search_date`` of the ledger (ISO dates, and as the prose
+    writes them, ``*_date_text``), and ``last_run_text``:
     the sentence saying when the last search ran, or that none is recorded yet (a new
     review's empty ledger), so a chapter never prints "was run on ."."""
     dates = sorted(str(d) for d in records.get("search_date", []) if d)
-    last = dates[-1] if dates else None
+    first, last = (dates[0], dates[-1]) if dates else (None, None)
     return {
-        "first_date": dates[0] if dates else None,
+        "first_date": first,
         "last_date": last,
-        "last_run_text": f"The last search was run on {last}."
+        "first_date_text": long_date(first) if first else None,
+        "last_date_text": long_date(last) if last else None,
+        "last_run_text": f"The last search was run on {long_date(last)}."
         if last
         else "No search is recorded in the screening ledger yet.",
     }
@@ -268,7 +286,7 @@ def collect_variables(
     from ..synthesis.narrative import synthesis_variables
 
     variables = study_variables(studies, protocol)
-    variables["studies"].update(report_years(records))
+    variables["studies"] = with_count_words(variables["studies"] | report_years(records))
     variables["search"] = search_dates(records)
     variables["assessment"] = assessment_basis(records)
     variables["prisma"] = prisma
