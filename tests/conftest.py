@@ -39,3 +39,19 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def reference_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic fixture review (tests/workflow/fixture_review.py) built once with
+    plain `snakemake` (the default profile: 2 cores). Read it, never edit it: a test
+    that edits a built review works on a copy (`built_copy` of tests/workflow/)."""
+    # tests/ is on sys.path (this conftest is outside any package), so tests/workflow/
+    # imports as `workflow`, the same modules its own conftest uses
+    from workflow.fixture_review import make_fixture_review
+    from workflow.test_build import snakemake
+
+    project = make_fixture_review(tmp_path_factory.mktemp("reference"))
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return project

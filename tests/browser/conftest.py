@@ -2,7 +2,8 @@
 
 The review is the synthetic workflow fixture (tests/workflow/fixture_review.py)
 built with `python -m snakemake`, so the pages have the tables, figures,
-citations and downloads of a real review. `_book/` is served by Python's
+citations and downloads of a real review (a copy of the session's build, with two
+sections added and rebuilt). `_book/` is served by Python's
 http.server on 127.0.0.1 (a free port) and opened in Debian's chromium through
 Playwright; Playwright never downloads a browser of its own.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import shutil
 import subprocess
 import sys
 import threading
@@ -48,11 +50,13 @@ def load_test_module(name: str, folder: str = "workflow"):
 
 
 @pytest.fixture(scope="session")
-def review(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The synthetic fixture review, built by snakemake; returns the project folder."""
-    project = load_test_module("fixture_review").make_fixture_review(
-        tmp_path_factory.mktemp("site")
-    )
+def review(reference_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic fixture review with two more sections, built by snakemake; returns
+    the project folder. It starts from a copy of the session's complete build
+    (tests/conftest.py), so adding the sections re-runs only the manuscript check and
+    the render: the figures, tables and text are not made a second time per run."""
+    project = tmp_path_factory.mktemp("site") / "review"
+    shutil.copytree(reference_build, project, symlinks=True)  # timestamps kept
     with (project / "manuscript" / "01-results.qmd").open("a", encoding="utf-8") as chapter:
         chapter.write(SECTIONS)  # sections, so the page has a table of contents
     result = subprocess.run(

@@ -18,11 +18,18 @@ VISIBLE = """() => [...document.querySelectorAll('#tbl-long tbody tr')]
               (r.hasAttribute('data-continued') ? ' (continued)' : ''))"""
 
 
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The book with 3 rows a page, rendered once for both viewports (only read)."""
+    root = load_test_module("test_table_pages", "unit")._project(tmp_path_factory.mktemp("b"), 3)
+    render_book(root, backend="embedded", formats=("html",))
+    return root
+
+
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
-def test_pages_of_rows_with_their_group_headings(tmp_path: Path, browser, viewport) -> None:
-    root = load_test_module("test_table_pages", "unit")._project(tmp_path, 3)
-    render_book(root, backend="embedded", formats=("html",))
+def test_pages_of_rows_with_their_group_headings(paged: Path, browser, viewport) -> None:
+    root = paged
     tab = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     try:
         tab.goto((root / "_book" / "index.html").as_uri())

@@ -90,14 +90,28 @@ def _book(root: Path, rows_per_page: int | None) -> Path:
     return root / "_book" / "index.html"
 
 
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory):
+    """The book's index page for a tables.rows_per_page value, rendered once per value
+    for this module: the tests only open it in a tab, none edits it."""
+    rendered: dict[int | None, Path] = {}
+
+    def index(rows_per_page: int | None) -> Path:
+        if rows_per_page not in rendered:
+            rendered[rows_per_page] = _book(tmp_path_factory.mktemp("book"), rows_per_page)
+        return rendered[rows_per_page]
+
+    return index
+
+
 def _sort_by_participants(tab) -> None:
     tab.locator("#tbl-characteristics thead button.sort-button", has_text="Participants").click()
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 @pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
-def test_filter_group_and_sort_the_study_table(tmp_path: Path, browser, viewport) -> None:
-    index = _book(tmp_path, None)  # 7 rows, below the default rows_per_page: not paged
+def test_filter_group_and_sort_the_study_table(book, browser, viewport) -> None:
+    index = book(None)  # 7 rows, below the default rows_per_page: not paged
     tab = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     try:
         tab.goto(index.as_uri())
@@ -154,8 +168,8 @@ def test_filter_group_and_sort_the_study_table(tmp_path: Path, browser, viewport
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_paging_pages_the_filtered_and_sorted_rows(tmp_path: Path, browser) -> None:
-    index = _book(tmp_path, 3)  # 7 rows, 3 a page
+def test_paging_pages_the_filtered_and_sorted_rows(book, browser) -> None:
+    index = book(3)  # 7 rows, 3 a page
     tab = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
         tab.goto(index.as_uri())
@@ -193,8 +207,8 @@ def test_paging_pages_the_filtered_and_sorted_rows(tmp_path: Path, browser) -> N
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
-def test_wrapped_card_labels_do_not_overlap_on_a_phone(tmp_path: Path, browser) -> None:
-    index = _book(tmp_path, None)
+def test_wrapped_card_labels_do_not_overlap_on_a_phone(book, browser) -> None:
+    index = book(None)
     tab = browser.new_page(viewport={"width": 390, "height": 844})
     try:
         tab.goto(index.as_uri())

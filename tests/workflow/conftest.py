@@ -1,4 +1,6 @@
-"""Shared workflow fixtures: one complete build of the synthetic fixture review per session.
+"""Shared workflow fixtures around the one complete build of the synthetic fixture
+review per session (``reference_build``, in tests/conftest.py: the browser tests'
+website starts from it too).
 
 Tests that need a built review copy it (timestamps kept) instead of building
 again; tests that need a different review edit a fresh, unbuilt copy.
@@ -12,16 +14,6 @@ from pathlib import Path
 import pytest
 
 from .fixture_review import make_fixture_review
-from .test_build import snakemake
-
-
-@pytest.fixture(scope="session")
-def reference_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture review built once with plain `snakemake` (the default profile: 2 cores)."""
-    project = make_fixture_review(tmp_path_factory.mktemp("reference"))
-    result = snakemake(project)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return project
 
 
 @pytest.fixture
