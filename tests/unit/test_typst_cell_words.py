@@ -92,6 +92,6 @@ def test_a_hyphenated_word_breaks_at_its_hyphen_not_inside_a_part() -> None:
 def test_a_broken_word_leaves_no_line_of_one_or_two_letters() -> None:
     table = "#table(columns: (7.5%, 92.5%), table.header([Design], [n]), [randomised,], [x])"
     lines = [t for t, _ in _drawn(table)]
-    pieces = [t for t in lines if t.rstrip("-") in "randomised,"]
+    pieces = lines[2:-1]  # between the header (Design, n) and the next cell (x)
     assert "".join(p.rstrip("-") for p in pieces) == "randomised,", lines
     assert len(pieces) >= 2 and all(len(p.rstrip("-")) >= 3 for p in pieces), pieces
