@@ -118,8 +118,20 @@ def test_docx_table_narrower_than_the_page_is_widened_with_its_columns() -> None
 def test_fit_words_keeps_the_total_and_gives_what_it_can() -> None:
     assert docx_layout.fit_words([100, 900], [300, 100]) == [300, 700]
     assert docx_layout.fit_words([500, 500], [100, 100]) == [500, 500]
-    # needs beyond the total: shared in proportion to the needs
-    assert docx_layout.fit_words([500, 500], [900, 300]) == [750, 250]
+    # needs beyond the total: a short need is kept whole, the long ones share the rest
+    assert docx_layout.fit_words([500, 500], [900, 300]) == [700, 300]
+    assert docx_layout.fit_words([300, 300, 400], [800, 100, 600]) == [514, 100, 386]
+
+
+def test_a_number_column_keeps_its_width_when_the_words_cannot_all_fit() -> None:
+    """At 1,000 studies the characteristics table's eleven columns need more than the
+    page; scaling every need down broke n = "14" into "1" and "4" in the DOCX. The
+    columns whose need is at most an even share keep it."""
+    need = [900, 1100, 250, 500, 1000, 900, 1000, 1000, 900, 800, 800]
+    fitted = docx_layout.fit_words([800] * 11, need)
+    assert sum(fitted) == 8800
+    assert fitted[2] == 250 and fitted[3] == 500  # "14" and "GAD" stay whole
+    assert all(f < n for f, n in zip(fitted, need, strict=True) if n >= 1000)
 
 
 def test_table_face_widths_are_the_fonts() -> None:

@@ -279,3 +279,30 @@ def test_number_words_up_to_twelve_then_digits() -> None:
     assert [number_word(n) for n in (0, 1, 7, 12, 13, 1204)] == [
         "zero", "one", "seven", "twelve", "13", "1,204",
     ]  # fmt: skip
+
+def test_rob_coverage_sentence_is_true_at_every_count() -> None:
+    """A new review has no study: the template's risk-of-bias sentence must not say that
+    "every included study" (none) was assessed (issue 19, s12)."""
+    from livingreview.text.variables import rob_coverage_sentence
+
+    none = rob_coverage_sentence(0, 0)
+    assert "every" not in none.lower() and "all " not in none.lower()
+    assert none.startswith("No study has been included")
+    assert rob_coverage_sentence(1, 1) == "The included study was assessed for risk of bias."
+    assert rob_coverage_sentence(1200, 1200) == (
+        "All 1,200 included studies were assessed for risk of bias."
+    )
+    assert (
+        rob_coverage_sentence(1, 3) == "1 of the 3 included studies was assessed for risk of bias."
+    )
+    assert rob_coverage_sentence(0, 2).startswith("None of the 2 included studies has")
+
+
+def test_collected_variables_carry_the_rob_coverage_sentence() -> None:
+    from livingreview.text.variables import collect_variables as collect
+
+    empty = pd.DataFrame(columns=["study_id", "tool", "overall", "weight"])
+    studies = pd.DataFrame(columns=["study_id", "n", "design_class", "population"])
+    records = pd.DataFrame(columns=["record_id", "eligibility", "year"])
+    variables = collect(studies, records, {}, {}, risk_of_bias=empty)
+    assert variables["rob"]["coverage_text"].startswith("No study has been included yet")

@@ -82,3 +82,20 @@ def test_new_project_names_no_placeholder_author(new_review: Path) -> None:
     assert not core.author
     text = "".join(p.extract_text() for p in PdfReader(new_review / "_book" / "review.pdf").pages)
     assert "[First author]" not in text
+
+def test_new_project_reads_truthfully_with_no_studies(new_review: Path) -> None:
+    """The template's checked claim said "Every included study was assessed for risk of
+    bias" in a review with no included study; its words are now generated, and say so,
+    in every output (issue 19, s12)."""
+    book = new_review / "_book"
+    html = BeautifulSoup(
+        (book / "manuscript" / "03-results.html").read_text(encoding="utf-8"), "html.parser"
+    ).get_text(" ")
+    docx_text = "\n".join(p.text for p in docx.Document(str(book / "review.docx")).paragraphs)
+    pdf_text = "".join(page.extract_text() for page in PdfReader(book / "review.pdf").pages)
+    for name, text in {"HTML": html, "DOCX": docx_text, "PDF": pdf_text}.items():
+        words = " ".join(text.split())
+        assert "Every included study" not in words, name
+        assert "No study has been included yet, so none has been assessed for risk of bias" in (
+            words.replace("- ", "")
+        ), name

@@ -51,7 +51,9 @@ Chapters never type a number that the data hold; they write
 ``rob``
     studies assessed per tool and overall judgement (see
     :func:`livingreview.evidence.risk_of_bias.rob_variables`), when judgements are given,
-    with ``assessed_text`` and each tool's ``studies_text`` in words ("1 study").
+    with ``assessed_text`` and each tool's ``studies_text`` in words ("1 study"), and
+    ``coverage_text``, how many included studies were assessed, as a sentence true
+    at every count, none included too (:func:`rob_coverage_sentence`).
 
 Numbers of 1,000 or more are written with thousands separators ("2,030"), as
 the flow diagram prints them.
@@ -171,6 +173,23 @@ def with_study_counts_in_words(rob: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict) and "studies" in value:
             out[key] = dict(value, studies_text=studies_in_words(value["studies"]))
     return out
+
+
+def rob_coverage_sentence(assessed: int, included: int) -> str:
+    """How many of the included studies were assessed for risk of bias, as a sentence
+    that stays true at every count: with no included study it says so rather than
+    claiming that "every" one (none) was assessed."""
+    if included == 0:
+        return "No study has been included yet, so none has been assessed for risk of bias."
+    if assessed >= included:
+        if included == 1:
+            return "The included study was assessed for risk of bias."
+        return f"All {included:,} included studies were assessed for risk of bias."
+    studies = counted(included, "included study", "included studies")
+    if assessed == 0:
+        return f"None of the {studies} has been assessed for risk of bias yet."
+    verb = "was" if assessed == 1 else "were"
+    return f"{assessed:,} of the {studies} {verb} assessed for risk of bias."
 
 
 def report_years(records: pd.DataFrame) -> dict[str, int | None]:
@@ -294,6 +313,9 @@ def collect_variables(
         variables["synthesis"] = synthesis_variables(outcomes, studies)
     if risk_of_bias is not None:
         variables["rob"] = with_study_counts_in_words(rob_variables(risk_of_bias))
+        variables["rob"]["coverage_text"] = rob_coverage_sentence(
+            variables["rob"]["assessed"], variables["studies"]["included"]
+        )
     return format_numbers(variables)
 
 
