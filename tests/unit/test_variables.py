@@ -280,6 +280,7 @@ def test_number_words_up_to_twelve_then_digits() -> None:
         "zero", "one", "seven", "twelve", "13", "1,204",
     ]  # fmt: skip
 
+
 def test_rob_coverage_sentence_is_true_at_every_count() -> None:
     """A new review has no study: the template's risk-of-bias sentence must not say that
     "every included study" (none) was assessed (issue 19, s12)."""

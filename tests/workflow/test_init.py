@@ -83,6 +83,7 @@ def test_new_project_names_no_placeholder_author(new_review: Path) -> None:
     text = "".join(p.extract_text() for p in PdfReader(new_review / "_book" / "review.pdf").pages)
     assert "[First author]" not in text
 
+
 def test_new_project_reads_truthfully_with_no_studies(new_review: Path) -> None:
     """The template's checked claim said "Every included study was assessed for risk of
     bias" in a review with no included study; its words are now generated, and say so,
