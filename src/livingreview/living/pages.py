@@ -238,8 +238,9 @@ def _study_list(title: str, refs: list[str]) -> str:
 
 
 def _scope_text(release: Release) -> str:
-    if release.scope.cutoff is None:
-        return "every record in the ledger"
+    if release.scope.cutoff is None:  # as of the release: the ledger grows after it
+        n = len(release.record_ids)
+        return f"the {n} record{'s' if n != 1 else ''} in the ledger at release"
     cut = release.scope.cutoff
     month = date(int(cut[:4]), int(cut[5:]), 1).strftime("%B %Y")
     n = len(release.scope.assignments)
