@@ -136,3 +136,20 @@ def test_a_correction_must_name_released_versions_and_follow_its_schema(
     with pytest.raises(ReleaseError) as error:
         read_corrections(path, SHIPPED)
     assert found in str(error.value)
+
+
+def test_each_download_of_a_corrected_version_warns_what_is_wrong_in_it() -> None:
+    """The History table's downloads of 1.0 and 2.0 said only "(see correction)"; a reader
+    downloading the files learnt there nothing of what is wrong in them."""
+    corrections = [Correction(("1.0",), "2026-12-01", "Long text.", "Synthetic: wrong *names*.")]
+    page = history_markdown(SHIPPED, corrections=corrections)
+    rows = {line.split(" | ")[0]: line for line in page.splitlines() if "[PDF](" in line}
+    assert rows["| 1.0"].endswith(
+        "[PDF](releases/1.0/review.pdf), [DOCX](releases/1.0/review.docx) **Warning:** "
+        "Synthetic: wrong \\*names\\*. (see [correction](#sec-corrections)) |"
+    )
+    assert "Warning" not in rows["| 2.0"]
+    # the shipped review: the warning comes from releases/corrections.yaml, beside both
+    shipped = history_markdown(SHIPPED, "../../", _shipped_corrections())
+    warned = [x for x in shipped.splitlines() if "[PDF](" in x and "**Warning:** These files" in x]
+    assert len(warned) == 2 and all("name the wrong authors: Jamie Tully" in x for x in warned)
