@@ -308,8 +308,7 @@ def _markdown_ops(ops: list[Op]) -> str:
         previous = op
         text = escape_markdown(text)
         parts.append(
-            space
-            + (text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.ins}}")
+            space + (text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.ins}}")
         )
     return "".join(parts).strip()
 

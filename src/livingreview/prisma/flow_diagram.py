@@ -670,9 +670,7 @@ def draw_flow_diagram(
     links = _normalise_links(links)
     fig, placed = _build(counts, links)
     if svg_path is not None:
-        svg = _svg_accessible(
-            _svg_text(fig), placed, links is not None, description(counts)
-        )
+        svg = _svg_accessible(_svg_text(fig), placed, links is not None, description(counts))
         write_text(svg_path, svg)
     if links is not None and (pdf_path or png_path):  # the static twins carry no overlay
         fig.clear()
