@@ -647,4 +647,42 @@ def test_the_update_diagram_alt_text_describes_the_update_template() -> None:
     block = other_flow_figure_markdown(counts, counts, "update", "img", "2.0")
     alt = re.search(r'fig-alt="([^"]*)"', block).group(1)
     assert alt.startswith("PRISMA 2020 flow diagram for an updated review: a column of previous")
-    assert "included in version 2.0" in alt and "total studies" in alt
+    assert "included in version 2.0" in alt and "Total studies included in review" in alt
+
+
+def test_flow_alt_text_names_the_boxes_drawn_with_their_counts(tmp_path: Path) -> None:
+    """The alt text listed boxes "identified, removed, screened, sought..." for a diagram of
+    other methods only (which has no removed or screened box), gave no counts, and left
+    out an update's "excluded from this update" and "included on re-assessment" boxes."""
+    from livingreview.text.sentences import flow_figure_markdown, other_flow_figure_markdown
+
+    other = derive_counts(
+        ledger(
+            rec("citation_search", retrieval="retrieved", eligibility="include", study_id="S1"),
+            rec("website", retrieval="not_retrieved"),
+        ),
+        REASONS,
+    )
+    alt = re.search(r'fig-alt="([^"]*)"', flow_figure_markdown(other, "new", "img")).group(1)
+    assert "removed" not in alt and "screened" not in alt
+    assert f"Websites (n = {other.website_results})" in alt
+    assert f"Reports not retrieved (n = {other.other_notretrieved_reports})" in alt
+    assert f"Studies included in review (n = {other.new_studies})" in alt
+    # the website's diagram says the same: one description for every format
+    counts_json = tmp_path / "counts.json"
+    counts_json.write_text(counts_to_json(other, REASONS))
+    svg = tmp_path / "flow.svg"
+    draw_linked_flow_diagram(counts_json, svg, None, None, tmp_path / "records.qmd")
+    desc = re.search(r'<desc id="prisma-desc">([^<]*)</desc>', svg.read_text()).group(1)
+    assert desc == alt
+
+    now, previous = changed_decisions_ledger()
+    update = derive_counts(now, REASONS, previous)
+    block = other_flow_figure_markdown(update, update, "update", "img", "2.0")
+    alt = re.search(r'fig-alt="([^"]*)"', block).group(1)
+    assert (
+        "Studies included in previous version excluded from this update "
+        f"(n = {update.withdrawn_studies})"
+    ) in alt
+    assert f"included on re-assessment (n = {update.reassessed_reports})" in alt
+    assert f"Total studies included in review (n = {update.total_studies})" in alt

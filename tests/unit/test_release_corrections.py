@@ -144,3 +144,20 @@ def test_a_version_without_authors_is_cited_by_its_title() -> None:
     cite = citation_markdown("T", [], SHIPPED, {"status": "released"}, None, [])
     assert "\n\nT. Version 2.0, released" in cite
     assert ". T." not in cite and "author =" not in cite
+
+
+def test_each_download_of_a_corrected_version_warns_what_is_wrong_in_it() -> None:
+    """The History table's downloads of 1.0 and 2.0 said only "(see correction)"; a reader
+    downloading the files learnt there nothing of what is wrong in them."""
+    corrections = [Correction(("1.0",), "2026-12-01", "Long text.", "Synthetic: wrong *names*.")]
+    page = history_markdown(SHIPPED, corrections=corrections)
+    rows = {line.split(" | ")[0]: line for line in page.splitlines() if "[PDF](" in line}
+    assert rows["| 1.0"].endswith(
+        "[PDF](releases/1.0/review.pdf), [DOCX](releases/1.0/review.docx) **Warning:** "
+        "Synthetic: wrong \\*names\\*. (see [correction](#sec-corrections)) |"
+    )
+    assert "Warning" not in rows["| 2.0"]
+    # the shipped review: the warning comes from releases/corrections.yaml, beside both
+    shipped = history_markdown(SHIPPED, "../../", _shipped_corrections())
+    warned = [x for x in shipped.splitlines() if "[PDF](" in x and "**Warning:** These files" in x]
+    assert len(warned) == 2 and all("wrongly name the authors of the review" in x for x in warned)

@@ -518,3 +518,11 @@ def test_whats_new_of_a_draft_says_it_describes_the_release_and_where_the_draft_
     assert lines[2].startswith(f"This is a draft after version {V2.version}, not yet released")
     assert "@sec-changes" in lines[2]
     assert "draft" not in whats_new_markdown([V1, V2])
+
+
+def test_the_history_says_what_a_version_covered_at_its_release_not_today() -> None:
+    # 2.0 took every record of the ledger then (3); records added since are not its own
+    history = history_markdown([V1, V2]).split("## History {.unnumbered}")[1]
+    row = next(x for x in history.splitlines() if x.startswith("| 2.0 |"))
+    assert "| the 3 records in the ledger at release |" in row
+    assert "every record in the ledger" not in history

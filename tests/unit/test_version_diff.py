@@ -3,9 +3,11 @@ a tracked-changes DOCX (SYNTHETIC text, rendered by Pandoc as the build does).""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -83,7 +85,7 @@ def test_word_diff_keeps_punctuation_out_of_a_changed_word() -> None:
     and stays glued to it (it used to read "(n = ~~25)~~ [5)]")."""
     ops = word_diff("Excluded (n = 25). Next", "Excluded (n = 5). Next")
     assert ops == [("=", "Excluded (n ="), ("-", " 25"), ("+", " 5"), ("=", "). Next")]
-    assert _markdown_ops(ops) == "Excluded (n = ~~25~~ [5]{.underline}). Next"
+    assert _markdown_ops(ops) == "Excluded (n = ~~25~~ [5]{.ins}). Next"
 
 
 def test_a_replaced_word_glued_to_a_bracket_keeps_apart_from_its_replacement() -> None:
@@ -91,7 +93,7 @@ def test_a_replaced_word_glued_to_a_bracket_keeps_apart_from_its_replacement() -
     so a screen reader or text extraction does not read "(78 reports"."""
     ops = word_diff("studies (7 reports; 1 randomised)", "studies (8 reports; 1 randomised)")
     assert ops == [("=", "studies ("), ("-", "7"), ("+", "8"), ("=", " reports; 1 randomised)")]
-    assert _markdown_ops(ops) == "studies (~~7~~ [8]{.underline} reports; 1 randomised)"
+    assert _markdown_ops(ops) == "studies (~~7~~ [8]{.ins} reports; 1 randomised)"
 
 
 def test_chapters_leave_tables_out(pair: tuple[Path, Path]) -> None:
@@ -138,7 +140,7 @@ def test_page_shows_data_and_only_changed_paragraphs(pair: tuple[Path, Path]) ->
     page = changes_markdown(releases, {"1.0": pair[0], "2.0": pair[1]})
     assert "## Version 2.0 compared with version 1.0 {.unnumbered}" in page
     assert "- **Studies added (1):** yermus\\_kap" in page
-    assert "The quick ~~brown~~ [red]{.underline} fox" in page
+    assert "The quick ~~brown~~ [red]{.ins} fox" in page
     assert "This paragraph stays" not in page
     assert "#### 2 Results {.unnumbered}\n\n8 words added, 1 word removed." in page
     assert "no earlier released version" in changes_markdown(releases[:1], {})
@@ -273,7 +275,7 @@ def test_the_shipped_changes_page_and_docx_carry_no_build_words(tmp_path: Path) 
         assert "Tully J" not in plain
         assert "anxiolytics" not in plain  # its citation renumbered: not a change
         assert "Yermus (Yermus)" not in plain  # a citation naming the word before it
-    assert "(n = ~~25~~ [5]{.underline})" in page  # the brackets are not changes
+    assert "(n = ~~25~~ [5]{.ins})" in page  # the brackets are not changes
 
 
 def test_a_paragraph_citing_a_version_of_the_review_is_left_out() -> None:
@@ -297,3 +299,22 @@ def test_a_paragraph_citing_a_version_of_the_review_is_left_out() -> None:
     for text in kept:
         assert reader.clean(text) == text
     assert ReaderWords().clean(cited) == cited  # no title known: nothing is left out
+
+
+@pytest.mark.parametrize(("fmt", "expected"), [("html", "<ins>red</ins>"), ("docx", "<w:u ")])
+def test_added_words_are_marked_as_insertions(fmt: str, expected: str, tmp_path: Path) -> None:
+    """The website marked added words with <u> (how they look), not <ins> (what they are)."""
+    from livingreview.render.finish import finish
+    from livingreview.render.project import load_book
+
+    book = load_book(Path(__file__).parents[1] / "fixtures" / "render" / "book")
+    doc = json.loads(run(["-f", "markdown", "-t", "json"], "The ~~brown~~ [red]{.ins} fox"))
+    doc["blocks"] = finish(doc["blocks"], fmt, book)
+    if fmt == "html":
+        html = run(["-f", "json", "-t", "html"], json.dumps(doc))
+        assert expected in html and "<u>" not in html and "<del>brown</del>" in html
+    else:
+        out = tmp_path / "x.docx"
+        run(["-f", "json", "-o", str(out)], json.dumps(doc))
+        xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+        assert expected in xml and "<w:strike" in xml

@@ -33,6 +33,7 @@ class Correction:
     versions: tuple[str, ...]
     date: str
     text: str
+    warning: str = ""  # shown beside each download of the versions' files
 
 
 # A bracketed citation as Pandoc reads one: [@key] or [@key1; @key2]
@@ -100,9 +101,13 @@ def read_corrections(
                 expected=f"a key of {bibliography}",
                 fix=f"add an entry with key '{key}' to {bibliography} or correct the key",
             )
-            for key in cited_keys(entry["text"])
+            for key in cited_keys(entry["text"] + " " + entry.get("warning", ""))
             if known_keys is not None and key not in known_keys
         ]
-        corrections.append(Correction(tuple(entry["versions"]), entry["date"], entry["text"]))
+        corrections.append(
+            Correction(
+                tuple(entry["versions"]), entry["date"], entry["text"], entry.get("warning", "")
+            )
+        )
     raise_if_any(problems, ReleaseError, f"{path} has corrections that cannot be shown")
     return corrections

@@ -238,8 +238,9 @@ def _study_list(title: str, refs: list[str]) -> str:
 
 
 def _scope_text(release: Release) -> str:
-    if release.scope.cutoff is None:
-        return "every record in the ledger"
+    if release.scope.cutoff is None:  # as of the release: the ledger grows after it
+        n = len(release.record_ids)
+        return f"the {n} record{'s' if n != 1 else ''} in the ledger at release"
     cut = release.scope.cutoff
     month = date(int(cut[:4]), int(cut[5:]), 1).strftime("%B %Y")
     n = len(release.scope.assignments)
@@ -262,12 +263,16 @@ CORRECTIONS_ID = "sec-corrections"  # the version history's "Corrections to rele
 
 
 def _correction_link(version: str, corrections: Sequence[Correction]) -> str:
-    """ "(see [correction](#sec-corrections))" after a link to a corrected version ("" if
-    none applies): the notice beside every download of a version with a correction."""
-    n = len(corrections_of(version, corrections))
-    if not n:
+    """What follows the links to a corrected version's files ("" if no correction applies):
+    each correction's warning of what is wrong in them, then "(see [correction](...))"."""
+    noted = corrections_of(version, corrections)
+    if not noted:
         return ""
-    return f" (see [{'correction' if n == 1 else 'corrections'}](#{CORRECTIONS_ID}))"
+    link = f"(see [{'correction' if len(noted) == 1 else 'corrections'}](#{CORRECTIONS_ID}))"
+    warnings = [correction_markdown(c.warning) for c in noted if c.warning]
+    if not warnings:
+        return f" {link}"
+    return " **Warning:** " + " ".join(warnings) + f" {link}"
 
 
 def correction_notice(version: str, corrections: Sequence[Correction]) -> str:

@@ -296,7 +296,8 @@ def chapter_diffs(old_docx: Docx, new_docx: Docx, reader: ReaderWords = PLAIN) -
 
 
 def _markdown_ops(ops: list[Op]) -> str:
-    """The ops as Markdown: removed words struck through, added words underlined. A
+    """The ops as Markdown: removed words struck through, added words marked as inserted
+    (``.ins``: ``<ins>`` on the website, underlined in print). A
     replacement glued to what precedes it ("(7" -> "(8") keeps a space between the old
     and the new words, so text extraction and screen readers do not read "78"."""
     parts = []
@@ -307,8 +308,7 @@ def _markdown_ops(ops: list[Op]) -> str:
         previous = op
         text = escape_markdown(text)
         parts.append(
-            space
-            + (text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.underline}}")
+            space + (text if op == "=" else f"~~{text}~~" if op == "-" else f"[{text}]{{.ins}}")
         )
     return "".join(parts).strip()
 

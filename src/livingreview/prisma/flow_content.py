@@ -219,5 +219,21 @@ def drawn_boxes(counts: PrismaCounts) -> list[str]:
     return [spec.name for spec in _specs(counts) if spec.kind == "box"]
 
 
+def description(counts: PrismaCounts, previous_version: str | None = None) -> str:
+    """What the diagram shows, box by box in reading order with its counts: the SVG's
+    <desc> and every format's alt text (``previous_version`` names the version whose
+    studies an update's "Previous studies" column holds)."""
+    if counts.is_update:
+        which = f"version {previous_version}" if previous_version else "the previous version"
+        head = (
+            "PRISMA 2020 flow diagram for an updated review: a column of previous studies, "
+            f"those included in {which}, beside the records identified since then"
+        )
+    else:
+        head = "PRISMA 2020 flow diagram"
+    parts = [_tooltip(s).replace("\n", "; ").replace(":; ", ": ") for s in _specs(counts)]
+    return f"{head}. " + ". ".join(parts) + "."
+
+
 def _tooltip(spec: _Spec) -> str:
     return "\n".join(p.strip().replace(NBSP, " ") for p in spec.paragraphs)

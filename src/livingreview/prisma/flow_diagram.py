@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from ..io import atomic_path, write_text
-from .flow_content import NBSP, _Spec, _specs
+from .flow_content import NBSP, _Spec, _specs, description
 from .flow_content import drawn_boxes as drawn_boxes  # re-exported
 from .model import BOX_OF_FIELD, PrismaCounts
 
@@ -616,19 +616,11 @@ def layout(counts: PrismaCounts) -> Layout:
 # --------------------------------------------------------------------------- #
 
 
-def _description(placed: Layout) -> str:
-    """The diagram's text in reading order, for the SVG <desc> (screen readers, search)."""
-    parts = [
-        b.tooltip.replace("\n", "; ").replace(":; ", ": ") for b in placed.boxes if b.kind != "band"
-    ]
-    return "PRISMA 2020 flow diagram. " + ". ".join(parts)
-
-
-def _svg_accessible(svg: str, placed: Layout, tooltips: bool) -> str:
+def _svg_accessible(svg: str, placed: Layout, tooltips: bool, desc: str) -> str:
     """Add a <title>/<desc> to the SVG and, with links, a <title> tooltip to every box."""
     head = (
         '<title id="prisma-title">PRISMA 2020 flow diagram</title>\n'
-        f'<desc id="prisma-desc">{escape(_description(placed))}</desc>\n'
+        f'<desc id="prisma-desc">{escape(desc)}</desc>\n'
     )
     # role="img" would hide the links inside from assistive technology.
     role = "group" if tooltips else "img"
@@ -678,7 +670,7 @@ def draw_flow_diagram(
     links = _normalise_links(links)
     fig, placed = _build(counts, links)
     if svg_path is not None:
-        svg = _svg_accessible(_svg_text(fig), placed, tooltips=links is not None)
+        svg = _svg_accessible(_svg_text(fig), placed, links is not None, description(counts))
         write_text(svg_path, svg)
     if links is not None and (pdf_path or png_path):  # the static twins carry no overlay
         fig.clear()

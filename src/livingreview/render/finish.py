@@ -80,6 +80,10 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
         if t == "Math" and fmt == "html":  # Quarto's span.math around each formula
             kind = "display" if el["c"][0]["t"] == "DisplayMath" else "inline"
             return A.Span([el], A.attr("", ["math", kind]))
+        if t == "Span" and "ins" in el["c"][0][1]:  # words inserted (a version's word diff)
+            if fmt == "html":  # <ins>, not <u>: what the words are, not how they look
+                return [A.RawInline("html", "<ins>"), *el["c"][1], A.RawInline("html", "</ins>")]
+            return {"t": "Underline", "c": el["c"][1]}
         if t == "Span" and "lr-pagebreak" in el["c"][0][1]:
             return _inline_pagebreak(fmt)
         if t in ("Span", "Div") and {"content-visible", "content-hidden"} & set(el["c"][0][1]):

@@ -33,6 +33,7 @@ from ..errors import DataError
 from ..io import read_text, write_text
 from ..ledger.fields import read_from_phrase
 from ..markdown import escape_inline
+from ..prisma.flow_content import description as flow_description
 from ..validation import load_table
 from ..wording import count_value, counted, join_words, long_dates_in
 
@@ -287,25 +288,10 @@ def flow_caption(counts: Any, diagram: str, previous_version: str | None = None)
 
 
 def flow_alt(counts: Any, previous_version: str | None = None) -> str:
-    """Alt text of a flow diagram: what its boxes count, in the template it is drawn in (an
-    update's diagram has a column of the previous version's studies beside the new records)."""
-    arms = join_words(_arms(counts))
-    counted = (
-        "the number of records identified, removed, screened, sought, not retrieved, assessed "
-        "and excluded with reasons"
-    )
-    if not counts.is_update:
-        return (
-            f"PRISMA 2020 flow diagram with {counted}, and the studies and reports included, "
-            f"for {arms}."
-        )
-    version = escape_inline(previous_version or "(previous)")
-    return (
-        "PRISMA 2020 flow diagram for an updated review: a column of previous studies, those "
-        f"included in version {version}, beside {counted} since then through {arms}, and "
-        "below them the new studies and reports included and the total studies and reports "
-        "included in the review."
-    )
+    """Alt text of a flow diagram: every box it draws with its count, in reading order (the
+    same description as the website's diagram), quoted for a ``fig-alt`` attribute."""
+    version = escape_inline(previous_version) if previous_version else None
+    return flow_description(counts, version).replace('"', "”")
 
 
 def flow_figure_markdown(
