@@ -86,6 +86,35 @@ def test_fit_sections_scales_tables_to_their_section_and_copies_footers() -> Non
     assert sections[0][0].tag == f"{{{W}}}footerReference"  # schema order: references first
 
 
+def _rows_table(count: int) -> str:
+    row = (
+        '<w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="Compact"/><w:jc w:val="left"/></w:pPr>'
+        "<w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr>"
+    )
+    return (
+        '<w:tbl><w:tblPr><w:tblW w:type="pct" w:w="5000"/></w:tblPr>'
+        '<w:tblGrid><w:gridCol w:w="1000"/></w:tblGrid>' + row * count + "</w:tbl>"
+    )
+
+
+def test_table_rows_do_not_split_and_short_tables_stay_together() -> None:
+    """A reader found Table 2.1's row D1 split across two pages and a four-row table
+    leaving one row behind on a page of its own in the Word document."""
+    body = _rows_table(4) + _rows_table(40) + _section(11906, 16838)
+    root = etree.fromstring(fit_sections(_document(body)))
+    ns = {"w": W}
+    short, long = root.findall(".//w:tbl", ns)
+    for table in (short, long):
+        rows = table.findall("w:tr", ns)
+        assert all(r[0].tag == f"{{{W}}}trPr" and r.find("w:trPr/w:cantSplit", ns) is not None
+                   for r in rows)  # fmt: skip
+    keep = [r.find(".//w:pPr/w:keepNext", ns) is not None for r in short.findall("w:tr", ns)]
+    assert keep == [True, True, True, False]  # the last row need not keep with what follows
+    first = short.find(".//w:pPr", ns)
+    assert [c.tag.split("}")[1] for c in first] == ["pStyle", "keepNext", "jc"]  # schema order
+    assert long.find(".//w:keepNext", ns) is None  # a long table may break between rows
+
+
 def test_the_page_after_a_landscape_section_has_the_running_header_and_page_number() -> None:
     """The final section had "different first page" (titlePg, for the title block): after a
     landscape section it starts at the page after the landscape pages, which showed neither

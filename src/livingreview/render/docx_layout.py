@@ -46,6 +46,7 @@ def fit_sections(document_xml: bytes) -> bytes:
     pending: list[etree._Element] = []
     for child in body:
         if child.tag == _q("tbl"):
+            keep_rows_whole(child)
             pending.append(child)
             continue
         section = child.find(f"{_q('pPr')}/{_q('sectPr')}") if child.tag == _q("p") else None
@@ -121,6 +122,44 @@ def text_width(section: etree._Element) -> int | None:
         )
     except (TypeError, ValueError):
         return None
+
+
+KEEP_TOGETHER_ROWS = 12  # a table this short moves to the next page whole
+
+
+def keep_rows_whole(table: etree._Element) -> None:
+    """No row of ``table`` splits across a page (``w:cantSplit``), and a table of at
+    most :data:`KEEP_TOGETHER_ROWS` rows keeps its rows with the next (``w:keepNext``
+    on every paragraph but the last row's), so it does not leave one row behind on a
+    page: Word's own way to keep a table together."""
+    rows = table.findall(_q("tr"))
+    for row in rows:
+        properties = row.find(_q("trPr"))
+        if properties is None:
+            properties = etree.Element(_q("trPr"))
+            exceptions = row.find(_q("tblPrEx"))
+            row.insert(0 if exceptions is None else 1, properties)
+        if properties.find(_q("cantSplit")) is None:
+            properties.insert(0, etree.Element(_q("cantSplit")))
+    if len(rows) > KEEP_TOGETHER_ROWS:
+        return
+    for row in rows[:-1]:
+        for paragraph in row.iter(_q("p")):
+            paragraph_properties = paragraph.find(_q("pPr"))
+            if paragraph_properties is None:
+                paragraph_properties = etree.Element(_q("pPr"))
+                paragraph.insert(0, paragraph_properties)
+            if paragraph_properties.find(_q("keepNext")) is None:
+                _insert_keep_next(paragraph_properties)
+
+
+# CT_PPrBase children before w:keepNext, in schema order
+_BEFORE_KEEP_NEXT = (_q("pStyle"),)
+
+
+def _insert_keep_next(paragraph_properties: etree._Element) -> None:
+    position = sum(1 for child in paragraph_properties if child.tag in _BEFORE_KEEP_NEXT)
+    paragraph_properties.insert(position, etree.Element(_q("keepNext")))
 
 
 def scale_table(table: etree._Element, width: int) -> None:
