@@ -100,7 +100,8 @@ def _rows_table(count: int) -> str:
 def test_table_rows_do_not_split_and_short_tables_stay_together() -> None:
     """A reader found Table 2.1's row D1 split across two pages and a four-row table
     leaving one row behind on a page of its own in the Word document."""
-    body = _rows_table(4) + _rows_table(40) + _section(11906, 16838)
+    lead_in = "<w:p><w:r><w:t>Counts that changed:</w:t></w:r></w:p>"
+    body = lead_in + _rows_table(4) + _rows_table(40) + _section(11906, 16838)
     root = etree.fromstring(fit_sections(_document(body)))
     ns = {"w": W}
     short, long = root.findall(".//w:tbl", ns)
@@ -113,6 +114,7 @@ def test_table_rows_do_not_split_and_short_tables_stay_together() -> None:
     first = short.find(".//w:pPr", ns)
     assert [c.tag.split("}")[1] for c in first] == ["pStyle", "keepNext", "jc"]  # schema order
     assert long.find(".//w:keepNext", ns) is None  # a long table may break between rows
+    assert root.find("w:body/w:p/w:pPr/w:keepNext", ns) is not None  # its lead-in stays with it
 
 
 def test_the_page_after_a_landscape_section_has_the_running_header_and_page_number() -> None:

@@ -44,11 +44,16 @@ def fit_sections(document_xml: bytes) -> bytes:
     final = body.find(_q("sectPr"))
     _title_page_first(body, final)
     pending: list[etree._Element] = []
+    previous: etree._Element | None = None
     for child in body:
         if child.tag == _q("tbl"):
             keep_rows_whole(child)
+            if previous is not None and previous.tag == _q("p"):
+                _keep_with_next(previous)  # a caption or "Counts that changed:" stays with it
             pending.append(child)
+            previous = child
             continue
+        previous = child
         section = child.find(f"{_q('pPr')}/{_q('sectPr')}") if child.tag == _q("p") else None
         if child.tag == _q("sectPr"):
             section = child
@@ -145,21 +150,20 @@ def keep_rows_whole(table: etree._Element) -> None:
         return
     for row in rows[:-1]:
         for paragraph in row.iter(_q("p")):
-            paragraph_properties = paragraph.find(_q("pPr"))
-            if paragraph_properties is None:
-                paragraph_properties = etree.Element(_q("pPr"))
-                paragraph.insert(0, paragraph_properties)
-            if paragraph_properties.find(_q("keepNext")) is None:
-                _insert_keep_next(paragraph_properties)
+            _keep_with_next(paragraph)
 
 
-# CT_PPrBase children before w:keepNext, in schema order
-_BEFORE_KEEP_NEXT = (_q("pStyle"),)
-
-
-def _insert_keep_next(paragraph_properties: etree._Element) -> None:
-    position = sum(1 for child in paragraph_properties if child.tag in _BEFORE_KEEP_NEXT)
-    paragraph_properties.insert(position, etree.Element(_q("keepNext")))
+def _keep_with_next(paragraph: etree._Element) -> None:
+    """``w:keepNext`` in the paragraph's properties, after ``w:pStyle`` (schema order);
+    a paragraph that ends a section is left alone (its page setup comes first)."""
+    properties = paragraph.find(_q("pPr"))
+    if properties is None:
+        properties = etree.Element(_q("pPr"))
+        paragraph.insert(0, properties)
+    if properties.find(_q("keepNext")) is not None or properties.find(_q("sectPr")) is not None:
+        return
+    position = 1 if len(properties) and properties[0].tag == _q("pStyle") else 0
+    properties.insert(position, etree.Element(_q("keepNext")))
 
 
 def scale_table(table: etree._Element, width: int) -> None:
