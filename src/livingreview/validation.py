@@ -83,19 +83,22 @@ def _schema_bytes(name: str) -> bytes:
     return resources.files("livingreview").joinpath(f"schemas/{name}.schema.yaml").read_bytes()
 
 
-def schema_errors(data: Any, name: str, formats: bool = False) -> list[Any]:
+def schema_errors(
+    data: Any, name: str, formats: bool = False, folder: str | Path | None = None
+) -> list[Any]:
     """jsonschema's errors of ``data`` against the package's schema ``name`` (with its
     format checks when ``formats``), in jsonschema's order.
 
     Inside the workflow (``LIVINGREVIEW_SCHEMA_CHECKS`` names a folder:
-    ``results/cache/schema``) a document found valid is remembered there under a hash
-    of its ``repr`` (1 and '1', a date and its text differ), the schema and the
-    jsonschema version, and the same document checked again later, by any job, gives
-    no errors without importing jsonschema (0.1-0.2 CPU s of each job that reads the
-    protocol, a release snapshot or the config, issue 19). A document with errors is
-    never remembered.
+    ``results/cache/schema``; or ``folder`` names it, as the Snakefile does for the
+    config before it sets the environment) a document found valid is remembered there
+    under a hash of its ``repr`` (1 and '1', a date and its text differ), the schema
+    and the jsonschema version, and the same document checked again later, by any job
+    or ``snakemake`` run, gives no errors without importing jsonschema (0.1-0.2 CPU s
+    of each job that reads the protocol, a release snapshot or the config, and of a
+    no-op run, issue 19). A document with errors is never remembered.
     """
-    record = _valid_record(data, name, formats)
+    record = _valid_record(data, name, formats, folder)
     if record is not None and record.is_file():
         return []
     import jsonschema
@@ -109,9 +112,12 @@ def schema_errors(data: Any, name: str, formats: bool = False) -> list[Any]:
     return errors
 
 
-def _valid_record(data: Any, name: str, formats: bool) -> Path | None:
-    """Where the workflow remembers that ``data`` matched schema ``name``; None outside it."""
-    folder = os.environ.get(SCHEMA_CACHE_ENV)
+def _valid_record(
+    data: Any, name: str, formats: bool, folder: str | Path | None = None
+) -> Path | None:
+    """Where the workflow remembers that ``data`` matched schema ``name`` (in ``folder``,
+    else the environment's folder); None outside it."""
+    folder = folder or os.environ.get(SCHEMA_CACHE_ENV)
     if not folder:
         return None
     digest = hashlib.sha256(repr(data).encode())

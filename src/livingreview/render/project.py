@@ -17,7 +17,6 @@ from ..config import load_config
 from ..errors import ConfigError, Problem
 from ..io import read_yaml, with_key_lines, yaml_value
 from ..paths import output_dir_problems, path_problem
-from ..workflow import SCHEMA_CACHE_ENV, config_check_cache
 from .long_tables import DEFAULT_TABLE_PRINT_ROWS
 
 QUARTO_FILE = "_quarto.yml"
@@ -274,12 +273,12 @@ def load_book(root: Path) -> Book:
 def _table_settings(root: Path) -> dict[str, Any]:
     """``tables:`` of ``config/config.yaml`` (validated; empty without a config file
     or the key): ``rows_per_page`` and ``print_rows``. Inside the workflow a config the
-    Snakefile checked before is not checked against its schema again (issue 19)."""
+    Snakefile checked before is not checked against its schema again (issue 19:
+    ``validation.schema_errors`` finds its record in the workflow's folder)."""
     path = root / "config" / "config.yaml"
     if not path.is_file():
         return {}
-    passed = config_check_cache(root) if os.environ.get(SCHEMA_CACHE_ENV) else None
-    return load_config(path, root, passed).get("tables") or {}
+    return load_config(path, root).get("tables") or {}
 
 
 def _as_tuple(value: object, key: str, problems: list[Problem]) -> tuple[str, ...]:
