@@ -8,6 +8,7 @@ reports everything wrong with the file.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     Field,
+    ImplicitComment,
     ParsingFailedBlock,
 )
 
@@ -154,10 +156,65 @@ def _unbalanced_field(raw: str) -> tuple[str, str, int, int] | None:
     return None
 
 
+# Text after an entry that shows the entry was closed too early by a '}' too many:
+# its remaining fields (``, journal = {J},``) or a stray closing brace.
+LOST_FIELD = re.compile(r"(?m)^[\s,]*([A-Za-z][\w:.+-]*)\s*=")
+FIELD_LINE = re.compile(r"(?m)^[\s,]*[A-Za-z][\w:.+-]*\s*=\s*[{\"\d]")
+
+
+def _cut_off_problems(file: str, blocks: list[Block]) -> list[Problem]:
+    """Entries that a '}' too many closed early: bibtexparser ends the entry there and
+    keeps the rest (the fields after it) as a comment, so they would be lost silently.
+    Each is reported at the field with the extra brace, naming the fields lost."""
+    problems = []
+    for entry, after in itertools.pairwise(blocks):
+        if not (isinstance(entry, Entry) and isinstance(after, ImplicitComment)):
+            continue
+        rest = after.raw or ""
+        if not (rest.lstrip().startswith((",", "}")) or FIELD_LINE.search(rest)):
+            continue
+        lost = [m.group(1).lower() for m in LOST_FIELD.finditer(rest)]
+        lost_words = (
+            f"the fields after it ({', '.join(lost)}) are lost" if lost else "a '}' is left over"
+        )
+        field = _unbalanced_field(entry.raw or "")
+        start = _line(entry)
+        if field is not None and start is not None and field[3] < 0:
+            _, name, offset, _ = field
+            problems.append(
+                Problem(
+                    file,
+                    f"entry {entry.key} ends early: its {name} field has {-field[3]} '}}' "
+                    f"too many, so {lost_words} (the entry starts at line {start})",
+                    row=start + offset,
+                    column=f"{entry.key}.{name}",
+                    found=(entry.raw or "").splitlines()[offset].strip(),
+                    expected="as many '}' as '{' in each field",
+                    fix=f"remove the extra '}}' from the {name} field (write \\}} for a "
+                    "literal brace)",
+                )
+            )
+            continue
+        problems.append(
+            Problem(
+                file,
+                f"entry {entry.key} ends early: a '}}' too many closes it, so {lost_words}",
+                row=start,
+                column=entry.key,
+                found=rest.strip().splitlines()[0] if rest.strip() else None,
+                expected="as many '}' as '{' in each field, and one '}' closing the entry",
+                fix="remove the extra '}' so the entry's closing brace comes after its last field",
+            )
+        )
+    return problems
+
+
 def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
-    """Return one problem per failed block and per entry that lacks a title."""
+    """Return one problem per failed block, per entry closed early by a '}' too many
+    and per entry that lacks a title."""
     file = str(file)
     problems = [_failed_block_problem(file, block) for block in library.failed_blocks]
+    problems += _cut_off_problems(file, library.blocks)
     for entry in library.entries:
         title = entry.fields_dict.get("title")
         if title is None or not str(title.value).strip():

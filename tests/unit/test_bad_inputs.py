@@ -362,6 +362,13 @@ CASES = [
         id="bibtex-does-not-parse",
     ),
     pytest.param(
+        replace("bibliography", "title = {Trial two},", "title = {Trial two}},"),
+        "references.bib", 7, "two2018.title",
+        r"entry two2018 ends early: its title field has 1 '\}' too many, so the fields "
+        r"after it \(year\) are lost \(the entry starts at line 6\)",
+        id="bibtex-closing-brace-too-many",
+    ),
+    pytest.param(
         replace("bibliography", "year = {2018}", "year = {20x8}"),
         "references.bib", 8, "two2018.year", r"year is not a four-digit year; found '20x8'",
         id="bibtex-year-not-four-digits",
