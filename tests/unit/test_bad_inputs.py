@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from test_evidence import NAMES, fixture_texts, write_review
-from test_render_errors import chapter, project
+from test_render_errors import FIXTURE, chapter, project
 
 from livingreview.config import load_config
 from livingreview.errors import ReviewError
@@ -456,6 +456,28 @@ CASES = [
             ("shortcode-closed-without-its-angle-bracket", "27", r"{{< var x }}, y >}}\."),
         ]
     ],
+    # a shortcode not opened with "{{<" (no space inside) is text to Quarto: it would
+    # print as typed in the review
+    *[
+        pytest.param(
+            manuscript({METHODS: chapter(f"We found {written} studies.")}),
+            METHODS, 3, "10",
+            rf"the shortcode at line 3, column 10 is not opened with '{{{{<'.*found "
+            rf"'{re.escape(written)}'.*Fix: open it with '{{{{<' and close it with '>}}}}'",
+            id=name,
+        )
+        for name, written in [
+            ("shortcode-without-its-opening-angle-bracket", "{{ var counts.n >}}"),
+            ("shortcode-without-angle-brackets", "{{ var counts.n }}"),
+            ("shortcode-with-single-braces", "{< var counts.n >}"),
+        ]
+    ],
+    pytest.param(
+        manuscript({"_quarto.yml": (FIXTURE / "_quarto.yml").read_text(encoding="utf-8")
+                    .replace('"A living systematic review"', "Of {{ var topic }}")}),
+        "_quarto.yml", 8, "4", r"is not opened with '\{\{<'.*found '\{\{ var topic \}\}'",
+        id="shortcode-without-angle-brackets-in-metadata",
+    ),
     pytest.param(
         manuscript(
             {

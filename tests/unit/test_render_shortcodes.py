@@ -45,6 +45,43 @@ def test_expand_inline(tmp_path: Path, text: str, expected: str) -> None:
     assert problems == []
 
 
+# Quarto reads a shortcode only from "{{<" (lpegshortcode.lua: "{{<", any space, the
+# arguments, any space, ">}}"); anything else naming a shortcode is printed as text.
+@pytest.mark.parametrize(
+    ("text", "column", "found"),
+    [
+        pytest.param("We found {{ var n >}} studies.", 10, "{{ var n >}}", id="no-opening-angle"),
+        pytest.param("We found {{ var n }} studies.", 10, "{{ var n }}", id="no-angles"),
+        pytest.param("We found {{ < var n >}}.", 10, "{{ < var n >}}", id="space-in-opener"),
+        pytest.param("We found {< var n >} studies.", 10, "{< var n >}", id="single-braces"),
+        pytest.param("Twelve >}} studies.", 8, ">}}", id="stray-closer"),
+        pytest.param("A {{< var n >}} and {{ meta title >}}", 21, "{{ meta title >}}", id="second"),
+    ],
+)
+def test_a_shortcode_not_opened_with_its_angle_bracket_is_an_error(
+    tmp_path: Path, text: str, column: int, found: str
+) -> None:
+    problems: list = []
+    assert found in expand_inline(text, "x.qmd", 4, ctx(tmp_path), problems)
+    assert [(p.row, p.column, p.found) for p in problems] == [(4, str(column), found)]
+    assert "not opened with '{{<'" in problems[0].message and problems[0].fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Jinja writes {{ name }} here.", id="not-a-shortcode-name"),
+        pytest.param("Write `{{ var n }}` to show it.", id="inline-code"),
+        pytest.param("{{{< var n >}}}", id="escaped"),
+        pytest.param("{{<var n>}} and {{<  meta   title  >}}", id="spacing-quarto-accepts"),
+    ],
+)
+def test_text_quarto_reads_is_not_reported(tmp_path: Path, text: str) -> None:
+    problems: list = []
+    expand_inline(text, "x.qmd", 1, ctx(tmp_path), problems)
+    assert problems == []
+
+
 def test_unknown_variable_is_an_error_not_blank(tmp_path: Path) -> None:
     problems: list = []
     out = expand_inline("x {{< var a.c >}}", "ch.qmd", 7, ctx(tmp_path), problems)
