@@ -86,6 +86,18 @@ def _failed_block_problem(file: str, block: ParsingFailedBlock) -> Problem:
     if unbalanced is not None and start is not None:
         key, name, offset, balance = unbalanced
         braces = f"{balance} '{{' not closed" if balance > 0 else f"{-balance} '}}' too many"
+        field_text = (block.raw or "").splitlines()[offset].partition("=")[2].strip()
+        if field_text.startswith('"') and field_text.count('"') % 2:
+            return Problem(
+                file,
+                f"entry{f' {key}' if key else ''} cannot be parsed: its {name} field opens "
+                f"with '\"' but is not closed with '\"' (the entry starts at line {start})",
+                row=start + offset,
+                column=f"{key}.{name}" if key else name,
+                found=(block.raw or "").splitlines()[offset].strip(),
+                expected=f'{name} = "..." or {name} = {{...}}',
+                fix=f"end the {name} value with '\"' before its comma, or write it in braces",
+            )
         return Problem(
             file,
             f"entry{f' {key}' if key else ''} cannot be parsed: its {name} field has "
@@ -209,6 +221,48 @@ def _cut_off_problems(file: str, blocks: list[Block]) -> list[Problem]:
     return problems
 
 
+# A field value that runs on into the next field's line: the comma between them is
+# missing, so bibtexparser reads ``{Journal}\n  year = {2017}`` as the journal.
+RUN_ON_FIELD = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w:.+-]*)\s*=\s*[{\"\d]")
+
+
+def _entry_shape_problems(file: str, entry: Entry) -> list[Problem]:
+    """An entry without a citation key, and each field that swallowed the next one
+    because the comma between them is missing (the next field would be lost)."""
+    problems = []
+    if not entry.key.strip():
+        problems.append(
+            Problem(
+                file,
+                "entry has no citation key",
+                row=_line(entry),
+                found=(entry.raw or "").splitlines()[0].strip() if entry.raw else None,
+                fix=f"write the key after '@{entry.entry_type}{{', e.g. "
+                f"@{entry.entry_type}{{smith2020,",
+            )
+        )
+    for field in entry.fields:
+        value = str(field.value)
+        run_on = RUN_ON_FIELD.search(value)
+        if run_on is None or field.start_line is None:
+            continue
+        line = field.start_line + 1 + value.count("\n", 0, run_on.start() + 1)
+        # the field's own line holds "name = {": its value starts on that line
+        problems.append(
+            Problem(
+                file,
+                f"a comma is missing after the {field.key} field of entry {entry.key}, so "
+                f"the {run_on.group(1).lower()} field on the next line is read as part of it",
+                row=line,
+                column=f"{entry.key}.{field.key}",
+                found=value.splitlines()[0].strip(),
+                expected="a comma after each field's value",
+                fix=f"add a comma at the end of the {field.key} line",
+            )
+        )
+    return problems
+
+
 def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
     """Return one problem per failed block, per entry closed early by a '}' too many
     and per entry that lacks a title."""
@@ -216,6 +270,7 @@ def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
     problems = [_failed_block_problem(file, block) for block in library.failed_blocks]
     problems += _cut_off_problems(file, library.blocks)
     for entry in library.entries:
+        problems += _entry_shape_problems(file, entry)
         title = entry.fields_dict.get("title")
         if title is None or not str(title.value).strip():
             problems.append(

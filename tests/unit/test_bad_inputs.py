@@ -369,6 +369,17 @@ CASES = [
         id="bibtex-closing-brace-too-many",
     ),
     pytest.param(
+        replace("bibliography", "title = {Trial two},", "title = {Trial two}"),
+        "references.bib", 7, "two2018.title",
+        r"a comma is missing after the title field of entry two2018, so the year field",
+        id="bibtex-missing-comma-between-fields",
+    ),
+    pytest.param(
+        replace("bibliography", "@article{two2018,", "@article{,"),
+        "references.bib", 6, None, r"entry has no citation key",
+        id="bibtex-entry-without-key",
+    ),
+    pytest.param(
         replace("bibliography", "year = {2018}", "year = {20x8}"),
         "references.bib", 8, "two2018.year", r"year is not a four-digit year; found '20x8'",
         id="bibtex-year-not-four-digits",

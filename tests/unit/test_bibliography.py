@@ -136,6 +136,28 @@ BAD = [
         id="extra-closing-brace-one-line-entry",
     ),
     pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G},\n  journal = {J}\n  year = {2000}\n}\n",
+        "a comma is missing after the journal field of entry gamma, so the year field on "
+        "the next line is read as part of it",
+        16,
+        "gamma.journal",
+        id="missing-comma-between-fields",
+    ),
+    pytest.param(
+        GOOD + '\n@article{gamma,\n  title = "G},\n  year = {2000}\n}\n',
+        "its title field opens with '\"' but is not closed with '\"'",
+        15,
+        "gamma.title",
+        id="unclosed-quote",
+    ),
+    pytest.param(
+        GOOD + "\n@article{,\n  title = {G},\n  year = {2000}\n}\n",
+        "entry has no citation key",
+        14,
+        None,
+        id="no-key",
+    ),
+    pytest.param(
         GOOD.encode() + "\n@article{gamma,\n  title = {Caf\xe9}\n}\n".encode("latin-1"),
         "not valid UTF-8",
         15,
