@@ -501,6 +501,23 @@ CASES = [
         "b.md", 1, None, r"include cycle",
         id="include-cycle",
     ),
+    # a div or code block left open takes the rest of the chapter into it in Pandoc
+    pytest.param(
+        manuscript({METHODS: chapter("::: {.callout-note}", "", "A note.")}),
+        METHODS, 3, None, r"the div opened at line 3 is never closed.*Fix: close it with a "
+        r"line holding only :::",
+        id="unclosed-div",
+    ),
+    pytest.param(
+        manuscript({METHODS: chapter("A note.", "", ":::")}),
+        METHODS, 5, None, r"this ':::' closes no div",
+        id="div-closed-twice",
+    ),
+    pytest.param(
+        manuscript({METHODS: chapter("```", "code")}),
+        METHODS, 3, None, r"the code block opened at line 3 is never closed",
+        id="unclosed-code-block",
+    ),
     pytest.param(
         manuscript({METHODS: chapter("{{< include ../../../../etc/passwd >}}")}),
         METHODS, 3, None, r"include points outside the project folder",

@@ -210,3 +210,30 @@ def test_meta_of_a_list_is_refused_or_written_as_quarto_writes_it(tmp_path: Path
     out = expand_inline("x {{< meta pairs >}}", "ch.qmd", 4, lenient, problems)
     assert out == "x **?invalid meta type:pairs**"
     assert problems == [] and [w.row for w in lenient.warnings] == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        pytest.param("a\n\n::: {.callout-note}\nb\n", [(3, "the div opened at line 3")], id="div"),
+        pytest.param(
+            ":::: {#a}\n::: {.b}\nc\n:::\n", [(1, "the div opened at line 1")], id="outer-div"
+        ),
+        pytest.param("a\n\n:::\n", [(3, "this ':::' closes no div")], id="stray-close"),
+        pytest.param("a\n\n````\n```\n", [(3, "the code block opened at line 3")], id="code"),
+    ],
+)
+def test_a_div_or_code_block_left_open_is_reported_where_it_opens(
+    tmp_path: Path, text: str, found: list[tuple[int, str]]
+) -> None:
+    """Pandoc would take the rest of the chapter into it (or print a stray ::: as text)."""
+    (tmp_path / "ch.qmd").write_text(text)
+    problems = scan(expand_file(tmp_path / "ch.qmd", ctx(tmp_path), []))
+    assert [p.row for p in problems] == [row for row, _ in found]
+    assert all(m in p.message and p.fix for p, (_, m) in zip(problems, found, strict=True))
+
+
+def test_balanced_divs_and_colons_in_code_are_not_reported(tmp_path: Path) -> None:
+    text = ":::: {#a}\n::: {.b}\nc\n:::\n::::\n\n```\n:::\n::: {.x}\n```\n"
+    (tmp_path / "ch.qmd").write_text(text)
+    assert scan(expand_file(tmp_path / "ch.qmd", ctx(tmp_path), [])) == []
