@@ -519,6 +519,11 @@ CASES = [
         id="unclosed-code-block",
     ),
     pytest.param(
+        manuscript({METHODS: chapter("{{< include ../a.docx >}}"), "a.docx": b"PK\x03\x04\xe7"}),
+        METHODS, 3, None, r"included file is not UTF-8 text \(line 1: byte 0xe7\); found 'a\.docx'",
+        id="include-of-a-binary-file",
+    ),
+    pytest.param(
         manuscript({METHODS: chapter("{{< include ../../../../etc/passwd >}}")}),
         METHODS, 3, None, r"include points outside the project folder",
         id="include-outside-project",

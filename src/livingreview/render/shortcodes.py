@@ -346,6 +346,20 @@ def expand_file(
     except ManuscriptError as exc:
         if _origin is None:
             problems.extend(exc.problems)
+        elif path.is_file():  # there, but not text: a DOCX, a picture, another encoding
+            first = exc.problems[0] if exc.problems else None
+            problems.append(
+                Problem(
+                    _origin[0],
+                    "included file is not UTF-8 text"
+                    + (f" (line {first.row}: {first.found})" if first and first.row else ""),
+                    row=_origin[1],
+                    found=rel,
+                    expected="a Markdown or text file saved as UTF-8",
+                    fix="include a Markdown file (re-save it as UTF-8 text); a picture goes in "
+                    "as ![caption](path), a Word or PDF file cannot be included",
+                )
+            )
         else:
             problems.append(
                 Problem(
