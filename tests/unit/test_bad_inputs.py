@@ -432,8 +432,8 @@ CASES = [
     ],
     pytest.param(
         manuscript({"_quarto.yml": (FIXTURE / "_quarto.yml").read_text(encoding="utf-8")
-                    .replace("    - manuscript/03-results.qmd\n",
-                             "    - manuscript/03-results.qmd\n    - manuscript/./03-results.qmd\n")}),
+                    .replace("    - manuscript/03-results.qmd\n", "    - manuscript/03-results"
+                             ".qmd\n    - manuscript/./03-results.qmd\n")}),
         "_quarto.yml", 21, "book.chapters",
         r"the book lists this file twice; found 'manuscript/03-results\.qmd'",
         id="quarto-chapter-listed-twice",
