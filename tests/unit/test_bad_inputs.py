@@ -509,6 +509,11 @@ CASES = [
         "b.md", 1, None, r"include cycle",
         id="include-cycle",
     ),
+    pytest.param(
+        manuscript({METHODS: "---\ntitle: Methods\nkeywords: [a, b\n---\n\n" + chapter("Text.")}),
+        METHODS, 3, "16", r"the front matter is not valid YAML",
+        id="chapter-front-matter-not-yaml",
+    ),
     # a div or code block left open takes the rest of the chapter into it in Pandoc
     pytest.param(
         manuscript({METHODS: chapter("::: {.callout-note}", "", "A note.")}),

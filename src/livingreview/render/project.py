@@ -398,6 +398,20 @@ def _read_entries(book: dict[str, Any], problems: list[Problem]) -> list[BookEnt
         add_file(item, "chapter", "book.chapters")
     for item in _as_list(book.get("appendices"), "book.appendices", problems):
         add_file(item, "appendix", "book.appendices")
+    seen: set[str] = set()
+    for entry in entries:  # a file twice: its ids twice, and the reader reads it twice
+        name = os.path.normpath(entry.path) if entry.path is not None else None
+        if name is not None and name in seen:
+            key = "book.appendices" if entry.kind == "appendix" else "book.chapters"
+            problems.append(
+                _problem(
+                    "the book lists this file twice",
+                    key,
+                    "keep one entry for it in book: chapters: or appendices:",
+                    entry.path.as_posix(),  # type: ignore[union-attr]
+                )
+            )
+        seen.add(name or "")
     return entries
 
 
