@@ -77,8 +77,29 @@ def _schema_problems(config: Any, file: str | Path, passed: str | Path | None) -
                 )
             )
             continue
+        if err.validator == "type" and not path and err.instance is None:
+            problems.append(
+                Problem(
+                    str(file),
+                    "is empty",
+                    fix="list the data files and the renderer as config/README.md shows (a new "
+                    "project from livingreview init has a complete config/config.yaml)",
+                )
+            )
+            continue
         if err.validator == "type":
             problems.append(_type_problem(str(file), key, err.instance, err.validator_value))
+            continue
+        if err.validator == "uniqueItems":
+            problems.append(
+                Problem(
+                    str(file),
+                    "lists the same value twice",
+                    column=key,
+                    found=yaml_value(err.instance),
+                    fix=f"list each value of {key.rpartition('.')[2]} once",
+                )
+            )
             continue
         problems.append(
             Problem(

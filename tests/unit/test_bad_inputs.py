@@ -439,6 +439,22 @@ CASES = [
         id="quarto-chapter-listed-twice",
     ),
     pytest.param(
+        config(""), "config.yaml", None, None, r"is empty.*Fix: list the data files",
+        id="config-empty",
+    ),
+    pytest.param(
+        config_with(render={"backend": "auto", "formats": ["html", "html"]}),
+        "config.yaml", 12, "render.formats",
+        r"lists the same value twice; found '\[html, html\]'. Fix: list each value of formats once",
+        id="config-format-twice",
+    ),
+    pytest.param(
+        config_with(data={**CONFIG["data"], "bibliography": "data/studies.csv"}),
+        "config.yaml", 2, "data.bibliography",
+        r"expected the path of a BibTeX file, ending in \.bib",
+        id="config-bibliography-not-bibtex",
+    ),
+    pytest.param(
         config_with(colour="blue"),
         "config.yaml", 1, "colour", r"unknown setting",
         id="config-unknown-setting",
