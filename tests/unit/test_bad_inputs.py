@@ -239,6 +239,12 @@ CASES = [
         id="config-data-folder",
     ),
     pytest.param(
+        # extra digits: the review's participant total was a rounded 26-digit sum
+        replace("studies", ",12,", ",99999999999999999999999,"),
+        "studies.csv", 2, "n", r"value out of range; found '99999999999999999999999'",
+        id="participants-with-extra-digits",
+    ),
+    pytest.param(
         replace("studies", ",12,", ",inf,"),
         "studies.csv", 2, "n", r"wrong type",
         id="infinite-number",
