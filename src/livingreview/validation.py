@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # pandas is imported where a table is built: config checks ne
     import pandas as pd
 
 HEADER_LINE = 1
+# Characters no one can see in a column name: byte-order mark, zero-width spaces and joiners.
+INVISIBLE_IN_NAME = re.compile("[\ufeff\u200b-\u200d\u2060]")
 # Folder of validated tables keyed by content (set by the workflow, see load_table).
 CACHE_ENV = TABLE_CACHE_ENV
 
@@ -159,6 +161,18 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
             )
     seen: set[str] = set()
     for i, name in enumerate(header, start=1):
+        hidden = INVISIBLE_IN_NAME.search(name)
+        if hidden:  # a second byte-order mark, a zero-width space pasted with the name
+            problems.append(
+                Problem(
+                    str(path),
+                    f"column name holds an invisible character (U+{ord(hidden.group()):04X})",
+                    row=1,
+                    column=INVISIBLE_IN_NAME.sub("", name),
+                    fix="delete it: retype the column name, or re-save the file once as "
+                    "'CSV UTF-8'",
+                )
+            )
         if not name:
             problems.append(
                 Problem(str(path), f"header field {i} is blank", row=1, fix="name the column")

@@ -186,6 +186,17 @@ CASES = [
         METHODS, 3, None, r"is not valid UTF-8 text",
         id="latin1-chapter",
     ),
+    pytest.param(
+        # saved twice with a byte-order mark: the second one is part of the first name
+        data(lambda texts: texts.__setitem__("studies", "\ufeff\ufeff" + str(texts["studies"]))),
+        "studies.csv", 1, "study_id", r"column name holds an invisible character \(U\+FEFF\)",
+        id="two-byte-order-marks",
+    ),
+    pytest.param(
+        replace("studies", ",route\n", ",route\u200b\n"),
+        "studies.csv", 1, "route", r"column name holds an invisible character \(U\+200B\)",
+        id="zero-width-space-in-a-column-name",
+    ),
     # columns
     pytest.param(
         replace("records", ",source,", ",origin,"),
