@@ -87,27 +87,27 @@ def _failed_block_problem(file: str, block: ParsingFailedBlock) -> Problem:
         key, name, offset, balance = unbalanced
         braces = f"{balance} '{{' not closed" if balance > 0 else f"{-balance} '}}' too many"
         field_text = (block.raw or "").splitlines()[offset].partition("=")[2].strip()
+        what, expected, fix = (
+            braces,
+            "as many '}' as '{' in each field",
+            f"close each '{{' of the {name} field with '}}' (write \\{{ or \\}} for a "
+            "literal brace)",
+        )
         if field_text.startswith('"') and field_text.count('"') % 2:
-            return Problem(
-                file,
-                f"entry{f' {key}' if key else ''} cannot be parsed: its {name} field opens "
-                f"with '\"' but is not closed with '\"' (the entry starts at line {start})",
-                row=start + offset,
-                column=f"{key}.{name}" if key else name,
-                found=(block.raw or "").splitlines()[offset].strip(),
-                expected=f'{name} = "..." or {name} = {{...}}',
-                fix=f"end the {name} value with '\"' before its comma, or write it in braces",
+            what, expected, fix = (
+                "an opening '\"' but no closing '\"'",
+                f'{name} = "..." or {name} = {{...}}',
+                f"end the {name} value with '\"' before its comma, or write it in braces",
             )
         return Problem(
             file,
             f"entry{f' {key}' if key else ''} cannot be parsed: its {name} field has "
-            f"{braces} (the entry starts at line {start})",
+            f"{what} (the entry starts at line {start})",
             row=start + offset,
             column=f"{key}.{name}" if key else name,
             found=(block.raw or "").splitlines()[offset].strip(),
-            expected="as many '}' as '{' in each field",
-            fix=f"close each '{{' of the {name} field with '}}' (write \\{{ or \\}} for a "
-            "literal brace)",
+            expected=expected,
+            fix=fix,
         )
     return Problem(
         file,

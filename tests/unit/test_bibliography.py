@@ -145,7 +145,7 @@ BAD = [
     ),
     pytest.param(
         GOOD + '\n@article{gamma,\n  title = "G},\n  year = {2000}\n}\n',
-        "its title field opens with '\"' but is not closed with '\"'",
+        "its title field has an opening '\"' but no closing '\"'",
         15,
         "gamma.title",
         id="unclosed-quote",

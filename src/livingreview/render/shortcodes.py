@@ -210,21 +210,34 @@ def unclosed_shortcodes(text: str, file: str, line: int, problems: list[Problem]
         start = opener.start()
         if any(a <= start < b for a, b in spans):
             continue
-        shown = text[start:].split("{{", 2)[1].rstrip()  # up to the next {{, if any
-        shown = "{{" + shown
+        shown = "{{" + text[start:].split("{{", 2)[1]  # up to the next {{, if any
         problems.append(
-            Problem(
+            _shortcode_problem(
                 file,
+                line,
+                start,
                 f"the shortcode opened at line {line}, column {start + 1} "
                 "is not closed with '>}}'",
-                row=line,
-                column=str(start + 1),
-                found=shown if len(shown) <= 60 else shown[:59] + "\u2026",
-                expected="{{< name arguments >}} on one line",
-                fix="end the shortcode with ' >}}' on the same line, e.g. "
-                "{{< var studies.included >}}",
+                shown,
+                "end the shortcode with ' >}}' on the same line, e.g. {{< var studies.included >}}",
             )
         )
+
+
+def _shortcode_problem(
+    file: str, line: int, start: int, message: str, shown: str, fix: str
+) -> Problem:
+    """A malformed shortcode at ``start`` of ``line``, showing at most 60 characters."""
+    shown = shown.rstrip()
+    return Problem(
+        file,
+        message,
+        row=line,
+        column=str(start + 1),
+        found=shown if len(shown) <= 60 else shown[:59] + "\u2026",
+        expected="{{< name arguments >}} on one line",
+        fix=fix,
+    )
 
 
 def misopened_shortcodes(text: str, file: str, line: int, problems: list[Problem]) -> None:
@@ -259,18 +272,16 @@ def misopened_shortcodes(text: str, file: str, line: int, problems: list[Problem
 
 
 def _misopened_problem(text: str, file: str, line: int, start: int, end: int) -> Problem:
-    shown = text[start:end].rstrip()
-    name = re.match(r"[{<\s]*(\w+)", shown)
+    name = re.match(r"[{<\s]*(\w+)", text[start:end])
     example = f"{{{{< {name.group(1)} ... >}}}}" if name else "{{< var studies.included >}}"
-    return Problem(
+    return _shortcode_problem(
         file,
+        line,
+        start,
         f"the shortcode at line {line}, column {start + 1} is not opened with '{{{{<' "
         "(Quarto would print it as text)",
-        row=line,
-        column=str(start + 1),
-        found=shown if len(shown) <= 60 else shown[:59] + "\u2026",
-        expected="{{< name arguments >}} on one line",
-        fix=f"open it with '{{{{<' and close it with '>}}}}', as in {example} "
+        text[start:end],
+        f"open it with '{{{{<' and close it with '>}}}}', as in {example} "
         "(or, to show the braces as text, put them in `backticks`)",
     )
 
