@@ -547,6 +547,12 @@ CASES = [
         METHODS, 3, "16", r"the front matter is not valid YAML",
         id="chapter-front-matter-not-yaml",
     ),
+    pytest.param(
+        manuscript({METHODS: chapter("## Search {#sec-search", "", "Text.")}),
+        METHODS, 3, "11", r"the heading's attributes are not closed with '\}'.*found "
+        r"'\{#sec-search'. Fix: end the line with '\}': \{#sec-search\}",
+        id="heading-attributes-not-closed",
+    ),
     # a div or code block left open takes the rest of the chapter into it in Pandoc
     pytest.param(
         manuscript({METHODS: chapter("::: {.callout-note}", "", "A note.")}),

@@ -17,6 +17,8 @@ from .shortcodes import Expanded
 
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 DIV_FENCE = re.compile(r"^\s*:{3,}\s*(?P<info>\{[^}]*\}|[\w-]+)?\s*:*\s*$")
+# A heading whose attributes are opened but not closed: "## Results {#sec-results".
+OPEN_HEADING_ATTRS = re.compile(r"^#{1,6}\s.*?(?P<attrs>\{[#.][^}]*)$")
 INLINE_CELL = re.compile(r"`\{(?P<lang>[A-Za-z]\w*)\}[^`]*`")
 SPAN_CLASSES = re.compile(r"\]\{(?P<attrs>[^}]*)\}")
 
@@ -122,6 +124,19 @@ def scan(expanded: Expanded) -> list[Problem]:
                     found=text.strip(),
                     expected="::: {#id .class} on the line that opens the div",
                     fix="remove the line, or open the div above it with ::: {.class} or ::: {#id}",
+                )
+            )
+        heading = OPEN_HEADING_ATTRS.match(text.rstrip())
+        if heading:
+            problems.append(
+                Problem(
+                    file,
+                    "the heading's attributes are not closed with '}' (readers would see "
+                    "them, and the id would be lost)",
+                    row=line,
+                    column=str(heading.start("attrs") + 1),
+                    found=heading.group("attrs"),
+                    fix=f"end the line with '}}': {heading.group('attrs')}}}",
                 )
             )
         for match in INLINE_CELL.finditer(text):
