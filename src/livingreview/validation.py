@@ -123,9 +123,15 @@ def _valid_record(
     if not folder:
         return None
     digest = hashlib.sha256(repr(data).encode())
-    digest.update(f"\0{name}\0{formats}\0{metadata.version('jsonschema')}\0".encode())
-    digest.update(_schema_bytes(name))
+    digest.update(_record_salt(name, formats))
     return Path(folder) / f"{name}-{digest.hexdigest()[:32]}"
+
+
+@cache
+def _record_salt(name: str, formats: bool) -> bytes:
+    """What a valid-document record depends on besides the document: the schema, its
+    format checks and the jsonschema version (read once per process)."""
+    return f"\0{name}\0{formats}\0{metadata.version('jsonschema')}\0".encode() + _schema_bytes(name)
 
 
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
