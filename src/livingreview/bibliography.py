@@ -8,6 +8,7 @@ reports everything wrong with the file.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     Field,
+    ImplicitComment,
     ParsingFailedBlock,
 )
 
@@ -84,16 +86,28 @@ def _failed_block_problem(file: str, block: ParsingFailedBlock) -> Problem:
     if unbalanced is not None and start is not None:
         key, name, offset, balance = unbalanced
         braces = f"{balance} '{{' not closed" if balance > 0 else f"{-balance} '}}' too many"
+        field_text = (block.raw or "").splitlines()[offset].partition("=")[2].strip()
+        what, expected, fix = (
+            braces,
+            "as many '}' as '{' in each field",
+            f"close each '{{' of the {name} field with '}}' (write \\{{ or \\}} for a "
+            "literal brace)",
+        )
+        if field_text.startswith('"') and field_text.count('"') % 2:
+            what, expected, fix = (
+                "an opening '\"' but no closing '\"'",
+                f'{name} = "..." or {name} = {{...}}',
+                f"end the {name} value with '\"' before its comma, or write it in braces",
+            )
         return Problem(
             file,
             f"entry{f' {key}' if key else ''} cannot be parsed: its {name} field has "
-            f"{braces} (the entry starts at line {start})",
+            f"{what} (the entry starts at line {start})",
             row=start + offset,
             column=f"{key}.{name}" if key else name,
             found=(block.raw or "").splitlines()[offset].strip(),
-            expected="as many '}' as '{' in each field",
-            fix=f"close each '{{' of the {name} field with '}}' (write \\{{ or \\}} for a "
-            "literal brace)",
+            expected=expected,
+            fix=fix,
         )
     return Problem(
         file,
@@ -154,11 +168,109 @@ def _unbalanced_field(raw: str) -> tuple[str, str, int, int] | None:
     return None
 
 
+# Text after an entry that shows the entry was closed too early by a '}' too many:
+# its remaining fields (``, journal = {J},``) or a stray closing brace.
+LOST_FIELD = re.compile(r"(?m)^[\s,]*([A-Za-z][\w:.+-]*)\s*=")
+FIELD_LINE = re.compile(r"(?m)^[\s,]*[A-Za-z][\w:.+-]*\s*=\s*[{\"\d]")
+
+
+def _cut_off_problems(file: str, blocks: list[Block]) -> list[Problem]:
+    """Entries that a '}' too many closed early: bibtexparser ends the entry there and
+    keeps the rest (the fields after it) as a comment, so they would be lost silently.
+    Each is reported at the field with the extra brace, naming the fields lost."""
+    problems = []
+    for entry, after in itertools.pairwise(blocks):
+        if not (isinstance(entry, Entry) and isinstance(after, ImplicitComment)):
+            continue
+        rest = after.raw or ""
+        if not (rest.lstrip().startswith((",", "}")) or FIELD_LINE.search(rest)):
+            continue
+        lost = [m.group(1).lower() for m in LOST_FIELD.finditer(rest)]
+        lost_words = (
+            f"the fields after it ({', '.join(lost)}) are lost" if lost else "a '}' is left over"
+        )
+        field = _unbalanced_field(entry.raw or "")
+        start = _line(entry)
+        if field is not None and start is not None and field[3] < 0:
+            _, name, offset, _ = field
+            problems.append(
+                Problem(
+                    file,
+                    f"entry {entry.key} ends early: its {name} field has {-field[3]} '}}' "
+                    f"too many, so {lost_words} (the entry starts at line {start})",
+                    row=start + offset,
+                    column=f"{entry.key}.{name}",
+                    found=(entry.raw or "").splitlines()[offset].strip(),
+                    expected="as many '}' as '{' in each field",
+                    fix=f"remove the extra '}}' from the {name} field (write \\}} for a "
+                    "literal brace)",
+                )
+            )
+            continue
+        problems.append(
+            Problem(
+                file,
+                f"entry {entry.key} ends early: a '}}' too many closes it, so {lost_words}",
+                row=start,
+                column=entry.key,
+                found=rest.strip().splitlines()[0] if rest.strip() else None,
+                expected="as many '}' as '{' in each field, and one '}' closing the entry",
+                fix="remove the extra '}' so the entry's closing brace comes after its last field",
+            )
+        )
+    return problems
+
+
+# A field value that runs on into the next field's line: the comma between them is
+# missing, so bibtexparser reads ``{Journal}\n  year = {2017}`` as the journal.
+RUN_ON_FIELD = re.compile(r"[}\"]\s*\n\s*([A-Za-z][\w:.+-]*)\s*=\s*[{\"\d]")
+
+
+def _entry_shape_problems(file: str, entry: Entry) -> list[Problem]:
+    """An entry without a citation key, and each field that swallowed the next one
+    because the comma between them is missing (the next field would be lost)."""
+    problems = []
+    if not entry.key.strip():
+        problems.append(
+            Problem(
+                file,
+                "entry has no citation key",
+                row=_line(entry),
+                found=(entry.raw or "").splitlines()[0].strip() if entry.raw else None,
+                fix=f"write the key after '@{entry.entry_type}{{', e.g. "
+                f"@{entry.entry_type}{{smith2020,",
+            )
+        )
+    for field in entry.fields:
+        value = str(field.value)
+        run_on = RUN_ON_FIELD.search(value)
+        if run_on is None or field.start_line is None:
+            continue
+        line = field.start_line + 1 + value.count("\n", 0, run_on.start() + 1)
+        # the field's own line holds "name = {": its value starts on that line
+        problems.append(
+            Problem(
+                file,
+                f"a comma is missing after the {field.key} field of entry {entry.key}, so "
+                f"the {run_on.group(1).lower()} field on the next line is read as part of it",
+                row=line,
+                column=f"{entry.key}.{field.key}",
+                found=value.splitlines()[0].strip(),
+                expected="a comma after each field's value",
+                fix=f"add a comma at the end of the {field.key} line",
+            )
+        )
+    return problems
+
+
 def bibliography_problems(library: Library, file: str | Path) -> list[Problem]:
-    """Return one problem per failed block and per entry that lacks a title."""
+    """Return one problem per failed block, per entry closed early by a '}' too many
+    and per entry that lacks a title."""
     file = str(file)
     problems = [_failed_block_problem(file, block) for block in library.failed_blocks]
+    problems += _cut_off_problems(file, library.blocks)
     for entry in library.entries:
+        problems += _entry_shape_problems(file, entry)
         title = entry.fields_dict.get("title")
         if title is None or not str(title.value).strip():
             problems.append(

@@ -32,6 +32,10 @@ def _validate(args: argparse.Namespace) -> int:
         previous_version_of(find_snapshots(root), data.records),
         records_file=Path(os.path.relpath(files["records"], root)).as_posix(),
     )
+    if files.get("effects"):  # the meta-analyses' numbers, checked as the build checks them
+        from .evidence.effects import load_effects
+
+        load_effects(files["effects"], data.studies, data.protocol.get("analyses") or [])
     print(f"data are valid: {len(data.records)} records, {len(data.studies)} included studies")
     # The to-do line from the data just validated: the ledger is read once.
     status = validated_review_status(

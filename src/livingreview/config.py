@@ -8,15 +8,13 @@ code, and it is checked against ``schemas/config.schema.yaml``.
 
 from __future__ import annotations
 
-import hashlib
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem, raise_if_any
-from .io import read_yaml, with_key_lines, write_bytes, yaml_value
+from .io import read_yaml, with_key_lines, yaml_value
 from .paths import path_problem
-from .validation import load_schema, value_problem
+from .validation import schema_errors, value_problem
 
 
 def validate_config(
@@ -28,43 +26,25 @@ def validate_config(
     """Return ``config`` if it matches the schema, else raise ConfigError listing every problem.
 
     Data file paths must stay inside the project folder ``root`` (default: the working folder).
-    ``passed`` is a folder remembering the configs that matched the schema (the
-    workflow's, :func:`livingreview.workflow.config_check_cache`): one found there is
-    not checked against the schema again, which spares every ``snakemake`` run, a
-    no-op too, importing jsonschema (issue 19); the data file paths are always checked.
+    ``passed`` is the folder remembering the documents that matched their schema (the
+    workflow's ``results/cache/schema``, :func:`livingreview.workflow.schema_check_folder`;
+    without it, the one the environment names, see
+    :func:`livingreview.validation.schema_errors`): a config found there is not checked
+    against the schema again, which spares every ``snakemake`` run, a no-op too,
+    importing jsonschema (issue 19); the data file paths are always checked.
     """
-    key = _schema_check_key(config) if passed else None
-    known = key is not None and (Path(passed) / key).is_file()  # type: ignore[arg-type]
-    problems = [] if known else _schema_problems(config, file)
+    problems = _schema_problems(config, file, passed)
     problems += _path_problems(config, file, root)
     if problems:  # each at the line of its key, when the file is on disk
         problems = with_key_lines(problems, Path(root or ".") / file)
     raise_if_any(problems, ConfigError, f"{file} is not valid")
-    if key is not None and not known:
-        write_bytes(Path(passed) / key, b"")  # type: ignore[arg-type]
     return config
 
 
-def _schema_check_key(config: Any) -> str:
-    """Name of the record that ``config`` matched the schema: a hash of the config's
-    values (``repr`` tells 1 from '1' and a date from its text), the schema and this
-    module's code, so a change of any of them checks the config again."""
-    digest = hashlib.sha256(repr(config).encode())
-    digest.update(
-        resources.files("livingreview").joinpath("schemas/config.schema.yaml").read_bytes()
-    )
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()
-
-
-def _schema_problems(config: Any, file: str | Path) -> list[Problem]:
+def _schema_problems(config: Any, file: str | Path, passed: str | Path | None) -> list[Problem]:
     """Every difference between ``config`` and the config schema, as problems."""
-    import jsonschema  # here: a config checked before needs none (see validate_config)
-
-    schema = load_schema("config")
-    validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for err in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
+    for err in sorted(schema_errors(config, "config", folder=passed), key=lambda e: list(e.path)):
         path = [str(p) for p in err.path]
         key = ".".join(path) or "(top level)"
         if err.validator == "additionalProperties":
@@ -97,8 +77,29 @@ def _schema_problems(config: Any, file: str | Path) -> list[Problem]:
                 )
             )
             continue
+        if err.validator == "type" and not path and err.instance is None:
+            problems.append(
+                Problem(
+                    str(file),
+                    "is empty",
+                    fix="list the data files and the renderer as config/README.md shows (a new "
+                    "project from livingreview init has a complete config/config.yaml)",
+                )
+            )
+            continue
         if err.validator == "type":
             problems.append(_type_problem(str(file), key, err.instance, err.validator_value))
+            continue
+        if err.validator == "uniqueItems":
+            problems.append(
+                Problem(
+                    str(file),
+                    "lists the same value twice",
+                    column=key,
+                    found=yaml_value(err.instance),
+                    fix=f"list each value of {key.rpartition('.')[2]} once",
+                )
+            )
             continue
         problems.append(
             Problem(

@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # pandas is imported where a table is built: config checks ne
     import pandas as pd
 
 HEADER_LINE = 1
+# Characters no one can see in a column name: byte-order mark, zero-width spaces and joiners.
+INVISIBLE_IN_NAME = re.compile("[\ufeff\u200b-\u200d\u2060]")
 # Folder of validated tables keyed by content (set by the workflow, see load_table).
 CACHE_ENV = TABLE_CACHE_ENV
 
@@ -83,19 +85,22 @@ def _schema_bytes(name: str) -> bytes:
     return resources.files("livingreview").joinpath(f"schemas/{name}.schema.yaml").read_bytes()
 
 
-def schema_errors(data: Any, name: str, formats: bool = False) -> list[Any]:
+def schema_errors(
+    data: Any, name: str, formats: bool = False, folder: str | Path | None = None
+) -> list[Any]:
     """jsonschema's errors of ``data`` against the package's schema ``name`` (with its
     format checks when ``formats``), in jsonschema's order.
 
     Inside the workflow (``LIVINGREVIEW_SCHEMA_CHECKS`` names a folder:
-    ``results/cache/schema``) a document found valid is remembered there under a hash
-    of its ``repr`` (1 and '1', a date and its text differ), the schema and the
-    jsonschema version, and the same document checked again later, by any job, gives
-    no errors without importing jsonschema (0.1-0.2 CPU s of each job that reads the
-    protocol, a release snapshot or the config, issue 19). A document with errors is
-    never remembered.
+    ``results/cache/schema``; or ``folder`` names it, as the Snakefile does for the
+    config before it sets the environment) a document found valid is remembered there
+    under a hash of its ``repr`` (1 and '1', a date and its text differ), the schema
+    and the jsonschema version, and the same document checked again later, by any job
+    or ``snakemake`` run, gives no errors without importing jsonschema (0.1-0.2 CPU s
+    of each job that reads the protocol, a release snapshot or the config, and of a
+    no-op run, issue 19). A document with errors is never remembered.
     """
-    record = _valid_record(data, name, formats)
+    record = _valid_record(data, name, formats, folder)
     if record is not None and record.is_file():
         return []
     import jsonschema
@@ -109,15 +114,24 @@ def schema_errors(data: Any, name: str, formats: bool = False) -> list[Any]:
     return errors
 
 
-def _valid_record(data: Any, name: str, formats: bool) -> Path | None:
-    """Where the workflow remembers that ``data`` matched schema ``name``; None outside it."""
-    folder = os.environ.get(SCHEMA_CACHE_ENV)
+def _valid_record(
+    data: Any, name: str, formats: bool, folder: str | Path | None = None
+) -> Path | None:
+    """Where the workflow remembers that ``data`` matched schema ``name`` (in ``folder``,
+    else the environment's folder); None outside it."""
+    folder = folder or os.environ.get(SCHEMA_CACHE_ENV)
     if not folder:
         return None
     digest = hashlib.sha256(repr(data).encode())
-    digest.update(f"\0{name}\0{formats}\0{metadata.version('jsonschema')}\0".encode())
-    digest.update(_schema_bytes(name))
+    digest.update(_record_salt(name, formats))
     return Path(folder) / f"{name}-{digest.hexdigest()[:32]}"
+
+
+@cache
+def _record_salt(name: str, formats: bool) -> bytes:
+    """What a valid-document record depends on besides the document: the schema, its
+    format checks and the jsonschema version (read once per process)."""
+    return f"\0{name}\0{formats}\0{metadata.version('jsonschema')}\0".encode() + _schema_bytes(name)
 
 
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
@@ -153,6 +167,18 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str
             )
     seen: set[str] = set()
     for i, name in enumerate(header, start=1):
+        hidden = INVISIBLE_IN_NAME.search(name)
+        if hidden:  # a second byte-order mark, a zero-width space pasted with the name
+            problems.append(
+                Problem(
+                    str(path),
+                    f"column name holds an invisible character (U+{ord(hidden.group()):04X})",
+                    row=1,
+                    column=INVISIBLE_IN_NAME.sub("", name),
+                    fix="delete it: retype the column name, or re-save the file once as "
+                    "'CSV UTF-8'",
+                )
+            )
         if not name:
             problems.append(
                 Problem(str(path), f"header field {i} is blank", row=1, fix="name the column")

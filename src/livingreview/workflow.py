@@ -52,17 +52,18 @@ def cache_environment(root: str | Path = ".") -> dict[str, str]:
     cache = Path(root).resolve() / "results" / "cache"
     return {
         TABLE_CACHE_ENV: str(cache / "tables"),
-        SCHEMA_CACHE_ENV: str(cache / "schema"),
+        SCHEMA_CACHE_ENV: str(schema_check_folder(root)),
         PARSE_CACHE_ENV: str(cache / "pandoc"),
         FIGURE_CACHE_ENV: str(cache / "figures"),
     }
 
 
-def config_check_cache(root: str | Path = ".") -> Path:
-    """Folder remembering the configs that matched the config schema
-    (:func:`livingreview.config.validate_config`): a ``snakemake`` run whose config
-    was checked before does not check it against the schema again."""
-    return Path(root).resolve() / "results" / "cache" / "config"
+def schema_check_folder(root: str | Path = ".") -> Path:
+    """Folder remembering the documents that matched their schema
+    (:func:`livingreview.validation.schema_errors`): the config, the protocol, the
+    release snapshots. The Snakefile names it when it checks the config, before it sets
+    :func:`cache_environment` for the jobs."""
+    return Path(root).resolve() / "results" / "cache" / "schema"
 
 
 def _last_commit_time(root: Path) -> str | None:

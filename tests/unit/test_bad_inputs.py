@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from test_evidence import NAMES, fixture_texts, write_review
-from test_render_errors import chapter, project
+from test_render_errors import FIXTURE, chapter, project
 
 from livingreview.config import load_config
 from livingreview.errors import ReviewError
@@ -186,6 +186,17 @@ CASES = [
         METHODS, 3, None, r"is not valid UTF-8 text",
         id="latin1-chapter",
     ),
+    pytest.param(
+        # saved twice with a byte-order mark: the second one is part of the first name
+        data(lambda texts: texts.__setitem__("studies", "\ufeff\ufeff" + str(texts["studies"]))),
+        "studies.csv", 1, "study_id", r"column name holds an invisible character \(U\+FEFF\)",
+        id="two-byte-order-marks",
+    ),
+    pytest.param(
+        replace("studies", ",route\n", ",route\u200b\n"),
+        "studies.csv", 1, "route", r"column name holds an invisible character \(U\+200B\)",
+        id="zero-width-space-in-a-column-name",
+    ),
     # columns
     pytest.param(
         replace("records", ",source,", ",origin,"),
@@ -237,6 +248,12 @@ CASES = [
         config_with(data={**CONFIG["data"], "studies": "src"}),
         "config.yaml", 9, "data.studies", r"is a folder, not a file",
         id="config-data-folder",
+    ),
+    pytest.param(
+        # extra digits: the review's participant total was a rounded 26-digit sum
+        replace("studies", ",12,", ",99999999999999999999999,"),
+        "studies.csv", 2, "n", r"value out of range; found '99999999999999999999999'",
+        id="participants-with-extra-digits",
     ),
     pytest.param(
         replace("studies", ",12,", ",inf,"),
@@ -362,6 +379,24 @@ CASES = [
         id="bibtex-does-not-parse",
     ),
     pytest.param(
+        replace("bibliography", "title = {Trial two},", "title = {Trial two}},"),
+        "references.bib", 7, "two2018.title",
+        r"entry two2018 ends early: its title field has 1 '\}' too many, so the fields "
+        r"after it \(year\) are lost \(the entry starts at line 6\)",
+        id="bibtex-closing-brace-too-many",
+    ),
+    pytest.param(
+        replace("bibliography", "title = {Trial two},", "title = {Trial two}"),
+        "references.bib", 7, "two2018.title",
+        r"a comma is missing after the title field of entry two2018, so the year field",
+        id="bibtex-missing-comma-between-fields",
+    ),
+    pytest.param(
+        replace("bibliography", "@article{two2018,", "@article{,"),
+        "references.bib", 6, None, r"entry has no citation key",
+        id="bibtex-entry-without-key",
+    ),
+    pytest.param(
         replace("bibliography", "year = {2018}", "year = {20x8}"),
         "references.bib", 8, "two2018.year", r"year is not a four-digit year; found '20x8'",
         id="bibtex-year-not-four-digits",
@@ -413,6 +448,30 @@ CASES = [
         ]
     ],
     pytest.param(
+        manuscript({"_quarto.yml": (FIXTURE / "_quarto.yml").read_text(encoding="utf-8")
+                    .replace("    - manuscript/03-results.qmd\n", "    - manuscript/03-results"
+                             ".qmd\n    - manuscript/./03-results.qmd\n")}),
+        "_quarto.yml", 21, "book.chapters",
+        r"the book lists this file twice; found 'manuscript/03-results\.qmd'",
+        id="quarto-chapter-listed-twice",
+    ),
+    pytest.param(
+        config(""), "config.yaml", None, None, r"is empty.*Fix: list the data files",
+        id="config-empty",
+    ),
+    pytest.param(
+        config_with(render={"backend": "auto", "formats": ["html", "html"]}),
+        "config.yaml", 12, "render.formats",
+        r"lists the same value twice; found '\[html, html\]'. Fix: list each value of formats once",
+        id="config-format-twice",
+    ),
+    pytest.param(
+        config_with(data={**CONFIG["data"], "bibliography": "data/studies.csv"}),
+        "config.yaml", 2, "data.bibliography",
+        r"expected the path of a BibTeX file, ending in \.bib",
+        id="config-bibliography-not-bibtex",
+    ),
+    pytest.param(
         config_with(colour="blue"),
         "config.yaml", 1, "colour", r"unknown setting",
         id="config-unknown-setting",
@@ -449,6 +508,28 @@ CASES = [
             ("shortcode-closed-without-its-angle-bracket", "27", r"{{< var x }}, y >}}\."),
         ]
     ],
+    # a shortcode not opened with "{{<" (no space inside) is text to Quarto: it would
+    # print as typed in the review
+    *[
+        pytest.param(
+            manuscript({METHODS: chapter(f"We found {written} studies.")}),
+            METHODS, 3, "10",
+            rf"the shortcode at line 3, column 10 is not opened with '{{{{<'.*found "
+            rf"'{re.escape(written)}'.*Fix: open it with '{{{{<' and close it with '>}}}}'",
+            id=name,
+        )
+        for name, written in [
+            ("shortcode-without-its-opening-angle-bracket", "{{ var counts.n >}}"),
+            ("shortcode-without-angle-brackets", "{{ var counts.n }}"),
+            ("shortcode-with-single-braces", "{< var counts.n >}"),
+        ]
+    ],
+    pytest.param(
+        manuscript({"_quarto.yml": (FIXTURE / "_quarto.yml").read_text(encoding="utf-8")
+                    .replace('"A living systematic review"', "Of {{ var topic }}")}),
+        "_quarto.yml", 8, "4", r"is not opened with '\{\{<'.*found '\{\{ var topic \}\}'",
+        id="shortcode-without-angle-brackets-in-metadata",
+    ),
     pytest.param(
         manuscript(
             {
@@ -460,6 +541,39 @@ CASES = [
         ),
         "b.md", 1, None, r"include cycle",
         id="include-cycle",
+    ),
+    pytest.param(
+        manuscript({METHODS: "---\ntitle: Methods\nkeywords: [a, b\n---\n\n" + chapter("Text.")}),
+        METHODS, 3, "16", r"the front matter is not valid YAML",
+        id="chapter-front-matter-not-yaml",
+    ),
+    pytest.param(
+        manuscript({METHODS: chapter("## Search {#sec-search", "", "Text.")}),
+        METHODS, 3, "11", r"the heading's attributes are not closed with '\}'.*found "
+        r"'\{#sec-search'. Fix: end the line with '\}': \{#sec-search\}",
+        id="heading-attributes-not-closed",
+    ),
+    # a div or code block left open takes the rest of the chapter into it in Pandoc
+    pytest.param(
+        manuscript({METHODS: chapter("::: {.callout-note}", "", "A note.")}),
+        METHODS, 3, None, r"the div opened at line 3 is never closed.*Fix: close it with a "
+        r"line holding only :::",
+        id="unclosed-div",
+    ),
+    pytest.param(
+        manuscript({METHODS: chapter("A note.", "", ":::")}),
+        METHODS, 5, None, r"this ':::' closes no div",
+        id="div-closed-twice",
+    ),
+    pytest.param(
+        manuscript({METHODS: chapter("```", "code")}),
+        METHODS, 3, None, r"the code block opened at line 3 is never closed",
+        id="unclosed-code-block",
+    ),
+    pytest.param(
+        manuscript({METHODS: chapter("{{< include ../a.docx >}}"), "a.docx": b"PK\x03\x04\xe7"}),
+        METHODS, 3, None, r"included file is not UTF-8 text \(line 1: byte 0xe7\); found 'a\.docx'",
+        id="include-of-a-binary-file",
     ),
     pytest.param(
         manuscript({METHODS: chapter("{{< include ../../../../etc/passwd >}}")}),

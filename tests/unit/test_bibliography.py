@@ -111,6 +111,52 @@ BAD = [
         "gamma",
         id="duplicate-field",
     ),
+    # a '}' too many ends the entry early: bibtexparser keeps the fields after it as a
+    # comment, so they would be lost without a word
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G}},\n  journal = {J},\n  year = {2000}\n}\n",
+        "entry gamma ends early: its title field has 1 '}' too many, so the fields after "
+        "it (journal, year) are lost (the entry starts at line 14)",
+        15,
+        "gamma.title",
+        id="extra-closing-brace-mid-entry",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G},\n  year = {2000}}\n}\n",
+        "entry gamma ends early: its year field has 1 '}' too many",
+        16,
+        "gamma.year",
+        id="extra-closing-brace-in-the-last-field",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma, title = {G}}, year = {2000}}\n",
+        "entry gamma ends early: a '}' too many closes it, so the fields after it (year)",
+        14,
+        "gamma",
+        id="extra-closing-brace-one-line-entry",
+    ),
+    pytest.param(
+        GOOD + "\n@article{gamma,\n  title = {G},\n  journal = {J}\n  year = {2000}\n}\n",
+        "a comma is missing after the journal field of entry gamma, so the year field on "
+        "the next line is read as part of it",
+        16,
+        "gamma.journal",
+        id="missing-comma-between-fields",
+    ),
+    pytest.param(
+        GOOD + '\n@article{gamma,\n  title = "G},\n  year = {2000}\n}\n',
+        "its title field has an opening '\"' but no closing '\"'",
+        15,
+        "gamma.title",
+        id="unclosed-quote",
+    ),
+    pytest.param(
+        GOOD + "\n@article{,\n  title = {G},\n  year = {2000}\n}\n",
+        "entry has no citation key",
+        14,
+        None,
+        id="no-key",
+    ),
     pytest.param(
         GOOD.encode() + "\n@article{gamma,\n  title = {Caf\xe9}\n}\n".encode("latin-1"),
         "not valid UTF-8",
@@ -137,6 +183,11 @@ def test_bad_bibliography_is_reported_with_file_and_line(
     assert problem.column == column
     # the rendered message carries the same location for the user
     assert f"{path}:{line}" in str(info.value)
+
+
+def test_a_comment_after_an_entry_is_not_a_cut_off_entry(tmp_path: Path) -> None:
+    text = GOOD + "\nChecked against PubMed; the year = the print year.\n"
+    assert entry_keys(load_bibliography(write(tmp_path, text))) == {"alpha2020", "beta2021"}
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:

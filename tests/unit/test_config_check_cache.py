@@ -2,8 +2,10 @@
 
 Every ``snakemake`` run, a no-op too, validates ``config/config.yaml``; importing
 jsonschema for that cost about 0.1 CPU s of a 1.3-s no-op. The workflow passes a
-folder remembering the configs that passed (``results/cache/config``); problems are
-reported exactly as without it, and the data file paths are checked every time.
+folder remembering the documents that passed their schema (``results/cache/schema``,
+the same records as ``validation.schema_errors`` keeps for the protocol and the release
+snapshots); problems are reported exactly as without it, and the data file paths are
+checked every time.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from test_bad_inputs import CONFIG
 
 from livingreview.config import validate_config
 from livingreview.errors import ConfigError
+from livingreview.validation import schema_errors
+from livingreview.workflow import SCHEMA_CACHE_ENV, schema_check_folder
 
 
 def problems(config: dict, root: Path, passed: Path | None) -> list[str]:
@@ -29,9 +33,9 @@ def problems(config: dict, root: Path, passed: Path | None) -> list[str]:
 
 
 def test_a_config_that_passed_is_remembered_once(tmp_path: Path) -> None:
-    passed = tmp_path / "results" / "cache" / "config"
+    passed = schema_check_folder(tmp_path)
     assert validate_config(CONFIG, "config/config.yaml", tmp_path, passed) == CONFIG
-    assert len(list(passed.iterdir())) == 1
+    assert [p.name.split("-")[0] for p in passed.iterdir()] == ["config"]
     validate_config(copy.deepcopy(CONFIG), "config/config.yaml", tmp_path, passed)
     assert len(list(passed.iterdir())) == 1  # the same config: the same record
 
@@ -92,3 +96,18 @@ def test_a_number_and_its_text_are_different_configs(tmp_path: Path) -> None:
     text["figures"]["studies_per_part"] = "25"
     assert problems(text, tmp_path, passed) == problems(text, tmp_path, None)
     assert problems(text, tmp_path, None)
+
+
+def test_the_config_record_is_the_schema_record_jobs_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Snakefile's record of the config is the one ``schema_errors`` finds in a
+    job (whose environment names the folder): one cache, not two."""
+    passed = schema_check_folder(tmp_path)
+    validate_config(CONFIG, "config/config.yaml", tmp_path, passed)
+    monkeypatch.setenv(SCHEMA_CACHE_ENV, str(passed))
+    assert schema_errors(copy.deepcopy(CONFIG), "config") == []
+    assert len(list(passed.iterdir())) == 1
+    monkeypatch.delenv(SCHEMA_CACHE_ENV)
+    validate_config(CONFIG, "config/config.yaml", tmp_path)  # outside: nothing written
+    assert len(list(passed.iterdir())) == 1

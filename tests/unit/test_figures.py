@@ -252,6 +252,23 @@ def test_missing_n_is_drawn_at_the_left_edge_and_noted(small) -> None:
     assert "total n not reported" not in legend  # the note beside the marker says it
 
 
+def test_missing_n_note_is_not_struck_through_by_its_row_rule(small) -> None:
+    """The note sits on the row's grey rule: it needs an opaque white ground above the
+    rule, or the rule reads as a strike-through ("total n not reported")."""
+    from matplotlib.colors import to_rgba
+
+    studies, labels = small
+    fig = build_study_overview(studies, DIAGNOSIS_LABELS, DESIGN_LABELS, labels=labels)
+    ax = fig.axes[0]
+    notes = [t for t in ax.texts if t.get_text() == "total n not reported"]
+    rules = [line for line in ax.get_lines() if line.get_color() == "#D9D9D9"]
+    assert notes and rules
+    for note in notes:
+        ground = note.get_bbox_patch()
+        assert ground is not None and ground.get_facecolor() == to_rgba("white")
+        assert note.get_zorder() > max(rule.get_zorder() for rule in rules)
+
+
 def test_fill_legend_entries_are_grey_not_a_design_colour(small) -> None:
     """ "Repeated dosing (filled)" must not look like a design: it is drawn in grey."""
     studies, _ = small

@@ -361,6 +361,7 @@ def test_config_accepts_counts_template_and_rejects_unknown_keys() -> None:
         ),
         "render": {"backend": "auto", "formats": ["html"]},
     }
+    base["data"]["bibliography"] = "x.bib"  # a BibTeX file's name ends in .bib
     validate_config({**base, "prisma": {"counts_template": "data/prisma2020.csv"}})
     with pytest.raises(ConfigError, match=r"\[prisma\.count_template\]: unknown setting"):
         validate_config({**base, "prisma": {"count_template": "x.csv"}})

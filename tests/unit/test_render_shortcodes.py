@@ -45,6 +45,43 @@ def test_expand_inline(tmp_path: Path, text: str, expected: str) -> None:
     assert problems == []
 
 
+# Quarto reads a shortcode only from "{{<" (lpegshortcode.lua: "{{<", any space, the
+# arguments, any space, ">}}"); anything else naming a shortcode is printed as text.
+@pytest.mark.parametrize(
+    ("text", "column", "found"),
+    [
+        pytest.param("We found {{ var n >}} studies.", 10, "{{ var n >}}", id="no-opening-angle"),
+        pytest.param("We found {{ var n }} studies.", 10, "{{ var n }}", id="no-angles"),
+        pytest.param("We found {{ < var n >}}.", 10, "{{ < var n >}}", id="space-in-opener"),
+        pytest.param("We found {< var n >} studies.", 10, "{< var n >}", id="single-braces"),
+        pytest.param("Twelve >}} studies.", 8, ">}}", id="stray-closer"),
+        pytest.param("A {{< var n >}} and {{ meta title >}}", 21, "{{ meta title >}}", id="second"),
+    ],
+)
+def test_a_shortcode_not_opened_with_its_angle_bracket_is_an_error(
+    tmp_path: Path, text: str, column: int, found: str
+) -> None:
+    problems: list = []
+    assert found in expand_inline(text, "x.qmd", 4, ctx(tmp_path), problems)
+    assert [(p.row, p.column, p.found) for p in problems] == [(4, str(column), found)]
+    assert "not opened with '{{<'" in problems[0].message and problems[0].fix
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Jinja writes {{ name }} here.", id="not-a-shortcode-name"),
+        pytest.param("Write `{{ var n }}` to show it.", id="inline-code"),
+        pytest.param("{{{< var n >}}}", id="escaped"),
+        pytest.param("{{<var n>}} and {{<  meta   title  >}}", id="spacing-quarto-accepts"),
+    ],
+)
+def test_text_quarto_reads_is_not_reported(tmp_path: Path, text: str) -> None:
+    problems: list = []
+    expand_inline(text, "x.qmd", 1, ctx(tmp_path), problems)
+    assert problems == []
+
+
 def test_unknown_variable_is_an_error_not_blank(tmp_path: Path) -> None:
     problems: list = []
     out = expand_inline("x {{< var a.c >}}", "ch.qmd", 7, ctx(tmp_path), problems)
@@ -173,3 +210,30 @@ def test_meta_of_a_list_is_refused_or_written_as_quarto_writes_it(tmp_path: Path
     out = expand_inline("x {{< meta pairs >}}", "ch.qmd", 4, lenient, problems)
     assert out == "x **?invalid meta type:pairs**"
     assert problems == [] and [w.row for w in lenient.warnings] == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        pytest.param("a\n\n::: {.callout-note}\nb\n", [(3, "the div opened at line 3")], id="div"),
+        pytest.param(
+            ":::: {#a}\n::: {.b}\nc\n:::\n", [(1, "the div opened at line 1")], id="outer-div"
+        ),
+        pytest.param("a\n\n:::\n", [(3, "this ':::' closes no div")], id="stray-close"),
+        pytest.param("a\n\n````\n```\n", [(3, "the code block opened at line 3")], id="code"),
+    ],
+)
+def test_a_div_or_code_block_left_open_is_reported_where_it_opens(
+    tmp_path: Path, text: str, found: list[tuple[int, str]]
+) -> None:
+    """Pandoc would take the rest of the chapter into it (or print a stray ::: as text)."""
+    (tmp_path / "ch.qmd").write_text(text)
+    problems = scan(expand_file(tmp_path / "ch.qmd", ctx(tmp_path), []))
+    assert [p.row for p in problems] == [row for row, _ in found]
+    assert all(m in p.message and p.fix for p, (_, m) in zip(problems, found, strict=True))
+
+
+def test_balanced_divs_and_colons_in_code_are_not_reported(tmp_path: Path) -> None:
+    text = ":::: {#a}\n::: {.b}\nc\n:::\n::::\n\n```\n:::\n::: {.x}\n```\n"
+    (tmp_path / "ch.qmd").write_text(text)
+    assert scan(expand_file(tmp_path / "ch.qmd", ctx(tmp_path), [])) == []

@@ -138,6 +138,28 @@ def test_validate_prints_the_same_one_line_summary(capsys: pytest.CaptureFixture
     assert out[-1] == configured_status(root).summary()
 
 
+def test_validate_checks_the_effects_the_build_pools(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`livingreview validate` reads data/effects.csv as the meta-analysis rule does: a
+    bad row is reported there, not first by the build (it said "data are valid")."""
+    import shutil
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("data", "refs", "config"):
+        shutil.copytree(root / name, tmp_path / name)
+    effects = tmp_path / "data" / "effects.csv"
+    header = effects.read_text(encoding="utf-8").splitlines()[0]
+    effects.write_text(f"{header}\nnobody2020{',' * header.count(',')}\n", encoding="utf-8")
+    assert main(["--project", str(tmp_path), "validate"]) == 1
+    out = capsys.readouterr()
+    assert "effects.csv:2 [analysis]: required value is empty" in out.out + out.err
+    effects.write_text("", encoding="utf-8")
+    assert main(["--project", str(tmp_path), "validate"]) == 1
+    out = capsys.readouterr()
+    assert "effects.csv: is empty" in out.out + out.err
+
+
 def test_validate_reads_each_data_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """`livingreview validate` takes its to-do line from the data it has just validated
     (as the build's validate_data does) instead of reading the ledger, studies and

@@ -265,7 +265,8 @@ def _chars_per_line(width_in: float, size_pt: float, *, bold: bool = False) -> i
 
 
 def annotate_missing(ax: Any, text: str, xy: tuple[float, float], *, offset: float) -> None:
-    """Grey italic note beside a row whose value was not reported (e.g. "n not reported")."""
+    """Grey italic note beside a row whose value was not reported (e.g. "n not reported"),
+    on a white ground so the row's rule and the grid lines do not strike it through."""
     ax.annotate(
         text,
         xy,
@@ -276,6 +277,8 @@ def annotate_missing(ax: Any, text: str, xy: tuple[float, float], *, offset: flo
         color="#555555",
         fontstyle="italic",
         fontsize=7,
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+        zorder=2,
     )
 
 

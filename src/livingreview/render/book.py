@@ -376,7 +376,10 @@ def _read_chapter(book: Book, entry: BookEntry, ctx: Context, problems: list[Pro
             )
         )
         return Chapter(entry, entry.html_path or "", Expanded(), [], {})
-    front = front_matter(path)
+    before = len(problems)
+    front = front_matter(path, problems, entry.path.as_posix())
+    if len(problems) > before:  # broken front matter: Pandoc could not parse the chapter
+        return Chapter(entry, entry.html_path or "", Expanded(), [], {})
     chapter_ctx = replace(ctx, metadata={**ctx.metadata, **front})  # warnings shared
     source = expand_file(path, chapter_ctx, problems)
     # anchors to the source lines, kept as bookmarks by the DOCX writer only

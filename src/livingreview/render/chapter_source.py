@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import Problem
 from . import ast as A
 from .block_index import select
 from .pandoc import markdown_to_ast
@@ -312,11 +313,15 @@ def include_paths(blocks: list[A.Element]) -> list[A.Element]:
     return A.walk(blocks, drop)
 
 
-def front_matter(path: Path) -> dict[str, Any]:
+def front_matter(
+    path: Path, problems: list[Problem] | None = None, file: str | None = None
+) -> dict[str, Any]:
     """The YAML front matter of a chapter file (``{}`` if it has none or it is not a mapping).
 
     Read before shortcodes are expanded, so ``{{< meta key >}}`` sees the
-    chapter's own keys as Quarto does.
+    chapter's own keys as Quarto does. Front matter that is not valid YAML is added to
+    ``problems`` at its line in the chapter ``file`` (Pandoc's own message counts from
+    the block).
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -327,8 +332,20 @@ def front_matter(path: Path) -> dict[str, Any]:
         return {}
     try:
         data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
-        return {}  # Pandoc reports the broken block when it parses the chapter
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        if problems is not None:
+            problems.append(
+                Problem(
+                    file or str(path),
+                    f"the front matter is not valid YAML ({getattr(exc, 'problem', None) or exc})",
+                    row=mark.line + 2 if mark else 2,  # the block starts after the first ---
+                    column=str(mark.column + 1) if mark else None,
+                    fix="correct the YAML between the two --- lines (indentation, quotes, "
+                    "closing brackets)",
+                )
+            )
+        return {}
     return data if isinstance(data, dict) else {}
 
 

@@ -17,7 +17,6 @@ from ..config import load_config
 from ..errors import ConfigError, Problem
 from ..io import read_yaml, with_key_lines, yaml_value
 from ..paths import output_dir_problems, path_problem
-from ..workflow import SCHEMA_CACHE_ENV, config_check_cache
 from .long_tables import DEFAULT_TABLE_PRINT_ROWS
 
 QUARTO_FILE = "_quarto.yml"
@@ -274,12 +273,12 @@ def load_book(root: Path) -> Book:
 def _table_settings(root: Path) -> dict[str, Any]:
     """``tables:`` of ``config/config.yaml`` (validated; empty without a config file
     or the key): ``rows_per_page`` and ``print_rows``. Inside the workflow a config the
-    Snakefile checked before is not checked against its schema again (issue 19)."""
+    Snakefile checked before is not checked against its schema again (issue 19:
+    ``validation.schema_errors`` finds its record in the workflow's folder)."""
     path = root / "config" / "config.yaml"
     if not path.is_file():
         return {}
-    passed = config_check_cache(root) if os.environ.get(SCHEMA_CACHE_ENV) else None
-    return load_config(path, root, passed).get("tables") or {}
+    return load_config(path, root).get("tables") or {}
 
 
 def _as_tuple(value: object, key: str, problems: list[Problem]) -> tuple[str, ...]:
@@ -399,6 +398,20 @@ def _read_entries(book: dict[str, Any], problems: list[Problem]) -> list[BookEnt
         add_file(item, "chapter", "book.chapters")
     for item in _as_list(book.get("appendices"), "book.appendices", problems):
         add_file(item, "appendix", "book.appendices")
+    seen: set[str] = set()
+    for entry in entries:  # a file twice: its ids twice, and the reader reads it twice
+        name = os.path.normpath(entry.path) if entry.path is not None else None
+        if name is not None and name in seen:
+            key = "book.appendices" if entry.kind == "appendix" else "book.chapters"
+            problems.append(
+                _problem(
+                    "the book lists this file twice",
+                    key,
+                    "keep one entry for it in book: chapters: or appendices:",
+                    entry.path.as_posix(),  # type: ignore[union-attr]
+                )
+            )
+        seen.add(name or "")
     return entries
 
 

@@ -30,6 +30,18 @@ SHORTCODE = re.compile(
     r"\{\{\{<\s*(?P<esc>.*?)\s*>\}\}\}|\{\{<\s*(?P<body>(?:(?!\{\{<|\}\}).)*?)\s*>\}\}"
 )
 SHORTCODE_OPEN = re.compile(r"\{\{<")
+# Quarto's built-in shortcodes: text that names one of them but does not open with
+# "{{<" (Quarto reads "{{<" only, with no space inside it; "{{<var x>}}" is fine) is
+# passed through as text by Quarto and would reach the reader, so it is reported.
+QUARTO_SHORTCODES = (
+    "var|meta|include|pagebreak|env|version|kbd|video|embed|placeholder|lipsum|contents"
+)
+MISOPENED = re.compile(
+    rf"\{{\{{(?![{{<])\s*<?\s*(?:{QUARTO_SHORTCODES})(?=[\s>}}])"  # {{ var x }}, {{ < var x >}}
+    rf"|(?<!\{{)\{{<\s*(?:{QUARTO_SHORTCODES})(?=[\s>}}])"  # {< var x >}
+)
+STRAY_CLOSE = re.compile(r">\}\}")
+INLINE_CODE = re.compile(r"(`+).*?\1")
 INCLUDE_LINE = re.compile(r"^\s*\{\{<\s*include\s+(?P<path>.+?)\s*>\}\}\s*$")
 INCLUDE_ARG = re.compile(r"\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>\S+)")
 # Marks where an included file from another folder starts (with its folder) and ends.
@@ -184,10 +196,11 @@ def expand_inline(text: str, file: str, line: int, ctx: Context, problems: list[
         )
         return match.group(0)
 
-    if "{{<" not in text:
+    if "{{" not in text and "{<" not in text and ">}}" not in text:
         return text
     unclosed_shortcodes(text, file, line, problems)
-    return SHORTCODE.sub(replace, text)
+    misopened_shortcodes(text, file, line, problems)
+    return SHORTCODE.sub(replace, text) if "{{<" in text else text
 
 
 def unclosed_shortcodes(text: str, file: str, line: int, problems: list[Problem]) -> None:
@@ -197,21 +210,80 @@ def unclosed_shortcodes(text: str, file: str, line: int, problems: list[Problem]
         start = opener.start()
         if any(a <= start < b for a, b in spans):
             continue
-        shown = text[start:].split("{{", 2)[1].rstrip()  # up to the next {{, if any
-        shown = "{{" + shown
+        shown = "{{" + text[start:].split("{{", 2)[1]  # up to the next {{, if any
         problems.append(
-            Problem(
+            _shortcode_problem(
                 file,
+                line,
+                start,
                 f"the shortcode opened at line {line}, column {start + 1} "
                 "is not closed with '>}}'",
-                row=line,
-                column=str(start + 1),
-                found=shown if len(shown) <= 60 else shown[:59] + "\u2026",
-                expected="{{< name arguments >}} on one line",
-                fix="end the shortcode with ' >}}' on the same line, e.g. "
-                "{{< var studies.included >}}",
+                shown,
+                "end the shortcode with ' >}}' on the same line, e.g. {{< var studies.included >}}",
             )
         )
+
+
+def _shortcode_problem(
+    file: str, line: int, start: int, message: str, shown: str, fix: str
+) -> Problem:
+    """A malformed shortcode at ``start`` of ``line``, showing at most 60 characters."""
+    shown = shown.rstrip()
+    return Problem(
+        file,
+        message,
+        row=line,
+        column=str(start + 1),
+        found=shown if len(shown) <= 60 else shown[:59] + "\u2026",
+        expected="{{< name arguments >}} on one line",
+        fix=fix,
+    )
+
+
+def misopened_shortcodes(text: str, file: str, line: int, problems: list[Problem]) -> None:
+    """Report each shortcode of a line not opened with ``{{<`` (``{{ var x >}}``,
+    ``{{ var x }}``, ``{< var x >}``) and each ``>}}`` that closes no shortcode.
+
+    Quarto reads these as plain text, so they would print as typed in the review.
+    Inline code (between backticks) is left alone: it may show such text on purpose.
+    """
+    spans = [m.span() for m in SHORTCODE.finditer(text)]
+    spans += [m.span() for m in INLINE_CODE.finditer(text)]
+    reported: list[tuple[int, int]] = []
+    for match in MISOPENED.finditer(text):
+        start = match.start()
+        if any(a <= start < b for a, b in spans):
+            continue
+        end = text.find("}", match.end())
+        end = len(text) if end < 0 else end + (2 if text.startswith("}}", end) else 1)
+        reported.append((start, end))
+        problems.append(_misopened_problem(text, file, line, start, end))
+    # an unclosed "{{<" is reported by unclosed_shortcodes, with what follows it
+    unclosed = [m.start() for m in SHORTCODE_OPEN.finditer(text)]
+    reported += [(o, len(text)) for o in unclosed if not any(a <= o < b for a, b in spans)]
+    for match in STRAY_CLOSE.finditer(text):
+        start = match.start()
+        if any(a <= start < b for a, b in spans + reported):
+            continue
+        opened = text.rfind("{", 0, start)
+        begin = opened - 1 if opened > 0 and text[opened - 1] == "{" else opened
+        begin = begin if begin >= 0 and start - begin <= 60 else start
+        problems.append(_misopened_problem(text, file, line, begin, match.end()))
+
+
+def _misopened_problem(text: str, file: str, line: int, start: int, end: int) -> Problem:
+    name = re.match(r"[{<\s]*(\w+)", text[start:end])
+    example = f"{{{{< {name.group(1)} ... >}}}}" if name else "{{< var studies.included >}}"
+    return _shortcode_problem(
+        file,
+        line,
+        start,
+        f"the shortcode at line {line}, column {start + 1} is not opened with '{{{{<' "
+        "(Quarto would print it as text)",
+        text[start:end],
+        f"open it with '{{{{<' and close it with '>}}}}', as in {example} "
+        "(or, to show the braces as text, put them in `backticks`)",
+    )
 
 
 def include_target(written: str, main_dir: Path, root: Path) -> Path:
@@ -285,6 +357,20 @@ def expand_file(
     except ManuscriptError as exc:
         if _origin is None:
             problems.extend(exc.problems)
+        elif path.is_file():  # there, but not text: a DOCX, a picture, another encoding
+            first = exc.problems[0] if exc.problems else None
+            problems.append(
+                Problem(
+                    _origin[0],
+                    "included file is not UTF-8 text"
+                    + (f" (line {first.row}: {first.found})" if first and first.row else ""),
+                    row=_origin[1],
+                    found=rel,
+                    expected="a Markdown or text file saved as UTF-8",
+                    fix="include a Markdown file (re-save it as UTF-8 text); a picture goes in "
+                    "as ![caption](path), a Word or PDF file cannot be included",
+                )
+            )
         else:
             problems.append(
                 Problem(
@@ -365,7 +451,7 @@ def expand_metadata(
 ) -> Any:
     """Expand var/meta shortcodes inside metadata strings (e.g. the abstract)."""
     if isinstance(value, str):
-        if "{{<" not in value:
+        if "{{" not in value and "{<" not in value and ">}}" not in value:
             return value
         line = _line_of(raw_text, value)
         return expand_inline(value, file, line, ctx, problems)

@@ -17,6 +17,8 @@ from .shortcodes import Expanded
 
 FENCE = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 DIV_FENCE = re.compile(r"^\s*:{3,}\s*(?P<info>\{[^}]*\}|[\w-]+)?\s*:*\s*$")
+# A heading whose attributes are opened but not closed: "## Results {#sec-results".
+OPEN_HEADING_ATTRS = re.compile(r"^#{1,6}\s.*?(?P<attrs>\{[#.][^}]*)$")
 INLINE_CELL = re.compile(r"`\{(?P<lang>[A-Za-z]\w*)\}[^`]*`")
 SPAN_CLASSES = re.compile(r"\]\{(?P<attrs>[^}]*)\}")
 
@@ -75,6 +77,8 @@ def scan(expanded: Expanded) -> list[Problem]:
     """Problems for unsupported syntax in one expanded chapter."""
     problems: list[Problem] = []
     in_code: str | None = None
+    code_opened: tuple[str, int, str] = ("", 0, "")
+    divs: list[tuple[str, int, str]] = []  # the fenced divs open here: file, line, text
     for text, (file, line) in zip(expanded.lines, expanded.origins, strict=True):
         fence = FENCE.match(text)
         if in_code is not None:
@@ -88,6 +92,7 @@ def scan(expanded: Expanded) -> list[Problem]:
             continue
         if fence:
             in_code = fence.group("fence")
+            code_opened = (file, line, text.strip())
             info = fence.group("info").strip()
             cell = re.match(r"^\{\s*([A-Za-z][\w-]*)", info)
             if cell:
@@ -105,8 +110,35 @@ def scan(expanded: Expanded) -> list[Problem]:
             continue
         div = DIV_FENCE.match(text)
         if div and div.group("info"):
+            divs.append((file, line, text.strip()))
             _, classes, attrs = parse_attr_text(div.group("info"))
             problems.extend(_class_problems(file, line, text, classes, attrs))
+        elif div and divs:
+            divs.pop()
+        elif div:
+            problems.append(
+                Problem(
+                    file,
+                    "this ':::' closes no div (Pandoc would print it as text)",
+                    row=line,
+                    found=text.strip(),
+                    expected="::: {#id .class} on the line that opens the div",
+                    fix="remove the line, or open the div above it with ::: {.class} or ::: {#id}",
+                )
+            )
+        heading = OPEN_HEADING_ATTRS.match(text.rstrip())
+        if heading:
+            problems.append(
+                Problem(
+                    file,
+                    "the heading's attributes are not closed with '}' (readers would see "
+                    "them, and the id would be lost)",
+                    row=line,
+                    column=str(heading.start("attrs") + 1),
+                    found=heading.group("attrs"),
+                    fix=f"end the line with '}}': {heading.group('attrs')}}}",
+                )
+            )
         for match in INLINE_CELL.finditer(text):
             problems.append(
                 Problem(
@@ -121,6 +153,38 @@ def scan(expanded: Expanded) -> list[Problem]:
         for match in SPAN_CLASSES.finditer(text):
             _, classes, attrs = parse_attr_text("{" + match.group("attrs") + "}")
             problems.extend(_class_problems(file, line, text, classes, attrs))
+    return problems + _unclosed_problems(in_code, code_opened, divs)
+
+
+def _unclosed_problems(
+    in_code: str | None, code_opened: tuple[str, int, str], divs: list[tuple[str, int, str]]
+) -> list[Problem]:
+    """A code block or fenced div still open at the end of the chapter: Pandoc would
+    take the rest of the chapter into it without a word."""
+    problems = []
+    if in_code is not None:
+        file, line, text = code_opened
+        problems.append(
+            Problem(
+                file,
+                f"the code block opened at line {line} is never closed, so the rest of the "
+                "chapter would print as code",
+                row=line,
+                found=text,
+                fix=f"close it with a line holding only {in_code}",
+            )
+        )
+    for file, line, text in divs:
+        problems.append(
+            Problem(
+                file,
+                f"the div opened at line {line} is never closed, so the rest of the chapter "
+                "would be inside it",
+                row=line,
+                found=text,
+                fix="close it with a line holding only ::: where the div should end",
+            )
+        )
     return problems
 
 

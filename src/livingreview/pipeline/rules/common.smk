@@ -13,10 +13,10 @@ from livingreview.workflow import (
     cache_environment,
     code_version,
     compare_params_without_pandas,
-    config_check_cache,
     files_declaring,
     or_exit,
     reproducible_environment,
+    schema_check_folder,
 )
 
 
@@ -27,7 +27,7 @@ def get_config_source():
 
 # A config that matched the schema before is not checked against it again (no
 # jsonschema import in a no-op); its data file paths are (livingreview.config).
-or_exit(validate_config, config, get_config_source(), None, config_check_cache("."))
+or_exit(validate_config, config, get_config_source(), None, schema_check_folder("."))
 # Fixed time zone, locale and SOURCE_DATE_EPOCH for every job: byte-identical outputs.
 os.environ.update(reproducible_environment("."))  # the project: the working folder
 # Each data table is validated once per content, and each chapter parsed by Pandoc
