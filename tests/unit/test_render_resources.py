@@ -115,7 +115,8 @@ def test_text_after_another_formats_span_starts_its_paragraph(tmp_path: Path) ->
         + '[Read it in print.]{.content-hidden when-format="html"}\nThe rest.\n\n'
         + 'Kept as it is. [Website only.]{.content-visible when-format="html"}\n\n'
         + '[Website only, alone.]{.content-visible when-format="html"}\n\n'
-        + '[One.]{.content-visible when-format="html"} [Two.]{.content-visible when-format="html"}\n',
+        + '[One.]{.content-visible when-format="html"} '
+        + '[Two.]{.content-visible when-format="html"}\n',
         encoding="utf-8",
     )
     render_book(root, backend="embedded", formats=["docx"])

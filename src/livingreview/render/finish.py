@@ -236,7 +236,7 @@ def _trimmed(el: A.Element) -> A.Element | list[A.Element]:
     where they are; a paragraph left with nothing else is dropped."""
     inlines = el["c"]
     anchors = [i["t"] == "Span" and is_anchor(i) for i in inlines]
-    if all(a or i["t"] in EDGE_SPACE for i, a in zip(inlines, anchors)):
+    if all(a or i["t"] in EDGE_SPACE for i, a in zip(inlines, anchors, strict=True)):
         return [] if el["t"] == "Para" else A.Plain([])
     first = anchors.index(False)
     last = len(inlines) - 1 - anchors[::-1].index(False)
@@ -244,8 +244,8 @@ def _trimmed(el: A.Element) -> A.Element | list[A.Element]:
         first += 1
     while inlines[last]["t"] in EDGE_SPACE:
         last -= 1
-    lead = [i for i, a in zip(inlines[:first], anchors) if a]
-    tail = [i for i, a in zip(inlines[last + 1 :], anchors[last + 1 :]) if a]
+    lead = [i for i, a in zip(inlines[:first], anchors[:first], strict=True) if a]
+    tail = [i for i, a in zip(inlines[last + 1 :], anchors[last + 1 :], strict=True) if a]
     el["c"] = lead + inlines[first : last + 1] + tail
     return el
 
