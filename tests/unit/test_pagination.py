@@ -172,8 +172,6 @@ def _pdf_pages(source: str, inside: bool = False) -> list[str]:
 
     typst = pytest.importorskip("typst")
     pypdf = pytest.importorskip("pypdf")
-    # the table rules read a cell's text with the template's content-to-string
-    source = _template_part("#let content-to-string", "#let horizontalrule") + source
     if OFFER_LABEL in source or "#lr-landscape-at(" in source:
         offers = json.loads(typst.query(source.encode(), OFFER_LABEL, field="value"))
         source = with_landscape_choice(source, choose_landscape_offers(offers))
