@@ -264,7 +264,7 @@ def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(
     assert "Version 2.0 compared with version 1.0" in text
     assert "Studies added (1): Gamma 2024" in text
     page = html_text(released, "manuscript/10-changes.html")
-    assert {"3", "60"} <= {u.get_text() for u in page.find_all("u")}
+    assert {"3", "60"} <= {ins.get_text() for ins in page.find_all("ins")}
     assert {"2", "30"} <= {d.get_text() for d in page.find_all("del")}
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
