@@ -50,25 +50,29 @@ def load_test_module(name: str, folder: str = "workflow"):
 
 
 @pytest.fixture(scope="session")
-def review(reference_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The synthetic fixture review with two more sections, built by snakemake; returns
-    the project folder. It starts from a copy of the session's complete build
-    (tests/conftest.py), so adding the sections re-runs only the manuscript check and
-    the render: the figures, tables and text are not made a second time per run."""
-    project = tmp_path_factory.mktemp("site") / "review"
-    shutil.copytree(reference_build, project, symlinks=True)  # timestamps kept
-    with (project / "manuscript" / "01-results.qmd").open("a", encoding="utf-8") as chapter:
-        chapter.write(SECTIONS)  # sections, so the page has a table of contents
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return project
+def review(reference_build: Path, shared_folder) -> Path:
+    """The synthetic fixture review with two more sections, built by snakemake once per
+    run (shared by the test workers); returns the project folder. It starts from a copy
+    of the session's complete build (tests/conftest.py), so adding the sections re-runs
+    only the manuscript check and the render: the figures, tables and text are not made
+    a second time per run."""
+
+    def build(folder: Path) -> None:
+        project = folder / "review"
+        shutil.copytree(reference_build, project, symlinks=True)  # timestamps kept
+        with (project / "manuscript" / "01-results.qmd").open("a", encoding="utf-8") as chapter:
+            chapter.write(SECTIONS)  # sections, so the page has a table of contents
+        result = subprocess.run(
+            [sys.executable, "-m", "snakemake"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+
+    return shared_folder("site", build) / "review"
 
 
 @pytest.fixture(scope="session")
