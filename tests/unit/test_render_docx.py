@@ -346,3 +346,23 @@ def test_docx_figures_are_centred_and_tables_fit_the_text_width(office_pdf: Path
         width = float(re.search(r'width="([\d.]+)"', page).group(1))
         for x_max, word in re.findall(r'xMax="([\d.]+)"[^>]*>([^<]*)</word>', page):
             assert float(x_max) <= width - margin + 3, f"page {number}: {word!r} past the margin"
+
+
+def test_picture_descriptions_carry_the_alt_text_not_the_image_path() -> None:
+    """Pandoc puts the image's file path in ``pic:cNvPr/@descr``, which Word's selection
+    pane and some screen readers show: it gets the figure's alt text instead."""
+    wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    pic = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+    def drawing(alt: str | None) -> str:
+        described = f' descr="{alt}"' if alt is not None else ""
+        return (
+            f'<w:p><w:r><w:drawing><wp:inline xmlns:wp="{wp}"><wp:docPr id="1" name="Picture"'
+            f'{described}/><pic:pic xmlns:pic="{pic}"><pic:nvPicPr><pic:cNvPr id="2" '
+            'name="Picture" descr="results/figures/flow.png"/></pic:nvPicPr></pic:pic>'
+            "</wp:inline></w:drawing></w:r></w:p>"
+        )
+
+    root = etree.fromstring(fit_sections(_document(drawing("Flow of records.") + drawing(None))))
+    described = [node.get("descr") for node in root.iter(f"{{{pic}}}cNvPr")]
+    assert described == ["Flow of records.", ""]

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import docx
@@ -334,6 +335,9 @@ def test_what_a_new_reader_sees_first_reads_well_in_every_format(review: Path) -
     scripts = [p for p in book.rglob("records-data/*.js") if p.name != "records-browser.js"]
     assert scripts and leaked_script_terms(scripts, rule_names(review), keys) == {}
     assert "@misc" not in changes.get_text(" ")
+    # no build path in the Word document's text or its pictures' descriptions
+    with zipfile.ZipFile(book / "review.docx") as package:
+        assert "results/" not in package.read("word/document.xml").decode("utf-8")
 
 
 # What the text says is published, by the words it uses, and the file readers get.

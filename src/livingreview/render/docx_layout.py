@@ -15,6 +15,10 @@ Pandoc writes every table with column widths (``w:gridCol``) for a fixed
   width from columns with room to spare, so no word breaks inside ("Comparat|or").
   Lines still break at spaces and after hyphens and dashes.
 
+It also gives each picture's inner description (``pic:cNvPr``, where Pandoc puts
+the image's file path, which some screen readers and Word's selection pane show)
+the figure's alternative text from ``wp:docPr``, so no build path reaches a reader.
+
 It works on ``word/document.xml`` with lxml and changes nothing else.
 """
 
@@ -29,6 +33,8 @@ from lxml import etree
 from .reference_docx import TABLE_SIZE
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 
 def _q(tag: str) -> str:
@@ -43,6 +49,7 @@ def fit_sections(document_xml: bytes) -> bytes:
         return document_xml
     final = body.find(_q("sectPr"))
     _title_page_first(body, final)
+    _pictures_described_by_alt_text(body)
     pending: list[etree._Element] = []
     previous: etree._Element | None = None
     for child in body:
@@ -67,6 +74,16 @@ def fit_sections(document_xml: bytes) -> bytes:
                 scale_table(table, width)
         pending = []
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _pictures_described_by_alt_text(body: etree._Element) -> None:
+    """Each drawing's ``pic:cNvPr`` description set to its ``wp:docPr`` one (the alt
+    text; empty when the figure has none) instead of the image's path."""
+    for drawing in body.iter(_q("drawing")):
+        frame = next(drawing.iter(f"{{{WP}}}docPr"), None)
+        alt = frame.get("descr", "") if frame is not None else ""
+        for picture in drawing.iter(f"{{{PIC}}}cNvPr"):
+            picture.set("descr", alt)
 
 
 # CT_SectPr children after w:titlePg, in schema order
