@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -554,3 +555,43 @@ def test_every_included_study_needs_a_risk_of_bias_row(tmp_path: Path) -> None:
     message = str(caught.value)
     assert "risk_of_bias.csv [study_id]: included study has no risk-of-bias judgement" in message
     assert repr(dropped) in message
+
+
+# Words of the project's own workshop (its issue tracker and search tools), which mean
+# nothing to a reader who downloads the published data files.
+WORKSHOP_WORDS = re.compile(
+    # an issue number, not a journal's ("Issue 2 and end page", "issue 2018 Jul")
+    r"\bissues? \d{1,3}(?=[),;]| and \d)"
+    r"|code index|code search|docs corpus|docs-corpus|`search`|\(pages\b"
+    r"|the team's (?:search )?tools"
+)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "data").glob("*.csv")))
+def test_published_data_files_speak_to_readers_not_to_the_team(name: str) -> None:
+    """Every CSV in data/ is published with the website: its free text records what
+    was read and searched in words a reader can follow, without the team's issue
+    numbers or the names of its internal search tools."""
+    with (ROOT / "data" / name).open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            for column, value in row.items():
+                found = WORKSHOP_WORDS.search(value or "")
+                assert found is None, f"data/{name}:{line} [{column}]: {found[0]!r}"
+
+
+def test_workshop_words_are_found() -> None:
+    for text in (
+        "Re-assessed (issue 12)",
+        "(issues 12 and 14)",
+        "exact string (code index)",
+        "queries (pages) reached",
+        "with the team's search tools",
+    ):
+        assert WORKSHOP_WORDS.search(text), text
+    for text in (
+        "Issue 2 and end page 202 (178(2):193-202)",
+        "journal issue 2018 Jul",
+        "issue 2021",
+        "(web pages)",
+    ):
+        assert WORKSHOP_WORDS.search(text) is None, text
