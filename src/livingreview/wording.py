@@ -53,6 +53,20 @@ def long_date(iso: str) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def long_date_range(first: str, last: str) -> str:
+    """Two ISO dates as the review's prose writes a period, naming a shared month and
+    year once: "1 to 30 November 2026", "28 October to 30 November 2026", "30 December
+    2025 to 2 January 2026"; one date when they are the same day."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    if start == end:
+        return long_date(first)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day} to {long_date(last)}"
+    if start.year == end.year:
+        return f"{start.day} {MONTHS[start.month - 1]} to {long_date(last)}"
+    return f"{long_date(first)} to {long_date(last)}"
+
+
 def long_dates_in(text: str) -> str:
     """``text`` with every calendar date written YYYY-MM-DD written as :func:`long_date`
     does, so a generated sentence and the note it quotes write dates alike (anything

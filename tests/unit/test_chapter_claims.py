@@ -30,7 +30,7 @@ QUANTIFIER = re.compile(
 METHOD_STATEMENTS = {
     "every number in its text are rebuilt": "how the build works",
     "Counts in the text, the tables and the flow diagram": "how the build works",
-    "A value left blank": "a rule for blanks in tables",
+    "A dash (–) in a table marks": "what a dash in a table means",
     "All of its source data are kept": "how the data are stored",
     "every count quoted in the text are derived": "how the build works",
     "Each update of the": "how versions are made",
@@ -61,7 +61,6 @@ METHOD_STATEMENTS = {
     "BDNF, brain-derived neurotrophic factor": "abbreviations of the figure",
     "Several systematic reviews have brought": "background on earlier reviews (cited next)",
     "Eligibility criteria, as applied to every report": "caption of the protocol table",
-    "Sources searched, with the dates": "introduces the generated sentence",
     "Reports describing the same participants": "how reports are grouped",
     "describes each included study": "what the table shows",
     "shows the size, design and dosing of each study": "what the figure shows",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.wording import join_words
+from livingreview.wording import join_words, long_date_range
 
 PACKAGE = Path(__file__).resolve().parents[2] / "src" / "livingreview"
 
@@ -62,3 +62,35 @@ def test_counts_of_1000_or_more_read_back_from_the_variables_text() -> None:
     assert count_value("1,501") == 1501 and count_value(7) == 7 and count_value(None) == 0
     words = assessment_words({"full_text": 0, "abstract_or_registration": "1,501", "unrecorded": 0})
     assert words.endswith("(no full text was read)")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        ("2026-11-01", "2026-11-30", "1 to 30 November 2026"),
+        ("2026-10-28", "2026-11-30", "28 October to 30 November 2026"),
+        ("2025-12-30", "2026-01-02", "30 December 2025 to 2 January 2026"),
+        ("2026-03-01", "2026-03-01", "1 March 2026"),
+    ],
+)
+def test_a_period_names_its_shared_month_and_year_once(first: str, last: str, text: str) -> None:
+    assert long_date_range(first, last) == text
+
+
+def test_search_methods_without_databases_is_one_sentence_naming_the_other_methods() -> None:
+    import pandas as pd
+
+    from livingreview.text.sentences import search_methods_paragraph
+
+    records = pd.DataFrame(
+        {
+            "source_type": ["citation_search"] * 3,
+            "source": ["Checking of known studies"] * 3,
+            "search_date": ["2026-11-01", "2026-11-30", "2026-11-15"],
+        }
+    )
+    assert search_methods_paragraph(records) == (
+        "No bibliographic database or trial register was searched: all 3 records were "
+        "identified through other methods (citation searching): Checking of known studies "
+        "(1 to 30 November 2026; 3 records).\n"
+    )

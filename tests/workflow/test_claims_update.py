@@ -278,8 +278,8 @@ def test_generated_sentences_after_the_revision(revised: Path) -> None:
     text = {p.stem: p.read_text() for p in (revised / "results" / "text").glob("*.md")}
     assert text["search_methods"] == (
         "Bibliographic databases were searched: MEDLINE (1 March 2026; 2 records) and Embase "
-        "(1 March 2026; 2 records). Other methods (citation searching): Synthetic citation "
-        "search (1 January 2024; 6 records).\n"
+        "(1 March 2026; 2 records). Other methods (citation searching) were also used: "
+        "Synthetic citation search (1 January 2024; 6 records).\n"
     )
     assert text["study_selection"] == (
         "The previous version of the review included 2 studies in 3 reports (@fig-prisma). "

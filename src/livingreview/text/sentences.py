@@ -35,7 +35,7 @@ from ..ledger.fields import read_from_phrase
 from ..markdown import escape_inline
 from ..prisma.flow_content import description as flow_description
 from ..validation import load_table
-from ..wording import count_value, counted, join_words, long_dates_in
+from ..wording import count_value, counted, join_words, long_date_range, long_dates_in
 
 DIAGRAMS = ("cumulative", "update")
 """Which flow diagram the Results chapter cites (config ``prisma.results_diagram``)."""
@@ -69,8 +69,11 @@ def _dates(rows: pd.DataFrame) -> str:
     dates = sorted({str(d) for d in rows["search_date"] if str(d).strip()})
     if not dates:
         return "date not recorded"
-    first, last = long_dates_in(dates[0]), long_dates_in(dates[-1])
-    return first if len(dates) == 1 else f"{first} to {last}"
+    try:
+        return long_date_range(dates[0], dates[-1])
+    except ValueError:  # not a calendar date: quoted as the ledger writes it
+        first, last = long_dates_in(dates[0]), long_dates_in(dates[-1])
+        return first if len(dates) == 1 else f"{first} to {last}"
 
 
 def _sources(records: pd.DataFrame, types: Sequence[str]) -> list[str]:
@@ -95,16 +98,17 @@ def search_methods_paragraph(records: pd.DataFrame) -> str:
         parts.append(f"Bibliographic databases were searched: {join_words(databases)}.")
     if registers:
         parts.append(f"Trial registers were searched: {join_words(registers)}.")
+    kinds = join_words(
+        OTHER_METHOD_WORDS[t] for t in OTHER_METHOD_WORDS if (records["source_type"] == t).any()
+    )
     if not databases and not registers:
         parts.append(
-            "No bibliographic database or trial register was searched, so all "
-            f"{_n(len(records))} records were identified through other methods."
+            "No bibliographic database or trial register was searched: all "
+            f"{_n(len(records))} records were identified through other methods"
+            + (f" ({kinds}): {join_words(other)}." if other else ".")
         )
-    if other:
-        kinds = [
-            OTHER_METHOD_WORDS[t] for t in OTHER_METHOD_WORDS if (records["source_type"] == t).any()
-        ]
-        parts.append(f"Other methods ({join_words(kinds)}): {join_words(other)}.")
+    elif other:
+        parts.append(f"Other methods ({kinds}) were also used: {join_words(other)}.")
     return " ".join(parts) + "\n"
 
 
