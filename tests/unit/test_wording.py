@@ -90,7 +90,7 @@ def test_search_methods_without_databases_is_one_sentence_naming_the_other_metho
         }
     )
     assert search_methods_paragraph(records) == (
-        "No bibliographic database or trial register was searched: all 3 records were "
+        "No bibliographic database or trial register was searched; all 3 records were "
         "identified through other methods (citation searching): Checking of known studies "
         "(1 to 30 November 2026; 3 records).\n"
     )

@@ -103,7 +103,7 @@ def search_methods_paragraph(records: pd.DataFrame) -> str:
     )
     if not databases and not registers:
         parts.append(
-            "No bibliographic database or trial register was searched: all "
+            "No bibliographic database or trial register was searched; all "
             f"{_n(len(records))} records were identified through other methods"
             + (f" ({kinds}): {join_words(other)}." if other else ".")
         )
