@@ -29,6 +29,7 @@ FOUNDATION = {
     "data_keys",
     "bibliography",
     "wording",
+    "build_log",
 }
 STAGES = [
     {"ledger"},

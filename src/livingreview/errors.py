@@ -12,6 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+REPORTED_EXIT = 65
+"""Exit status of a build job that stopped on bad input after printing the project's
+message (sysexits' EX_DATAERR, "the input data was incorrect"); Snakemake's own
+report of such a job is left out of the terminal (:mod:`livingreview.build_log`)."""
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ReviewError
+from .errors import REPORTED_EXIT, ReviewError
 from .job_process import exit_without_teardown, resume_collection
 
 log = logging.getLogger("livingreview")
@@ -190,10 +190,11 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
     """Run ``step`` for a Snakemake job, logging to the job's log file.
 
     On a :class:`ReviewError` the message goes to stderr and the log, and the
-    process exits with status 1; any output the step wrote atomically is either
-    complete or absent. In a job's own process the garbage collector, paused while
-    the script imported, runs again for the step, and after the step succeeded the
-    process ends without tearing its heap down (:mod:`livingreview.job_process`).
+    process exits with status :data:`~livingreview.errors.REPORTED_EXIT`; any
+    output the step wrote atomically is either complete or absent. In a job's own
+    process the garbage collector, paused while the script imported, runs again for
+    the step, and after the step succeeded the process ends without tearing its heap
+    down (:mod:`livingreview.job_process`).
     """
     resume_collection()
     log_files = list(getattr(snakemake, "log", []) or [])
@@ -211,7 +212,7 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
         # The reader's words, not the rule's name (a build internal): the message
         # itself names the file, row, column and fix.
         log.error("The build stopped:\n%s", exc)
-        sys.exit(1)
+        sys.exit(REPORTED_EXIT)
     log.info("%s done", rule)
     exit_without_teardown()
 
