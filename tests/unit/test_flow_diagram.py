@@ -529,3 +529,12 @@ def test_svg_stays_valid_xml_with_markup_in_labels(tmp_path: Path) -> None:
     assert len(root.findall(".//svg:a", ns)) == len(BOX_NAMES)
     titles = [t.text or "" for t in root.findall(".//svg:g/svg:title", ns)]
     assert any('Wrong <population> & "adults" (n = 21)' in t for t in titles)
+
+
+def test_studies_of_reassessed_records_read_as_part_of_the_new_studies() -> None:
+    """The re-assessment box names its studies as new studies from those records (a
+    subset of "New studies included in review"), not as a group of their own beside it."""
+    placed = layout(full_counts(**CHANGED))
+    box = one_line(placed.box("reassessed").text)
+    assert "New studies from these records (n = 1)" in box
+    assert "not in previous version" not in box

@@ -170,7 +170,7 @@ def _changed_decisions(c: PrismaCounts) -> list[_Spec]:
             _box("reassessed", "included", "prev",
                  "Records of earlier versions included on re-assessment "
                  f"{_n(c.reassessed_reports)}",
-                 f"Studies not in previous version {_n(c.reassessed_studies)}")
+                 f"New studies from these records {_n(c.reassessed_studies)}")
         )  # fmt: skip
     return specs
 
