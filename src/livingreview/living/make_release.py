@@ -21,6 +21,7 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
 from ..text.claims import ClaimChange
+from .criteria import PROTOCOL_COPY
 from .reader_words import project_reader_words
 from .releases import (
     ARTIFACTS,
@@ -378,9 +379,18 @@ def make_release(
     digests.update({by_rel[rel]: hashlib.sha256(b).hexdigest() for rel, b in overlay.items()})
     draft = replace(draft, inputs=digests)
     snapshot_rel = f"{RELEASES_DIR}/{version}/{SNAPSHOT}"
+    # the protocol as released (its SHA-256 is the snapshot's): later versions compare
+    # their eligibility criteria with it
+    protocol = paths["protocol"].read_bytes()
     with builder(root, _epoch(release_date)) as build:
         progress(f"computing the numbers of version {version} (in a temporary copy)")
-        build.overlay({**overlay, snapshot_rel: _snapshot_text(draft).encode()})
+        build.overlay(
+            {
+                **overlay,
+                snapshot_rel: _snapshot_text(draft).encode(),
+                f"{RELEASES_DIR}/{version}/{PROTOCOL_COPY}": protocol,
+            }
+        )
         numbers = build.run(["_variables.yml"], targets=["_variables.yml"])["_variables.yml"]
         variables = yaml.safe_load(numbers.decode("utf-8")) or {}
         progress("checking the claims in the chapters")
@@ -404,6 +414,7 @@ def make_release(
         progress("building the website, PDF and DOCX of the release")
         built = build.run([*(f"_book/{name}" for name in ARTIFACTS), "_variables.yml"])
     _check_build_numbers(built["_variables.yml"], final)
+    built[PROTOCOL_COPY] = protocol
     if releases:  # the text of this version against the previous one, as Word revisions
         previous = root / RELEASES_DIR / releases[-1].version / "review.docx"
         if previous.is_file():
@@ -522,7 +533,7 @@ def _write_release_folder(
     staging.mkdir(parents=True)
     try:
         write_text(staging / SNAPSHOT, snapshot)
-        for name in (*ARTIFACTS, CHANGES):
+        for name in (*ARTIFACTS, CHANGES, PROTOCOL_COPY):
             if name in built:
                 write_bytes(staging / name, built[name])
         if target.exists():
