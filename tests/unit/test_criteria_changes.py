@@ -226,3 +226,29 @@ def test_changes_page_lists_the_criteria_in_both_parts(tmp_path: Path) -> None:
     assert "Eligibility criteria" not in draft_changes_markdown(
         [v1, v2], state, [], [], v2.variables, {}
     )
+
+
+def test_release_check_lists_the_criteria_changed_since_the_previous_release(
+    tmp_path: Path,
+) -> None:
+    from livingreview.living.make_release import ReleaseCheck, criteria_changed
+
+    protocol = tmp_path / "data" / "protocol.yaml"
+    _write(protocol, _protocol(A, dataclasses.replace(B, text="Any synthetic drug."), C))
+    kept = _release(tmp_path, "1.0", _protocol(A, B))
+    assert criteria_changed([], protocol) == ()
+    assert criteria_changed([kept], protocol) == (
+        "I1 (intervention): reworded",
+        "O1 (outcome): added",
+    )
+    lost = _release(tmp_path / "other", "1.0", _protocol(A, B), keep_copy=False)
+    assert criteria_changed([lost], protocol) is None
+    check = ReleaseCheck("2.0", "1.0", 0, (), (), criteria=criteria_changed([kept], protocol))
+    assert (
+        "Eligibility criteria changed since version 1.0 (2):\n  - I1 (intervention): reworded"
+        in check.summary()
+    )
+    unknown = dataclasses.replace(check, criteria=None).summary()
+    assert "Eligibility criteria changed since version 1.0: unknown" in unknown
+    none = dataclasses.replace(check, criteria=()).summary()
+    assert "Eligibility criteria changed since version 1.0: none." in none

@@ -21,7 +21,7 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
 from ..text.claims import ClaimChange
-from .criteria import PROTOCOL_COPY
+from .criteria import PROTOCOL_COPY, compare_states, current_protocol, release_protocol
 from .reader_words import project_reader_words
 from .releases import (
     ARTIFACTS,
@@ -296,11 +296,23 @@ class ReleaseCheck:
     removed: tuple[str, ...] = ()
     """Studies added and removed since the previous release, each named with why
     (see :func:`study_set_changes`); listed before the claims."""
+    criteria: tuple[str, ...] | None = ()
+    """Eligibility criteria added, removed or reworded since the previous release
+    ("P2 (population): reworded"); None when that cannot be known (the previous
+    release did not keep its protocol file)."""
 
     def summary(self) -> str:
         """The list a user reads before freezing (and with ``--check``)."""
         lines = []
         if self.previous is not None:
+            head = f"Eligibility criteria changed since version {self.previous}"
+            if self.criteria is None:
+                lines.append(f"{head}: unknown (that version did not keep its protocol file).")
+            else:
+                lines.append(
+                    f"{head} ({len(self.criteria)}):" if self.criteria else f"{head}: none."
+                )
+                lines += [f"  - {change}" for change in self.criteria]
             for title, studies in (("added", self.added), ("removed", self.removed)):
                 head = f"Studies {title} since version {self.previous}"
                 lines.append(f"{head} ({len(studies)}):" if studies else f"{head}: none.")
@@ -398,6 +410,7 @@ def make_release(
         check = replace(
             check,
             **study_set_changes(releases, draft, data, paths.get("bibliography")),
+            criteria=criteria_changed(releases, paths["protocol"]),
         )
         progress(check.summary())
         if check_only:
@@ -450,6 +463,18 @@ def study_set_changes(
         return f"{label} ({sid}): {why[sid]}" if label else f"{sid}: {why[sid]}"
 
     return {"added": tuple(map(named, added)), "removed": tuple(map(named, removed))}
+
+
+def criteria_changed(releases: Sequence[Release], protocol: Path) -> tuple[str, ...] | None:
+    """The criteria ``protocol`` adds, removes or rewords since the latest release, as
+    "id (domain): kind" (None when the latest release did not keep its protocol)."""
+    if not releases:
+        return ()
+    old, new = release_protocol(releases[-1]), current_protocol(protocol)
+    comparison = compare_states(old, new)
+    if comparison is None:
+        return None
+    return tuple(f"{c.id} ({(c.new or c.old).domain}): {c.kind}" for c in comparison.changes)  # type: ignore[union-attr]
 
 
 def check_claims_for_release(
