@@ -305,6 +305,10 @@ class ReleaseCheck:
         """The list a user reads before freezing (and with ``--check``)."""
         lines = []
         if self.previous is not None:
+            for title, studies in (("added", self.added), ("removed", self.removed)):
+                head = f"Studies {title} since version {self.previous}"
+                lines.append(f"{head} ({len(studies)}):" if studies else f"{head}: none.")
+                lines += [f"  - {study}" for study in studies]
             head = f"Eligibility criteria changed since version {self.previous}"
             if self.criteria is None:
                 lines.append(f"{head}: unknown (that version did not keep its protocol file).")
@@ -313,10 +317,6 @@ class ReleaseCheck:
                     f"{head} ({len(self.criteria)}):" if self.criteria else f"{head}: none."
                 )
                 lines += [f"  - {change}" for change in self.criteria]
-            for title, studies in (("added", self.added), ("removed", self.removed)):
-                head = f"Studies {title} since version {self.previous}"
-                lines.append(f"{head} ({len(studies)}):" if studies else f"{head}: none.")
-                lines += [f"  - {study}" for study in studies]
         lines.append(f"{self.claims} checked claim(s) in the chapters.")
         if self.previous is None:
             lines.append("No previous release to compare the claims with.")
