@@ -135,8 +135,8 @@ def test_word_level_markdown_of_each_change() -> None:
         "- **P1** (population), reworded: Adults with a synthetic [or related]{.ins} disorder."
         in text
     )
-    assert "- **D1** (design), added: [Five or more synthetic participants.]{.ins}" in text
-    assert "- **O1** (outcome), removed: ~~A validated synthetic scale.~~" in text
+    assert "- **D1** (study design), added: [Five or more synthetic participants.]{.ins}" in text
+    assert "- **O1** (outcomes), removed: ~~A validated synthetic scale.~~" in text
     same = "\n".join(criteria_changes_lines(old, old, compare_states(old, old)))
     assert same == "No eligibility criterion changed: version 1.0 applies those of version 1.0."
 
@@ -215,13 +215,13 @@ def test_changes_page_lists_the_criteria_in_both_parts(tmp_path: Path) -> None:
     assert "## Version 2.0 compared with version 1.0" in head
     criteria, data = rest.split("### Data {.unnumbered}")
     assert "Studies added" in data
-    assert "- **O1** (outcome), added: [A validated synthetic scale.]{.ins}" in criteria
+    assert "- **O1** (outcomes), added: [A validated synthetic scale.]{.ins}" in criteria
     protocol = tmp_path / "data" / "protocol.yaml"
     _write(protocol, _protocol(A, B))  # the draft drops O1 again
     state = {"status": "draft"}
     draft = draft_changes_markdown([v1, v2], state, [], [], v2.variables, {}, None, protocol)
     assert draft.index("### Eligibility criteria") < draft.index("### Data")
-    assert "- **O1** (outcome), removed: ~~A validated synthetic scale.~~" in draft
+    assert "- **O1** (outcomes), removed: ~~A validated synthetic scale.~~" in draft
     # without the protocol (older callers) the draft part has no criteria section
     assert "Eligibility criteria" not in draft_changes_markdown(
         [v1, v2], state, [], [], v2.variables, {}
@@ -239,7 +239,7 @@ def test_release_check_lists_the_criteria_changed_since_the_previous_release(
     assert criteria_changed([], protocol) == ()
     assert criteria_changed([kept], protocol) == (
         "I1 (intervention): reworded",
-        "O1 (outcome): added",
+        "O1 (outcomes): added",
     )
     lost = _release(tmp_path / "other", "1.0", _protocol(A, B), keep_copy=False)
     assert criteria_changed([lost], protocol) is None

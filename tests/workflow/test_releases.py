@@ -331,13 +331,13 @@ def test_amended_criteria_are_listed_and_never_called_pre_specified(
     }
     assert "Synthetic outpatient setting only." in {i.get_text() for i in page.find_all("ins")}
     pdf = " ".join(pdf_text(project).split())  # its lines may break words with a hyphen
-    assert "P1 (population), reworded:" in pdf and "D2 (design), added:" in pdf
+    assert "P1 (population), reworded:" in pdf and "D2 (study design), added:" in pdf
     assert "2 eligibility criteria changed" in pdf
     assert "pre-specified" not in pdf
     for text in (page.get_text(" "), docx_text(project)):
         words = " ".join(text.split())
         assert "P1 (population), reworded: Synthetic adults with refractory anxiety." in words
-        assert "D2 (design), added:" in words
+        assert "D2 (study design), added:" in words
         assert "2 eligibility criteria changed: the protocol was amended after version 2.0" in words
     for text in (
         html_text(project, "manuscript/01-results.html").get_text(" "),

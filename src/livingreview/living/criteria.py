@@ -33,6 +33,7 @@ import yaml
 from ..errors import ReleaseError
 from ..io import read_text
 from ..markdown import escape_markdown
+from ..tables.eligibility import DOMAIN_LABELS
 from ..wording import join_words
 from .releases import Release
 from .word_diff import markdown_ops, word_diff
@@ -195,11 +196,19 @@ def change_summary(comparison: CriteriaComparison) -> str:
     return join_words(parts)
 
 
+def domain_words(domain: str) -> str:
+    """A criterion's domain as the criteria table names it, in running text ("study
+    design" for ``design``)."""
+    return DOMAIN_LABELS.get(domain, domain.capitalize()).lower()
+
+
 def _domain(change: CriterionChange) -> str:
     old, new = change.old, change.new
     if old and new and old.domain != new.domain:
-        return f"{escape_markdown(old.domain)} → {escape_markdown(new.domain)}"
-    return escape_markdown((new or old).domain)  # type: ignore[union-attr]
+        return f"{escape_markdown(domain_words(old.domain))} → " + escape_markdown(
+            domain_words(new.domain)
+        )
+    return escape_markdown(domain_words((new or old).domain))  # type: ignore[union-attr]
 
 
 def _wording(change: CriterionChange) -> str:

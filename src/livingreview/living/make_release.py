@@ -21,7 +21,13 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
 from ..text.claims import ClaimChange
-from .criteria import PROTOCOL_COPY, compare_states, current_protocol, release_protocol
+from .criteria import (
+    PROTOCOL_COPY,
+    compare_states,
+    current_protocol,
+    domain_words,
+    release_protocol,
+)
 from .reader_words import project_reader_words
 from .releases import (
     ARTIFACTS,
@@ -474,7 +480,10 @@ def criteria_changed(releases: Sequence[Release], protocol: Path) -> tuple[str, 
     comparison = compare_states(old, new)
     if comparison is None:
         return None
-    return tuple(f"{c.id} ({(c.new or c.old).domain}): {c.kind}" for c in comparison.changes)  # type: ignore[union-attr]
+    return tuple(
+        f"{c.id} ({domain_words((c.new or c.old).domain)}): {c.kind}"  # type: ignore[union-attr]
+        for c in comparison.changes
+    )
 
 
 def check_claims_for_release(
