@@ -484,10 +484,11 @@ def test_release_check_lists_the_study_set_changes_before_the_claims() -> None:
         removed=(),
     )
     lines = check.summary().splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Studies added since version 2.0 (1):",
         "  - Bloch 2012 (bloch2012): a record already assessed for version 2.0, ...",
         "Studies removed since version 2.0: none.",
+        "Eligibility criteria changed since version 2.0: none.",
         "4 checked claim(s) in the chapters.",
     ]
 

@@ -274,3 +274,93 @@ def test_release_after_a_change_has_a_changes_page_and_a_tracked_changes_docx(
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0 and (tmp_path / "changes.pdf").is_file(), result.stderr
+
+
+def test_amended_criteria_are_listed_and_never_called_pre_specified(
+    released: Path, tmp_path: Path
+) -> None:
+    """PRISMA 2020 item 24c: a criterion reworded or added after a release is listed,
+    with its wording, in all three formats; the prose that says the criteria are
+    pre-specified stops the build; an older release without its protocol is said to
+    lack it; a copy that is not the released file is refused."""
+    import hashlib
+    import shutil
+
+    for version in ("1.0", "2.0"):  # kept by `livingreview release`, SHA-256 as recorded
+        kept = released / "releases" / version / "protocol.yaml"
+        snapshot = yaml.safe_load((released / "releases" / version / "release.yaml").read_text())
+        assert hashlib.sha256(kept.read_bytes()).hexdigest() == snapshot["inputs"]["protocol"]
+    before = yaml.safe_load((released / "_variables.yml").read_text())["eligibility"]
+    assert before["changed_since_first"] == 0
+    assert "have not changed since version 1.0" in before["amendments_text"]
+
+    project = tmp_path / "amended"
+    shutil.copytree(released, project, symlinks=True)
+    protocol_file = project / "data" / "protocol.yaml"
+    protocol = yaml.safe_load(protocol_file.read_text())
+    protocol["eligibility"][0]["text"] += " Synthetic amendment: registrations count."
+    protocol["eligibility"].append(
+        {"id": "D2", "domain": "design", "text": "Synthetic outpatient setting only."}
+    )
+    protocol_file.write_text(yaml.safe_dump(protocol, sort_keys=False))
+    results = project / "manuscript" / "01-results.qmd"
+    claimed = (
+        "\n[Reports were judged against pre-specified criteria]"
+        '{.claim when="eligibility.changed_since_first == 0"}. '
+        "{{< var eligibility.amendments_text >}}\n"
+    )
+    amended = "\n{{< var eligibility.amendments_text >}}\n"
+    results.write_text(results.read_text() + claimed)
+    result = snakemake(project)
+    assert result.returncode != 0
+    assert "claim no longer holds" in result.stdout + result.stderr
+    assert "pre-specified" in result.stdout + result.stderr
+
+    # the authors revise the sentence: the generated one says when the criteria changed
+    results.write_text(results.read_text().replace(claimed, amended))
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    found = yaml.safe_load((project / "_variables.yml").read_text())["eligibility"]
+    assert (found["changed_since_first"], found["changed_since_latest"]) == (2, 2)
+    sentence = (
+        "criterion D2 was added and criterion P1 was reworded after version 2.0, in this draft"
+    )
+    page = html_text(project, "manuscript/10-changes.html")
+    assert "Synthetic amendment: registrations count." in {
+        i.get_text() for i in page.find_all("ins")
+    }
+    assert "Synthetic outpatient setting only." in {i.get_text() for i in page.find_all("ins")}
+    pdf = " ".join(pdf_text(project).split())  # its lines may break words with a hyphen
+    assert "P1 (population), reworded:" in pdf and "D2 (study design), added:" in pdf
+    assert "2 eligibility criteria changed" in pdf
+    assert "pre-specified" not in pdf
+    for text in (page.get_text(" "), docx_text(project)):
+        words = " ".join(text.split())
+        assert "P1 (population), reworded: Synthetic adults with refractory anxiety." in words
+        assert "D2 (study design), added:" in words
+        assert "2 eligibility criteria changed: the protocol was amended after version 2.0" in words
+    for text in (
+        html_text(project, "manuscript/01-results.html").get_text(" "),
+        docx_text(project),
+    ):
+        assert sentence in " ".join(text.split())
+
+    # releases made before protocols were kept: no wording to compare, and the page says so
+    for version in ("1.0", "2.0"):
+        (project / "releases" / version / "protocol.yaml").unlink()
+    result = snakemake(project)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = " ".join(html_text(project, "manuscript/10-changes.html").get_text(" ").split())
+    assert "The record of version 2.0 does not keep the wording of its eligibility" in page
+    assert "whether a criterion changed cannot be shown here" in page
+    assert "No eligibility criterion changed: version 2.0 applies those of version 1.0" in page
+    found = yaml.safe_load((project / "_variables.yml").read_text())["eligibility"]
+    assert found["changed_since_first"] is None
+    assert "cannot be shown" in found["amendments_text"]
+
+    # a copy that is not the file the version was made from is never shown as released
+    (project / "releases" / "2.0" / "protocol.yaml").write_text(protocol_file.read_text())
+    result = snakemake(project)
+    assert result.returncode != 0
+    assert "releases/2.0/protocol.yaml" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

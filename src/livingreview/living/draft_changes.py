@@ -24,6 +24,7 @@ from typing import Any
 
 from ..io import read_text, read_yaml, write_text
 from ..markdown import escape_markdown
+from .criteria import compare_states, criteria_changes_lines, current_protocol, release_protocol
 from .pages import _lookup, data_changes_lines, release_study_labels
 from .releases import (
     DRAFT_SUFFIX,
@@ -167,11 +168,13 @@ def draft_changes_markdown(
     variables: Mapping[str, Any],
     reason_labels: Mapping[str, str],
     bibliography: str | Path | None = None,
+    protocol: str | Path | None = None,
 ) -> str:
     """The section on what the draft changes (empty when the outputs are a release).
 
     With ``bibliography`` studies are named as in the tables ("Glue 2017"); without
-    it, by their study id (tests)."""
+    it, by their study id (tests). With ``protocol`` (the protocol file the draft
+    reads) it first lists the eligibility criteria changed since the latest release."""
     if not releases or state.get("status") != "draft":
         return ""
     latest = releases[-1]
@@ -182,9 +185,22 @@ def draft_changes_markdown(
         f"## This draft compared with version {latest.version} {{.unnumbered}}",
         "",
         f"This is a draft: its data differ from those of version {latest.version}, the "
-        "latest released version. What the draft changes in the data is listed here; "
-        "the changes to its text are shown here when it is released as a version.",
+        "latest released version. What the draft changes in the eligibility criteria and "
+        "the data is listed here; the changes to its text are shown here when it is "
+        "released as a version.",
         "",
+    ]
+    if protocol is not None:
+        old, new = release_protocol(latest), current_protocol(protocol)
+        lines += [
+            "### Eligibility criteria {.unnumbered}",
+            "",
+            *criteria_changes_lines(old, new, compare_states(old, new)),
+            "",
+            "### Data {.unnumbered}",
+            "",
+        ]
+    lines += [
         *data_changes_lines(
             latest, draft, labels, why, DRAFT_NAME, _prisma_rows(latest, draft, reason_labels)
         ),
@@ -217,6 +233,7 @@ def write_changes_with_draft(
         variables if isinstance(variables, Mapping) else {},
         {str(code): str(label) for code, label in reasons.items()},
         bibliography,
+        protocol,
     )
     released = read_text(released_changes)
     write_text(output, draft + ("\n" if draft else "") + released)

@@ -21,6 +21,13 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
 from ..text.claims import ClaimChange
+from .criteria import (
+    PROTOCOL_COPY,
+    compare_states,
+    current_protocol,
+    domain_words,
+    release_protocol,
+)
 from .reader_words import project_reader_words
 from .releases import (
     ARTIFACTS,
@@ -295,6 +302,10 @@ class ReleaseCheck:
     removed: tuple[str, ...] = ()
     """Studies added and removed since the previous release, each named with why
     (see :func:`study_set_changes`); listed before the claims."""
+    criteria: tuple[str, ...] | None = ()
+    """Eligibility criteria added, removed or reworded since the previous release
+    ("P2 (population): reworded"); None when that cannot be known (the previous
+    release did not keep its protocol file)."""
 
     def summary(self) -> str:
         """The list a user reads before freezing (and with ``--check``)."""
@@ -304,6 +315,14 @@ class ReleaseCheck:
                 head = f"Studies {title} since version {self.previous}"
                 lines.append(f"{head} ({len(studies)}):" if studies else f"{head}: none.")
                 lines += [f"  - {study}" for study in studies]
+            head = f"Eligibility criteria changed since version {self.previous}"
+            if self.criteria is None:
+                lines.append(f"{head}: unknown (that version did not keep its protocol file).")
+            else:
+                lines.append(
+                    f"{head} ({len(self.criteria)}):" if self.criteria else f"{head}: none."
+                )
+                lines += [f"  - {change}" for change in self.criteria]
         lines.append(f"{self.claims} checked claim(s) in the chapters.")
         if self.previous is None:
             lines.append("No previous release to compare the claims with.")
@@ -378,9 +397,18 @@ def make_release(
     digests.update({by_rel[rel]: hashlib.sha256(b).hexdigest() for rel, b in overlay.items()})
     draft = replace(draft, inputs=digests)
     snapshot_rel = f"{RELEASES_DIR}/{version}/{SNAPSHOT}"
+    # the protocol as released (its SHA-256 is the snapshot's): later versions compare
+    # their eligibility criteria with it
+    protocol = paths["protocol"].read_bytes()
     with builder(root, _epoch(release_date)) as build:
         progress(f"computing the numbers of version {version} (in a temporary copy)")
-        build.overlay({**overlay, snapshot_rel: _snapshot_text(draft).encode()})
+        build.overlay(
+            {
+                **overlay,
+                snapshot_rel: _snapshot_text(draft).encode(),
+                f"{RELEASES_DIR}/{version}/{PROTOCOL_COPY}": protocol,
+            }
+        )
         numbers = build.run(["_variables.yml"], targets=["_variables.yml"])["_variables.yml"]
         variables = yaml.safe_load(numbers.decode("utf-8")) or {}
         progress("checking the claims in the chapters")
@@ -388,6 +416,7 @@ def make_release(
         check = replace(
             check,
             **study_set_changes(releases, draft, data, paths.get("bibliography")),
+            criteria=criteria_changed(releases, paths["protocol"]),
         )
         progress(check.summary())
         if check_only:
@@ -404,6 +433,7 @@ def make_release(
         progress("building the website, PDF and DOCX of the release")
         built = build.run([*(f"_book/{name}" for name in ARTIFACTS), "_variables.yml"])
     _check_build_numbers(built["_variables.yml"], final)
+    built[PROTOCOL_COPY] = protocol
     if releases:  # the text of this version against the previous one, as Word revisions
         previous = root / RELEASES_DIR / releases[-1].version / "review.docx"
         if previous.is_file():
@@ -439,6 +469,21 @@ def study_set_changes(
         return f"{label} ({sid}): {why[sid]}" if label else f"{sid}: {why[sid]}"
 
     return {"added": tuple(map(named, added)), "removed": tuple(map(named, removed))}
+
+
+def criteria_changed(releases: Sequence[Release], protocol: Path) -> tuple[str, ...] | None:
+    """The criteria ``protocol`` adds, removes or rewords since the latest release, as
+    "id (domain): kind" (None when the latest release did not keep its protocol)."""
+    if not releases:
+        return ()
+    old, new = release_protocol(releases[-1]), current_protocol(protocol)
+    comparison = compare_states(old, new)
+    if comparison is None:
+        return None
+    return tuple(
+        f"{c.id} ({domain_words((c.new or c.old).domain)}): {c.kind}"  # type: ignore[union-attr]
+        for c in comparison.changes
+    )
 
 
 def check_claims_for_release(
@@ -522,7 +567,7 @@ def _write_release_folder(
     staging.mkdir(parents=True)
     try:
         write_text(staging / SNAPSHOT, snapshot)
-        for name in (*ARTIFACTS, CHANGES):
+        for name in (*ARTIFACTS, CHANGES, PROTOCOL_COPY):
             if name in built:
                 write_bytes(staging / name, built[name])
         if target.exists():

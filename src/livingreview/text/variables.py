@@ -62,7 +62,7 @@ the flow diagram prints them.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -370,6 +370,7 @@ def write_variables(
     snapshots: Sequence[str | Path] = (),
     cumulative: str | Path | None = None,
     synthesis_output: str | Path | None = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Compute every variable from the data files and write ``_variables.yml`` atomically.
 
@@ -395,6 +396,9 @@ def write_variables(
     declared meta-analyses) adds the ``meta.<analysis id>.*`` keys; ``snapshots``
     (releases/*/release.yaml) add ``meta.<analysis id>.history``, the sentence on
     whether the pooled conclusion changed between releases.
+
+    ``extra`` adds top-level keys a later stage derives (``eligibility.*``: the
+    amendments to the criteria across releases, :mod:`livingreview.living.criteria`).
     """
     from ..evidence.outcomes import load_outcomes
     from ..evidence.risk_of_bias import load_risk_of_bias
@@ -422,6 +426,7 @@ def write_variables(
     protocol_data = read_yaml(protocol, DataError) or {}
     reviewers = int((protocol_data.get("screening") or {}).get("reviewers", 1))  # type: ignore[union-attr]
     variables["screening"] = agreement_variables(decisions, reviewers, variables["assessment"])
+    variables.update(extra or {})
     write_yaml(output, variables)
     if synthesis_output is not None:
         synthesis = variables.get("synthesis") or {}

@@ -222,6 +222,12 @@ def get_release_snapshots():
     return sorted(str(p) for p in Path("releases").glob("*/release.yaml"))
 
 
+def get_release_protocols():
+    """The protocol file each release was made from (releases/<version>/protocol.yaml),
+    whose eligibility criteria the changes and the eligibility.* variables compare."""
+    return sorted(str(p) for p in Path("releases").glob("*/protocol.yaml"))
+
+
 def get_release_artifacts():
     """The PDF and DOCX of every release (published at _book/releases/<version>/)."""
     return sorted(str(p) for p in Path("releases").glob("*/review.*"))

@@ -46,11 +46,13 @@ rule write_release_pages:
 
 
 rule write_changes_page:
-    """Changes in this version, the released part: the data changes and a word-level
-    diff of the text of the latest release against the previous one, by chapter (from
+    """Changes in this version, the released part: the eligibility criteria changed
+    (from each release's protocol file), the data changes and a word-level diff of
+    the text of the latest release against the previous one, by chapter (from
     their DOCX files). Its own rule, so a data edit never reruns the text diff."""
     input:
         snapshots=get_release_snapshots(),
+        release_protocols=get_release_protocols(),
         documents=get_release_documents(),
         bibliography=get_data("bibliography"),
     output:
@@ -67,13 +69,14 @@ rule write_changes_page:
 
 rule add_draft_changes:
     """Changes in this version as readers see it: when the outputs are a draft (the
-    data differ from the latest release), what the draft changes in the data since
-    that release (studies added and removed with why, changed key values, the counts
-    and PRISMA counts that changed), then the released part. The draft's text is not
+    data differ from the latest release), the eligibility criteria it changes and
+    what it changes in the data since that release (studies added and removed with
+    why, changed key values, the counts and PRISMA counts that changed), then the released part. The draft's text is not
     compared: it exists only once the review is rendered, which includes this page."""
     input:
         snapshots=get_release_snapshots(),
         state="results/releases/state.json",
+        release_protocols=get_release_protocols(),
         variables="_variables.yml",
         records=get_data("records"),
         studies=get_data("studies"),

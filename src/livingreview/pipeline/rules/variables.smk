@@ -17,6 +17,7 @@ checkpoint collect_variables:
         decisions=get_decision_log(),
         meta="results/synthesis/meta_analyses.json",
         snapshots=get_release_snapshots(),
+        release_protocols=get_release_protocols(),
         cumulative=get_cumulative_counts(),
     output:
         variables="_variables.yml",

@@ -1,16 +1,20 @@
 """Rule collect_variables: the version stamp and _variables.yml (pipeline/rules/variables.smk)."""
 
-from livingreview.living.releases import write_release_state
+from livingreview.living.criteria import eligibility_variables
+from livingreview.living.releases import load_releases, write_release_state
 from livingreview.text.variables import write_variables
 from livingreview.workflow import run_step
 
 
 def main(snakemake):
     inputs, outputs = snakemake.input, snakemake.output
-    write_release_state(
+    state = write_release_state(
         snapshots=list(inputs.snapshots),
         data_files={key: inputs[key] for key in snakemake.params.data_keys},
         output=outputs.state,
+    )
+    eligibility = eligibility_variables(
+        load_releases(inputs.snapshots), inputs.protocol, state["status"] == "released"
     )
     write_variables(
         counts_json=inputs.counts,
@@ -26,6 +30,7 @@ def main(snakemake):
         snapshots=list(inputs.snapshots),
         cumulative=(inputs.cumulative or [None])[0],
         synthesis_output=outputs.synthesis,
+        extra={"eligibility": eligibility},
     )
 
 
