@@ -127,64 +127,6 @@ def test_large_blocks_are_finished_once_per_content(tmp_path: Path, monkeypatch)
         finish_cache.finished([large], "html", book)
 
 
-def _png(path: Path, width: int, height: int) -> None:
-    """The start of a PNG file: what ``finish`` reads of a picture (its pixel size)."""
-    import struct
-
-    header = struct.pack(">II", width, height) + bytes([8, 2, 0, 0, 0])
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + header + b"\0" * 4)
-
-
-def test_runs_of_small_blocks_are_finished_once_per_content(tmp_path: Path, monkeypatch) -> None:
-    import marshal
-    import shutil
-
-    from livingreview.render import finish_cache
-    from livingreview.render.finish import finish
-    from livingreview.render.project import load_book
-    from livingreview.workflow import PARSE_CACHE_ENV
-
-    root = tmp_path / "book"
-    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "render" / "book", root)
-    monkeypatch.setenv(PARSE_CACHE_ENV, str(root / "results" / "cache" / "pandoc"))
-    book = load_book(root)
-    _png(root / "picture.png", 600, 300)
-    run = [A.Para([A.Str(f"Paragraph {i}"), A.Space(), A.Str("2026-11-27")]) for i in range(80)]
-    run.append(A.Para([{"t": "Image", "c": [A.attr(), [A.Str("a picture")], ["picture", ""]]}]))
-    sizes = [len(marshal.dumps(block, 2)) for block in run]
-    assert max(sizes) < finish_cache.LARGE_BLOCK  # each block small...
-    assert sum(sizes) >= finish_cache.SMALL_RUN  # ...and together a run that is kept
-    before = A.clone(run)
-    kept = root / "results" / "cache" / "finish-runs"
-    for fmt in ("html", "docx", "typst"):
-        assert finish_cache.finished(run, fmt, book) == finish(A.clone(run), fmt, book)
-    assert run == before
-    assert len(list(kept.glob("*.marshal"))) == 3
-    short = run[:2]  # under SMALL_RUN: finished directly, not kept
-    assert finish_cache.finished(short, "html", book) == finish(A.clone(short), "html", book)
-    assert len(list(kept.glob("*.marshal"))) == 3
-
-    def fail(*args: object) -> None:
-        raise AssertionError("finished again")
-
-    monkeypatch.setattr(finish_cache, "finish", fail)
-    for fmt in ("html", "docx", "typst"):  # a new process reads them from disk
-        assert finish_cache.finished(run, fmt, book) == finish(A.clone(run), fmt, book)
-    edited = A.clone(run)
-    edited[40]["c"][0] = A.Str("Edited")  # one word of one paragraph
-    with pytest.raises(AssertionError, match="finished again"):
-        finish_cache.finished(edited, "html", book)
-    with pytest.raises(AssertionError, match="finished again"):
-        finish_cache.finished(run[1:], "html", book)  # a block fewer
-    _png(root / "picture.png", 300, 600)  # the DOCX sizes the picture from its file
-    assert finish_cache.finished(run, "html", book)
-    with pytest.raises(AssertionError, match="finished again"):
-        finish_cache.finished(run, "docx", book)
-    monkeypatch.delenv(PARSE_CACHE_ENV)  # outside the workflow nothing is kept or read
-    with pytest.raises(AssertionError, match="finished again"):
-        finish_cache.finished(run, "html", book)
-
-
 def test_a_chapter_finishes_as_its_blocks_finished_one_by_one(monkeypatch) -> None:
     """What the cache relies on, on every chapter of the render fixture book."""
     from livingreview.render import finish_cache

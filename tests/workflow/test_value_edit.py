@@ -192,10 +192,9 @@ def test_a_sample_size_that_changes_class_redraws_the_effect_direction_plot(
 
 
 def test_a_value_edit_renders_the_book_a_render_without_caches_renders(built_copy: Path) -> None:
-    """The renderer's caches (finished blocks and runs of blocks, Pandoc's answers, the
-    fonts' code points) are kept by content: after a sample size edit every format that
-    shows it changes, and rendering the edited review again with no cache at all gives
-    the same bytes."""
+    """The renderer's caches (finished blocks, Pandoc's answers, the fonts' code points)
+    are kept by content: after a sample size edit every format that shows it changes,
+    and rendering the edited review again with no cache at all gives the same bytes."""
     before = tree_digest(built_copy / "_book")
     assert _edit_studies(built_copy, {"n"}) > 0
     result = snakemake(built_copy)
@@ -205,7 +204,7 @@ def test_a_value_edit_renders_the_book_a_render_without_caches_renders(built_cop
     assert {"review.pdf", "review.docx"} <= changed, changed
     assert any(name.endswith(".html") for name in changed), changed
     kept = built_copy / "results" / "cache"
-    assert list((kept / "finish-runs").glob("*.marshal")), "no run of blocks was kept"
+    assert list((kept / "finish").glob("*.marshal")), "no finished block was kept"
     shutil.rmtree(kept)
     result = snakemake(built_copy, "--forcerun", "render_book")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

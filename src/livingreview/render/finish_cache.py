@@ -33,12 +33,6 @@ __all__ = ["finished", "finished_summary"]
 LARGE_BLOCK = 1 << 16  # bytes of a block's marshal dump
 KEPT_IN_MEMORY = 32  # entries; a 1,000-row table finished is about 2 MB
 KEPT_ON_DISK = 64  # the least recently used beyond these are removed
-# A run of small blocks (the text between large ones, a whole chapter of a small
-# review) of at least this many bytes is kept on disk by content too, inside the
-# workflow only: a data edit then finishes only the pages whose text it changed
-# (issue 19: the shipped review's value edit finished all nine pages three times).
-SMALL_RUN = 1 << 12
-RUNS_KEPT_ON_DISK = 256  # a few kilobytes each; one per page and format, and per edit
 T = TypeVar("T")
 _MEMORY: dict[str, bytes] = {}
 _SUMMARIES: dict[str, Any] = {}
@@ -63,29 +57,11 @@ def finished(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
             small.append(data)
             continue
         if small:
-            out += _finished_run(small, fmt, book)
+            out += finish([marshal.loads(d) for d in small], fmt, book)
             small = []
         out += _finished_block(data, fmt, book, block)
     if small:
-        out += _finished_run(small, fmt, book)
-    return out
-
-
-def _finished_run(small: list[bytes], fmt: str, book: Book) -> list[A.Element]:
-    """A run of small blocks (their marshal dumps) finished, kept on disk by content when
-    it is at least :data:`SMALL_RUN` bytes; not in memory, where the large blocks are
-    kept for the preview (which finishes only the pages it writes)."""
-    run = [marshal.loads(d) for d in small]
-    if sum(len(d) for d in small) < SMALL_RUN:
-        return finish(run, fmt, book)
-    # each dump with its length: the same blocks in the same order, and only those
-    data = b"".join(len(d).to_bytes(8, "little") + d for d in small)
-    key = _key(data, fmt, book, run)
-    kept = read_kept("finish-runs", key)
-    if kept is not None:
-        return marshal.loads(kept)  # type: ignore[no-any-return]
-    out = finish(run, fmt, book)
-    write_kept("finish-runs", key, marshal.dumps(out), RUNS_KEPT_ON_DISK)
+        out += finish([marshal.loads(d) for d in small], fmt, book)
     return out
 
 
