@@ -204,7 +204,7 @@ def test_a_value_edit_renders_the_book_a_render_without_caches_renders(built_cop
     assert {"review.pdf", "review.docx"} <= changed, changed
     assert any(name.endswith(".html") for name in changed), changed
     kept = built_copy / "results" / "cache"
-    assert list((kept / "finish").glob("*.marshal")), "no finished block was kept"
+    assert list((kept / "pandoc").glob("*.out")), "no Pandoc answer was kept"
     shutil.rmtree(kept)
     result = snakemake(built_copy, "--forcerun", "render_book")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
