@@ -55,3 +55,31 @@ def test_the_pdf_compile_warns(tmp_path, caplog: pytest.LogCaptureFixture) -> No
     compile_pdf(SimpleNamespace(book=book), "Study by 李 (2021).", tmp_path / "review.pdf")
     assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")
     assert any("李" in r.getMessage() for r in caplog.records)
+
+
+def test_the_fonts_code_points_are_kept_by_the_fonts_bytes(tmp_path, monkeypatch) -> None:
+    import shutil
+    import sys
+
+    from livingreview.render import glyphs
+    from livingreview.workflow import PARSE_CACHE_ENV
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in ("DejaVuSans.ttf", "DejaVuSerif.ttf"):
+        shutil.copyfile(dejavu_folder() / name, fonts / name)
+    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "results" / "cache" / "pandoc"))
+    kept = tmp_path / "results" / "cache" / "glyphs"
+    glyphs._covered.cache_clear()
+    try:
+        assert letters_without_glyphs("Ω 李", [fonts]) == ["李"]
+        assert len(list(kept.glob("*.marshal"))) == 1
+        glyphs._covered.cache_clear()  # a new process: the fonts' tables are not read again
+        monkeypatch.setitem(sys.modules, "fontTools.ttLib", None)
+        assert letters_without_glyphs("Ω 李", [fonts]) == ["李"]
+        glyphs._covered.cache_clear()
+        shutil.copyfile(dejavu_folder() / "DejaVuSans-Bold.ttf", fonts / "DejaVuSans.ttf")
+        with pytest.raises(ImportError):  # other bytes: read again
+            letters_without_glyphs("Ω 李", [fonts])
+    finally:
+        glyphs._covered.cache_clear()

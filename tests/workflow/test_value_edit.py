@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ import pytest
 from livingreview.data_keys import CLASSED_STUDY_COLUMNS, UNREAD_STUDY_COLUMNS, size_class_cell
 from livingreview.paths import figure_formats
 
-from .test_build import planned_rules, snakemake
+from .test_build import planned_rules, snakemake, tree_digest
 
 pytestmark = pytest.mark.workflow
 
@@ -188,3 +189,23 @@ def test_a_sample_size_that_changes_class_redraws_the_effect_direction_plot(
     assert "draw_effect_direction_plot" in planned, planned
     # the rules that never read n still do not run
     assert not planned & {r for r, unread in UNREAD_STUDY_COLUMNS.items() if "n" in unread}
+
+
+def test_a_value_edit_renders_the_book_a_render_without_caches_renders(built_copy: Path) -> None:
+    """The renderer's caches (finished blocks, Pandoc's answers, the fonts' code points)
+    are kept by content: after a sample size edit every format that shows it changes,
+    and rendering the edited review again with no cache at all gives the same bytes."""
+    before = tree_digest(built_copy / "_book")
+    assert _edit_studies(built_copy, {"n"}) > 0
+    result = snakemake(built_copy)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    edited = tree_digest(built_copy / "_book")
+    changed = {name for name, digest in edited.items() if before.get(name) != digest}
+    assert {"review.pdf", "review.docx"} <= changed, changed
+    assert any(name.endswith(".html") for name in changed), changed
+    kept = built_copy / "results" / "cache"
+    assert list((kept / "pandoc").glob("*.out")), "no Pandoc answer was kept"
+    shutil.rmtree(kept)
+    result = snakemake(built_copy, "--forcerun", "render_book")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert tree_digest(built_copy / "_book") == edited
