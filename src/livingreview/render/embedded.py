@@ -60,6 +60,7 @@ from .pagination import (
     with_landscape_choice,
 )
 from .pandoc import document, json_to, markdown_to_ast, run
+from .print_links import print_links
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
@@ -657,11 +658,13 @@ def docx_document(
     """The whole book, with a title page, as the Pandoc document (JSON text) that
     :func:`convert_docx` turns into one DOCX."""
     book = model.book
-    blocks = _title_blocks(front)
+    # a copy: the title page shares its words with the website's front matter
+    blocks = print_links(A.clone(_title_blocks(front)), None, book.site_url)
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "part" and ch.entry.path is None:
             continue  # like Quarto: Word output has no parts
-        blocks.extend(finished_blocks(chapter_blocks, "docx", book))
+        finished = finished_blocks(chapter_blocks, "docx", book)
+        blocks.extend(print_links(finished, ch.entry.path, book.site_url))
     return json.dumps(document(blocks, {"lang": ms(book.lang)}))
 
 
@@ -726,9 +729,11 @@ def typst_document(
         if ch.entry.kind == "appendix":  # chapters and appendices run on; back matter starts a page
             blocks += appendix_break(first=appendices == 0)
             appendices += 1
-        blocks.extend(finished_blocks(keep_lead_ins(chapter_blocks), "typst", book))
+        finished = finished_blocks(keep_lead_ins(chapter_blocks), "typst", book)
+        blocks.extend(print_links(finished, ch.entry.path, book.site_url))
     blocks = defer_landscape_pages(blocks)
-    meta = dict(front)
+    meta = A.clone(front)  # the title page's links as print has them (the DOCX's too)
+    print_links(list(meta.values()), None, book.site_url)
     version = running_version(front)
     if version:
         meta["running-version"] = mi(version)
