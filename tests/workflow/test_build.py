@@ -19,6 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from .link_targets import docx_link_targets, pdf_link_targets, relative_targets
+
 pytestmark = pytest.mark.workflow
 
 
@@ -123,6 +125,16 @@ def test_every_included_study_cited_and_listed(reference_build: Path) -> None:
         assert author in refs
         assert author in docx
         assert author in pdf
+
+
+def test_print_formats_link_only_to_addresses_that_work(reference_build: Path) -> None:
+    """A relative link (a data file, another page) works beside the website's files but
+    goes nowhere in a downloaded DOCX or PDF: print has none (the review declares no
+    book: site-url, so none is made absolute either)."""
+    book = reference_build / "_book"
+    for targets in (pdf_link_targets(book / "review.pdf"), docx_link_targets(book / "review.docx")):
+        assert targets  # the check sees the book's links (DOIs, ORCID iDs)
+        assert relative_targets(targets) == []
 
 
 def test_noop_rebuild_plans_nothing(built_copy: Path) -> None:
