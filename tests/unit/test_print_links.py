@@ -8,8 +8,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
+from pypdf import PdfReader
 
 from livingreview.errors import ConfigError
 from livingreview.render import ast as A
@@ -144,3 +146,9 @@ def test_built_print_formats_have_no_relative_link(tmp_path: Path, site_url: str
         assert relative_targets(found) == [], fmt
         wanted = {SITE + "releases/1.0/review.pdf", SITE + "data/x.csv"}
         assert (wanted <= set(found)) == bool(site_url), fmt
+    # the title page says where the website is, when the review says
+    title_page = " ".join(PdfReader(out / "review.pdf").pages[0].extract_text().split())
+    word = " ".join(p.text for p in docx.Document(out / "review.docx").paragraphs[:12])
+    for text in (title_page, word):
+        assert (f"Website {SITE}" in text) == bool(site_url), text
+        assert "Based on Babbage" in text  # the facts after it stay

@@ -385,7 +385,9 @@ def _history_table(
     last = "Downloads" if link_prefix is not None else ("Corrections" if corrected else "")
     head = "| Version | Released | Latest search | Covers | Studies | Reports |"
     rule = "|:----|:------|:------|:-------------|----:|----:|"
-    lines = [head + (f" {last} |" if last else ""), rule + (":-------|" if last else "")]
+    # a correction's warning is a sentence or two: as wide as the scope, not a link's width
+    width = ":-------|" if link_prefix is not None else ":-------------|"
+    lines = [head + (f" {last} |" if last else ""), rule + (width if last else "")]
     for rel in reversed(releases):
         searched = _format_date(rel.search_date) if rel.search_date else ""
         row = (

@@ -76,6 +76,13 @@ TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
 SEARCH_INDEX = "search-index.js"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
+# the DOCX title page's facts, in order (the PDF's template prints the same)
+TITLE_FACTS = (
+    ("version", "Version"),
+    ("date", "Date"),
+    ("website", "Website"),
+    ("based-on", "Based on"),
+)
 
 
 def render_embedded(
@@ -175,6 +182,7 @@ def _front_matter(model: BookModel) -> dict[str, Any]:
         "version-label": None if meta.get("version-label") is None else str(meta["version-label"]),
         "abstract": meta.get("abstract"),
         "based-on": meta.get("based-on"),
+        "website": f"<{model.book.site_url}>" if model.book.site_url else None,
         "keywords": [str(k) for k in meta.get("keywords") or []] or None,
         "author-names": [a.name for a in model.book.authors] or None,
         "affiliation-names": affiliations or None,
@@ -606,23 +614,11 @@ def _title_blocks(front: dict[str, Any]) -> list[A.Element]:
             for aff in front["affiliations"]["c"]
         ]
         out.append(_styled("Affiliation", affs + _orcid_blocks(front["authors"]["c"])))
-    facts = []
-    if "version" in front:
-        facts.append(
-            A.Para([A.Strong([A.Str("Version")]), A.Space(), *_meta_inlines(front["version"])])
-        )
-    if "date" in front:
-        facts.append(A.Para([A.Strong([A.Str("Date")]), A.Space(), *_meta_inlines(front["date"])]))
-    if "based-on" in front:
-        facts.append(
-            A.Para(
-                [
-                    A.Strong([A.Str("Based"), A.Space(), A.Str("on")]),
-                    A.Space(),
-                    *_meta_inlines(front["based-on"]),
-                ]
-            )
-        )
+    facts = [  # the website's address (book: site-url) tells a reader of the file where it is
+        A.Para([A.Strong(A.text_inlines(label)), A.Space(), *_meta_inlines(front[key])])
+        for key, label in TITLE_FACTS
+        if key in front
+    ]
     if facts:
         out.append(_styled("Date", facts))
     if "abstract" in front:
