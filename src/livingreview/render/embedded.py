@@ -15,7 +15,9 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
    cells as strings, :mod:`.typst_cells`), then compiled by the ``typst`` package
    with only its embedded fonts, after the book's blocks are let go.
 
-The DOCX and the Typst source are written by Pandoc in a thread while the website is
+In DOCX and PDF a link to a file or page of the website is made absolute with
+``book: site-url``, or printed as its words without one (:mod:`.print_links`). The
+DOCX and the Typst source are written by Pandoc in a thread while the website is
 written (:mod:`.side_jobs`); Typst compiles after both, alone.
 """
 
