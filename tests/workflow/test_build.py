@@ -127,14 +127,26 @@ def test_every_included_study_cited_and_listed(reference_build: Path) -> None:
         assert author in pdf
 
 
-def test_print_formats_link_only_to_addresses_that_work(reference_build: Path) -> None:
-    """A relative link (a data file, another page) works beside the website's files but
-    goes nowhere in a downloaded DOCX or PDF: print has none (the review declares no
-    book: site-url, so none is made absolute either)."""
-    book = reference_build / "_book"
+def test_print_formats_link_only_to_addresses_that_work(built_copy: Path) -> None:
+    """A relative link (a data file, a release's PDF) works beside the website's files
+    but goes nowhere in a downloaded DOCX or PDF: print keeps its words and drops the
+    link (the review declares no book: site-url to make it absolute); the website
+    keeps the link."""
+    chapter = built_copy / "manuscript" / "01-results.qmd"
+    chapter.write_text(
+        chapter.read_text()
+        + "\nThe records are [published with this review](../data/records.csv), as is\n"
+        "[the first version](../releases/1.0/review.pdf).\n"
+    )
+    result = snakemake(built_copy)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    book = built_copy / "_book"
     for targets in (pdf_link_targets(book / "review.pdf"), docx_link_targets(book / "review.docx")):
-        assert targets  # the check sees the book's links (DOIs, ORCID iDs)
         assert relative_targets(targets) == []
+    for text in (docx_text(built_copy), pdf_text(built_copy)):
+        assert "published with this review" in " ".join(text.split())
+    links = {a["href"] for a in html_text(built_copy, "manuscript/01-results.html").find_all("a")}
+    assert {"../data/records.csv", "../releases/1.0/review.pdf"} <= links
 
 
 def test_noop_rebuild_plans_nothing(built_copy: Path) -> None:

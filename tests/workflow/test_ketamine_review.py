@@ -380,6 +380,6 @@ def test_print_links_only_to_addresses_that_work_in_a_downloaded_file(review: Pa
     names the website in words and links none of its files; the website keeps them."""
     book = review / "_book"
     for targets in (pdf_link_targets(book / "review.pdf"), docx_link_targets(book / "review.docx")):
-        assert targets and relative_targets(targets) == []
+        assert targets and relative_targets(targets) == []  # the review cites DOIs
     history = (book / "manuscript" / "06-version-history.html").read_text(encoding="utf-8")
     assert 'href="../releases/1.0/review.pdf"' in history
