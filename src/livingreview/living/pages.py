@@ -384,10 +384,9 @@ def _history_table(
     corrected = any(corrections_of(r.version, corrections) for r in releases)
     last = "Downloads" if link_prefix is not None else ("Corrections" if corrected else "")
     head = "| Version | Released | Latest search | Covers | Studies | Reports |"
-    rule = "|:----|:------|:------|:-------------|----:|----:|"
-    # a correction's warning is a sentence or two: as wide as the scope, not a link's width
-    width = ":-------|" if link_prefix is not None else ":-------------|"
-    lines = [head + (f" {last} |" if last else ""), rule + (width if last else "")]
+    # the widths the website's table has: wider last columns squeezed the dates in Word
+    rule = "|:----|:------|:------|:-------------|----:|----:|" + (":-------|" if last else "")
+    lines = [head + (f" {last} |" if last else ""), rule]
     for rel in reversed(releases):
         searched = _format_date(rel.search_date) if rel.search_date else ""
         row = (
