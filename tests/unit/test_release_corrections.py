@@ -110,7 +110,8 @@ def test_citing_a_corrected_version_points_to_its_correction() -> None:
 def test_the_shipped_review_points_its_citation_and_downloads_to_the_correction() -> None:
     corrections = _shipped_corrections()
     history = history_markdown(SHIPPED, "../../", corrections)
-    assert history.count("(see [correction](#sec-corrections))") == 2  # 1.0 and 2.0
+    # 1.0 and 2.0, in the website's History table and in print's (its Corrections column)
+    assert history.count("(see [correction](#sec-corrections))") == 4
     cite = citation_markdown("T", ["A B"], SHIPPED, {"status": "draft"}, None, corrections)
     assert "version 2.0 as released have a correction" in cite
 

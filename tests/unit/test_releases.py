@@ -31,6 +31,7 @@ from livingreview.living.releases import (
     release_state,
     scope_record_ids,
 )
+from livingreview.render import ast as A
 
 
 def _load_fixture_module():
@@ -132,6 +133,45 @@ def test_history_has_cochrane_tables_links_and_scope_assignments() -> None:
     assert "- R3 (not in version 1.0): synthetic: after the cut-off" in history
 
 
+def _shown(history: str, fmt: str) -> tuple[str, list[str]]:
+    """The History section's words and link targets as ``fmt`` shows them."""
+    import json
+
+    from livingreview.render.finish import _conditional
+    from livingreview.render.pandoc import run
+
+    def visit(el: A.Element) -> list[A.Element] | None:
+        if el["t"] not in ("Div", "Span"):
+            return None
+        conditional = {"content-visible", "content-hidden"} & set(el["c"][0][1])
+        return _conditional(el, fmt) if conditional else None
+
+    section = "## History" + history.split("## History", 1)[1]
+    blocks = A.walk(json.loads(run(["-f", "markdown", "-t", "json"], section))["blocks"], visit)
+    targets = [el["c"][2][0] for el in A.iter_elements(blocks) if el["t"] == "Link"]
+    return A.stringify(blocks), targets
+
+
+def test_print_names_where_the_release_files_are_with_or_without_a_site_url() -> None:
+    """The shipped PDF and DOCX linked ../releases/1.0/review.pdf: dead in a downloaded
+    file. The website links each version's files; print says they are on the website,
+    with its address and links (made absolute by the renderer) when the review
+    declares one (book: site-url), and without a Downloads column when it does not."""
+    site = "https://example.org/review/"
+    history = history_markdown([V1, V2], link_prefix="../")
+    web, web_links = _shown(history, "html")
+    assert "../releases/1.0/review.pdf" in web_links and "Downloads" in web
+    assert "at the links in the table below" in web
+    printed, printed_links = _shown(history, "docx")
+    assert printed_links == [] and "Downloads" not in printed and "PDF, DOCX" not in printed
+    assert "stay available on the review\u2019s website." in printed
+    declared = history_markdown([V1, V2], link_prefix="../", site_url=site)
+    assert _shown(declared, "html") == (web, web_links)
+    printed, printed_links = _shown(declared, "docx")
+    assert f"website, {site}, at the links in the table below" in printed
+    assert [site, *web_links] == printed_links  # the address, then each version's files
+
+
 def test_the_history_names_each_version_once_and_writes_dates_in_one_style() -> None:
     """The shipped history printed "Version 2.0. Version 2 adds ..." (the version, then
     the authors' note naming it again) and What's new printed "Released 27 November
@@ -164,13 +204,14 @@ def test_history_tables_give_the_long_columns_the_width() -> None:
     from livingreview.render.pandoc import run
 
     doc = json.loads(run(["-f", "markdown", "-t", "json"], history_markdown([V1, V2])))
-    tables = [b for b in doc["blocks"] if b["t"] == "Table"]
+    tables = [b for b in A.iter_elements(doc["blocks"]) if b["t"] == "Table"]
     widths = [[c[1]["c"] for c in t["c"][2]] for t in tables]
-    whats_new, history = widths
+    whats_new, history, printed = widths  # the website's History table, then print's
     assert whats_new[2] >= 0.6 and whats_new[0] < 0.2
     # a date written "27 November 2026" broke as "27 Novembe r" in the DOCX at 12%
     assert whats_new[0] >= 0.18
-    assert history[3] == max(history) and history[3] >= 0.25
+    for table in (history, printed):
+        assert table[3] == max(table) and table[3] >= 0.25
 
 
 def test_citation_for_release_and_for_draft() -> None:

@@ -19,6 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from .link_targets import docx_link_targets, pdf_link_targets, relative_targets
+
 pytestmark = pytest.mark.workflow
 
 
@@ -123,6 +125,29 @@ def test_every_included_study_cited_and_listed(reference_build: Path) -> None:
         assert author in refs
         assert author in docx
         assert author in pdf
+
+
+def test_print_formats_link_only_to_addresses_that_work(built_copy: Path) -> None:
+    """A relative link (a data file, a release's PDF) works beside the website's files
+    but goes nowhere in a downloaded DOCX or PDF: print keeps its words and drops the
+    link (the review declares no book: site-url to make it absolute); the website
+    keeps the link."""
+    chapter = built_copy / "manuscript" / "01-results.qmd"
+    chapter.write_text(
+        chapter.read_text()
+        + "\nThe records are [published with this review](../data/records.csv), as is\n"
+        "[the first version](../releases/1.0/review.pdf).\n"
+    )
+    result = snakemake(built_copy)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    book = built_copy / "_book"
+    for targets in (pdf_link_targets(book / "review.pdf"), docx_link_targets(book / "review.docx")):
+        assert relative_targets(targets) == []
+    for text in (docx_text(built_copy), pdf_text(built_copy)):
+        assert "published with this review" in " ".join(text.split())
+    page = html_text(built_copy, "manuscript/01-results.html")
+    links = {a["href"] for a in page.find_all("a", href=True)}
+    assert {"../data/records.csv", "../releases/1.0/review.pdf"} <= links
 
 
 def test_noop_rebuild_plans_nothing(built_copy: Path) -> None:

@@ -27,6 +27,7 @@ from livingreview.text.claims import without_claims
 from livingreview.validation import load_table
 from livingreview.wording import ISO_DATE, NUMBER_WORDS, long_date
 
+from .link_targets import docx_link_targets, pdf_link_targets, relative_targets
 from .page_fill import HAS_POPPLER as PAGE_FILL_TOOLS
 from .page_fill import too_empty_pages
 from .table_words import HAS_CHROMIUM, WIDTHS, broken_words
@@ -371,3 +372,14 @@ def test_every_data_file_the_text_says_is_published_is_published(review: Path) -
     for rel in sorted(named):
         assert (book / rel).is_file(), rel
         assert f'href="{rel}"' in sidebar, rel  # listed under Data
+
+
+def test_print_links_only_to_addresses_that_work_in_a_downloaded_file(review: Path) -> None:
+    """A reader found ../releases/1.0/review.pdf and ...docx linked from the shipped PDF
+    and DOCX: dead in a downloaded file. The review declares no book: site-url, so print
+    names the website in words and links none of its files; the website keeps them."""
+    book = review / "_book"
+    for targets in (pdf_link_targets(book / "review.pdf"), docx_link_targets(book / "review.docx")):
+        assert targets and relative_targets(targets) == []  # the review cites DOIs
+    history = (book / "manuscript" / "06-version-history.html").read_text(encoding="utf-8")
+    assert 'href="../releases/1.0/review.pdf"' in history

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from livingreview.living.make_release import make_release
 
 from .fixture_review import make_fixture_review, rob_row
+from .link_targets import docx_link_targets, pdf_link_targets, relative_targets
 from .test_build import docx_text, html_text, pdf_text, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -174,6 +175,22 @@ def test_version_history_page(released: Path) -> None:
     ]
     links = {a["href"] for a in page.find_all("a")}
     assert {"../releases/1.0/review.pdf", "../releases/1.0/review.docx"} <= links
+
+
+def test_print_says_where_the_release_files_are_and_links_none_that_cannot_work(
+    released: Path,
+) -> None:
+    """The shipped PDF and DOCX linked ../releases/1.0/review.pdf, which goes nowhere in a
+    downloaded file. Without book: site-url print names the website in words, its
+    History table has no Downloads column, and no link of either file is relative."""
+    book = released / "_book"
+    for targets in (pdf_link_targets(book / "review.pdf"), docx_link_targets(book / "review.docx")):
+        assert relative_targets(targets) == []  # it held ../releases/1.0/review.pdf ...
+    for text in (" ".join(docx_text(released).split()), " ".join(pdf_text(released).split())):
+        assert "Every version's PDF and DOCX stay available on the review's website." in (
+            text.replace("\u2019", "'")
+        )
+        assert "Downloads" not in text
 
 
 def test_version_stamp_in_all_three_formats(released: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from ..bibliography import entry_keys, load_bibliography
 from ..io import write_text
 from ..markdown import escape_markdown
-from ..prisma.records_appendix import CARDS
+from ..prisma.records_appendix import CARDS, by_format
 from ..wording import join_words, long_date, long_dates_in
 from ..workflow import CHANGES_SECTION, files_declaring
 from .corrections import Correction, correction_markdown, corrections_of, read_corrections
@@ -293,6 +293,7 @@ def history_markdown(
     releases: Sequence[Release],
     link_prefix: str = "",
     corrections: Sequence[Correction] = (),
+    site_url: str | None = None,
 ) -> str:
     """Cochrane-style What's new and History tables, plus how each version was scoped.
 
@@ -302,6 +303,12 @@ def history_markdown(
     included file's folder and the including page's folder. A version that
     ``corrections`` correct has a link to them beside its downloads (the page lists
     them after the tables, :func:`corrections_markdown`).
+
+    DOCX and PDF name the website where the files are: at ``site_url`` (``book:
+    site-url``), where the History table's links lead in print too (the renderer
+    makes them absolute); without one, print says the files are on the review's
+    website and its History table has no Downloads column (a link that cannot work
+    is not printed).
     """
     if not releases:
         return "No version of this review has been released yet.\n"
@@ -330,18 +337,29 @@ def history_markdown(
         "",
         "## History {.unnumbered}",
         "",
-        "| Version | Released | Latest search | Covers | Studies | Reports | Downloads |",
-        "|:----|:------|:------|:-------------|----:|----:|:-------|",
     ]
-    for rel in reversed(releases):
-        base = f"{link_prefix}{RELEASES_DIR}/{rel.version}"
-        links = f"[PDF]({base}/review.pdf), [DOCX]({base}/review.docx)"
-        links += _correction_link(rel.version, corrections)
-        searched = _format_date(rel.search_date) if rel.search_date else ""
-        lines.append(
-            f"| {rel.version} | {_format_date(rel.date)} | {searched} | {_scope_text(rel)} | "
-            f"{len(rel.studies)} | {len(rel.report_ids)} | {links} |"
+    available = "Every version's PDF and DOCX stay available"
+    if site_url:
+        lines += by_format(
+            f"{available} at the links in the table below.",
+            f"{available} on the review's website, <{site_url}>, at the links in the table below.",
         )
+        lines += ["", *_history_table(releases, link_prefix, corrections)]
+    else:  # print has no address for the files: it says where they are, in words
+        lines += by_format(
+            f"{available} at the links in the table below.",
+            f"{available} on the review's website.",
+        )
+        lines += [
+            "",
+            '::: {.content-visible when-format="html"}',
+            *_history_table(releases, link_prefix, corrections),
+            ":::",
+            "",
+            '::: {.content-hidden when-format="html"}',
+            *_history_table(releases, None, corrections),
+            ":::",
+        ]
     scoped = [r for r in releases if r.scope.assignments]
     for rel in scoped:
         lines += [
@@ -356,6 +374,33 @@ def history_markdown(
             for a in rel.scope.assignments
         ]
     return "\n".join(lines) + "\n"
+
+
+def _history_table(
+    releases: Sequence[Release], link_prefix: str | None, corrections: Sequence[Correction]
+) -> list[str]:
+    """The History table, newest first; ``link_prefix`` ``None``: without its Downloads
+    column (a version's correction, if any, then has a Corrections column)."""
+    corrected = any(corrections_of(r.version, corrections) for r in releases)
+    last = "Downloads" if link_prefix is not None else ("Corrections" if corrected else "")
+    head = "| Version | Released | Latest search | Covers | Studies | Reports |"
+    # the widths the website's table has: wider last columns squeezed the dates in Word
+    rule = "|:----|:------|:------|:-------------|----:|----:|" + (":-------|" if last else "")
+    lines = [head + (f" {last} |" if last else ""), rule]
+    for rel in reversed(releases):
+        searched = _format_date(rel.search_date) if rel.search_date else ""
+        row = (
+            f"| {rel.version} | {_format_date(rel.date)} | {searched} | {_scope_text(rel)} | "
+            f"{len(rel.studies)} | {len(rel.report_ids)} |"
+        )
+        noted = _correction_link(rel.version, corrections)
+        if link_prefix is not None:
+            base = f"{link_prefix}{RELEASES_DIR}/{rel.version}"
+            row += f" [PDF]({base}/review.pdf), [DOCX]({base}/review.docx){noted} |"
+        elif last:
+            row += f" {noted.strip()} |"
+        lines.append(row)
+    return lines
 
 
 def corrections_markdown(corrections: Sequence[Correction]) -> str:
@@ -510,7 +555,8 @@ def write_release_pages(
     noted = read_corrections(corrections, releases, *_keys(bibliography)) if corrections else []
     write_text(
         history,
-        history_markdown(releases, link_prefix, noted) + _after(corrections_markdown(noted)),
+        history_markdown(releases, link_prefix, noted, book.site_url)
+        + _after(corrections_markdown(noted)),
     )
     based_on = book.metadata.get("based-on")
     write_text(

@@ -299,7 +299,7 @@ def _box_records(
         return [records_table(rows, reason_labels, study_names), ""]
     counted = f"The {len(rows):,} records of this box, by source and reason"
     return [
-        *_by_format(
+        *by_format(
             f"{counted} (the records browser above lists each one):",
             f"{counted} (the website version of this appendix lists each one):",
         ),
@@ -313,7 +313,7 @@ def _box_records(
     ]
 
 
-def _by_format(web: str, print_: str) -> list[str]:
+def by_format(web: str, print_: str) -> list[str]:
     """Markdown that says ``web`` on the website and ``print_`` in DOCX and PDF, so words
     about links, the browser and its filters never reach print (issue 14)."""
     return [
@@ -423,7 +423,7 @@ def _introduction(flow: FlowRecords | None, counts_source: str | None, update: b
         )
         for verb in ("appears", "is counted")
     }
-    return _by_format(
+    return by_format(
         f"Each box of the PRISMA flow diagram links to its section below. {where['appears']}; "
         "boxes that records pass through link to the boxes their records went on to.",
         f"Each box of the PRISMA flow diagram has a section below. {where['is counted']}; "

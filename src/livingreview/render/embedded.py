@@ -15,7 +15,9 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
    cells as strings, :mod:`.typst_cells`), then compiled by the ``typst`` package
    with only its embedded fonts, after the book's blocks are let go.
 
-The DOCX and the Typst source are written by Pandoc in a thread while the website is
+In DOCX and PDF a link to a file or page of the website is made absolute with
+``book: site-url``, or printed as its words without one (:mod:`.print_links`). The
+DOCX and the Typst source are written by Pandoc in a thread while the website is
 written (:mod:`.side_jobs`); Typst compiles after both, alone.
 """
 
@@ -60,6 +62,7 @@ from .pagination import (
     with_landscape_choice,
 )
 from .pandoc import document, json_to, markdown_to_ast, run
+from .print_links import print_links
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
@@ -75,6 +78,13 @@ TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
 SEARCH_INDEX = "search-index.js"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
+# the DOCX title page's facts, in order (the PDF's template prints the same)
+TITLE_FACTS = (
+    ("version", "Version"),
+    ("date", "Date"),
+    ("website", "Website"),
+    ("based-on", "Based on"),
+)
 
 
 def render_embedded(
@@ -174,6 +184,7 @@ def _front_matter(model: BookModel) -> dict[str, Any]:
         "version-label": None if meta.get("version-label") is None else str(meta["version-label"]),
         "abstract": meta.get("abstract"),
         "based-on": meta.get("based-on"),
+        "website": f"<{model.book.site_url}>" if model.book.site_url else None,
         "keywords": [str(k) for k in meta.get("keywords") or []] or None,
         "author-names": [a.name for a in model.book.authors] or None,
         "affiliation-names": affiliations or None,
@@ -605,23 +616,11 @@ def _title_blocks(front: dict[str, Any]) -> list[A.Element]:
             for aff in front["affiliations"]["c"]
         ]
         out.append(_styled("Affiliation", affs + _orcid_blocks(front["authors"]["c"])))
-    facts = []
-    if "version" in front:
-        facts.append(
-            A.Para([A.Strong([A.Str("Version")]), A.Space(), *_meta_inlines(front["version"])])
-        )
-    if "date" in front:
-        facts.append(A.Para([A.Strong([A.Str("Date")]), A.Space(), *_meta_inlines(front["date"])]))
-    if "based-on" in front:
-        facts.append(
-            A.Para(
-                [
-                    A.Strong([A.Str("Based"), A.Space(), A.Str("on")]),
-                    A.Space(),
-                    *_meta_inlines(front["based-on"]),
-                ]
-            )
-        )
+    facts = [  # the website's address (book: site-url) tells a reader of the file where it is
+        A.Para([A.Strong(A.text_inlines(label)), A.Space(), *_meta_inlines(front[key])])
+        for key, label in TITLE_FACTS
+        if key in front
+    ]
     if facts:
         out.append(_styled("Date", facts))
     if "abstract" in front:
@@ -657,11 +656,13 @@ def docx_document(
     """The whole book, with a title page, as the Pandoc document (JSON text) that
     :func:`convert_docx` turns into one DOCX."""
     book = model.book
-    blocks = _title_blocks(front)
+    # a copy: the title page shares its words with the website's front matter
+    blocks = print_links(A.clone(_title_blocks(front)), None, book.site_url)
     for ch, chapter_blocks in pages:
         if ch.entry.kind == "part" and ch.entry.path is None:
             continue  # like Quarto: Word output has no parts
-        blocks.extend(finished_blocks(chapter_blocks, "docx", book))
+        finished = finished_blocks(chapter_blocks, "docx", book)
+        blocks.extend(print_links(finished, ch.entry.path, book.site_url))
     return json.dumps(document(blocks, {"lang": ms(book.lang)}))
 
 
@@ -726,9 +727,11 @@ def typst_document(
         if ch.entry.kind == "appendix":  # chapters and appendices run on; back matter starts a page
             blocks += appendix_break(first=appendices == 0)
             appendices += 1
-        blocks.extend(finished_blocks(keep_lead_ins(chapter_blocks), "typst", book))
+        finished = finished_blocks(keep_lead_ins(chapter_blocks), "typst", book)
+        blocks.extend(print_links(finished, ch.entry.path, book.site_url))
     blocks = defer_landscape_pages(blocks)
-    meta = dict(front)
+    meta = A.clone(front)  # the title page's links as print has them (the DOCX's too)
+    print_links(list(meta.values()), None, book.site_url)
     version = running_version(front)
     if version:
         meta["running-version"] = mi(version)

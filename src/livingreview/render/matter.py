@@ -15,7 +15,10 @@ is optional and an empty one prints nothing (no placeholders)::
       acknowledgements: "..."
 
 An author with ``corresponding: true`` (Quarto's author field) and an ``email``
-is named as the corresponding author. Values are Markdown. The blocks are
+is named as the corresponding author. When the review declares its website's
+address (``book: site-url``), Data availability ends with it, so a DOCX or PDF
+read apart from the website says where that is. Values are Markdown (a relative
+link is to a file of the project, as every path in ``_quarto.yml``). The blocks are
 added to the book's first chapter (front) and to the end of the chapter
 before the references (back), so the website, the DOCX and the PDF carry the
 same matter.
@@ -27,6 +30,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import ast as A
+from .chapter_source import SCHEME
 from .pandoc import markdown_to_ast
 
 __all__ = ["DECLARATIONS", "back_matter", "front_matter_blocks"]
@@ -51,7 +55,21 @@ def _items(value: Any) -> list[str]:
 
 
 def _blocks(markdown: str, what: str) -> list[A.Element]:
-    return markdown_to_ast(markdown, what=what)["blocks"] if markdown.strip() else []
+    """``markdown`` parsed; a relative link in it is to a file of the project (as every
+    path in ``_quarto.yml`` is), whichever chapter's page the matter is shown on."""
+    blocks = markdown_to_ast(markdown, what=what)["blocks"] if markdown.strip() else []
+    for el in A.iter_elements(blocks):
+        target = el["c"][2][0] if el["t"] == "Link" else "#"
+        if not target.startswith("#") and not SCHEME.match(target):
+            el["c"][0][1].append("root-link")
+    return blocks
+
+
+def site_url(metadata: Mapping[str, Any]) -> str:
+    """``book: site-url``, the website's address (checked by
+    :func:`~.project.load_book`), or ``""``."""
+    book = metadata.get("book") or {}
+    return _text(book.get("site-url")) if isinstance(book, Mapping) else ""
 
 
 def front_matter_blocks(metadata: Mapping[str, Any]) -> list[A.Element]:
@@ -80,7 +98,12 @@ def front_matter_blocks(metadata: Mapping[str, Any]) -> list[A.Element]:
 
 def back_matter(metadata: Mapping[str, Any]) -> list[A.Element]:
     """The "Declarations" section from ``declarations:`` (nothing if every field is empty)."""
-    fields = metadata.get("declarations") or {}
+    fields = dict(metadata.get("declarations") or {})
+    address = site_url(metadata)
+    if address and _text(fields.get("data-availability")):  # where "the website" is
+        fields["data-availability"] = (
+            f"{_text(fields['data-availability'])}\n\nThe review's website is at <{address}>."
+        )
     parts = [
         f"### {label} {{.unnumbered}}\n\n{_text(fields.get(key))}"
         for key, label in DECLARATIONS

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,9 @@ class Book:
     # whether the website is built beside DOCX and PDF (render.formats has html; set by
     # render_embedded): a print note that points to the website needs one
     website: bool = True
+    # book: site-url: the published website's address (Quarto's base URL), ending in
+    # "/"; DOCX and PDF link to the website's files there (None: printed as text)
+    site_url: str | None = None
 
     @property
     def files(self) -> list[Path]:
@@ -244,6 +248,7 @@ def load_book(root: Path) -> Book:
             )
         )
     resources = _as_tuple(project.get("resources"), "project.resources", problems)
+    site_url = _site_url(book.get("site-url"), problems)
     problems += _path_problems(root, entries, resources, bibliography, csl)
     if problems:
         problems = with_key_lines(problems, config_path)  # each at the line of its key
@@ -267,7 +272,39 @@ def load_book(root: Path) -> Book:
         resources=resources,
         table_rows_per_page=int(tables.get("rows_per_page", DEFAULT_TABLE_ROWS_PER_PAGE)),
         table_print_rows=int(tables.get("print_rows", DEFAULT_TABLE_PRINT_ROWS)),
+        site_url=site_url,
     )
+
+
+def _site_url(value: object, problems: list[Problem]) -> str | None:
+    """``book: site-url``: an http(s) address with a host, ending in ``/`` (``None``
+    when absent or empty); anything else is a problem."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = value.strip() if isinstance(value, str) else ""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        problems.append(
+            _problem(
+                "must be the web address the website is published at",
+                "book.site-url",
+                "write the address, such as site-url: https://example.org/review/ "
+                "(or delete the line)",
+                value,
+            )
+        )
+        return None
+    if parts.query or parts.fragment:
+        problems.append(
+            _problem(
+                "must be the address of the website's folder, without ? or #",
+                "book.site-url",
+                "write the address up to the folder, such as https://example.org/review/",
+                value,
+            )
+        )
+        return None
+    return text if text.endswith("/") else text + "/"
 
 
 def _table_settings(root: Path) -> dict[str, Any]:
