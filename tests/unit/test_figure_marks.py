@@ -4,6 +4,8 @@
   arrowheads (◄►) that covers what an arrow of the same sample-size class covers, with
   a gap between its halves (the pair drawn before was half an arrow's ink and printed
   as a small flat diamond, its edges closing the gap).
+- The onset plot stacks markers of one row that would hide one another (a benefit
+  and a no-clear-difference result at the same time were drawn one on the other).
 
 All study data here is SYNTHETIC, made up in this file; it describes no real study.
 """
@@ -11,17 +13,26 @@ All study data here is SYNTHETIC, made up in this file; it describes no real stu
 from __future__ import annotations
 
 import itertools
+import random
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 
+from livingreview.figures.common import row_labels
 from livingreview.figures.effect_direction import (
     ARROWHEAD_PAIR,
     DIRECTION_MARKERS,
     build_effect_direction_plot,
 )
 from livingreview.figures.markers import MarkerCells
+from livingreview.figures.onset_duration import (
+    CLEAR_PT,
+    MARKER_PT,
+    build_onset_duration_plot,
+    stack_offsets,
+)
 from livingreview.figures.sensitivity import build_sensitivity_plot
 from livingreview.synthesis.narrative import DIRECTION_LABELS
 from livingreview.synthesis.sensitivity import SensitivityResult
@@ -152,3 +163,95 @@ def test_the_sensitivity_plot_draws_the_pair_as_large_as_an_arrow() -> None:
     pair, window = _cell_ink(fig, ink, markers["sensitivity:primary:syn-b:no_clear_difference"][0])
     assert 0.85 * arrow <= pair <= 1.5 * arrow, (pair, arrow)
     assert _has_centre_gap(window)
+
+
+# ---------------------------------------------------------------------------
+# onset plot: markers of one row that would hide one another are stacked
+
+
+HOURS = {"time_unit": "hours", "time_from": "dose"}
+
+
+def _onset_plot(rows: list[dict[str, object]], ids: list[str]) -> Figure:
+    return build_onset_duration_plot(_studies(ids, {}), _outcomes(rows), GROUPS)
+
+
+def _row_pt(fig: Figure) -> float:
+    ax = fig.axes[0]
+    (_, top), (_, bottom) = ax.transData.transform([(1.0, 0.0), (1.0, 1.0)])
+    return abs(bottom - top) * 72 / fig.dpi
+
+
+def _drawn(fig: Figure) -> list[tuple[str, tuple[float, float]]]:
+    """Every marker's gid and centre on the page (points), in drawing order (two results
+    at one time and of one role share a gid)."""
+    fig.canvas.draw()
+    ax, to_pt = fig.axes[0], 72 / fig.dpi
+    cells = [a for a in ax.get_children() if isinstance(a, MarkerCells)]
+    return [
+        (gid, tuple(ax.transData.transform(xy) * to_pt))
+        for a in cells
+        for gid, xy in zip(a.gids, a.xy, strict=True)
+    ]
+
+
+def test_results_at_the_same_time_are_all_visible() -> None:
+    """A benefit and a no-clear-difference result at 2 h (a filled and an open diamond,
+    the second drawn over the first before), two durations at one week, and an onset
+    at 10 minutes that overlaps nothing and stays on its row."""
+    rows = [
+        _outcome("syn-a", "benefit", time_value=2, **HOURS),
+        _outcome("syn-a", "no_clear_difference", time_value=2, **HOURS),
+        _outcome("syn-a", "benefit", time_value=168, time_role="duration", **HOURS),
+        _outcome("syn-a", "benefit", time_value=168, time_role="duration", **HOURS),
+        _outcome("syn-a", "benefit", time_value=10, time_unit="minutes", time_role="onset"),
+    ]
+    fig = _onset_plot(rows, ["syn-a"])
+    drawn = _drawn(fig)
+    assert len(drawn) == len(rows)
+    for (_, one), (_, two) in itertools.combinations(drawn, 2):
+        assert np.linalg.norm(np.subtract(one, two)) >= CLEAR_PT - 1e-6, (one, two)
+    ((onset_xy, _),) = [v for g, v in _markers(fig).items() if ":onset:" in g]
+    (label,) = row_labels(fig.axes[0])
+    assert onset_xy[1] == label.get_position()[1]
+    row_y = next(p for g, p in drawn if ":onset:" in g)[1]
+    assert all(abs(y - row_y) <= (_row_pt(fig) - CLEAR_PT) / 2 + 1e-6 for _, (_, y) in drawn)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_marker_of_a_row_hides_another_for_any_times(seed: int) -> None:
+    """Random rows of up to three results at a handful of times (SYNTHETIC): markers of
+    one row never sit within half a marker of each other, and stay inside their row."""
+    rnd = random.Random(seed)
+    ids = [f"syn-{i}" for i in range(6)]
+    rows = [
+        _outcome(sid, rnd.choice(["benefit", "no_clear_difference", "harm"]),
+                 time_value=rnd.choice([1, 1.2, 2, 24, 168]),
+                 dosing=rnd.choice(["single", "repeated"]),
+                 time_role=rnd.choice(["onset", "endpoint", "duration"]), **HOURS)
+        for sid in ids for _ in range(rnd.randint(1, 3))
+    ]  # fmt: skip
+    fig = _onset_plot(rows, ids)
+    row_pt = _row_pt(fig)
+    by_row: dict[tuple[str, ...], list[tuple[float, float]]] = {}
+    for gid, centre in _drawn(fig):
+        by_row.setdefault(tuple(gid.split(":")[1:3]), []).append(centre)  # study, dosing
+    for row, centres in by_row.items():
+        for one, two in itertools.combinations(centres, 2):
+            assert np.linalg.norm(np.subtract(one, two)) >= MARKER_PT / 2, row
+        ys = [y for _, y in centres]
+        assert max(ys) - min(ys) <= row_pt - CLEAR_PT + 1e-6, row
+
+
+@pytest.mark.parametrize(
+    ("xs", "expected"),
+    [
+        ([10.0, 50.0], [0.0, 0.0]),  # apart: both on the row
+        ([10.0, 10.0], [-3.0, 3.0]),  # the same time: one above, one below
+        ([10.0, 12.0, 40.0], [-3.0, 3.0, 0.0]),  # overlapping pair stacked, the third stays
+        ([10.0, 14.0, 18.0], [-3.0, 3.0, -3.0]),  # a chain: neighbours alternate
+        ([10.0, 10.0, 10.0], [-3.0, 0.0, 3.0]),  # three in 6 points of room
+    ],
+)
+def test_stack_offsets(xs: list[float], expected: list[float]) -> None:
+    assert stack_offsets(xs, clear=6.0, room=6.0) == pytest.approx(expected)
