@@ -271,8 +271,9 @@ def _stack_overlaps(ax: Any, markers: Sequence[MarkerCells]) -> None:
         rows: dict[float, list[int]] = {}
         for i, (_, y) in enumerate(cells.xy):
             rows.setdefault(y, []).append(i)
+        across = ax.transData.transform(cells.xy)[:, 0] * to_pt  # every marker at once
         for y, members in rows.items():
-            xs = [ax.transData.transform((cells.xy[i][0], y))[0] * to_pt for i in members]
+            xs = [float(across[i]) for i in members]
             offsets = stack_offsets(xs, CLEAR_PT, max(row_pt - CLEAR_PT, 0.0))
             for i, offset in zip(members, offsets, strict=True):
                 cells.xy[i] = (cells.xy[i][0], y + offset / row_pt)
