@@ -398,11 +398,27 @@ def test_single_and_repeated_dosing_get_separate_rows_and_styles(tmp_path: Path)
     assert [t.get_text() for t in row_labels(fig.axes[0])] == ["s1", "", "s2", "s3"]
 
 
-def test_studies_without_a_timed_result_say_so(tmp_path: Path) -> None:
-    outcomes = load_outcomes(write_outcomes(tmp_path / "o.csv", ROWS[2:3]), STUDIES)
+def test_rows_without_a_timed_result_say_what_their_timing_is(tmp_path: Path) -> None:
+    """A result without a time_value was still reported at a time the source names in
+    words (after the dose, during or after a course): the note says which, and a study
+    with no anxiety result says that instead; none says its timing was not reported."""
+    rows = [
+        outcome("s1", "anxiety", "benefit"),  # single dose, no time
+        outcome("s2", "anxiety", "no_clear_difference", dosing="repeated"),
+        ROWS[2],  # s3 below: an adverse effect only
+    ]
+    rows[2] = {**rows[2], "study_id": "s3"}
+    outcomes = load_outcomes(write_outcomes(tmp_path / "o.csv", rows), STUDIES)
     fig = build_onset_duration_plot(STUDIES, outcomes, DIAGNOSIS)
-    notes = [t for t in fig.axes[0].texts if t.get_text() == "timing not reported"]
-    assert len(notes) == len(STUDIES)
+    ax = fig.axes[0]
+    by_row = {t.get_position()[1]: t.get_text() for t in row_labels(ax)}
+    notes = {by_row[t.xy[1]]: t.get_text() for t in ax.texts if hasattr(t, "xy")}
+    assert notes == {
+        "s1": "time after the dose not given",
+        "s2": "during or after a course",
+        "s3": "no anxiety result",
+    }
+    assert not marker_gids(fig, "time:")
 
 
 # ---------------------------------------------------------------------------

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path as MarkerPath
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import Affine2D, blended_transform_factory
 
 from ..evidence.studies import check_protocol_codes, grouped_studies
 from ..synthesis.narrative import (
@@ -44,17 +47,35 @@ from .markers import MarkerCells
 from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 from .study_overview import ROW_PITCH_IN
 
-# Left-right double arrow for "no clear difference" (Thomson and Thomas's ◄►).
-_DOUBLE_ARROW = MarkerPath(
-    [(-1, 0), (-0.1, 0.55), (-0.1, -0.55), (-1, 0), (1, 0), (0.1, 0.55), (0.1, -0.55), (1, 0)],
-    [1, 2, 2, 79, 1, 2, 2, 79],
-)
+# "No clear difference" is Thomson and Thomas's pair of arrowheads, drawn as
+# matplotlib's own "<" and ">" triangle markers side by side, GAP marker sizes apart,
+# each scaled by HALF_SCALE: two halves of an arrow's area, so the pair covers what
+# one "^" or "v" arrow of the same markersize covers, and its size shows the sample
+# size class as the arrows' does. (The pair drawn before was half as tall as an
+# arrow, and its edges closed the gap: it printed as a small flat diamond.)
+HALF_SCALE = 1 / math.sqrt(2)
+GAP = 0.7  # a gap its 0.8-pt edges leave open at the smallest size
+
+
+def _arrowhead_pair() -> MarkerStyle:
+    halves = []
+    for name, side in (("<", -1), (">", 1)):
+        style = MarkerStyle(name)
+        path = style.get_path().transformed(style.get_transform())  # 1 x 1 marker size
+        halves.append(path.transformed(Affine2D().translate(side * (1 + GAP) / 2, 0)))
+    pair = MarkerPath.make_compound_path(*halves)
+    # matplotlib shrinks a path marker to span one marker size; scale it back
+    reach = float(np.max(np.abs(pair.vertices)))
+    return MarkerStyle(pair, joinstyle="miter", transform=Affine2D().scale(2 * reach * HALF_SCALE))
+
+
+ARROWHEAD_PAIR = _arrowhead_pair()
 
 
 DIRECTION_MARKERS: dict[str, tuple[Any, str]] = {
     "benefit": ("^", OKABE_ITO["blue"]),
     "harm": ("v", OKABE_ITO["vermillion"]),
-    "no_clear_difference": (_DOUBLE_ARROW, "#333333"),
+    "no_clear_difference": (ARROWHEAD_PAIR, "#333333"),
     "not_reported": ("o", GREY),
 }
 
@@ -184,7 +205,7 @@ def build_effect_direction_plot(
     the study's combined direction in that domain (:func:`study_directions`):
     ▲ benefit, ▼ harm, ◄► no clear difference or conflicting results, ○ the
     outcome was assessed but no direction was reported; an empty cell means
-    no result was coded. Arrow size shows the sample size class of Thomson
+    no result was coded. Marker size shows the sample size class of Thomson
     and Thomas (2013), from :func:`study_size`. Each drawn marker carries the
     gid ``direction:<study_id>:<domain>:<direction>`` so tests can read it back.
     """

@@ -99,6 +99,7 @@ class MarkerRun:
         self.xy: list[tuple[float, float]] = []
         self.cells: list[Mapping[str, Any]] = []
         self.gids: list[str | None] = []
+        self.artists: list[MarkerCells] = []  # the artists flushed so far, in order
 
     def add(self, xy: tuple[float, float], cell: Mapping[str, Any], gid: str | None) -> None:
         self.xy.append(xy)
@@ -111,4 +112,5 @@ class MarkerRun:
                 self.ax, self.xy, self.cells, self.gids, in_order=True, **self.style
             )
             self.ax.add_artist(cells)
+            self.artists.append(cells)
         self.xy, self.cells, self.gids = [], [], []

@@ -32,7 +32,7 @@ from .effect_direction import (
     layout_rows,
     study_order,
 )
-from .markers import MarkerRun
+from .markers import MarkerCells, MarkerRun
 from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
@@ -50,6 +50,25 @@ DOSING_STYLE: dict[str, dict[str, Any]] = {
         "label": DOSING_LABELS["repeated"],
     },
 }
+
+
+# The note of a row without a point: what its results' timing is, by the row's dosing
+# regime. A result without a time_value (data/README.md: the source gives no time
+# from a dose, from the last dose or from the start of a course that can be put on
+# the axis) was still reported at a time the source describes in words, so the note
+# says which kind of time that was, not that none was reported.
+UNTIMED_NOTES: dict[str | None, str] = {
+    "single": "time after the dose not given",
+    "repeated": "during or after a course",
+    None: "no anxiety result",  # the study has results in other domains only
+}
+
+# Markers of one row whose centres are closer than this (points) would hide one
+# another (a 4.5-pt marker, its 0.9-pt edge and a little air): they are stacked
+# across the row instead (stack_offsets).
+MARKER_PT = 4.5
+EDGE_PT = 0.9
+CLEAR_PT = MARKER_PT + EDGE_PT + 0.6
 
 
 TIME_TICKS: tuple[tuple[float, str], ...] = (
@@ -98,8 +117,11 @@ def build_onset_duration_plot(
     triangle = longest time the effect was still present or median time to
     relapse (duration); filled = benefit, open = no clear difference. A line
     joins the earliest and latest benefit. Colour and line style tell single
-    from repeated dosing. Rows without a timed result say "timing not
-    reported". Markers carry the gid ``time:<study_id>:<dosing>:<role>:<hours>``.
+    from repeated dosing. Markers of a row that would cover one another (the
+    same time, or times closer than a marker's width) are stacked across the
+    row, so each stays visible (:func:`stack_offsets`). A row without a timed
+    result says what kind of time its results have (:data:`UNTIMED_NOTES`).
+    Markers carry the gid ``time:<study_id>:<dosing>:<role>:<hours>``.
     """
     labels = labels or {}
     timeline = anxiety_timeline(outcomes)
@@ -112,12 +134,13 @@ def build_onset_duration_plot(
         fig, ax, ncols = _new_figure(rows, handles, width_in, top_in=0.1)
         # ``hours``: the time range of the whole figure, shared by its parts
         xmin, xmax = hours or _time_range([p["hours"] for p in points])
-        _draw_timelines(ax, [r for r in rows if r.kind == "study"], timeline, xmin)
+        markers = _draw_timelines(ax, [r for r in rows if r.kind == "study"], timeline, xmin)
         _draw_headings(fig, ax, rows)
         _study_ticks(ax, rows)
         _time_axis(ax, xmin, xmax)
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, **LEGEND_STYLE)
-        _thin_time_ticks(fig, ax)
+        _thin_time_ticks(fig, ax)  # lays the figure out: the axes now have their size
+        _stack_overlaps(ax, markers)
     return fig
 
 
@@ -167,17 +190,18 @@ def _thin_time_ticks(fig: Figure, ax: Any, gap_pt: float = 4.0) -> None:
 
 def _draw_timelines(
     ax: Any, rows: list[PlotRow], timeline: Mapping[tuple[str, str], Any], xmin: float
-) -> None:
-    """Each row's line and markers, or its "timing not reported" note. The markers of
-    consecutive rows are one artist (:class:`.markers.MarkerCells`, in order, as they
-    may overlap), between the notes, so the SVG lists everything in the order a
-    line per marker gave (that line per marker was a tenth of the time, issue 19)."""
-    run = MarkerRun(ax, markersize=4.5, markeredgewidth=0.9, zorder=3, clip_on=False)
+) -> list[MarkerCells]:
+    """Each row's line and markers, or its note (:data:`UNTIMED_NOTES`); returns the
+    marker artists. The markers of consecutive rows are one artist
+    (:class:`.markers.MarkerCells`, in order, as they may overlap), between the notes,
+    so the SVG lists everything in the order a line per marker gave (that line per
+    marker was a tenth of the time, issue 19)."""
+    run = MarkerRun(ax, markersize=MARKER_PT, markeredgewidth=EDGE_PT, zorder=3, clip_on=False)
     for row in rows:
         points = timeline.get(_key(row), [])
         if not points:
             run.flush()
-            annotate_missing(ax, "timing not reported", (xmin, row.y), offset=2)
+            annotate_missing(ax, UNTIMED_NOTES[row.dosing], (xmin, row.y), offset=2)
             continue
         style = DOSING_STYLE[str(row.dosing)]
         benefit = [p["hours"] for p in points if p["direction"] == "benefit"]
@@ -203,6 +227,56 @@ def _draw_timelines(
                 (hours, row.y), cell, f"time:{row.record['study_id']}:{row.dosing}:{role}:{hours:g}"
             )
     run.flush()
+    return run.artists
+
+
+def stack_offsets(xs: Sequence[float], clear: float, room: float) -> list[float]:
+    """Vertical offsets (points, negative = up) of one row's markers at ``xs`` (points,
+    in drawing order) so that none hides another.
+
+    Markers whose centres are ``clear`` or more apart keep offset 0. Each run of
+    markers closer than that (a cluster) is stacked: a marker takes the lowest level
+    no earlier marker of its cluster within ``clear`` holds, and the levels are
+    centred on the row, ``clear`` apart or closer so that the whole stack spans at
+    most ``room``. Closer than ``clear`` they overlap in part, each still showing.
+    """
+    offsets = [0.0] * len(xs)
+    order = sorted(range(len(xs)), key=lambda i: xs[i])  # stable: drawing order in ties
+    clusters: list[list[int]] = []
+    for i in order:
+        if clusters and xs[i] - xs[clusters[-1][-1]] < clear:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    for cluster in clusters:
+        levels: dict[int, int] = {}
+        for i in sorted(cluster):  # drawing order: the first drawn takes the top level
+            taken = {levels[j] for j in levels if abs(xs[j] - xs[i]) < clear}
+            levels[i] = next(level for level in range(len(cluster)) if level not in taken)
+        count = max(levels.values()) + 1
+        if count > 1:
+            step = min(clear, room / (count - 1))
+            for i, level in levels.items():
+                offsets[i] = (level - (count - 1) / 2) * step
+    return offsets
+
+
+def _stack_overlaps(ax: Any, markers: Sequence[MarkerCells]) -> None:
+    """Stack the markers of each row that would hide one another (:func:`stack_offsets`),
+    measured on the laid-out axes (a row's markers are in one artist, at its y)."""
+    to_pt = 72 / ax.get_figure(root=True).dpi
+    (_, top), (_, bottom) = ax.transData.transform([(1.0, 0.0), (1.0, 1.0)])
+    row_pt = abs(bottom - top) * to_pt  # points per row (y grows downwards)
+    for cells in markers:
+        rows: dict[float, list[int]] = {}
+        for i, (_, y) in enumerate(cells.xy):
+            rows.setdefault(y, []).append(i)
+        across = ax.transData.transform(cells.xy)[:, 0] * to_pt  # every marker at once
+        for y, members in rows.items():
+            xs = [float(across[i]) for i in members]
+            offsets = stack_offsets(xs, CLEAR_PT, max(row_pt - CLEAR_PT, 0.0))
+            for i, offset in zip(members, offsets, strict=True):
+                cells.xy[i] = (cells.xy[i][0], y + offset / row_pt)
 
 
 def _timeline_handles(points: list[dict[str, Any]]) -> list[Line2D]:
