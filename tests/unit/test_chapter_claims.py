@@ -61,6 +61,7 @@ METHOD_STATEMENTS = {
     "BDNF, brain-derived neurotrophic factor": "abbreviations of the figure",
     "Several systematic reviews have brought": "background on earlier reviews (cited next)",
     "Eligibility criteria, as applied to every report": "caption of the protocol table",
+    "lists each change to a criterion since the previous version": "what Appendix C lists",
     "Reports describing the same participants": "how reports are grouped",
     "describes each included study": "what the table shows",
     "shows the size, design and dosing of each study": "what the figure shows",
