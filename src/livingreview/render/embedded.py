@@ -15,10 +15,8 @@ Pipeline, after :func:`~livingreview.render.book.build_book` has found no proble
    cells as strings, :mod:`.typst_cells`), then compiled by the ``typst`` package
    with only its embedded fonts, after the book's blocks are let go.
 
-The PDF (Pandoc's Typst writer, then Typst's compile) and the DOCX (Pandoc's DOCX
-writer) are each written in a thread of their own while the website is written
-(:mod:`.side_jobs`): Pandoc runs in its own process and Typst releases Python's lock
-while it compiles, so the three formats use both cores.
+The DOCX and the Typst source are written by Pandoc in a thread while the website is
+written (:mod:`.side_jobs`); Typst compiles after both, alone.
 """
 
 from __future__ import annotations
@@ -87,16 +85,12 @@ def render_embedded(
     website links to the DOCX and PDF when rendered now or ``linked`` (kept from the
     last build).
 
-    The model is spent afterwards. The PDF's and the DOCX's Pandoc documents are made
+    The model is spent afterwards. The DOCX and the PDF's Pandoc documents are made
     first, as JSON text (each format's finished copy of the book let go once
-    written); then one thread writes the PDF (Pandoc's Typst writer, Typst's layout)
-    and another the DOCX (Pandoc's DOCX writer) while the website is written
-    (:mod:`.side_jobs`). Typst's compile was the last step, alone, after everything
-    else (7 of the 19 s wall of a chapter edit at 1,000 studies); beside the website
-    and the DOCX the render's peak stays Typst's layout (720-740 MB at 1,000 studies,
-    benchmarks/results.md, s13-chapter1k). Long tables are not printed
-    (``tables.print_rows``), so Typst's share does not grow with the review past
-    that."""
+    written), and Pandoc's DOCX and Typst writers convert them in threads beside the
+    website, which is written meanwhile (:mod:`.side_jobs`). Typst lays out the book
+    last, alone, after the chapters' blocks are let go (issue 19: at 10,000 studies
+    Typst's layout alone is gigabytes, so nothing else runs beside it)."""
     # print notes of very long tables point to the website only when there is one
     model.book = dataclasses.replace(model.book, website="html" in formats)
     printed = print_chapters(model) if {"docx", "pdf"} & set(formats) else None
@@ -110,14 +104,12 @@ def render_embedded(
         del doc, printed
     front = _front_matter(model)
     book_file = staging / model.book.output_file
-    with SideJobs("pdf") as pdf_job, SideJobs("docx") as docx_job:
+    with SideJobs() as jobs:
         if "pdf" in formats:
-            typ = typst_document(model, print_pages, front)
-            pdf_job.start(write_pdf, model, typ, book_file.with_suffix(".pdf"))
-            del typ
+            source = jobs.start(typst_source, model, typst_document(model, print_pages, front))
         if "docx" in formats:
             docx = docx_document(model, print_pages, front)
-            docx_job.start(convert_docx, model, front, docx, book_file.with_suffix(".docx"))
+            jobs.start(convert_docx, model, front, docx, book_file.with_suffix(".docx"))
             del docx
         if "html" in formats:
             write_html(model, pages, front, staging, [*formats, *linked])
@@ -126,8 +118,9 @@ def render_embedded(
         for chapter in model.chapters:
             chapter.blocks = []
         gc.collect()  # cycles made while the render paused collection (render_book)
-        docx_job.wait()
-        pdf_job.wait()
+        jobs.wait()  # the writers' Pandoc processes end before Typst starts
+        if "pdf" in formats:
+            compile_pdf(model, source.result(), book_file.with_suffix(".pdf"))
 
 
 # ---------------------------------------------------------------- metadata values
@@ -761,11 +754,6 @@ def typst_document(
     if book.format_option("typst", "toc", False):
         meta["toc"] = mb(True)
     return split_large(blocks, meta)
-
-
-def write_pdf(model: BookModel, book: SplitBook, output: Path) -> None:
-    """The PDF of the book (:func:`typst_document`): its Typst source, then compiled."""
-    compile_pdf(model, typst_source(model, book), output)
 
 
 def typst_source(model: BookModel, book: SplitBook) -> str:

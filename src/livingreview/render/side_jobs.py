@@ -1,15 +1,11 @@
 """Jobs run in a thread beside a render's main thread (issue 19: a chapter edit in seconds).
 
-Pandoc's DOCX and Typst writers spend their time in a Pandoc process, Typst's compile
-in Rust with Python's lock released, so a job runs on the machine's other core while
-the main thread writes the website. The jobs of one :class:`SideJobs` run one at a
-time, in the order started, in its thread; the render uses two, one per format (the
-PDF: Pandoc's Typst writer, then Typst; the DOCX: Pandoc's DOCX writer). Once s11 found
-two whole-book Pandoc writers beside the website's own Pandoc put the render's peak
-100-150 MB above Typst's layout in a chapter edit at 1,000 studies (785-798 MB
-against 647-686); since large tables are written once and spliced (:mod:`.splice`)
-the writers are small, and with the two threads the render's peak was 726-737 MB
-against 716-720 with Typst compiling last, alone (s13-chapter1k). Each job's result
+Pandoc's DOCX and Typst writers spend their time in a Pandoc process, and Python's
+lock is released while a thread waits for one, so the writers run on the machine's
+other core while the main thread writes the website. They run one at a time, in the
+order started, in one thread: two whole-book Pandoc writers beside the website's own
+Pandoc (the edited page) put the render's peak 100-150 MB above Typst's layout in a
+chapter edit at 1,000 studies (785-798 MB against 647-686), one stays under it. Each job's result
 (or its exception) is its :class:`~concurrent.futures.Future`'s. Leaving the
 ``with`` block waits for every job, also when the block raised, so no Pandoc
 process still writes into a staging folder that is being removed.
@@ -29,8 +25,8 @@ T = TypeVar("T")
 class SideJobs:
     """A ``with`` block whose :meth:`start` runs a function in its thread."""
 
-    def __init__(self, name: str = "render") -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"lr-{name}")
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lr-render")
         self._jobs: list[Future[Any]] = []
 
     def __enter__(self) -> SideJobs:
@@ -58,8 +54,8 @@ def release_free_memory() -> None:
     """Return the C library's free memory to the system, where it is glibc's.
 
     Each thread allocates from its own glibc arena, and memory a job's thread freed
-    stays in that arena: Typst, still compiling in the PDF's thread, cannot reuse
-    it, so the render's peak (Typst's layout) would sit that much higher."""
+    stays in that arena: Typst, compiling in the main thread next, cannot reuse it,
+    so the render's peak (Typst's layout) would sit that much higher."""
     name = ctypes.util.find_library("c")
     try:
         trim = ctypes.CDLL(name).malloc_trim
