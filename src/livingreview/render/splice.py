@@ -16,6 +16,14 @@ notes, links and labels inline) and the text between blocks depends only on the
 blocks' kinds (a placeholder is a table too). Anything else falls back to the whole
 conversion: a marker not found exactly once, or no content cache (the preview and
 tests without the workflow, where each split would be one more Pandoc run).
+
+The DOCX is a zip, so its splice is done in ``word/document.xml``: each large table's
+``<w:tbl>`` element, written on its own and kept by content
+(:func:`~.pandoc.cached_docx_part`), replaces the ``<w:tbl>`` of its placeholder, whose
+caption and id bookmark (outside ``<w:tbl>``) the book's conversion wrote in place.
+Exact while the table's XML holds nothing Pandoc numbers through the document
+(:data:`DOCX_NUMBERED`); otherwise the whole book is converted (s13: 1.9 of Pandoc's
+2.0 CPU s for the DOCX at 1,000 studies were its unchanged tables).
 """
 
 from __future__ import annotations
