@@ -162,7 +162,9 @@ def test_the_book_rendered_with_splices_is_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fixture book with every table and div of 2 KB or more spliced (Typst and the
-    website) against the same render with nothing spliced, both in the workflow's caches."""
+    website; none of its DOCX blocks is a top-level table that large: the DOCX splice
+    is checked above) against the same render with nothing spliced, both in the
+    workflow's caches."""
     split: list[int] = []
     real = splice.split_large
 
@@ -183,3 +185,69 @@ def test_the_book_rendered_with_splices_is_byte_identical(
         manifests.append({str(f): (root / f).read_bytes() for f in files})
     assert manifests[0] == manifests[2] and manifests[1] == manifests[3]
     assert sum(split[: len(split) // 2]) == 0 and sum(split[len(split) // 2 :]) > 0
+
+
+DOCX = ["-t", "docx"]
+
+
+def docx_xml(text: str, reference: Path, cwd: Path) -> str:
+    """``word/document.xml`` of the DOCX Pandoc writes from the JSON ``text``."""
+    import zipfile
+
+    out = cwd / "whole.docx"
+    json_to(text, [*DOCX, "-o", str(out), f"--reference-doc={reference}"], cwd=cwd)
+    with zipfile.ZipFile(out) as package:
+        return package.read("word/document.xml").decode("utf-8")
+
+
+@pytest.fixture
+def reference(tmp_path: Path) -> Path:
+    from livingreview.render.reference_docx import build_reference_docx
+
+    path = tmp_path / "reference.docx"
+    path.write_bytes(build_reference_docx("a4"))
+    return path
+
+
+def test_docx_tables_spliced_equal_the_whole_conversion(
+    cache: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DOCX's document part with its large tables written on their own and spliced
+    in equals the whole conversion's; after a header cell is edited only the book and
+    the edited table are converted again (the bookmarks of the tables' ids, numbered
+    through the document, stay the book's)."""
+    meta = {"lang": {"t": "MetaString", "c": "en"}}
+    for first, converted in (("Study", 3), ("Trial", 2)):
+        blocks = book_blocks(first)
+        whole = docx_xml(json.dumps(document(A.clone(blocks), meta)), reference, tmp_path)
+        split = splice.split_large(A.clone(blocks), meta)
+        seen = runs(monkeypatch)
+        tables = splice.docx_tables(split, DOCX, reference, tmp_path)
+        assert tables is not None and len(tables) == 2
+        assert splice.splice_docx(docx_xml(split.document, reference, tmp_path), tables) == whole
+        assert len(seen) == converted  # the tables (kept by content), then the book
+        monkeypatch.setattr(pandoc, "run", REAL_RUN)
+
+
+def test_a_docx_table_with_a_link_out_or_an_anchor_is_not_spliced(
+    cache: Path, reference: Path, tmp_path: Path
+) -> None:
+    """Links out are relationships, anchors bookmarks: both numbered through the document."""
+    for inline in (
+        A.Link([A.Str("site")], "https://example.org/"),
+        A.Span([A.Str("here")], A.attr("anchor-in-a-cell")),
+    ):
+        big = table(700, "tbl-big")
+        big["c"][4][0][3][5][1][0][4][0]["c"].append(inline)
+        split = splice.split_large([big], {})
+        assert len(split.parts) == 1
+        assert splice.docx_tables(split, DOCX, reference, tmp_path) is None
+
+
+def test_a_docx_placeholder_not_found_is_not_spliced() -> None:
+    table_xml = "<w:tbl><w:tr>rows</w:tr></w:tbl>"
+    book = f"<w:p>a</w:p><w:tbl><w:tr>{splice.MARKER}0</w:tr></w:tbl><w:p>b</w:p>"
+    assert splice.splice_docx(book, [table_xml]) == f"<w:p>a</w:p>{table_xml}<w:p>b</w:p>"
+    assert splice.splice_docx(book.replace(splice.MARKER, "x"), [table_xml]) is None
+    assert splice.splice_docx(book + book, [table_xml]) is None  # the marker twice
+    assert splice.splice_docx(f"<w:p>{splice.MARKER}0</w:p>", [table_xml]) is None  # no table

@@ -31,6 +31,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Collection, Sequence
 from importlib import resources
 from pathlib import Path
@@ -61,14 +62,14 @@ from .pagination import (
     keep_lead_ins,
     with_landscape_choice,
 )
-from .pandoc import document, json_to, markdown_to_ast, run
+from .pandoc import json_to, markdown_to_ast, run
 from .print_links import print_links
 from .project import Book, source_date, source_date_epoch
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index, refresh_search_index, write_search_index
 from .side_jobs import SideJobs
-from .splice import SplitBook, split_large, write_split
+from .splice import SplitBook, docx_tables, splice_docx, split_large, write_split
 from .typst_cells import plain_cells_as_strings
 from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
 from .xrefs import typst_numbers
@@ -652,9 +653,9 @@ def _orcid_blocks(authors: list[dict[str, Any]]) -> list[A.Element]:
 
 def docx_document(
     model: BookModel, pages: list[tuple[Chapter, list]], front: dict[str, Any]
-) -> str:
-    """The whole book, with a title page, as the Pandoc document (JSON text) that
-    :func:`convert_docx` turns into one DOCX."""
+) -> SplitBook:
+    """The whole book, with a title page, as the Pandoc document (JSON text, its large
+    tables apart) that :func:`convert_docx` turns into one DOCX."""
     book = model.book
     # a copy: the title page shares its words with the website's front matter
     blocks = print_links(A.clone(_title_blocks(front)), None, book.site_url)
@@ -663,13 +664,16 @@ def docx_document(
             continue  # like Quarto: Word output has no parts
         finished = finished_blocks(chapter_blocks, "docx", book)
         blocks.extend(print_links(finished, ch.entry.path, book.site_url))
-    return json.dumps(document(blocks, {"lang": ms(book.lang)}))
+    return split_large(blocks, {"lang": ms(book.lang)})
 
 
-def convert_docx(model: BookModel, front: dict[str, Any], document_json: str, output: Path) -> None:
-    """The book (:func:`docx_document`) through Pandoc with the reference document, then
-    its core properties, sections and running header set."""
+def convert_docx(model: BookModel, front: dict[str, Any], split: SplitBook, output: Path) -> None:
+    """The book (:func:`docx_document`) through Pandoc with the reference document, its
+    large tables written on their own once per content and spliced in
+    (:func:`~.splice.splice_docx`; the whole book converted where that is not exact),
+    then its core properties, sections and running header set."""
     book = model.book
+    body = None
     with tempfile.TemporaryDirectory(prefix="lr-docx-") as tmp:
         reference = book.format_option("docx", "reference-doc")
         ref_path = book.root / str(reference) if reference else None
@@ -678,10 +682,15 @@ def convert_docx(model: BookModel, front: dict[str, Any], document_json: str, ou
             ref_path.write_bytes(
                 build_reference_docx(str(book.format_option("docx", "papersize", "a4")))
             )
-        args = ["-t", "docx", "-o", str(output), f"--reference-doc={ref_path}"]
-        if book.format_option("docx", "toc", False):
-            args.append("--toc")
-        json_to(document_json, args, cwd=book.root, what="review.docx")
+        args = ["-t", "docx"] + (["--toc"] if book.format_option("docx", "toc", False) else [])
+        out = ["-o", str(output), f"--reference-doc={ref_path}"]
+        tables = docx_tables(split, args, ref_path, book.root) if split.parts else None
+        if tables is not None:
+            json_to(split.document, [*args, *out], cwd=book.root, what="review.docx")
+            with zipfile.ZipFile(output) as package:
+                body = splice_docx(package.read("word/document.xml").decode("utf-8"), tables)
+        if body is None:
+            json_to(split.whole(), [*args, *out], cwd=book.root, what="review.docx")
     core = functools.partial(
         set_core_properties,
         title=A.stringify(_meta_inlines(front.get("title"))),
@@ -694,9 +703,14 @@ def convert_docx(model: BookModel, front: dict[str, Any], document_json: str, ou
         title=A.stringify(_meta_inlines(front.get("title"))),
         version=A.stringify(running_version(front)),
     )
+    spliced = body.encode("utf-8") if body is not None else None
     rewrite_docx_parts(
         output,
-        {"docProps/core.xml": core, "word/document.xml": fit_sections, "word/header1.xml": header},
+        {
+            "docProps/core.xml": core,
+            "word/document.xml": lambda data: fit_sections(spliced or data),
+            "word/header1.xml": header,
+        },
     )
 
 

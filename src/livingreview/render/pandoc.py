@@ -14,6 +14,9 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,9 +107,43 @@ def cached_run(
     """:func:`run` for a conversion whose output depends only on ``args``, ``stdin``,
     ``data`` (the bytes of any file it reads) and the Pandoc binary: kept by content
     in the folder named by ``LIVINGREVIEW_PANDOC_CACHE`` when that is set."""
+    return _kept(args, stdin, data, lambda: run(args, stdin=stdin, cwd=cwd, what=what))
+
+
+def cached_docx_part(
+    args: list[str],
+    stdin: str,
+    part: str,
+    reference: Path,
+    what: str = "pandoc",
+    cwd: Path | None = None,
+) -> str:
+    """The text of ``part`` (``word/document.xml``) of the DOCX Pandoc writes from
+    ``stdin`` with ``args`` (``-t docx``, neither ``-o`` nor the reference document)
+    and the ``reference`` document, kept by content as :func:`cached_run` keeps its
+    output (by the reference document's bytes, not its path, a temporary file)."""
+
+    def convert() -> str:
+        with tempfile.TemporaryDirectory(prefix="lr-docx-part-") as tmp:
+            out = Path(tmp) / "part.docx"
+            run(
+                [*args, f"--reference-doc={reference}", "-o", str(out)],
+                stdin=stdin,
+                cwd=cwd,
+                what=what,
+            )
+            with zipfile.ZipFile(out) as package:
+                return package.read(part).decode("utf-8")
+
+    return _kept([*args, "-o", part], stdin, reference.read_bytes(), convert)
+
+
+def _kept(args: list[str], stdin: str, data: bytes, convert: Callable[[], str]) -> str:
+    """``convert()``, kept in the content cache's folder under a hash of the Pandoc
+    binary, ``args``, the build date, ``stdin`` and ``data`` (see :func:`cached_run`)."""
     folder = os.environ.get(PARSE_CACHE_ENV)
     if not folder:
-        return run(args, stdin=stdin, cwd=cwd, what=what)
+        return convert()
     exe = Path(pandoc_path())
     stat = exe.stat()
     head = json.dumps(
@@ -118,7 +155,7 @@ def cached_run(
         return path.read_text(encoding="utf-8")
     except OSError:
         pass
-    out = run(args, stdin=stdin, cwd=cwd, what=what)
+    out = convert()
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text(path, out)
     kept = sorted(path.parent.glob("*.out"), key=lambda p: p.stat().st_mtime, reverse=True)
