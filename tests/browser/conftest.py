@@ -13,8 +13,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -62,14 +60,9 @@ def review(reference_build: Path, shared_folder) -> Path:
         shutil.copytree(reference_build, project, symlinks=True)  # timestamps kept
         with (project / "manuscript" / "01-results.qmd").open("a", encoding="utf-8") as chapter:
             chapter.write(SECTIONS)  # sections, so the page has a table of contents
-        result = subprocess.run(
-            [sys.executable, "-m", "snakemake"],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
+        from workflow.test_build import snakemake  # tests/ is on sys.path
+
+        result = snakemake(project)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
 
     return shared_folder("site", build) / "review"
