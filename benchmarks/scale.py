@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from benchmarks.proc_tree import PAGE_KB, process_tree, stat_fields  # noqa: E402
-from tests.workflow.fixture_review import make_scaled_review  # noqa: E402
+from tests.workflow.fixture_review import make_scaled_review, show_study_figures  # noqa: E402
 
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "results", "_book", "_book.*", ".snakemake", "logs", "_variables.yml",
@@ -181,6 +181,7 @@ def measure(studies: int, records: int, floor: bool, keep: Path | None = None) -
         make_scaled = bool(studies)
         if make_scaled:
             project = make_scaled_review(Path(tmp), studies, records)
+            show_study_figures(project)  # as a real review's results chapter does
         else:
             project, studies, records = shipped_review(Path(tmp))
         result = {"studies": studies, "records": records, "shipped": not make_scaled}

@@ -491,6 +491,40 @@ def _synthetic_records(n_studies: int, n_records: int) -> list[dict[str, str]]:
     return rows
 
 
+# The figures with a row per study, as a real review's results chapter shows them
+# (the evidence map, risk of bias, effect directions, sensitivity, onset); the
+# benchmarks measure a review that shows them (issue 19: drawn but shown by no page,
+# they cost the build without reaching the website, DOCX or PDF).
+STUDY_FIGURES = (
+    "study_overview",
+    "risk_of_bias_traffic_light",
+    "risk_of_bias_summary",
+    "effect_direction",
+    "sensitivity",
+    "onset_duration",
+)
+SPLIT_FIGURES = frozenset(STUDY_FIGURES) - {"risk_of_bias_summary"}
+
+
+def show_study_figures(dest: Path) -> None:
+    """Append the study figures (STUDY_FIGURES) to the results chapter of the review in
+    ``dest``, each in a figure div with alt text and a caption, cited in the text."""
+    chapter = dest / "manuscript" / "01-results.qmd"
+    ids = {name: "fig-" + name.replace("_", "-") for name in STUDY_FIGURES}
+    text = "\n## Study figures\n\nThe synthetic studies are shown in "
+    text += ", ".join(f"@{ident}" for ident in ids.values()) + ".\n"
+    for name, ident in ids.items():
+        words = f"Synthetic {name.replace('_', ' ')} figure."
+        if name in SPLIT_FIGURES:  # a split figure's parts come in an include
+            text += (
+                f'\n::: {{#{ident} fig-alt="{words}"}}\n\n'
+                f"{{{{< include ../results/figures/{name}.md >}}}}\n\n{words}\n:::\n"
+            )
+        else:
+            text += f'\n![{words}](../results/figures/{name}){{#{ident} fig-alt="{words}"}}\n'
+    chapter.write_text(chapter.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
 def make_scaled_review(dest: Path, studies: int, records: int) -> Path:
     """The fixture review grown to ``studies`` studies and about ``records`` records
     (the two hand-written studies and six records included), all synthetic."""
