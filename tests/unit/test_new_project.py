@@ -178,3 +178,15 @@ def test_init_warns_when_requirements_are_valid_only_here(tmp_path: Path, capsys
     assert origin.requirement_text() in requirements
     if origin.warning():
         assert origin.warning() in capsys.readouterr().err
+
+
+def test_a_new_projects_profile_reruns_and_shares_memory_as_this_ones(tmp_path: Path) -> None:
+    """A new review decides reruns (triggers, checksums of large inputs) and holds its
+    jobs' memory as this project's profile does; only the comments differ."""
+    create_project(tmp_path / "review", title="My review")
+    root = Path(__file__).resolve().parents[2]
+    ours = yaml.safe_load((root / "profiles/default/config.yaml").read_text(encoding="utf-8"))
+    new = yaml.safe_load(
+        (tmp_path / "review/profiles/default/config.yaml").read_text(encoding="utf-8")
+    )
+    assert new == ours
