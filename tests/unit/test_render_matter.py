@@ -11,8 +11,8 @@ import yaml
 from pypdf import PdfReader
 
 from livingreview.render import ast as A
-from livingreview.render import render_book
-from livingreview.render.matter import back_matter, front_matter_blocks
+from livingreview.render import check_manuscript_report, render_book
+from livingreview.render.matter import back_matter, front_matter_blocks, missing_prisma_declarations
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
 
@@ -79,3 +79,33 @@ def test_matter_in_every_format(rendered: Path) -> None:
         ):
             assert expected in text, expected
         assert "Acknowledgements" not in text
+
+
+def test_empty_prisma_declarations_are_named_with_their_item() -> None:
+    """PRISMA 2020 items 25 (funding) and 26 (competing interests) must be reported."""
+    problems = missing_prisma_declarations(EMPTY)
+    assert len(problems) == 2
+    assert "declarations: funding" in problems[0] and "item 25" in problems[0]
+    assert "declarations: competing-interests" in problems[1] and "item 26" in problems[1]
+    assert all('"None."' in p and p.startswith("_quarto.yml") for p in problems)
+    assert len(missing_prisma_declarations({})) == 2
+    assert missing_prisma_declarations({"declarations": "funding"}) != []  # not a mapping
+    assert missing_prisma_declarations(FILLED) == []
+
+
+@pytest.mark.parametrize("filled", [False, True], ids=["empty", "filled"])
+def test_the_check_warns_of_empty_prisma_declarations(
+    tmp_path: Path, filled: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = tmp_path / "book"
+    shutil.copytree(FIXTURE, project)
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8"))
+    config["declarations"] = (FILLED if filled else EMPTY)["declarations"]
+    (project / "_quarto.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    report = tmp_path / "report.txt"
+    with caplog.at_level("WARNING", logger="livingreview"):
+        check_manuscript_report(project, report)
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("manuscript check passed")
+    assert ("item 25" in text and "item 26" in text) is not filled
+    assert ("item 25" in caplog.text) is not filled

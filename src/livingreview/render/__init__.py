@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
 from ..errors import ManuscriptError, Problem, RenderError, raise_if_any
-from ..io import write_text
+from ..io import read_yaml, write_text
 from ..paths import (
     OUTPUT_MARKER,
     inside_project,
@@ -42,6 +42,7 @@ from .book import build_book
 from .chapter_memo import ChapterMemo, stored_memo
 from .compat import quarto_differences
 from .embedded import render_embedded, render_html_pages
+from .matter import missing_prisma_declarations
 from .project import load_book
 from .quarto import quarto_path, render_quarto
 from .reference_docx import build_reference_docx, write_reference_docx
@@ -361,6 +362,10 @@ def check_manuscript_report(
     if warnings:
         text += f"{len(warnings)} claim(s) marked 'needs revision' in this draft:\n"
         text += "".join(f"  - {w}\n" for w in warnings)
+    undeclared = missing_prisma_declarations(read_yaml(Path(project_dir) / "_quarto.yml"))
+    if undeclared:
+        text += "".join(f"warning: {w}\n" for w in undeclared)
+    if warnings or undeclared:
         logging.getLogger("livingreview").warning(text.rstrip())
     write_text(report, text)
 

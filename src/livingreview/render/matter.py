@@ -1,7 +1,9 @@
 """Journal front and back matter kept as data in ``_quarto.yml``.
 
 Co-authors fill in fields; nothing is hand-formatted in a chapter. Every field
-is optional and an empty one prints nothing (no placeholders)::
+is optional and an empty one prints nothing (no placeholders); the manuscript
+check warns while funding or competing interests, which PRISMA 2020 requires
+(items 25 and 26), is empty::
 
     registration: "PROSPERO CRD42..."          # front matter
     key-points:
@@ -33,7 +35,7 @@ from . import ast as A
 from .chapter_source import SCHEME
 from .pandoc import markdown_to_ast
 
-__all__ = ["DECLARATIONS", "back_matter", "front_matter_blocks"]
+__all__ = ["DECLARATIONS", "back_matter", "front_matter_blocks", "missing_prisma_declarations"]
 
 DECLARATIONS = (
     ("funding", "Funding"),
@@ -42,6 +44,24 @@ DECLARATIONS = (
     ("data-availability", "Data availability"),
     ("acknowledgements", "Acknowledgements"),
 )
+
+
+# Declarations PRISMA 2020 asks every review to make (items 25 and 26); a review
+# without funding or competing interests says so ("None."), it does not leave them out.
+PRISMA_DECLARATIONS = (("funding", 25), ("competing-interests", 26))
+
+
+def missing_prisma_declarations(metadata: Mapping[str, Any]) -> list[str]:
+    """One sentence per PRISMA-required declaration left empty in ``_quarto.yml``,
+    naming the key, the PRISMA 2020 item and what to write."""
+    fields = metadata.get("declarations") if isinstance(metadata, Mapping) else None
+    fields = fields if isinstance(fields, Mapping) else {}
+    return [
+        f"_quarto.yml: declarations: {key} is empty, so the review does not report "
+        f'PRISMA 2020 item {item}; state it (write "None." if there is none)'
+        for key, item in PRISMA_DECLARATIONS
+        if not _text(fields.get(key))
+    ]
 
 
 def _text(value: Any) -> str:
