@@ -488,10 +488,11 @@ def release_state(releases: Sequence[Release], digests: Mapping[str, str]) -> di
 
 
 def write_release_state(
-    snapshots: Sequence[str | Path], data_files: Mapping[str, str | Path], output: str | Path
+    releases: Sequence[Release], data_files: Mapping[str, str | Path], output: str | Path
 ) -> dict[str, Any]:
-    """Write ``results/releases/state.json`` (the ``release`` variables) for the build."""
-    state = release_state(load_releases(snapshots), file_digests(data_files))
+    """Write ``results/releases/state.json`` (the ``release`` variables) for the build,
+    from the snapshots :func:`load_releases` read."""
+    state = release_state(releases, file_digests(data_files))
     write_text(output, json.dumps(state, indent=2, ensure_ascii=False) + "\n")
     return state
 

@@ -8,14 +8,13 @@ from livingreview.workflow import run_step
 
 def main(snakemake):
     inputs, outputs = snakemake.input, snakemake.output
+    releases = load_releases(inputs.snapshots)  # read once, for the state and the criteria
     state = write_release_state(
-        snapshots=list(inputs.snapshots),
+        releases,
         data_files={key: inputs[key] for key in snakemake.params.data_keys},
         output=outputs.state,
     )
-    eligibility = eligibility_variables(
-        load_releases(inputs.snapshots), inputs.protocol, state["status"] == "released"
-    )
+    eligibility = eligibility_variables(releases, inputs.protocol, state["status"] == "released")
     write_variables(
         counts_json=inputs.counts,
         studies=inputs.studies,
