@@ -356,17 +356,18 @@ def check_manuscript_report(
     project_dir: Path, report: Path | str, on_false_claim: str = "stop"
 ) -> None:
     """Check the manuscript for the workflow: raise on any problem, else write a short
-    report, which lists (and logs) the false claims a draft build marks."""
+    report, which lists (and logs) the false claims a draft build marks and the
+    declarations PRISMA 2020 requires that are still empty."""
     warnings, files = _checked_or_raise(project_dir, on_false_claim)  # one read of the book
-    text = f"manuscript check passed: {files} files, no problems\n"
+    notes = []
     if warnings:
-        text += f"{len(warnings)} claim(s) marked 'needs revision' in this draft:\n"
-        text += "".join(f"  - {w}\n" for w in warnings)
-    undeclared = missing_prisma_declarations(read_yaml(Path(project_dir) / "_quarto.yml"))
-    if undeclared:
-        text += "".join(f"warning: {w}\n" for w in undeclared)
-    if warnings or undeclared:
-        logging.getLogger("livingreview").warning(text.rstrip())
+        notes.append(f"{len(warnings)} claim(s) marked 'needs revision' in this draft:")
+        notes += [f"  - {w}" for w in warnings]
+    notes += missing_prisma_declarations(read_yaml(Path(project_dir) / "_quarto.yml"))
+    if notes:
+        logging.getLogger("livingreview").warning("\n".join(notes))
+    text = f"manuscript check passed: {files} files, no problems\n"
+    text += "".join(f"{line}\n" for line in notes)
     write_text(report, text)
 
 
