@@ -411,6 +411,15 @@ def _read_from(rows: pd.DataFrame) -> str:
     return read_from_phrase("+".join(str(value) for value in rows["read_from"]), "or")
 
 
+def _per_report(groups: Mapping[str, list[int]]) -> dict[int, list[str]]:
+    """``{report position: [criteria]}`` from ``{criterion: [report positions]}``."""
+    per: dict[int, list[str]] = {}
+    for criterion, rows in groups.items():
+        for i in rows:
+            per.setdefault(i, []).append(criterion)
+    return per
+
+
 def unresolved_reports_paragraph(
     records: pd.DataFrame,
     protocol: Mapping[str, Any],
@@ -422,7 +431,7 @@ def unresolved_reports_paragraph(
     for the report's recorded facts (the first that is unclear); without a facts
     table the reports are listed without it.
     """
-    from ..evidence.eligibility import decide
+    from ..evidence.eligibility import unclear_criteria
 
     reason = protocol.get("undetermined_reason")
     excluded = (records["eligibility"] == "exclude") & (records["exclusion_reason"] == reason)
@@ -441,11 +450,15 @@ def unresolved_reports_paragraph(
         by_facts = {}
         if facts is not None and len(facts):
             by_facts = {str(row["record_id"]): row for row in facts.to_dict("records")}
+        # Each report counts under every criterion its facts leave open, not only
+        # the first, so "O1 for 4 reports" counts all four whose outcome is unknown.
         groups: dict[str, list[int]] = {}
         for i, rid in enumerate(undecided["record_id"]):
             row = by_facts.get(str(rid))
-            criterion = decide(row, protocol).criterion if row is not None else None
-            groups.setdefault(criterion or "", []).append(i)
+            open_ = unclear_criteria(row, protocol) if row is not None else []
+            for criterion in open_ or [""]:
+                groups.setdefault(criterion, []).append(i)
+        several = sum(1 for ids in _per_report(groups).values() if len(ids) > 1)
         domains = {c["id"]: c.get("domain", "") for c in protocol.get("eligibility", [])}
         order = [c["id"] for c in protocol.get("eligibility", [])] + [""]
         clauses = []
@@ -459,6 +472,8 @@ def unresolved_reports_paragraph(
         body = (
             f"{head}{_cite(undecided)}" if list(groups) == [""] else f"{head}: {'; '.join(clauses)}"
         )
+        if several:
+            body += f" ({_spelled(several, 'report', 'reports')} left more than one open)"
         its, them = ("its", "it") if len(undecided) == 1 else ("their", "them")
         parts.append(
             f"{body}. Obtaining {its} full text or registration may move {them} into the review."
