@@ -448,6 +448,22 @@ def test_synthesis_variables(outcomes: pd.DataFrame) -> None:
         "no_clear_difference": 1,
         "not_reported": 0,
     }
+    assert values["controlled_studies"] == 0  # every row of ROWS is against baseline
+
+
+def test_controlled_results_are_counted_by_study_and_design(tmp_path: Path) -> None:
+    rows = [
+        *ROWS,
+        outcome("s1", "anxiety", "benefit", comparison="control"),
+        outcome("s1", "depression", "benefit", comparison="control"),
+        outcome("s2", "anxiety", "no_clear_difference", comparison="control"),
+        outcome("s9", "anxiety", "benefit", comparison="control"),  # not an included study
+    ]
+    frame = pd.read_csv(write_outcomes(tmp_path / "outcomes.csv", rows), dtype=str)
+    values = synthesis_variables(frame, STUDIES)
+    assert values["controlled_studies"] == 2  # s1 and s2, each once
+    assert values["controlled_randomised"] == 1  # s1 (crossover RCT), not s2 (single arm)
+    assert values["controlled_anxiety_benefit"] == 1  # s1; s2 no clear difference, s9 left out
 
 
 # ---------------------------------------------------------------------------

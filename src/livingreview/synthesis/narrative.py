@@ -236,14 +236,32 @@ def _time_text(point: Mapping[str, Any]) -> str:
 def synthesis_variables(outcomes: pd.DataFrame, studies: pd.DataFrame) -> dict[str, Any]:
     """Counts the results chapter quotes: studies per combined direction and domain.
 
-    ``studies_with_outcomes``, ``results`` (rows coded) and, per domain,
-    ``<direction>`` counts of studies plus ``studies`` (studies with any result).
+    ``studies_with_outcomes``, ``results`` (rows coded), ``controlled_studies``
+    (studies with a result compared with a control rather than with baseline),
+    ``controlled_randomised`` (those of them with a randomised design),
+    ``controlled_anxiety_benefit`` (studies whose anxiety results against a
+    control combine to a benefit) and, per
+    domain, ``<direction>`` counts of studies plus ``studies`` (studies with any result).
     """
     included = set(studies["study_id"])
     directions = {k: v for k, v in study_directions(outcomes).items() if k[0] in included}
+    comparison = outcomes.get("comparison", pd.Series("", index=outcomes.index))
+    controlled = set(outcomes.loc[comparison == "control", "study_id"]) & included
+    design = dict(zip(studies["study_id"], studies.get("design_class", ""), strict=False))
     out: dict[str, Any] = {
         "studies_with_outcomes": len({sid for sid, _ in directions}),
         "results": int(outcomes["study_id"].isin(included).sum()),
+        "controlled_studies": len(controlled),
+        "controlled_randomised": sum(
+            str(design.get(sid, "")).startswith("rct_") for sid in controlled
+        ),
+        "controlled_anxiety_benefit": sum(
+            direction == "benefit"
+            for (sid, domain), direction in study_directions(
+                outcomes[comparison == "control"]
+            ).items()
+            if domain == "anxiety" and sid in included
+        ),
     }
     for domain in DOMAINS:
         found = [d for (_, dom), d in directions.items() if dom == domain]
