@@ -437,6 +437,20 @@ def test_summary_table_gains_direction_and_duration_columns(outcomes: pd.DataFra
     assert "Depression: harm 1, direction not reported 1" in total
 
 
+def test_a_median_time_to_relapse_is_not_shown_as_a_longest_effect(tmp_path: Path) -> None:
+    rows = [r for r in ROWS if r["study_id"] != "s3"] + [
+        outcome("s3", "anxiety", "benefit", dosing="repeated", time_value=41,
+                time_unit="days", time_from="last_dose", time_role="duration",
+                timepoint="Median time to relapse among remitters (synthetic)"),
+    ]  # fmt: skip
+    frame = load_outcomes(write_outcomes(tmp_path / "outcomes.csv", rows), STUDIES)
+    table = summary_by_diagnosis(STUDIES, DIAGNOSIS, extra_columns=findings_columns(frame))
+    ptsd = table.splitlines()[3]
+    assert "Reported duration of effect" in table.splitlines()[0]
+    assert "repeated dosing: 41 days (median) (1 study)" in ptsd
+    assert "single dose: 168 hours (1 study)" in table.splitlines()[2]  # not a median
+
+
 def test_synthesis_variables(outcomes: pd.DataFrame) -> None:
     values = synthesis_variables(outcomes, STUDIES)
     assert values["studies_with_outcomes"] == 3

@@ -160,7 +160,7 @@ def anxiety_timeline(outcomes: pd.DataFrame) -> dict[tuple[str, str], list[dict[
 
 FINDINGS_HEADINGS: dict[str, str] = {
     "direction": "Direction of effect (studies)",
-    "longest_effect": "Longest reported effect",
+    "longest_effect": "Reported duration of effect",
 }
 """Headings of the findings columns, by key (renamed in ``tables.headings``)."""
 
@@ -172,9 +172,10 @@ def findings_columns(
 
     ``Direction of effect (studies)``: per domain, the number of studies per
     combined direction ("Anxiety: benefit 2, no clear difference 1").
-    ``Longest reported effect``: per dosing regime, the range of the
+    ``Reported duration of effect``: per dosing regime, the range of the
     longest time each study still saw the effect (``time_role = duration``),
-    with the number of studies.
+    marked when a study gives it as a median (time to relapse), with the number
+    of studies.
     """
     directions = study_directions(outcomes)
     timeline = anxiety_timeline(outcomes)
@@ -222,11 +223,14 @@ def findings_columns(
 
 
 def _time_text(point: Mapping[str, Any]) -> str:
+    """``"41 days"``; ``"41 days (median)"`` when the source gives a median time
+    (a median time to relapse is not the longest the effect lasted)."""
     value = float(point["time_value"])
     unit = point["time_unit"]
     if value == 1:
         unit = unit.rstrip("s")
-    return f"{value:g} {unit}"
+    median = str(point.get("timepoint") or "").lower().startswith("median")
+    return f"{value:g} {unit}" + (" (median)" if median else "")
 
 
 # ---------------------------------------------------------------------------
