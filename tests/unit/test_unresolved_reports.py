@@ -91,7 +91,7 @@ def test_a_report_counts_under_every_criterion_it_leaves_open() -> None:
     text = unresolved_reports_paragraph(records, PROTOCOL, facts)
     assert "the population criterion P3 for 1 report [@a2020]" in text
     assert "the outcome criterion O1 for 2 reports [@a2020; @b2021]" in text
-    assert "(one report left more than one open)" in text
+    assert "(a report is counted under every criterion it leaves open)" in text
 
 
 def test_shipped_review_counts_each_open_criterion_from_the_facts() -> None:

@@ -411,15 +411,6 @@ def _read_from(rows: pd.DataFrame) -> str:
     return read_from_phrase("+".join(str(value) for value in rows["read_from"]), "or")
 
 
-def _per_report(groups: Mapping[str, list[int]]) -> dict[int, list[str]]:
-    """``{report position: [criteria]}`` from ``{criterion: [report positions]}``."""
-    per: dict[int, list[str]] = {}
-    for criterion, rows in groups.items():
-        for i in rows:
-            per.setdefault(i, []).append(criterion)
-    return per
-
-
 def unresolved_reports_paragraph(
     records: pd.DataFrame,
     protocol: Mapping[str, Any],
@@ -453,12 +444,13 @@ def unresolved_reports_paragraph(
         # Each report counts under every criterion its facts leave open, not only
         # the first, so "O1 for 4 reports" counts all four whose outcome is unknown.
         groups: dict[str, list[int]] = {}
+        several = False  # a report leaves more than one criterion open
         for i, rid in enumerate(undecided["record_id"]):
             row = by_facts.get(str(rid))
             open_ = unclear_criteria(row, protocol) if row is not None else []
+            several = several or len(open_) > 1
             for criterion in open_ or [""]:
                 groups.setdefault(criterion, []).append(i)
-        several = sum(1 for ids in _per_report(groups).values() if len(ids) > 1)
         domains = {c["id"]: c.get("domain", "") for c in protocol.get("eligibility", [])}
         order = [c["id"] for c in protocol.get("eligibility", [])] + [""]
         clauses = []
@@ -473,7 +465,7 @@ def unresolved_reports_paragraph(
             f"{head}{_cite(undecided)}" if list(groups) == [""] else f"{head}: {'; '.join(clauses)}"
         )
         if several:
-            body += f" ({_spelled(several, 'report', 'reports')} left more than one open)"
+            body += " (a report is counted under every criterion it leaves open)"
         its, them = ("its", "it") if len(undecided) == 1 else ("their", "them")
         parts.append(
             f"{body}. Obtaining {its} full text or registration may move {them} into the review."
