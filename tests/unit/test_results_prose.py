@@ -106,6 +106,16 @@ def test_the_shipped_text_attributes_blood_pressure_to_the_studies_that_measured
     assert blood_pressure_misattributed(_all_sentences(CHAPTERS, _abstract()), _outcomes()) == []
 
 
+def test_dissociation_is_the_adverse_effect_most_often_reported() -> None:
+    # Results 3.4 and the abstract say so; the extraction sheet must agree.
+    harms = _outcomes().query("domain == 'adverse_effects'")
+    studies = {
+        word: set(harms.loc[harms["measure"].str.contains(word, case=False), "study_id"])
+        for word in ("dissociat", "blood pressure")
+    }
+    assert len(studies["dissociat"]) > len(studies["blood pressure"]) == 1
+
+
 def test_the_old_sentences_are_caught() -> None:
     outcomes = _outcomes()
     old_null = (
