@@ -77,6 +77,13 @@ METHOD_STATEMENTS = {
     "Under each column, the number of studies": "how to read the figure",
     "In a randomised trial, veterans and service members": "describes one study",
     "Participants are counted in more than one way": "how the review counts participants",
+    "Treatment resistance (criterion P3) was judged from two facts": "the protocol's rule (P3)",
+    "Either fact was enough": "the protocol's rule (P3)",
+    "A sample that was neither so described nor required": "the protocol's rule (P3)",
+    "How many included studies rest on the authors' label alone": "where a count is shown",
+    "The criterion is not strict in every respect": "the protocol's rule (P3)",
+    "do not record who extracted the data": "what the review's files record",
+    "do not record who judged risk of bias": "what the review's files record",
 }
 
 

@@ -437,6 +437,20 @@ def test_summary_table_gains_direction_and_duration_columns(outcomes: pd.DataFra
     assert "Depression: harm 1, direction not reported 1" in total
 
 
+def test_a_median_time_to_relapse_is_not_shown_as_a_longest_effect(tmp_path: Path) -> None:
+    rows = [r for r in ROWS if r["study_id"] != "s3"] + [
+        outcome("s3", "anxiety", "benefit", dosing="repeated", time_value=41,
+                time_unit="days", time_from="last_dose", time_role="duration",
+                timepoint="Median time to relapse among remitters (synthetic)"),
+    ]  # fmt: skip
+    frame = load_outcomes(write_outcomes(tmp_path / "outcomes.csv", rows), STUDIES)
+    table = summary_by_diagnosis(STUDIES, DIAGNOSIS, extra_columns=findings_columns(frame))
+    ptsd = table.splitlines()[3]
+    assert "Reported duration of effect" in table.splitlines()[0]
+    assert "repeated dosing: 41 days (median) (1 study)" in ptsd
+    assert "single dose: 168 hours (1 study)" in table.splitlines()[2]  # not a median
+
+
 def test_synthesis_variables(outcomes: pd.DataFrame) -> None:
     values = synthesis_variables(outcomes, STUDIES)
     assert values["studies_with_outcomes"] == 3
@@ -448,6 +462,22 @@ def test_synthesis_variables(outcomes: pd.DataFrame) -> None:
         "no_clear_difference": 1,
         "not_reported": 0,
     }
+    assert values["controlled_studies"] == 0  # every row of ROWS is against baseline
+
+
+def test_controlled_results_are_counted_by_study_and_design(tmp_path: Path) -> None:
+    rows = [
+        *ROWS,
+        outcome("s1", "anxiety", "benefit", comparison="control"),
+        outcome("s1", "depression", "benefit", comparison="control"),
+        outcome("s2", "anxiety", "no_clear_difference", comparison="control"),
+        outcome("s9", "anxiety", "benefit", comparison="control"),  # not an included study
+    ]
+    frame = pd.read_csv(write_outcomes(tmp_path / "outcomes.csv", rows), dtype=str)
+    values = synthesis_variables(frame, STUDIES)
+    assert values["controlled_studies"] == 2  # s1 and s2, each once
+    assert values["controlled_randomised"] == 1  # s1 (crossover RCT), not s2 (single arm)
+    assert values["controlled_anxiety_benefit"] == 1  # s1; s2 no clear difference, s9 left out
 
 
 # ---------------------------------------------------------------------------

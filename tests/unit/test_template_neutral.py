@@ -50,7 +50,7 @@ def test_a_review_names_its_own_headings() -> None:
     characteristics, summary = _headers(config["tables"]["headings"])
     assert "Refractory" in characteristics and "Main anxiety finding" in characteristics
     assert summary.startswith("| Diagnosis group |")
-    assert "Longest reported anxiolytic effect" in summary
+    assert "Reported duration of anxiolytic effect" in summary
 
 
 def test_every_renameable_heading_is_in_the_config_schema() -> None:

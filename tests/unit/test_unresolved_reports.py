@@ -56,16 +56,59 @@ def test_criterion_that_could_not_be_judged_comes_from_the_facts() -> None:
     )  # fmt: skip
     facts = pd.DataFrame(
         [
-            {"record_id": "R1", "refractory_label": "unclear", "refractory_required": "unclear"},
+            {"record_id": "R1", "refractory_label": "unclear", "refractory_required": "unclear",
+             "anxiety_outcome": "named"},
             {"record_id": "R2", "refractory_label": "yes", "anxiety_outcome": "not_named"},
         ]
-    )
+    )  # fmt: skip
     text = unresolved_reports_paragraph(records, PROTOCOL, facts)
     assert text.startswith("Two reports were excluded")
     assert "(the abstract or the trial registration only)" in text
     assert "the population criterion P3 for 1 report [@a2020]" in text
     assert "the outcome criterion O1 for 1 report [@b2021]" in text
     assert "c2022" not in text
+
+
+def test_a_report_counts_under_every_criterion_it_leaves_open() -> None:
+    # The old paragraph put a report only under its first open criterion, so a
+    # report whose population and outcome were both unknown was missing from the
+    # outcome count ("O1 for 1 report" when two reports had no named instrument).
+    records = _records(
+        [
+            {"record_id": "R1", "eligibility": "exclude", "exclusion_reason": UNDECIDED,
+             "retrieval": "retrieved", "read_from": "abstract", "bib_key": "a2020"},
+            {"record_id": "R2", "eligibility": "exclude", "exclusion_reason": UNDECIDED,
+             "retrieval": "retrieved", "read_from": "abstract", "bib_key": "b2021"},
+        ]
+    )  # fmt: skip
+    facts = pd.DataFrame(
+        [
+            {"record_id": "R1", "refractory_label": "unclear", "refractory_required": "unclear",
+             "anxiety_outcome": "not_named"},
+            {"record_id": "R2", "refractory_label": "yes", "anxiety_outcome": "not_named"},
+        ]
+    )  # fmt: skip
+    text = unresolved_reports_paragraph(records, PROTOCOL, facts)
+    assert "the population criterion P3 for 1 report [@a2020]" in text
+    assert "the outcome criterion O1 for 2 reports [@a2020; @b2021]" in text
+    assert "(a report is counted under every criterion it leaves open)" in text
+
+
+def test_shipped_review_counts_each_open_criterion_from_the_facts() -> None:
+    from livingreview.evidence.eligibility import unclear_criteria
+
+    records = load_table(ROOT / "data/records.csv", "records")
+    protocol = read_protocol(ROOT / "data/protocol.yaml")
+    facts = load_facts(ROOT / "data/eligibility_facts.csv")
+    text = unresolved_reports_paragraph(records, protocol, facts)
+    undecided = set(
+        records.loc[records["exclusion_reason"] == protocol["undetermined_reason"], "record_id"]
+    )
+    rows = [r for r in facts.to_dict("records") if r["record_id"] in undecided]
+    for criterion in ("P3", "O1", "D1"):
+        n = sum(criterion in unclear_criteria(r, protocol) for r in rows)
+        if n:
+            assert f"criterion {criterion} for {n} report" in text, (criterion, n, text)
 
 
 def test_without_facts_the_reports_are_still_named() -> None:

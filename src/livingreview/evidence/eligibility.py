@@ -213,6 +213,18 @@ def decide(
     return Decision(record_id, "include", None, None, None)
 
 
+def unclear_criteria(
+    facts: Facts, protocol: Mapping[str, Any], variant: Mapping[str, str] | None = None
+) -> list[str]:
+    """Ids of every criterion that cannot be judged from one report's facts, in order.
+
+    :func:`decide` names only the first; a report excluded as "insufficient
+    information" may leave several criteria open, and a reader told which ones
+    are open is told how many reports each concerns.
+    """
+    return [c["id"] for c, judge in _judges(protocol, variant) if judge(facts) == UNCLEAR]
+
+
 def decide_all(
     facts: pd.DataFrame, protocol: Mapping[str, Any], variant: Mapping[str, str] | None = None
 ) -> dict[str, Decision]:

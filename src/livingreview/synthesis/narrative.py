@@ -160,7 +160,7 @@ def anxiety_timeline(outcomes: pd.DataFrame) -> dict[tuple[str, str], list[dict[
 
 FINDINGS_HEADINGS: dict[str, str] = {
     "direction": "Direction of effect (studies)",
-    "longest_effect": "Longest reported effect",
+    "longest_effect": "Reported duration of effect",
 }
 """Headings of the findings columns, by key (renamed in ``tables.headings``)."""
 
@@ -172,9 +172,10 @@ def findings_columns(
 
     ``Direction of effect (studies)``: per domain, the number of studies per
     combined direction ("Anxiety: benefit 2, no clear difference 1").
-    ``Longest reported effect``: per dosing regime, the range of the
+    ``Reported duration of effect``: per dosing regime, the range of the
     longest time each study still saw the effect (``time_role = duration``),
-    with the number of studies.
+    marked when a study gives it as a median (time to relapse), with the number
+    of studies.
     """
     directions = study_directions(outcomes)
     timeline = anxiety_timeline(outcomes)
@@ -222,11 +223,14 @@ def findings_columns(
 
 
 def _time_text(point: Mapping[str, Any]) -> str:
+    """``"41 days"``; ``"41 days (median)"`` when the source gives a median time
+    (a median time to relapse is not the longest the effect lasted)."""
     value = float(point["time_value"])
     unit = point["time_unit"]
     if value == 1:
         unit = unit.rstrip("s")
-    return f"{value:g} {unit}"
+    median = str(point.get("timepoint") or "").lower().startswith("median")
+    return f"{value:g} {unit}" + (" (median)" if median else "")
 
 
 # ---------------------------------------------------------------------------
@@ -236,14 +240,32 @@ def _time_text(point: Mapping[str, Any]) -> str:
 def synthesis_variables(outcomes: pd.DataFrame, studies: pd.DataFrame) -> dict[str, Any]:
     """Counts the results chapter quotes: studies per combined direction and domain.
 
-    ``studies_with_outcomes``, ``results`` (rows coded) and, per domain,
-    ``<direction>`` counts of studies plus ``studies`` (studies with any result).
+    ``studies_with_outcomes``, ``results`` (rows coded), ``controlled_studies``
+    (studies with a result compared with a control rather than with baseline),
+    ``controlled_randomised`` (those of them with a randomised design),
+    ``controlled_anxiety_benefit`` (studies whose anxiety results against a
+    control combine to a benefit) and, per
+    domain, ``<direction>`` counts of studies plus ``studies`` (studies with any result).
     """
     included = set(studies["study_id"])
     directions = {k: v for k, v in study_directions(outcomes).items() if k[0] in included}
+    comparison = outcomes.get("comparison", pd.Series("", index=outcomes.index))
+    controlled = set(outcomes.loc[comparison == "control", "study_id"]) & included
+    design = dict(zip(studies["study_id"], studies.get("design_class", ""), strict=False))
     out: dict[str, Any] = {
         "studies_with_outcomes": len({sid for sid, _ in directions}),
         "results": int(outcomes["study_id"].isin(included).sum()),
+        "controlled_studies": len(controlled),
+        "controlled_randomised": sum(
+            str(design.get(sid, "")).startswith("rct_") for sid in controlled
+        ),
+        "controlled_anxiety_benefit": sum(
+            direction == "benefit"
+            for (sid, domain), direction in study_directions(
+                outcomes[comparison == "control"]
+            ).items()
+            if domain == "anxiety" and sid in included
+        ),
     }
     for domain in DOMAINS:
         found = [d for (_, dom), d in directions.items() if dom == domain]

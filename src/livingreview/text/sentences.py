@@ -422,7 +422,7 @@ def unresolved_reports_paragraph(
     for the report's recorded facts (the first that is unclear); without a facts
     table the reports are listed without it.
     """
-    from ..evidence.eligibility import decide
+    from ..evidence.eligibility import unclear_criteria
 
     reason = protocol.get("undetermined_reason")
     excluded = (records["eligibility"] == "exclude") & (records["exclusion_reason"] == reason)
@@ -441,11 +441,16 @@ def unresolved_reports_paragraph(
         by_facts = {}
         if facts is not None and len(facts):
             by_facts = {str(row["record_id"]): row for row in facts.to_dict("records")}
+        # Each report counts under every criterion its facts leave open, not only
+        # the first, so "O1 for 4 reports" counts all four whose outcome is unknown.
         groups: dict[str, list[int]] = {}
+        several = False  # a report leaves more than one criterion open
         for i, rid in enumerate(undecided["record_id"]):
             row = by_facts.get(str(rid))
-            criterion = decide(row, protocol).criterion if row is not None else None
-            groups.setdefault(criterion or "", []).append(i)
+            open_ = unclear_criteria(row, protocol) if row is not None else []
+            several = several or len(open_) > 1
+            for criterion in open_ or [""]:
+                groups.setdefault(criterion, []).append(i)
         domains = {c["id"]: c.get("domain", "") for c in protocol.get("eligibility", [])}
         order = [c["id"] for c in protocol.get("eligibility", [])] + [""]
         clauses = []
@@ -459,6 +464,8 @@ def unresolved_reports_paragraph(
         body = (
             f"{head}{_cite(undecided)}" if list(groups) == [""] else f"{head}: {'; '.join(clauses)}"
         )
+        if several:
+            body += " (a report is counted under every criterion it leaves open)"
         its, them = ("its", "it") if len(undecided) == 1 else ("their", "them")
         parts.append(
             f"{body}. Obtaining {its} full text or registration may move {them} into the review."
