@@ -80,7 +80,7 @@ def test_markdown_for_one_part_is_the_image_alone() -> None:
 def test_markdown_for_parts_is_a_column_of_subfigures() -> None:
     parts = split_studies([f"s{i}" for i in range(12)], 5)
     text = parts_markdown("onset_duration", parts, "onset_duration")
-    assert text.startswith("::: {layout-ncol=1}\n") and text.rstrip().endswith(":::")
+    assert text.startswith("::: {.figure-parts layout-ncol=1}\n") and text.rstrip().endswith(":::")
     images = re.findall(r"!\[([^\]]*)\]\(([^)]*)\)\{#([\w-]+)\}", text)
     assert images == [
         ("Studies 1–4 of 12", "onset_duration/onset_duration-1", "fig-onset-duration-1"),
@@ -227,18 +227,18 @@ Caption of the split figure.
 """
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _parts_book(root: Path, split: int = 12) -> Path:
+    """The made-up book above in ``root``: a figure of 3 studies (one part) and one of
+    ``split`` studies, in parts of 5 at most. Returns ``root``."""
     import matplotlib.pyplot as plt
     import numpy as np
 
     from livingreview.figures.parts import image_stem
-    from livingreview.render import check_manuscript, render_book
+    from livingreview.render import check_manuscript
 
-    root = tmp_path_factory.mktemp("partsbook")
     (root / "_quarto.yml").write_text(BOOK_YML, encoding="utf-8")
     (root / "index.qmd").write_text(CHAPTER, encoding="utf-8")
-    for name, count in (("whole", 3), ("split", 12)):
+    for name, count in (("whole", 3), ("split", split)):
         parts = split_studies([f"s{i}" for i in range(count)], 5)
         folder = root / "figures" / name
         folder.mkdir(parents=True)
@@ -250,6 +250,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
             parts_markdown(name, parts, name), encoding="utf-8"
         )
     assert check_manuscript(root) == []
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from livingreview.render import render_book
+
+    root = _parts_book(tmp_path_factory.mktemp("partsbook"))
     render_book(root, backend="embedded")
     return root / "_book"
 
@@ -273,6 +281,41 @@ def test_html_one_part_is_the_figure_of_before_and_parts_are_subfigures(rendered
     text = " ".join(soup.get_text(" ").split()).replace("\u00a0", " ")
     assert "Figure 1.2: Caption of the split figure." in text
     assert "Figure 1.1 is one picture, Figure 1.2 has parts" in text
+
+
+def test_html_parts_are_marked_for_the_pager_and_later_parts_load_when_shown(
+    rendered: Path,
+) -> None:
+    """The website's pages.js shows a figure in parts one part at a time: the panel is
+    marked, the images of parts after the first are lazy (not fetched while hidden),
+    and the page loads the script; a figure of one part gets none of this."""
+    from bs4 import BeautifulSoup
+
+    html = (rendered / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    split = soup.select_one("div#fig-split")
+    assert split["class"] == ["quarto-layout-panel", "figure-parts"]
+    assert [img.get("loading") for img in split.select("img")] == [None, "lazy", "lazy"]
+    for ident in ("fig-whole", "fig-plain"):
+        figure = soup.select_one(f"div#{ident}")
+        assert "figure-parts" not in str(figure) and "loading" not in str(figure)
+    assert len(soup.select("div.figure-parts")) == 1
+    script = "site_libs/livingreview/pages.js"
+    assert soup.select_one(f'script[src="{script}"]') is not None
+    assert (rendered / script).is_file()
+    assert html.count('loading="lazy"') == 2  # the page's other images load as before
+
+
+def test_subfigure_labels_go_on_after_z() -> None:
+    """A figure of 40 parts has 40 subfigures: (z) is followed by (aa), (ab) ..., not by
+    punctuation and control characters."""
+    from livingreview.render.floats import label
+
+    assert [label("alpha a", n) for n in (1, 26, 27, 28, 40, 52, 53)] == [
+        "a", "z", "aa", "ab", "an", "az", "ba",
+    ]  # fmt: skip
+    assert label("alpha A", 27) == "AA" and label("alpha c", 1) == "c"
+    assert label("alpha c", 25) == "aa" and label("roman", 4) == "iv"
 
 
 def test_docx_and_pdf_show_every_part_under_one_number(rendered: Path) -> None:

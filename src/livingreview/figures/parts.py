@@ -12,7 +12,8 @@ A split figure's rule writes a folder of images and a Markdown file the chapter
 includes inside its figure div (``::: {#fig-x}``). For one part the file holds
 the image alone, so the figure is exactly the figure it always was; for more it
 holds a one-column layout of captioned subfigures ("(a) Studies 1-40 of 1,000"),
-Quarto's subfigure form, which both renderers number and cross-reference.
+Quarto's subfigure form, which both renderers number and cross-reference. The
+website shows such a figure one part at a time, with a pager.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from ..io import atomic_path
 
 DEFAULT_STUDIES_PER_PART = 25  # a part then prints at about 80% of its drawn size on A4
 FORMATS = ("svg", "pdf", "png")
+# The class of the layout of a split figure's parts: the website shows one part at a
+# time with a pager (render/floats.py, render/templates/pages.js); print ignores it.
+PARTS_CLASS = "figure-parts"
 
 
 @dataclass(frozen=True)
@@ -146,13 +150,13 @@ def parts_markdown(name: str, parts: list[Part], image_dir: str) -> str:
     """The Markdown a chapter includes inside its figure div for the figure's parts.
 
     One part: the image alone (the div's caption, id and alt text make it the
-    figure). More: a one-column layout of subfigures, each captioned with its
-    studies and given the id ``fig-<name>-<n>``.
+    figure). More: a one-column layout (of class :data:`PARTS_CLASS`) of subfigures,
+    each captioned with its studies and given the id ``fig-<name>-<n>``.
     """
     if len(parts) == 1:
         return f"![]({image_dir}/{image_stem(name, parts[0])})\n"
     ident = "fig-" + name.replace("_", "-")
-    lines = ["::: {layout-ncol=1}", ""]
+    lines = [f"::: {{.{PARTS_CLASS} layout-ncol=1}}", ""]
     for part in parts:
         lines += [
             f"![{part.caption()}]({image_dir}/{image_stem(name, part)}){{#{ident}-{part.number}}}",
