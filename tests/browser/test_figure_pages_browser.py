@@ -1,9 +1,10 @@
 """pages.js in Chromium: a figure in parts (over figures.studies_per_part studies) shows
 one part at a time with the table's pager (Previous / Next, a list of the parts by
-their captions), loads a part's image when the part is shown, shows the part a link
-goes to; printed, and without JavaScript, every part shows (issue 19). The book is
+their captions, a list of the groups), loads a part's image when the part is shown,
+shows the part a link goes to; printed, and without JavaScript, every part shows
+(issue 19). The book is
 the made-up one of tests/unit/test_figure_parts.py: a figure of 12 studies in 3 parts
-and a figure of one part."""
+(two groups) and a figure of one part."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def test_a_figure_in_parts_shows_one_part_at_a_time(book: Path, browser, viewpor
         page_list = top.get_by_label("Page")
         options = page_list.locator("option").all_text_contents()
         assert top.get_by_role("button", name="Previous").is_disabled()
-        assert top.get_by_label("Go to group").is_hidden()  # the figure has no groups
+        groups = top.get_by_label("Go to group").locator("option").all_text_contents()
         top.get_by_role("button", name="Next").click()
         second = tab.evaluate(SHOWN)
         tab.wait_for_function("() => document.querySelectorAll('#fig-split img')[1].complete")
@@ -58,6 +59,10 @@ def test_a_figure_in_parts_shows_one_part_at_a_time(book: Path, browser, viewpor
         below.get_by_role("button", name="Previous").focus()  # the keyboard
         tab.keyboard.press("Enter")
         by_keyboard = tab.evaluate(SHOWN)
+        below.get_by_label("Go to group").select_option(label="Group A")
+        group_a = tab.evaluate(SHOWN)
+        below.get_by_label("Go to group").select_option(label="Group B & C")
+        group_b = tab.evaluate(SHOWN)
         caption = tab.locator("#fig-split-caption").inner_text()
         one_part = tab.locator("#fig-whole nav").count()
         tab.goto(book.as_uri() + "#fig-split-3")  # a link to a part shows that part
@@ -79,6 +84,9 @@ def test_a_figure_in_parts_shows_one_part_at_a_time(book: Path, browser, viewpor
     assert second == ["fig-split-2"] and loaded_second[1] is True
     assert third == ["fig-split-3"]
     assert by_keyboard == ["fig-split-2"]
+    assert groups == ["Go to group…", "Group A", "Group B & C"]
+    assert group_a == ["fig-split-1"]
+    assert group_b == ["fig-split-2"]  # studies s6-s11: s6 is in part 2 (s4-s7)
     assert " ".join(caption.split()) == "Figure 1.2: Caption of the split figure."
     assert one_part == 0  # a figure of one part has no pager
     assert linked == ["fig-split-3"]

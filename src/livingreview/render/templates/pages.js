@@ -21,8 +21,9 @@
      page hides these controls. Group headings it hides (while sorted) are left out.
 
    A figure in parts: a page is one part (a subfigure, "(b) Studies 26–50 of 1,000"),
-   listed by its caption without the letter. The figure's number and caption stay
-   under it. The images of later parts are written with loading="lazy" (render/
+   listed by its caption without the letter; a figure grouped by diagnosis
+   (figures/parts.py, data-groups) can go to the part where a group starts. The
+   figure's number and caption stay under it. The images of later parts are written with loading="lazy" (render/
    floats.py), so a hidden part's image loads when the part is shown. A link to a
    part (#fig-x-3) shows that part.
 
@@ -225,11 +226,18 @@
       // "(b) Studies 26–50 of 1,000" is listed as "Studies 26–50 of 1,000"
       return caption ? text(caption).replace(/^\([^)]*\)\s*/, "") : "Part " + number(p + 1);
     });
+    var groups = [];  // data-groups of a part's image: the groups that start in it
+    parts.forEach(function (part, p) {
+      var image = part.querySelector("img[data-groups]");
+      (image ? image.getAttribute("data-groups").split(" ") : []).forEach(function (group) {
+        groups.push({ name: decodeURIComponent(group), page: p });
+      });
+    });
     var name = floatName(figure.querySelector(":scope > figcaption"), "the figure");
     var pager = new Pager("figure", name, panel, function (page) {
       parts.forEach(function (part, p) { part.classList.toggle(PART_OFF, p !== page); });
     });
-    pager.fill(labels, []);
+    pager.fill(labels, groups);
     parts[0].parentNode.insertBefore(pager.nav(0), parts[0]);
     var last = parts[parts.length - 1];
     last.parentNode.insertBefore(pager.nav(1), last.nextSibling);
