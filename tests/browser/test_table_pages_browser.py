@@ -1,4 +1,4 @@
-"""table-pages.js in Chromium: a table over tables.rows_per_page shows one page of rows,
+"""pages.js in Chromium: a table over tables.rows_per_page shows one page of rows,
 Previous / Next and the group list move through them, and printing shows every row
 (issue 19). The book is the made-up one of tests/unit/test_table_pages.py."""
 

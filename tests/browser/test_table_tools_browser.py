@@ -1,6 +1,6 @@
 """table-tools.js in Chromium: the study table (#tbl-characteristics, whose id the
 renderer puts on the float around the table) gets a filter box, a group list and sort
-buttons; with table-pages.js (more rows than tables.rows_per_page) the pages hold only
+buttons; with pages.js (more rows than tables.rows_per_page) the pages hold only
 the rows the filter leaves, in the sorted order. On a phone the controls fit the screen
 and the cards' field labels, wrapped onto two or three lines, never run into the next
 field's label. The book and its studies are made up here."""

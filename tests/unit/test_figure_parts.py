@@ -12,6 +12,7 @@ import importlib.util
 import itertools
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -80,13 +81,35 @@ def test_markdown_for_one_part_is_the_image_alone() -> None:
 def test_markdown_for_parts_is_a_column_of_subfigures() -> None:
     parts = split_studies([f"s{i}" for i in range(12)], 5)
     text = parts_markdown("onset_duration", parts, "onset_duration")
-    assert text.startswith("::: {layout-ncol=1}\n") and text.rstrip().endswith(":::")
+    assert text.startswith("::: {.figure-parts layout-ncol=1}\n") and text.rstrip().endswith(":::")
     images = re.findall(r"!\[([^\]]*)\]\(([^)]*)\)\{#([\w-]+)\}", text)
     assert images == [
         ("Studies 1–4 of 12", "onset_duration/onset_duration-1", "fig-onset-duration-1"),
         ("Studies 5–8 of 12", "onset_duration/onset_duration-2", "fig-onset-duration-2"),
         ("Studies 9–12 of 12", "onset_duration/onset_duration-3", "fig-onset-duration-3"),
     ]
+
+
+def test_markdown_names_the_groups_that_start_in_a_part() -> None:
+    """12 studies in parts of 4: "Group A" (s0-s4) starts in part 1, "B; C & D" (s5-s9)
+    and "E" (s10, s11) in parts 2 and 3. One group alone (nothing to go to) or no
+    groups: no attribute, as before."""
+    parts = split_studies([f"s{i}" for i in range(12)], 5)
+    groups = {f"s{i}": "Group A" if i < 5 else "B; C & D" if i < 10 else "E" for i in range(12)}
+    text = parts_markdown("onset_duration", parts, "onset_duration", groups)
+    attrs = re.findall(r"\{(#[^}]*)\}", text)
+    assert attrs == [
+        '#fig-onset-duration-1 data-groups="Group%20A"',
+        '#fig-onset-duration-2 data-groups="B%3B%20C%20%26%20D"',
+        '#fig-onset-duration-3 data-groups="E"',
+    ]
+    for one_group in ({f"s{i}": "Group A" for i in range(12)}, {}, None):
+        assert parts_markdown("onset_duration", parts, "onset_duration", one_group) == (
+            parts_markdown("onset_duration", parts, "onset_duration")
+        )
+        assert "data-groups" not in parts_markdown("x", parts, "x", one_group)
+    whole = split_studies(["s0", "s1"], 5)
+    assert parts_markdown("x", whole, "x", groups) == "![](x/x)\n"
 
 
 # ---------------------------------------------------------------- drawn parts
@@ -172,6 +195,19 @@ def test_parts_hold_every_study_once_in_the_whole_figures_order(
     assert seen == order  # each drawn study once, in the whole figure's order
     include = (tmp_path / "split" / f"{name}.md").read_text(encoding="utf-8")
     assert include.count("![Studies ") == 4 and f"]({name}/{name}-4)" in include
+    # the website's "Go to group": the part where each diagnosis group starts
+    marks = re.findall(r'\{#fig-[\w-]+-(\d+)(?: data-groups="([^"]*)")?\}', include)
+    found = {unquote(g): int(n) for n, names in marks if names for g in names.split(" ")}
+    expected: dict[str, int] = {}
+    if name != "risk_of_bias_traffic_light":  # ordered by study label, not grouped
+        studies = review["studies"]
+        group_of = dict(
+            zip(studies["study_id"].astype(str), studies["diagnosis_group"], strict=True)
+        )
+        for i, sid in enumerate(order):
+            expected.setdefault(PROTOCOL["diagnosis_groups"][group_of[sid]], i // 25 + 1)
+        assert len(expected) > 1
+    assert found == expected
 
 
 def test_one_part_is_byte_identical_to_the_unsplit_figure(review: dict, tmp_path: Path) -> None:
@@ -227,19 +263,21 @@ Caption of the split figure.
 """
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _parts_book(root: Path, split: int = 12) -> Path:
+    """The made-up book above in ``root``: a figure of 3 studies (one part) and one of
+    ``split`` studies, in parts of 5 at most, its first half in "Group A", the rest in
+    "Group B & C". Returns ``root``."""
     import matplotlib.pyplot as plt
     import numpy as np
 
     from livingreview.figures.parts import image_stem
-    from livingreview.render import check_manuscript, render_book
+    from livingreview.render import check_manuscript
 
-    root = tmp_path_factory.mktemp("partsbook")
     (root / "_quarto.yml").write_text(BOOK_YML, encoding="utf-8")
     (root / "index.qmd").write_text(CHAPTER, encoding="utf-8")
-    for name, count in (("whole", 3), ("split", 12)):
+    for name, count in (("whole", 3), ("split", split)):
         parts = split_studies([f"s{i}" for i in range(count)], 5)
+        groups = {f"s{i}": "Group A" if i < count / 2 else "Group B & C" for i in range(count)}
         folder = root / "figures" / name
         folder.mkdir(parents=True)
         for part in parts:  # a tall picture per part: together more than a page
@@ -247,9 +285,17 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
             for ext in ("png", "svg"):
                 plt.imsave(stem.with_suffix(f".{ext}"), np.full((90, 40), part.number / 3), dpi=20)
         (root / "figures" / f"{name}.md").write_text(
-            parts_markdown(name, parts, name), encoding="utf-8"
+            parts_markdown(name, parts, name, groups), encoding="utf-8"
         )
     assert check_manuscript(root) == []
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from livingreview.render import render_book
+
+    root = _parts_book(tmp_path_factory.mktemp("partsbook"))
     render_book(root, backend="embedded")
     return root / "_book"
 
@@ -273,6 +319,44 @@ def test_html_one_part_is_the_figure_of_before_and_parts_are_subfigures(rendered
     text = " ".join(soup.get_text(" ").split()).replace("\u00a0", " ")
     assert "Figure 1.2: Caption of the split figure." in text
     assert "Figure 1.1 is one picture, Figure 1.2 has parts" in text
+
+
+def test_html_parts_are_marked_for_the_pager_and_later_parts_load_when_shown(
+    rendered: Path,
+) -> None:
+    """The website's pages.js shows a figure in parts one part at a time: the panel is
+    marked, the images of parts after the first are lazy (not fetched while hidden),
+    and the page loads the script; a figure of one part gets none of this."""
+    from bs4 import BeautifulSoup
+
+    html = (rendered / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    split = soup.select_one("div#fig-split")
+    assert split["class"] == ["quarto-layout-panel", "figure-parts"]
+    assert [img.get("loading") for img in split.select("img")] == [None, "lazy", "lazy"]
+    # parts of 4 studies: Group A (s0-s5) starts in part 1, Group B & C (s6-s11) in 2
+    groups = [img.get("data-groups") for img in split.select("img")]
+    assert groups == ["Group%20A", "Group%20B%20%26%20C", None]
+    for ident in ("fig-whole", "fig-plain"):
+        figure = soup.select_one(f"div#{ident}")
+        assert "figure-parts" not in str(figure) and "loading" not in str(figure)
+    assert len(soup.select("div.figure-parts")) == 1
+    script = "site_libs/livingreview/pages.js"
+    assert soup.select_one(f'script[src="{script}"]') is not None
+    assert (rendered / script).is_file()
+    assert html.count('loading="lazy"') == 2  # the page's other images load as before
+
+
+def test_subfigure_labels_go_on_after_z() -> None:
+    """A figure of 40 parts has 40 subfigures: (z) is followed by (aa), (ab) ..., not by
+    punctuation and control characters."""
+    from livingreview.render.floats import label
+
+    assert [label("alpha a", n) for n in (1, 26, 27, 28, 40, 52, 53)] == [
+        "a", "z", "aa", "ab", "an", "az", "ba",
+    ]  # fmt: skip
+    assert label("alpha A", 27) == "AA" and label("alpha c", 1) == "c"
+    assert label("alpha c", 25) == "aa" and label("roman", 4) == "iv"
 
 
 def test_docx_and_pdf_show_every_part_under_one_number(rendered: Path) -> None:

@@ -1,7 +1,7 @@
 """A long table in pages on the website, whole in print (issue 19, tables.rows_per_page).
 
 A table with more study rows than ``tables.rows_per_page`` (config/config.yaml) is
-marked for table-pages.js on its website page, which then loads that script; the
+marked for pages.js on its website page, which then loads that script; the
 page still holds every row, and DOCX and PDF are unchanged. At or below the
 number, and on pages without such a table, nothing is added: no attribute, no
 script tag, no script file (the shipped review's site stays byte-identical).
@@ -101,16 +101,16 @@ def test_a_table_over_the_number_is_paged_on_its_page_only(book: tuple) -> None:
     cells = [td.get_text(" ", strip=True) for td in table.select("tbody td")]
     assert [c for c in cells if c.startswith("Study")] == [f"Study {i}" for i in range(1, 8)]
     assert "Group A" in cells and "Group B" in cells  # every row on the page, paged or not
-    script = "site_libs/livingreview/table-pages.js"
+    script = "site_libs/livingreview/pages.js"
     if rows_per_page == 3:
         assert table["data-rows-per-page"] == "3"
         assert page.select_one(f'script[src="{script}"]') is not None
         assert (site / script).is_file()
     else:  # 7 rows: the default 50, exactly 7, and 0 (never) leave the page as it was
         assert not table.has_attr("data-rows-per-page")
-        assert "table-pages" not in str(page)
+        assert "pages.js" not in str(page)
         assert not (site / script).exists()
-    assert "table-pages" not in other  # a page without a paged table loads nothing more
+    assert "pages.js" not in other  # a page without a paged table loads nothing more
     link = BeautifulSoup(other, "html.parser").select_one('a[href="index.html#tbl-long"]')
     assert link is not None and "Table" in link.get_text()
 

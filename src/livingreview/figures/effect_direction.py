@@ -44,7 +44,7 @@ from .common import (
     row_rule,
 )
 from .markers import MarkerCells
-from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts, study_groups
 from .study_overview import ROW_PITCH_IN
 
 # "No clear difference" is Thomson and Thomas's pair of arrowheads, drawn as
@@ -375,4 +375,5 @@ def effect_direction_parts(
     return draw_study_parts(
         "effect_direction", (studies, outcomes), order, folder, include, draw,
         labels=labels, per_part=per_part, formats=formats,
+        groups=study_groups(studies, diagnosis_labels),
     )  # fmt: skip

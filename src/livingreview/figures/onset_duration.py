@@ -33,7 +33,7 @@ from .effect_direction import (
     study_order,
 )
 from .markers import MarkerCells, MarkerRun
-from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts, study_groups
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
     "onset": ("o", "First measured"),
@@ -366,5 +366,5 @@ def onset_duration_parts(
     return draw_study_parts(
         "onset_duration", (studies, outcomes), study_order(studies, diagnosis_labels),
         folder, include, draw, labels=labels, per_part=per_part, formats=formats,
-        hours=_time_range(hours),
+        groups=study_groups(studies, diagnosis_labels), hours=_time_range(hours),
     )  # fmt: skip

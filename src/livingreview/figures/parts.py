@@ -12,7 +12,8 @@ A split figure's rule writes a folder of images and a Markdown file the chapter
 includes inside its figure div (``::: {#fig-x}``). For one part the file holds
 the image alone, so the figure is exactly the figure it always was; for more it
 holds a one-column layout of captioned subfigures ("(a) Studies 1-40 of 1,000"),
-Quarto's subfigure form, which both renderers number and cross-reference.
+Quarto's subfigure form, which both renderers number and cross-reference. The
+website shows such a figure one part at a time, with a pager.
 """
 
 from __future__ import annotations
@@ -22,11 +23,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..io import atomic_path
 
 DEFAULT_STUDIES_PER_PART = 25  # a part then prints at about 80% of its drawn size on A4
 FORMATS = ("svg", "pdf", "png")
+# The class of the layout of a split figure's parts: the website shows one part at a
+# time with a pager (render/floats.py, render/templates/pages.js); print ignores it.
+PARTS_CLASS = "figure-parts"
 
 
 @dataclass(frozen=True)
@@ -83,12 +88,14 @@ def draw_parts(
     parts: list[Part],
     draw: Callable[[Part, tuple[Path | None, Path | None, Path | None]], Any],
     formats: Sequence[str] = FORMATS,
+    groups: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Draw each part with ``draw(part, (svg, pdf, png))`` into ``folder`` and write the
     Markdown ``include`` that shows them; returns the image stems written. Only the
     renditions in ``formats`` are written (the others are passed as None): the build
     asks for those some output format shows (``livingreview.paths.figure_formats``;
-    a PDF embeds its fonts again in each part, about a second a part)."""
+    a PDF embeds its fonts again in each part, about a second a part). ``groups``
+    (study id: the heading of its group) as :func:`parts_markdown` takes it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     stems = []
@@ -100,7 +107,8 @@ def draw_parts(
     include = Path(include)
     relative = Path(folder.resolve().relative_to(include.resolve().parent))
     with atomic_path(include) as tmp:
-        Path(tmp).write_text(parts_markdown(name, parts, relative.as_posix()), encoding="utf-8")
+        markdown = parts_markdown(name, parts, relative.as_posix(), groups)
+        Path(tmp).write_text(markdown, encoding="utf-8")
     return stems
 
 
@@ -115,6 +123,7 @@ def draw_study_parts(
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
     formats: Sequence[str] = FORMATS,
+    groups: Mapping[str, str] | None = None,
     **shared: Any,
 ) -> list[Part]:
     """A figure with one row per study (``order``, top to bottom) in parts:
@@ -122,7 +131,8 @@ def draw_study_parts(
     rows of each table in ``frames`` (by ``study_id``) and the labels of that part's
     studies, in the renditions ``formats``. One part is the whole figure, drawn (and
     cached) exactly as before; ``shared`` keyword arguments go only to the parts of
-    a split figure."""
+    a split figure. ``groups`` (study id: the heading of its diagnosis group, as the
+    figure draws it) lets the website go to the part where a group starts."""
     labels = labels or {}
     parts = split_studies(order, per_part)
 
@@ -138,25 +148,54 @@ def draw_study_parts(
             **shared,
         )
 
-    draw_parts(name, folder, include, parts, one, formats)
+    draw_parts(name, folder, include, parts, one, formats, groups)
     return parts
 
 
-def parts_markdown(name: str, parts: list[Part], image_dir: str) -> str:
+def study_groups(studies: Any, diagnosis_labels: Mapping[str, str]) -> dict[str, str]:
+    """Study id: the heading of its diagnosis group (the ``groups`` of
+    :func:`draw_study_parts`) for a studies table."""
+    codes = zip(studies["study_id"].astype(str), studies["diagnosis_group"], strict=True)
+    return {sid: diagnosis_labels[code] for sid, code in codes if code in diagnosis_labels}
+
+
+def group_starts(parts: list[Part], groups: Mapping[str, str]) -> list[list[str]]:
+    """For each part, the groups (headings, in figure order) whose first study is in it."""
+    seen: set[str] = set()
+    starts: list[list[str]] = []
+    for part in parts:
+        starts.append([])
+        for sid in part.study_ids:
+            group = groups.get(sid)
+            if group is not None and group not in seen:
+                seen.add(group)
+                starts[-1].append(group)
+    return starts
+
+
+def parts_markdown(
+    name: str, parts: list[Part], image_dir: str, groups: Mapping[str, str] | None = None
+) -> str:
     """The Markdown a chapter includes inside its figure div for the figure's parts.
 
     One part: the image alone (the div's caption, id and alt text make it the
-    figure). More: a one-column layout of subfigures, each captioned with its
-    studies and given the id ``fig-<name>-<n>``.
+    figure). More: a one-column layout (of class :data:`PARTS_CLASS`) of subfigures,
+    each captioned with its studies and given the id ``fig-<name>-<n>``. With
+    ``groups`` (study id: group heading) and more than one group, a part where groups
+    start names them in ``data-groups`` (each percent-encoded, separated by spaces),
+    for the website's pager; print ignores it.
     """
     if len(parts) == 1:
         return f"![]({image_dir}/{image_stem(name, parts[0])})\n"
     ident = "fig-" + name.replace("_", "-")
-    lines = ["::: {layout-ncol=1}", ""]
-    for part in parts:
-        lines += [
-            f"![{part.caption()}]({image_dir}/{image_stem(name, part)}){{#{ident}-{part.number}}}",
-            "",
-        ]
+    starts = group_starts(parts, groups or {})
+    if sum(map(len, starts)) < 2:
+        starts = [[] for _ in parts]
+    lines = [f"::: {{.{PARTS_CLASS} layout-ncol=1}}", ""]
+    for part, names in zip(parts, starts, strict=True):
+        attrs = f"#{ident}-{part.number}"
+        if names:
+            attrs += f' data-groups="{" ".join(quote(n, safe="") for n in names)}"'
+        lines += [f"![{part.caption()}]({image_dir}/{image_stem(name, part)}){{{attrs}}}", ""]
     lines.append(":::")
     return "\n".join(lines) + "\n"

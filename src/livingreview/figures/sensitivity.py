@@ -40,7 +40,7 @@ from .effect_direction import (
     layout_rows,
 )
 from .markers import MarkerCells
-from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts
+from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts, study_groups
 
 # Drawn at the width it prints at, so its type keeps its size on paper: the PDF and
 # DOCX show a figure at most 80% of the 16-cm text width (render.finish.FIGURE_MAX_WIDTH),
@@ -217,7 +217,7 @@ def sensitivity_parts(
     return draw_study_parts(
         "sensitivity", (studies, outcomes, pd.DataFrame({"study_id": order})), order,
         folder, include, draw, labels=study_labels(studies, inputs["bibliography"]),
-        per_part=per_part, formats=formats, split=True,
+        per_part=per_part, formats=formats, groups=study_groups(studies, groups), split=True,
     )  # fmt: skip
 
 

@@ -33,7 +33,7 @@ from .common import (
     row_rule,
 )
 from .markers import MarkerRun
-from .parts import Part, draw_study_parts
+from .parts import Part, draw_study_parts, study_groups
 
 # The evidence map is a one-column figure, drawn at its final print width, so
 # every font size in it is the printed size (>= 7 pt).
@@ -158,6 +158,7 @@ def study_overview_parts(
     n_values = [_n(record) for record in studies.to_dict("records")]
     return draw_study_parts(
         "study_overview", (studies,), order, folder, include, draw, **options,
+        groups=study_groups(studies, diagnosis_labels),
         x_range=_x_range([n for n in n_values if n is not None]),
     )  # fmt: skip
 

@@ -48,7 +48,7 @@ from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
 from .glyphs import warn_letters_without_glyphs
-from .html_elements import html_links, inline_linked_svg, scroll_table
+from .html_elements import has_figure_parts, html_links, inline_linked_svg, scroll_table
 from .long_tables import print_chapters
 from .matter import add_matter
 from .numbered_blocks import NAMES
@@ -309,7 +309,8 @@ def write_html(
     toc = bool(book.format_option("html", "toc", True))
     number_sections = bool(book.format_option("html", "number-sections", True))
     images: set[str] = set()
-    paged = False  # a page shows a long table in pages: table-pages.js (finish._mark_paged)
+    # a page shows a long table (finish._mark_paged) or a figure in parts in pages: pages.js
+    paged = False
     for ch, blocks in finished:
         html_links(blocks, ch.page, id_pages, images)
         rewrite(blocks, ("Image",), lambda el, page=ch.page: inline_linked_svg(el, page, book.root))
@@ -342,8 +343,8 @@ def write_html(
             "downloads": ml(downloads),
             "data-downloads": ml(data_downloads),
         }
-        if has_paged_table(blocks):
-            meta["table-pages"] = mb(True)
+        if has_paged_table(blocks) or has_figure_parts(blocks):
+            meta["pages"] = mb(True)
             paged = True
         for key in ("subtitle", "version", "version-label", "date"):
             if key in front:
@@ -381,7 +382,7 @@ def write_html(
         html = html.replace("\u00a0", "&nbsp;")  # as Quarto writes it
         out.write_text(html, encoding="utf-8", newline="\n")
     assets = staging / ASSET_DIR
-    names = ("table-pages.js",) if paged else ()
+    names = ("pages.js",) if paged else ()
     if only is None:
         names = ("style.css", "site.js", "table-tools.js", *names)
     for name in names:

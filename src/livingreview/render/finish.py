@@ -461,7 +461,7 @@ def png_print_size(path: Path) -> tuple[float, float] | None:
 GROUP_MARK = "/*lr-group*/"
 
 
-PAGED = "data-rows-per-page"  # read by the website's table-pages.js
+PAGED = "data-rows-per-page"  # read by the website's pages.js
 
 
 def _mark_group_rows(table: A.Element) -> None:
@@ -477,7 +477,7 @@ def _mark_group_rows(table: A.Element) -> None:
 
 def _mark_paged(table: A.Element, per_page: int) -> None:
     """A website table with more rows than ``per_page`` (group headings not counted) is
-    shown in pages by table-pages.js; every row stays in the page (without JavaScript,
+    shown in pages by pages.js; every row stays in the page (without JavaScript,
     in print and in the search index the table is whole). 0 never pages."""
     if per_page and data_rows(table) > per_page:
         table["c"][0][2].append([PAGED, str(per_page)])

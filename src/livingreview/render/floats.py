@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from ..figures.parts import PARTS_CLASS
 from . import ast as A
 from .pandoc import markdown_to_ast
 
@@ -193,7 +194,8 @@ def _float_div(div: A.Element) -> A.Element | None:
         rows = body[0]["c"][1]
         for cell in (c for row in rows for c in row["c"][1]):
             cell["c"][1] = [_subfloat(b, kind) for b in cell["c"][1]]
-        return figure(ident, [*a[1], PANEL], list(a[2]), caption, rows)
+        parts = [PARTS_CLASS] if PARTS_CLASS in body[0]["c"][0][1] else []
+        return figure(ident, [*a[1], *parts, PANEL], list(a[2]), caption, rows)
     if kind == "tbl" and len(body) == 1 and body[0]["t"] == "Table":
         table = body[0]
         table["c"][0] = [ident, list(a[1]), list(a[2])]
@@ -320,9 +322,16 @@ SUBREF_LABELS = "abcdefghijklmnopqrstuvwxyz"
 def label(style: str, n: int) -> str:
     """The ``n``th (1-based) label in a Quarto ``*-labels`` style (``arabic``, ``alpha a``...)."""
     kind, _, start = style.strip().partition(" ")
-    if kind == "alpha":
-        base = ord(start or "a")
-        return chr(base + n - 1)
+    if kind == "alpha":  # a ... z, then aa, ab ... (a figure in 40 parts has 40)
+        first = start[:1] if start[:1].isalpha() and start[:1].isascii() else "a"
+        letters = SUBREF_LABELS
+        if first.isupper():
+            letters = letters.upper()
+        k, text = letters.index(first) + n, ""
+        while k > 0:
+            k, digit = divmod(k - 1, 26)
+            text = letters[digit] + text
+        return text
     if kind == "roman":
         text = _roman(n)
         return text.upper() if start and start.isupper() else text
@@ -391,6 +400,11 @@ def _html_float(el: A.Element, kind: str) -> list[A.Element]:
         content = [table]
     else:
         content = el["c"][2]
+    if PARTS_CLASS in a[1]:  # a figure in parts: the website shows one part at a time
+        for row in content[1:]:  # (pages.js), so later parts load when shown
+            for item in A.iter_elements([row]):
+                if item["t"] == "Image" and A.attr_get(item["c"][0], "loading") is None:
+                    item["c"][0][2].append(["loading", "lazy"])
     for item in A.iter_elements(content):
         if item["t"] == "Image" and "figure-img" not in item["c"][0][1]:
             item["c"][0][1].append("figure-img")

@@ -1,6 +1,7 @@
 """Rewrites of a website page's elements (embedded backend): wide tables in a
 scrolling region, SVG figures whose shapes are links written into the page, and
-links and image paths made relative to the page they end up on."""
+links and image paths made relative to the page they end up on; whether a page
+shows a figure in parts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from ..figures.parts import PARTS_CLASS
 from . import ast as A
 from .block_index import select
 
@@ -81,6 +83,12 @@ def inline_linked_svg(el: A.Element, page: str, root: Path) -> A.Element | None:
         "<svg ", '<svg class="linked-figure" style="max-width: 100%; height: auto" ', 1
     )
     return A.RawInline("html", svg.rstrip("\n"))
+
+
+def has_figure_parts(blocks: list[A.Element]) -> bool:
+    """Whether a finished website page holds a figure in parts (figures/parts.py),
+    which pages.js shows one part at a time."""
+    return any(PARTS_CLASS in el["c"][0][1] for el in select(blocks, ("Div",)))
 
 
 def html_links(

@@ -12,11 +12,11 @@
    - The study table is found by its float's id (the renderer puts id="tbl-characteristics"
      on the div around the table, not on the table). The controls go above the table's
      scroll region, so they never scroll sideways with a wide table.
-   - With table-pages.js (a table over tables.rows_per_page rows): after every filter or
+   - With pages.js (a table over tables.rows_per_page rows): after every filter or
      sort this script sends a "table-tools-change" event on the table; the paging then
      pages only the rows left shown, in their current order, and starts at page 1. A
      filtered-out row is hidden (the hidden attribute, kept hidden in the phone's card
-     layout too); a row on another page is hidden by table-pages.js's own class. */
+     layout too); a row on another page is hidden by pages.js's own class. */
 (function () {
   "use strict";
 
