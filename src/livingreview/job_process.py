@@ -21,8 +21,8 @@ work, which moves everything imported so far out of the collector's sight
 succeeded, :func:`exit_without_teardown`.
 
 The ``snakemake`` process that reads the workflow and schedules the jobs pays the
-same two costs for Snakemake's own libraries: the module Snakefile calls
-:func:`spare_loaded_objects` first (0.3 CPU s of a no-op of 1.6, issue 19).
+teardown for Snakemake's own libraries: the module Snakefile calls
+:func:`spare_loaded_objects` first (0.25-0.3 CPU s of a no-op of 1.6, issue 19).
 """
 
 from __future__ import annotations
@@ -98,11 +98,11 @@ def spare_loaded_objects() -> None:
     Called by the module Snakefile first, in the ``snakemake`` process, once Snakemake
     has imported its libraries (SQLAlchemy, pydantic, its plugins: about 100,000
     objects that live until the process ends) and starts reading the workflow.
-    Without it a full collection while the rules are read walks them all again, and
-    the interpreter's shutdown collects them once more before the process ends:
-    together about 0.3 CPU s of a no-op of 1.6 (benchmarks/results.md, s14-noopcut).
-    Frozen objects are still freed by reference counting; only cycles among them, if
-    any became garbage later, wait for the end of the process. Collections of what is
-    made later (the rules, the DAG, the jobs' records) go on as before.
+    Without it the interpreter's shutdown walks them all in its final collections
+    before the process ends, about 0.25-0.3 CPU s of a no-op of 1.6, and so would any
+    full collection while a build runs (benchmarks/results.md, s14-noopcut). Frozen
+    objects are still freed by reference counting; only cycles among them, if any
+    became garbage later, wait for the end of the process. What is made later (the
+    rules, the DAG, the jobs' records) is collected as before.
     """
     gc.freeze()
