@@ -314,16 +314,33 @@ def swap_in(staging: Path, target: Path) -> None:
         remove_output_folder(old)
 
 
-def book_resources(root: Path | str = ".") -> list[str]:
+# ``settings`` of book_resources and figure_formats: _quarto.yml not read yet, or not
+# readable (read_book_settings)
+READ_NOW = object()
+UNREADABLE = object()
+
+
+def read_book_settings(root: Path | str = ".") -> object:
+    """The parsed ``_quarto.yml`` of the book at ``root``, or :data:`UNREADABLE` when it
+    cannot be read or parsed (``livingreview check`` and the render report it with
+    file and line). The Snakefile reads it once for :func:`figure_formats` and
+    :func:`book_resources` (each parse took 4-6 ms of a no-op, issue 19)."""
+    try:
+        return read_yaml(Path(root) / "_quarto.yml")
+    except ReviewError:
+        return UNREADABLE
+
+
+def book_resources(root: Path | str = ".", settings: object = READ_NOW) -> list[str]:
     """The files ``project: resources:`` of ``_quarto.yml`` publishes, for the workflow's inputs.
 
-    Unreadable or invalid entries are left out here: ``livingreview check`` and the
-    render report them with file and key.
+    ``settings`` is the file as :func:`read_book_settings` gave it (read now if not
+    given). Unreadable or invalid entries are left out here: ``livingreview check``
+    and the render report them with file and key.
     """
     root = Path(root)
-    try:
-        raw = read_yaml(root / "_quarto.yml")
-    except ReviewError:
+    raw = read_book_settings(root) if settings is READ_NOW else settings
+    if raw is UNREADABLE:
         return []
     project = raw.get("project") if isinstance(raw, dict) else None
     resources = project.get("resources") if isinstance(project, dict) else None
@@ -347,16 +364,17 @@ DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 FIGURE_FORMATS = ("svg", "pdf", "png")
 
 
-def figure_formats(root: Path | str = ".") -> tuple[str, ...]:
+def figure_formats(root: Path | str = ".", settings: object = READ_NOW) -> tuple[str, ...]:
     """The renditions (of ``svg``, ``pdf``, ``png``) a figure needs for this book: the
     ``default-image-extension`` of each output format in ``_quarto.yml``, so no build
     draws a rendition that no format shows (issue 19: the PDF of a figure cost a
     fifth of its time and nothing used it). An unreadable ``_quarto.yml``, or an
     extension that is none of the three, gives all three: ``check`` reports it.
+    ``settings`` is the file as :func:`read_book_settings` gave it (read now if not
+    given).
     """
-    try:
-        raw = read_yaml(Path(root) / "_quarto.yml")
-    except ReviewError:
+    raw = read_book_settings(root) if settings is READ_NOW else settings
+    if raw is UNREADABLE:
         return FIGURE_FORMATS
     formats = raw.get("format") if isinstance(raw, dict) else None
     formats = formats if isinstance(formats, dict) else {}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from livingreview.paths import figure_formats
+from livingreview.paths import book_resources, figure_formats, read_book_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,3 +42,25 @@ def test_formats_follow_each_formats_default_image_extension(
 def test_an_unreadable_book_draws_every_rendition(tmp_path: Path) -> None:
     (tmp_path / "_quarto.yml").write_text("format: [unclosed", encoding="utf-8")
     assert figure_formats(tmp_path) == ("svg", "pdf", "png")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "project:\n  type: book\n  resources: [data/studies.csv, missing.txt]\n"
+        "format:\n  html: {default-image-extension: svg}\n",
+        "",  # empty: each format's default, nothing published
+        "format: [unclosed",  # unreadable: every rendition, nothing published
+    ],
+)
+def test_the_snakefile_reads_the_book_settings_once(tmp_path: Path, text: str) -> None:
+    """The Snakefile parses _quarto.yml once for both (issue 19: the no-op); given the
+    parse, neither function reads the file again, and each answers as if it had."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "studies.csv").write_text("id\n", encoding="utf-8")
+    (tmp_path / "_quarto.yml").write_text(text, encoding="utf-8")
+    read_now = (figure_formats(tmp_path), book_resources(tmp_path))
+    settings = read_book_settings(tmp_path)
+    (tmp_path / "_quarto.yml").write_text("format: {html: {default-image-extension: pdf}}")
+    assert (figure_formats(tmp_path, settings), book_resources(tmp_path, settings)) == read_now
+    assert figure_formats(tmp_path) == ("pdf", "png")  # without it, the file is read

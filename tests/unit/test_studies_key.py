@@ -105,3 +105,41 @@ def test_the_evidence_map_key_follows_n_and_not_the_free_text(studies) -> None:
     rows[-1]["n"] = str(int(rows[-1]["n"]) + 1)
     _write(path, rows)
     assert studies_key(path, OVERVIEW) != before
+
+
+def _reference_key(path: Path, rule: str) -> str:
+    """The key as its definition says, one cell at a time: the kept columns of every
+    row (a short row's missing cells as NUL, a long row's extra cells kept), the
+    classed columns by their class below the header, cells joined by US, rows by RS."""
+    import hashlib
+
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = [name.strip() for name in rows[0]]
+    keep = [i for i, name in enumerate(header) if name not in UNREAD_STUDY_COLUMNS[rule]]
+    classed = CLASSED_STUDY_COLUMNS.get(rule, {})
+    digest = hashlib.sha256()
+    for number, row in enumerate(rows):
+        cells = []
+        for i in keep:
+            cell = row[i] if i < len(row) else "\x00"
+            if number and header[i] in classed and i < len(row):
+                cell = classed[header[i]](cell)
+            cells.append(cell)
+        cells += row[len(header) :]
+        digest.update(("\x1f".join(cells) + "\x1e").encode())
+    return digest.hexdigest()[:16]
+
+
+def test_every_rule_s_key_is_the_defined_hash_of_its_columns(studies) -> None:
+    """Rules that read the same columns share one computation (issue 19: the no-op);
+    each key is still its own rule's, ragged rows included."""
+    path, rows = studies
+    _write(path, rows)
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[2] = text[2].rsplit(",", 4)[0]  # a short row
+    text[3] += ",an extra cell"  # a long row
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    keys = {rule: studies_key(path, rule) for rule in UNREAD_STUDY_COLUMNS}
+    assert keys == {rule: _reference_key(path, rule) for rule in UNREAD_STUDY_COLUMNS}
+    assert len(set(keys.values())) == 3  # three column sets among the nine rules

@@ -7,7 +7,7 @@ from pathlib import Path
 from livingreview.config import validate_config
 from livingreview.data_keys import figure_mem_mb, ledger_mem_mb, studies_key
 from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
-from livingreview.paths import book_resources, figure_formats
+from livingreview.paths import book_resources, figure_formats, read_book_settings
 from livingreview.workflow import (
     CHANGES_SECTION,
     cache_environment,
@@ -36,9 +36,11 @@ os.environ.update(cache_environment("."))
 # Snakemake compares the params without importing pandas (0.35-0.4 s of a no-op).
 compare_params_without_pandas()
 
+# _quarto.yml, read once for the figures' renditions and the published files.
+BOOK_SETTINGS = read_book_settings(".")
 # The renditions of a figure that some output format shows (each format's
 # default-image-extension in _quarto.yml): SVG and PNG for this book, no PDF.
-FIGURE_FORMATS = list(figure_formats("."))
+FIGURE_FORMATS = list(figure_formats(".", BOOK_SETTINGS))
 VALIDATION_REPORT = "results/data/summary.json"
 # Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
@@ -297,7 +299,7 @@ def get_changes_section_files():
 
 def get_book_resources():
     """Files that _quarto.yml's `project: resources:` publishes with the website."""
-    return book_resources(".")
+    return book_resources(".", BOOK_SETTINGS)
 
 
 def get_render_inputs():
