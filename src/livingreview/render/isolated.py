@@ -13,6 +13,7 @@ modules.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import pickle
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 from ..errors import Problem, RenderError, ReviewError
 
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def in_child(function: Callable[..., T], *args: Any) -> T:
@@ -40,6 +42,7 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read)
+        _end_with_parent()
         code = 0
         try:
             data = _outcome(function, args)
@@ -96,6 +99,17 @@ def _ended(status: int) -> str:
         hint = " (the system may have run out of memory)" if number == signal.SIGKILL else ""
         return f"the render's process was stopped by signal {name}{hint}"
     return f"the render's process ended with code {os.waitstatus_to_exitcode(status)}"
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to stop this child when its parent ends (a job cancelled by Snakemake
+    while the child still writes into the staging folder); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent ended before the request
+        os._exit(1)
 
 
 def _flush() -> None:
