@@ -36,7 +36,6 @@ PHASES = (
     "convert_docx",
     "typst_document",
     "typst_source",
-    "compile_pdf",
 )
 
 
@@ -79,6 +78,13 @@ def _wrap(module: object, name: str, sampler: Sampler, label: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path)
+    parser.add_argument(
+        "--isolate",
+        action="store_true",
+        help="as the render_book rule renders: the book and the website and DOCX in a "
+        "child process, Typst here (phases in the child are printed but counted here "
+        "as the phase 'isolated')",
+    )
     args = parser.parse_args(argv)
     project = args.project.resolve()
     os.chdir(project)
@@ -96,12 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     _wrap(render, "build_book", sampler, "build_book")
     for name in PHASES:
         _wrap(embedded, name, sampler, name)
+    _wrap(embedded, "compile_pdf", sampler, "compile_pdf")  # called from render_book
     _wrap(typst, "query", sampler, "typst.query")
     _wrap(typst, "compile", sampler, "typst.compile")
     config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))
     print(f"{render.__file__}, load {os.getloadavg()[0]:.1f}")
     start = time.perf_counter()
-    render.render_book(project, backend="embedded", formats=config["render"]["formats"])
+    extra = {"isolate": True} if args.isolate else {}
+    if args.isolate:
+        sampler.phase = "isolated"
+    render.render_book(project, backend="embedded", formats=config["render"]["formats"], **extra)
     wall = time.perf_counter() - start
     sampler.done.set()
     sampler.join()
@@ -111,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     peak = max(sampler.tree.values())
     print(f"wall {wall:.1f} s, CPU {cpu:.1f} s (Pandoc {kids.ru_utime + kids.ru_stime:.1f})")
     print(f"peak RSS: whole tree {peak / 1024:.0f} MB, this process {own.ru_maxrss / 1024:.0f} MB")
+    if args.isolate:
+        print(f"  the child's peak: {kids.ru_maxrss / 1024:.0f} MB (with its Pandoc)")
     for phase, kb in sampler.tree.items():
         print(
             f"  {phase:28s} tree {kb / 1024:6.0f} MB  this process {sampler.own[phase] / 1024:6.0f}"

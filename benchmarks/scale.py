@@ -79,7 +79,12 @@ class TreeSampler(threading.Thread):
                     match = SCRIPT.search(cmd)
                     if not match:
                         continue
-                    info = self.rules[p] = {"rule": match.group(1), "first": time.time(), "rss": 0}
+                    info = self.rules[p] = {
+                        "rule": match.group(1),
+                        "parent": int(stat[1]),
+                        "first": time.time(),
+                        "rss": 0,
+                    }
                 # utime + stime + children's (pandoc, typst) that were waited for
                 info["cpu"] = sum(int(x) for x in stat[11:15]) / TICK
                 info["last"] = time.time()
@@ -112,6 +117,9 @@ def run_build(project: Path, *extra: str) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rules: dict[str, float] = {}
     for info in sampler.rules.values():
+        parent = sampler.rules.get(info["parent"])
+        if parent is not None and parent["rule"] == info["rule"]:
+            continue  # a rule's own child (render_book's, render/isolated.py): in its cutime
         rules[info["rule"]] = rules.get(info["rule"], 0.0) + info.get("cpu", 0.0)
     rule_rss = {}
     for info in sampler.rules.values():

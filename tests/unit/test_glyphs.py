@@ -52,7 +52,7 @@ def test_the_pdf_compile_warns(tmp_path, caplog: pytest.LogCaptureFixture) -> No
 
     book = SimpleNamespace(root=tmp_path, format_option=lambda *args, **kwargs: False)
     caplog.set_level(logging.WARNING)
-    compile_pdf(SimpleNamespace(book=book), "Study by 李 (2021).", tmp_path / "review.pdf")
+    compile_pdf(book, "Study by 李 (2021).", tmp_path / "review.pdf")
     assert (tmp_path / "review.pdf").read_bytes().startswith(b"%PDF")
     assert any("李" in r.getMessage() for r in caplog.records)
 

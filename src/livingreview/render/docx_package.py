@@ -3,28 +3,74 @@
 
 from __future__ import annotations
 
-import io
+import copy
+import os
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+
+CHUNK = 1 << 20
 
 
 def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]) -> None:
     """Rewrite named parts of a DOCX package in place.
 
     The package is rewritten entry by entry with the same order and timestamps,
-    so the bytes stay as deterministic as Pandoc's.
+    so the bytes stay as deterministic as Pandoc's. The other parts (the pictures:
+    most of a large review's DOCX) are copied as stored, not inflated and deflated
+    again: at 1,000 studies, 200 pictures (43 MB) cost 2.3 CPU s and 100 MB of
+    memory that way (issue 19).
     """
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info.filename)) for info in source.infolist()]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename in rewrites:
-                data = rewrites[info.filename](data)
-            target.writestr(info, data)
-    path.write_bytes(out.getvalue())
+    path = Path(path)
+    temporary = path.with_name(path.name + ".rewriting")
+    try:
+        with (
+            zipfile.ZipFile(path) as source,
+            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            for info in source.infolist():
+                if info.filename in rewrites:
+                    target.writestr(info, rewrites[info.filename](source.read(info)))
+                elif not _copy_stored(source, target, info):
+                    target.writestr(info, source.read(info))
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _copy_stored(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Copy ``info``'s entry into ``target`` as ``source`` stores it (its compressed
+    bytes, its CRC); False, copying nothing, for an entry this does not handle
+    (encrypted, or too large for a plain ZIP header)."""
+    limit = zipfile.ZIP64_LIMIT
+    if info.flag_bits & 0x1 or max(info.file_size, info.compress_size, info.header_offset) >= limit:
+        return False
+    read = source.fp
+    if read is None or target.fp is None:
+        return False
+    read.seek(info.header_offset)
+    header = struct.unpack(zipfile.structFileHeader, read.read(zipfile.sizeFileHeader))
+    if header[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+        raise zipfile.BadZipFile(f"{info.filename}: bad local file header")
+    read.seek(header[zipfile._FH_FILENAME_LENGTH] + header[zipfile._FH_EXTRA_FIELD_LENGTH], 1)
+    copied = copy.copy(info)
+    copied.flag_bits &= ~0x08  # CRC and sizes in the local header: no data descriptor
+    copied.header_offset = target.fp.tell()
+    target.fp.write(copied.FileHeader(zip64=False))
+    left = info.compress_size
+    while left:
+        chunk = read.read(min(CHUNK, left))
+        if not chunk:
+            raise zipfile.BadZipFile(f"{info.filename}: truncated")
+        target.fp.write(chunk)
+        left -= len(chunk)
+    target.filelist.append(copied)
+    target.NameToInfo[copied.filename] = copied
+    target.start_dir = target.fp.tell()  # where the central directory goes
+    target._didModify = True
+    return True
 
 
 def set_core_properties(data: bytes, title: str, authors: list[str], keywords: list[str]) -> bytes:

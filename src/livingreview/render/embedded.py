@@ -91,17 +91,20 @@ TITLE_FACTS = (
 
 def render_embedded(
     model: BookModel, staging: Path, formats: Sequence[str], linked: Sequence[str] = ()
-) -> None:
-    """Write every requested format of ``model`` into the empty folder ``staging``; the
-    website links to the DOCX and PDF when rendered now or ``linked`` (kept from the
-    last build).
+) -> str | None:
+    """Write every requested format of ``model`` but the PDF into the empty folder
+    ``staging`` and return the PDF's Typst source (None when no PDF is requested),
+    which :func:`compile_pdf` turns into ``staging``'s PDF; the website links to the
+    DOCX and PDF when rendered now or ``linked`` (kept from the last build).
 
     The model is spent afterwards. The DOCX and the PDF's Pandoc documents are made
     first, as JSON text (each format's finished copy of the book let go once
     written), and Pandoc's DOCX and Typst writers convert them in threads beside the
     website, which is written meanwhile (:mod:`.side_jobs`). Typst lays out the book
     last, alone, after the chapters' blocks are let go (issue 19: at 10,000 studies
-    Typst's layout alone is gigabytes, so nothing else runs beside it)."""
+    Typst's layout alone is gigabytes, so nothing else runs beside it), by the caller,
+    which may have written the other formats in a process that has ended
+    (:mod:`.isolated`)."""
     # print notes of very long tables point to the website only when there is one
     model.book = dataclasses.replace(model.book, website="html" in formats)
     printed = print_chapters(model) if {"docx", "pdf"} & set(formats) else None
@@ -130,8 +133,7 @@ def render_embedded(
             chapter.blocks = []
         gc.collect()  # cycles made while the render paused collection (render_book)
         jobs.wait()  # the writers' Pandoc processes end before Typst starts
-        if "pdf" in formats:
-            compile_pdf(model, source.result(), book_file.with_suffix(".pdf"))
+    return source.result() if "pdf" in formats else None
 
 
 # ---------------------------------------------------------------- metadata values
@@ -670,11 +672,10 @@ def typst_source(model: BookModel, book: SplitBook) -> str:
     return plain_cells_as_strings(group_subheaders(source))
 
 
-def compile_pdf(model: BookModel, source: str, output: Path) -> None:
+def compile_pdf(book: Book, source: str, output: Path) -> None:
     """The Typst ``source`` (:func:`typst_source`) compiled with embedded fonts only."""
     import typst
 
-    book = model.book
     typst_options = {
         # the source is compiled as a file at the project root, so image paths are
         # written project-relative, as in the .typ of Quarto's single-file book
@@ -692,7 +693,13 @@ def compile_pdf(model: BookModel, source: str, output: Path) -> None:
             source = with_landscape_choice(source, choose_landscape_offers(json.loads(found)))
         if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
             output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
-        pdf = typst.compile(source.encode("utf-8"), timestamp=source_date_epoch(), **typst_options)
+        # written by Typst itself: no copy of the PDF's bytes in Python on top of its memory
+        typst.compile(
+            source.encode("utf-8"),
+            output=str(output),
+            timestamp=source_date_epoch(),
+            **typst_options,
+        )
     except Exception as exc:  # typst.TypstError carries the diagnostic
         raise RenderError(
             [
@@ -704,7 +711,6 @@ def compile_pdf(model: BookModel, source: str, output: Path) -> None:
                 )
             ]
         ) from None
-    output.write_bytes(pdf)
 
 
 def pandoc_version() -> str:

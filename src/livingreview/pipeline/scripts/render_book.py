@@ -15,6 +15,7 @@ def main(snakemake):
         manifest=snakemake.output.manifest,
         release_files=list(snakemake.input.releases),
         on_false_claim=snakemake.params.on_false_claim,
+        isolate=True,  # Typst's compile (the peak) without the rest's memory (issue 19)
     )
 
 

@@ -1,0 +1,120 @@
+"""A function run in a forked child process, its result or its error handed back
+(issue 19: the render's peak memory at 1,000 studies).
+
+Typst's compile of the PDF is the render's peak. Run in the process that built the
+book model and wrote the website and the DOCX, it starts on top of what that work
+left resident: Python gives back to the system only whole arenas, and the freed
+model leaves most of them partly used (about 190 MB at 1,000 studies, of which 24
+MB still in use). In a child that ends before Typst starts, that memory is the
+system's again, and Typst compiles in a process that holds little more than its
+modules.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import pickle
+import signal
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..errors import Problem, RenderError, ReviewError
+
+T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def in_child(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a forked child process: its (pickled) result, or its
+    exception raised here. A :class:`~livingreview.errors.ReviewError` comes back with
+    its problems; any other exception as itself where it pickles, else as a
+    ``RuntimeError`` with the child's traceback. Without ``os.fork`` (Windows) the
+    function runs in this process."""
+    if not hasattr(os, "fork"):
+        return function(*args)
+    _flush()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(read)
+        _end_with_parent()
+        code = 0
+        try:
+            data = _outcome(function, args)
+            with os.fdopen(write, "wb") as out:
+                out.write(data)
+        except BaseException:  # the pipe closed: the parent has gone
+            code = 1
+        finally:
+            _flush()
+            os._exit(code)
+    os.close(write)
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not data:
+        raise RenderError([Problem("render", _ended(status))])
+    kind, value = pickle.loads(data)
+    if kind == "ok":
+        return value
+    if kind == "review":
+        cls, problems, summary = value
+        raise cls(problems, summary)
+    if kind == "error":
+        raise value
+    raise RuntimeError(value)
+
+
+def _outcome(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:
+    """The pickled result of ``function(*args)``, or of its exception."""
+    try:
+        return pickle.dumps(("ok", function(*args)), pickle.HIGHEST_PROTOCOL)
+    except ReviewError as exc:
+        return pickle.dumps(("review", (type(exc), exc.problems, exc.summary)))
+    except BaseException as exc:
+        text = "".join(traceback.format_exception(exc))
+        try:
+            data = pickle.dumps(("error", exc))
+            pickle.loads(data)  # an exception whose arguments do not rebuild it
+            return data
+        except Exception:
+            return pickle.dumps(("text", text))
+
+
+def _ended(status: int) -> str:
+    """How the child ended without handing a result back."""
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        hint = " (the system may have run out of memory)" if number == signal.SIGKILL else ""
+        return f"the render's process was stopped by signal {name}{hint}"
+    return f"the render's process ended with code {os.waitstatus_to_exitcode(status)}"
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to stop this child when its parent ends (a job cancelled by Snakemake
+    while the child still writes into the staging folder); elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the parent ended before the request
+        os._exit(1)
+
+
+def _flush() -> None:
+    """Write out what is buffered, so nothing is printed twice or lost at the fork."""
+    handlers = logging.getLogger().handlers + logging.getLogger("livingreview").handlers
+    for target in (sys.stdout, sys.stderr, *handlers):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            target.flush()

@@ -1,0 +1,161 @@
+"""The render's work before Typst runs in a child process (render/isolated.py, issue 19):
+results and errors come back, the child's memory does not stay in this process, and
+the book is the same byte for byte."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from livingreview.errors import ManuscriptError, Problem, RenderError
+from livingreview.render import render_book
+from livingreview.render.isolated import in_child
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this system")
+
+
+def _pid_and(value: int) -> tuple[int, int]:
+    return os.getpid(), value * 2
+
+
+def test_the_result_comes_back_from_another_process() -> None:
+    pid, value = in_child(_pid_and, 21)
+    assert value == 42
+    assert pid != os.getpid()
+
+
+def _touch_megabytes(size: int) -> int:
+    block = bytearray(size << 20)
+    for i in range(0, len(block), 4096):
+        block[i] = 1  # resident, not only reserved
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+
+
+def test_the_childs_memory_is_not_this_processs() -> None:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+    child_peak = in_child(_touch_megabytes, 300)
+    assert child_peak >= 300
+    # this process never held the 300 MB (its peak, in MB, is what it was)
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10) < before + 100
+
+
+def _manuscript_problem() -> None:
+    raise ManuscriptError(
+        [Problem("manuscript/02-methods.qmd", "unknown cross-reference @fig-x", row=3)],
+        "the manuscript has problems",
+    )
+
+
+def test_a_review_error_comes_back_with_its_problems() -> None:
+    with pytest.raises(ManuscriptError) as info:
+        in_child(_manuscript_problem)
+    assert info.value.summary == "the manuscript has problems"
+    assert info.value.problems == [
+        Problem("manuscript/02-methods.qmd", "unknown cross-reference @fig-x", row=3)
+    ]
+
+
+def _value_error() -> None:
+    raise ValueError("bad value 7")
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"needs {a} and {b}")
+
+
+def _unpicklable() -> None:
+    raise _Unpicklable(1, 2)
+
+
+def test_other_errors_come_back_as_themselves_or_with_the_traceback() -> None:
+    with pytest.raises(ValueError, match="bad value 7"):
+        in_child(_value_error)
+    with pytest.raises(RuntimeError) as info:
+        in_child(_unpicklable)
+    assert "needs 1 and 2" in str(info.value) and "_unpicklable" in str(info.value)
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_child_killed_is_a_render_error() -> None:
+    with pytest.raises(RenderError) as info:
+        in_child(_killed)
+    assert "signal SIGKILL" in str(info.value)
+
+
+def test_an_isolated_render_writes_the_same_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    here, there = tmp_path / "a" / "book", tmp_path / "b" / "book"
+    shutil.copytree(FIXTURE, here)
+    shutil.copytree(FIXTURE, there)
+    files = render_book(here, backend="embedded")
+    assert render_book(there, backend="embedded", isolate=True) == files
+    assert {"index.html", "review.docx", "review.pdf"} <= set(files)
+
+
+def test_an_isolated_render_reports_the_manuscripts_problems(tmp_path: Path) -> None:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    methods = root / "manuscript" / "02-methods.qmd"
+    methods.write_text(methods.read_text(encoding="utf-8") + "\nSee @fig-nothere.\n")
+    with pytest.raises(ManuscriptError) as info:
+        render_book(root, backend="embedded", isolate=True)
+    assert "@fig-nothere" in str(info.value)
+    assert info.value.problems[0].file.endswith("02-methods.qmd")
+    assert not (root / "_book.staging").exists()
+
+
+_ORPHAN = """
+import os, sys, time
+from livingreview.render.isolated import in_child
+
+def work(path):
+    with open(path, "w") as out:
+        out.write(str(os.getpid()))
+    time.sleep(60)
+
+in_child(work, sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_child_ends_when_its_parent_is_killed(tmp_path: Path) -> None:
+    marker = tmp_path / "child.pid"
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN, str(marker)])
+    try:
+        deadline = time.monotonic() + 60
+        while not (marker.exists() and marker.read_text()):
+            assert time.monotonic() < deadline and parent.poll() is None
+            time.sleep(0.05)
+        child = int(marker.read_text())
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child}").exists() and _state(child) != "Z":
+            assert time.monotonic() < deadline, "the child outlived its parent"
+            time.sleep(0.05)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
