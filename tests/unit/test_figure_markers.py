@@ -116,3 +116,65 @@ def test_a_row_rule_draws_what_axhline_draws() -> None:
         assert _save(ruled(row_rule), fmt) == _save(
             ruled(lambda ax, y, **k: ax.axhline(y, **k)), fmt
         )
+
+
+# Markers of several styles on a log axis, some half filled (two marker paths per
+# marker: matplotlib's "alt" path), a gid each: the SVG and PDF repeat the calls of
+# one line per style (MarkerCells._draw_each), so every kind of call must repeat.
+MIXED = [(10.0 ** (i / 3), float(i % 4)) for i in range(14)]
+MIXED_CELLS = [
+    {"marker": m, "color": c, "markerfacecolor": f, "fillstyle": fill, "markersize": size}
+    for m, c, f, fill, size in [
+        ("o", "#0072B2", "#0072B2", "full", 4.5),
+        ("s", "#D55E00", "white", "full", 4.5),
+        ("D", "#009E73", "#009E73", "left", 4.5),
+        ("^", "#CC79A7", "#CC79A7", "full", 7.0),
+        ("o", "#0072B2", "#0072B2", "full", 4.5),  # a style seen before
+        ("v", "#E69F00", "#E69F00", "left", 5.5),
+        ("D", "#009E73", "#009E73", "left", 4.5),
+    ]
+    * 2
+]
+
+
+def _mixed(one_artist: bool) -> Figure:
+    with figure_style():
+        fig = Figure(figsize=(3, 2))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.set_xscale("log")
+        style = {"markeredgewidth": 0.9, "markerfacecoloralt": "white", "clip_on": False}
+        gids = [f"mixed:{i}" for i in range(len(MIXED))]
+        if one_artist:
+            ax.add_artist(MarkerCells(ax, MIXED, MIXED_CELLS, gids, in_order=True, **style))
+        else:
+            for (x, y), cell, gid in zip(MIXED, MIXED_CELLS, gids, strict=True):
+                (line,) = ax.plot([x], [y], linestyle="none", **cell, **style)
+                line.set_gid(gid)
+        ax.set_xlim(0.5, 200)
+        ax.set_ylim(4, -1)
+    return fig
+
+
+def test_markers_of_many_styles_on_a_log_axis_write_the_lines_files() -> None:
+    for fmt in ("svg", "pdf", "png"):
+        assert _save(_mixed(True), fmt) == _save(_mixed(False), fmt), fmt
+    svg = _save(_mixed(True), "svg").decode()
+    assert re.findall(r'id="(mixed:[^"]+)"', svg) == [f"mixed:{i}" for i in range(len(MIXED))]
+
+
+def test_cells_whose_line_would_draw_more_than_markers_are_refused() -> None:
+    """A joining line between a style's points would be lost by repeating only the
+    marker calls, so it is an error, not a silently different figure."""
+    import pytest
+
+    with figure_style():
+        fig = Figure(figsize=(2, 2))
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        cells = [{"markerfacecolor": "white"}] * 2
+        joined = MarkerCells(ax, [(0, 0), (1, 1)], cells, ["a", "b"], marker="o")
+        joined.line.set_linestyle("-")
+        ax.add_artist(joined)
+    with pytest.raises(TypeError, match="more than markers"):
+        _save(fig, "svg")

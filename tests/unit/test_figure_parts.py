@@ -499,3 +499,64 @@ def test_one_part_of_the_evidence_map_is_the_unsplit_figure(review: dict, tmp_pa
     for ext in ("svg", "pdf", "png"):
         drawn = tmp_path / "o" / f"study_overview.{ext}"
         assert drawn.read_bytes() == plain.with_suffix(f".{ext}").read_bytes()
+
+
+# ---------------------------------------------------------- the onset plot's time axis
+
+
+def _onset_parts_ticks(
+    review: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, labels: dict
+) -> list[tuple[tuple[str, ...], list]]:
+    """Each drawn part's time tick labels and their boxes in the drawn part."""
+    import livingreview.figures.onset_duration as onset
+
+    drawn: list[tuple[tuple[str, ...], list]] = []
+
+    def capture(build, args, kwargs, outputs):
+        fig = build(*args, **kwargs)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        low, high = ax.get_xlim()
+        boxes = [
+            t.get_window_extent(renderer)
+            for tick, t in zip(ax.xaxis.get_major_ticks(), ax.get_xticklabels(), strict=True)
+            if t.get_text() and low <= tick.get_loc() <= high
+        ]
+        drawn.append((onset.time_tick_labels(fig), boxes))
+        for out in outputs:
+            if out is not None:
+                Path(out).write_bytes(b"")
+
+    monkeypatch.setattr(onset, "draw_once", capture)
+    parts = onset.onset_duration_parts(
+        review["studies"], review["outcomes"], PROTOCOL["diagnosis_groups"], tmp_path / "o",
+        tmp_path / "o.md", labels=labels, per_part=30,
+    )  # fmt: skip
+    assert len(parts) == len(drawn) == 4
+    return drawn
+
+
+def test_onset_parts_share_the_time_ticks_that_fit_the_narrowest_part(
+    review: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time ticks are thinned once, on the part with the widest study label (its
+    axis is the narrowest): every part shows the same ticks, and none touch."""
+    ids = {str(s): str(s) for s in review["studies"]["study_id"]}
+    plain = _onset_parts_ticks(review, tmp_path / "plain", monkeypatch, ids)
+    # one long label in the third part narrows that part's axis only
+    third = sorted(_third_part_ids(review))[0]
+    long = {**ids, third: "A label long enough to narrow the axis"}
+    narrowed = _onset_parts_ticks(review, tmp_path / "long", monkeypatch, long)
+    for drawn in (plain, narrowed):
+        assert len({ticks for ticks, _ in drawn}) == 1  # one set of ticks for every part
+        for _, boxes in drawn:
+            assert len(boxes) >= 2 and all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))
+    assert set(narrowed[0][0]) < set(plain[0][0])  # the narrow part dropped some everywhere
+
+
+def _third_part_ids(review: dict) -> set[str]:
+    from livingreview.figures.effect_direction import study_order
+
+    order = study_order(review["studies"], PROTOCOL["diagnosis_groups"])
+    return set(split_studies(order, 30)[2].study_ids)

@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from matplotlib.artist import Artist, allow_rasterization
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.lines import Line2D
+from matplotlib.path import Path as MarkerPath
 from matplotlib.transforms import Bbox
 
 
@@ -81,11 +83,63 @@ class MarkerCells(Artist):
                 line.set(**cell)
                 line.draw(renderer)
         else:  # SVG (and PDF): each marker as its own line drew it, with its gid
-            for (x, y), cell, gid in zip(self.xy, self.cells, self.gids, strict=True):
-                line.set_data([x], [y])
-                line.set(**cell, gid=gid)
-                line.draw(renderer)
+            self._draw_each(renderer)
         self.stale = False
+
+    def _draw_each(self, renderer: Any) -> None:
+        """Each marker in its gid's group, with the renderer calls its own line made.
+
+        The line is drawn once per style, into a :class:`_Recorder`; each marker of
+        that style then repeats the recorded calls at its own point. A line drawn per
+        marker was most of this artist's time in an SVG (issue 19: the line's data,
+        transform and colours set up again for each of 7,000 markers); the calls, and
+        so the file, are the same."""
+        line = self.line
+        transform = line.get_transform()
+        affine = transform.get_affine().frozen()
+        styles: dict[tuple, list[tuple]] = {}
+        for (x, y), cell, gid in zip(self.xy, self.cells, self.gids, strict=True):
+            key = tuple(sorted(cell.items(), key=lambda item: item[0]))
+            calls = styles.get(key)
+            if calls is None:
+                line.set_data([x], [y])
+                line.set(**cell, gid=None)
+                recorder = _Recorder(renderer)
+                line.draw(recorder)
+                calls = styles[key] = recorder.calls
+            point = MarkerPath(transform.transform_non_affine(np.array([[x, y]], dtype=float)))
+            renderer.open_group("line2d", gid)
+            for gc, marker_path, marker_trans, face in calls:
+                renderer.draw_markers(gc, marker_path, marker_trans, point, affine, face)
+            renderer.close_group("line2d")
+
+
+class _Recorder:
+    """A renderer that passes everything to ``renderer`` but keeps the markers a line
+    draws (graphics context, marker path and transform, face colour) instead of
+    drawing them, and opens and closes no group: what :meth:`MarkerCells._draw_each`
+    repeats per marker. A line that draws anything else is refused, as the repeat
+    would lose it."""
+
+    def __init__(self, renderer: Any) -> None:
+        self._renderer = renderer
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("draw_"):
+            raise TypeError(f"a marker line drew more than markers ({name})")
+        return getattr(self._renderer, name)
+
+    def open_group(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def close_group(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def draw_markers(
+        self, gc: Any, marker_path: Any, marker_trans: Any, path: Any, trans: Any, face=None
+    ) -> None:
+        self.calls.append((gc, marker_path, marker_trans, face))
 
 
 class MarkerRun:

@@ -20,8 +20,10 @@ from .common import (
     OKABE_ITO,
     STYLE,
     _chars_per_line,
+    _text_width_pt,
     annotate_missing,
     figure_style,
+    freeze_layout,
 )
 from .effect_direction import (
     FIGURE_WIDTH_CM,
@@ -33,7 +35,15 @@ from .effect_direction import (
     study_order,
 )
 from .markers import MarkerCells, MarkerRun
-from .parts import DEFAULT_STUDIES_PER_PART, FORMATS, Part, draw_study_parts, study_groups
+from .parts import (
+    DEFAULT_STUDIES_PER_PART,
+    FORMATS,
+    Part,
+    draw_study_parts,
+    part_inputs,
+    split_studies,
+    study_groups,
+)
 
 TIMING_MARKERS: dict[str, tuple[str, str]] = {
     "onset": ("o", "First measured"),
@@ -107,6 +117,7 @@ def build_onset_duration_plot(
     labels: Mapping[str, str] | None = None,
     width_cm: float = FIGURE_WIDTH_CM,
     hours: tuple[float, float] | None = None,
+    ticks: Sequence[str] | None = None,
 ) -> Figure:
     """Build the onset-and-duration plot of the anxiolytic effect and return the figure.
 
@@ -122,6 +133,11 @@ def build_onset_duration_plot(
     row, so each stays visible (:func:`stack_offsets`). A row without a timed
     result says what kind of time its results have (:data:`UNTIMED_NOTES`).
     Markers carry the gid ``time:<study_id>:<dosing>:<role>:<hours>``.
+
+    The time axis shows the :data:`TIME_TICKS` whose labels fit without touching
+    (:func:`_thin_time_ticks`), or ``ticks`` (labels of :data:`TIME_TICKS`), which
+    the parts of a split figure share (:func:`onset_duration_parts`); the figure is
+    then laid out once, here, and returned with its layout frozen.
     """
     labels = labels or {}
     timeline = anxiety_timeline(outcomes)
@@ -139,7 +155,11 @@ def build_onset_duration_plot(
         _study_ticks(ax, rows)
         _time_axis(ax, xmin, xmax)
         fig.legend(handles=handles, loc="outside lower center", ncols=ncols, **LEGEND_STYLE)
-        _thin_time_ticks(fig, ax)  # lays the figure out: the axes now have their size
+        if ticks is None:
+            _thin_time_ticks(fig, ax)  # lays the figure out: the axes now have their size
+        else:  # the ticks a split figure's parts share: one layout, the final one
+            _set_time_ticks(ax, ticks)
+            freeze_layout(fig)
         _stack_overlaps(ax, markers)
     return fig
 
@@ -183,9 +203,19 @@ def _thin_time_ticks(fig: Figure, ax: Any, gap_pt: float = 4.0) -> None:
         if box.x0 >= right + gap_px:
             kept.append(label.get_text())
             right = box.x1
-    ticks = [(v, t) for v, t in TIME_TICKS if t in kept]
+    _set_time_ticks(ax, kept)
+
+
+def _set_time_ticks(ax: Any, labels: Sequence[str]) -> None:
+    """Show the :data:`TIME_TICKS` of ``labels`` on the time axis, and no others."""
+    ticks = [(v, t) for v, t in TIME_TICKS if t in labels]
     ax.xaxis.set_major_locator(ticker.FixedLocator([v for v, _ in ticks]))
     ax.xaxis.set_major_formatter(ticker.FixedFormatter([t for _, t in ticks]))
+
+
+def time_tick_labels(fig: Figure) -> tuple[str, ...]:
+    """The time tick labels an onset plot shows (after :func:`_thin_time_ticks`)."""
+    return tuple(fig.axes[0].xaxis.get_major_formatter().seq)
 
 
 def _draw_timelines(
@@ -363,8 +393,39 @@ def onset_duration_parts(
     included = set(studies["study_id"].astype(str))
     timeline = anxiety_timeline(outcomes)
     hours = [p["hours"] for (sid, _), points in timeline.items() if sid in included for p in points]
+    order = study_order(studies, diagnosis_labels)
+    shared: dict[str, Any] = {"hours": _time_range(hours)}
+    parts = split_studies(order, per_part)
+    if len(parts) > 1:
+        shared["ticks"] = _shared_ticks(
+            parts, (studies, outcomes), diagnosis_labels, labels or {}, shared["hours"]
+        )
     return draw_study_parts(
-        "onset_duration", (studies, outcomes), study_order(studies, diagnosis_labels),
-        folder, include, draw, labels=labels, per_part=per_part, formats=formats,
-        groups=study_groups(studies, diagnosis_labels), hours=_time_range(hours),
+        "onset_duration", (studies, outcomes), order, folder, include, draw,
+        labels=labels, per_part=per_part, formats=formats,
+        groups=study_groups(studies, diagnosis_labels), **shared,
     )  # fmt: skip
+
+
+def _shared_ticks(
+    parts: Sequence[Part],
+    frames: tuple[pd.DataFrame, pd.DataFrame],
+    diagnosis_labels: Mapping[str, str],
+    labels: Mapping[str, str],
+    hours: tuple[float, float],
+) -> tuple[str, ...]:
+    """The time ticks of every part of a split plot (``frames``: studies, outcomes):
+    those that fit on the part with the widest study label, whose time axis is the
+    narrowest (the label column takes the rest of the width). Thinned once, every
+    part shows the same ticks and none touch; thinning each part laid each out twice
+    (a seventh of the plot's time at 1,000 studies, issue 19)."""
+
+    def widest(part: Part) -> float:
+        return max(_text_width_pt(labels.get(s, s), STYLE["font.size"]) for s in part.study_ids)
+
+    narrowest = max(parts, key=widest)  # the first of equals: deterministic
+    (part_studies, part_outcomes), part_labels = part_inputs(narrowest, frames, labels)
+    fig = build_onset_duration_plot(
+        part_studies, part_outcomes, diagnosis_labels, labels=part_labels, hours=hours
+    )
+    return time_tick_labels(fig)

@@ -140,16 +140,21 @@ def draw_study_parts(
         if part.count == 1:
             draw(*frames, *outputs, labels=labels)
             return
-        ids = set(part.study_ids)
-        draw(
-            *(frame[frame["study_id"].astype(str).isin(ids)] for frame in frames),
-            *outputs,
-            labels={k: v for k, v in labels.items() if k in ids},
-            **shared,
-        )
+        part_frames, part_labels = part_inputs(part, frames, labels)
+        draw(*part_frames, *outputs, labels=part_labels, **shared)
 
     draw_parts(name, folder, include, parts, one, formats, groups)
     return parts
+
+
+def part_inputs(
+    part: Part, frames: Sequence[Any], labels: Mapping[str, str]
+) -> tuple[list[Any], dict[str, str]]:
+    """The rows of each table in ``frames`` (by ``study_id``) and the labels of
+    ``part``'s studies: what :func:`draw_study_parts` draws a part of a split figure from."""
+    ids = set(part.study_ids)
+    rows = [frame[frame["study_id"].astype(str).isin(ids)] for frame in frames]
+    return rows, {k: v for k, v in labels.items() if k in ids}
 
 
 def study_groups(studies: Any, diagnosis_labels: Mapping[str, str]) -> dict[str, str]:
