@@ -5,7 +5,7 @@ plots) grows with the review: at 1,000 studies it was one image 225 inches tall,
 printed at 0.15 mm per study. Above ``figures.studies_per_part`` studies
 (config/README.md) the figure is drawn in consecutive parts instead, each by the
 same drawing function on its own studies, so every part keeps the row height,
-the column headings and the legend of the whole figure, and studies keep the
+the column headings and a legend of what that part draws, and studies keep the
 order of the whole figure.
 
 A split figure's rule writes a folder of images and a Markdown file the chapter
