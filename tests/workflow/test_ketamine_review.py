@@ -151,9 +151,15 @@ def _prose(text: str) -> str:
     return text
 
 
+# A number followed by a unit is a measurement a study reported ("about 10 mmHg",
+# "within 2 hours"), not a count of the review's.
+UNIT = r"(?:mmHg|mg(?:/kg)?|ml|min(?:utes?)?|hours?|h|days?|weeks?|months?|years?|%)\b"
+
+
 def prose_numbers(text: str) -> list[str]:
-    """Numbers in a chapter's prose, ignoring shortcodes, citations, ids, paths and code."""
-    return re.findall(r"(?<![\w.,-])\d[\d,]*(?![\w-])", _prose(text))
+    """Numbers in a chapter's prose, ignoring shortcodes, citations, ids, paths and code,
+    and measurements (a number followed by a unit)."""
+    return re.findall(rf"(?<![\w.,-])\d[\d,]*(?![\w-])(?!\s*{UNIT})", _prose(text))
 
 
 # What the review counts: a number word before one of these nouns states a count.
@@ -209,6 +215,7 @@ def test_no_count_the_data_hold_is_typed_by_hand(review: Path) -> None:
 
 def test_typed_count_is_detected() -> None:
     assert prose_numbers("We found 30 records {{< var x >}} [@glue2017] (2R,6R)-HNK") == ["30"]
+    assert prose_numbers("10 studies; about 10 mmHg higher within 2 hours, 30 min") == ["10"]
 
 
 def test_count_in_words_is_detected() -> None:
