@@ -45,3 +45,19 @@ def test_every_imported_module_is_a_declared_dependency() -> None:
         if not distributions & declared:
             undeclared[module] = sorted(distributions)
     assert not undeclared, f"imported but not in [project].dependencies: {undeclared}"
+
+
+def test_every_data_file_of_the_package_is_installed() -> None:
+    """A file under src/livingreview that no package-data pattern names is missing from
+    a wheel (a non-editable install), though every test of an editable one passes."""
+    package = ROOT / "src" / "livingreview"
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["livingreview"]
+    installed = {path for pattern in patterns for path in package.glob(pattern)}
+    data = {
+        path
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts
+    }
+    missing = sorted(str(path.relative_to(package)) for path in data - installed)
+    assert not missing, f"not in [tool.setuptools.package-data]: {missing}"

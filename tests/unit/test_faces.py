@@ -40,16 +40,45 @@ def test_docx_styles_name_the_text_and_ui_faces(tmp_path: Path) -> None:
     assert zipfile.ZipFile(shipped).read("word/styles.xml").decode("utf-8") == styles
 
 
-def test_subsetting_the_web_fonts_logs_no_info_lines(
+def _content(path: Path) -> dict:
+    """What a browser reads from a web font: its characters, glyphs, advances and
+    names (not its bytes, which a newer fontTools may lay out differently)."""
+    font = TTFont(path)
+    return {
+        "cmap": font.getBestCmap(),
+        "glyphs": font.getGlyphOrder(),
+        "advances": dict(font["hmtx"].metrics),
+        "names": sorted((n.nameID, n.toUnicode()) for n in font["name"].names),
+    }
+
+
+def test_shipped_web_fonts_are_the_subsets_of_the_faces(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The website's WOFF2 files ship with the package; after a face or the subsetting
+    options change this fails until ``refresh_web_fonts()`` writes them again."""
     # the workflow logs at INFO: fontTools' ~300 subsetting lines filled the render log
     import logging
 
     from livingreview.render import webfonts
 
     caplog.set_level(logging.INFO)
-    written = webfonts._subset_fonts(tmp_path)
-    assert written and all((tmp_path / name).is_file() for name in written)
+    written = webfonts.refresh_web_fonts(tmp_path)
     assert not [r for r in caplog.records if r.name.startswith("fontTools")]
     assert logging.getLogger("fontTools").level == logging.NOTSET  # put back as it was
+    shipped = webfonts.web_font_folder()
+    assert written == [target for _, _, target, *_ in FACES]
+    for name in written:
+        assert _content(shipped / name) == _content(tmp_path / name), name
+    assert (shipped / "LICENSE_DEJAVU").read_bytes() == (tmp_path / "LICENSE_DEJAVU").read_bytes()
+
+
+def test_the_website_gets_the_shipped_web_fonts(tmp_path: Path) -> None:
+    from livingreview.render import webfonts
+
+    names = webfonts.write_web_fonts(tmp_path / "fonts")
+    assert sorted(p.name for p in (tmp_path / "fonts").iterdir()) == sorted(names)
+    for name in names:
+        shipped = (webfonts.web_font_folder() / name).read_bytes()
+        assert (tmp_path / "fonts" / name).read_bytes() == shipped
+        assert shipped[:4] == b"wOF2"

@@ -75,22 +75,6 @@ def test_visible_text_reads_quoted_release_text_without_changing_the_tree() -> N
     assert blocks == before
 
 
-def test_web_fonts_are_subset_once_then_copied(tmp_path: Path, monkeypatch) -> None:
-    from livingreview.render import webfonts
-    from livingreview.workflow import PARSE_CACHE_ENV
-
-    monkeypatch.setenv(PARSE_CACHE_ENV, str(tmp_path / "cache" / "pandoc"))
-    first = webfonts.write_web_fonts(tmp_path / "a")
-    cache = webfonts.web_font_cache()
-    assert cache is not None and sorted(p.name for p in cache.iterdir()) == sorted(first)
-    (cache / first[0]).write_bytes(b"from the cache")  # the next build copies, not subsets
-    monkeypatch.setattr(webfonts, "_subset_fonts", None)
-    assert webfonts.write_web_fonts(tmp_path / "b") == first
-    assert (tmp_path / "b" / first[0]).read_bytes() == b"from the cache"
-    for name in first[1:]:
-        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
-
-
 def test_large_blocks_are_finished_once_per_content(tmp_path: Path, monkeypatch) -> None:
     import shutil
 

@@ -12,25 +12,29 @@
   text. Its files come from matplotlib's own data folder (a dependency already;
   the DejaVu licence allows redistribution and modification).
 
-The WOFF2 files are subset with fontTools to Latin, Greek and the punctuation
-and symbols the review uses, so pages stay small. Output is deterministic for a
-given matplotlib and fontTools.
+The website's WOFF2 files are subsets made with fontTools (Latin, Greek and the
+punctuation and symbols the review uses, so pages stay small). They ship with
+the package in ``render/fonts/web/``; :func:`refresh_web_fonts` writes them again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import importlib.util
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FACES", "TEXT_FACE", "UI_FACE", "dejavu_folder", "text_font_folder", "write_web_fonts"]
+__all__ = [
+    "FACES",
+    "TEXT_FACE",
+    "UI_FACE",
+    "dejavu_folder",
+    "text_font_folder",
+    "web_font_folder",
+    "write_web_fonts",
+]
 
 TEXT_FACE = "Literata"
 UI_FACE = "DejaVu Sans"
@@ -83,48 +87,24 @@ UNICODES = [
 ]
 
 
-def write_web_fonts(folder: Path) -> list[str]:
-    """Write the subset WOFF2 files into ``folder``; return their names.
+def web_font_folder() -> Path:
+    """The package's folder of the website's WOFF2 subsets (and DejaVu's licence)."""
+    return text_font_folder() / "web"
 
-    Subsetting takes seconds, and its output depends only on the source fonts,
-    the options below and fontTools: inside the workflow the files are kept in
-    ``results/cache/webfonts/<key>/`` and copied from there when the key is known.
+
+def write_web_fonts(folder: Path) -> list[str]:
+    """Copy the website's WOFF2 subsets into ``folder``; return their names.
+
+    The subsets ship with the package: they depend only on the faces and the options
+    below, and subsetting them took about five seconds of every cold build.
+    :func:`refresh_web_fonts` writes them again after a face changes
+    (``tests/unit/test_faces.py`` fails until it is run).
     """
     folder.mkdir(parents=True, exist_ok=True)
-    cache = web_font_cache()
-    if cache is not None and all((cache / target).is_file() for _, _, target, *_ in FACES):
-        for _, _, target, *_ in FACES:
-            shutil.copyfile(cache / target, folder / target)
-        return [target for _, _, target, *_ in FACES]
-    written = _subset_fonts(folder)
-    if cache is not None:
-        staging = Path(tempfile.mkdtemp(prefix=cache.name + ".", dir=cache.parent))
-        for target in written:
-            shutil.copyfile(folder / target, staging / target)
-        try:
-            staging.rename(cache)
-        except OSError:  # another build stored the same key first
-            shutil.rmtree(staging, ignore_errors=True)
-    return written
-
-
-def web_font_cache() -> Path | None:
-    """``results/cache/webfonts/<key>`` for the fonts and options of this build, or
-    ``None`` outside the workflow (no cache folder set)."""
-    from ..workflow import PARSE_CACHE_ENV
-
-    pandoc_cache = os.environ.get(PARSE_CACHE_ENV)
-    if not pandoc_cache:
-        return None
-    digest = hashlib.sha256()
-    digest.update(Path(__file__).read_bytes())  # this module: the options and the code
-    digest.update(importlib.metadata.version("fonttools").encode())
-    for source_folder, source, target, *_ in FACES:
-        digest.update(f"{source}\0{target}\0".encode())
-        digest.update((source_folder() / source).read_bytes())
-    root = Path(pandoc_cache).parent / "webfonts"
-    root.mkdir(parents=True, exist_ok=True)
-    return root / digest.hexdigest()[:32]
+    source = web_font_folder()
+    for _, _, target, *_ in FACES:
+        shutil.copyfile(source / target, folder / target)
+    return [target for _, _, target, *_ in FACES]
 
 
 SUBSET_OPTIONS = {
@@ -163,4 +143,14 @@ def _subset_faces(subset: Any, folder: Path) -> list[str]:
         subsetter.subset(font)
         subset.save_font(font, str(folder / target), options)
         written.append(target)
+    return written
+
+
+def refresh_web_fonts(folder: Path | None = None) -> list[str]:
+    """Subset the faces into ``folder`` (the package's web folder by default) and copy
+    DejaVu's licence beside them; return the names of the WOFF2 files written."""
+    folder = folder or web_font_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = _subset_fonts(folder)
+    shutil.copyfile(dejavu_folder() / "LICENSE_DEJAVU", folder / "LICENSE_DEJAVU")
     return written
