@@ -38,18 +38,19 @@ def reproducible_environment(root: str | Path = ".") -> dict[str, str]:
     return env
 
 
-# Content-keyed caches under results/ (see livingreview.validation.load_table and
+# Content-keyed caches under results/cache/ (see livingreview.validation.load_table and
 # livingreview.render.pandoc.cached_run); unset outside the workflow.
 TABLE_CACHE_ENV = "LIVINGREVIEW_TABLE_CACHE"
 PARSE_CACHE_ENV = "LIVINGREVIEW_PANDOC_CACHE"
 FIGURE_CACHE_ENV = "LIVINGREVIEW_FIGURE_CACHE"
+CACHE_FOLDER = Path("results") / "cache"  # relative to the project root
 SCHEMA_CACHE_ENV = "LIVINGREVIEW_SCHEMA_CHECKS"
 
 
 def cache_environment(root: str | Path = ".") -> dict[str, str]:
     """Environment that makes jobs validate each table, check each document against
     its schema, parse each chapter and draw each figure once per content."""
-    cache = Path(root).resolve() / "results" / "cache"
+    cache = Path(root).resolve() / CACHE_FOLDER
     return {
         TABLE_CACHE_ENV: str(cache / "tables"),
         SCHEMA_CACHE_ENV: str(schema_check_folder(root)),
@@ -63,7 +64,7 @@ def schema_check_folder(root: str | Path = ".") -> Path:
     (:func:`livingreview.validation.schema_errors`): the config, the protocol, the
     release snapshots. The Snakefile names it when it checks the config, before it sets
     :func:`cache_environment` for the jobs."""
-    return Path(root).resolve() / "results" / "cache" / "schema"
+    return Path(root).resolve() / CACHE_FOLDER / "schema"
 
 
 def _last_commit_time(root: Path) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from figure_measure import shown_tick_label_boxes
 
 from livingreview.figures.common import row_labels
 from livingreview.figures.parts import Part, parts_markdown, split_studies
@@ -514,16 +515,7 @@ def _onset_parts_ticks(
 
     def capture(build, args, kwargs, outputs):
         fig = build(*args, **kwargs)
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        ax = fig.axes[0]
-        low, high = ax.get_xlim()
-        boxes = [
-            t.get_window_extent(renderer)
-            for tick, t in zip(ax.xaxis.get_major_ticks(), ax.get_xticklabels(), strict=True)
-            if t.get_text() and low <= tick.get_loc() <= high
-        ]
-        drawn.append((onset.time_tick_labels(fig), boxes))
+        drawn.append((onset.time_tick_labels(fig), shown_tick_label_boxes(fig)))
         for out in outputs:
             if out is not None:
                 Path(out).write_bytes(b"")

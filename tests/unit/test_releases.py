@@ -568,3 +568,27 @@ def test_the_history_says_what_a_version_covered_at_its_release_not_today() -> N
     row = next(x for x in history.splitlines() if x.startswith("| 2.0 |"))
     assert "| the 3 records in the ledger at release |" in row
     assert "every record in the ledger" not in history
+
+
+def test_the_release_build_takes_the_projects_caches_and_leaves_them(tmp_path: Path) -> None:
+    """A release builds in a temporary copy: the project's content-keyed caches come
+    along (figures already drawn are not drawn again), its outputs and logs do not."""
+    from livingreview.living.make_release import ReleaseBuild
+    from livingreview.workflow import CACHE_FOLDER
+
+    project = tmp_path / "review"
+    cached = project / CACHE_FOLDER / "figures" / "key" / "figure.svg"
+    cached.parent.mkdir(parents=True)
+    cached.write_text("<svg/>", encoding="utf-8")
+    (project / "results" / "tables").mkdir(parents=True)
+    (project / "results" / "tables" / "studies.md").write_text("built", encoding="utf-8")
+    (project / "_book").mkdir()
+    (project / "index.qmd").write_text("# Review\n", encoding="utf-8")
+    with ReleaseBuild(project, "0") as build:
+        copied = build.copy / CACHE_FOLDER / "figures" / "key" / "figure.svg"
+        assert copied.read_text(encoding="utf-8") == "<svg/>"
+        assert (build.copy / "index.qmd").is_file()
+        assert not (build.copy / "results" / "tables").exists()
+        assert not (build.copy / "_book").exists()
+        copied.write_text("changed in the copy", encoding="utf-8")
+    assert cached.read_text(encoding="utf-8") == "<svg/>"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from figure_measure import shown_tick_label_boxes
 from test_figures import COLUMN_WIDTH_CM, MIN_PRINTED_PT, drawn_texts, outside_figure, overlapping
 
 from livingreview.errors import DataError
@@ -574,15 +575,8 @@ def test_time_tick_labels_are_thinned_without_touching(outcomes: pd.DataFrame) -
         sid: f"A study label long enough to narrow the axes {sid}" for sid in ("s1", "s2", "s3")
     }
     fig = build_onset_duration_plot(STUDIES, outcomes, DIAGNOSIS, labels=long, width_cm=9)
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    ax = fig.axes[0]
-    low, high = ax.get_xlim()
-    boxes = [
-        t.get_window_extent(renderer)
-        for tick, t in zip(ax.xaxis.get_major_ticks(), ax.get_xticklabels(), strict=True)
-        if t.get_text() and low <= tick.get_loc() <= high
-    ]
+    boxes = shown_tick_label_boxes(fig)
+    low, high = fig.axes[0].get_xlim()
     in_range = [v for v, _ in TIME_TICKS if low <= v <= high]
     assert 2 <= len(boxes) < len(in_range)  # some dropped, not all
     assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))

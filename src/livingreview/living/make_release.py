@@ -21,6 +21,7 @@ from ..errors import Problem, ReleaseError, raise_if_any
 from ..evidence.review_data import ReviewData, load_configured_data
 from ..io import read_text, write_bytes, write_text
 from ..text.claims import ClaimChange
+from ..workflow import CACHE_FOLDER
 from .criteria import (
     PROTOCOL_COPY,
     compare_states,
@@ -161,6 +162,10 @@ class ReleaseBuild:
     Use as a context manager: :meth:`overlay` writes files into the copy (the
     scoped data, the snapshot) and :meth:`run` runs ``snakemake`` there with
     ``SOURCE_DATE_EPOCH`` set to the release date and returns the files asked for.
+
+    The copy takes the project's content-keyed caches (``results/cache/``: each entry
+    is keyed by everything it was made from, the build date included), so figures,
+    parses and validations the project's build already made are not made again.
     """
 
     def __init__(self, project: Path, epoch: str) -> None:
@@ -172,6 +177,9 @@ class ReleaseBuild:
         self._tmp = tempfile.TemporaryDirectory(prefix="livingreview-release-")
         self.copy = Path(self._tmp.name) / "review"
         shutil.copytree(self.project, self.copy, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+        caches = self.project / CACHE_FOLDER
+        if caches.is_dir():
+            shutil.copytree(caches, self.copy / CACHE_FOLDER)
         return self
 
     def __exit__(self, *exc: object) -> None:
