@@ -77,3 +77,21 @@ def test_an_output_given_as_none_is_not_written_nor_needed(tmp_path: Path) -> No
     draw_once(bars, (table,), {"title": "T"}, (again[0], None, again[2]))
     assert CALLS == [2]  # copied from the cache
     assert again[0].read_bytes() == svg.read_bytes() and not again[1].exists()
+
+
+def test_a_rendition_asked_for_later_is_drawn_once_and_kept(tmp_path: Path, cache: Path) -> None:
+    """A book that starts to show the PDF (a format's default-image-extension): the
+    entry kept with the SVG and PNG gains the PDF, and the next run copies all three."""
+    table = pd.DataFrame({"name": ["a", "b"], "n": [3, 4]})
+    (tmp_path / "one").mkdir()
+    svg, _, png = outputs(tmp_path / "one")
+    draw_once(bars, (table,), {"title": "T"}, (svg, None, png))
+    for run in ("two", "three"):
+        (tmp_path / run).mkdir()
+        draw_once(bars, (table,), {"title": "T"}, outputs(tmp_path / run))
+    assert CALLS == [2, 2]  # the PDF drawn once, then copied with the others
+    (entry,) = cache.iterdir()
+    assert sorted(p.name for p in entry.iterdir()) == ["figure.pdf", "figure.png", "figure.svg"]
+    two, three = outputs(tmp_path / "two"), outputs(tmp_path / "three")
+    assert [p.read_bytes() for p in two] == [p.read_bytes() for p in three]
+    assert two[0].read_bytes() == svg.read_bytes()

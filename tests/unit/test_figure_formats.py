@@ -19,9 +19,17 @@ def _book(tmp_path: Path, formats: dict) -> Path:
     return tmp_path
 
 
-def test_this_review_draws_svg_and_png_only() -> None:
-    # HTML and Typst take the SVG, DOCX the PNG: nothing shows a figure's PDF
-    assert figure_formats(ROOT) == ("svg", "png")
+@pytest.mark.parametrize("root", [ROOT, ROOT / "src" / "livingreview" / "project_template"])
+def test_typst_takes_each_figure_as_pdf_not_the_websites_svg(root: Path) -> None:
+    """The website shows the SVG (text as glyph paths), the DOCX the PNG, and Typst the
+    PDF: real text, and a fraction of the memory Typst needs for the SVG (issue 19:
+    200 SVG parts were most of a 1,000-study book's peak)."""
+    settings = read_book_settings(root)
+    extension = {
+        fmt: settings["format"][fmt]["default-image-extension"] for fmt in settings["format"]
+    }
+    assert extension == {"html": "svg", "docx": "png", "typst": "pdf"}
+    assert figure_formats(root) == ("svg", "pdf", "png")
 
 
 @pytest.mark.parametrize(

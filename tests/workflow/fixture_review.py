@@ -305,7 +305,7 @@ QUARTO = {
     "format": {
         "html": {"toc": True, "number-sections": True, "default-image-extension": "svg"},
         "docx": {"number-sections": True, "default-image-extension": "png"},
-        "typst": {"number-sections": True, "citeproc": True, "default-image-extension": "svg"},
+        "typst": {"number-sections": True, "citeproc": True, "default-image-extension": "pdf"},
     },
 }
 

@@ -62,7 +62,7 @@ def test_each_figure_is_drawn_in_parts(built: Path, name: str) -> None:
     folder = built / "results" / "figures" / name
     # (Snakemake marks a folder output with a .snakemake_timestamp file)
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
-        f"{name}-{n}.{ext}" for n in range(1, PARTS + 1) for ext in ("svg", "png")
+        f"{name}-{n}.{ext}" for n in range(1, PARTS + 1) for ext in ("svg", "pdf", "png")
     )
     include = (built / "results" / "figures" / f"{name}.md").read_text(encoding="utf-8")
     assert re.findall(r"Studies [\d–]+ of 100", include) == [
@@ -118,3 +118,19 @@ def test_docx_and_pdf_show_every_part(built: Path) -> None:
         assert refs, "the cross-references to the figures did not resolve"
         for ref in refs.groups():
             assert f"{ref}: Synthetic" in text
+
+
+def test_the_pdf_holds_each_parts_study_labels_as_text(built: Path) -> None:
+    """The book's PDF takes each part as the PDF the figure rule drew, whose text is
+    real text: the study labels a part draws can be searched and selected on the page
+    that shows it. Given the website's SVG (text drawn as glyph paths), Typst would
+    leave that page without them."""
+    (pdf_path,) = (built / "_book").glob("*.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(pdf_path).pages]
+    shown = " ".join(page for page in pages if "(d) Studies 76–100 of 100" in page)
+    for name in FIGURES.values():
+        svg = (built / "results" / "figures" / name / f"{name}-{PARTS}.svg").read_text()
+        # matplotlib keeps each string it draws as paths in a comment beside them
+        labels = set(re.findall(r"<!-- (Synthetic \d{4}[a-z]*) -->", svg))
+        assert len(labels) >= 20, f"{name}: {sorted(labels)}"
+        assert sorted(label for label in labels if label not in shown) == [], name

@@ -78,6 +78,12 @@ def draw_once(
                 shutil.copyfile(source, tmp)
         return
     save_figure(build(*args, **kwargs), *outputs)
+    if entry.is_dir():  # kept before for other renditions (a format asked for a new one)
+        for kept, source in wanted:
+            if not kept.is_file():
+                with atomic_path(kept) as tmp:  # whole files only
+                    shutil.copyfile(source, tmp)
+        return
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".new-"))
     for kept, source in wanted:

@@ -1,7 +1,7 @@
 """Evidence figures: the study overview (evidence map) and the pharmacology schematic.
 
-Every figure can be written three times: SVG for the website (and the PDF, which
-Typst makes from it), PDF (vector) and PNG at 300 dpi for DOCX; the build writes
+Every figure can be written three times: SVG for the website, PDF (vector) for
+the book's PDF (Typst embeds it) and PNG at 300 dpi for DOCX; the build writes
 the renditions that some output format of ``_quarto.yml`` shows. Output bytes
 depend only on the inputs:
 
@@ -14,8 +14,16 @@ A reader's browser may not have DejaVu Sans, and a substitute font with other
 widths would break the no-overlap layout that the tests check. Matplotlib still
 writes each string as an XML comment next to its glyphs, which keeps the SVG
 searchable with grep; the accessible description of a figure is its caption
-and alt text in the chapter. In the PDF, fonts are embedded as TrueType
-(``pdf.fonttype: 42``) so the text stays selectable and searchable.
+and alt text in the chapter.
+
+The PDF rendition holds real text, so the figures' words in the book's PDF can
+be selected and searched (a study label finds its row). Its fonts are Type 3
+(``pdf.fonttype: 3``): each glyph drawn once, with a map back to its letter.
+TrueType (42) would be the same text, but matplotlib subsets DejaVu Sans with
+fontTools for every file, about half a second a file: at 1,000 studies (200
+parts) that cost the figure rules far more CPU than the PDF saves Typst (issue
+19). Typst embeds a PDF image as it is, without parsing glyphs into paths: the
+website's SVG, whose text is glyph paths, was most of Typst's memory.
 
 Figures are built with :class:`matplotlib.figure.Figure` (not pyplot) under a
 local ``rc_context``, so building a figure never changes global state.
@@ -72,7 +80,7 @@ STYLE: dict[str, Any] = {
     "ytick.major.width": 0.6,
     "svg.fonttype": "path",
     "svg.hashsalt": "livingreview",
-    "pdf.fonttype": 42,
+    "pdf.fonttype": 3,  # real text, without a fontTools subset per file (see above)
     "savefig.facecolor": "white",
 }
 

@@ -93,8 +93,8 @@ def draw_parts(
     """Draw each part with ``draw(part, (svg, pdf, png))`` into ``folder`` and write the
     Markdown ``include`` that shows them; returns the image stems written. Only the
     renditions in ``formats`` are written (the others are passed as None): the build
-    asks for those some output format shows (``livingreview.paths.figure_formats``;
-    a PDF embeds its fonts again in each part, about a second a part). ``groups``
+    asks for those some output format shows (``livingreview.paths.figure_formats``:
+    SVG for the website, PDF for the book's PDF, PNG for the DOCX). ``groups``
     (study id: the heading of its group) as :func:`parts_markdown` takes it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
