@@ -74,15 +74,13 @@ def draw_once(
     wanted = [(kept, out) for kept, out in wanted if out is not None]
     if all(kept.is_file() for kept, _ in wanted):
         for source, target in wanted:
-            with atomic_path(target) as tmp:
-                shutil.copyfile(source, tmp)
+            _copy_whole(source, target)
         return
     save_figure(build(*args, **kwargs), *outputs)
     if entry.is_dir():  # kept before for other renditions (a format asked for a new one)
         for kept, source in wanted:
             if not kept.is_file():
-                with atomic_path(kept) as tmp:  # whole files only
-                    shutil.copyfile(source, tmp)
+                _copy_whole(source, kept)
         return
     entry.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".new-"))
@@ -92,3 +90,9 @@ def draw_once(
         staging.rename(entry)  # whole entries only: a reader never sees half of one
     except OSError:  # another job stored the same key first
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy_whole(source: str | Path, target: str | Path) -> None:
+    """Copy ``source`` to ``target`` so that a reader never sees half of it."""
+    with atomic_path(target) as tmp:
+        shutil.copyfile(source, tmp)
