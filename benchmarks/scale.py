@@ -9,6 +9,7 @@ reference is labelled "Synthetic" and none of it is evidence.
     python benchmarks/scale.py --sizes shipped      # this project's own review
     python benchmarks/scale.py --write benchmarks/results.md
     python benchmarks/scale.py --sizes 1000:100000 --keep /tmp/built   # keep the project
+    python benchmarks/scale.py --sizes 10000:1000000 --steps cold noop  # skip the edits
 
 For each size it times, with plain `snakemake` (profiles/default) in a fresh copy:
 cold build, no-op, one-chapter edit and one-value edit (one `n` in studies.csv),
@@ -182,9 +183,13 @@ def shipped_review(dest: Path) -> tuple[Path, int, int]:
     return project, counts[0], counts[1]
 
 
-def measure(studies: int, records: int, floor: bool, keep: Path | None = None) -> dict:
-    """Every step for one size; ``studies == 0`` measures the shipped review. ``keep``:
-    a folder to copy the built project into (as ``<studies>-<records>``), to look at."""
+STEPS = ("cold", "noop", "chapter", "value")
+
+
+def measure(studies: int, records: int, floor: bool, keep: Path | None = None, steps=STEPS) -> dict:
+    """The ``steps`` for one size (the cold build always); ``studies == 0`` measures the
+    shipped review. ``keep``: a folder to copy the built project into (as
+    ``<studies>-<records>``), to look at."""
     with tempfile.TemporaryDirectory(prefix="lr-scale-") as tmp:
         make_scaled = bool(studies)
         if make_scaled:
@@ -195,11 +200,14 @@ def measure(studies: int, records: int, floor: bool, keep: Path | None = None) -
         result = {"studies": studies, "records": records, "shipped": not make_scaled}
         result["cold"] = step("cold", run_build(project, "--skip-script-cleanup"))
         result["sizes"] = output_sizes(project)
-        result["noop"] = step("noop", run_build(project))
-        edit_one_chapter(project)
-        result["chapter"] = step("chapter", run_build(project))
-        edit_one_value(project)
-        result["value"] = step("value", run_build(project))
+        if "noop" in steps:
+            result["noop"] = step("noop", run_build(project))
+        if "chapter" in steps:
+            edit_one_chapter(project)
+            result["chapter"] = step("chapter", run_build(project))
+        if "value" in steps:
+            edit_one_value(project)
+            result["value"] = step("value", run_build(project))
         if floor:
             result["floor"] = step("floor", run_floor(project))
         if keep is not None:
@@ -259,7 +267,7 @@ def exponent(results: list[dict], key: str) -> float | None:
     points = [
         (math.log(r["records"]), math.log(r[key]["cpu"]))
         for r in results
-        if r[key]["cpu"] > 0 and not r.get("shipped")
+        if key in r and r[key]["cpu"] > 0 and not r.get("shipped")
     ]
     if len(points) < 2:
         return None
@@ -331,6 +339,8 @@ def report(results: list[dict], command: str) -> str:
         lines.append(f"| {rule} | " + " | ".join(cells) + " |")
     lines.append("")
     for r in results:  # what a value edit reruns: content-based skips (issue 19)
+        if "value" not in r:
+            continue
         ran = sorted(r["value"]["rules"].items(), key=lambda item: -item[1])
         lines.append(
             f"- One-value edit, {label(r)}: {len(ran)} rules ran ("
@@ -359,12 +369,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-floor", action="store_true", help="skip the one-process floor")
     parser.add_argument("--write", type=Path, help="write the Markdown table to this file")
     parser.add_argument("--keep", type=Path, help="copy each built project into this folder")
+    parser.add_argument(
+        "--steps",
+        nargs="+",
+        choices=STEPS,
+        default=list(STEPS),
+        help="what to time after the cold build (default: all; e.g. --steps cold at 10,000)",
+    )
     args = parser.parse_args(argv)
     results = []
     for size in args.sizes:
         studies, records = (0, 0) if size == "shipped" else (int(x) for x in size.split(":"))
         print(f"measuring {studies:,} studies / {records:,} records ...", flush=True)
-        results.append(measure(studies, records, floor=not args.no_floor, keep=args.keep))
+        results.append(
+            measure(studies, records, not args.no_floor, keep=args.keep, steps=args.steps)
+        )
         print(report(results, " ".join(["python", *sys.argv])), flush=True)
     text = report(results, " ".join(["python benchmarks/scale.py", *(argv or sys.argv[1:])]))
     if args.write:
