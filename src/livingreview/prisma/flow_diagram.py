@@ -562,8 +562,11 @@ def _normalise_links(links: Mapping[str, str] | None) -> dict[str, str] | None:
     return out
 
 
-def _build(counts: PrismaCounts, links: Mapping[str, str] | None = None) -> tuple[Figure, Layout]:
-    """Lay out and draw the diagram on a new figure; return it with its measured layout."""
+def _build(
+    counts: PrismaCounts, links: Mapping[str, str] | None = None, dpi: float = MEASURE_DPI
+) -> tuple[Figure, Layout]:
+    """Lay out and draw the diagram on a new figure; return it with its layout, the text
+    extents measured as drawn at ``dpi`` (the boxes are laid out at MEASURE_DPI)."""
     with _style():
         measure = _Measure()
         specs = _specs(counts)
@@ -591,22 +594,26 @@ def _build(counts: PrismaCounts, links: Mapping[str, str] | None = None) -> tupl
             for spec, rect, _ in placed:
                 if spec.kind == "box":
                     _add_link(fig, spec.name, rect, links.get(spec.name))
+        fig.set_dpi(dpi)
         renderer = fig.canvas.get_renderer()
         measured = tuple(
-            replace(box, text_extent=_inches(artist.get_window_extent(renderer)))
+            replace(box, text_extent=_inches(artist.get_window_extent(renderer), dpi))
             for box, artist in boxes
         )
+        fig.set_dpi(MEASURE_DPI)
     return fig, Layout(width, height, measured, tuple(arrows))
 
 
-def _inches(bbox: object) -> Rect:
-    x0, y0, x1, y1 = (v / MEASURE_DPI for v in bbox.extents)  # type: ignore[attr-defined]
+def _inches(bbox: object, dpi: float) -> Rect:
+    x0, y0, x1, y1 = (v / dpi for v in bbox.extents)  # type: ignore[attr-defined]
     return Rect(x0, y0, x1 - x0, y1 - y0)
 
 
-def layout(counts: PrismaCounts) -> Layout:
-    """Return the diagram's layout: box rectangles and measured text extents, in inches."""
-    fig, placed = _build(counts)
+def layout(counts: PrismaCounts, dpi: float = MEASURE_DPI) -> Layout:
+    """Return the diagram's layout: box rectangles and text extents, in inches, the
+    extents measured as drawn at ``dpi`` (the PDF and SVG are drawn at 72, the PNG at
+    PNG_DPI; matplotlib before 3.11 spaced the lines of a text differently at each)."""
+    fig, placed = _build(counts, dpi=dpi)
     fig.clear()
     return placed
 
