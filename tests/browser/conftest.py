@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,8 +40,12 @@ MOBILE = {"width": 375, "height": 740}
 
 def load_test_module(name: str, folder: str = "workflow"):
     """A helper module of tests/workflow/ (or another folder of tests/), loaded by path
-    (tests/ is not a package)."""
+    (tests/ is not a package). Its folder goes on ``sys.path`` first, as pytest puts it
+    when it collects that folder, so the module's own imports of its neighbours work
+    when this file runs alone."""
     path = Path(__file__).resolve().parents[1] / folder / f"{name}.py"
+    if str(path.parent) not in sys.path:
+        sys.path.insert(0, str(path.parent))
     spec = importlib.util.spec_from_file_location(f"lr_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

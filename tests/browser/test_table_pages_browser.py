@@ -54,3 +54,50 @@ def test_pages_of_rows_with_their_group_headings(paged: Path, browser, viewport)
     assert group_b == second  # Group B starts on page 2
     assert third == ["Group B (continued)", "Study 7"]
     assert len(printed) == 9  # both headings and all seven studies
+
+
+def _variant(root: Path, name: str, change) -> str:
+    """The book's index page changed by ``change`` (its text in, text out), written as
+    ``name`` beside it so its links and scripts still resolve; its file URI."""
+    page = root / "_book" / "index.html"
+    variant = page.with_name(name)
+    variant.write_text(change(page.read_text(encoding="utf-8")), encoding="utf-8")
+    return variant.as_uri()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_rows_to_be_paged_are_not_laid_out_while_the_page_loads(paged: Path, browser) -> None:
+    """At 10,000 rows the phone's cards took 80 s to lay out before pages.js cut them
+    into pages (issue 19): a script at the end of the body, which runs before the pages
+    are made, sees none of the table's rows laid out; once made, page 1 shows."""
+    probe = (
+        "<script>window.earlyRows = [...document.querySelectorAll('#tbl-long tbody tr')]"
+        ".filter(r => r.offsetParent !== null).length;</script></body>"
+    )
+    uri = _variant(paged, "early.html", lambda html: html.replace("</body>", probe, 1))
+    tab = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        tab.goto(uri)
+        early, later = tab.evaluate("() => window.earlyRows"), tab.evaluate(VISIBLE)
+    finally:
+        tab.close()
+    assert early == 0
+    assert later == ["Group A", "Study 1", "Study 2", "Study 3"]
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_a_table_that_fits_one_page_shows_every_row(paged: Path, browser) -> None:
+    """A table marked for pages with no more rows than a page is not paged, and its
+    rows, hidden while the page loads, show."""
+    uri = _variant(
+        paged,
+        "one-page.html",
+        lambda html: html.replace('data-rows-per-page="3"', 'data-rows-per-page="50"'),
+    )
+    tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        tab.goto(uri)
+        shown, navs = tab.evaluate(VISIBLE), tab.locator("nav.table-pages").count()
+    finally:
+        tab.close()
+    assert len(shown) == 9 and navs == 0

@@ -29,8 +29,10 @@
 
    Loaded in the page's head: its style sheet hides the parts after the first before
    the page is first laid out (else the browser may fetch their images while they
-   are still shown), and the pages are made once the page is read (DOMContentLoaded,
-   after table-tools.js). If this script does not load, every part shows. */
+   are still shown), and the rows of a table to be paged until its pages are made
+   (a phone laid 10,000 rows out as cards first: 80 s). The pages are made once the
+   page is read (DOMContentLoaded, after table-tools.js). If this script does not
+   load, every part and every row shows. */
 (function () {
   "use strict";
 
@@ -39,6 +41,7 @@
   // every row and every part.
   var OFF = "table-page-off";
   var PART_OFF = "figure-part-off";
+  var READY = "table-pages-ready";  // paged, or found not to need it: its rows may show
 
   function text(node) {
     return node.textContent.replace(/\s+/g, " ").trim();
@@ -265,13 +268,16 @@
     ".table-pages button,.table-pages select,.figure-pages button,.figure-pages select{font:inherit;max-width:100%}" +
     "tr[data-continued] td::after{content:' (continued)';font-weight:normal}" +
     "@media screen{table.table-paged tr." + OFF + ",.figure-paged ." + PART_OFF + "{display:none!important}" +
-    ".figure-parts:not(.figure-paged) .quarto-layout-row~.quarto-layout-row{display:none}}" +
+    ".figure-parts:not(.figure-paged) .quarto-layout-row~.quarto-layout-row{display:none}" +
+    "table[data-rows-per-page]:not(." + READY + ")>tbody>tr{display:none}}" +
     ".table-pages[hidden],.table-pages select[hidden],.figure-pages[hidden],.figure-pages select[hidden]{display:none}" +
     "@media print{.table-pages,.figure-pages{display:none}}";
   document.head.appendChild(css);
 
   function start() {
-    Array.prototype.forEach.call(document.querySelectorAll("table[data-rows-per-page]"), paginate);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-rows-per-page]"), function (table) {
+      try { paginate(table); } finally { table.classList.add(READY); }
+    });
     Array.prototype.forEach.call(document.querySelectorAll("div.figure-parts.quarto-layout-panel"), pageFigure);
   }
 

@@ -124,7 +124,7 @@
           row.hidden = state.direction !== 0 || !visibleGroups[row.getAttribute("data-group-heading")];
         }
       });
-      status.textContent = shown + " of " + studies.length + " studies shown";
+      status.textContent = shown.toLocaleString("en") + " of " + studies.length.toLocaleString("en") + " studies shown";
       var event = document.createEvent("Event");
       event.initEvent("table-tools-change", false, false);
       table.dispatchEvent(event);
