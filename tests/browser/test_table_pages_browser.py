@@ -101,3 +101,38 @@ def test_a_table_that_fits_one_page_shows_every_row(paged: Path, browser) -> Non
     finally:
         tab.close()
     assert len(shown) == 9 and navs == 0
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_a_table_whose_paging_fails_shows_its_rows_and_others_are_paged(
+    paged: Path, browser
+) -> None:
+    """The rows hidden while the page loads show again when a table cannot be paged,
+    the next table still gets its pages, and the failure is still reported."""
+
+    def two_tables(html: str) -> str:
+        start = html.index("<table", html.index('id="tbl-long"'))
+        end = html.index("</table>", start) + len("</table>")
+        table = html[start:end]
+        failing = table.replace("<table", "<table data-fail", 1)
+        return html[:start] + failing + table + html[end:]
+
+    uri = _variant(paged, "two-tables.html", two_tables)
+    tab = browser.new_page(viewport={"width": 1366, "height": 900})
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.add_init_script(
+        "const closest = Element.prototype.closest;"
+        "Element.prototype.closest = function (s) {"
+        " if (this.hasAttribute('data-fail')) { throw new Error('paging failed'); }"
+        " return closest.call(this, s); };"
+    )
+    shown = """() => [...document.querySelectorAll('#tbl-long table')].map(t =>
+        [...t.tBodies[0].rows].filter(r => r.offsetParent !== null).length)"""
+    try:
+        tab.goto(uri)
+        counts = tab.evaluate(shown)
+    finally:
+        tab.close()
+    assert counts == [9, 4]  # every row of the failed table; page 1 of the other
+    assert any("paging failed" in error for error in errors)

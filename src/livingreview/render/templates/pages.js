@@ -275,10 +275,13 @@
   document.head.appendChild(css);
 
   function start() {
+    var failure = null;  // a table that fails shows every row; the others still get pages
     Array.prototype.forEach.call(document.querySelectorAll("table[data-rows-per-page]"), function (table) {
-      try { paginate(table); } finally { table.classList.add(READY); }
+      try { paginate(table); } catch (error) { failure = failure || error; }
+      table.classList.add(READY);
     });
     Array.prototype.forEach.call(document.querySelectorAll("div.figure-parts.quarto-layout-panel"), pageFigure);
+    if (failure) { throw failure; }  // still reported, as a page error
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
