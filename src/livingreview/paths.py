@@ -364,14 +364,18 @@ DEFAULT_IMAGE_EXTENSION = {"html": "png", "docx": "png", "typst": "png"}
 FIGURE_FORMATS = ("svg", "pdf", "png")
 
 
-def figure_formats(root: Path | str = ".", settings: object = READ_NOW) -> tuple[str, ...]:
+def figure_formats(
+    root: Path | str = ".",
+    settings: object = READ_NOW,
+    outputs: tuple[str, ...] = tuple(DEFAULT_IMAGE_EXTENSION),
+) -> tuple[str, ...]:
     """The renditions (of ``svg``, ``pdf``, ``png``) a figure needs for this book: the
     ``default-image-extension`` of each output format in ``_quarto.yml``, so no build
     draws a rendition that no format shows (issue 19: the PDF of a figure cost a
     fifth of its time and nothing used it). An unreadable ``_quarto.yml``, or an
     extension that is none of the three, gives all three: ``check`` reports it.
     ``settings`` is the file as :func:`read_book_settings` gave it (read now if not
-    given).
+    given); ``outputs`` the output formats asked about (``("html",)``: the website's).
     """
     raw = read_book_settings(root) if settings is READ_NOW else settings
     if raw is UNREADABLE:
@@ -380,10 +384,19 @@ def figure_formats(root: Path | str = ".", settings: object = READ_NOW) -> tuple
     formats = formats if isinstance(formats, dict) else {}
     top = raw.get("default-image-extension") if isinstance(raw, dict) else None
     wanted = set()
-    for fmt, default in DEFAULT_IMAGE_EXTENSION.items():
+    for fmt in outputs:
+        default = DEFAULT_IMAGE_EXTENSION[fmt]
         options = formats.get(fmt) if isinstance(formats.get(fmt), dict) else {}
         ext = options.get("default-image-extension", top or default)
         wanted.add(str(ext).lstrip(".").lower())
     if not wanted <= set(FIGURE_FORMATS):
         return FIGURE_FORMATS
     return tuple(f for f in FIGURE_FORMATS if f in wanted)
+
+
+def render_backend(backend: str) -> str:
+    """The renderer a build uses for ``render.backend`` (config/config.yaml): ``auto``
+    is Quarto when ``quarto`` is on PATH, else the embedded renderer."""
+    if backend == "auto":
+        return "quarto" if shutil.which("quarto") else "embedded"
+    return backend

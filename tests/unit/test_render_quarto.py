@@ -25,7 +25,7 @@ def test_quarto_backend_writes_the_same_layout(tmp_path: Path) -> None:
 
 
 def test_auto_uses_embedded_without_quarto(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("livingreview.render.quarto_path", lambda: None)
+    monkeypatch.setattr("livingreview.paths.shutil.which", lambda name: None)
     root = tmp_path / "book"
     shutil.copytree(FIXTURE, root)
     assert "index.html" in render_book(root, backend="auto", formats=["html"])

@@ -20,18 +20,58 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ..io import atomic_path
+from ..paths import render_backend
 
 DEFAULT_STUDIES_PER_PART = 25  # a part then prints at about 80% of its drawn size on A4
+# config/README.md: figures.print_parts. 80 parts of 25 studies are 2,000 studies, the
+# default of tables.print_rows; a 1,000-study review (40 parts) prints every part.
+DEFAULT_PRINT_PARTS = 80
 FORMATS = ("svg", "pdf", "png")
 # The class of the layout of a split figure's parts: the website shows one part at a
 # time with a pager (render/floats.py, render/templates/pages.js); print ignores it.
 PARTS_CLASS = "figure-parts"
+# Beside PARTS_CLASS when the figure has more parts than figures.print_parts: DOCX and
+# PDF print a note instead of its parts (render/print_parts.py), whose print
+# renditions are then not drawn.
+PRINT_NOTE_CLASS = "figure-parts-print-note"
+
+
+@dataclass(frozen=True)
+class Renditions:
+    """The renditions a split figure is drawn in: ``formats``, those some output format
+    shows; for a figure in more than ``print_parts`` parts (``0``: never) only
+    ``website``, those the website shows, as DOCX and PDF print a note instead of
+    its parts (``figures.print_parts``). The figure rules are given ``print_parts``
+    only when the embedded renderer builds the website (the Snakefile's
+    ``get_part_renditions``): Quarto prints every part."""
+
+    formats: tuple[str, ...] = FORMATS
+    website: tuple[str, ...] = field(default=())
+    print_parts: int = 0
+
+    @classmethod
+    def of(cls, value: Renditions | Mapping[str, Any] | Sequence[str]) -> Renditions:
+        """From a rule's ``formats`` param: the renditions alone (every part printed),
+        or a mapping of ``formats``, ``website`` and ``print_parts``."""
+        if isinstance(value, Renditions):
+            return value
+        if isinstance(value, Mapping):
+            return cls(tuple(value["formats"]), tuple(value["website"]), int(value["print_parts"]))
+        return cls(tuple(value))
+
+    def prints_as_note(self, count: int) -> bool:
+        """Whether a figure in ``count`` parts prints as a note instead of its parts."""
+        return bool(self.print_parts and self.website) and count > self.print_parts
+
+    def for_parts(self, count: int) -> tuple[str, ...]:
+        """The renditions drawn of each part of a figure in ``count`` parts."""
+        return self.website if self.prints_as_note(count) else self.formats
 
 
 @dataclass(frozen=True)
@@ -53,6 +93,24 @@ class Part:
         if len(self.study_ids) == 1:
             return f"Study {self.first:,} of {self.total:,}"
         return f"Studies {self.first:,}–{self.last:,} of {self.total:,}"
+
+
+def part_renditions(
+    config: Mapping[str, Any], formats: Sequence[str], website: Sequence[str]
+) -> dict[str, Any]:
+    """A split figure rule's ``formats`` param (:meth:`Renditions.of`) for the workflow's
+    ``config``: ``formats`` (what some output format shows) and ``website`` (what the
+    website shows, drawn alone above ``figures.print_parts`` parts). The limit holds
+    only when the embedded renderer builds the website; else every part is printed."""
+    render = config.get("render") or {}
+    builds_website = "html" in render.get("formats", ("html",))
+    embedded = render_backend(str(render.get("backend", "auto"))) == "embedded"
+    limit = (config.get("figures") or {}).get("print_parts", DEFAULT_PRINT_PARTS)
+    return {
+        "formats": list(formats),
+        "website": list(website),
+        "print_parts": int(limit) if builds_website and embedded else 0,
+    }
 
 
 def split_studies(order: Sequence[str], per_part: int | None) -> list[Part]:
@@ -87,27 +145,32 @@ def draw_parts(
     include: str | Path,
     parts: list[Part],
     draw: Callable[[Part, tuple[Path | None, Path | None, Path | None]], Any],
-    formats: Sequence[str] = FORMATS,
+    formats: Renditions | Mapping[str, Any] | Sequence[str] = FORMATS,
     groups: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Draw each part with ``draw(part, (svg, pdf, png))`` into ``folder`` and write the
     Markdown ``include`` that shows them; returns the image stems written. Only the
-    renditions in ``formats`` are written (the others are passed as None): the build
-    asks for those some output format shows (``livingreview.paths.figure_formats``:
-    SVG for the website, PDF for the book's PDF, PNG for the DOCX). ``groups``
+    renditions ``formats`` asks for are written (the others are passed as None): the
+    build asks for those some output format shows (``livingreview.paths.figure_formats``:
+    SVG for the website, PDF for the book's PDF, PNG for the DOCX), and only the
+    website's for a figure that prints as a note (:class:`Renditions`). ``groups``
     (study id: the heading of its group) as :func:`parts_markdown` takes it."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    renditions = Renditions.of(formats)
+    wanted = renditions.for_parts(len(parts))
     stems = []
     for part in parts:
         stem = folder / image_stem(name, part)
-        outputs = tuple(stem.with_suffix(f".{ext}") if ext in formats else None for ext in FORMATS)
+        outputs = tuple(stem.with_suffix(f".{ext}") if ext in wanted else None for ext in FORMATS)
         draw(part, outputs)
         stems.append(stem)
     include = Path(include)
     relative = Path(folder.resolve().relative_to(include.resolve().parent))
+    # a figure printed as a note names its parts' website rendition, the one drawn
+    website = renditions.website[0] if renditions.prints_as_note(len(parts)) else None
     with atomic_path(include) as tmp:
-        markdown = parts_markdown(name, parts, relative.as_posix(), groups)
+        markdown = parts_markdown(name, parts, relative.as_posix(), groups, website)
         Path(tmp).write_text(markdown, encoding="utf-8")
     return stems
 
@@ -122,7 +185,7 @@ def draw_study_parts(
     *,
     labels: Mapping[str, str] | None = None,
     per_part: int | None = DEFAULT_STUDIES_PER_PART,
-    formats: Sequence[str] = FORMATS,
+    formats: Renditions | Mapping[str, Any] | Sequence[str] = FORMATS,
     groups: Mapping[str, str] | None = None,
     **shared: Any,
 ) -> list[Part]:
@@ -179,7 +242,11 @@ def group_starts(parts: list[Part], groups: Mapping[str, str]) -> list[list[str]
 
 
 def parts_markdown(
-    name: str, parts: list[Part], image_dir: str, groups: Mapping[str, str] | None = None
+    name: str,
+    parts: list[Part],
+    image_dir: str,
+    groups: Mapping[str, str] | None = None,
+    print_note: str | None = None,
 ) -> str:
     """The Markdown a chapter includes inside its figure div for the figure's parts.
 
@@ -188,7 +255,10 @@ def parts_markdown(
     each captioned with its studies and given the id ``fig-<name>-<n>``. With
     ``groups`` (study id: group heading) and more than one group, a part where groups
     start names them in ``data-groups`` (each percent-encoded, separated by spaces),
-    for the website's pager; print ignores it.
+    for the website's pager; print ignores it. ``print_note`` (the website's
+    rendition, ``svg``) marks a figure DOCX and PDF print as a note
+    (:data:`PRINT_NOTE_CLASS`), whose parts are drawn in that rendition alone: its
+    images are named with that extension.
     """
     if len(parts) == 1:
         return f"![]({image_dir}/{image_stem(name, parts[0])})\n"
@@ -196,11 +266,14 @@ def parts_markdown(
     starts = group_starts(parts, groups or {})
     if sum(map(len, starts)) < 2:
         starts = [[] for _ in parts]
-    lines = [f"::: {{.{PARTS_CLASS} layout-ncol=1}}", ""]
+    classes = f".{PARTS_CLASS}" + (f" .{PRINT_NOTE_CLASS}" if print_note else "")
+    ext = f".{print_note}" if print_note else ""
+    lines = [f"::: {{{classes} layout-ncol=1}}", ""]
     for part, names in zip(parts, starts, strict=True):
         attrs = f"#{ident}-{part.number}"
         if names:
             attrs += f' data-groups="{" ".join(quote(n, safe="") for n in names)}"'
-        lines += [f"![{part.caption()}]({image_dir}/{image_stem(name, part)}){{{attrs}}}", ""]
+        image = f"{image_dir}/{image_stem(name, part)}{ext}"
+        lines += [f"![{part.caption()}]({image}){{{attrs}}}", ""]
     lines.append(":::")
     return "\n".join(lines) + "\n"

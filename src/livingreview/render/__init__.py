@@ -37,6 +37,7 @@ from ..paths import (
     make_output_folder,
     recover_output,
     remove_output_folder,
+    render_backend,
     swap_in,
 )
 from . import embedded
@@ -47,7 +48,7 @@ from .embedded import render_html_pages
 from .isolated import in_child
 from .matter import missing_prisma_declarations
 from .project import load_book
-from .quarto import quarto_path, render_quarto
+from .quarto import render_quarto
 from .reference_docx import build_reference_docx, write_reference_docx
 
 T = TypeVar("T")
@@ -162,8 +163,7 @@ def render_book(
             )
         if FORMAT_ALIASES[fmt] not in wanted:
             wanted.append(FORMAT_ALIASES[fmt])
-    if backend == "auto":
-        backend = "quarto" if quarto_path() else "embedded"
+    backend = render_backend(backend)  # auto: Quarto if on PATH
     book = load_book(root)
     target = root / book.output_dir
     staging, _ = leftover_folders(target)

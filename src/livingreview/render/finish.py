@@ -14,12 +14,14 @@ import struct
 from pathlib import Path
 from typing import Any
 
+from ..figures.parts import PRINT_NOTE_CLASS
 from . import ast as A
 from .block_index import select
 from .callouts import callout_type, render_callout
 from .floats import PANEL, render_float
 from .long_tables import data_rows, file_names, is_group_row, shorten_for_print
 from .numbered_blocks import typst_theorem
+from .print_parts import shorten_split_figures
 from .project import Book
 from .reference_docx import MARGIN as DOCX_MARGIN
 from .reference_docx import PAPER as DOCX_PAPER
@@ -148,6 +150,8 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
 
     # a pass runs only where its elements can be: a 1,000-row table of text has no
     # reference, page break or picture, and each pass is a walk over every cell
+    if _holds(blocks, PRINT_NOTE_CLASS):  # figures.print_parts: a note in print
+        shorten_split_figures(blocks, fmt)
     if _holds(blocks, XREF, EQUATION):
         blocks = write_refs(blocks, fmt)
     if _holds(blocks, "lr-pagebreak"):

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from ..figures.parts import PARTS_CLASS
+from ..figures.parts import PARTS_CLASS, PRINT_NOTE_CLASS
 from . import ast as A
 from .pandoc import markdown_to_ast
 
@@ -194,7 +194,7 @@ def _float_div(div: A.Element) -> A.Element | None:
         rows = body[0]["c"][1]
         for cell in (c for row in rows for c in row["c"][1]):
             cell["c"][1] = [_subfloat(b, kind) for b in cell["c"][1]]
-        parts = [PARTS_CLASS] if PARTS_CLASS in body[0]["c"][0][1] else []
+        parts = [c for c in (PARTS_CLASS, PRINT_NOTE_CLASS) if c in body[0]["c"][0][1]]
         return figure(ident, [*a[1], *parts, PANEL], list(a[2]), caption, rows)
     if kind == "tbl" and len(body) == 1 and body[0]["t"] == "Table":
         table = body[0]

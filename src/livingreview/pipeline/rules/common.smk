@@ -6,7 +6,7 @@ from pathlib import Path
 
 from livingreview.config import validate_config
 from livingreview.data_keys import figure_mem_mb, ledger_mem_mb, studies_key
-from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART
+from livingreview.figures.parts import DEFAULT_STUDIES_PER_PART, part_renditions
 from livingreview.paths import book_resources, figure_formats, read_book_settings
 from livingreview.workflow import (
     CHANGES_SECTION,
@@ -41,6 +41,9 @@ BOOK_SETTINGS = read_book_settings(".")
 # The renditions of a figure that some output format shows (each format's
 # default-image-extension in _quarto.yml): SVG and PNG for this book, no PDF.
 FIGURE_FORMATS = list(figure_formats(".", BOOK_SETTINGS))
+# The website's rendition (html's default-image-extension): all that is drawn of the
+# parts of a figure DOCX and PDF print as a note (figures.print_parts).
+WEBSITE_FIGURE_FORMATS = list(figure_formats(".", BOOK_SETTINGS, outputs=("html",)))
 VALIDATION_REPORT = "results/data/summary.json"
 # Generated appendix listing the records behind each PRISMA box (in _quarto.yml).
 PRISMA_RECORDS_PAGE = "results/prisma/records.qmd"
@@ -190,6 +193,13 @@ def get_split_figure(name):
     """A study figure drawn in parts above figures.studies_per_part studies: the
     Markdown the chapter includes in the figure's div, and the folder of images."""
     return [f"results/figures/{name}.md", f"results/figures/{name}"]
+
+
+def get_part_renditions():
+    """The renditions of a split figure's parts (livingreview.figures.parts.Renditions):
+    those some output format shows, but the website's alone for a figure in more than
+    figures.print_parts parts, which DOCX and PDF then print as a note."""
+    return part_renditions(config, FIGURE_FORMATS, WEBSITE_FIGURE_FORMATS)
 
 
 def get_studies_per_part():

@@ -17,7 +17,7 @@ rule draw_study_overview:
     params:
         studies=get_studies_key("draw_study_overview"),
         per_part=get_studies_per_part(),
-        formats=FIGURE_FORMATS,
+        formats=get_part_renditions(),
         code=get_code_version("bibliography", "evidence", "figures", "tables"),
     script:
         "../scripts/draw_study_overview.py"

@@ -20,7 +20,7 @@ rule draw_effect_direction_plot:
         studies=get_studies_key("draw_effect_direction_plot"),
         code=get_code_version("evidence", "figures", "synthesis"),
         per_part=get_studies_per_part(),
-        formats=FIGURE_FORMATS,
+        formats=get_part_renditions(),
     script:
         "../scripts/draw_effect_direction_plot.py"
 
@@ -47,7 +47,7 @@ rule draw_sensitivity_plot:
     params:
         studies=get_studies_key("draw_sensitivity_plot"),
         per_part=get_studies_per_part(),
-        formats=FIGURE_FORMATS,
+        formats=get_part_renditions(),
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_sensitivity_plot.py"
@@ -73,7 +73,7 @@ rule draw_onset_duration_plot:
     params:
         studies=get_studies_key("draw_onset_duration_plot"),
         per_part=get_studies_per_part(),
-        formats=FIGURE_FORMATS,
+        formats=get_part_renditions(),
         code=get_code_version("evidence", "figures", "synthesis"),
     script:
         "../scripts/draw_onset_duration_plot.py"
@@ -98,7 +98,7 @@ rule draw_risk_of_bias_traffic_light:
     params:
         studies=get_studies_key("draw_risk_of_bias_traffic_light"),
         per_part=get_studies_per_part(),
-        formats=FIGURE_FORMATS,
+        formats=get_part_renditions(),
         code=get_code_version("evidence", "figures"),
     script:
         "../scripts/draw_risk_of_bias_traffic_light.py"
