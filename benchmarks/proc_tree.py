@@ -100,7 +100,7 @@ class JobSampler(threading.Thread):
         self.unseen_cpu = 0.0  # CPU seconds of children that no sample saw
         self._live: dict[tuple[int, str], dict] = {}  # running jobs by (pid, start time)
         self._reaped = 0  # the process's cutime + cstime (ticks) at the last sample
-        self._rules: dict[tuple[int, str], str | None] = {}  # script of each process seen
+        self._rules: dict[tuple[int, str], str | None] = {}  # script of each process
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -195,9 +195,10 @@ class JobSampler(threading.Thread):
         return None
 
     def _rule(self, pid: int, start: str) -> str | None:
-        """The script (rule) named by the command line of ``pid``, read once."""
+        """The script (rule) named by the command line of ``pid``, read until it names
+        one: between its fork and its exec a job still shows Snakemake's command line."""
         key = (pid, start)
-        if key not in self._rules:
+        if self._rules.get(key) is None:
             match = SCRIPT.search(cmdline(pid))
             self._rules[key] = match.group(1) if match else None
         return self._rules[key]

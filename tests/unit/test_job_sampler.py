@@ -175,6 +175,18 @@ def test_a_job_is_named_by_a_descendants_script(fake: FakeProc) -> None:
     assert sampler.rules() == {"make_tables": seconds(95)}
 
 
+def test_a_job_seen_before_its_exec_is_named_after_it(fake: FakeProc) -> None:
+    """Between its fork and its exec a job's process shows Snakemake's command line."""
+    sampler = proc_tree.JobSampler(1)
+    fake.procs = {1: (0, 1, 5, 0, "snakemake"), 10: (1, 5, 0, 0, "snakemake")}
+    sampler.sample()
+    fake.procs[10] = (1, 5, 30, 0, script("write_release_pages"))  # same PID and start
+    sampler.sample()
+    fake.procs = {1: (0, 1, 5, 50, "snakemake")}
+    sampler.finish()
+    assert sampler.rules() == {"write_release_pages": seconds(50)}
+
+
 def test_the_script_pattern_names_every_rule_of_the_workflow() -> None:
     """Every script of the workflow, in a name as Python's tempfile makes them."""
     names = sorted(p.stem for p in (ROOT / "src/livingreview/pipeline/scripts").glob("*.py"))
