@@ -35,7 +35,7 @@ def burn(seconds):
     while time.process_time() - start < seconds:
         pass
 
-time.sleep(0.3)  # seen by a sample before the work
+time.sleep(1.0)  # seen by a sample (every 0.1 s) before the work, even on a busy machine
 if sys.argv[1] == "forked":
     pid = os.fork()
     if pid == 0:
