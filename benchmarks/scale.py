@@ -15,9 +15,11 @@ For each size it times, with plain `snakemake` (profiles/default) in a fresh cop
 cold build, no-op, one-chapter edit and one-value edit (one `n` in studies.csv),
 each as wall seconds and CPU seconds of the whole process tree; the peak resident
 memory of the process tree (sampled from /proc every 0.1 s); CPU seconds per rule
-in the cold build; the size of _book/ (HTML MB, PDF pages). The floor is the cold
-build with every rule run in one Python process, one after the other (no Snakemake,
-one import of each library): what the work costs without process overhead.
+in the cold build (each job's whole CPU, its children's included, as Snakemake's
+process reaps it: benchmarks/proc_tree.py, JobSampler); the size of _book/ (HTML
+MB, PDF pages). The floor is the cold build with every rule run in one Python
+process, one after the other (no Snakemake, one import of each library): what the
+work costs without process overhead.
 
 Times are printed, never asserted. The machine is shared: the load average is
 reported with every run, and CPU seconds are steadier than wall seconds.
@@ -30,108 +32,43 @@ import csv
 import math
 import os
 import platform
-import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from benchmarks.proc_tree import PAGE_KB, process_tree, stat_fields  # noqa: E402
+from benchmarks.proc_tree import run_sampled  # noqa: E402
 from tests.workflow.fixture_review import make_scaled_review, show_study_figures  # noqa: E402
 
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "results", "_book", "_book.*", ".snakemake", "logs", "_variables.yml",
     "__pycache__", "*.egg-info", ".pytest_cache", ".ruff_cache",
 )  # fmt: skip
-TICK = os.sysconf("SC_CLK_TCK")
-SCRIPT = re.compile(r"\.snakemake/scripts/tmp[^.]*\.(\w+)\.py")
-
-
-class TreeSampler(threading.Thread):
-    """Samples the process tree of ``pid``: peak summed RSS, CPU and wall per rule."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.stop = pid, threading.Event()
-        self.peak_kb = 0.0
-        self.rules: dict[int, dict] = {}  # script pid -> {rule, cpu, first, last, rss}
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            total = 0.0
-            for p in process_tree(self.pid):
-                stat = stat_fields(p)
-                if len(stat) <= 21:
-                    continue  # the process has just ended
-                rss = int(stat[21]) * PAGE_KB
-                total += rss
-                info = self.rules.get(p)
-                if info is None:
-                    try:
-                        cmd = Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")
-                    except OSError:
-                        continue
-                    match = SCRIPT.search(cmd)
-                    if not match:
-                        continue
-                    info = self.rules[p] = {
-                        "rule": match.group(1),
-                        "parent": int(stat[1]),
-                        "first": time.time(),
-                        "rss": 0,
-                    }
-                # utime + stime + children's (pandoc, typst) that were waited for
-                info["cpu"] = sum(int(x) for x in stat[11:15]) / TICK
-                info["last"] = time.time()
-                info["rss"] = max(info["rss"], rss)
-            self.peak_kb = max(self.peak_kb, total)
-            time.sleep(0.1)
 
 
 def run_build(project: Path, *extra: str) -> dict:
-    """Run `snakemake` in ``project``; wall, CPU (tree), peak RSS (tree), per-rule CPU."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Run `snakemake` in ``project``: wall, CPU (tree), peak RSS (tree), CPU per rule
+    (exact, from Snakemake's reaping of each job: benchmarks/proc_tree.py, JobSampler),
+    the CPU of Snakemake's own process and of its children that are no rule's job."""
     load = os.getloadavg()[0]
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--quiet", "all", *extra],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    sampler = TreeSampler(proc.pid)
-    sampler.start()
-    output, _ = proc.communicate()
-    wall = time.perf_counter() - start
-    sampler.stop.set()
-    sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        sys.exit(f"snakemake failed in {project}:\n{output[-4000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    rules: dict[str, float] = {}
-    for info in sampler.rules.values():
-        parent = sampler.rules.get(info["parent"])
-        if parent is not None and parent["rule"] == info["rule"]:
-            continue  # a rule's own child (render_book's, render/isolated.py): in its cutime
-        rules[info["rule"]] = rules.get(info["rule"], 0.0) + info.get("cpu", 0.0)
-    rule_rss = {}
-    for info in sampler.rules.values():
-        rule_rss[info["rule"]] = max(rule_rss.get(info["rule"], 0), info["rss"])
+    run = run_sampled([sys.executable, "-m", "snakemake", "--quiet", "all", *extra], project)
+    if run["returncode"] != 0:
+        sys.exit(f"snakemake failed in {project}:\n{run['output'][-4000:]}")
+    sampler = run["sampler"]
     return {
-        "wall": wall,
-        "cpu": cpu,
+        "wall": run["wall"],
+        "cpu": run["cpu"],
         "peak_mb": sampler.peak_kb / 1024,
         "load": load,
-        "rules": rules,
-        "rule_rss_mb": {k: v / 1024 for k, v in rule_rss.items()},
+        "rules": sampler.rules(),
+        "rule_rss_mb": {k: v / 1024 for k, v in sampler.rule_rss_kb().items()},
+        "snakemake_cpu": sampler.own_cpu,
+        "unattributed_cpu": sampler.unattributed_cpu(),
     }
 
 
@@ -219,7 +156,18 @@ def step(name: str, measured: dict) -> dict:
     """Print one step's figures as soon as they are known (long runs on busy machines)."""
     peak = f", peak RSS {measured['peak_mb']:.0f} MB" if "peak_mb" in measured else ""
     print(f"  {name}: {measured['wall']:.1f} s wall, {measured['cpu']:.1f} s CPU{peak}", flush=True)
+    if "rules" in measured:
+        print(f"    of the CPU: {split(measured)}", flush=True)
     return measured
+
+
+def split(measured: dict) -> str:
+    """Where a build's CPU seconds went: the rules' jobs, Snakemake's own process, and
+    its other children (none expected; a job too short for any sample to see)."""
+    return (
+        f"rules' jobs {sum(measured['rules'].values()):.1f}, Snakemake's process "
+        f"{measured['snakemake_cpu']:.1f}, other {measured['unattributed_cpu']:.1f}"
+    )
 
 
 def run_floor(project: Path) -> dict:
@@ -337,6 +285,11 @@ def report(results: list[dict], command: str) -> str:
             rss = r["cold"]["rule_rss_mb"].get(rule)
             cells.append(f"{cpu:.1f} ({rss:.0f})" if cpu is not None else "")
         lines.append(f"| {rule} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for r in results:
+        lines.append(
+            f"- Cold build, {label(r)}: of {r['cold']['cpu']:.1f} CPU s, {split(r['cold'])}."
+        )
     lines.append("")
     for r in results:  # what a value edit reruns: content-based skips (issue 19)
         if "value" not in r:
