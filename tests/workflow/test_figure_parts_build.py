@@ -41,20 +41,29 @@ Synthetic {name} caption.
 )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = make_scaled_review(tmp_path_factory.mktemp("figparts"), STUDIES, 400)
+def build_parts_review(folder: Path, figures: dict, text: str) -> Path:
+    """A SYNTHETIC review of STUDIES studies in ``folder``, its ``figures:`` settings
+    updated with ``figures`` and ``text`` and :data:`CHAPTER` (the three study figures)
+    added to its results chapter, built; returns the project."""
+    project = make_scaled_review(folder, STUDIES, 400)
     config = project / "config" / "config.yaml"
     settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    settings.setdefault("figures", {})["studies_per_part"] = PER_PART
+    settings.setdefault("figures", {}).update(figures)
     config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
     chapter = project / "manuscript" / "01-results.qmd"
-    text = chapter.read_text(encoding="utf-8")
-    text += "\nThe parts: @fig-rob, @fig-directions and @fig-onset.\n" + CHAPTER
-    chapter.write_text(text, encoding="utf-8")
+    chapter.write_text(chapter.read_text(encoding="utf-8") + text + CHAPTER, encoding="utf-8")
     result = snakemake(project)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_parts_review(
+        tmp_path_factory.mktemp("figparts"),
+        {"studies_per_part": PER_PART},
+        "\nThe parts: @fig-rob, @fig-directions and @fig-onset.\n",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES.values()))

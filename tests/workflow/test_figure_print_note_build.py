@@ -14,17 +14,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from .fixture_review import make_scaled_review
-from .test_build import snakemake
-from .test_figure_parts_build import CHAPTER, FIGURES
+from .test_figure_parts_build import FIGURES, PARTS, build_parts_review
 
 pytestmark = pytest.mark.workflow
 
-STUDIES, PER_PART, PARTS, PRINT_PARTS = 100, 30, 4, 3
+PER_PART, PRINT_PARTS = 30, 3  # four parts of 25 studies, more than 3
 NOTE = (
     "This figure has 4 parts, too many to print. "
     "The website version of this review shows every part."
@@ -33,20 +30,11 @@ NOTE = (
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = make_scaled_review(tmp_path_factory.mktemp("printnote"), STUDIES, 400)
-    config = project / "config" / "config.yaml"
-    settings = yaml.safe_load(config.read_text(encoding="utf-8"))
-    settings.setdefault("figures", {}).update(studies_per_part=PER_PART, print_parts=PRINT_PARTS)
-    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
-    chapter = project / "manuscript" / "01-results.qmd"
-    text = chapter.read_text(encoding="utf-8")
-    text += (
-        "\nThe second part of the traffic lights: @fig-risk-of-bias-traffic-light-2.\n" + CHAPTER
+    return build_parts_review(
+        tmp_path_factory.mktemp("printnote"),
+        {"studies_per_part": PER_PART, "print_parts": PRINT_PARTS},
+        "\nThe second part of the traffic lights: @fig-risk-of-bias-traffic-light-2.\n",
     )
-    chapter.write_text(text, encoding="utf-8")
-    result = snakemake(project)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return project
 
 
 @pytest.mark.parametrize("name", sorted(FIGURES.values()))
