@@ -166,3 +166,27 @@ def test_the_note_counts_with_separators() -> None:
         "The website version of this review shows every part."
     )
     assert parts_note(1200).startswith("This figure has 1,200 parts")
+
+
+def test_a_figure_in_parts_not_alone_in_its_block_is_a_problem_at_its_include(
+    tmp_path: Path,
+) -> None:
+    """A paragraph beside the include inside the figure block would number each part as
+    a figure of its own, and print could not give the note: check names the include."""
+    from test_figure_parts import _parts_book
+
+    from livingreview.render import check_manuscript
+
+    root = _parts_book(tmp_path)  # checked clean as written
+    chapter = root / "index.qmd"
+    text = chapter.read_text(encoding="utf-8")
+    include = "{{< include figures/split.md >}}"
+    assert text.count(include) == 1
+    chapter.write_text(
+        text.replace(include, "Arrows point up for benefit.\n\n" + include), encoding="utf-8"
+    )
+    problems = check_manuscript(root)
+    assert [p.message for p in problems] == ["a figure in parts must be alone in its figure block"]
+    line = text[: text.index(include)].count("\n") + 3  # two lines were added above it
+    assert (problems[0].file, problems[0].row) == ("index.qmd", line)
+    assert "split.md" in problems[0].found

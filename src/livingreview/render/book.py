@@ -33,7 +33,13 @@ from ..errors import Problem
 from ..paths import DEFAULT_IMAGE_EXTENSION
 from . import ast as A
 from .block_index import rewrite, select
-from .book_checks import check_citations, check_images, collect_images, normalise_parts
+from .book_checks import (
+    check_citations,
+    check_images,
+    collect_images,
+    normalise_parts,
+    split_figure_problems,
+)
 from .callouts import take_title
 from .chapter_memo import ChapterMemo, Reads, digest, load
 from .chapter_source import flag, front_matter, parsed
@@ -266,6 +272,11 @@ def build_book(
     if check_bibliography:
         check_citations(model)
     check_images(model)
+    for chapter in chapters:  # a split figure alone in its block (figures.print_parts)
+        problems += memo.stage(
+            "parts", chapter, (), lambda ch: split_figure_problems(ch, model.root),
+            changes_blocks=False,
+        )  # fmt: skip
     terms = reader_terms(model)
     for chapter in chapters:
         problems += memo.stage(

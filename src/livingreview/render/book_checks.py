@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..bibliography import completeness_problems, parse_bibliography
 from ..errors import Problem
+from ..figures.parts import PARTS_CLASS
 from ..wording import join_words
 from .block_index import select
 from .chapter_source import SCHEME
@@ -152,3 +153,39 @@ def _image_problem(model: BookModel, image, message: str, **details) -> None:
 
     file, line = locate(image.chapter, re.escape(image.written))
     model.problems.append(Problem(file, message, row=line, found=image.written, **details))
+
+
+def split_figure_problems(chapter: Chapter, root: Path) -> list[Problem]:
+    """A figure in parts (a split study figure's include, ``figures.studies_per_part``)
+    that is not alone in its figure div with its caption: its parts would then be
+    numbered as figures of their own, and DOCX and PDF could not print it as a note
+    (``figures.print_parts``). One problem per such include, at the chapter's line
+    that includes it (``root``: the project)."""
+    problems = []
+    for div in select(chapter.blocks, ("Div",)):
+        if PARTS_CLASS not in div["c"][0][1]:
+            continue  # a float's own panel carries the class on its figure, not a div
+        images = [el["c"][2][0] for el in select(div["c"][1], ("Image",))]
+        name = Path(images[0]).parent.name if images else ""
+        line = _include_line(root / chapter.rel, f"{name}.md") if name else None
+        problems.append(
+            Problem(
+                chapter.rel,
+                "a figure in parts must be alone in its figure block",
+                row=line,
+                found=f"other content beside the include of {name}.md, or no figure block",
+                fix="keep only the include and the caption inside ::: {#fig-...} ... :::, "
+                "and move other text out of the block",
+            )
+        )
+    return problems
+
+
+def _include_line(path: Path, name: str) -> int | None:
+    """The line of ``path`` that includes a file called ``name``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    pattern = re.compile(r"\{\{<\s*include\s+\S*" + re.escape(name) + r"\s*>\}\}")
+    return next((n for n, text in enumerate(lines, 1) if pattern.search(text)), None)
