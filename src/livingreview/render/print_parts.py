@@ -16,7 +16,7 @@ on the note.
 
 from __future__ import annotations
 
-from ..figures.parts import PARTS_CLASS, PRINT_NOTE_CLASS
+from ..figures.parts import PRINT_NOTE_CLASS
 from . import ast as A
 from .block_index import select
 from .floats import PANEL, subfloats
@@ -34,24 +34,23 @@ def shorten_split_figures(blocks: list[A.Element], fmt: str) -> int:
     """:func:`shorten_parts_for_print` on every marked figure of ``blocks``, before
     the format's other rewrites (they would otherwise fit each part's picture to
     the page). How many were shortened."""
-    marked = [el for el in select(blocks, ("Figure", "Div")) if PRINT_NOTE_CLASS in el["c"][0][1]]
-    return sum(shorten_parts_for_print(el, fmt) for el in marked)
+    marked = [f for f in select(blocks, ("Figure",)) if PRINT_NOTE_CLASS in f["c"][0][1]]
+    return sum(shorten_parts_for_print(figure, fmt) for figure in marked)
 
 
 def shorten_parts_for_print(figure: A.Element, fmt: str) -> bool:
-    """Replace the parts of a marked split ``figure`` (a Pandoc ``Figure``, or the
-    layout ``Div`` of its parts when the figure holds more; changed in place) by
-    :func:`parts_note` for ``fmt`` (``docx`` or ``typst``), keeping its id, caption
-    and the ids of its parts (Word bookmarks, Typst labels on the note). ``html``
-    keeps the parts and loses the marker. Whether the figure was shortened."""
+    """Replace the parts of a marked split ``figure`` (a Pandoc ``Figure``, changed in
+    place) by :func:`parts_note` for ``fmt`` (``docx`` or ``typst``), keeping its id,
+    caption and the ids of its parts (Word bookmarks, Typst labels on the note).
+    ``html`` keeps the parts and loses the marker. Whether the figure was shortened.
+    A marked layout that is not alone in its figure is refused by ``check``
+    (:func:`~.book_checks.split_figure_problems`)."""
     classes = figure["c"][0][1]
     if PRINT_NOTE_CLASS not in classes:
         return False
     classes.remove(PRINT_NOTE_CLASS)
     if fmt == "html":
         return False
-    if figure["t"] == "Div":  # the parts' layout, not alone in its figure's div
-        return _shorten_layout(figure, fmt)
     parts = subfloats(figure)
     anchors = [_anchor(part["c"][0][0], fmt) for part in parts if part["c"][0][0]]
     note = A.Para([*A.text_inlines(parts_note(len(parts))), *anchors])
@@ -64,20 +63,6 @@ def shorten_parts_for_print(figure: A.Element, fmt: str) -> bool:
     cell["c"][1] = [note]
     row["c"][1] = [cell]
     figure["c"][2] = [row]
-    return True
-
-
-def _shorten_layout(layout: A.Element, fmt: str) -> bool:
-    """A marked layout of parts that is not its figure's only content (the chapter's
-    figure div also holds a paragraph, or no figure div holds it): its parts are
-    figures of their own then, each numbered; in print the layout becomes the note,
-    with their ids, as a plain paragraph."""
-    parts = [el for el in A.iter_elements(layout["c"][1]) if el["t"] == "Figure"]
-    anchors = [_anchor(part["c"][0][0], fmt) for part in parts if part["c"][0][0]]
-    note = A.Para([*A.text_inlines(parts_note(len(parts))), *anchors])
-    ident, classes, attrs = layout["c"][0]
-    keep = [c for c in classes if c not in (PANEL, PARTS_CLASS)]
-    layout["c"] = [[ident, keep, [a for a in attrs if not a[0].startswith("layout")]], [note]]
     return True
 
 
