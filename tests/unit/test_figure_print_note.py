@@ -103,7 +103,7 @@ def test_draw_parts_draws_the_website_rendition_alone_above_the_limit(tmp_path: 
     assert text == parts_markdown("fig", parts, "fig")
 
 
-def _figure(print_note: str | None) -> list[A.Element]:
+def _figure(note_rendition: str | None) -> list[A.Element]:
     """The Pandoc blocks of ``::: {#fig-x}`` around a three-part include, normalised
     as the book model has them."""
     import json
@@ -112,7 +112,7 @@ def _figure(print_note: str | None) -> list[A.Element]:
     import pypandoc
 
     parts = split_studies([f"s{i}" for i in range(9)], 3)
-    markdown = "::: {#fig-x}\n\n" + parts_markdown("x", parts, "x", None, print_note)
+    markdown = "::: {#fig-x}\n\n" + parts_markdown("x", parts, "x", None, note_rendition)
     markdown += "\nCaption of x.\n:::\n"
     out = subprocess.run(
         [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "json"],

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -52,7 +52,7 @@ class Renditions:
     ``get_part_renditions``): Quarto prints every part."""
 
     formats: tuple[str, ...] = FORMATS
-    website: tuple[str, ...] = field(default=())
+    website: tuple[str, ...] = ()
     print_parts: int = 0
 
     @classmethod
@@ -246,7 +246,7 @@ def parts_markdown(
     parts: list[Part],
     image_dir: str,
     groups: Mapping[str, str] | None = None,
-    print_note: str | None = None,
+    note_rendition: str | None = None,
 ) -> str:
     """The Markdown a chapter includes inside its figure div for the figure's parts.
 
@@ -255,7 +255,7 @@ def parts_markdown(
     each captioned with its studies and given the id ``fig-<name>-<n>``. With
     ``groups`` (study id: group heading) and more than one group, a part where groups
     start names them in ``data-groups`` (each percent-encoded, separated by spaces),
-    for the website's pager; print ignores it. ``print_note`` (the website's
+    for the website's pager; print ignores it. ``note_rendition`` (the website's
     rendition, ``svg``) marks a figure DOCX and PDF print as a note
     (:data:`PRINT_NOTE_CLASS`), whose parts are drawn in that rendition alone: its
     images are named with that extension.
@@ -266,8 +266,8 @@ def parts_markdown(
     starts = group_starts(parts, groups or {})
     if sum(map(len, starts)) < 2:
         starts = [[] for _ in parts]
-    classes = f".{PARTS_CLASS}" + (f" .{PRINT_NOTE_CLASS}" if print_note else "")
-    ext = f".{print_note}" if print_note else ""
+    classes = f".{PARTS_CLASS}" + (f" .{PRINT_NOTE_CLASS}" if note_rendition else "")
+    ext = f".{note_rendition}" if note_rendition else ""
     lines = [f"::: {{{classes} layout-ncol=1}}", ""]
     for part, names in zip(parts, starts, strict=True):
         attrs = f"#{ident}-{part.number}"

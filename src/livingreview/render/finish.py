@@ -14,7 +14,6 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from ..figures.parts import PRINT_NOTE_CLASS
 from . import ast as A
 from .block_index import select
 from .callouts import callout_type, render_callout
@@ -148,10 +147,9 @@ def finish(blocks: list[A.Element], fmt: str, book: Book) -> list[A.Element]:
     def block_breaks(el: A.Element) -> Any:  # before the inline ones empty the paragraph
         return _block_pagebreak(fmt) if el["t"] == "Para" and _is_pagebreak_para(el) else None
 
+    shorten_split_figures(blocks, fmt)  # figures.print_parts (found by the block index)
     # a pass runs only where its elements can be: a 1,000-row table of text has no
     # reference, page break or picture, and each pass is a walk over every cell
-    if _holds(blocks, PRINT_NOTE_CLASS):  # figures.print_parts: a note in print
-        shorten_split_figures(blocks, fmt)
     if _holds(blocks, XREF, EQUATION):
         blocks = write_refs(blocks, fmt)
     if _holds(blocks, "lr-pagebreak"):
