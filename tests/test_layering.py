@@ -30,6 +30,7 @@ FOUNDATION = {
     "bibliography",
     "wording",
     "build_log",
+    "png",
 }
 STAGES = [
     {"ledger"},

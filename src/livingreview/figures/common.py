@@ -48,6 +48,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 
+from .. import png
 from ..io import atomic_path
 
 CM = 1 / 2.54  # inches per centimetre
@@ -144,11 +145,11 @@ def write_png(fig: Figure, path: str | Path) -> None:
         raise ValueError(f"figure canvas is not {width} pixels wide")
     per_metre = round(PNG_DPI / 0.0254)
     with open(path, "wb") as out:
-        out.write(b"\x89PNG\r\n\x1a\n")
-        out.write(_png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)))
-        out.write(_png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
-        out.write(_png_chunk(b"IDAT", rows.finish()))
-        out.write(_png_chunk(b"IEND", b""))
+        out.write(png.SIGNATURE)
+        out.write(png.chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)))
+        out.write(png.chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)))
+        out.write(png.chunk(b"IDAT", rows.finish()))
+        out.write(png.chunk(b"IEND", b""))
 
 
 class _DeflatedRows:
@@ -179,10 +180,6 @@ class _DeflatedRows:
     def finish(self) -> bytes:
         self._out.append(self._deflate.flush())
         return b"".join(self._out)
-
-
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def row_rule(ax: Any, y: float, **style: Any) -> Line2D:

@@ -11,11 +11,20 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .docx_pictures import LARGEST_STAND_IN
+
 CHUNK = 1 << 20
+MEDIA = "word/media/"
 
 
-def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]) -> None:
-    """Rewrite named parts of a DOCX package in place.
+def rewrite_docx_parts(
+    path: Path,
+    rewrites: dict[str, Callable[[bytes], bytes]],
+    pictures: Callable[[bytes], Path | None] | None = None,
+) -> None:
+    """Rewrite named parts of a DOCX package in place; ``pictures`` names, for a
+    small picture's bytes (a stand-in: :mod:`.docx_pictures`), the file whose bytes
+    replace it, stored uncompressed (None: the entry is copied).
 
     The package is rewritten entry by entry with the same order and timestamps,
     so the bytes stay as deterministic as Pandoc's. The other parts (the pictures:
@@ -33,11 +42,24 @@ def rewrite_docx_parts(path: Path, rewrites: dict[str, Callable[[bytes], bytes]]
             for info in source.infolist():
                 if info.filename in rewrites:
                     target.writestr(info, rewrites[info.filename](source.read(info)))
+                elif pictures is not None and (picture := _picture(source, info, pictures)):
+                    stored = copy.copy(info)
+                    stored.compress_type = zipfile.ZIP_STORED
+                    target.writestr(stored, picture.read_bytes())
                 elif not _copy_stored(source, target, info):
                     target.writestr(info, source.read(info))
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _picture(
+    source: zipfile.ZipFile, info: zipfile.ZipInfo, pictures: Callable[[bytes], Path | None]
+) -> Path | None:
+    """The file that ``info``'s entry stands in for, if it is a picture small enough to be one."""
+    if not info.filename.startswith(MEDIA) or info.file_size > LARGEST_STAND_IN:
+        return None
+    return pictures(source.read(info))
 
 
 def _copy_stored(source: zipfile.ZipFile, target: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:

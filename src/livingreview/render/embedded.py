@@ -39,11 +39,12 @@ from typing import Any
 
 from ..errors import Problem, RenderError, tool_problem
 from . import ast as A
-from .block_index import rewrite
+from .block_index import rewrite, select
 from .book import BookModel, Chapter
 from .citations import citeproc_book
 from .docx_layout import fit_sections
 from .docx_package import rewrite_docx_parts, set_core_properties
+from .docx_pictures import write_stand_ins
 from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
@@ -568,14 +569,17 @@ def docx_document(
             continue  # like Quarto: Word output has no parts
         finished = finished_blocks(chapter_blocks, "docx", book)
         blocks.extend(print_links(finished, ch.entry.path, book.site_url))
-    return split_large(blocks, {"lang": ms(book.lang)})
+    split = split_large(blocks, {"lang": ms(book.lang)})
+    split.images = [image["c"][2][0] for image in select(blocks, ("Image",))]
+    return split
 
 
 def convert_docx(model: BookModel, front: dict[str, Any], split: SplitBook, output: Path) -> None:
     """The book (:func:`docx_document`) through Pandoc with the reference document, its
     large tables written on their own once per content and spliced in
     (:func:`~.splice.splice_docx`; the whole book converted where that is not exact),
-    then its core properties, sections and running header set."""
+    then its core properties, sections and running header set. Its PNG pictures are
+    put in after Pandoc (:mod:`.docx_pictures`)."""
     book = model.book
     body = None
     with tempfile.TemporaryDirectory(prefix="lr-docx-") as tmp:
@@ -587,7 +591,8 @@ def convert_docx(model: BookModel, front: dict[str, Any], split: SplitBook, outp
                 build_reference_docx(str(book.format_option("docx", "papersize", "a4")))
             )
         args = ["-t", "docx"] + (["--toc"] if book.format_option("docx", "toc", False) else [])
-        out = ["-o", str(output), f"--reference-doc={ref_path}"]
+        pictures = write_stand_ins(book.root, split.images, Path(tmp) / "pictures")
+        out = ["-o", str(output), f"--reference-doc={ref_path}", *pictures.pandoc_args()]
         tables = docx_tables(split, args, ref_path, book.root) if split.parts else None
         if tables is not None:
             json_to(split.document, [*args, *out], cwd=book.root, what="review.docx")
@@ -615,6 +620,7 @@ def convert_docx(model: BookModel, front: dict[str, Any], split: SplitBook, outp
             "word/document.xml": lambda data: fit_sections(spliced or data),
             "word/header1.xml": header,
         },
+        pictures.picture,
     )
 
 

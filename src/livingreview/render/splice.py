@@ -58,10 +58,12 @@ class SplitBook:
     """A book's Pandoc document as JSON text with its large tables taken out.
 
     ``parts`` are ``(placeholder, table)`` pairs, each a one-block document as JSON
-    text, in document order; ``document`` holds the placeholders."""
+    text, in document order; ``document`` holds the placeholders. ``images`` are the
+    targets of the document's images, where a writer needs them (the DOCX's)."""
 
     document: str
     parts: list[tuple[str, str]] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
 
     def whole(self) -> str:
         """The document with every table back in place of its placeholder."""
