@@ -30,7 +30,15 @@ __all__ = ["LARGEST_STAND_IN", "StandIns", "write_stand_ins"]
 
 KEY = b"livingreview-picture\x00"  # a stand-in's text chunk: KEY, then the picture's number
 LARGEST_STAND_IN = 1 << 16  # bytes; a picture with larger header chunks is not stood in for
-PICTURE_KEYS = ("(", ")", ":", "\\", "%", "#", "?")  # in a target: not a plain path
+NOT_IN_A_PLAIN_PATH = (
+    "(",
+    ")",
+    ":",
+    "\\",
+    "%",
+    "#",
+    "?",
+)  # characters of a target that is not a plain path
 
 
 class StandIns:
@@ -86,7 +94,7 @@ def write_stand_ins(root: Path, targets: Iterable[str], folder: Path) -> StandIn
 
 
 def _plain_png_path(target: str) -> bool:
-    if not target.lower().endswith(".png") or any(key in target for key in PICTURE_KEYS):
+    if not target.lower().endswith(".png") or any(c in target for c in NOT_IN_A_PLAIN_PATH):
         return False
     path = PurePosixPath(target)
     return not path.is_absolute() and ".." not in path.parts
