@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
 
 import pytest
 
-from livingreview.build_log import BuildLogHandler, ReportedFailures
+from livingreview.build_log import BuildLogHandler, ReportedFailures, cancel_pending_rescheduling
 from livingreview.errors import REPORTED_EXIT
 
 
@@ -67,3 +72,55 @@ def test_snakemake_finds_the_plugin_by_its_name() -> None:
 
     plugin = LoggerPluginRegistry().get_plugin("livingreview")
     assert plugin.log_handler is BuildLogHandler
+
+
+def test_only_the_schedulers_timers_are_cancelled() -> None:
+    def wake() -> None:
+        pass
+
+    wake.__module__ = "snakemake.scheduling.job_scheduler"
+    scheduler_timer = threading.Timer(60, wake)
+    other_timer = threading.Timer(60, lambda: None)
+    for timer in (scheduler_timer, other_timer):
+        timer.daemon = True  # never keeps pytest alive, whatever the outcome
+        timer.start()
+    try:
+        assert cancel_pending_rescheduling() == 1
+        scheduler_timer.join(5)
+        assert not scheduler_timer.is_alive()
+        assert other_timer.is_alive()
+    finally:
+        other_timer.cancel()
+
+
+RUN_AND_LIST_TIMERS = textwrap.dedent(
+    """
+    import sys, threading
+    from snakemake.cli import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit as stop:
+        status = stop.code
+    waiting = [
+        t for t in threading.enumerate()
+        if isinstance(t, threading.Timer) and not t.finished.is_set()
+    ]
+    print(status, len(waiting))
+    """
+)
+
+
+@pytest.mark.parametrize("logger", [[], ["--logger", "livingreview"]])
+def test_a_build_that_ran_jobs_leaves_no_timer_behind(tmp_path: Path, logger: list[str]) -> None:
+    """Snakemake's scheduler leaves a timer running after every build that ran a job;
+    with the project's logger the run ends without one (nothing left to wait for)."""
+    (tmp_path / "Snakefile").write_text(
+        'rule all:\n    input: "b.txt"\n\n'
+        'rule make:\n    output: "{name}.txt"\n    shell: "echo {wildcards.name} > {output}"\n'
+    )
+    command = [sys.executable, "-c", RUN_AND_LIST_TIMERS, "--cores", "1", "--quiet", *logger]
+    run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert (tmp_path / "b.txt").read_text() == "b\n", run.stderr
+    status, waiting = run.stdout.split()[-2:]
+    assert status == "0", run.stderr
+    assert (waiting == "0") == bool(logger), run.stdout
