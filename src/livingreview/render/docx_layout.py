@@ -25,6 +25,7 @@ It works on ``word/document.xml`` with lxml and changes nothing else.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import unicodedata
 
@@ -248,6 +249,7 @@ def _advance(char: str, bold: bool) -> int:
     return table[code] if 0 <= code < len(table) else OTHER_ADVANCE
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table's words repeat: its column's terms, its years
 def word_width(word: str, bold: bool = False) -> int:
     """Width of ``word`` in the table face at the table size, in twentieths of a point."""
     units = sum(_advance(c, bold) for c in word)

@@ -27,6 +27,8 @@ TABLE = "#table("
 _PLAIN = re.compile(r"(?:[^\W_]|[ \n,;:()%&!?|]|(?<=[^\W_])[./](?=[^\W_]))+")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _UNFOLLOWED = ('"', "`", "$", "//", "/*")
+# What the scanner reads: an escape, brackets, parentheses and what starts _UNFOLLOWED.
+_SIGNIFICANT = re.compile(r'[\\\[\]()"`$/]')
 
 
 def plain_cells_as_strings(source: str) -> str:
@@ -59,10 +61,18 @@ def _is_plain(text: str) -> bool:
 
 def _table_cells(source: str, i: int) -> tuple[int | None, list[tuple[int, int]]]:
     """The end of the table whose argument list starts at ``i`` and the (``[``, ``]``)
-    offsets of its cells, or ``(None, [])`` when the source is not followed."""
+    offsets of its cells, or ``(None, [])`` when the source is not followed.
+
+    Only the characters that can change the reading (:data:`_SIGNIFICANT`) are looked
+    at, found by the regular expression engine: a cell's letters are skipped in C, not
+    one at a time in Python (0.19 s of a chapter edit's render at 1,000 studies)."""
     parens, brackets, cells = 1, 0, []
     opened = -1  # where the current top-level content block opened
-    while i < len(source):
+    while True:
+        found = _SIGNIFICANT.search(source, i)
+        if found is None:
+            return None, []
+        i = found.start()
         ch = source[i]
         if ch == "\\":
             i += 2
@@ -86,7 +96,6 @@ def _table_cells(source: str, i: int) -> tuple[int | None, list[tuple[int, int]]
             if parens == 0:
                 return i + 1, cells
         i += 1
-    return None, []
 
 
 def _previous(source: str, i: int) -> str:
