@@ -1,9 +1,10 @@
-"""Benchmark: what one `check_manuscript` job costs in a built project (issue 19).
+"""Benchmark: what the manuscript check costs in a built project (issue 19): the check
+`render_book` starts with, and `livingreview check`.
 
     python benchmarks/check_cost.py PROJECT              # CPU seconds of the check
     python benchmarks/check_cost.py PROJECT --profile F  # and a cProfile dump in F
 
-Runs the rule's work (`check_manuscript_report`) in PROJECT as the workflow does
+Runs the check (`check_manuscript_report`) in PROJECT as the workflow does
 (its cache folders and reproducible environment set, the report written to
 results/check/manuscript.txt) and prints the CPU seconds of the check, of the
 Pandoc processes it started, of the whole process (start and imports included)

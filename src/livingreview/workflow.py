@@ -160,6 +160,42 @@ def compare_params_without_pandas() -> None:
     Persistence._serialize_param_pandas = serialize  # type: ignore[method-assign]
 
 
+# The libraries whose objects Snakemake converts when it hands a job's params to its
+# script (``Snakemake._safely_store_params``).
+PARAM_LIBRARIES = ("pandas", "numpy", "polars")
+
+
+def store_script_params_without_pandas() -> None:
+    """Let Snakemake hand the params to a rule's script without importing pandas.
+
+    Before each ``script:`` job, Snakemake stores the job's params for the script,
+    and first imports pandas, numpy and polars (if installed) to convert any of their
+    objects to plain values: about 0.13 s of this process, in the first such job of
+    every build, before the job starts (issue 19). While none of them is imported
+    here no param can hold one of their objects, so the params are stored as they
+    are, as Snakemake stores plain values. Nothing is changed if this Snakemake has
+    no such method.
+    """
+    try:
+        from snakemake.iocontainers import Params, Snakemake
+    except ImportError:
+        return
+    store = getattr(Snakemake, "_safely_store_params", None)
+    if store is None or getattr(store, "libraries_on_demand", False):
+        return
+
+    def store_params(self: Any, params: Any) -> None:
+        if any(name in sys.modules for name in PARAM_LIBRARIES):
+            store(self, params)
+            return
+        self._params_store = Params(toclone=list(params))
+        self._params_types = {}
+        self._params_store._take_names(params._get_names())
+
+    store_params.libraries_on_demand = True  # type: ignore[attr-defined]
+    Snakemake._safely_store_params = store_params  # type: ignore[method-assign]
+
+
 # The appendix "Changes in this version" that a draft's What's new points to
 # (living.pages); a param of the rule that writes What's new (files_declaring).
 CHANGES_SECTION = "sec-changes"

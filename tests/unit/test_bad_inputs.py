@@ -83,7 +83,8 @@ def append(key: str, text: str) -> Run:
 
 
 def manuscript(files: dict[str, str | bytes]) -> Run:
-    """Check the chapters (``livingreview check``, rule check_manuscript) of the fixture book."""
+    """Check the chapters of the fixture book (``livingreview check``, and the check the
+    rule render_book starts with)."""
 
     def run(tmp_path: Path) -> object:
         texts = {k: v for k, v in files.items() if isinstance(v, str)}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from livingreview.errors import ManuscriptError, Problem, RenderError
-from livingreview.render import render_book
+from livingreview.render import manifest, render_book
 from livingreview.render.isolated import in_child
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
@@ -106,6 +106,8 @@ def test_an_isolated_render_writes_the_same_book(
     files = render_book(here, backend="embedded")
     assert render_book(there, backend="embedded", isolate=True) == files
     assert {"index.html", "review.docx", "review.pdf"} <= set(files)
+    # the digests taken while Typst ran are those of the files in place
+    assert manifest(there / "_book") == files
 
 
 def test_an_isolated_render_reports_the_manuscripts_problems(tmp_path: Path) -> None:
@@ -159,3 +161,17 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):
         return "Z"
+
+
+@pytest.mark.parametrize("isolate", [False, True])
+def test_a_published_csv_is_safe_in_the_rendered_book(tmp_path: Path, isolate: bool) -> None:
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    quarto = root / "_quarto.yml"
+    text = quarto.read_text(encoding="utf-8")
+    quarto.write_text(text.replace("  type: book\n", "  type: book\n  resources: [data.csv]\n", 1))
+    (root / "data.csv").write_text('study,note\ns1,"=HYPERLINK(""http://x"",""y"")"\n')
+    files = render_book(root, formats=("html",), backend="embedded", isolate=isolate)
+    published = (root / "_book" / "data.csv").read_text()
+    assert "'=HYPERLINK" in published
+    assert files == manifest(root / "_book")  # the digest is of the safe file

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import gc
 import hashlib
 import io
@@ -24,9 +25,8 @@ import json
 import logging
 import re
 import shutil
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 from ..errors import ManuscriptError, Problem, RenderError, raise_if_any
 from ..io import read_yaml, write_text
@@ -45,13 +45,11 @@ from .book import build_book
 from .chapter_memo import ChapterMemo, stored_memo
 from .compat import quarto_differences
 from .embedded import render_html_pages
-from .isolated import in_child
+from .isolated import in_child_handing_over
 from .matter import missing_prisma_declarations
-from .project import load_book
+from .project import Book, load_book
 from .quarto import render_quarto
 from .reference_docx import build_reference_docx, write_reference_docx
-
-T = TypeVar("T")
 
 __all__ = [
     "build_reference_docx",
@@ -63,6 +61,7 @@ __all__ = [
     "render_book",
     "render_book_with_manifest",
     "render_pages",
+    "write_check_report",
     "write_reference_docx",
 ]
 
@@ -129,6 +128,7 @@ def render_book(
     on_false_claim: str = "stop",
     keep_formats: Sequence[str] = (),
     isolate: bool = False,
+    report: Path | str | None = None,
 ) -> dict[str, str]:
     """Render the book into its output folder and return its manifest ``{relative path: sha256}``.
 
@@ -144,6 +144,9 @@ def render_book(
     ``isolate`` (embedded backend) builds the book and writes the website and the
     DOCX in a child process (:mod:`.isolated`), so Typst compiles the PDF in a
     process without what that left resident (the one-shot ``render_book`` rule).
+    ``report`` is where the manuscript check's report goes (:func:`write_check_report`):
+    the book is checked before anything is rendered, from the same book model the
+    embedded backend then writes, and a problem stops the render.
 
     The output folder (``project: output-dir:``, checked by
     :func:`livingreview.paths.output_dir_problems`) is replaced only when every
@@ -178,27 +181,41 @@ def render_book(
         and fmt not in wanted
         and (target / f"{book.output_file}.{fmt}").is_file()
     ]
+    hashed: dict[str, str] = {}  # of files the embedded render wrote
     try:
         if backend == "quarto":
+            if report is not None:
+                write_check_report(root, report, *_checked_or_raise(root, on_false_claim))
             render_quarto(root, staging, wanted)
             (staging / OUTPUT_MARKER).touch()  # in case Quarto cleaned the folder
         else:
-            write = in_child if isolate else _call
-            source = write(_write_embedded, root, staging, wanted, kept, lenient, on_false_claim)
+            pdf = staging / f"{book.output_file}.pdf"
+            args = (root, staging, wanted, kept, lenient, on_false_claim, report)
+            if isolate:  # Typst in this process, beside the child when the book is small
+                (source, hashed), _ = in_child_handing_over(
+                    _write_embedded,
+                    *args,
+                    receive=lambda data: embedded.compile_pdf(book, data.decode("utf-8"), pdf),
+                )
+            else:
+                source, hashed = _write_embedded(None, *args)
             if source is not None:  # Typst last, alone (render_embedded)
-                embedded.compile_pdf(book, source, staging / f"{book.output_file}.pdf")
+                embedded.compile_pdf(book, source, pdf)
+        written_here = [f"{book.output_file}.pdf"]
         for fmt in kept:  # after the render: Quarto may empty the folder
             name = f"{book.output_file}.{fmt}"
             shutil.copyfile(target / name, staging / name)
-        _place_release_files(root, staging, release_files)
-        for rel in book.resources:
-            if rel.lower().endswith(".csv") and (staging / rel).is_file():
-                neutralise_formulas(staging / rel)
+            written_here.append(name)
+        written_here += _place_release_files(root, staging, release_files)
+        if backend == "quarto":
+            _neutralise_published_csvs(book, staging)
     except BaseException:
         remove_output_folder(staging)
         raise
     _output_step(target, "put the new output in place", lambda: _swap(staging, target))
-    return manifest(target)
+    for name in written_here:  # hashed again: written after the embedded render's files
+        hashed.pop(name, None)
+    return manifest(target, hashed)
 
 
 def render_pages(project_dir: Path, sources: Collection[str]) -> list[str]:
@@ -244,26 +261,48 @@ def _render_pages(root: Path, sources: Collection[str]) -> list[str]:
 
 
 def _write_embedded(
+    hand_over: Callable[[bytes], None] | None,
     root: Path,
     staging: Path,
     formats: Sequence[str],
     kept: Sequence[str],
     lenient: bool,
     on_false_claim: str,
+    report: Path | str | None,
 ) -> str | None:
     """The book built and every format but the PDF written into ``staging`` by the
-    embedded backend; the PDF's Typst source returned (None without a PDF)."""
+    embedded backend. Returns the PDF's Typst source (None without a PDF, or when it
+    went to ``hand_over``: :func:`_typst_beside`) and the SHA-256 of each file
+    written, by relative path (while Typst may still lay out the PDF). With a
+    ``report``, the check's report is written once the book has no problem."""
     with _no_cycle_collection():
-        with stored_memo(root) as memo:  # what check_manuscript built, replayed
+        with stored_memo(root) as memo:  # what earlier builds parsed, replayed
             model = build_book(root, lenient=lenient, on_false_claim=on_false_claim, memo=memo)
         raise_if_any(model.problems, ManuscriptError, "the manuscript has problems")
-        for warning in model.warnings:
-            logging.getLogger("livingreview").warning("%s", warning)
-        return embedded.render_embedded(model, staging, formats, kept)
+        if report is not None:  # which also logs the warnings
+            write_check_report(root, report, list(model.warnings), len(model.book.files))
+        else:
+            for warning in model.warnings:
+                logging.getLogger("livingreview").warning("%s", warning)
+        offer = None if hand_over is None else functools.partial(_typst_beside, hand_over)
+        source = embedded.render_embedded(model, staging, formats, kept, offer)
+    _neutralise_published_csvs(model.book, staging)
+    pdf = f"{model.book.output_file}.pdf"
+    return source, {rel: digest for rel, digest in manifest(staging).items() if rel != pdf}
 
 
-def _call(function: Callable[..., T], *args: Any) -> T:
-    return function(*args)
+# The largest Typst source (characters) compiled while the website and the DOCX are
+# still being written: at 1,000 studies (0.56 million) ... (issue 19).
+TYPST_BESIDE_AT_MOST = 1_000_000
+
+
+def _typst_beside(hand_over: Callable[[bytes], None], source: str) -> bool:
+    """Hand the PDF's Typst ``source`` over to be compiled at once, beside the rest of
+    the render, if it is small enough; True if it was."""
+    if len(source) > TYPST_BESIDE_AT_MOST:
+        return False
+    hand_over(source.encode("utf-8"))
+    return True
 
 
 @contextlib.contextmanager
@@ -326,6 +365,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAYBE_FORMULA = re.compile(r'[,\n\r]"?[=+\-@\t\r]')
 
 
+def _neutralise_published_csvs(book: Book, staging: Path) -> None:
+    """:func:`neutralise_formulas` on each CSV the book publishes."""
+    for rel in book.resources:
+        if rel.lower().endswith(".csv") and (staging / rel).is_file():
+            neutralise_formulas(staging / rel)
+
+
 def neutralise_formulas(path: Path) -> bool:
     """Make a published CSV safe to open in a spreadsheet (OWASP "CSV injection").
 
@@ -359,8 +405,10 @@ def _is_number(cell: str) -> bool:
     return True
 
 
-def _place_release_files(root: Path, staging: Path, files: Sequence[str | Path]) -> None:
-    """Copy each release's PDF/DOCX into the new output at the same relative path."""
+def _place_release_files(root: Path, staging: Path, files: Sequence[str | Path]) -> list[str]:
+    """Copy each release's PDF/DOCX into the new output at the same relative path;
+    returns those paths."""
+    placed = []
     for path in sorted(Path(f) for f in files):
         source = inside_project(
             root, path.as_posix(), file=path.as_posix(), key="release file", error=RenderError
@@ -368,29 +416,44 @@ def _place_release_files(root: Path, staging: Path, files: Sequence[str | Path])
         destination = staging / source.relative_to(root)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
+        placed.append(source.relative_to(root).as_posix())
+    return placed
 
 
-def manifest(folder: Path) -> dict[str, str]:
+def manifest(folder: Path, hashed: Mapping[str, str] | None = None) -> dict[str, str]:
     """``{relative posix path: sha256}`` of every file under ``folder``, sorted.
 
     Each file is hashed as it is read, a megabyte at a time: read whole, the DOCX
-    (37 MB at 1,000 studies) sat on top of what Typst's compile left resident."""
+    (37 MB at 1,000 studies) sat on top of what Typst's compile left resident.
+    ``hashed`` holds digests already taken of files that have not changed since
+    (the embedded render's, taken while Typst laid out the PDF)."""
     folder = Path(folder)
+    hashed = hashed or {}
     out = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        if rel in hashed:
+            out[rel] = hashed[rel]
+            continue
         with path.open("rb") as file:
-            digest = hashlib.file_digest(file, "sha256")
-        out[path.relative_to(folder).as_posix()] = digest.hexdigest()
+            out[rel] = hashlib.file_digest(file, "sha256").hexdigest()
     return out
 
 
 def check_manuscript_report(
     project_dir: Path, report: Path | str, on_false_claim: str = "stop"
 ) -> None:
-    """Check the manuscript for the workflow: raise on any problem, else write a short
-    report, which lists (and logs) the false claims a draft build marks and the
+    """Check the manuscript: raise on any problem, else write its report
+    (:func:`write_check_report`)."""
+    write_check_report(project_dir, report, *_checked_or_raise(project_dir, on_false_claim))
+
+
+def write_check_report(
+    project_dir: Path, report: Path | str, warnings: Sequence[Problem], files: int
+) -> None:
+    """Write the report of a manuscript check that passed (of ``files`` source files):
+    it lists, and logs, the false claims a draft build marks (``warnings``) and the
     declarations PRISMA 2020 requires that are still empty."""
-    warnings, files = _checked_or_raise(project_dir, on_false_claim)  # one read of the book
     notes = []
     if warnings:
         notes.append(f"{len(warnings)} claim(s) marked 'needs revision' in this draft:")
@@ -412,8 +475,10 @@ def render_book_with_manifest(
     on_false_claim: str = "stop",
     keep_formats: Sequence[str] = (),
     isolate: bool = False,
+    report: Path | str | None = None,
 ) -> dict[str, str]:
-    """Render the book and write its manifest as JSON (the workflow's record of the render)."""
+    """Render the book and write its manifest as JSON (the workflow's record of the
+    render), and the check's ``report`` (:func:`render_book`)."""
     files = render_book(
         project_dir,
         backend=backend,
@@ -422,6 +487,7 @@ def render_book_with_manifest(
         on_false_claim=on_false_claim,
         keep_formats=keep_formats,
         isolate=isolate,
+        report=report,
     )
     write_text(manifest, json.dumps(files, indent=1, sort_keys=True) + "\n")
     return files

@@ -25,10 +25,9 @@ and its blocks are decoded once at the end. A save that renumbers what other
 chapters refer to changes the table of targets, so those chapters resolve
 again. Without a memo (``keep=False``) each stage just runs.
 
-Inside the workflow the memo is also kept on disk (:func:`stored_memo`), so
-``render_book`` replays what ``check_manuscript`` has just built from the same
-sources instead of building the model a second time, and an unchanged chapter
-is not parsed, numbered or resolved again by the next build either. The file is
+Inside the workflow the memo is also kept on disk (:func:`stored_memo`), so an
+unchanged chapter is not parsed, numbered or resolved again by the next build
+(``render_book``) or check (``livingreview check``) either. The file is
 used only by the same renderer code, Pandoc and Python that wrote it. It also
 keeps the parse of each large included file by its text
 (:class:`~.chapter_source.RegionParses`): an edit of a chapter's prose does not

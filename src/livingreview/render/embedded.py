@@ -32,7 +32,7 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,11 @@ TITLE_FACTS = (
 
 
 def render_embedded(
-    model: BookModel, staging: Path, formats: Sequence[str], linked: Sequence[str] = ()
+    model: BookModel,
+    staging: Path,
+    formats: Sequence[str],
+    linked: Sequence[str] = (),
+    hand_over_typst: Callable[[str], bool] | None = None,
 ) -> str | None:
     """Write every requested format of ``model`` but the PDF into the empty folder
     ``staging`` and return the PDF's Typst source (None when no PDF is requested),
@@ -105,7 +109,9 @@ def render_embedded(
     last, alone, after the chapters' blocks are let go (issue 19: at 10,000 studies
     Typst's layout alone is gigabytes, so nothing else runs beside it), by the caller,
     which may have written the other formats in a process that has ended
-    (:mod:`.isolated`)."""
+    (:mod:`.isolated`). ``hand_over_typst(source)``, when given, is offered the
+    source as soon as it is made, while the website and the DOCX are still being
+    written; if it takes it (returns True), None is returned at the end."""
     # print notes of very long tables point to the website only when there is one
     model.book = dataclasses.replace(model.book, website="html" in formats)
     printed = print_chapters(model) if {"docx", "pdf"} & set(formats) else None
@@ -121,7 +127,9 @@ def render_embedded(
     book_file = staging / model.book.output_file
     with SideJobs() as jobs:
         if "pdf" in formats:
-            source = jobs.start(typst_source, model, typst_document(model, print_pages, front))
+            made = typst_document(model, print_pages, front)
+            source = jobs.start(_typst_source_offered, model, made, hand_over_typst)
+            del made
         if "docx" in formats:
             docx = docx_document(model, print_pages, front)
             jobs.start(convert_docx, model, front, docx, book_file.with_suffix(".docx"))
@@ -135,6 +143,14 @@ def render_embedded(
         gc.collect()  # cycles made while the render paused collection (render_book)
         jobs.wait()  # the writers' Pandoc processes end before Typst starts
     return source.result() if "pdf" in formats else None
+
+
+def _typst_source_offered(
+    model: BookModel, book: SplitBook, hand_over: Callable[[str], bool] | None
+) -> str | None:
+    """:func:`typst_source`, or None once ``hand_over`` took it."""
+    source = typst_source(model, book)
+    return None if hand_over is not None and hand_over(source) else source
 
 
 # ---------------------------------------------------------------- metadata values

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -26,6 +28,7 @@ from typing import Any, TypeVar
 from ..errors import Problem, RenderError, ReviewError
 
 T = TypeVar("T")
+R = TypeVar("R")
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -37,14 +40,41 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
     function runs in this process."""
     if not hasattr(os, "fork"):
         return function(*args)
+    return _forked(function, args, None)[0]
+
+
+def in_child_handing_over(
+    function: Callable[..., T], *args: Any, receive: Callable[[bytes], R]
+) -> tuple[T, R | None]:
+    """:func:`in_child`, with a way to hand one piece of work back early.
+
+    ``function`` is called with a ``hand_over(data: bytes)`` before ``args``: the
+    data reaches this process at once, where ``receive(data)`` runs in a thread
+    while the child goes on. Returns the function's result and ``receive``'s (None
+    when nothing was handed over), once both ended; an error of the child's is
+    raised first, then one of ``receive``'s."""
+    if not hasattr(os, "fork"):
+        received: list[R] = []
+        result = function(lambda data: received.append(receive(data)), *args)
+        return result, (received[0] if received else None)
+    return _forked(function, args, receive)
+
+
+def _forked(
+    function: Callable[..., T], args: tuple[Any, ...], receive: Callable[[bytes], R] | None
+) -> tuple[T, R | None]:
     _flush()
     read, write = os.pipe()
+    early_read, early_write = os.pipe() if receive is not None else (-1, -1)
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(read)
         _end_with_parent()
         code = 0
         try:
+            if receive is not None:
+                os.close(early_read)
+                function = functools.partial(function, _HandOver(early_write))
             data = _outcome(function, args)
             with os.fdopen(write, "wb") as out:
                 out.write(data)
@@ -54,22 +84,66 @@ def in_child(function: Callable[..., T], *args: Any) -> T:
             _flush()
             os._exit(code)
     os.close(write)
+    early = None
+    if receive is not None:
+        os.close(early_write)
+        early = _Receiver(early_read, receive)
+        early.start()
     try:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
     finally:
         _, status = os.waitpid(pid, 0)
+        if early is not None:
+            early.join()
     if not data:
         raise RenderError([Problem("render", _ended(status))])
     kind, value = pickle.loads(data)
     if kind == "ok":
-        return value
+        return value, (early.outcome() if early is not None else None)
     if kind == "review":
         cls, problems, summary = value
         raise cls(problems, summary)
     if kind == "error":
         raise value
     raise RuntimeError(value)
+
+
+class _HandOver:
+    """The child's end of the early channel: one piece of data, then closed."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def __call__(self, data: bytes) -> None:
+        with os.fdopen(self._fd, "wb") as out:
+            out.write(data)
+
+
+class _Receiver(threading.Thread):
+    """The parent's end of the early channel: reads until the child closed it (or
+    ended), then runs ``receive`` on what came, if anything."""
+
+    def __init__(self, fd: int, receive: Callable[[bytes], Any]) -> None:
+        super().__init__(name="lr-handed-over", daemon=True)
+        self._fd = fd
+        self._receive = receive
+        self._result: Any = None
+        self._error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with os.fdopen(self._fd, "rb") as pipe:
+                data = pipe.read()
+            if data:
+                self._result = self._receive(data)
+        except BaseException as exc:
+            self._error = exc
+
+    def outcome(self) -> Any:
+        if self._error is not None:
+            raise self._error
+        return self._result
 
 
 def _outcome(function: Callable[..., Any], args: tuple[Any, ...]) -> bytes:

@@ -26,9 +26,9 @@ from ..workflow import PARSE_CACHE_ENV
 from .project import source_date_epoch
 
 MARKDOWN = "markdown"
-# Folder of Pandoc parses keyed by content (set by the workflow): check_manuscript
-# parses every chapter, and render_book then reads the same parses instead of
-# running Pandoc again; an unchanged chapter is never parsed twice.
+# Folder of Pandoc parses keyed by content (set by the workflow): a render, or a
+# check, reads the parse of an unchanged chapter instead of running Pandoc again;
+# an unchanged chapter is never parsed twice.
 PARSE_CACHE_FILES = 500  # the oldest parses beyond this many are removed
 
 

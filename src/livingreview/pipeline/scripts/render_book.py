@@ -1,4 +1,5 @@
-"""Rule render_book: render _book/ and write its manifest (pipeline/rules/render.smk)."""
+"""Rule render_book: check the chapters, render _book/ and write its manifest
+(pipeline/rules/render.smk)."""
 
 from pathlib import Path
 
@@ -13,6 +14,7 @@ def main(snakemake):
         formats=snakemake.params.formats,
         keep_formats=snakemake.params.keep_formats,
         manifest=snakemake.output.manifest,
+        report=snakemake.output.report,
         release_files=list(snakemake.input.releases),
         on_false_claim=snakemake.params.on_false_claim,
         isolate=True,  # Typst's compile (the peak) without the rest's memory (issue 19)
