@@ -239,9 +239,12 @@ def run_step(snakemake: Any, step: Callable[[], object]) -> None:
     if log_files:
         Path(log_files[0]).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_files[0], mode="w", encoding="utf-8"))
+    # The project's notes from INFO up, other libraries' from WARNING: fontTools alone
+    # reports hundreds of lines at INFO when matplotlib embeds a font in a PDF figure.
     logging.basicConfig(
-        level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True
+        level=logging.WARNING, format="%(levelname)s %(message)s", handlers=handlers, force=True
     )
+    logging.getLogger("livingreview").setLevel(logging.INFO)
     rule = getattr(snakemake, "rule", "step")
     try:
         step()

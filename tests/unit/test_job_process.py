@@ -45,6 +45,10 @@ kept = Teardown()
 
 def step():
     print("paused while importing:", paused, "collecting in the step:", gc.isenabled())
+    import logging
+    logging.getLogger("fontTools.subset").info("glyf subsetted")  # a library's chatter
+    logging.getLogger("fontTools.subset").warning("a library's warning")
+    logging.getLogger("livingreview.render").info("the project's note")
     Path("out.txt").write_text("written")
     if {fail!r}:
         raise ReviewError.single("data/studies.csv", "n is not a number", row=3)
@@ -71,6 +75,10 @@ def test_a_job_collects_only_after_its_imports_and_exits_without_teardown(
     assert "demo_rule done" in (tmp_path / "logs" / "demo.log").read_text()  # log flushed
     assert "after run_step" not in result.stdout  # the process ended in run_step
     assert "torn down" not in result.stderr  # no module teardown
+    # the project's notes and any library's warnings are shown, a library's INFO is not
+    assert "INFO the project's note" in result.stderr
+    assert "WARNING a library's warning" in result.stderr
+    assert "glyf subsetted" not in result.stderr
 
 
 def test_a_failing_job_prints_its_error_and_exits_non_zero(tmp_path: Path) -> None:

@@ -269,7 +269,7 @@ def _write_embedded(
     lenient: bool,
     on_false_claim: str,
     report: Path | str | None,
-) -> str | None:
+) -> tuple[str | None, dict[str, str]]:
     """The book built and every format but the PDF written into ``staging`` by the
     embedded backend. Returns the PDF's Typst source (None without a PDF, or when it
     went to ``hand_over``: :func:`_typst_beside`) and the SHA-256 of each file
@@ -292,7 +292,9 @@ def _write_embedded(
 
 
 # The largest Typst source (characters) compiled while the website and the DOCX are
-# still being written: at 1,000 studies (0.56 million) ... (issue 19).
+# still being written (and only when their large tables are cached: render_embedded).
+# Typst's layout takes about 1.1 KB per character (0.63 GB for the 0.57 million of
+# 1,000 studies); a larger book compiles alone, after the rest (issue 19).
 TYPST_BESIDE_AT_MOST = 1_000_000
 
 

@@ -8,6 +8,10 @@ model leaves most of them partly used (about 190 MB at 1,000 studies, of which 2
 MB still in use). In a child that ends before Typst starts, that memory is the
 system's again, and Typst compiles in a process that holds little more than its
 modules.
+
+:func:`in_child_handing_over` also lets the child hand one result over while it
+goes on: the render hands over the PDF's Typst source as soon as it is made, and
+Typst compiles it here while the child still writes the website and the DOCX.
 """
 
 from __future__ import annotations

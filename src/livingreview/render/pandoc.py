@@ -138,19 +138,32 @@ def cached_docx_part(
     return _kept([*args, "-o", part], stdin, reference.read_bytes(), convert)
 
 
-def _kept(args: list[str], stdin: str, data: bytes, convert: Callable[[], str]) -> str:
-    """``convert()``, kept in the content cache's folder under a hash of the Pandoc
-    binary, ``args``, the build date, ``stdin`` and ``data`` (see :func:`cached_run`)."""
+def is_kept(args: list[str], stdin: str, data: bytes = b"") -> bool:
+    """Whether :func:`cached_run` holds the output of this conversion already."""
+    path = _kept_path(args, stdin, data)
+    return path is not None and path.is_file()
+
+
+def _kept_path(args: list[str], stdin: str, data: bytes) -> Path | None:
+    """Where the content cache keeps a conversion's output, under a hash of the Pandoc
+    binary, ``args``, the build date, ``stdin`` and ``data`` (None: no cache)."""
     folder = os.environ.get(PARSE_CACHE_ENV)
     if not folder:
-        return convert()
+        return None
     exe = Path(pandoc_path())
     stat = exe.stat()
     head = json.dumps(
         [str(exe), stat.st_size, stat.st_mtime_ns, args, str(source_date_epoch())]
     ).encode()
     key = hashlib.sha256(b"\0".join([head, stdin.encode("utf-8"), data])).hexdigest()[:32]
-    path = Path(folder) / f"{key}.out"
+    return Path(folder) / f"{key}.out"
+
+
+def _kept(args: list[str], stdin: str, data: bytes, convert: Callable[[], str]) -> str:
+    """``convert()``, kept in the content cache's folder (see :func:`cached_run`)."""
+    path = _kept_path(args, stdin, data)
+    if path is None:
+        return convert()
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
