@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import livingreview.render as render
     import livingreview.render.embedded as embedded
+    import livingreview.render.typst_pdf as typst_pdf
     from livingreview.workflow import cache_environment, reproducible_environment
 
     os.environ.update(reproducible_environment("."))
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     _wrap(render, "build_book", sampler, "build_book")
     for name in PHASES:
         _wrap(embedded, name, sampler, name)
-    _wrap(embedded, "compile_pdf", sampler, "compile_pdf")  # called from render_book
+    _wrap(typst_pdf, "compile_pdf", sampler, "compile_pdf")  # called from render_book
     _wrap(typst, "query", sampler, "typst.query")
     _wrap(typst, "compile", sampler, "typst.compile")
     config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))

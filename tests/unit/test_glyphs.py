@@ -48,7 +48,7 @@ def test_no_warning_for_a_review_in_latin_letters(caplog: pytest.LogCaptureFixtu
 def test_the_pdf_compile_warns(tmp_path, caplog: pytest.LogCaptureFixture) -> None:
     from types import SimpleNamespace
 
-    from livingreview.render.embedded import compile_pdf
+    from livingreview.render.typst_pdf import compile_pdf
 
     book = SimpleNamespace(root=tmp_path, format_option=lambda *args, **kwargs: False)
     caplog.set_level(logging.WARNING)

@@ -423,3 +423,33 @@ def test_a_figure_stays_before_the_next_appendix_heading() -> None:
     )
     text = " ".join(_pdf_pages(source))
     assert text.index("FIGCAPTION") < text.index("Appendix C")
+
+
+def test_one_compiler_lays_out_both_passes_into_the_same_pdf(tmp_path) -> None:
+    """The landscape choice reaches the second layout through a file the source reads
+    (typst_pdf: Typst then reuses the first layout's work); the PDF is the one that
+    compiling the source with the choice written in gives, and the file is gone."""
+    from types import SimpleNamespace
+
+    from livingreview.render import typst_pdf
+
+    template = _template_part(CHOICE_LINE, "#set text(")
+    blocks = [
+        A.RawBlock("typst", "#lorem(300)"),
+        *landscape(A.RawBlock("typst", "#table(columns: 3, ..range(30).map(str))")),
+        *[A.RawBlock("typst", "#lorem(60)") for _ in range(10)],
+    ]
+    source = PAGE + template + "\n\n".join(raw(el) for el in defer_landscape_pages(blocks))
+    root = tmp_path / "project"
+    inside, outside = root / "_book.staging", tmp_path / "elsewhere"
+    for folder in (inside, outside):
+        folder.mkdir(parents=True)
+    kept = {"keep-typ": True}
+    book = SimpleNamespace(root=root, format_option=lambda fmt, key, default=None: kept[key])
+    typst_pdf.compile_pdf(book, source, inside / "review.pdf")  # one compiler
+    typst_pdf.compile_pdf(book, source, outside / "review.pdf")  # two compiles
+    assert (inside / "review.pdf").read_bytes() == (outside / "review.pdf").read_bytes()
+    assert sorted(p.name for p in inside.iterdir()) == ["review.pdf", "review.typ"]
+    written = (inside / "review.typ").read_text(encoding="utf-8")
+    assert written == (outside / "review.typ").read_text(encoding="utf-8")
+    assert CHOICE_LINE not in written and '#let lr-landscape-choice = ("1": ' in written

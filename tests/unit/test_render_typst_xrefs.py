@@ -158,8 +158,9 @@ def test_theorem_title_with_markup_characters_compiles() -> None:
     """A ``crossref: thm-title`` holding Typst markup characters is written as text."""
     import typst
 
-    from livingreview.render.embedded import TEMPLATES, TYPST_PACKAGES
+    from livingreview.render.embedded import TEMPLATES
     from livingreview.render.numbered_blocks import typst_theorem_setup
+    from livingreview.render.typst_pdf import TYPST_PACKAGES
 
     template = (TEMPLATES / "book.typ").read_text(encoding="utf-8")
     helpers = template[template.index("#let xref-show") : template.index("// Captions carry")]

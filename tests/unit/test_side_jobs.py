@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from livingreview.errors import Problem, RenderError
-from livingreview.render import embedded, render_book
+from livingreview.render import embedded, render_book, typst_pdf
 from livingreview.render.side_jobs import SideJobs
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "render" / "book"
@@ -100,8 +100,10 @@ def test_the_writers_run_beside_the_website_and_end_before_typst(
         shutil.copytree(FIXTURE, root)
         if side_jobs is SideJobs:
             monkeypatch.setattr(embedded, "SideJobs", SideJobs)
-            for name in ("typst_source", "convert_docx", "compile_pdf"):
+            for name in ("typst_source", "convert_docx"):
                 monkeypatch.setattr(embedded, name, recorded(name, getattr(embedded, name)))
+            compile_pdf = recorded("compile_pdf", typst_pdf.compile_pdf)
+            monkeypatch.setattr(typst_pdf, "compile_pdf", compile_pdf)
         else:
             monkeypatch.setattr(embedded, "SideJobs", InOrder)
         manifests.append(render_book(root, backend="embedded"))

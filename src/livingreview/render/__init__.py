@@ -40,7 +40,7 @@ from ..paths import (
     render_backend,
     swap_in,
 )
-from . import embedded
+from . import embedded, typst_pdf
 from .book import build_book
 from .chapter_memo import ChapterMemo, stored_memo
 from .compat import quarto_differences
@@ -195,12 +195,12 @@ def render_book(
                 (source, hashed), _ = in_child_handing_over(
                     _write_embedded,
                     *args,
-                    receive=lambda data: embedded.compile_pdf(book, data.decode("utf-8"), pdf),
+                    receive=lambda data: typst_pdf.compile_pdf(book, data.decode("utf-8"), pdf),
                 )
             else:
                 source, hashed = _write_embedded(None, *args)
             if source is not None:  # Typst last, alone (render_embedded)
-                embedded.compile_pdf(book, source, pdf)
+                typst_pdf.compile_pdf(book, source, pdf)
         written_here = [f"{book.output_file}.pdf"]
         for fmt in kept:  # after the render: Quarto may empty the folder
             name = f"{book.output_file}.{fmt}"

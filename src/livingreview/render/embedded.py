@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import gc
-import json
 import posixpath
 import re
 import shutil
@@ -37,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, RenderError, tool_problem
+from ..errors import Problem, RenderError
 from . import ast as A
 from .block_index import rewrite, select
 from .book import BookModel, Chapter
@@ -48,7 +47,6 @@ from .docx_pictures import write_stand_ins
 from .finish import group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
-from .glyphs import warn_letters_without_glyphs
 from .html_elements import has_figure_parts, html_links, inline_linked_svg, scroll_table
 from .long_tables import print_chapters
 from .matter import add_matter
@@ -56,28 +54,23 @@ from .numbered_blocks import NAMES
 from .numbered_blocks import name as kind_name
 from .page_deps import fingerprints, page_summary, record, stale_pages
 from .pagination import (
-    LANDSCAPE_OFFER,
-    OFFER_LABEL,
     appendix_break,
-    choose_landscape_offers,
     defer_landscape_pages,
     keep_lead_ins,
-    with_landscape_choice,
 )
 from .pandoc import json_to, markdown_to_ast, run
 from .print_links import print_links
-from .project import Book, source_date, source_date_epoch
+from .project import Book, source_date
 from .reader_text import add_link_tips, id_entries, merge_tips
 from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index, refresh_search_index, write_search_index
 from .side_jobs import SideJobs
 from .splice import SplitBook, docx_tables, parts_kept, splice_docx, split_large, write_split
 from .typst_cells import plain_cells_as_strings
-from .webfonts import dejavu_folder, text_font_folder, write_web_fonts
+from .webfonts import write_web_fonts
 from .xrefs import typst_numbers
 
 TEMPLATES = resources.files("livingreview.render") / "templates"
-TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
 ASSET_DIR = "site_libs/livingreview"
 SEARCH_INDEX = "search-index.js"
 DOWNLOAD_LABELS = {"docx": "Word (DOCX)", "pdf": "PDF"}
@@ -99,7 +92,7 @@ def render_embedded(
 ) -> str | None:
     """Write every requested format of ``model`` but the PDF into the empty folder
     ``staging`` and return the PDF's Typst source (None when no PDF is requested),
-    which :func:`compile_pdf` turns into ``staging``'s PDF; the website links to the
+    which :func:`~.typst_pdf.compile_pdf` turns into ``staging``'s PDF; the website links to the
     DOCX and PDF when rendered now or ``linked`` (kept from the last build).
 
     The model is spent afterwards. The DOCX and the PDF's Pandoc documents are made
@@ -699,47 +692,6 @@ def typst_source(model: BookModel, book: SplitBook) -> str:
     strings (the same PDF from less of Typst's memory)."""
     source = write_split(book, TYPST_ARGS, cwd=model.book.root, what="review.typ")
     return plain_cells_as_strings(group_subheaders(source))
-
-
-def compile_pdf(book: Book, source: str, output: Path) -> None:
-    """The Typst ``source`` (:func:`typst_source`) compiled with embedded fonts only."""
-    import typst
-
-    typst_options = {
-        # the source is compiled as a file at the project root, so image paths are
-        # written project-relative, as in the .typ of Quarto's single-file book
-        "root": str(book.root),
-        "package_path": str(TYPST_PACKAGES),  # theorion and its dependencies, as Quarto ships them
-        # the text face (shipped with the package) and the UI face, DejaVu Sans
-        # (from matplotlib), also the face of the flow diagram's real SVG text
-        "font_paths": [str(text_font_folder()), str(dejavu_folder())],
-        "ignore_system_fonts": True,
-    }
-    warn_letters_without_glyphs(source, typst_options["font_paths"])
-    try:
-        if LANDSCAPE_OFFER in source:  # a first layout finds where landscape pages fit
-            found = typst.query(source.encode("utf-8"), OFFER_LABEL, field="value", **typst_options)
-            source = with_landscape_choice(source, choose_landscape_offers(json.loads(found)))
-        if book.format_option("typst", "keep-typ", False):  # Quarto's option: keep the source
-            output.with_suffix(".typ").write_text(source, encoding="utf-8", newline="\n")
-        # written by Typst itself: no copy of the PDF's bytes in Python on top of its memory
-        typst.compile(
-            source.encode("utf-8"),
-            output=str(output),
-            timestamp=source_date_epoch(),
-            **typst_options,
-        )
-    except Exception as exc:  # typst.TypstError carries the diagnostic
-        raise RenderError(
-            [
-                tool_problem(
-                    "review.typ",
-                    "Typst could not compile the PDF",
-                    str(exc),
-                    "Typst's message above usually names the element",
-                )
-            ]
-        ) from None
 
 
 def pandoc_version() -> str:
