@@ -7,8 +7,8 @@ Usage (DIR is a built project, e.g. the SYNTHETIC 1,000-study review that
     PYTHONPATH=<checkout>/src python benchmarks/render_rule.py DIR [--runs N]
 
 Each run copies DIR to a temporary folder, appends a sentence to its first
-chapter and runs ``snakemake all`` there (``check_manuscript`` and
-``render_book`` rerun; rules rerun for a changed input, date or parameter, the
+chapter and runs ``snakemake all`` there (``render_book``, which checks the chapters
+first, reruns; rules rerun for a changed input, date or parameter, the
 code versions included, not for the scripts' paths), sampling the whole process
 tree (snakemake and its jobs) as ``scale.py`` does. Printed per run: the tree's
 peak RSS, each rule's peak RSS and CPU seconds. Figures are printed, not asserted.

@@ -83,9 +83,9 @@ def test_without_a_memo_every_stage_runs_once(tmp_path: Path) -> None:
 
 
 def test_the_workflow_memo_is_replayed_by_the_next_process(tmp_path: Path, monkeypatch) -> None:
-    """check_manuscript keeps the memo in results/cache/model/; render_book (another
-    process: the memo is read back from the file) then builds nothing again, and its
-    model equals a fresh build's, also after an edit."""
+    """A build keeps the memo in results/cache/model/; the next one (another process:
+    the memo is read back from the file) builds nothing again, and its model equals a
+    fresh build's, also after an edit."""
     import pickle
 
     from livingreview.render import chapter_memo

@@ -139,8 +139,9 @@ def test_conditional_content_only_by_output_format() -> None:
 
 
 def test_pandoc_parses_are_cached_by_content(tmp_path: Path, monkeypatch) -> None:
-    """check_manuscript and render_book parse the same chapters: with the workflow's
-    cache folder set, the second parse of the same text reads the first one."""
+    """A check (``livingreview check``) and the next render parse the same chapters:
+    with the workflow's cache folder set, the second parse of the same text reads the
+    first one."""
     from livingreview.render import pandoc
     from livingreview.workflow import PARSE_CACHE_ENV
 
