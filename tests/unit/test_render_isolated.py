@@ -175,3 +175,47 @@ def test_a_published_csv_is_safe_in_the_rendered_book(tmp_path: Path, isolate: b
     published = (root / "_book" / "data.csv").read_text()
     assert "'=HYPERLINK" in published
     assert files == manifest(root / "_book")  # the digest is of the safe file
+
+
+def _typst_fails(book: object, source: str, output: Path) -> None:
+    raise RenderError([Problem("review.typ", "Typst could not compile the PDF")])
+
+
+def _docx_fails(*args: object) -> None:
+    raise RenderError([Problem("review.docx", "Pandoc could not write the DOCX")])
+
+
+@pytest.mark.parametrize(
+    ("failing", "message"),
+    [("typst", "Typst could not compile"), ("docx", "Pandoc could not write")],
+    ids=["typst-beside-the-child", "docx-in-the-child-after-the-hand-over"],
+)
+def test_a_failure_on_either_side_of_the_hand_over_keeps_the_last_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str, message: str
+) -> None:
+    """The child hands the Typst source over and goes on: whichever side fails, the
+    other ends first, the error comes back and the last book stays as it was."""
+    import threading
+
+    from livingreview.render import embedded, typst_pdf
+
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    before = render_book(root, backend="embedded", isolate=True)
+    compiled_in: list[str] = []
+    real_compile = typst_pdf.compile_pdf
+
+    def compile_pdf(book: object, source: str, output: Path) -> None:
+        compiled_in.append(threading.current_thread().name)
+        (_typst_fails if failing == "typst" else real_compile)(book, source, output)
+
+    monkeypatch.setattr(typst_pdf, "compile_pdf", compile_pdf)
+    if failing == "docx":
+        monkeypatch.setattr(embedded, "convert_docx", _docx_fails)
+    chapter = root / "manuscript" / "02-methods.qmd"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
+    with pytest.raises(RenderError, match=message):
+        render_book(root, backend="embedded", isolate=True)
+    assert compiled_in == ["lr-handed-over"]  # Typst ran beside the child, in this process
+    assert manifest(root / "_book") == before
+    assert not (root / "_book.staging").exists()

@@ -56,3 +56,31 @@ def test_cli_render(tmp_path: Path) -> None:
         main(["--project", str(root), "render", "--backend", "embedded", "--formats", "html"]) == 0
     )
     assert (root / "_book" / "index.html").is_file()
+
+
+def test_with_quarto_the_check_runs_first_and_stops_a_bad_manuscript(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """render_book checks the chapters before Quarto renders them (the workflow's one
+    job): a problem stops it before Quarto runs; a clean book gets its report."""
+    from livingreview.errors import ManuscriptError
+
+    calls: list[Path] = []
+
+    def fake_quarto(root: Path, staging: Path, formats: list[str]) -> None:
+        calls.append(root)
+        (staging / "index.html").write_text("<p>rendered</p>", encoding="utf-8")
+
+    monkeypatch.setattr("livingreview.render.render_quarto", fake_quarto)
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    report = tmp_path / "check.txt"
+    files = render_book(root, backend="quarto", formats=["html"], report=report)
+    assert calls == [root.resolve()] and "index.html" in files
+    assert report.read_text(encoding="utf-8").startswith("manuscript check passed:")
+    methods = root / "manuscript" / "02-methods.qmd"
+    methods.write_text(methods.read_text(encoding="utf-8") + "\nSee @fig-nothere.\n")
+    with pytest.raises(ManuscriptError, match="fig-nothere"):
+        render_book(root, backend="quarto", formats=["html"], report=report)
+    assert len(calls) == 1  # Quarto never ran on the bad manuscript
+    assert (root / "_book" / "index.html").read_text(encoding="utf-8") == "<p>rendered</p>"
