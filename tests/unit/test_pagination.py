@@ -441,15 +441,18 @@ def test_one_compiler_lays_out_both_passes_into_the_same_pdf(tmp_path) -> None:
     ]
     source = PAGE + template + "\n\n".join(raw(el) for el in defer_landscape_pages(blocks))
     root = tmp_path / "project"
-    inside, outside = root / "_book.staging", tmp_path / "elsewhere"
-    for folder in (inside, outside):
+    inside = root / 'a "quoted" folder'
+    # outside the project root, or under a name Typst does not read: two compiles
+    others = [tmp_path / "elsewhere", root / "back\\slash"]
+    for folder in (inside, *others):
         folder.mkdir(parents=True)
     kept = {"keep-typ": True}
     book = SimpleNamespace(root=root, format_option=lambda fmt, key, default=None: kept[key])
-    typst_pdf.compile_pdf(book, source, inside / "review.pdf")  # one compiler
-    typst_pdf.compile_pdf(book, source, outside / "review.pdf")  # two compiles
-    assert (inside / "review.pdf").read_bytes() == (outside / "review.pdf").read_bytes()
-    assert sorted(p.name for p in inside.iterdir()) == ["review.pdf", "review.typ"]
-    written = (inside / "review.typ").read_text(encoding="utf-8")
-    assert written == (outside / "review.typ").read_text(encoding="utf-8")
+    for folder in (inside, *others):
+        typst_pdf.compile_pdf(book, source, folder / "review.pdf")
+        assert sorted(p.name for p in folder.iterdir()) == ["review.pdf", "review.typ"]
+    for other in others:
+        assert (inside / "review.pdf").read_bytes() == (other / "review.pdf").read_bytes()
+        written = (inside / "review.typ").read_text(encoding="utf-8")
+        assert written == (other / "review.typ").read_text(encoding="utf-8")
     assert CHOICE_LINE not in written and '#let lr-landscape-choice = ("1": ' in written

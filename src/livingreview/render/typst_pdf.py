@@ -84,14 +84,14 @@ def _compile_twice(book: Book, source: str, output: Path, options: dict[str, Any
     import typst
 
     choice = output.with_name(f".{output.stem}-landscape-choice.json")
-    try:
-        inside = "/" + choice.resolve().relative_to(Path(book.root).resolve()).as_posix()
-    except ValueError:  # not under the project root, where Typst can read: two compiles
+    inside = _typst_path(choice, Path(book.root))
+    if inside is None:  # a file Typst cannot read: two compiles
         found = typst.query(source.encode("utf-8"), OFFER_LABEL, field="value", **options)
         source = with_landscape_choice(source, choose_landscape_offers(json.loads(found)))
         _compile(source, output, options)
         return source
-    reading = source.replace(CHOICE_LINE, f'#let lr-landscape-choice = json("{inside}")', 1)
+    path = json.dumps(inside, ensure_ascii=False)  # a Typst string, its quotes escaped
+    reading = source.replace(CHOICE_LINE, f"#let lr-landscape-choice = json({path})", 1)
     data = reading.encode("utf-8")
     try:
         choice.write_text("{}", encoding="utf-8")
@@ -102,3 +102,13 @@ def _compile_twice(book: Book, source: str, output: Path, options: dict[str, Any
     finally:
         choice.unlink(missing_ok=True)
     return with_landscape_choice(source, chosen)
+
+
+def _typst_path(path: Path, root: Path) -> str | None:
+    """``path`` as the Typst source reads it (from the project ``root``), or None where
+    Typst cannot read it: outside the root, or with a backslash in a name."""
+    try:
+        inside = "/" + path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    return None if "\\" in inside else inside
