@@ -50,7 +50,10 @@ def cancel_pending_rescheduling() -> int:
     wakes it again one timespan later. The timers are not daemon threads, so Python
     waits for the last one before it exits: about a second after the build's last
     line, every time a job ran. Once the run is over nothing waits to be woken, so
-    cancelling them changes nothing but the exit. Other timers are left alone.
+    cancelling them changes nothing but the exit. Other timers are left alone. This
+    takes one Snakemake run per process, as the ``snakemake`` command makes and as
+    the project runs every build: a second run going on in the same process would
+    lose its pending wake-ups too.
     """
     cancelled = 0
     for thread in threading.enumerate():

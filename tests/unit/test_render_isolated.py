@@ -219,3 +219,28 @@ def test_a_failure_on_either_side_of_the_hand_over_keeps_the_last_book(
     assert compiled_in == ["lr-handed-over"]  # Typst ran beside the child, in this process
     assert manifest(root / "_book") == before
     assert not (root / "_book.staging").exists()
+
+
+def test_the_manifest_holds_the_digests_of_the_files_typst_writes_beside_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the child hashes what it wrote, Typst writes the PDF and the kept source
+    (keep-typ) beside it: those are hashed once written, never by the child."""
+    from livingreview.render import typst_pdf
+
+    root = tmp_path / "book"
+    shutil.copytree(FIXTURE, root)
+    quarto = root / "_quarto.yml"
+    text = quarto.read_text(encoding="utf-8")
+    quarto.write_text(text.replace("  typst:\n", "  typst:\n    keep-typ: true\n", 1))
+    real = typst_pdf.compile_pdf
+
+    def late(book: object, source: str, output: Path) -> None:
+        output.with_suffix(".typ").write_text("half written", encoding="utf-8")
+        time.sleep(1)  # the child hashes meanwhile
+        real(book, source, output)
+
+    monkeypatch.setattr(typst_pdf, "compile_pdf", late)
+    files = render_book(root, backend="embedded", isolate=True)
+    assert "review.typ" in files
+    assert files == manifest(root / "_book")

@@ -201,7 +201,7 @@ def render_book(
                 source, hashed = _write_embedded(None, *args)
             if source is not None:  # Typst last, alone (render_embedded)
                 typst_pdf.compile_pdf(book, source, pdf)
-        written_here = [f"{book.output_file}.pdf"]
+        written_here = list(typst_pdf.written_beside(book))
         for fmt in kept:  # after the render: Quarto may empty the folder
             name = f"{book.output_file}.{fmt}"
             shutil.copyfile(target / name, staging / name)
@@ -287,8 +287,7 @@ def _write_embedded(
         offer = None if hand_over is None else functools.partial(_typst_beside, hand_over)
         source = embedded.render_embedded(model, staging, formats, kept, offer)
     _neutralise_published_csvs(model.book, staging)
-    pdf = f"{model.book.output_file}.pdf"
-    return source, {rel: digest for rel, digest in manifest(staging).items() if rel != pdf}
+    return source, manifest(staging, skip=typst_pdf.written_beside(model.book))
 
 
 # The largest Typst source (characters) compiled while the website and the DOCX are
@@ -422,18 +421,23 @@ def _place_release_files(root: Path, staging: Path, files: Sequence[str | Path])
     return placed
 
 
-def manifest(folder: Path, hashed: Mapping[str, str] | None = None) -> dict[str, str]:
+def manifest(
+    folder: Path, hashed: Mapping[str, str] | None = None, skip: Collection[str] = ()
+) -> dict[str, str]:
     """``{relative posix path: sha256}`` of every file under ``folder``, sorted.
 
     Each file is hashed as it is read, a megabyte at a time: read whole, the DOCX
     (37 MB at 1,000 studies) sat on top of what Typst's compile left resident.
     ``hashed`` holds digests already taken of files that have not changed since
-    (the embedded render's, taken while Typst laid out the PDF)."""
+    (the embedded render's, taken while Typst laid out the PDF); the files in
+    ``skip`` (relative paths) are left out, not even opened."""
     folder = Path(folder)
     hashed = hashed or {}
     out = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
+        if rel in skip:
+            continue
         if rel in hashed:
             out[rel] = hashed[rel]
             continue

@@ -70,7 +70,13 @@ def _forked(
     _flush()
     read, write = os.pipe()
     early_read, early_write = os.pipe() if receive is not None else (-1, -1)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (read, write, early_read, early_write):
+            if fd >= 0:
+                os.close(fd)
+        raise
     if pid == 0:  # the child: never returns
         os.close(read)
         _end_with_parent()
@@ -101,16 +107,24 @@ def _forked(
         if early is not None:
             early.join()
     if not data:
+        _log_unraised(early)
         raise RenderError([Problem("render", _ended(status))])
     kind, value = pickle.loads(data)
     if kind == "ok":
         return value, (early.outcome() if early is not None else None)
+    _log_unraised(early)  # the child's error comes first
     if kind == "review":
         cls, problems, summary = value
         raise cls(problems, summary)
     if kind == "error":
         raise value
     raise RuntimeError(value)
+
+
+def _log_unraised(early: _Receiver | None) -> None:
+    """Log the error of what was handed over, when the child's is the one raised."""
+    if early is not None and early.error is not None:
+        logging.getLogger("livingreview").error("%s", early.error)
 
 
 class _HandOver:
@@ -133,7 +147,7 @@ class _Receiver(threading.Thread):
         self._fd = fd
         self._receive = receive
         self._result: Any = None
-        self._error: BaseException | None = None
+        self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
@@ -142,11 +156,11 @@ class _Receiver(threading.Thread):
             if data:
                 self._result = self._receive(data)
         except BaseException as exc:
-            self._error = exc
+            self.error = exc
 
     def outcome(self) -> Any:
-        if self._error is not None:
-            raise self._error
+        if self.error is not None:
+            raise self.error
         return self._result
 
 

@@ -29,9 +29,16 @@ from .pagination import (
 from .project import Book, source_date_epoch
 from .webfonts import dejavu_folder, text_font_folder
 
-__all__ = ["TYPST_PACKAGES", "compile_pdf"]
+__all__ = ["LANDSCAPE_CHOICE", "TYPST_PACKAGES", "compile_pdf", "written_beside"]
 
 TYPST_PACKAGES = resources.files("livingreview.render") / "typst_packages"
+LANDSCAPE_CHOICE = ".lr-landscape-choice.json"  # beside the PDF while Typst lays it out
+
+
+def written_beside(book: Book) -> tuple[str, ...]:
+    """The files :func:`compile_pdf` writes into the PDF's folder (named from that
+    folder): the PDF, the kept source (``keep-typ``) and, for a while, the choice."""
+    return (f"{book.output_file}.pdf", f"{book.output_file}.typ", LANDSCAPE_CHOICE)
 
 
 def compile_pdf(book: Book, source: str, output: Path) -> None:
@@ -83,7 +90,7 @@ def _compile_twice(book: Book, source: str, output: Path, options: dict[str, Any
     compile it with that choice; returns the source with the choice written in."""
     import typst
 
-    choice = output.with_name(f".{output.stem}-landscape-choice.json")
+    choice = output.with_name(LANDSCAPE_CHOICE)
     inside = _typst_path(choice, Path(book.root))
     if inside is None:  # a file Typst cannot read: two compiles
         found = typst.query(source.encode("utf-8"), OFFER_LABEL, field="value", **options)
