@@ -201,7 +201,7 @@ def render_book(
                 source, hashed = _write_embedded(None, *args)
             if source is not None:  # Typst last, alone (render_embedded)
                 typst_pdf.compile_pdf(book, source, pdf)
-        written_here = list(typst_pdf.written_beside(book))
+        written_here = []  # after the child hashed (it never hashes what Typst writes)
         for fmt in kept:  # after the render: Quarto may empty the folder
             name = f"{book.output_file}.{fmt}"
             shutil.copyfile(target / name, staging / name)
