@@ -1,0 +1,69 @@
+"""The rules a printed table is drawn with (the PDF's Typst template, ``book.typ``).
+
+A table has a black rule above it, on every page it runs over, a thinner black rule
+under its header, and light grey rules between its rows. The rules are read back from
+the compiled PDF's drawing operators: the width and grey level of each stroked line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PAGE = "#set page(width: 10cm, height: 9cm, margin: 1cm)\n#let table-inset = (x: 4pt, y: 3pt)\n"
+# How Typst writes a horizontal rule into the PDF, after "1 0 0 -1 <x> <y> cm": a line
+# stroked with a width (a cell's or a table.hline's stroke) or a thin filled rectangle
+# (a block's stroke).
+LINE = re.compile(rb"-1 [\d.]+ ([\d.]+) cm/c0 CS ([\d.]+) SCN ([\d.]+) w 4 M 0 0 m [\d.]+ 0 l\s+S")
+BAR = re.compile(
+    rb"-1 [\d.]+ ([\d.]+) cm/c0 cs ([\d.]+) scn 0 (-?[\d.]+) m 0 (-?[\d.]+) l [^h]*h\s+f"
+)
+
+
+def _table_rules() -> str:
+    from livingreview.render.embedded import TEMPLATES
+
+    template = (TEMPLATES / "book.typ").read_text(encoding="utf-8")
+    start = template.index("#set table(")
+    return template[start : template.index("#show table: set text(", start)]
+
+
+def _rules_per_page(source: str) -> list[list[tuple[float, float]]]:
+    """(grey level, thickness) of each horizontal rule on each page, top to bottom."""
+    import io
+
+    typst = pytest.importorskip("typst")
+    pypdf = pytest.importorskip("pypdf")
+    reader = pypdf.PdfReader(io.BytesIO(typst.compile(source.encode(), ignore_system_fonts=True)))
+    pages = []
+    for page in reader.pages:
+        drawn = page.get_contents().get_data()
+        rules = [(float(y), float(grey), float(width)) for y, grey, width in LINE.findall(drawn)]
+        rules += [
+            (float(y), float(grey), round(abs(float(a) - float(b)), 3))
+            for y, grey, a, b in BAR.findall(drawn)
+        ]
+        pages.append([(grey, width) for _, grey, width in sorted(rules, reverse=True)])
+    return pages
+
+
+def test_a_table_has_a_top_rule_a_header_rule_and_light_rules_between_rows() -> None:
+    """Before issue 19's change the rules were a function of each cell, and the "0pt" top
+    of every body row hid the rule under the header and those between the rows."""
+    rows = ", ".join(f'"r{i}", "v{i}"' for i in range(30))
+    source = (
+        PAGE
+        + _table_rules()
+        + ("#table(columns: 2, table.header([Study], [Value]), table.hline(), " + rows + ")\n")
+    )
+    pages = _rules_per_page(source)
+    assert len(pages) >= 2, "the table should run over a page turn"
+    for number, rules in enumerate(pages, 1):
+        black = [width for grey, width in rules if grey == 0]
+        light = [width for grey, width in rules if 0.5 < grey < 1]
+        assert black[:2] == [0.8, 0.6], f"page {number}: top and header rules {black}"
+        assert len(black) == 2, f"page {number}: only two black rules, got {black}"
+        assert light and set(light) == {0.4}, f"page {number}: light rules {light}"
+    # a light rule under each of the 30 body rows, none under the header
+    assert sum(1 for rules in pages for grey, _ in rules if 0.5 < grey < 1) == 30
