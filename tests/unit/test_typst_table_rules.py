@@ -14,8 +14,10 @@ import pytest
 PAGE = "#set page(width: 10cm, height: 9cm, margin: 1cm)\n#let table-inset = (x: 4pt, y: 3pt)\n"
 # How Typst writes a horizontal rule into the PDF, after "1 0 0 -1 <x> <y> cm": a line
 # stroked with a width (a cell's or a table.hline's stroke) or a thin filled rectangle
-# (a block's stroke).
-LINE = re.compile(rb"-1 [\d.]+ ([\d.]+) cm/c0 CS ([\d.]+) SCN ([\d.]+) w 4 M 0 0 m [\d.]+ 0 l\s+S")
+# (a block's stroke). A line of 1pt, PDF's default width, is written without one.
+LINE = re.compile(
+    rb"-1 [\d.]+ ([\d.]+) cm/c0 CS ([\d.]+) SCN (?:([\d.]+) w )?4 M 0 0 m [\d.]+ 0 l\s+S"
+)
 BAR = re.compile(
     rb"-1 [\d.]+ ([\d.]+) cm/c0 cs ([\d.]+) scn 0 (-?[\d.]+) m 0 (-?[\d.]+) l [^h]*h\s+f"
 )
@@ -25,7 +27,7 @@ def _table_rules() -> str:
     from livingreview.render.embedded import TEMPLATES
 
     template = (TEMPLATES / "book.typ").read_text(encoding="utf-8")
-    start = template.index("#set table(")
+    start = template.index("#let lr-row-rule")
     return template[start : template.index("#show table: set text(", start)]
 
 
@@ -39,7 +41,9 @@ def _rules_per_page(source: str) -> list[list[tuple[float, float]]]:
     pages = []
     for page in reader.pages:
         drawn = page.get_contents().get_data()
-        rules = [(float(y), float(grey), float(width)) for y, grey, width in LINE.findall(drawn)]
+        rules = [
+            (float(y), float(grey), float(width or 1)) for y, grey, width in LINE.findall(drawn)
+        ]
         rules += [
             (float(y), float(grey), round(abs(float(a) - float(b)), 3))
             for y, grey, a, b in BAR.findall(drawn)
@@ -67,3 +71,13 @@ def test_a_table_has_a_top_rule_a_header_rule_and_light_rules_between_rows() -> 
         assert light and set(light) == {0.4}, f"page {number}: light rules {light}"
     # a light rule under each of the 30 body rows, none under the header
     assert sum(1 for rules in pages for grey, _ in rules if 0.5 < grey < 1) == 30
+
+
+def test_a_table_with_its_own_stroke_keeps_it() -> None:
+    """Raw Typst in a chapter may draw a table its own way: no rule is added above it."""
+    source = (
+        PAGE + _table_rules() + '#table(columns: 2, stroke: none, [Study], [Value], "a", "1")\n'
+    )
+    assert _rules_per_page(source) == [[]]
+    source = PAGE + _table_rules() + '#table(columns: 2, stroke: 1pt + black, "a", "1")\n'
+    assert {width for grey, width in _rules_per_page(source)[0]} == {1.0}
