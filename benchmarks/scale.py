@@ -10,6 +10,7 @@ reference is labelled "Synthetic" and none of it is evidence.
     python benchmarks/scale.py --write benchmarks/results.md
     python benchmarks/scale.py --sizes 1000:100000 --keep /tmp/built   # keep the project
     python benchmarks/scale.py --sizes 10000:1000000 --steps cold noop  # skip the edits
+    python benchmarks/scale.py --sizes 1000:100000 --repeat 7     # median of 7 of each edit
 
 For each size it times, with plain `snakemake` (profiles/default) in a fresh copy:
 cold build, no-op, one-chapter edit and one-value edit (one `n` in studies.csv),
@@ -17,7 +18,9 @@ each as wall seconds and CPU seconds of the whole process tree; the peak residen
 memory of the process tree (sampled from /proc every 0.1 s); CPU seconds per rule
 in the cold build (each job's whole CPU, its children's included, as Snakemake's
 process reaps it: benchmarks/proc_tree.py, JobSampler); the size of _book/ (HTML
-MB, PDF pages). The floor is the cold build with every rule run in one Python
+MB, PDF pages). With ``--repeat N`` each no-op and edit is timed N times (a new edit
+each time) and the median run is reported with the range: one run is within the
+machine's drift of a 5-second target. The floor is the cold build with every rule run in one Python
 process, one after the other (no Snakemake, one import of each library): what the
 work costs without process overhead.
 
@@ -125,10 +128,18 @@ def shipped_review(dest: Path) -> tuple[Path, int, int]:
 STEPS = ("cold", "noop", "chapter", "value")
 
 
-def measure(studies: int, records: int, floor: bool, keep: Path | None = None, steps=STEPS) -> dict:
+def measure(
+    studies: int,
+    records: int,
+    floor: bool,
+    keep: Path | None = None,
+    steps=STEPS,
+    repeat: int = 1,
+) -> dict:
     """The ``steps`` for one size (the cold build always); ``studies == 0`` measures the
     shipped review. ``keep``: a folder to copy the built project into (as
-    ``<studies>-<records>``), to look at."""
+    ``<studies>-<records>``), to look at. ``repeat``: how many times each no-op and
+    edit is timed (:func:`median_run`)."""
     with tempfile.TemporaryDirectory(prefix="lr-scale-") as tmp:
         make_scaled = bool(studies)
         if make_scaled:
@@ -139,19 +150,31 @@ def measure(studies: int, records: int, floor: bool, keep: Path | None = None, s
         result = {"studies": studies, "records": records, "shipped": not make_scaled}
         result["cold"] = step("cold", run_build(project, "--skip-script-cleanup"))
         result["sizes"] = output_sizes(project)
-        if "noop" in steps:
-            result["noop"] = step("noop", run_build(project))
-        if "chapter" in steps:
-            edit_one_chapter(project)
-            result["chapter"] = step("chapter", run_build(project))
-        if "value" in steps:
-            edit_one_value(project)
-            result["value"] = step("value", run_build(project))
+        edits = {"noop": None, "chapter": edit_one_chapter, "value": edit_one_value}
+        for name, edit in edits.items():
+            if name not in steps:
+                continue
+            runs = []
+            for _ in range(repeat):
+                if edit is not None:
+                    edit(project)
+                runs.append(step(name, run_build(project)))
+            result[name] = median_run(runs)
         if floor:
             result["floor"] = step("floor", run_floor(project))
         if keep is not None:
             shutil.copytree(project, keep / f"{studies}-{records}", symlinks=True)
         return result
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the lower of the two middle ones for an even
+    count), with every run's wall seconds under ``walls`` when there is more than one."""
+    ordered = sorted(runs, key=lambda m: m["wall"])
+    middle = dict(ordered[(len(ordered) - 1) // 2])
+    if len(ordered) > 1:
+        middle["walls"] = [m["wall"] for m in ordered]
+    return middle
 
 
 def step(name: str, measured: dict) -> dict:
@@ -257,9 +280,10 @@ def report(results: list[dict], command: str) -> str:
             m = r[key]
             peak = f"{m['peak_mb']:.0f}" if "peak_mb" in m else ""
             load = f"{m['load']:.1f}" if "load" in m else ""
-            lines.append(
-                f"| {label(r)} | {name} | {m['wall']:.1f} | {m['cpu']:.1f} | {peak} | {load} |"
-            )
+            wall = f"{m['wall']:.1f}"
+            if "walls" in m:
+                wall += f" (median of {len(m['walls'])}: {m['walls'][0]:.1f}-{m['walls'][-1]:.1f})"
+            lines.append(f"| {label(r)} | {name} | {wall} | {m['cpu']:.1f} | {peak} | {load} |")
     lines += [
         "",
         "Output sizes (cold build):",
@@ -347,14 +371,29 @@ def main(argv: list[str] | None = None) -> int:
         default=list(STEPS),
         help="what to time after the cold build (default: all; e.g. --steps cold at 10,000)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time each no-op and edit this many times and report the median run",
+    )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     print(f"byte-compiled {byte_compile_package()}", flush=True)
     results = []
     for size in args.sizes:
         studies, records = (0, 0) if size == "shipped" else (int(x) for x in size.split(":"))
         print(f"measuring {studies:,} studies / {records:,} records ...", flush=True)
         results.append(
-            measure(studies, records, not args.no_floor, keep=args.keep, steps=args.steps)
+            measure(
+                studies,
+                records,
+                not args.no_floor,
+                keep=args.keep,
+                steps=args.steps,
+                repeat=args.repeat,
+            )
         )
         print(report(results, " ".join(["python", *sys.argv])), flush=True)
     text = report(results, " ".join(["python benchmarks/scale.py", *(argv or sys.argv[1:])]))
