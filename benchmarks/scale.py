@@ -20,9 +20,9 @@ in the cold build (each job's whole CPU, its children's included, as Snakemake's
 process reaps it: benchmarks/proc_tree.py, JobSampler); the size of _book/ (HTML
 MB, PDF pages). With ``--repeat N`` each no-op and edit is timed N times (a new edit
 each time) and the median run is reported with the range: one run is within the
-machine's drift of a 5-second target. The floor is the cold build with every rule run in one Python
-process, one after the other (no Snakemake, one import of each library): what the
-work costs without process overhead.
+machine's drift of a 5-second target. The floor is the cold build with every rule run
+in one Python process, one after the other (no Snakemake, one import of each library):
+what the work costs without process overhead.
 
 Times are printed, never asserted. The machine is shared: the load average is
 reported with every run, and CPU seconds are steadier than wall seconds. The package's
