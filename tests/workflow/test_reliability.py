@@ -93,12 +93,17 @@ def start_and_interrupt(project: Path, sig: signal.Signals) -> int:
 def rerun_after(project: Path, sig: signal.Signals) -> subprocess.CompletedProcess[str]:
     """Run `snakemake` again after an interruption, as a user would.
 
-    After kill -9 (or a power loss) Snakemake's lock on the folder remains and
-    Snakemake says to remove it with ``--unlock``; after Ctrl-C it unlocks itself.
+    After kill -9 (or a power loss) mid-build Snakemake's lock on the folder remains
+    and Snakemake says to remove it with ``--unlock``; after Ctrl-C it unlocks itself.
+    A kill that lands after the website was published may also land after Snakemake
+    released its lock, so the lock is required only when nothing was published.
     """
     if sig == signal.SIGKILL:
         locked = snakemake(project)
-        assert locked.returncode != 0 and "--unlock" in locked.stderr
+        if locked.returncode == 0:
+            assert (project / "_book").exists(), "kill -9 mid-build left no lock"
+            return locked
+        assert "--unlock" in locked.stderr, locked.stderr[-3000:]
         assert snakemake(project, "--unlock").returncode == 0
     return snakemake(project)
 
@@ -115,7 +120,7 @@ def complete_files_only(project: Path, reference: dict[str, str]) -> list[str]:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
-def test_interrupted_first_build_publishes_nothing_and_rerun_completes(
+def test_interrupted_first_build_publishes_nothing_half_made_and_rerun_completes(
     fresh_project: Path, reference_build: Path, sig: signal.Signals
 ) -> None:
     reference = outputs(reference_build)
@@ -125,7 +130,12 @@ def test_interrupted_first_build_publishes_nothing_and_rerun_completes(
         # complete, correct build is then the right outcome (nothing half-made).
         assert differences(outputs(fresh_project), reference) == []
         return
-    assert not (fresh_project / "_book").exists()  # no half-made website
+    if (fresh_project / "_book").exists():
+        # the signal landed after the website was swapped in, possibly while Snakemake
+        # itself was exiting (it then fails although every job finished): the website
+        # must be the complete one, never half of it
+        changed = differences(outputs(fresh_project), reference)
+        assert [name for name in changed if name.startswith("_book/")] == []
     assert complete_files_only(fresh_project, reference) == []
     result = rerun_after(fresh_project, sig)
     assert result.returncode == 0, result.stderr[-3000:]
