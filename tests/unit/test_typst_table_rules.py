@@ -1,10 +1,10 @@
 """The rules a printed table is drawn with (the PDF's Typst template, ``book.typ``).
 
-A table Pandoc writes (in a figure of kind table) has a black rule above it, on every
-page it runs over, a thinner black rule under its header, and light grey rules between
-its rows. A table written in raw Typst outside such a figure is drawn as Typst draws
-it. The rules are read back from the compiled PDF's drawing operators: the width and
-grey level of each horizontal line.
+A table Pandoc writes (in a figure of kind table) has black rules above and under it,
+on every page it runs over, a thinner black rule under its header (and over a footer),
+and light grey rules between its rows. A table written in raw Typst outside such a
+figure is drawn as Typst draws it. The rules are read back from the compiled PDF's
+drawing operators: the width and grey level of each horizontal line.
 """
 
 from __future__ import annotations
@@ -54,28 +54,38 @@ def _rules_per_page(source: str) -> list[list[tuple[float, float]]]:
     return pages
 
 
-def test_a_table_has_a_top_rule_a_header_rule_and_light_rules_between_rows() -> None:
-    """Before issue 19's change the rules were a function of each cell, and the "0pt" top
-    of every body row hid the rule under the header and those between the rows."""
-    rows = ", ".join(f'"r{i}", "v{i}"' for i in range(30))
-    source = (
+def _pandoc_table(cells: str) -> str:
+    """A page with the template's rules and a table as Pandoc writes one (no caption)."""
+    return (
         PAGE
         + "#show figure.where(kind: table): set block(breakable: true)\n"  # as book.typ
         + _table_rules()
-        # as Pandoc writes a table without a caption
-        + "#figure(align(center)[#table(columns: 2, table.header([Study], [Value]), "
-        + f"table.hline(), {rows})], kind: table)\n"
+        + f"#figure(align(center)[#table(columns: 2, {cells})], kind: table)\nAfter.\n"
     )
-    pages = _rules_per_page(source)
+
+
+def test_a_table_has_rules_above_and_under_it_a_header_rule_and_light_rules_between_rows() -> None:
+    """Before issue 19's change the rules were a function of each cell, and the "0pt" top
+    of every body row hid the rule under the header and those between the rows. The
+    closing rule lies over the last row's light rule, not beside it."""
+    rows = ", ".join(f'"r{i}", "v{i}"' for i in range(30))
+    pages = _rules_per_page(_pandoc_table(f"table.header([Study], [Value]), table.hline(), {rows}"))
     assert len(pages) >= 2, "the table should run over a page turn"
     for number, rules in enumerate(pages, 1):
         black = [width for grey, width in rules if grey == 0]
         light = [width for grey, width in rules if 0.5 < grey < 1]
-        assert black[:2] == [0.8, 0.6], f"page {number}: top and header rules {black}"
-        assert len(black) == 2, f"page {number}: only two black rules, got {black}"
+        assert black == [0.8, 0.6, 0.8], f"page {number}: top, header, closing {black}"
+        assert rules[-1] == (0, 0.8), f"page {number}: the closing rule is the last"
         assert light and set(light) == {0.4}, f"page {number}: light rules {light}"
-    # a light rule under each of the 30 body rows, none under the header
-    assert sum(1 for rules in pages for grey, _ in rules if 0.5 < grey < 1) == 30
+    # a light rule under each of the 30 body rows but the last on each page
+    light = sum(1 for rules in pages for grey, _ in rules if 0.5 < grey < 1)
+    assert light == 30 - len(pages)
+
+
+def test_a_table_with_a_footer_has_a_rule_over_it_and_the_closing_rule() -> None:
+    cells = 'table.header([A], [B]), table.hline(), "1", "2", table.hline(), '
+    pages = _rules_per_page(_pandoc_table(cells + 'table.footer("Total", "3")'))
+    assert pages == [[(0, 0.8), (0, 0.6), (0, 0.6), (0, 0.8)]]
 
 
 @pytest.mark.parametrize(
