@@ -99,7 +99,11 @@ def test_website_shows_the_parts_as_subfigures(built: Path, ident: str, name: st
     assert re.fullmatch(r"Figure\xa0\d+\.\d+", number)
     caption = figure.select("figcaption")[-1].get_text(" ")
     assert " ".join(caption.split()).startswith(number.replace("\xa0", " ") + ":")
-    assert "(d) Studies 76–100 of 100" in " ".join(figure.get_text(" ").split())
+    shown = " ".join(figure.get_text(" ").split())
+    assert "(d) Studies 76–100 of 100" in shown
+    # the figure's caption is under each part the website shows: a part's is its own
+    assert "part-of" not in str(figure)
+    assert f"{number.replace(chr(0xA0), ' ')} (d)" not in shown.replace("\xa0", " ")
 
 
 def test_docx_and_pdf_show_every_part(built: Path) -> None:
@@ -127,6 +131,9 @@ def test_docx_and_pdf_show_every_part(built: Path) -> None:
         assert refs, "the cross-references to the figures did not resolve"
         for ref in refs.groups():
             assert f"{ref}: Synthetic" in text
+            # in print the parts run over pages: each names its figure
+            for letter, first, last in (("a", 1, 25), ("d", 76, 100)):
+                assert f"{ref} ({letter}) Studies {first}–{last} of 100" in text
 
 
 def test_the_pdf_holds_each_parts_study_labels_as_text(built: Path) -> None:

@@ -44,7 +44,7 @@ from .callouts import take_title
 from .chapter_memo import ChapterMemo, Reads, digest, load
 from .chapter_source import flag, front_matter, parsed
 from .claim_marks import claim_findings, marks_false_claims, render_claims
-from .floats import float_kind, is_subfloat, label, normalise_floats, subfloats
+from .floats import float_kind, is_subfloat, label, mark_parts, normalise_floats, subfloats
 from .numbered_blocks import NAMES, block_kind, title_block
 from .project import QUARTO_FILE, Book, BookEntry, load_book
 from .raw_typst import raw_typst_problems
@@ -545,6 +545,7 @@ def _number_subfloats(
     crossref: dict[str, str],
 ) -> None:
     """Label a float's subfloats (a), (b) ... and register them as "Figure 1 (a)"."""
+    mark_parts(panel, f"{crossref[f'{kind}-title']}{NBSP}{number}")
     for n, sub in enumerate(subfloats(panel), start=1):
         text = f"({label(crossref.get('subref-labels', 'alpha a'), n)})"
         ident = sub["c"][0][0]

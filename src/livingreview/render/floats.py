@@ -311,6 +311,29 @@ def is_subfloat(el: A.Element) -> bool:
     return el["t"] == "Figure" and SUBFLOAT in el["c"][0][1]
 
 
+# On each part of a figure in parts (figures/parts.py): the figure's name, "Figure 1.2"
+PART_OF = "part-of"
+
+
+def mark_parts(panel: A.Element, name: str) -> None:
+    """Give each part of ``panel``, if it is a figure in parts, the figure's ``name``."""
+    if PARTS_CLASS in panel["c"][0][1]:
+        for sub in subfloats(panel):
+            sub["c"][0][2].append([PART_OF, name])
+
+
+def _name_the_figure(part: A.Element, fmt: str) -> bool:
+    """Start a printed part's caption with its figure's name: "Figure 1.2 (b) Studies 26-50
+    of 1,000". In print the parts run over many pages and the figure's own caption is on
+    the last; the website shows that caption under each part. True if it was changed."""
+    name = A.attr_pop(part["c"][0], PART_OF)
+    blocks = part["c"][1][1]
+    if not name or fmt == "html" or not blocks or blocks[0]["t"] not in ("Plain", "Para"):
+        return False
+    blocks[0]["c"] = [*A.text_inlines(name), A.Space(), *blocks[0]["c"]]
+    return True
+
+
 def subfloats(panel: A.Element) -> list[A.Element]:
     """The subfloats of a float panel, in reading order."""
     return [el for el in A.iter_elements(panel["c"][2]) if is_subfloat(el)]
@@ -373,13 +396,14 @@ def render_float(el: A.Element, fmt: str) -> list[A.Element] | None:
     ident = el["c"][0][0]
     kind = float_kind(ident)
     panel = el["t"] == "Figure" and PANEL in el["c"][0][1]
+    named = is_subfloat(el) and _name_the_figure(el, fmt)
     if fmt == "html" and (kind or is_subfloat(el)):
         return _html_float(el, kind or "fig")
     if panel:
         return _layout(el, fmt, kind or "fig")
     if fmt == "docx" and is_subfloat(el):
         return [A.Div([*el["c"][2], A.Para(caption_inlines(el))], A.attr(ident))]
-    return None
+    return [el] if named else None
 
 
 def _raw(fmt: str, text: str) -> A.Element:
