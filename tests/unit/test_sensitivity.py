@@ -193,3 +193,18 @@ def test_figure_type_is_at_least_7_pt_where_printed(tmp_path) -> None:
     sizes = _printed_type_sizes((tmp_path / "s.svg").read_text())
     assert len(sizes) > 20
     assert min(sizes) >= 7.0 - 1e-6, min(sizes)
+
+
+def test_counts_of_thousands_are_written_with_a_separator() -> None:
+    """At 1,000 studies the figure's footer and the sentences write "1,000", as every
+    other count in the review does (the figure had read "1000 studies")."""
+    from livingreview.figures.sensitivity import _footer
+    from livingreview.synthesis.sensitivity import SensitivityResult
+
+    studies = tuple(f"s{i}" for i in range(1000))  # SYNTHETIC study ids
+    primary = SensitivityResult("primary", "Primary", studies, (), (), {"benefit": 905, "harm": 95})
+    other = SensitivityResult("x", "Synthetic", studies[:-1], (), (), {"benefit": 904, "harm": 95})
+    assert _footer(primary, column_pt=1000) == "1,000 studies;\nimproved in 905 of 1,000"
+    text = sensitivity_sentences([primary, other], {})
+    assert "1,000 studies were included, and anxiety improved in 905 of the 1,000" in text
+    assert "999 studies remain; anxiety improved in 904 of the 999" in text

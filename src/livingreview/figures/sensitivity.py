@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 
 from ..synthesis.narrative import DIRECTION_LABELS, study_directions
 from ..synthesis.sensitivity import SensitivityResult
+from ..wording import counted
 from .common import (
     CM,
     LEGEND_STYLE,
@@ -79,10 +80,10 @@ def _footer(result: SensitivityResult, column_pt: float) -> str:
     """The count under a column; "improved in 4 of 5" on two lines if wider than the column."""
     n, improved = len(result.studies), result.anxiety.get("benefit", 0)
     with_result = sum(result.anxiety.values())
-    improved_in = f"improved in {improved} of {with_result}"
+    improved_in = f"improved in {improved:,} of {with_result:,}"
     if _text_width_pt(improved_in, SMALL_TEXT_PT) > 0.92 * column_pt:
-        improved_in = f"improved in\n{improved} of {with_result}"
-    return f"{n} {'study' if n == 1 else 'studies'};\n{improved_in}"
+        improved_in = f"improved in\n{improved:,} of {with_result:,}"
+    return f"{counted(n, 'study', 'studies')};\n{improved_in}"
 
 
 def build_sensitivity_plot(

@@ -81,7 +81,7 @@ def sensitivity_sentences(
     total = sum(primary.anxiety.values())
     out = [
         f"In the primary analysis {counted(len(primary.studies), 'study was', 'studies were')} "
-        f"included, and anxiety improved in {benefit} of the {total} with an anxiety result."
+        f"included, and anxiety improved in {benefit:,} of the {total:,} with an anxiety result."
     ]
     for r in results[1:]:
         change = []
@@ -95,7 +95,7 @@ def sensitivity_sentences(
         remain = counted(len(r.studies), "study remains", "studies remain")
         out.append(
             f"{escape_inline(r.label)} {what} ({remain}; anxiety improved in "
-            f"{benefit} of the {total} with an anxiety result)."
+            f"{benefit:,} of the {total:,} with an anxiety result)."
         )
     return " ".join(out) + "\n"
 
