@@ -17,6 +17,7 @@ from test_figures import COLUMN_WIDTH_CM, drawn_texts, outside_figure, overlappi
 from livingreview.errors import DataError
 from livingreview.evidence.risk_of_bias import (
     TOOLS,
+    by_tool,
     judgement_shares,
     load_risk_of_bias,
     rob_variables,
@@ -308,3 +309,16 @@ def test_plots_stay_legible_at_column_width_with_100_studies(count: int) -> None
         assert outside_figure(fig, boxes) == []
         assert abs(fig.get_figwidth() / CM - COLUMN_WIDTH_CM) < 0.01
         assert min(t.get_fontsize() for t, _ in boxes) >= 7.0
+
+
+def test_a_years_letters_sort_in_their_order(rob: pd.DataFrame) -> None:
+    """Labels told apart by a year's letters run a ... z, aa (plain text put "2000aa"
+    between "2000a" and "2000b"); other labels sort as text."""
+    labels = {"o1": "Synthetic 2000aa", "o2": "Synthetic 2000b"}  # SYNTHETIC labels
+    robins = dict(by_tool(rob, labels))[TOOLS["ROBINS-I"]]
+    assert list(robins["label"]) == ["Synthetic 2000b", "Synthetic 2000aa"]
+    labels = {"o1": "Alpha 2010", "o2": "Alpha 2009"}
+    assert list(dict(by_tool(rob, labels))[TOOLS["ROBINS-I"]]["label"]) == [
+        "Alpha 2009",
+        "Alpha 2010",
+    ]

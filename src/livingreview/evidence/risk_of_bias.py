@@ -21,6 +21,7 @@ light grey for "No information"; symbols carry the same information.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,8 +219,9 @@ def by_tool(
 ) -> list[tuple[Tool, pd.DataFrame]]:
     """``[(tool, its rows)]`` for the tools that occur, in :data:`TOOLS` order.
 
-    Rows are sorted by study label (``labels``, default the ``study_id``) and
-    get a ``label`` column.
+    Rows are sorted by study label (``labels``, default the ``study_id``), a year's
+    letters in their order ("Smith 2020z" before "Smith 2020aa"), and get a ``label``
+    column.
     """
     labels = labels or {}
     out = []
@@ -227,8 +229,24 @@ def by_tool(
         rows = rob[rob["tool"] == name].copy()
         if len(rows):
             rows["label"] = [labels.get(s, s) for s in rows["study_id"]]
-            out.append((tool, rows.sort_values(["label", "study_id"], kind="stable")))
+            order = sorted(
+                range(len(rows)),
+                key=lambda i: (*label_order(rows["label"].iat[i]), str(rows["study_id"].iat[i])),
+            )
+            out.append((tool, rows.iloc[order]))
     return out
+
+
+_YEAR_LETTERS = re.compile(r"(?<=\d)[a-z]+$")
+
+
+def label_order(label: str) -> tuple[str, int, str]:
+    """Sort key of a study label: "Smith 2020b" -> ("Smith 2020", 1, "b"), so that the
+    letters that tell one author's studies of a year apart run a ... z, aa, ab."""
+    letters = _YEAR_LETTERS.search(label)
+    if letters is None:
+        return (label, 0, "")
+    return (label[: letters.start()], len(letters.group()), letters.group())
 
 
 # ---------------------------------------------------------------------------
