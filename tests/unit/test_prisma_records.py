@@ -523,6 +523,58 @@ def test_browser_data_escapes_markup() -> None:
     assert "\\u003c/script\\u003e" in page
 
 
+def _browser_index(folder: Path) -> dict:
+    import json
+
+    text = (folder / "index.js").read_text()
+    return json.loads(text[len("LR_RECORDS_INDEX(") : -len(");\n")])
+
+
+def _count_in(title: str) -> int:
+    """The records a browser label counts: "(n = 2)", or the reports of "(1 study, 2 reports)"."""
+    found = re.search(r"\(n = ([\d,]+)\)$", title) or re.search(r"([\d,]+) reports?\)$", title)
+    assert found, title
+    return int(found[1].replace(",", ""))
+
+
+def test_browser_labels_count_the_records_the_browser_lists(tmp_path: Path) -> None:
+    """The browser lists per box only the records that left the flow there. Its option
+    "Records identified by other methods (n = 6)" listed 2 records: a box whose drawn
+    count holds more is named by what it lists, with that count. The previous version's
+    box lists only its reports still in the ledger (one dropped since then is listed
+    with those excluded from this update). Synthetic ledgers."""
+    records, protocol = write_inputs(tmp_path)  # both arms: R016 identified, never sought
+    data = tmp_path / "data"
+    counts = derive_counts(both_arms_ledger(), REASONS)
+    write_records_page(records, protocol, counts, tmp_path / "p.qmd", records_data=data)
+    boxes = {b["box"]: b for b in _browser_index(data)["boxes"]}
+    assert counts.other_identified == 4
+    assert boxes["website_results"]["title"] == (
+        "Records identified by other methods, not sought for retrieval (n = 1)"
+    )
+    for box in boxes.values():  # every option counts what choosing it lists
+        assert _count_in(box["title"]) == box["count"], box["title"]
+    # an update whose previous version included a report no longer in the ledger
+    old = ledger(inc("S1"), inc("S2"), inc("S2"))
+    now = ledger(inc("S1"), inc("S2"))  # R003 is gone
+    previous = PreviousVersion.from_records(old)
+    now.drop(columns=["_line"]).fillna("").to_csv(records, index=False)
+    update = derive_counts(now, REASONS, previous)
+    assert update.previous_reports == 3
+    write_records_page(
+        records, protocol, update, tmp_path / "p.qmd", None, previous, records_data=data
+    )
+    boxes = {b["box"]: b for b in _browser_index(data)["boxes"]}
+    assert boxes["previous_studies"]["title"] == (
+        "Reports included in the previous version, with a decision now (n = 2)"
+    )
+    for box in boxes.values():
+        assert _count_in(box["title"]) == box["count"], box["title"]
+    # the page's own headings keep the counts the diagram draws
+    page = (tmp_path / "p.qmd").read_text()
+    assert "## Studies included in the previous version (2 studies, 3 reports)" in page
+
+
 # Format-specific wording (issue 14): what the website says about its links and browser
 # never reaches DOCX/PDF, and print wording never mentions what only a browser can do.
 INTERACTIVE = re.compile(

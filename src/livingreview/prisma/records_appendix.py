@@ -64,6 +64,14 @@ LISTED_WITH_TARGETS = {
     "previous_studies": "The reports the previous version included, with their decision now:",
     "reassessed": "The records included on re-assessment:",
 }
+# The records browser's name of a box whose drawn count holds records listed elsewhere:
+# what it lists (see browser_titles).
+LISTED_ONLY = {
+    "website_results": "Records identified by other methods, not sought for retrieval",
+    # reports of the previous version now awaiting a decision or gone from the ledger
+    # are listed only in the box of those excluded from this update
+    "previous_studies": "Reports included in the previous version, with a decision now",
+}
 SECTION_PREFIX = "box-"
 PAGE_TITLE = "PRISMA flow diagram: the records behind each box"
 PAGE_ID = "sec-prisma-records"
@@ -135,6 +143,47 @@ def _titles(counts: PrismaCounts) -> dict[str, str]:
         f"({counted(c.reassessed_reports or 0, 'report', 'reports')}, "
         f"{counted(c.reassessed_studies or 0, 'new study', 'new studies')})",
     }
+
+
+def _drawn_records(counts: PrismaCounts) -> dict[str, int]:
+    """How many records (reports, for boxes of studies) each box that lists records
+    stands for, as drawn."""
+    c = counts
+    return {
+        "previous_studies": c.previous_reports or 0,
+        "duplicates": c.duplicates + c.excluded_automatic + c.excluded_other,
+        "records_excluded": c.records_excluded,
+        "dbr_notretrieved_reports": c.dbr_notretrieved_reports,
+        "dbr_excluded": c.dbr_excluded_total,
+        "website_results": c.other_identified,
+        "other_notretrieved_reports": c.other_notretrieved_reports,
+        "other_excluded": c.other_excluded_total,
+        "new_studies": c.new_reports or 0,
+        "previous_withdrawn": c.withdrawn_reports or 0,
+        "reassessed": c.reassessed_reports or 0,
+    }
+
+
+def browser_titles(
+    counts: PrismaCounts, exits: Mapping[str, Sequence[Mapping[str, str]]]
+) -> dict[str, str]:
+    """The records browser's name of each box of ``exits``, with the count it lists.
+
+    The browser lists per box only the records that left the flow there. A box whose
+    drawn count holds more (the other methods' first box counts every record identified,
+    the browser lists those never sought) is named by what it lists, with that count:
+    "Records identified by other methods (n = 6)" listing 2 records misled.
+    """
+    titles, drawn = _titles(counts), _drawn_records(counts)
+    out = {}
+    for box, rows in exits.items():
+        if len(rows) == drawn.get(box, len(rows)):
+            out[box] = titles[box]
+        elif box in LISTED_ONLY:
+            out[box] = f"{LISTED_ONLY[box]} ({_n(len(rows))})"
+        else:  # not expected: say how many are listed rather than a count that misleads
+            out[box] = f"{titles[box]}: {counted(len(rows), 'record', 'records')} listed"
+    return out
 
 
 def _flows_to(counts: PrismaCounts) -> dict[str, list[tuple[str, str, int]]]:
@@ -535,7 +584,8 @@ def write_records_page(
     write_text(records_page, records_page_markdown(counts, flow, reason_labels, source, names))
     boxes = []
     if flow is not None:
-        titles, exits = _titles(counts), _exits(flow)
+        exits = _exits(flow)
+        titles = browser_titles(counts, exits)
         present = set(drawn_boxes(counts))
         boxes = [(b, titles[b], exits[b]) for b in exits if b in present and exits[b]]
         if flow.awaiting:
