@@ -1,7 +1,11 @@
 /* livingreview records browser: the screening ledger, page by page, filtered by PRISMA box,
    source and reason. Data files are scripts (LR_RECORDS_INDEX / LR_RECORDS_PAGE) loaded
    on demand, so the browser works from file:// too; a view loads only the page files it
-   shows. Every value is set as text. Written by livingreview (prisma/records_browser.py). */
+   shows. Every value is set as text. Written by livingreview (prisma/records_browser.py).
+
+   Only the latest view draws: a page file that arrives after the reader chose another
+   view is kept for later but never replaces the table (a slow file drew screened-out
+   records under the box "removed before screening"). */
 (function () {
   "use strict";
   var root = document.querySelector(".records-browser");
@@ -9,6 +13,7 @@
   var base = root.getAttribute("data-base") || "";
   var VIEW = 100;
   var index = null, cache = {}, waiting = {}, offset = 0;
+  var latest = 0;  // the number of the latest view asked for: only it may draw
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);
@@ -16,18 +21,24 @@
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
     return node;
   }
-  function load(name, done) {
+  function load(name, done, failed) {
     if (cache[name]) { done(cache[name]); return; }
-    if (waiting[name]) { waiting[name].push(done); return; }
-    waiting[name] = [done];
+    if (waiting[name]) { waiting[name].push({ done: done, failed: failed }); return; }
+    waiting[name] = [{ done: done, failed: failed }];
     var script = el("script", null, { src: base + name });
-    script.onerror = function () { status.textContent = "Could not load " + name + "."; };
+    script.onerror = function () {
+      var callers = waiting[name] || [];
+      delete waiting[name];  // asked again, it is loaded again
+      script.remove();
+      callers.forEach(function (c) { c.failed(); });
+    };
     document.head.appendChild(script);
   }
   window.LR_RECORDS_PAGE = function (name, rows) {
     cache[name] = rows;
-    (waiting[name] || []).forEach(function (f) { f(rows); });
+    var callers = waiting[name] || [];
     delete waiting[name];
+    callers.forEach(function (c) { c.done(rows); });
   };
 
   var form = el("form", null, { "class": "records-filters",
@@ -78,7 +89,7 @@
     return out;
   }
   function show() {
-    var groups = matching(), total = 0;
+    var view = ++latest, groups = matching(), total = 0;
     groups.forEach(function (g) { total += g.count; });
     if (offset >= total) { offset = Math.max(0, total - (total % VIEW || VIEW)); }
     // the page files that hold rows offset .. offset + VIEW of the matching groups
@@ -100,7 +111,10 @@
       load(w.name, function (data) {
         rows[i] = data.slice(w.from, w.to);
         got += 1;
-        if (got === wanted.length) { draw([].concat.apply([], rows), total); }
+        // a view asked for since then draws instead (its files may come sooner)
+        if (got === wanted.length && view === latest) { draw([].concat.apply([], rows), total); }
+      }, function () {
+        if (view === latest) { status.textContent = "Could not load " + w.name + "."; }
       });
     });
   }
