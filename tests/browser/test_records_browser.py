@@ -159,3 +159,125 @@ def test_a_page_file_that_arrives_late_never_replaces_a_later_view(tab, served) 
         "() => document.querySelector('.records-status').textContent.includes('of 2,500')"
     )
     assert shown(tab)["ids"] == listed_ids("records_excluded")[:100]
+
+
+def wait_for_status(tab, text: str) -> None:
+    tab.wait_for_function(
+        "text => document.querySelector('.records-status').textContent === text", arg=text
+    )
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_first_last_and_the_page_list_go_to_their_records(tab) -> None:
+    """88,648 records took 886 clicks of Next: First, Last and a page list, above and
+    below the table, whose labels agree with the status and the rows shown."""
+    ids = listed_ids("records_excluded")
+    tab.select_option("#records-box", "records_excluded")
+    wait_for_status(tab, "Records 1–100 of 2,500 matching.")
+    navs = tab.locator(".records-browser nav.records-pages")
+    assert navs.count() == 2
+    above, below = navs.nth(0), navs.nth(1)
+    table = tab.locator(".records-browser .table-scroll")
+    assert above.evaluate(
+        "(nav, t) => !!(nav.compareDocumentPosition(t) & 4)", table.element_handle()
+    )
+    assert below.evaluate(
+        "(nav, t) => !!(nav.compareDocumentPosition(t) & 2)", table.element_handle()
+    )
+    pick = above.get_by_label("Page")
+    labels = pick.locator("option").all_text_contents()
+    assert len(labels) == 25
+    assert labels[0] == "Records 1–100 of 2,500" and labels[-1] == "Records 2,401–2,500 of 2,500"
+    assert above.get_by_role("button", name="First").is_disabled()
+
+    above.get_by_role("button", name="Last").click()
+    wait_for_status(tab, "Records 2,401–2,500 of 2,500 matching.")
+    assert shown(tab)["ids"] == ids[2400:2500]
+    for nav in (above, below):  # both navs follow
+        assert nav.get_by_label("Page").input_value() == "24"
+        assert nav.get_by_role("button", name="Next").is_disabled()
+        assert nav.get_by_role("button", name="Last").is_disabled()
+
+    # page 13 straddles the two sources' groups (1,250 records each)
+    below.get_by_label("Page").select_option(label="Records 1,201–1,300 of 2,500")
+    wait_for_status(tab, "Records 1,201–1,300 of 2,500 matching.")
+    assert shown(tab)["ids"] == ids[1200:1300]
+    assert pick.input_value() == "12"
+
+    above.get_by_role("button", name="First").click()
+    wait_for_status(tab, "Records 1–100 of 2,500 matching.")
+    assert shown(tab)["ids"] == ids[:100]
+
+    # another filter: the page lists are made again, and page 1 is shown
+    tab.select_option("#records-source", "Synthetic database A")
+    wait_for_status(tab, "Records 1–100 of 1,250 matching.")
+    assert pick.locator("option").all_text_contents()[-1] == "Records 1,201–1,250 of 1,250"
+    tab.select_option("#records-box", "")
+    wait_for_status(tab, "Records 1–100 of 2,450 matching.")  # 1,200 removed + 1,250
+    assert below.get_by_label("Page").locator("option").count() == 25
+    # no records: no pages
+    tab.select_option("#records-source", "Synthetic database B")
+    tab.select_option("#records-box", "duplicates")
+    wait_for_status(tab, "No records match these filters.")
+    assert above.is_hidden() and below.is_hidden()
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_a_control_below_the_table_goes_back_to_the_top_of_the_browser(tab) -> None:
+    tab.select_option("#records-box", "records_excluded")
+    wait_for_status(tab, "Records 1–100 of 2,500 matching.")
+    below = tab.locator(".records-browser nav.records-pages").nth(1)
+    top = "() => document.querySelector('.records-browser').getBoundingClientRect().top"
+    for use in (
+        lambda: below.get_by_role("button", name="Next").click(),
+        lambda: below.get_by_label("Page").select_option(index=20),
+        lambda: below.get_by_role("button", name="Last").click(),  # a short last page
+    ):
+        below.scroll_into_view_if_needed()
+        assert tab.evaluate(top) < 0  # the browser's top is above the window
+        use()
+        tab.wait_for_function(
+            "() => !document.querySelector('.records-status').textContent.startsWith('Loading')"
+        )
+        assert 0 <= tab.evaluate(top) < 900, "left at the bottom of the new page"
+    assert shown(tab)["status"] == "Records 2,401–2,500 of 2,500 matching."
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_focus_stays_in_the_nav_when_its_button_is_disabled(tab) -> None:
+    """Enter on Next until the last page disabled Next, and the focus fell back to the
+    top of the document; it goes to the page list of the same nav."""
+    for which in (0, 1):  # above the table, below it
+        tab.select_option("#records-box", "duplicates")
+        wait_for_status(tab, "Records 1–100 of 1,200 matching.")
+        nav = tab.locator(".records-browser nav.records-pages").nth(which)
+        nav.get_by_role("button", name="Next").focus()
+        for _ in range(11):
+            tab.keyboard.press("Enter")
+        wait_for_status(tab, "Records 1,101–1,200 of 1,200 matching.")
+        assert nav.get_by_role("button", name="Next").is_disabled()
+        focused = tab.evaluate(
+            """n => { const a = document.activeElement;
+            return [a.tagName, a.getAttribute('aria-label'),
+                    a.closest('nav') === document.querySelectorAll('nav.records-pages')[n]]; }""",
+            which,
+        )
+        assert focused == ["SELECT", "Page", True]
+        # and back: Enter on First disables First, and the focus stays in the nav
+        nav.get_by_role("button", name="First").focus()
+        tab.keyboard.press("Enter")
+        wait_for_status(tab, "Records 1–100 of 1,200 matching.")
+        assert tab.evaluate("() => document.activeElement.tagName") == "SELECT"
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_controls_are_at_least_24_px_tall(tab) -> None:
+    """WCAG 2.2 target size (minimum): every button and list of the browser."""
+    tab.select_option("#records-box", "records_excluded")
+    wait_for_status(tab, "Records 1–100 of 2,500 matching.")
+    heights = tab.evaluate(
+        """() => [...document.querySelectorAll('.records-browser button, .records-browser select')]
+        .map(c => [c.textContent.slice(0, 20) || c.id, c.getBoundingClientRect().height])"""
+    )
+    assert len(heights) >= 3 + 2 * 5  # three filters, two navs of four buttons and a list
+    assert all(height >= 24 for _, height in heights), heights

@@ -9,7 +9,8 @@ to the page, in ``records-data/``:
   reason, with their counts and the names of their page files;
 - ``p00001.js`` ...: the records of one group, at most :data:`PAGE_SIZE` per file;
 - ``records-browser.js``: the script that shows them, with filters by box,
-  source and reason and Previous/Next pages.
+  source and reason, and pages of 100 records (First / Previous / Next / Last and
+  a page list, above and below the table, as the website's pager of long tables).
 
 The files are scripts that call a function (``LR_RECORDS_INDEX(...)``,
 ``LR_RECORDS_PAGE(...)``) rather than JSON fetched over the network, so the
