@@ -110,3 +110,30 @@ def test_without_javascript_every_part_shows(book: Path, browser) -> None:
     finally:
         context.close()
     assert shown == PARTS and navs == 0
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+@pytest.mark.parametrize("viewport", [(1366, 900), (390, 844)], ids=["desktop", "phone"])
+def test_a_tall_part_fits_the_window(book: Path, browser, viewport) -> None:
+    """A part is a tall, narrow picture (40 by 90 pixels): at the column's width it was
+    taller than the window (1,700 px for a 25-study traffic light), its pagers out of
+    reach and its type enlarged. It is shown no taller than the window, its shape kept;
+    enlarged, it takes its own size again."""
+    tab = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+    try:
+        tab.goto(book.as_uri())
+        tab.wait_for_load_state("load")
+        shown = """() => { const i = [...document.querySelectorAll('#fig-split img')]
+            .find(i => i.offsetParent !== null); const r = i.getBoundingClientRect();
+            return {height: r.height, fit: getComputedStyle(i).objectFit,
+                    zoomed: !!i.closest('figure.zoomed')}; }"""
+        part = tab.evaluate(shown)
+        assert part["height"] <= 0.85 * viewport[1] + 1, part
+        assert part["fit"] == "contain", part  # the picture keeps its shape in its box
+        enlarge = tab.locator("#fig-split .figure-enlarge:visible")
+        if enlarge.count():  # phones: the enlarged figure is not held to the window
+            enlarge.first.click()
+            zoomed = tab.evaluate(shown)
+            assert zoomed["zoomed"] and zoomed["height"] > 0.85 * viewport[1], zoomed
+    finally:
+        tab.close()
