@@ -66,6 +66,7 @@ from .reference_docx import build_reference_docx, running_header
 from .search import build_search_index, refresh_search_index, write_search_index
 from .side_jobs import SideJobs
 from .splice import SplitBook, docx_tables, parts_kept, splice_docx, split_large, write_split
+from .study_rows import mark_study_rows
 from .typst_cells import plain_cells_as_strings
 from .webfonts import write_web_fonts
 from .xrefs import typst_numbers
@@ -328,8 +329,10 @@ def write_html(
     images: set[str] = set()
     # a page shows a long table (finish._mark_paged) or a figure in parts in pages: pages.js
     paged = False
+    page_ids = {ch.page: [ident for ident, _ in ids] for ch, ids in entries}
     for ch, blocks in finished:
         html_links(blocks, ch.page, id_pages, images)
+        mark_study_rows(blocks, page_ids[ch.page])  # anchors the site search links to
         rewrite(blocks, ("Image",), lambda el, page=ch.page: inline_linked_svg(el, page, book.root))
         rewrite(blocks, ("Table",), scroll_table)
         root = "../" * ch.page.count("/")
