@@ -1,7 +1,13 @@
 """Build the offline full-text search index from the rendered HTML pages.
 
 Each page's ``<main>`` is split at its ``h1``-``h3`` headings into entries
-``{title, url, text}``; the website's script searches them in the browser.
+``{title, url, text}``; the website's script searches them in the browser. A table
+row with an id (a study's row, :mod:`.study_rows`) is an entry of its own,
+``{title, in, url, text}``: the study's label, the table it is in (its caption, or
+the section's title), a link to the row and the text of its other cells; its
+text is not also in its section's entry, so the index grows by the rows' titles
+and links only (at 1,000 studies the characteristics table was one entry of
+120 KB, and a search for a study could not take the reader to it).
 Parsing uses the standard library's :class:`html.parser.HTMLParser`, so the
 index is made from exactly what readers see. A preview save refreshes the
 index in place (:func:`refresh_search_index`): the rewritten pages' entries
@@ -20,6 +26,7 @@ import re
 from collections.abc import Collection
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from ..io import write_text
 from ..workflow import PARSE_CACHE_ENV
@@ -31,22 +38,26 @@ _SKIP = {"script", "style", "nav", "math", "annotation", "svg"}
 
 
 class _MainText(HTMLParser):
-    """Collect (heading id, heading text, body text) sections of ``<main>``."""
+    """Collect (heading id, heading text, body text) sections of ``<main>``, and the
+    rows with an id (a study's, :mod:`.study_rows`) of each section."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.in_main = 0
         self.skip = 0
         self.heading: str | None = None
-        self.sections: list[dict[str, str]] = []
+        self.sections: list[dict[str, Any]] = []
         self._buf: list[str] = []
         self._title: list[str] = []
         self._section_id = ""  # <section id> wrapping the next heading (Quarto's HTML)
+        self._captions: list[str] = []  # of the <figure>s the parser is in, innermost last
+        self._caption: list[str] | None = None  # text of the <figcaption> being read
+        self._row: _Row | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "main":
             self.in_main += 1
-            self.sections.append({"id": "", "title": "", "text": ""})
+            self.sections.append({"id": "", "title": "", "text": "", "rows": []})
             return
         if not self.in_main:
             return
@@ -54,12 +65,20 @@ class _MainText(HTMLParser):
             self._section_id = dict(attrs).get("id") or ""
         elif tag in _SKIP:
             self.skip += 1
+        elif self._row is not None:
+            self._row.start(tag, dict(attrs))
+        elif tag == "tr" and dict(attrs).get("id") and not self.skip:
+            self._row = _Row(str(dict(attrs)["id"]), self._captions[-1] if self._captions else "")
+        elif tag == "figure":
+            self._captions.append("")
+        elif tag == "figcaption" and self._captions:
+            self._caption = []
         elif tag in ("h1", "h2", "h3") and not self.skip:
             self._flush()
             self.heading = tag
             ident = dict(attrs).get("id") or self._section_id
             self._section_id = ""
-            self.sections.append({"id": ident, "title": "", "text": ""})
+            self.sections.append({"id": ident, "title": "", "text": "", "rows": []})
             self._title = []
 
     def handle_endtag(self, tag: str) -> None:
@@ -68,6 +87,17 @@ class _MainText(HTMLParser):
             self.in_main -= 1
         elif self.in_main and tag in _SKIP and self.skip:
             self.skip -= 1
+        elif self._row is not None:
+            if tag == "tr":
+                self.sections[-1]["rows"].append(self._row)
+                self._row = None
+            else:
+                self._row.end(tag)
+        elif tag == "figcaption" and self._caption is not None:
+            self._captions[-1] = _clean(" ".join(self._caption))
+            self._caption = None
+        elif tag == "figure" and self._captions:
+            self._captions.pop()
         elif self.heading == tag:
             self.sections[-1]["title"] = _clean(" ".join(self._title))
             self.heading = None
@@ -75,15 +105,76 @@ class _MainText(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.in_main or self.skip:
             return
-        if self.heading:
+        if self._row is not None:
+            self._row.data(data)
+        elif self.heading:
             self._title.append(data)
         else:
             self._buf.append(data)
+            if self._caption is not None:
+                self._caption.append(data)
 
     def _flush(self) -> None:
         if self.sections:
             self.sections[-1]["text"] += _clean(" ".join(self._buf))
         self._buf = []
+
+
+class _Row:
+    """The text of one table row with an id: its first cell's label and citation
+    (``<span class="citation">``), and its other cells."""
+
+    def __init__(self, ident: str, caption: str) -> None:
+        self.id = ident
+        self.caption = caption
+        self.cell = 0
+        self.cite = 0  # depth of <span>s inside the first cell's citation
+        self.label: list[str] = []
+        self.cited: list[str] = []
+        self.text: list[str] = []
+
+    def start(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag in ("td", "th"):
+            self.cell += 1
+        elif (
+            tag == "span"
+            and self.cell == 1
+            and (self.cite or "citation" in (attrs.get("class") or "").split())
+        ):
+            self.cite += 1
+
+    def end(self, tag: str) -> None:
+        if tag == "span" and self.cite:
+            self.cite -= 1
+
+    def data(self, data: str) -> None:
+        if self.cell > 1:
+            self.text.append(data)
+        elif self.cite:
+            self.cited.append(data)
+        else:
+            self.label.append(data)
+
+    def entry(self, page: str, where: str) -> dict[str, str]:
+        """The row's search entry; ``where``: the section's title, named when the
+        row's table has no caption."""
+        label, cited = _clean(" ".join(self.label)), _clean(" ".join(self.cited))
+        text = [cited] if label and re.search(r"[^\W\d_]", cited) else []  # no bare "12"
+        return {
+            "title": label or cited or self.id,
+            "in": _table_name(self.caption) or where,
+            "url": f"{page}#{self.id}",
+            "text": _clean(" ".join(text + self.text)),
+        }
+
+
+def _table_name(caption: str) -> str:
+    """A table's caption without its number, its first sentence without the stop, at
+    most about 80 characters: "Table 1.1: Characteristics of included studies. Blank
+    cells ..." -> "Characteristics of included studies"."""
+    name = re.sub(r"^\S+\s\S*\d\S*:\s*", "", caption)
+    name = re.split(r"(?<=\w\w[.!?])\s", name, maxsplit=1)[0].rstrip(".")
+    return name if len(name) <= 80 else name[:79].rsplit(" ", 1)[0] + "…"
 
 
 def _clean(text: str) -> str:
@@ -126,13 +217,13 @@ def _page_entries(page: str, html: str) -> list[dict[str, str]]:
     parser.feed(html)
     page_title = next((s["title"] for s in parser.sections if s["title"]), page)
     for section in parser.sections:
-        if not section["text"] and not section["title"]:
-            continue
         title = section["title"] or page_title
-        if section["title"] and title != page_title:
-            title = f"{page_title} › {title}"
-        url = page + (f"#{section['id']}" if section["id"] else "")
-        entries.append({"title": title, "url": url, "text": section["text"]})
+        if section["text"] or section["title"]:
+            if section["title"] and title != page_title:
+                title = f"{page_title} › {title}"
+            url = page + (f"#{section['id']}" if section["id"] else "")
+            entries.append({"title": title, "url": url, "text": section["text"]})
+        entries += [row.entry(page, section["title"] or page_title) for row in section["rows"]]
     return entries
 
 
