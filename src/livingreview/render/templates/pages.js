@@ -19,6 +19,10 @@
      pages are made again from the rows it leaves shown (not hidden), in their current
      order, and page 1 is shown; a filter or sort that leaves no more rows than one
      page hides these controls. Group headings it hides (while sorted) are left out.
+   - A link to a row (#study-glue-2017, render/study_rows.py: the site search's
+     results), or to anything in it, shows the page that holds the row and scrolls to
+     it, when the page opens and when the link is followed on the page; the style
+     sheet marks the row (:target).
 
    A figure in parts: a page is one part (a subfigure, "(b) Studies 26–50 of 1,000"),
    listed by its caption without the letter; a figure grouped by diagnosis
@@ -214,7 +218,25 @@
       pager.fill(labels(), pagedGroups());
       pager.show(0, 0);
     });
+
+    function fromLink() {  // #study-x (a row, or anything in it): show its page
+      var target = linked();
+      var row = target && target.closest("tr");
+      var at = row && row.parentNode === body ? studies.indexOf(row) : -1;
+      if (at === -1) { return; }
+      pager.show(Math.floor(at / size), 0);
+      row.scrollIntoView();  // under the style sheet's scroll-margin, as the browser's own
+    }
+
     pager.show(0, 0);
+    fromLink();
+    window.addEventListener("hashchange", fromLink);
+  }
+
+  function linked() {  // the element the location's #fragment names, if any
+    var id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (error) { return null; }
+    return id ? document.getElementById(id) : null;
   }
 
   // ----------------------------------------------------------------- figures
@@ -247,8 +269,7 @@
     panel.classList.add("figure-paged");
 
     function fromLink() {  // #fig-x-3 (a part, or anything in it): show that part
-      var id = decodeURIComponent(location.hash.slice(1));
-      var target = id && document.getElementById(id);
+      var target = linked();
       if (!target) { return; }
       parts.forEach(function (part, p) {
         if (part.contains(target) && p !== pager.current) {

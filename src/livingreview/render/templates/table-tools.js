@@ -16,7 +16,9 @@
      sort this script sends a "table-tools-change" event on the table; the paging then
      pages only the rows left shown, in their current order, and starts at page 1. A
      filtered-out row is hidden (the hidden attribute, kept hidden in the phone's card
-     layout too); a row on another page is hidden by pages.js's own class. */
+     layout too); a row on another page is hidden by pages.js's own class.
+   - A link to a study's row (#study-glue-2017, the site search's results) that the
+     filter hides clears the filter, so the row shows (pages.js then shows its page). */
 (function () {
   "use strict";
 
@@ -168,6 +170,16 @@
     });
     input.addEventListener("input", apply);
     if (select) { select.addEventListener("change", apply); }
+    window.addEventListener("hashchange", function () {  // before pages.js's: added first
+      var id = "";
+      try { id = decodeURIComponent(location.hash.slice(1)); } catch (error) { return; }
+      var target = id && document.getElementById(id);
+      var row = target && target.closest("tr");
+      if (!row || row.parentNode !== body || !row.hidden) { return; }
+      input.value = "";
+      if (select) { select.value = ""; }
+      apply();
+    });
     table.classList.add("table-tools-enhanced");
     apply();
   }
