@@ -162,23 +162,49 @@
     return query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 1; });
   }
 
-  function snippet(text, term) {
-    var at = text.toLowerCase().indexOf(term);
+  // The part of an entry's text around the first place a query word occurs (its start
+  // when only the title matched), about SNIPPET characters cut at spaces: of the words'
+  // first places, the one with the most of the query's words near it ("Synthetic
+  // 2022an" shows the study, not the first of a thousand "synthetic"s).
+  var SNIPPET = 180;
+  function snippet(text, words) {
+    var lower = text.toLowerCase();
+    var at = -1, best = 0;
+    words.forEach(function (w) {
+      var i = lower.indexOf(w);
+      if (i === -1) { return; }
+      var near = lower.slice(Math.max(0, i - 60), i + SNIPPET - 60);
+      var found = words.filter(function (v) { return near.indexOf(v) !== -1; }).length;
+      if (found > best || (found === best && i < at)) { at = i; best = found; }
+    });
     var start = Math.max(0, at - 60);
-    var piece = (start > 0 ? "…" : "") + text.slice(start, start + 180) + (start + 180 < text.length ? "…" : "");
-    return piece;
+    if (start > 0) {
+      var space = text.indexOf(" ", start);
+      start = space !== -1 && space < at ? space + 1 : start;
+    }
+    var end = Math.min(text.length, start + SNIPPET);
+    if (end < text.length) {
+      var last = text.lastIndexOf(" ", end);
+      end = last > Math.max(start, at) ? last : end;
+    }
+    return (start > 0 ? "\u2026" : "") + text.slice(start, end) + (end < text.length ? "\u2026" : "");
   }
 
-  function appendHighlighted(parent, text, term) {
-    var lower = text.toLowerCase();
+  // Every occurrence of every query word marked (the longest word first where two overlap).
+  function appendHighlighted(parent, text, words) {
+    var sorted = words.slice().sort(function (a, b) { return b.length - a.length; });
+    var pattern = sorted.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|");
     var pos = 0;
-    var at;
-    while (term && (at = lower.indexOf(term, pos)) !== -1) {
-      parent.appendChild(document.createTextNode(text.slice(pos, at)));
-      var mark = document.createElement("mark");
-      mark.textContent = text.slice(at, at + term.length);
-      parent.appendChild(mark);
-      pos = at + term.length;
+    if (pattern) {
+      var re = new RegExp(pattern, "gi");
+      var match;
+      while ((match = re.exec(text)) !== null) {
+        parent.appendChild(document.createTextNode(text.slice(pos, match.index)));
+        var mark = document.createElement("mark");
+        mark.textContent = match[0];
+        parent.appendChild(mark);
+        pos = match.index + match[0].length;
+      }
     }
     parent.appendChild(document.createTextNode(text.slice(pos)));
   }
@@ -188,8 +214,10 @@
     if (!words.length) { return []; }
     var hits = [];
     index.forEach(function (entry) {
+      // a study's row (entry.in: the table it is in) ranks by its label: the table's
+      // name counts as text, so searching "characteristics" does not list every study
       var title = entry.title.toLowerCase();
-      var text = entry.text.toLowerCase();
+      var text = entry.text.toLowerCase() + (entry["in"] ? " " + entry["in"].toLowerCase() : "");
       var score = 0;
       for (var i = 0; i < words.length; i++) {
         var inTitle = title.indexOf(words[i]) !== -1;
@@ -221,10 +249,10 @@
       a.href = root + hit.entry.url;
       var t = document.createElement("span");
       t.className = "result-title";
-      t.textContent = hit.entry.title;
+      appendHighlighted(t, hit.entry.title + (hit.entry["in"] ? " \u2014 " + hit.entry["in"] : ""), words);
       var s = document.createElement("span");
       s.className = "result-snippet";
-      appendHighlighted(s, snippet(hit.entry.text, words[0] || ""), words[0] || "");
+      appendHighlighted(s, snippet(hit.entry.text, words), words);
       a.appendChild(t);
       a.appendChild(s);
       li.appendChild(a);
