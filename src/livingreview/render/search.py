@@ -136,6 +136,7 @@ class _Row:
     def start(self, tag: str, attrs: dict[str, str | None]) -> None:
         if tag in ("td", "th"):
             self.cell += 1
+            self.text.append(" ")
         elif (
             tag == "span"
             and self.cell == 1
@@ -158,13 +159,15 @@ class _Row:
     def entry(self, page: str, where: str) -> dict[str, str]:
         """The row's search entry; ``where``: the section's title, named when the
         row's table has no caption."""
-        label, cited = _clean(" ".join(self.label)), _clean(" ".join(self.cited))
+        # joined as they are written: inline elements ("et al.</span>, 2012") and cells
+        # (a space at the start of each)
+        label, cited = _clean("".join(self.label)), _clean("".join(self.cited))
         text = [cited] if label and re.search(r"[^\W\d_]", cited) else []  # no bare "12"
         return {
             "title": label or cited or self.id,
             "in": _table_name(self.caption) or where,
             "url": f"{page}#{self.id}",
-            "text": _clean(" ".join(text + self.text)),
+            "text": _clean(" ".join(text) + "".join(self.text)),
         }
 
 
