@@ -54,22 +54,35 @@ def _rules_per_page(source: str) -> list[list[tuple[float, float]]]:
     return pages
 
 
-def _pandoc_table(cells: str) -> str:
-    """A page with the template's rules and a table as Pandoc writes one (no caption)."""
+def _pandoc_table(source: str, fmt: str = "markdown") -> str:
+    """A page with the template's rules and the table of ``source`` as the renderer
+    writes it for Typst: its last cell marked, through Pandoc, its closing rule added."""
+    import json
+
+    import pypandoc
+
+    from livingreview.render.finish import _mark_closing_rule, closing_rules
+
+    document = json.loads(pypandoc.convert_text(source, "json", format=fmt))
+    for block in document["blocks"]:
+        if block["t"] == "Table":
+            _mark_closing_rule(block)
+    typst = pypandoc.convert_text(json.dumps(document), "typst", format="json")
     return (
         PAGE
         + "#show figure.where(kind: table): set block(breakable: true)\n"  # as book.typ
         + _table_rules()
-        + f"#figure(align(center)[#table(columns: 2, {cells})], kind: table)\nAfter.\n"
+        + closing_rules(typst)
+        + "\nAfter.\n"
     )
 
 
-def test_a_table_has_rules_above_and_under_it_a_header_rule_and_light_rules_between_rows() -> None:
+def test_a_table_has_black_rules_around_it_and_its_header_and_light_ones_between_rows() -> None:
     """Before issue 19's change the rules were a function of each cell, and the "0pt" top
     of every body row hid the rule under the header and those between the rows. The
-    closing rule lies over the last row's light rule, not beside it."""
-    rows = ", ".join(f'"r{i}", "v{i}"' for i in range(30))
-    pages = _rules_per_page(_pandoc_table(f"table.header([Study], [Value]), table.hline(), {rows}"))
+    closing rule lies over the last row's light rule, not beside it, on every page."""
+    rows = "".join(f"| r{i} | v{i} |\n" for i in range(30))
+    pages = _rules_per_page(_pandoc_table(f"| Study | Value |\n|---|---|\n{rows}"))
     assert len(pages) >= 2, "the table should run over a page turn"
     for number, rules in enumerate(pages, 1):
         black = [width for grey, width in rules if grey == 0]
@@ -82,10 +95,22 @@ def test_a_table_has_rules_above_and_under_it_a_header_rule_and_light_rules_betw
     assert light == 30 - len(pages)
 
 
-def test_a_table_with_a_footer_has_a_rule_over_it_and_the_closing_rule() -> None:
-    cells = 'table.header([A], [B]), table.hline(), "1", "2", table.hline(), '
-    pages = _rules_per_page(_pandoc_table(cells + 'table.footer("Total", "3")'))
-    assert pages == [[(0, 0.8), (0, 0.6), (0, 0.6), (0, 0.8)]]
+@pytest.mark.parametrize(
+    "last_cell",
+    ["two words", "", "<ul><li>a</li><li>b</li></ul>", "<p>one</p><p>two</p>"],
+    ids=["text", "empty", "list", "paragraphs"],
+)
+def test_the_closing_rule_follows_any_last_cell_and_a_footer(last_cell: str) -> None:
+    html = (
+        "<table><thead><tr><th>A</th><th>B</th></tr></thead>"
+        f"<tbody><tr><td>1</td><td>{last_cell}</td></tr></tbody>"
+        "<tfoot><tr><td>Total</td><td>3</td></tr></tfoot></table>"
+    )
+    no_footer = html.replace("<tfoot><tr><td>Total</td><td>3</td></tr></tfoot>", "")
+    assert _rules_per_page(_pandoc_table(html, "html")) == [
+        [(0, 0.8), (0, 0.6), (0, 0.6), (0, 0.8)]  # the rule over the footer, then closing
+    ]
+    assert _rules_per_page(_pandoc_table(no_footer, "html")) == [[(0, 0.8), (0, 0.6), (0, 0.8)]]
 
 
 @pytest.mark.parametrize(

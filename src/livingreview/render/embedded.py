@@ -44,7 +44,7 @@ from .citations import citeproc_book
 from .docx_layout import fit_sections
 from .docx_package import rewrite_docx_parts, set_core_properties
 from .docx_pictures import write_stand_ins
-from .finish import group_subheaders, has_paged_table
+from .finish import closing_rules, group_subheaders, has_paged_table
 from .finish_cache import finished as finished_blocks
 from .finish_cache import finished_summary
 from .html_elements import has_figure_parts, html_links, inline_linked_svg, scroll_table
@@ -691,10 +691,10 @@ TYPST_ARGS = ["-t", "typst-citations", f"--template={TEMPLATES / 'book.typ'}", "
 
 def typst_source(model: BookModel, book: SplitBook) -> str:
     """The book (:func:`typst_document`) through Pandoc's Typst writer with our template,
-    its large tables written once per content (:mod:`.splice`), plain table cells as
-    strings (the same PDF from less of Typst's memory)."""
+    its large tables written once per content (:mod:`.splice`), with their closing rules,
+    plain table cells as strings (the same PDF from less of Typst's memory)."""
     source = write_split(book, TYPST_ARGS, cwd=model.book.root, what="review.typ")
-    return plain_cells_as_strings(group_subheaders(source))
+    return plain_cells_as_strings(closing_rules(group_subheaders(source)))
 
 
 def pandoc_version() -> str:
