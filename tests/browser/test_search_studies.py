@@ -134,3 +134,87 @@ def test_a_snippet_marks_every_word_where_the_words_are(one_a_page: Path, page) 
     hit = next(r for r in results if str(r["href"]).startswith("manuscript/02-references"))
     assert {"synthetic", "psychiatry"} <= set(hit["marks"]), hit
     assert str(hit["snippet"]).startswith("\u2026"), hit  # not from the entry's start
+
+
+def test_following_the_same_result_again_shows_the_row_again(one_a_page: Path, page) -> None:
+    """Paged away from the row, the reader searches again and follows the same result:
+    the address does not change, so no hashchange fired and the row stayed hidden."""
+    page.goto((one_a_page / RESULTS).as_uri())
+    box = page.get_by_role("searchbox", name="Search the review")
+    for attempt in range(2):
+        box.fill("Beta 2021")
+        _results(page)
+        box.press("Enter")
+        page.wait_for_function(f"document.querySelector('{ROW}').offsetParent !== null")
+        assert page.evaluate(ROW_STATE, ROW[1:])["inView"], attempt
+        assert page.locator("#search-results").is_hidden(), attempt  # the list closes
+        page.locator("nav.table-pages").first.get_by_role("button", name="Previous").click()
+        assert page.locator(ROW).is_hidden()
+
+
+def _site_with_index(site: Path, folder: Path, entries: list[dict[str, str]]) -> Path:
+    """A copy of ``site`` whose search index is ``entries`` (SYNTHETIC)."""
+    import json
+
+    copy = folder / "site"
+    shutil.copytree(site, copy)
+    index = copy / "site_libs" / "livingreview" / "search-index.js"
+    index.write_text(f"window.LR_SEARCH_INDEX = {json.dumps(entries)};\n", encoding="utf-8")
+    return copy
+
+
+def _search(browser, site: Path, queries: list[str]) -> list[tuple[list, str]]:
+    """The results and the status line of each query, typed on the site's first page."""
+    tab = browser.new_page()
+    try:
+        tab.goto((site / "index.html").as_uri())
+        box = tab.get_by_role("searchbox", name="Search the review")
+        out = []
+        for query in queries:
+            box.fill(query)
+            results = _results(tab)
+            out.append((results, tab.locator("#search-status").text_content()))
+        return out
+    finally:
+        tab.close()
+
+
+def test_accents_and_quotes_do_not_matter(one_a_page: Path, tmp_path: Path, browser) -> None:
+    """A reader types "Muller" for "Müller" and a straight apostrophe for the page's
+    curly one (and the other way round): search compares text with accents dropped and
+    quotes made plain, and marks the words as the page writes them."""
+    entries = [
+        {"text": "Synthetic cohort.", "title": "M\u00fcller 2019", "url": "index.html#a"},
+        {"text": "Synthetic trial.", "title": "O\u2019Brien-Smith 2018", "url": "index.html#b"},
+        {"text": "Synthetic series.", "title": "Muller 2020", "url": "index.html#c"},
+    ]
+    site = _site_with_index(one_a_page, tmp_path, entries)
+    found = _search(browser, site, ["muller", "M\u00fcller", "o'brien"])
+    titles = [[str(r["title"]) for r in results] for results, _ in found]
+    assert titles[0] == titles[1] == ["M\u00fcller 2019", "Muller 2020"]
+    assert found[0][0][0]["titleMarks"] == ["m\u00fcller"]  # marked as the page writes it
+    assert titles[2] == ["O\u2019Brien-Smith 2018"]
+    assert found[2][0][0]["titleMarks"] == ["o\u2019brien"]
+    ((beta, _),) = _search(browser, one_a_page, ["B\u00e9t\u00e4 2021"])  # the review's own
+    assert beta[0]["href"] == RESULTS + ROW and sorted(beta[0]["titleMarks"]) == ["2021", "beta"]
+
+
+def test_study_rows_leave_room_for_the_prose(one_a_page: Path, tmp_path: Path, browser) -> None:
+    """With a thousand study rows holding a word, the list showed 20 rows and no prose.
+    At most 10 rows are listed; prose of the same score comes first; the status says how
+    many matched. The index here is SYNTHETIC: 30 rows and 5 sections."""
+    rows = [
+        {"in": "Synthetic table", "text": f"cell {i} zanzibar", "title": f"Study {i}",
+         "url": f"{RESULTS}#study-{i}"}
+        for i in range(30)
+    ]  # fmt: skip
+    prose = [
+        {"text": f"Section {i} on zanzibar.", "title": f"Section {i}", "url": "index.html"}
+        for i in range(5)
+    ]
+    site = _site_with_index(one_a_page, tmp_path, rows + prose)
+    ((results, status),) = _search(browser, site, ["zanzibar"])
+    titles = [str(r["title"]) for r in results]
+    assert titles[:5] == [f"Section {i}" for i in range(5)]  # the same score: prose first
+    assert titles[5:] == [f"Study {i} \u2014 Synthetic table" for i in range(10)]  # <= 10 rows
+    assert status == "15 of 35 results shown"

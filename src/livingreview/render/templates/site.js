@@ -158,8 +158,20 @@
     document.head.appendChild(script);
   }
 
+  // Text as search compares it: lower case, accents dropped, typographic quotes plain
+  // ("Müller" finds "Muller", "O'Brien" finds "O’Brien"), one character for one, so
+  // that a place found in the folded text is the same place in the text.
+  function fold(text) {
+    return text.toLowerCase().replace(/[^\x00-\x7f]/g, function (c) {
+      if (c === "\u2018" || c === "\u2019") { return "'"; }
+      if (c === "\u201c" || c === "\u201d") { return '"'; }
+      var base = c.normalize ? c.normalize("NFD").charAt(0) : c;
+      return base || c;
+    });
+  }
+
   function terms(query) {
-    return query.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 1; });
+    return fold(query).split(/\s+/).filter(function (t) { return t.length > 1; });
   }
 
   // The part of an entry's text around the first place a query word occurs (its start
@@ -168,7 +180,7 @@
   // 2022an" shows the study, not the first of a thousand "synthetic"s).
   var SNIPPET = 180;
   function snippet(text, words) {
-    var lower = text.toLowerCase();
+    var lower = fold(text);
     var at = -1, best = 0;
     words.forEach(function (w) {
       var i = lower.indexOf(w);
@@ -196,12 +208,12 @@
     var pattern = sorted.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|");
     var pos = 0;
     if (pattern) {
-      var re = new RegExp(pattern, "gi");
-      var match;
-      while ((match = re.exec(text)) !== null) {
+      var re = new RegExp(pattern, "g");
+      var folded = fold(text), match;
+      while ((match = re.exec(folded)) !== null) {
         parent.appendChild(document.createTextNode(text.slice(pos, match.index)));
         var mark = document.createElement("mark");
-        mark.textContent = match[0];
+        mark.textContent = text.slice(match.index, match.index + match[0].length);
         parent.appendChild(mark);
         pos = match.index + match[0].length;
       }
@@ -209,15 +221,19 @@
     parent.appendChild(document.createTextNode(text.slice(pos)));
   }
 
+  // At most SHOWN results, of which at most STUDIES rows of studies: a word that a
+  // thousand study rows hold ("synthetic", "PTSD") must not push the prose out of the
+  // list. Equal scores list the prose first.
+  var SHOWN = 20, STUDIES = 10;
   function search(query) {
     var words = terms(query);
-    if (!words.length) { return []; }
+    if (!words.length) { return { hits: [], matched: 0 }; }
     var hits = [];
-    index.forEach(function (entry) {
+    index.forEach(function (entry, order) {
       // a study's row (entry.in: the table it is in) ranks by its label: the table's
       // name counts as text, so searching "characteristics" does not list every study
-      var title = entry.title.toLowerCase();
-      var text = entry.text.toLowerCase() + (entry["in"] ? " " + entry["in"].toLowerCase() : "");
+      var title = fold(entry.title);
+      var text = fold(entry.text) + (entry["in"] ? " " + fold(entry["in"]) : "");
       var score = 0;
       for (var i = 0; i < words.length; i++) {
         var inTitle = title.indexOf(words[i]) !== -1;
@@ -225,17 +241,25 @@
         if (!inTitle && !inText) { return; }
         score += (inTitle ? 10 : 0) + (inText ? 1 : 0);
       }
-      hits.push({ entry: entry, score: score });
+      hits.push({ entry: entry, score: score, study: entry["in"] ? 1 : 0, order: order });
     });
-    hits.sort(function (a, b) { return b.score - a.score; });
-    return hits.slice(0, 20);
+    hits.sort(function (a, b) { return b.score - a.score || a.study - b.study || a.order - b.order; });
+    var shown = [], studies = 0;
+    hits.forEach(function (hit) {
+      if (shown.length === SHOWN || (hit.study && studies === STUDIES)) { return; }
+      studies += hit.study;
+      shown.push(hit);
+    });
+    return { hits: shown, matched: hits.length };
   }
 
   function show(query) {
-    var hits = search(query);
+    var found = search(query), hits = found.hits;
     list.textContent = "";
     list.hidden = !query.trim();
-    status.textContent = query.trim() ? hits.length + " result(s)" : "";
+    status.textContent = !query.trim() ? "" : hits.length < found.matched
+      ? hits.length + " of " + found.matched.toLocaleString("en") + " results shown"
+      : hits.length + " result(s)";
     var words = terms(query);
     if (query.trim() && !hits.length) {
       var none = document.createElement("li");
@@ -255,10 +279,20 @@
       appendHighlighted(s, snippet(hit.entry.text, words), words);
       a.appendChild(t);
       a.appendChild(s);
+      a.addEventListener("click", function () { list.hidden = true; });
       li.appendChild(a);
       list.appendChild(li);
     });
   }
+
+  // A link to the place the address already names (the same search result followed
+  // again, after paging the table away from its row) changes no hash, so no
+  // "hashchange" tells pages.js to show that place again: this one does.
+  document.addEventListener("click", function (e) {
+    var link = e.target.closest && e.target.closest("a[href]");
+    if (!link || !link.hash || e.defaultPrevented || link.href !== window.location.href) { return; }
+    window.setTimeout(function () { window.dispatchEvent(new HashChangeEvent("hashchange")); }, 0);
+  });
 
   input.addEventListener("input", function () { withIndex(function () { show(input.value); }); });
   var preset = new URLSearchParams(window.location.search).get("q");
