@@ -108,39 +108,38 @@ def _studies_reports(studies: int | None, reports: int | None) -> str:
 
 def _titles(counts: PrismaCounts) -> dict[str, str]:
     """Heading of each box's section, with its count(s) as drawn."""
-    c = counts
+    c, r = counts, _drawn_records(counts)  # r: the records behind a box, as the browser's
     new = "New studies included in the review" if c.is_update else "Studies included in the review"
     return {
         "previous_studies": "Studies included in the previous version "
-        f"{_studies_reports(c.previous_studies, c.previous_reports)}",
+        f"{_studies_reports(c.previous_studies, r['previous_studies'])}",
         "database_results": "Records identified from databases and registers "
         f"({_n(c.dbr_identified)})",
-        "duplicates": "Records removed before screening "
-        f"({_n(c.duplicates + c.excluded_automatic + c.excluded_other)})",
+        "duplicates": f"Records removed before screening ({_n(r['duplicates'])})",
         "records_screened": f"Records screened ({_n(c.records_screened)})",
-        "records_excluded": f"Records excluded at screening ({_n(c.records_excluded)})",
+        "records_excluded": f"Records excluded at screening ({_n(r['records_excluded'])})",
         "dbr_sought_reports": "Reports sought for retrieval, databases and registers "
         f"({_n(c.dbr_sought_reports)})",
         "dbr_notretrieved_reports": "Reports not retrieved, databases and registers "
-        f"({_n(c.dbr_notretrieved_reports)})",
+        f"({_n(r['dbr_notretrieved_reports'])})",
         "dbr_assessed": "Reports assessed for eligibility, databases and registers "
         f"({_n(c.dbr_assessed)})",
-        "dbr_excluded": f"Reports excluded, databases and registers ({_n(c.dbr_excluded_total)})",
-        "website_results": f"Records identified by other methods ({_n(c.other_identified)})",
+        "dbr_excluded": f"Reports excluded, databases and registers ({_n(r['dbr_excluded'])})",
+        "website_results": f"Records identified by other methods ({_n(r['website_results'])})",
         "other_sought_reports": "Reports sought for retrieval, other methods "
         f"({_n(c.other_sought_reports)})",
         "other_notretrieved_reports": "Reports not retrieved, other methods "
-        f"({_n(c.other_notretrieved_reports)})",
+        f"({_n(r['other_notretrieved_reports'])})",
         "other_assessed": "Reports assessed for eligibility, other methods "
         f"({_n(c.other_assessed)})",
-        "other_excluded": f"Reports excluded, other methods ({_n(c.other_excluded_total)})",
-        "new_studies": f"{new} {_studies_reports(c.new_studies, c.new_reports)}",
+        "other_excluded": f"Reports excluded, other methods ({_n(r['other_excluded'])})",
+        "new_studies": f"{new} {_studies_reports(c.new_studies, r['new_studies'])}",
         "total_studies": "Total studies included in the review "
         f"{_studies_reports(c.total_studies, c.total_reports)}",
         "previous_withdrawn": "Studies included in the previous version excluded from this "
-        f"update {_studies_reports(c.withdrawn_studies, c.withdrawn_reports)}",
+        f"update {_studies_reports(c.withdrawn_studies, r['previous_withdrawn'])}",
         "reassessed": "Records of earlier versions included on re-assessment "
-        f"({counted(c.reassessed_reports or 0, 'report', 'reports')}, "
+        f"({counted(r['reassessed'], 'report', 'reports')}, "
         f"{counted(c.reassessed_studies or 0, 'new study', 'new studies')})",
     }
 
